@@ -1,0 +1,1 @@
+"""Analytics: plain functions over pandas frames (agreement statistics, research charts)."""

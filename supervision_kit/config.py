@@ -1,0 +1,47 @@
+"""Every setting of the toolkit in one traitlets ``Configurable``."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from traitlets import Integer, Unicode, default
+from traitlets.config import Configurable
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(Configurable):
+    """Where the data lives, who is acting, and the numbers policies leave to the agency."""
+
+    db_url = Unicode(help="Database URL or SQLite path (env SUPERVISION_KIT_DB)").tag(config=True)
+    user = Unicode(help="Acting user's username or id (env SUPERVISION_KIT_USER)").tag(config=True)
+    templates_dir = Unicode(help="Folder of policies, frameworks, vignettes, templates").tag(config=True)
+    chromium_path = Unicode(help="Chromium used for PDFs and browser tests").tag(config=True)
+    retention_years = Integer(3, help="Years records are kept after a practitioner leaves "
+                                      "[Havering 9]").tag(config=True)
+    unsigned_after_days = Integer(14, help="A record still unsigned after this many days "
+                                           "is flagged").tag(config=True)
+    default_preset = Unicode("havering_social_work",
+                             help="Policy preset when a supervisee has no contract").tag(config=True)
+
+    @default("db_url")
+    def _db_url(self):
+        return os.environ.get("SUPERVISION_KIT_DB") or str(REPO_ROOT / "data" / "demo.sqlite")
+
+    @default("user")
+    def _user(self):
+        return os.environ.get("SUPERVISION_KIT_USER", "")
+
+    @default("templates_dir")
+    def _templates_dir(self):
+        return os.environ.get("SUPERVISION_KIT_TEMPLATES") or str(REPO_ROOT / "templates")
+
+    @default("chromium_path")
+    def _chromium(self):
+        return shutil.which("chromium") or "/usr/bin/chromium"
+
+    @property
+    def templates(self) -> Path:
+        """The templates folder as a path."""
+        return Path(self.templates_dir)

@@ -1,0 +1,1 @@
+"""Pure domain: enums, records and their validation (no storage, no widgets)."""

@@ -1,0 +1,1 @@
+"""Exports of supervision records: PDF through nbconvert, anonymised research data."""

@@ -1,0 +1,299 @@
+"""PDF export of supervision records through nbconvert's WebPDF exporter on Debian's Chromium, offline."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import shutil
+import sys
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters.html import HTMLExporter
+from nbconvert.exporters.webpdf import WebPDFExporter
+from traitlets import Bool, Dict, Int, List, Unicode, default
+
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Chromium draws these with its own tiny default font size unless styled inline.
+_FOOTER = (
+    '<div style="width:100%;margin:0 15mm;font-family:\'DejaVu Sans\',sans-serif;font-size:7pt;'
+    'color:#333;display:flex;justify-content:space-between;">'
+    "<span><b>CONFIDENTIAL</b></span><span>SHA-256 {digest}</span>"
+    '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>'
+)
+_HEADER = (
+    '<div style="width:100%;margin:0 15mm;font-family:\'DejaVu Sans\',sans-serif;font-size:7pt;'
+    'color:#555;text-align:right;">{title}</div>'
+)
+
+
+def default_templates_dir() -> Path:
+    """The repository's ``templates/`` folder, else the installed ``share/supervision_kit/templates``."""
+    import supervision_kit
+
+    repo = Path(supervision_kit.__file__).resolve().parent.parent / "templates"
+    if (repo / "nbconvert" / "supervision_pdf").is_dir():
+        return repo
+    return Path(sys.prefix) / "share" / "supervision_kit" / "templates"
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(("data:", "file:")) or url == "about:blank"
+
+
+class _Browser:
+    """One Playwright driver and one Chromium, driven from a private event-loop thread.
+
+    A private loop keeps this usable inside Jupyter (whose loop is already running)
+    and lets the browser outlive a single call, which is what batches need.
+    """
+
+    def __init__(self, executable: str, args: list[str], javascript: bool):
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="supervision-pdf", daemon=True)
+        self._thread.start()
+        self._pw = self._browser = self._context = None
+        try:
+            self.call(self._start(executable, args, javascript))
+        except BaseException:
+            self._stop_loop()
+            raise
+
+    def call(self, coro):
+        return self.submit(coro).result()
+
+    def submit(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+
+    async def _start(self, executable: str, args: list[str], javascript: bool) -> None:
+        try:
+            from playwright.async_api import async_playwright
+        except ModuleNotFoundError as exc:  # pragma: no cover - dependency is declared
+            raise RuntimeError("PDF export needs Playwright: install supervision_kit's dependencies") from exc
+        self._pw = await async_playwright().start()
+        try:
+            self._browser = await self._pw.chromium.launch(
+                executable_path=executable,
+                args=args,
+                handle_sigint=False,
+                handle_sigterm=False,
+                handle_sighup=False,
+            )
+            self._context = await self._browser.new_context(java_script_enabled=javascript)
+        except Exception as exc:
+            await self._pw.stop()
+            raise RuntimeError(
+                f"Could not start Chromium at {executable!r} (apt-get install chromium, "
+                "or set SupervisionPDFExporter.chromium_path)"
+            ) from exc
+
+    async def render(self, page_html: str, pdf_options: dict) -> tuple[bytes, list[str]]:
+        """Print one document on a fresh page; refuse and record every non-local request."""
+        blocked: list[str] = []
+
+        async def guard(route):
+            url = route.request.url
+            if _is_local(url):
+                await route.continue_()
+            else:
+                blocked.append(url)
+                await route.abort("blockedbyclient")
+
+        page = await self._context.new_page()
+        try:
+            await page.route("**/*", guard)
+            await page.emulate_media(media="print")
+            await page.set_content(page_html, wait_until="load")
+            pdf = await page.pdf(**pdf_options)
+        finally:
+            await page.close()
+        return pdf, blocked
+
+    async def _shutdown(self) -> None:
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            if self._pw is not None:
+                await self._pw.stop()
+
+    def close(self) -> None:
+        try:
+            self.call(self._shutdown())
+        finally:
+            self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+
+class SupervisionPDFExporter(WebPDFExporter):
+    """WebPDF for supervision records: Debian's Chromium, A4, footer with hash and page numbers, no network.
+
+    ``allow_chromium_download``, ``paginate`` and ``page_render_timeout`` of the parent are
+    ignored: no browser is ever downloaded, records are always paginated, and nothing
+    runs scripts, so there is nothing to wait for.
+    """
+
+    export_from_notebook = "Supervision record PDF"
+
+    chromium_path = Unicode(help="Chromium executable handed to Playwright as executable_path.").tag(config=True)
+    chromium_args = List(Unicode(), LAUNCH_ARGS, help="Chromium launch arguments.").tag(config=True)
+    templates_dir = Unicode(help="Folder holding nbconvert/supervision_pdf (default: the repository's templates/).").tag(
+        config=True
+    )
+    paper_format = Unicode("A4", help="Playwright paper format.").tag(config=True)
+    page_margins = Dict(
+        {"top": "16mm", "bottom": "16mm", "left": "15mm", "right": "15mm"}, help="Playwright page margins."
+    ).tag(config=True)
+    javascript_enabled = Bool(False, help="Let the page run scripts (records never need to).").tag(config=True)
+    pipeline_depth = Int(2, help="Records printed concurrently by export_many.").tag(config=True)
+    blocked_requests = List(Unicode(), help="Non-local URLs refused during the last export.")
+
+    @default("chromium_path")
+    def _chromium_path_default(self):
+        return shutil.which("chromium") or "/usr/bin/chromium"
+
+    @default("templates_dir")
+    def _templates_dir_default(self):
+        return str(default_templates_dir())
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "supervision_pdf"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(Path(self.templates_dir) / "nbconvert")]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._browser: _Browser | None = None
+
+    # -- browser lifetime -------------------------------------------------
+    def _launch_args(self) -> list[str]:
+        args = [*self.chromium_args, *self.browser_args]
+        return list(dict.fromkeys(args))
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[SupervisionPDFExporter]:
+        """Keep one Chromium open for every export inside the block (nested blocks share it)."""
+        if self._browser is not None:
+            yield self
+            return
+        self._browser = _Browser(self.chromium_path, self._launch_args(), self.javascript_enabled)
+        try:
+            yield self
+        finally:
+            browser, self._browser = self._browser, None
+            browser.close()
+
+    # -- printing ----------------------------------------------------------
+    def pdf_options(self, metadata: dict | None = None) -> dict:
+        """Playwright ``page.pdf`` arguments for a notebook with this metadata."""
+        metadata = metadata or {}
+        record = metadata.get("supervision_kit") or {}
+        digest = str(record.get("content_hash") or "not recorded")
+        title = str(metadata.get("title") or "")
+        return {
+            "format": self.paper_format,
+            "margin": dict(self.page_margins),
+            "print_background": True,
+            "display_header_footer": True,
+            "header_template": _HEADER.format(title=html.escape(title)),
+            "footer_template": _FOOTER.format(digest=html.escape(digest)),
+        }
+
+    def _submit(self, page_html: str, options: dict):
+        return self._browser.submit(self._browser.render(page_html, options))
+
+    def _collect(self, futures) -> list[bytes]:
+        results = [f.result() for f in futures]
+        self.blocked_requests = [url for _, blocked in results for url in blocked]
+        if self.blocked_requests:
+            self.log.warning("Refused %d non-local request(s): %s", len(self.blocked_requests), self.blocked_requests)
+        return [pdf for pdf, _ in results]
+
+    def run_playwright(self, html):
+        """Print already-built HTML (kept for nbconvert callers); no record metadata."""
+        with self.batch():
+            return self._collect([self._submit(html, self.pdf_options())])[0]
+
+    def _html(self, nb, resources=None, **kw):
+        # Skip WebPDFExporter.from_notebook_node: it would launch its own browser.
+        return HTMLExporter.from_notebook_node(self, nb, resources=resources, **kw)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """Convert one notebook to PDF bytes."""
+        page_html, resources = self._html(nb, resources=resources, **kw)
+        self.log.info("Building PDF")
+        with self.batch():
+            pdf = self._collect([self._submit(page_html, self.pdf_options(nb.metadata))])[0]
+        resources["output_extension"] = ".pdf"
+        return pdf, resources
+
+    def export_many(self, notebooks: Iterable) -> list[bytes]:
+        """Convert many notebooks (nodes, dicts or paths) through one browser, a new page each."""
+        futures = []
+        with self.batch():
+            # Build the next record's HTML while Chromium prints the previous ones.
+            for nb in notebooks:
+                node = _as_notebook(nb)
+                page_html, _ = self._html(node)
+                futures.append(self._submit(page_html, self.pdf_options(node.metadata)))
+                in_flight = [f for f in futures if not f.done()]
+                if len(in_flight) > max(1, self.pipeline_depth):
+                    in_flight[0].result()
+            return self._collect(futures)
+
+
+def _as_notebook(nb) -> nbformat.NotebookNode:
+    if isinstance(nb, nbformat.NotebookNode):
+        return nb
+    if isinstance(nb, (str, Path)):
+        return nbformat.read(str(nb), as_version=4)
+    return nbformat.from_dict(nb)
+
+
+def render_pdf(record: dict, *, exporter: SupervisionPDFExporter | None = None) -> bytes:
+    """The PDF bytes of one record dict (see ``record_notebook`` for its keys)."""
+    from supervision_kit.export.record_notebook import build_record_notebook
+
+    nb = build_record_notebook(record)
+    exporter = exporter or SupervisionPDFExporter()
+    resources = {"metadata": {"name": f"supervision-record-{record.get('id', '')}"}}
+    pdf, _ = exporter.from_notebook_node(nb, resources=resources)
+    return pdf
+
+
+def write_pdf(record: dict, path, *, exporter: SupervisionPDFExporter | None = None) -> Path:
+    """Render ``record`` and write it to ``path``; returns the path."""
+    path = Path(path)
+    path.write_bytes(render_pdf(record, exporter=exporter))
+    return path

@@ -1,0 +1,20 @@
+"""The facade: the one door to the store for widgets, CLI, notebooks and exporters."""
+from __future__ import annotations
+
+from .base import ToolkitBase
+from .data import DataMixin
+from .people import PeopleMixin
+from .records import RecordsMixin
+from .sessions import SessionsMixin
+
+
+class Toolkit(SessionsMixin, RecordsMixin, PeopleMixin, DataMixin, ToolkitBase):
+    """Everything a user can do, each call made as ``self.me`` and logged."""
+
+
+def open_toolkit(db=None, user: str | None = None) -> Toolkit:
+    """A toolkit on the configured database as the configured user."""
+    return Toolkit(db, user)
+
+
+__all__ = ["Toolkit", "open_toolkit"]

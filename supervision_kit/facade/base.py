@@ -1,0 +1,146 @@
+"""The facade's core: the database, the acting user, access rules and the audit log."""
+from __future__ import annotations
+
+import contextlib
+from functools import cached_property
+
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Connection, Engine
+
+from ..config import Settings
+from ..domain.enums import Role
+from ..domain.records import Practitioner
+from ..errors import AccessDenied, NotFound
+from ..store import audit
+from ..store.engine import make_engine
+from ..store.schema import (AttendeeRow, ContractRow, PractitionerRow, SessionRow)
+
+P, S, AT, K = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
+               ContractRow.__table__)
+SYSTEM = Practitioner(id="system", name="System", username="system", role="admin")
+READ_ALL = {Role.ADMIN, Role.AUDITOR}
+
+
+def practitioner_from_row(r) -> Practitioner:
+    """A ``Practitioner`` from a ``practitioners`` row."""
+    return Practitioner(id=r.id, name=r.name, username=r.username, role=r.role, team=r.team,
+                        agency_type=r.agency_type, email=r.email, qualified_date=r.qualified_date,
+                        asye_start=r.asye_start, leaving_date=r.leaving_date,
+                        line_manager_id=r.line_manager_id)
+
+
+class ToolkitBase:
+    """Every call is made as ``self.me``; refusals are logged and raised as ``AccessDenied``."""
+
+    def __init__(self, db=None, user: str | None = None, *, settings: Settings | None = None,
+                 engine: Engine | None = None):
+        self.settings = settings or Settings()
+        self.engine = engine or make_engine(db or self.settings.db_url)
+        name = user if user is not None else self.settings.user
+        if isinstance(name, Practitioner):
+            self.me = name
+        elif name == "system":
+            self.me = SYSTEM
+        else:
+            self.me = self._resolve_user(name)
+
+    @classmethod
+    def system(cls, db=None, *, settings: Settings | None = None, engine: Engine | None = None):
+        """A toolkit acting as the built-in system account (bootstrap, demo, maintenance)."""
+        return cls(db, "system", settings=settings, engine=engine)
+
+    def as_user(self, user: str):
+        """The same database, acting as another user."""
+        return type(self)(user=user, settings=self.settings, engine=self.engine)
+
+    def _resolve_user(self, name: str | None) -> Practitioner:
+        if not name:
+            raise AccessDenied("no acting user: pass user= or set SUPERVISION_KIT_USER")
+        with self.engine.connect() as conn:
+            r = conn.execute(select(P).where(or_(P.c.username == name, P.c.id == name))).first()
+        if r is None:
+            raise AccessDenied(f"unknown user {name!r}")
+        return practitioner_from_row(r)
+
+    # -- transactions and audit ------------------------------------------------
+    @contextlib.contextmanager
+    def _tx(self):
+        """One transaction: everything in it is written, or nothing."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _log(self, conn: Connection, action: str, entity: str, entity_id: str = "",
+             detail: str = "") -> None:
+        audit.append(conn, self.me.username, action, entity, entity_id, detail)
+
+    def _deny(self, what: str) -> AccessDenied:
+        with self._tx() as conn:
+            self._log(conn, "denied", "access", "", what[:500])
+        return AccessDenied(f"{self.me.username} ({self.me.role}) may not {what}")
+
+    # -- access rules (SPEC "Data protection") ---------------------------------
+    @property
+    def role(self) -> Role:
+        return Role(self.me.role)
+
+    def _require(self, what: str, *roles: Role) -> None:
+        if self.role not in roles and self.role != Role.ADMIN:
+            raise self._deny(what)
+
+    def _require_write(self, what: str) -> None:
+        if self.role in (Role.AUDITOR, Role.RESEARCHER):
+            raise self._deny(what)
+
+    @cached_property
+    def _visible(self) -> frozenset[str] | None:
+        """Practitioner ids this user may see; None means everyone."""
+        role = self.role
+        if role in READ_ALL:
+            return None
+        if role == Role.RESEARCHER:
+            return frozenset()
+        me = self.me.id
+        ids = {me}
+        with self.engine.connect() as conn:
+            if role == Role.MANAGER:
+                ids |= set(conn.execute(select(P.c.id).where(P.c.team == self.me.team)).scalars())
+                ids |= set(conn.execute(select(P.c.id).where(P.c.line_manager_id == me)).scalars())
+            sup = select(AT.c.practitioner_id).join(S, S.c.id == AT.c.session_id).where(
+                S.c.supervisor_id == me)
+            ids |= set(conn.execute(sup).scalars())
+            ids |= set(conn.execute(select(K.c.supervisee_id).where(K.c.supervisor_id == me)).scalars())
+            ids |= set(conn.execute(select(P.c.id).where(P.c.line_manager_id == me)).scalars())
+        return frozenset(ids)
+
+    def _forget_access(self) -> None:
+        self.__dict__.pop("_visible", None)
+
+    def can_see(self, practitioner_id: str) -> bool:
+        """May this user see records about ``practitioner_id``?"""
+        vis = self._visible
+        return vis is None or practitioner_id in vis
+
+    def _check_see(self, practitioner_ids, what: str) -> None:
+        ids = [p for p in practitioner_ids if p]
+        if self.role == Role.RESEARCHER:
+            raise self._deny(f"see identifiable records ({what})")
+        if not ids or not any(self.can_see(p) for p in ids):
+            raise self._deny(what)
+
+    def _session_parties(self, conn: Connection, session_id: str) -> tuple[str, list[str]]:
+        r = conn.execute(select(S.c.supervisor_id).where(S.c.id == session_id)).first()
+        if r is None:
+            raise NotFound(f"no session {session_id!r}")
+        att = list(conn.execute(select(AT.c.practitioner_id).where(AT.c.session_id == session_id)
+                                .order_by(AT.c.position)).scalars())
+        return r.supervisor_id, att
+
+    def _check_session_access(self, conn: Connection, session_id: str, what: str):
+        sup, att = self._session_parties(conn, session_id)
+        if self.role == Role.RESEARCHER:
+            raise self._deny(f"see identifiable records ({what})")
+        if self.me.id not in (sup, *att):
+            # A manager sees their team; a supervisor their supervisees' history,
+            # including sessions held by an earlier supervisor [Havering 9].
+            self._check_see([p for p in att if p != self.me.id], what)
+        return sup, att

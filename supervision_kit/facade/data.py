@@ -1,0 +1,92 @@
+"""Whole-dataset import/export, CSV import, demo data, verification and the audit log."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ..domain.enums import Role
+from ..errors import ImportFailed
+from ..store import audit
+from ..store.schema import PractitionerRow
+
+
+class DataMixin:
+    """Moving whole datasets in and out, and checking nothing was altered."""
+
+    def export_dataset(self) -> dict:
+        """The whole store as the documented JSON format (admin; logged)."""
+        self._require("export the whole dataset", Role.ADMIN)
+        from ..io.dataset import export_dataset
+        with self._tx() as conn:
+            data = export_dataset(conn)
+            self._log(conn, "export", "dataset", "", "json")
+        return data
+
+    def export_json(self, path) -> None:
+        """Write the dataset to a JSON file."""
+        data = self.export_dataset()
+        Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+
+    def import_dataset(self, data: dict, progress=None) -> dict[str, int]:
+        """Import a dataset in one transaction: all of it, or nothing."""
+        self._require("import a dataset", Role.ADMIN)
+        from ..io.dataset import import_dataset
+        with self._tx() as conn:
+            counts = import_dataset(conn, data, progress=progress)
+            self._log(conn, "import", "dataset", "", json.dumps(counts))
+        self._forget_access()
+        return counts
+
+    def import_json(self, path, progress=None) -> dict[str, int]:
+        """Import a dataset JSON file; a malformed file imports nothing."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as e:
+            raise ImportFailed(str(path), "file", f"cannot read: {e}") from None
+        except json.JSONDecodeError as e:
+            raise ImportFailed(str(path), f"line {e.lineno}", f"not valid JSON: {e.msg}") from None
+        if not isinstance(data, dict):
+            raise ImportFailed(str(path), "top level", "expected a JSON object")
+        return self.import_dataset(data, progress=progress)
+
+    def import_csv(self, kind: str, path) -> int:
+        """Import practitioners or cases from CSV; a bad row imports nothing."""
+        from ..io.csv_import import read_cases_csv, read_practitioners_csv
+        if kind == "practitioners":
+            rows = read_practitioners_csv(path)
+            self.add_practitioners(rows)
+        elif kind == "cases":
+            rows = read_cases_csv(path)
+            self.add_cases(rows)
+        else:
+            raise ImportFailed(str(path), "kind", "use practitioners or cases")
+        return len(rows)
+
+    def create_demo(self, scale: int = 1, seed: int = 0, today=None, progress=None) -> dict[str, int]:
+        """Fill an empty store with the synthetic demo agency."""
+        self._require("create demo data", Role.ADMIN)
+        from ..demo.generate import create_demo
+        with self.engine.connect() as conn:
+            if conn.execute(select(func.count()).select_from(PractitionerRow)).scalar():
+                raise ImportFailed("demo", "database", "the database already has data")
+        kw = {"today": today} if today else {}
+        with self._tx() as conn:
+            counts = create_demo(conn, scale=scale, seed=seed, progress=progress, **kw)
+            self._log(conn, "import", "demo", "", f"scale {scale} seed {seed}")
+        self._forget_access()
+        return counts
+
+    def verify(self) -> list[str]:
+        """Everything altered behind the application's back: records and the audit chain."""
+        problems = self.verify_records()
+        with self.engine.connect() as conn:
+            problems += audit.verify_chain(conn)
+        return problems
+
+    def audit_log(self, limit: int = 200, user: str | None = None, action: str | None = None) -> list[dict]:
+        """Newest audit entries (auditors and admins)."""
+        self._require("read the audit log", Role.AUDITOR)
+        with self.engine.connect() as conn:
+            return audit.entries(conn, limit=limit, user=user, action=action)

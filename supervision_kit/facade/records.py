@@ -1,0 +1,235 @@
+"""Actions, reflections, evaluations, contracts and observations through the facade."""
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+
+from sqlalchemy import insert, select, update
+
+from ..domain.enums import ActionStatus, Role
+from ..domain.records import ActionItem, Contract, Evaluation, Observation, Reflection
+from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
+                                 validate_reflection)
+from ..domain.values import clean_text, parse_choice, parse_date
+from ..errors import NotFound, ValidationError
+from ..store.schema import (ActionRow, ContractRow, EvaluationRow, ObservationRow, ReflectionRow)
+from ..store.sessions import new_id
+
+A, K, E, O, RF = (ActionRow.__table__, ContractRow.__table__, EvaluationRow.__table__,
+                  ObservationRow.__table__, ReflectionRow.__table__)
+CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
+                  "supervisee_responsibilities", "recording", "ad_hoc", "cancelling",
+                  "agenda_setting", "disagreement", "complaints_review")
+OBS_NOTES = ("setting", "permissions", "went_well", "development_points")
+
+
+def _action(r) -> ActionItem:
+    return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                      case_id=r.case_id, status=r.status, session_id=r.session_id,
+                      reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date,
+                      id=r.id)
+
+
+def _contract(r) -> Contract:
+    terms = r.terms or {}
+    return Contract(supervisor_id=r.supervisor_id, supervisee_id=r.supervisee_id, preset=r.preset,
+                    start_date=r.start_date, overrides=r.overrides or {}, review_date=r.review_date,
+                    end_date=r.end_date, supervisor_signed_at=r.supervisor_signed_at,
+                    supervisee_signed_at=r.supervisee_signed_at, handover_note=r.handover_note,
+                    replaces_id=r.replaces_id, id=r.id, **{k: terms.get(k, "") for k in CONTRACT_TERMS})
+
+
+class RecordsMixin:
+    """The smaller records around a session."""
+
+    # -- actions -----------------------------------------------------------------
+    def actions(self, owner_id: str | None = None, case_id: str | None = None,
+                status: str | None = None) -> list[ActionItem]:
+        """Actions this user may see, soonest due first."""
+        q = select(A).order_by(A.c.due_date, A.c.id)
+        if owner_id:
+            q = q.where(A.c.owner_id == owner_id)
+        if case_id:
+            q = q.where(A.c.case_id == case_id)
+        if status:
+            q = q.where(A.c.status == status)
+        with self.engine.connect() as conn:
+            rows = [_action(r) for r in conn.execute(q)]
+        return [a for a in rows if a.owner_id is None or self.can_see(a.owner_id)]
+
+    def set_action_status(self, action_id: str, status: str, when=None) -> ActionItem:
+        """Complete, drop or reopen an action (owner, their supervisor or manager)."""
+        self._require_write("change actions")
+        status = parse_choice(status, ActionStatus, "status").value
+        with self._tx() as conn:
+            r = conn.execute(select(A).where(A.c.id == action_id)).first()
+            if r is None:
+                raise NotFound(f"no action {action_id!r}")
+            self._check_see([r.owner_id], f"change action {action_id}")
+            done = parse_date(when, "completed_date") or dt.date.today() if status == "done" else None
+            conn.execute(update(A).where(A.c.id == action_id).values(status=status, completed_date=done))
+            self._log(conn, "update", "action", action_id, status)
+            r = conn.execute(select(A).where(A.c.id == action_id)).first()
+        return _action(r)
+
+    # -- reflections ---------------------------------------------------------------
+    def save_reflection(self, r: Reflection) -> Reflection:
+        """Save (create or update) the acting user's own reflection."""
+        self._require_write("write reflections")
+        r = dc.replace(r, author_id=r.author_id or self.me.id)
+        if r.author_id != self.me.id:
+            raise self._deny("write someone else's reflection")
+        validate_reflection(r)
+        r.id = r.id or new_id("refl")
+        r.created = r.created or dt.datetime.now().replace(microsecond=0)
+        row = dict(framework=r.framework, author_id=r.author_id, session_id=r.session_id,
+                   case_id=r.case_id, exercise_id=r.exercise_id, responses=dict(r.responses),
+                   created=r.created)
+        with self._tx() as conn:
+            if conn.execute(select(RF.c.id).where(RF.c.id == r.id)).first():
+                conn.execute(update(RF).where(RF.c.id == r.id).values(**row))
+            else:
+                conn.execute(insert(RF), [dict(id=r.id, **row)])
+            self._log(conn, "save", "reflection", r.id, r.framework)
+        return r
+
+    def reflections(self, author_id: str | None = None, session_id: str | None = None) -> list[Reflection]:
+        """Reflections by author or session, newest first."""
+        q = select(RF).order_by(RF.c.created.desc())
+        if author_id:
+            q = q.where(RF.c.author_id == author_id)
+        if session_id:
+            q = q.where(RF.c.session_id == session_id)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [Reflection(framework=r.framework, author_id=r.author_id, responses=r.responses or {},
+                           session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
+                           created=r.created, id=r.id)
+                for r in rows if self.can_see(r.author_id)]
+
+    # -- evaluations -------------------------------------------------------------
+    def save_evaluation(self, e: Evaluation) -> Evaluation:
+        """The supervisee's answers to the evaluation tool [HSCB Appendix I]."""
+        self._require_write("fill the evaluation tool")
+        if e.supervisee_id != self.me.id and self.role != Role.ADMIN:
+            raise self._deny("answer the evaluation tool for someone else")
+        validate_evaluation(e)
+        e.id = e.id or new_id("eval")
+        with self._tx() as conn:
+            conn.execute(insert(E), [dict(id=e.id, supervisee_id=e.supervisee_id,
+                                          supervisor_id=e.supervisor_id, session_id=e.session_id,
+                                          date=e.date, answers=e.answers, more_of=e.more_of,
+                                          less_of=e.less_of)])
+            self._log(conn, "create", "evaluation", e.id)
+        return e
+
+    def evaluations(self, supervisor_id: str | None = None) -> list[Evaluation]:
+        """Evaluation-tool answers this user may see."""
+        q = select(E).order_by(E.c.date)
+        if supervisor_id:
+            q = q.where(E.c.supervisor_id == supervisor_id)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [Evaluation(supervisee_id=r.supervisee_id, supervisor_id=r.supervisor_id, date=r.date,
+                           answers=list(r.answers), more_of=r.more_of, less_of=r.less_of,
+                           session_id=r.session_id, id=r.id)
+                for r in rows if self.can_see(r.supervisee_id)]
+
+    # -- contracts -----------------------------------------------------------------
+    def save_contract(self, c: Contract) -> Contract:
+        """Create or renegotiate an unsigned contract."""
+        self._require_write("write contracts")
+        validate_contract(c)
+        for i, k in enumerate(CONTRACT_TERMS):
+            setattr(c, k, clean_text(getattr(c, k), k))
+        if self.me.id not in (c.supervisor_id, c.supervisee_id) and self.role not in (Role.ADMIN, Role.MANAGER):
+            raise self._deny("write a contract between other people")
+        c.id = c.id or new_id("contract")
+        c.review_date = c.review_date or c.start_date.replace(year=c.start_date.year + 1)
+        row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
+                   overrides=dict(c.overrides), start_date=c.start_date, end_date=c.end_date,
+                   review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
+                   handover_note=c.handover_note, replaces_id=c.replaces_id)
+        with self._tx() as conn:
+            old = conn.execute(select(K).where(K.c.id == c.id)).first()
+            if old is not None and old.supervisor_signed_at and old.supervisee_signed_at:
+                raise ValidationError("contract", "this contract is signed; replace it with a new one")
+            if old is None:
+                conn.execute(insert(K), [dict(id=c.id, **row)])
+            else:
+                conn.execute(update(K).where(K.c.id == c.id).values(
+                    **row, supervisor_signed_at=None, supervisee_signed_at=None))
+            if c.replaces_id:
+                conn.execute(update(K).where(K.c.id == c.replaces_id, K.c.end_date.is_(None))
+                             .values(end_date=c.start_date))
+            self._log(conn, "save", "contract", c.id, c.preset)
+        self._forget_access()
+        return self.contract(c.id)
+
+    def sign_contract(self, contract_id: str, signer_id: str | None = None) -> Contract:
+        """Sign a contract as supervisor or supervisee."""
+        self._require_write("sign contracts")
+        signer = signer_id or self.me.id
+        c = self.contract(contract_id)
+        if signer not in (c.supervisor_id, c.supervisee_id):
+            raise ValidationError("signer", f"{signer} is not a party to this contract")
+        if signer != self.me.id and self.me.id != c.supervisor_id:
+            raise self._deny("sign a contract for someone else")
+        col = "supervisor_signed_at" if signer == c.supervisor_id else "supervisee_signed_at"
+        with self._tx() as conn:
+            conn.execute(update(K).where(K.c.id == contract_id).values(
+                **{col: dt.datetime.now().replace(microsecond=0)}))
+            self._log(conn, "sign", "contract", contract_id, signer)
+        return self.contract(contract_id)
+
+    def contract(self, contract_id: str) -> Contract:
+        """One contract."""
+        with self.engine.connect() as conn:
+            r = conn.execute(select(K).where(K.c.id == contract_id)).first()
+        if r is None:
+            raise NotFound(f"no contract {contract_id!r}")
+        self._check_see([r.supervisee_id, r.supervisor_id], f"see contract {contract_id}")
+        return _contract(r)
+
+    def contracts(self, supervisee_id: str | None = None, *, active_only: bool = False) -> list[Contract]:
+        """Contracts this user may see, newest first."""
+        q = select(K).order_by(K.c.start_date.desc())
+        if supervisee_id:
+            q = q.where(K.c.supervisee_id == supervisee_id)
+        if active_only:
+            q = q.where(K.c.end_date.is_(None))
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [_contract(r) for r in rows if self.can_see(r.supervisee_id) or self.can_see(r.supervisor_id)]
+
+    # -- observations of practice ---------------------------------------------------
+    def save_observation(self, o: Observation) -> Observation:
+        """Plan or record an observation of practice [Havering 8]."""
+        self._require_write("record observations")
+        validate_observation(o)
+        self._check_see([o.supervisee_id], f"observe {o.supervisee_id}")
+        o.id = o.id or new_id("obs")
+        row = dict(supervisee_id=o.supervisee_id, observer_id=o.observer_id, date=o.date,
+                   planned=o.planned, qa_sample=o.qa_sample,
+                   notes={k: getattr(o, k) for k in OBS_NOTES},
+                   discussed_session_id=o.discussed_session_id)
+        with self._tx() as conn:
+            if conn.execute(select(O.c.id).where(O.c.id == o.id)).first():
+                conn.execute(update(O).where(O.c.id == o.id).values(**row))
+            else:
+                conn.execute(insert(O), [dict(id=o.id, **row)])
+            self._log(conn, "save", "observation", o.id)
+        return o
+
+    def observations(self, supervisee_id: str | None = None) -> list[Observation]:
+        """Observations this user may see, newest first."""
+        q = select(O).order_by(O.c.date.desc())
+        if supervisee_id:
+            q = q.where(O.c.supervisee_id == supervisee_id)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        return [Observation(supervisee_id=r.supervisee_id, observer_id=r.observer_id, date=r.date,
+                            planned=r.planned, qa_sample=r.qa_sample,
+                            discussed_session_id=r.discussed_session_id, id=r.id,
+                            **{k: (r.notes or {}).get(k, "") for k in OBS_NOTES})
+                for r in rows if self.can_see(r.supervisee_id)]

@@ -1,0 +1,275 @@
+"""Supervision sessions: open with carry-over, save drafts, sign, lock, addenda."""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+
+from sqlalchemy import and_, insert, select, update
+
+from ..domain.canonical import content_hash
+from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
+from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature)
+from ..domain.validation import validate_session
+from ..domain.values import clean_text, parse_date
+from ..errors import AccessDenied, NotFound, RecordLocked, StaleRecord, ValidationError
+from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, DiscussionRow, SessionRow,
+                            SignatureRow)
+from ..store.sessions import ANSWERS, load_sessions, new_id, session_row, write_session
+
+S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
+SG, AD = SignatureRow.__table__, AddendumRow.__table__
+OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)
+REVIEW_STATUS = {ReviewOutcome.DONE: "done", ReviewOutcome.DROPPED: "dropped",
+                 ReviewOutcome.CARRIED: "open"}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+class SessionsMixin:
+    """The supervision record from first draft to signed evidence."""
+
+    # -- opening -----------------------------------------------------------------
+    def open_session(self, supervisee_ids, date=None, type: str | None = None) -> SessionRecord:
+        """The open draft for these supervisees, or a new one (acting user supervises)."""
+        self._require("run a supervision session", Role.SUPERVISOR, Role.MANAGER)
+        ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
+        if not ids:
+            raise ValidationError("supervisee_ids", "choose at least one supervisee")
+        for p in ids:
+            self._check_see([p], f"supervise {p}")
+        with self.engine.connect() as conn:
+            drafts = conn.execute(select(S.c.id).where(
+                S.c.supervisor_id == self.me.id, S.c.state.in_(OPEN_STATES)).order_by(S.c.date.desc())).scalars()
+            for rec in load_sessions(conn, list(drafts)):
+                if sorted(rec.supervisee_ids) == sorted(ids):
+                    return rec
+        date = parse_date(date, "date") or dt.date.today()
+        kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
+        return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.me.id,
+                             supervisee_ids=ids, type=kind)
+
+    def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
+        """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
+        with self.engine.connect() as conn:
+            earlier = select(AT.c.session_id).join(S, S.c.id == AT.c.session_id).where(
+                AT.c.practitioner_id.in_(rec.supervisee_ids), S.c.id != rec.id,
+                S.c.state != SessionState.CANCELLED.value)
+            q = select(A).where(A.c.session_id.in_(earlier), (A.c.status == "open") | and_(
+                A.c.reviewed_session_id == rec.id, A.c.reviewed_session_id.is_not(None))
+            ).order_by(A.c.due_date, A.c.id)
+            return [ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                               case_id=r.case_id, status=r.status, session_id=r.session_id,
+                               reviewed_session_id=r.reviewed_session_id,
+                               completed_date=r.completed_date, id=r.id)
+                    for r in conn.execute(q)]
+
+    def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
+                            ) -> CaseDiscussion | None:
+        """The case's last discussion, so a follow-up starts from its answers."""
+        before = parse_date(before, "before") or dt.date.max
+        with self.engine.connect() as conn:
+            q = (select(D.c.session_id).join(S, S.c.id == D.c.session_id)
+                 .where(D.c.case_id == case_id, S.c.date <= before)
+                 .order_by(S.c.date.desc(), S.c.id.desc()))
+            if exclude_session:
+                q = q.where(S.c.id != exclude_session)
+            sid = conn.execute(q.limit(1)).scalar()
+            if sid is None:
+                return None
+            rec = load_sessions(conn, [sid])[0]
+        return next(d for d in rec.discussions if d.case_id == case_id)
+
+    # -- saving ------------------------------------------------------------------
+    def save_session(self, rec: SessionRecord) -> SessionRecord:
+        """Save a draft in one transaction; a stale copy or a signed record is refused."""
+        self._require_write("write supervision records")
+        rec = validate_session(copy.deepcopy(rec))
+        if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
+            raise self._deny(f"write a record supervised by {rec.supervisor_id}")
+        rec.id = rec.id or new_id("sess")
+        if rec.state not in OPEN_STATES:
+            rec.state = SessionState.DRAFT.value
+        with self._tx() as conn:
+            row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
+            if row is not None:
+                if row.state == SessionState.SIGNED or conn.execute(
+                        select(SG.c.session_id).where(SG.c.session_id == rec.id)).first():
+                    raise RecordLocked("this record has been signed; add an addendum instead")
+                if row.version != rec.version:
+                    raise StaleRecord("someone else saved this record after you opened it; "
+                                      "your text is kept: reload and merge it", unsaved=rec)
+            rec.version = (row.version if row else 0) + 1
+            if row is None:
+                write_session(conn, rec, insert_new=True)
+            else:
+                values = session_row(rec)
+                values.pop("id")
+                res = conn.execute(update(S).where(S.c.id == rec.id, S.c.version == rec.version - 1)
+                                   .values(**values))
+                if res.rowcount != 1:
+                    raise StaleRecord("someone else saved this record just now", unsaved=rec)
+                write_session(conn, rec, insert_new=False, row_written=True)
+            self._apply_reviews(conn, rec)
+            self._log(conn, "save", "session", rec.id, f"version {rec.version}")
+        self._forget_access()
+        return self.session(rec.id, log=False)
+
+    def _apply_reviews(self, conn, rec: SessionRecord) -> None:
+        """Carry the reviewed outcomes onto the actions, undoing earlier drafts' choices."""
+        conn.execute(update(A).where(A.c.reviewed_session_id == rec.id)
+                     .values(status="open", reviewed_session_id=None, completed_date=None))
+        for r in rec.reviews:
+            status = REVIEW_STATUS[ReviewOutcome(r.outcome)]
+            conn.execute(update(A).where(A.c.id == r.action_id).values(
+                status=status, reviewed_session_id=rec.id,
+                completed_date=rec.date if status == "done" else None))
+
+    def record_cancellation(self, supervisee_id: str, date, reason: str = "sickness",
+                            return_date=None) -> str:
+        """A session that did not happen, and why (sickness starts the 5-working-day rule)."""
+        rec = SessionRecord(id=new_id("sess"), date=parse_date(date, "date", required=True),
+                            supervisor_id=self.me.id, supervisee_ids=[supervisee_id],
+                            cancelled_reason=clean_text(reason, "reason", required=True),
+                            return_date=parse_date(return_date, "return_date"))
+        self._require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
+        validate_session(rec)
+        rec.state = SessionState.CANCELLED.value
+        rec.version = 1
+        with self._tx() as conn:
+            write_session(conn, rec, insert_new=True)
+            self._log(conn, "create", "session", rec.id, f"cancelled: {reason}")
+        return rec.id
+
+    # -- reading -----------------------------------------------------------------
+    def session(self, session_id: str, *, log: bool = True) -> SessionRecord:
+        """One whole record (the view is logged)."""
+        with self._tx() as conn:
+            self._check_session_access(conn, session_id, f"see session {session_id}")
+            rec = load_sessions(conn, [session_id])[0]
+            if log:
+                self._log(conn, "view", "session", session_id)
+        return rec
+
+    def history(self, supervisee_id: str) -> list[SessionRecord]:
+        """Every session of a supervisee, oldest first, with discussions and actions."""
+        self._check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
+        with self._tx() as conn:
+            ids = list(conn.execute(select(S.c.id).join(AT, AT.c.session_id == S.c.id)
+                                    .where(AT.c.practitioner_id == supervisee_id)
+                                    .order_by(S.c.date, S.c.id)).scalars())
+            recs = load_sessions(conn, ids)
+            self._log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
+        return recs
+
+    def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
+        """Light summaries (id, date, type, state, supervisor, supervisees) newest first."""
+        q = select(S.c.id, S.c.date, S.c.type, S.c.state, S.c.supervisor_id).order_by(S.c.date.desc())
+        if state:
+            q = q.where(S.c.state == state)
+        if supervisee_id:
+            q = q.where(S.c.id.in_(select(AT.c.session_id).where(AT.c.practitioner_id == supervisee_id)))
+        with self.engine.connect() as conn:
+            att: dict[str, list[str]] = {}
+            for r in conn.execute(select(AT).order_by(AT.c.position)):
+                att.setdefault(r.session_id, []).append(r.practitioner_id)
+            out = []
+            for r in conn.execute(q):
+                parties = att.get(r.id, [])
+                if self.me.id in (r.supervisor_id, *parties) or any(
+                        self.can_see(p) for p in parties if p != self.me.id):
+                    out.append(dict(r._mapping, supervisee_ids=parties))
+        return out
+
+    # -- signing -----------------------------------------------------------------
+    def sign(self, session_id: str, signer_id: str | None = None) -> SessionRecord:
+        """Sign as the acting user, or record a supervisee's signature given in person."""
+        self._require_write("sign supervision records")
+        signer = signer_id or self.me.id
+        with self._tx() as conn:
+            sup, att = self._check_session_access(conn, session_id, f"sign session {session_id}")
+            if signer not in (sup, *att):
+                raise ValidationError("signer", f"{signer} is not a party to this record")
+            method = "own login"
+            if signer != self.me.id:
+                if self.me.id != sup:
+                    raise self._deny(f"sign on behalf of {signer}")
+                method = "in person, on the supervisor's device"
+            rec = load_sessions(conn, [session_id])[0]
+            if rec.state == SessionState.SIGNED:
+                raise RecordLocked("this record is already signed by everyone")
+            if rec.state == SessionState.CANCELLED:
+                raise ValidationError("state", "a cancelled session has no record to sign")
+            done = set(conn.execute(select(SG.c.practitioner_id).where(SG.c.session_id == session_id)).scalars())
+            if signer in done:
+                raise ValidationError("signer", "already signed")
+            h = content_hash(rec) if not done else rec.content_hash
+            conn.execute(insert(SG), [dict(session_id=session_id, practitioner_id=signer,
+                                           signed_at=_now(), method=method, content_hash=h)])
+            done.add(signer)
+            state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
+            conn.execute(update(S).where(S.c.id == session_id).values(
+                state=state.value, content_hash=h, version=S.c.version + 1,
+                locked_at=_now() if state == SessionState.SIGNED else None,
+                recorded_date=rec.recorded_date or dt.date.today()))
+            self._log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
+        return self.session(session_id, log=False)
+
+    def signatures(self, session_id: str) -> list[Signature]:
+        """Who signed, when and how."""
+        with self.engine.connect() as conn:
+            self._check_session_access(conn, session_id, f"see session {session_id}")
+            return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
+                              signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
+                    for r in conn.execute(select(SG).where(SG.c.session_id == session_id)
+                                          .order_by(SG.c.signed_at))]
+
+    def add_addendum(self, session_id: str, text: str) -> Addendum:
+        """A later note that references a signed record without editing it."""
+        self._require_write("add an addendum")
+        text = clean_text(text, "text", required=True)
+        with self._tx() as conn:
+            self._check_session_access(conn, session_id, f"add to session {session_id}")
+            state = conn.execute(select(S.c.state).where(S.c.id == session_id)).scalar()
+            if state not in (SessionState.SIGNED, SessionState.AWAITING):
+                raise ValidationError("session", "the record is still a draft: edit it instead")
+            a = Addendum(session_id=session_id, author_id=self.me.id, text=text,
+                         created_at=_now(), id=new_id("add"))
+            conn.execute(insert(AD), [dict(id=a.id, session_id=session_id, author_id=a.author_id,
+                                           text=text, created_at=a.created_at,
+                                           content_hash=hashlib.sha256(text.encode()).hexdigest())])
+            self._log(conn, "create", "addendum", a.id, f"on session {session_id}")
+        return a
+
+    def addenda(self, session_id: str) -> list[Addendum]:
+        """Addenda of a record, oldest first."""
+        with self.engine.connect() as conn:
+            self._check_session_access(conn, session_id, f"see session {session_id}")
+            return [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
+                             created_at=r.created_at, id=r.id)
+                    for r in conn.execute(select(AD).where(AD.c.session_id == session_id)
+                                          .order_by(AD.c.created_at, AD.c.id))]
+
+    def verify_records(self) -> list[str]:
+        """Signed records whose content no longer matches their hash, by id."""
+        self._require("verify records", Role.AUDITOR)
+        problems = []
+        with self._tx() as conn:
+            ids = list(conn.execute(select(S.c.id).where(S.c.state == SessionState.SIGNED)
+                                    .order_by(S.c.id)).scalars())
+            sig = {}
+            for r in conn.execute(select(SG.c.session_id, SG.c.content_hash)):
+                sig.setdefault(r.session_id, set()).add(r.content_hash)
+            for i in range(0, len(ids), 500):
+                for rec in load_sessions(conn, ids[i:i + 500]):
+                    actual = content_hash(rec)
+                    if actual != rec.content_hash or sig.get(rec.id, {actual}) != {actual}:
+                        problems.append(f"session {rec.id} ({rec.date}): content does not match "
+                                        f"its signed hash — altered outside the application")
+            for r in conn.execute(select(AD)):
+                if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
+                    problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
+            self._log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")
+        return problems

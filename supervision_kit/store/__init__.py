@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy tables, engine opening with Alembic, audit log, frames."""

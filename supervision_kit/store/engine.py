@@ -1,0 +1,76 @@
+"""Open a database: SQLite file (WAL, foreign keys, busy waits) or PostgreSQL, migrated."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_lock = threading.Lock()
+_migrated: set[str] = set()
+
+
+def normalise_url(url_or_path: str | Path) -> str:
+    """A SQLAlchemy URL from a URL or a plain file path."""
+    s = str(url_or_path)
+    if "://" in s:
+        if s.startswith("postgresql://"):
+            s = "postgresql+psycopg://" + s[len("postgresql://"):]
+        return s
+    return f"sqlite:///{Path(s).expanduser().resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    # WAL lets readers go on while one writer commits; busy_timeout makes a
+    # second writer wait instead of failing with "database is locked".
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn):
+    # Take the write lock at BEGIN so two writers queue instead of deadlocking
+    # on a read-to-write upgrade.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url_or_path: str | Path, *, migrate: bool = True) -> Engine:
+    """An engine for the store, with the schema brought up to date."""
+    url = normalise_url(url_or_path)
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply Alembic migrations up to head (once per process and URL)."""
+    key = str(engine.url)
+    with _lock:
+        if key in _migrated:
+            return
+        from alembic import command
+        from alembic.config import Config
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        _migrated.add(key)
+
+
+def has_schema(engine: Engine) -> bool:
+    """True when the store's tables exist."""
+    return inspect(engine).has_table("sessions")

@@ -1,0 +1,299 @@
+"""SQLAlchemy 2 ORM tables; Alembic migrations are generated from these."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData,
+                        String, Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
+          "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+          "pk": "pk_%(table_name)s"}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _id() -> Mapped[str]:
+    return mapped_column(String(64), primary_key=True)
+
+
+def _fk(target: str, nullable: bool = True, **kw) -> Mapped:
+    return mapped_column(String(64), ForeignKey(target, **kw), nullable=nullable, index=True)
+
+
+class PractitionerRow(Base):
+    __tablename__ = "practitioners"
+    id: Mapped[str] = _id()
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    team: Mapped[str] = mapped_column(String(200), default="", index=True)
+    agency_type: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    qualified_date: Mapped[dt.date | None] = mapped_column(Date)
+    asye_start: Mapped[dt.date | None] = mapped_column(Date)
+    leaving_date: Mapped[dt.date | None] = mapped_column(Date)
+    line_manager_id: Mapped[str | None] = _fk("practitioners.id")
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = _id()
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    worker_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    status: Mapped[str] = mapped_column(String(64))
+    opened: Mapped[dt.date] = mapped_column(Date)
+    closed: Mapped[dt.date | None] = mapped_column(Date)
+    people: Mapped[list[CasePersonRow]] = relationship(
+        order_by="CasePersonRow.position", cascade="all, delete-orphan")
+    history: Mapped[list[StatusChangeRow]] = relationship(
+        order_by="StatusChangeRow.from_date", cascade="all, delete-orphan")
+
+
+class CasePersonRow(Base):
+    __tablename__ = "case_people"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False, ondelete="CASCADE")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(32))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    dob: Mapped[dt.date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+
+
+class StatusChangeRow(Base):
+    __tablename__ = "case_status_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = _fk("cases.id", nullable=False, ondelete="CASCADE")
+    status: Mapped[str] = mapped_column(String(64))
+    from_date: Mapped[dt.date] = mapped_column(Date)
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+    id: Mapped[str] = _id()
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    preset: Mapped[str] = mapped_column(String(100))
+    overrides: Mapped[dict] = mapped_column(JSON, default=dict)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    review_date: Mapped[dt.date | None] = mapped_column(Date)
+    terms: Mapped[dict] = mapped_column(JSON, default=dict)
+    supervisor_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    supervisee_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    handover_note: Mapped[str] = mapped_column(Text, default="")
+    replaces_id: Mapped[str | None] = _fk("contracts.id")
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    id: Mapped[str] = _id()
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    type: Mapped[str] = mapped_column(String(32))
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)  # free-text sections
+    functions: Mapped[list] = mapped_column(JSON, default=list)
+    next_session_date: Mapped[dt.date | None] = mapped_column(Date)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    cancelled_reason: Mapped[str] = mapped_column(String(64), default="")
+    return_date: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_date: Mapped[dt.date | None] = mapped_column(Date)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    attendees: Mapped[list[AttendeeRow]] = relationship(
+        order_by="AttendeeRow.position", cascade="all, delete-orphan")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AttendeeRow(Base):
+    __tablename__ = "session_attendees"
+    session_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    practitioner_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("practitioners.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DiscussionRow(Base):
+    __tablename__ = "case_discussions"
+    id: Mapped[str] = _id()
+    session_id: Mapped[str] = _fk("sessions.id", nullable=False, ondelete="CASCADE")
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    rag: Mapped[str | None] = mapped_column(String(1))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    quarterly_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_oversight: Mapped[bool] = mapped_column(Boolean, default=False)
+    oversight_status: Mapped[str | None] = mapped_column(String(40))
+    oversight_manager_id: Mapped[str | None] = _fk("practitioners.id")
+    oversight_reason: Mapped[str] = mapped_column(Text, default="")
+    oversight_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("session_id", "case_id"),)
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+    id: Mapped[str] = _id()
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str | None] = _fk("practitioners.id")
+    due_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    case_id: Mapped[str | None] = _fk("cases.id")
+    session_id: Mapped[str | None] = _fk("sessions.id", ondelete="CASCADE")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reviewed_session_id: Mapped[str | None] = _fk("sessions.id")
+    completed_date: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActionReviewRow(Base):
+    __tablename__ = "action_reviews"
+    action_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True, index=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DisagreementRow(Base):
+    __tablename__ = "disagreements"
+    id: Mapped[str] = _id()
+    session_id: Mapped[str] = _fk("sessions.id", nullable=False, ondelete="CASCADE")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_to_id: Mapped[str | None] = _fk("practitioners.id")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    resolved_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ReflectionRow(Base):
+    __tablename__ = "reflections"
+    id: Mapped[str] = _id()
+    framework: Mapped[str] = mapped_column(String(100))
+    author_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    session_id: Mapped[str | None] = _fk("sessions.id", ondelete="CASCADE")
+    case_id: Mapped[str | None] = _fk("cases.id")
+    exercise_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    responses: Mapped[dict] = mapped_column(JSON, default=dict)
+    created: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SignatureRow(Base):
+    __tablename__ = "signatures"
+    session_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    practitioner_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("practitioners.id"), primary_key=True)
+    signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    method: Mapped[str] = mapped_column(String(32), default="own login")
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AddendumRow(Base):
+    __tablename__ = "addenda"
+    id: Mapped[str] = _id()
+    session_id: Mapped[str] = _fk("sessions.id", nullable=False, ondelete="CASCADE")
+    author_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class EvaluationRow(Base):
+    __tablename__ = "evaluations"
+    id: Mapped[str] = _id()
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+    date: Mapped[dt.date] = mapped_column(Date)
+    answers: Mapped[list] = mapped_column(JSON, default=list)
+    more_of: Mapped[str] = mapped_column(Text, default="")
+    less_of: Mapped[str] = mapped_column(Text, default="")
+
+
+class ObservationRow(Base):
+    __tablename__ = "observations"
+    id: Mapped[str] = _id()
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    observer_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    date: Mapped[dt.date] = mapped_column(Date)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    qa_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[dict] = mapped_column(JSON, default=dict)
+    discussed_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained log of every view, write, signature and export."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class RequestRow(Base):
+    """Entitlement requests: three-way meetings, urgent discussions [Temple; HSCB aim 7]."""
+    __tablename__ = "requests"
+    id: Mapped[str] = _id()
+    kind: Mapped[str] = mapped_column(String(40))
+    requester_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisor_id: Mapped[str | None] = _fk("practitioners.id")
+    manager_id: Mapped[str | None] = _fk("practitioners.id")
+    case_id: Mapped[str | None] = _fk("cases.id")
+    created: Mapped[dt.datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class TrainingRecordRow(Base):
+    """Safeguarding training attended [Surrey 6; Temple Appendix 2]."""
+    __tablename__ = "training_records"
+    id: Mapped[str] = _id()
+    practitioner_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    course: Mapped[str] = mapped_column(String(200))
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    attended: Mapped[dt.date] = mapped_column(Date)
+    renewal_due: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ExerciseRow(Base):
+    """A training exercise: a set of vignettes and a join code."""
+    __tablename__ = "exercises"
+    id: Mapped[str] = _id()
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    trainer_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    vignettes: Mapped[list] = mapped_column(JSON, default=list)
+    created: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class RatingRow(Base):
+    """One trainee's RAG rating of one vignette update."""
+    __tablename__ = "exercise_ratings"
+    exercise_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("exercises.id", ondelete="CASCADE"), primary_key=True)
+    alias: Mapped[str] = mapped_column(String(100), primary_key=True)
+    vignette: Mapped[str] = mapped_column(String(100), primary_key=True)
+    update_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating: Mapped[str | None] = mapped_column(String(1))
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,166 @@
+"""Session records to and from the tables: batch loading and one-transaction saves."""
+from __future__ import annotations
+
+import copy
+import uuid
+from collections import defaultdict
+from typing import Iterable
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,
+                              Oversight, Reflection, SessionRecord)
+from .schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow,
+                     DisagreementRow, ReflectionRow, SessionRow)
+
+SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
+                "learning_development", "group_confidentiality")
+ANSWERS = ("summary", "worries", "working_well", "barriers", "impact", "needs",
+           "engagement", "plan", "proposed_amendment", "refusal_action", "decision",
+           "rationale")
+
+S, D, A, R = SessionRow.__table__, DiscussionRow.__table__, ActionRow.__table__, ActionReviewRow.__table__
+AT, DG, RF = AttendeeRow.__table__, DisagreementRow.__table__, ReflectionRow.__table__
+
+
+def new_id(prefix: str) -> str:
+    """A fresh identifier: prefix plus 12 hex digits."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
+    for i in range(0, len(ids), n):
+        yield ids[i:i + n]
+
+
+def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
+    """Whole records for ``ids`` (order kept), one query per table per chunk."""
+    out: dict[str, SessionRecord] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
+        for r in conn.execute(select(AT).where(AT.c.session_id.in_(chunk)).order_by(AT.c.position)):
+            att[r.session_id].append(r.practitioner_id)
+        for r in conn.execute(select(D).where(D.c.session_id.in_(chunk)).order_by(D.c.position)):
+            ov = None
+            if r.needs_oversight or r.oversight_status:
+                ov = Oversight(status=r.oversight_status or "pending", manager_id=r.oversight_manager_id,
+                               reason=r.oversight_reason or "", answered_at=r.oversight_at)
+            ans = r.answers or {}
+            disc[r.session_id].append(CaseDiscussion(
+                case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
+                needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
+                **{k: ans.get(k, "") for k in ANSWERS}))
+        for r in conn.execute(select(A).where(A.c.session_id.in_(chunk)).order_by(A.c.position)):
+            acts[r.session_id].append(ActionItem(
+                description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                case_id=r.case_id, status=r.status, session_id=r.session_id,
+                reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date, id=r.id))
+        for r in conn.execute(select(R).where(R.c.session_id.in_(chunk)).order_by(R.c.position)):
+            revs[r.session_id].append(ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note))
+        for r in conn.execute(select(DG).where(DG.c.session_id.in_(chunk)).order_by(DG.c.position)):
+            dis[r.session_id].append(Disagreement(
+                description=r.description, resolution=r.resolution, escalated=bool(r.escalated),
+                escalated_to_id=r.escalated_to_id, outcome=r.outcome,
+                resolved_date=r.resolved_date, id=r.id))
+        for r in conn.execute(select(RF).where(RF.c.session_id.in_(chunk)).order_by(RF.c.created, RF.c.id)):
+            refl[r.session_id].append(Reflection(
+                framework=r.framework, author_id=r.author_id, responses=r.responses or {},
+                session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
+                created=r.created, id=r.id))
+        for r in conn.execute(select(S).where(S.c.id.in_(chunk))):
+            content = r.content or {}
+            out[r.id] = SessionRecord(
+                id=r.id, date=r.date, type=r.type, supervisor_id=r.supervisor_id,
+                supervisee_ids=att[r.id], state=r.state, functions=list(r.functions or []),
+                next_session_date=r.next_session_date, duration_minutes=r.duration_minutes,
+                cancelled_reason=r.cancelled_reason or "", return_date=r.return_date,
+                recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
+                reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
+                disagreements=dis[r.id], reflections=refl[r.id],
+                **{k: content.get(k, "") for k in SESSION_TEXT})
+    return [out[i] for i in ids if i in out]
+
+
+def session_row(rec: SessionRecord) -> dict:
+    """The ``sessions`` row of a record."""
+    return dict(id=rec.id, date=rec.date, type=rec.type, supervisor_id=rec.supervisor_id,
+                state=rec.state, content={k: getattr(rec, k) for k in SESSION_TEXT},
+                functions=list(rec.functions), next_session_date=rec.next_session_date,
+                duration_minutes=rec.duration_minutes, cancelled_reason=rec.cancelled_reason,
+                return_date=rec.return_date, recorded_date=rec.recorded_date,
+                content_hash=rec.content_hash, version=rec.version)
+
+
+def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
+    """Rows of every table below ``sessions`` for one record (ids assigned)."""
+    sid = rec.id
+    rows: dict[str, list[dict]] = {"session_attendees": [], "case_discussions": [],
+                                   "actions": [], "action_reviews": [], "disagreements": [],
+                                   "reflections": []}
+    for i, p in enumerate(rec.supervisee_ids):
+        rows["session_attendees"].append(dict(session_id=sid, practitioner_id=p, position=i))
+    for i, d in enumerate(rec.discussions):
+        d.id = d.id or new_id("disc")
+        ov = d.oversight
+        rows["case_discussions"].append(dict(
+            id=d.id, session_id=sid, case_id=d.case_id, position=i, rag=d.rag,
+            answers={k: getattr(d, k) for k in ANSWERS}, quarterly_review=d.quarterly_review,
+            needs_oversight=d.needs_oversight,
+            oversight_status=(ov.status if ov else ("pending" if d.needs_oversight else None)),
+            oversight_manager_id=ov.manager_id if ov else None,
+            oversight_reason=ov.reason if ov else "", oversight_at=ov.answered_at if ov else None))
+    for i, a in enumerate(rec.actions):
+        a.id = a.id or new_id("act")
+        a.session_id = sid
+        rows["actions"].append(dict(
+            id=a.id, description=a.description, owner_id=a.owner_id, due_date=a.due_date,
+            case_id=a.case_id, session_id=sid, status=a.status,
+            reviewed_session_id=a.reviewed_session_id, completed_date=a.completed_date, position=i))
+    for i, r in enumerate(rec.reviews):
+        rows["action_reviews"].append(dict(action_id=r.action_id, session_id=sid,
+                                           outcome=r.outcome, note=r.note, position=i))
+    for i, d in enumerate(rec.disagreements):
+        d.id = d.id or new_id("dis")
+        rows["disagreements"].append(dict(
+            id=d.id, session_id=sid, position=i, description=d.description,
+            resolution=d.resolution, escalated=d.escalated, escalated_to_id=d.escalated_to_id,
+            outcome=d.outcome, resolved_date=d.resolved_date))
+    for r in rec.reflections:
+        r.id = r.id or new_id("refl")
+        r.session_id = sid
+        rows["reflections"].append(dict(
+            id=r.id, framework=r.framework, author_id=r.author_id, session_id=sid,
+            case_id=r.case_id, exercise_id=r.exercise_id, responses=dict(r.responses),
+            created=r.created))
+    return rows
+
+
+TABLES = {"session_attendees": AT, "case_discussions": D, "actions": A,
+          "action_reviews": R, "disagreements": DG, "reflections": RF}
+
+
+def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
+                  row_written: bool = False) -> None:
+    """Replace a record's rows inside the caller's transaction."""
+    if insert_new:
+        conn.execute(insert(S), [session_row(rec)])
+    else:
+        if not row_written:
+            row = session_row(rec)
+            row.pop("id")
+            conn.execute(S.update().where(S.c.id == rec.id).values(**row))
+        for name in ("case_discussions", "action_reviews", "disagreements",
+                     "session_attendees", "reflections"):
+            t = TABLES[name]
+            conn.execute(delete(t).where(t.c.session_id == rec.id))
+        # Actions made here may already be referenced; replace only the ones this record lists.
+        conn.execute(delete(A).where(A.c.session_id == rec.id))
+    for name, rows in child_rows(rec).items():
+        if rows:
+            conn.execute(insert(TABLES[name]), rows)
+
+
+def copy_record(rec: SessionRecord) -> SessionRecord:
+    """A deep copy, so callers' objects are not changed behind their back."""
+    return copy.deepcopy(rec)
