@@ -1,0 +1,1 @@
+"""The ``supervision-kit`` command line: thin handlers over the facade."""

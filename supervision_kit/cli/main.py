@@ -1,0 +1,65 @@
+"""Entry point: common options, subcommand registry, errors as one clear line."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ..errors import SupervisionError
+
+# Each module adds its subcommands with ``register(subparsers)``.
+COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds",
+                   "training_cmds")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(prog="supervision-kit",
+                                     description="Reflective safeguarding supervision toolkit")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database URL or SQLite path (default: the demo database "
+                                     "or $SUPERVISION_KIT_DB)")
+    common.add_argument("--as-user", dest="as_user", default=None,
+                        help="act as this username (default $SUPERVISION_KIT_USER or admin)")
+    subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subs.common = common  # modules pass it as a parent so --db works after the command
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"{__package__}.{name}":
+                continue
+            raise
+        mod.register(subs)
+    return parser
+
+
+def open_toolkit(args):
+    """The facade for ``--db`` acting as ``--as-user``."""
+    import os
+
+    from ..facade import Toolkit
+    user = args.as_user or os.environ.get("SUPERVISION_KIT_USER") or "admin"
+    return Toolkit(args.db, user)
+
+
+def main(argv=None) -> int:
+    """Run one command; user mistakes print one line and exit non-zero."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "needs_toolkit", True):
+            return int(args.func(args, open_toolkit(args)) or 0)
+        return int(args.func(args) or 0)
+    except SupervisionError as e:
+        print(f"supervision-kit {args.command}: {e}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as e:
+        print(f"supervision-kit {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
