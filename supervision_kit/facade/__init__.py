@@ -5,10 +5,11 @@ from .base import ToolkitBase
 from .data import DataMixin
 from .people import PeopleMixin
 from .records import RecordsMixin
+from .rules import RulesMixin
 from .sessions import SessionsMixin
 
 
-class Toolkit(SessionsMixin, RecordsMixin, PeopleMixin, DataMixin, ToolkitBase):
+class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

@@ -12,7 +12,7 @@ from ..domain.enums import Role
 from ..domain.records import Practitioner
 from ..errors import AccessDenied, NotFound
 from ..store import audit
-from ..store.engine import make_engine
+from ..store.engine import make_engine, write_transaction
 from ..store.schema import (AttendeeRow, ContractRow, PractitionerRow, SessionRow)
 
 P, S, AT, K = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
@@ -66,17 +66,37 @@ class ToolkitBase:
     @contextlib.contextmanager
     def _tx(self):
         """One transaction: everything in it is written, or nothing."""
-        with self.engine.begin() as conn:
-            yield conn
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            with write_transaction(self.engine) as conn:
+                yield conn
+        except AccessDenied as e:
+            pending = getattr(e, "pending_log", None)
+            if pending and self._depth == 1:
+                # Logged after the refused transaction rolled back: SQLite has one writer.
+                e.pending_log = None
+                self._depth -= 1
+                try:
+                    with write_transaction(self.engine) as conn:
+                        self._log(conn, "denied", "access", "", pending)
+                finally:
+                    self._depth += 1
+            raise
+        finally:
+            self._depth -= 1
 
     def _log(self, conn: Connection, action: str, entity: str, entity_id: str = "",
              detail: str = "") -> None:
         audit.append(conn, self.me.username, action, entity, entity_id, detail)
 
     def _deny(self, what: str) -> AccessDenied:
-        with self._tx() as conn:
-            self._log(conn, "denied", "access", "", what[:500])
-        return AccessDenied(f"{self.me.username} ({self.me.role}) may not {what}")
+        err = AccessDenied(f"{self.me.username} ({self.me.role}) may not {what}")
+        if getattr(self, "_depth", 0):
+            err.pending_log = what[:500]  # written by _tx once the transaction is gone
+        else:
+            with self._tx() as conn:
+                self._log(conn, "denied", "access", "", what[:500])
+        return err
 
     # -- access rules (SPEC "Data protection") ---------------------------------
     @property

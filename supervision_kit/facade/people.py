@@ -81,9 +81,14 @@ class PeopleMixin:
         for p, r in zip(people, rows):
             r.update(qualified_date=p.qualified_date, asye_start=p.asye_start,
                      leaving_date=p.leaving_date)
+        managers = {r["id"]: r.pop("line_manager_id") for r in rows}
         with self._tx() as conn:
             if rows:
                 conn.execute(insert(P), rows)
+                # Line managers may come later in the list: link them once all exist.
+                for pid, mid in managers.items():
+                    if mid:
+                        conn.execute(update(P).where(P.c.id == pid).values(line_manager_id=mid))
             self._log(conn, "create", "practitioner", ",".join(p.id for p in people)[:200])
         self._forget_access()
 

@@ -1,6 +1,7 @@
 """Open a database: SQLite file (WAL, foreign keys, busy waits) or PostgreSQL, migrated."""
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -34,9 +35,21 @@ def _sqlite_pragmas(dbapi_conn, _record):
 
 
 def _sqlite_begin(conn):
-    # Take the write lock at BEGIN so two writers queue instead of deadlocking
-    # on a read-to-write upgrade.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the lock at BEGIN so two writers queue instead of deadlocking
+    # on a read-to-write upgrade; readers stay deferred and never wait (WAL).
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine):
+    """A write transaction: committed at the end, rolled back on any error."""
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop("write", None)
 
 
 def make_engine(url_or_path: str | Path, *, migrate: bool = True) -> Engine:
@@ -65,7 +78,7 @@ def upgrade(engine: Engine) -> None:
         from alembic.config import Config
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         _migrated.add(key)

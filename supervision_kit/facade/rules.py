@@ -1,0 +1,143 @@
+"""The rules engine through the facade: due, overdue and drifting, as of any date.
+
+Every method takes ``as_of`` (a date or ISO string; default today) and ``team``
+(a team name; default every team), returns a pandas DataFrame restricted to
+what the acting user may see, and writes one "view" entry to the audit log.
+Dates are pandas ``datetime64`` columns (``NaT`` when there is none);
+``days_overdue`` is 0 when nothing is overdue.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..domain.values import parse_date
+from ..errors import NotFound
+
+_LISTS = ("supervisee_ids",)
+
+
+class RulesMixin:
+    """What is due, overdue and drifting, exactly as the policy presets say."""
+
+    # -- plumbing ------------------------------------------------------------------
+    def _rules_context(self, as_of, only=None):
+        from ..rules.frames import load_frames
+        from ..rules.policy import PolicyBook
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        with self.engine.connect() as conn:
+            frames = load_frames(conn, day, only=only)
+        book = PolicyBook(self.settings.templates, self.settings.default_preset)
+        return day, frames, book
+
+    def _rules_out(self, df: pd.DataFrame, what: str, day: dt.date, team, *,
+                   who=("supervisee_id",), team_col: str = "team") -> pd.DataFrame:
+        """Keep the rows this user may see (any of the ``who`` columns visible), log one view."""
+        if team and team_col in df.columns:
+            df = df[df[team_col] == team]
+        vis = self._visible
+        if vis is not None and len(df):
+            keep = pd.Series(False, index=df.index)
+            for col in who:
+                vals = df[col]
+                if col in _LISTS:
+                    keep |= vals.map(lambda ids: any(i in vis for i in ids))
+                else:
+                    keep |= vals.isin(vis)
+            df = df[keep]
+        df = df.reset_index(drop=True)
+        with self._tx() as conn:
+            self._log(conn, "view", "rules", what,
+                      f"as of {day.isoformat()}" + (f"; team {team}" if team else "")
+                      + f"; {len(df)} rows")
+        return df
+
+    # -- supervision frequency -------------------------------------------------------
+    def due(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Supervision due per supervisee: supervisee_id, name, team, preset, last_held,
+        next_due, days_overdue, reason."""
+        from ..rules.supervision import supervision_due
+        day, fr, book = self._rules_context(as_of, only=("supervision",))
+        return self._rules_out(supervision_due(fr, book, day), "due", day, team)
+
+    def suggest_next_session(self, supervisee_id: str, after=None) -> dt.date:
+        """A date for the next session: the policy's next due date, or the next working
+        day when that has already passed."""
+        from ..rules.supervision import suggest_next
+        self._check_see([supervisee_id], f"plan supervision for {supervisee_id}")
+        day, fr, book = self._rules_context(after, only=("supervision",))
+        found = suggest_next(fr, book, day, supervisee_id)
+        if found is None:
+            raise NotFound(f"no current supervisee {supervisee_id!r} on {day.isoformat()}")
+        return found
+
+    # -- cases -----------------------------------------------------------------------
+    def case_windows(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Per open case: case_id, reference, worker_id, worker, status, last_discussed,
+        due_by, days_overdue, quarterly_review_due (plus team, window)."""
+        from ..rules.cases import case_windows
+        day, fr, book = self._rules_context(as_of, only=("cases",))
+        return self._rules_out(case_windows(fr, book, day), "case_windows", day, team,
+                               who=("worker_id",))
+
+    def drift(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Drifting cases: case_id, reference, worker_id, worker, status, reason, since,
+        rags (plus team, flags)."""
+        from ..rules.cases import drift
+        day, fr, book = self._rules_context(as_of, only=("cases",))
+        return self._rules_out(drift(fr, book, day), "drift", day, team, who=("worker_id",))
+
+    # -- records, functions, actions -------------------------------------------------
+    def overdue_actions(self, as_of=None, team: str | None = None, *,
+                        all_open: bool = False) -> pd.DataFrame:
+        """Open actions past their due date: action_id, description, owner_id, owner,
+        case_id, reference, due_date, days_overdue (plus team, worker_id, session_id).
+        ``all_open`` lists every action open on the date, overdue or not."""
+        from ..rules.records import overdue_actions
+        day, fr, book = self._rules_context(as_of, only=("actions",))
+        return self._rules_out(overdue_actions(fr, day, all_open=all_open), "overdue_actions",
+                               day, team,
+                               who=("owner_id", "worker_id"))
+
+    def function_balance(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Functions covered over each supervisee's last sessions: supervisee_id, name,
+        sessions, management, support, development, mediation, flag (plus team)."""
+        from ..rules.records import function_balance
+        day, fr, book = self._rules_context(as_of, only=("supervision",))
+        return self._rules_out(function_balance(fr, book, day), "function_balance", day, team)
+
+    def timeliness(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Late, missing and unsigned records: session_id, date, supervisor_id,
+        supervisee_ids, issue, days (plus team, detail)."""
+        from ..rules.records import timeliness
+        day, fr, book = self._rules_context(as_of, only=("records",))
+        return self._rules_out(timeliness(fr, book, day, self.settings.unsigned_after_days),
+                               "timeliness", day, team, who=("supervisor_id", "supervisee_ids"))
+
+    def contract_reviews(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Active contracts and their annual review: contract_id, supervisor_id, supervisor,
+        supervisee_id, supervisee, team, preset, start_date, review_due, days_overdue,
+        signed."""
+        from ..rules.records import contract_reviews
+        day, fr, book = self._rules_context(as_of, only=("supervision",))
+        return self._rules_out(contract_reviews(fr, book, day), "contract_reviews", day, team,
+                               who=("supervisee_id", "supervisor_id"))
+
+    def observations_due(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """Observations of practice: supervisee_id, name, team, last_observed,
+        in_last_year, required, next_due, days_overdue, reason."""
+        from ..rules.records import observations_due
+        day, fr, book = self._rules_context(as_of, only=("supervision", "observations"))
+        return self._rules_out(observations_due(fr, book, day), "observations_due", day, team)
+
+    # -- presets ---------------------------------------------------------------------
+    def policy(self, name: str | None = None) -> dict:
+        """A policy preset as a plain dict (default: the configured default preset)."""
+        from ..rules.policy import load_policy
+        return load_policy(name or self.settings.default_preset, self.settings.templates).data
+
+    def policies(self) -> list[str]:
+        """Names of the policy presets in ``templates/policies/``."""
+        from ..rules.policy import list_policies
+        return list_policies(self.settings.templates)

@@ -1,0 +1,46 @@
+"""A small agency built through the facade, for tests that need a few people and cases."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from supervision_kit.domain.records import Case, CasePerson, Practitioner
+from supervision_kit.facade import Toolkit
+
+PEOPLE = [
+    Practitioner("P1", "Sam Supervisor", "sam", role="supervisor", team="North"),
+    Practitioner("P2", "Pat Practitioner", "pat", team="North", line_manager_id="P1"),
+    Practitioner("P3", "Quinn Other", "quinn", team="South", line_manager_id="P4"),
+    Practitioner("P4", "Sue Southern", "sue", role="supervisor", team="South"),
+    Practitioner("P5", "Mia Manager", "mia", role="manager", team="North"),
+    Practitioner("P6", "Aud Auditor", "aud", role="auditor"),
+    Practitioner("P7", "Rae Researcher", "rae", role="researcher"),
+    Practitioner("P8", "Ada Admin", "ada", role="admin"),
+    Practitioner("P9", "Nia Newly", "nia", team="North", line_manager_id="P1",
+                 asye_start=dt.date(2026, 1, 5)),
+]
+CASES = [
+    Case("C1", "CR-2025-000001", "P2", "child protection plan", dt.date(2025, 1, 6),
+         people=[CasePerson("child", "Jamie", "Fletcher", dob=dt.date(2018, 4, 2)),
+                 CasePerson("parent", "Donna", "Fletcher", postcode="ZZ1 1ZZ")]),
+    Case("C2", "CR-2025-000002", "P2", "child in need", dt.date(2025, 2, 3),
+         people=[CasePerson("child", "Ellis", "Brook")]),
+    Case("C3", "CR-2025-000003", "P3", "early help", dt.date(2025, 3, 3),
+         people=[CasePerson("child", "Rowan", "Hale")]),
+]
+
+
+def build_world(path) -> Toolkit:
+    """A store with two teams, every role and three cases; returns the system toolkit."""
+    tk = Toolkit.system(path)
+    tk.add_practitioners([Practitioner(**vars(p)) for p in PEOPLE])
+    tk.add_cases([Case(**{**vars(c), "people": [CasePerson(**vars(p)) for p in c.people]})
+                  for c in CASES])
+    return tk
+
+
+@pytest.fixture
+def world(tmp_path) -> Toolkit:
+    """The small agency in a fresh SQLite file."""
+    return build_world(tmp_path / "world.sqlite")

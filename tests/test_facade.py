@@ -1,0 +1,170 @@
+"""The facade: signing and locking, verification, access by role, carry-over, audit."""
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from supervision_kit.domain.records import ActionItem, ActionReview, CaseDiscussion
+from supervision_kit.errors import AccessDenied, RecordLocked, StaleRecord, ValidationError
+
+
+def first_session(sam, date="2026-01-12"):
+    rec = sam.open_session(["P2"], date=date)
+    rec.agenda = "Caseload; wellbeing"
+    rec.discussions.append(CaseDiscussion(case_id="C1", summary="Jamie's school attendance fell",
+                                          rag="A"))
+    rec.actions += [ActionItem("Visit Jamie at home", owner_id="P2", due_date=dt.date(2026, 1, 20),
+                               case_id="C1"),
+                    ActionItem("Chase the GP report", owner_id="P2", due_date=dt.date(2026, 1, 30))]
+    return sam.save_session(rec)
+
+
+def test_signing_by_both_parties_locks_the_record(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    assert sam.sign(rec.id).state == "awaiting signatures"
+    with pytest.raises(RecordLocked):
+        sam.save_session(rec)  # one signature already freezes the content
+    signed = world.as_user("pat").sign(rec.id)
+    assert signed.state == "signed" and len(signed.content_hash) == 64
+    signed.agenda = "changed after signing"
+    with pytest.raises(RecordLocked, match="addendum"):
+        sam.save_session(signed)
+    add = world.as_user("pat").add_addendum(rec.id, "I disagree with the second action's date.")
+    assert [a.text for a in sam.addenda(rec.id)] == [add.text]
+    assert sam.session(rec.id).agenda == "Caseload; wellbeing"
+    sigs = sam.signatures(rec.id)
+    assert {s.practitioner_id for s in sigs} == {"P1", "P2"}
+    assert all(s.content_hash == signed.content_hash for s in sigs)
+
+
+def test_supervisor_can_record_a_supervisees_signature_given_in_person(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    sam.sign(rec.id)
+    signed = sam.sign(rec.id, "P2")
+    assert signed.state == "signed"
+    assert {s.method for s in sam.signatures(rec.id)} == {"own login", "in person, on the supervisor's device"}
+    with pytest.raises(AccessDenied):
+        world.as_user("quinn").sign(rec.id, "P2")
+
+
+def test_verify_names_a_record_changed_by_raw_sql(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    sam.sign(rec.id)
+    sam.sign(rec.id, "P2")
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE case_discussions SET rag = 'G' WHERE session_id = :s"), {"s": rec.id})
+    problems = world.verify()
+    assert len(problems) == 1 and rec.id in problems[0]
+
+
+def test_verify_names_an_edited_or_deleted_audit_entry(world):
+    first_session(world.as_user("sam"))
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET detail = 'nothing to see' WHERE id = 2"))
+    assert any("audit entry 2" in p for p in world.verify())
+
+
+def test_stale_copy_is_refused_and_keeps_the_unsaved_text(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    mine, theirs = sam.session(rec.id), sam.session(rec.id)
+    theirs.wellbeing = "Tired"
+    sam.save_session(theirs)
+    mine.wellbeing = "My careful note"
+    with pytest.raises(StaleRecord) as e:
+        sam.save_session(mine)
+    assert e.value.unsaved.wellbeing == "My careful note"
+    assert sam.session(rec.id).wellbeing == "Tired"
+
+
+def test_failed_save_writes_nothing(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    rec.discussions.append(CaseDiscussion(case_id="C-does-not-exist", rag="R"))
+    with pytest.raises(Exception):
+        sam.save_session(rec)
+    again = sam.session(rec.id)
+    assert [d.case_id for d in again.discussions] == ["C1"] and again.version == 1
+
+
+def test_open_actions_carry_over_across_three_sessions(world):
+    sam = world.as_user("sam")
+    s1 = first_session(sam)
+    sam.sign(s1.id), sam.sign(s1.id, "P2")
+    s2 = sam.open_session(["P2"], date="2026-02-09")
+    carried = sam.carried_actions(s2)
+    assert [a.description for a in carried] == ["Visit Jamie at home", "Chase the GP report"]
+    visit, gp = carried
+    s2.reviews = [ActionReview(visit.id, "done"), ActionReview(gp.id, "carried forward")]
+    s2.actions.append(ActionItem("Book the core group", owner_id="P2", due_date=dt.date(2026, 2, 20)))
+    s2 = sam.save_session(s2)
+    sam.sign(s2.id), sam.sign(s2.id, "P2")
+    s3 = sam.open_session(["P2"], date="2026-03-09")
+    assert [a.description for a in sam.carried_actions(s3)] == ["Chase the GP report", "Book the core group"]
+    statuses = {a.description: (a.status, a.reviewed_session_id) for a in sam.actions(owner_id="P2")}
+    assert statuses["Visit Jamie at home"] == ("done", s2.id)
+    assert statuses["Chase the GP report"] == ("open", s2.id)
+
+
+def test_a_draft_is_reopened_not_duplicated(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    assert sam.open_session(["P2"]).id == rec.id
+
+
+def test_follow_up_discussion_starts_from_the_last_answers(world):
+    sam = world.as_user("sam")
+    first_session(sam)
+    prev = sam.previous_discussion("C1")
+    assert prev.summary == "Jamie's school attendance fell" and prev.rag == "A"
+
+
+@pytest.mark.parametrize("user, call", [
+    ("quinn", lambda tk, sid: tk.session(sid)),             # a practitioner not party to it
+    ("sue", lambda tk, sid: tk.session(sid)),               # another team's supervisor
+    ("rae", lambda tk, sid: tk.session(sid)),               # a researcher sees nothing identifiable
+    ("rae", lambda tk, sid: tk.case("C1")),
+    ("aud", lambda tk, sid: tk.add_addendum(sid, "note")),  # an auditor writes nothing
+    ("aud", lambda tk, sid: tk.sign(sid)),
+    ("pat", lambda tk, sid: tk.open_session(["P3"])),       # a practitioner supervises no one
+    ("sam", lambda tk, sid: tk.open_session(["P3"])),       # not sam's supervisee
+    ("mia", lambda tk, sid: tk.case("C3")),                 # a manager sees only their team
+    ("sam", lambda tk, sid: tk.audit_log()),
+])
+def test_access_refusals_are_clear_and_logged(world, user, call):
+    sid = first_session(world.as_user("sam")).id
+    tk = world.as_user(user)
+    with pytest.raises(AccessDenied, match=f"{user} .* may not"):
+        call(tk, sid)
+    assert world.audit_log(limit=1, action="denied")[0]["user"] == user
+
+
+@pytest.mark.parametrize("user", ["sam", "pat", "mia", "aud", "ada"])
+def test_those_with_a_reason_can_read_the_record(world, user):
+    sid = first_session(world.as_user("sam")).id
+    assert world.as_user(user).session(sid).id == sid
+
+
+def test_every_view_save_and_signature_is_logged(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    world.as_user("pat").session(rec.id)
+    sam.sign(rec.id)
+    log = [(e["user"], e["action"], e["entity"]) for e in world.audit_log()]
+    assert ("sam", "save", "session") in log
+    assert ("pat", "view", "session") in log
+    assert ("sam", "sign", "session") in log
+
+
+def test_validation_error_reaches_the_caller_with_its_field(world):
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-01-12")
+    rec.actions.append(ActionItem("Visit", due_date="2026-01-01"))
+    with pytest.raises(ValidationError) as e:
+        sam.save_session(rec)
+    assert e.value.field == "actions[0].due_date"
