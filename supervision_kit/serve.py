@@ -34,8 +34,10 @@ What the command built by :func:`build_voila_command` does, and why:
 * **Preheat** (``preheat=True``): ``--preheat_kernel=True --pool_size=1`` keeps one
   kernel per notebook started and the notebook executed before anyone asks; its
   environment is copied from the Voilà process at start, hence the env variables.
+* ``--VoilaConfiguration.allow_template_override=NO``: otherwise ``?template=lab`` in
+  the URL brings the CDN links back.
 * ``--no-browser``, ``--show_tracebacks=False`` (alias of
-  ``VoilaConfiguration.show_tracebacks``), and ``file_allowlist=[]`` so that no file
+  ``VoilaConfiguration.show_tracebacks``), and ``file_denylist=.*`` so that no file
   next to the notebooks (a SQLite database, say) is served under ``/voila/files``.
 """
 
@@ -48,6 +50,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 LOOPBACK = "127.0.0.1"
 TEMPLATE = "supervision"
@@ -103,7 +106,8 @@ def build_voila_command(
         "--Voila.port_retries=0",
         f"--template={TEMPLATE}",
         "--show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.file_denylist=.*",
     ]
     if token:
         cmd.append("--token")  # Voila.auto_token: the identity provider reads JUPYTER_TOKEN
@@ -128,7 +132,7 @@ def server_url(ip: str, port: int, token: str | None = None) -> str:
     host = socket.gethostname() if ip in ("", "0.0.0.0", "::") else ip
     if ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    return f"http://{host}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
 
 
 def serve(

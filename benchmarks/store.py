@@ -1,0 +1,107 @@
+"""Store benchmark: JSON dataset import and one supervisee's history load at demo scale 10.
+
+Each figure is a ratio to a baseline measured in the same run: plain ``sqlite3``
+executemany inserts / selects of the same rows into the same (migrated) schema.
+Targets: import <= 3x the raw baseline, history load <= 5x.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from supervision_kit.facade import Toolkit  # noqa: E402
+from supervision_kit.store.engine import make_engine  # noqa: E402
+
+SCALE = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+
+
+def raw_import(path: Path, data: dict) -> float:
+    """Plain sqlite3 executemany of the dataset's rows into an empty migrated schema."""
+    make_engine(path).dispose()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys=ON")
+    t0 = time.perf_counter()
+    con.execute("BEGIN")
+    for table, rows in data.items():
+        if not isinstance(rows, list) or not rows:
+            continue
+        cols = list(rows[0])
+        sql = f'INSERT INTO "{table}" ({",".join(cols)}) VALUES ({",".join("?" * len(cols))})'
+        con.executemany(sql, [tuple(json.dumps(r[c]) if isinstance(r[c], (dict, list)) else r[c]
+                                    for c in cols) for r in rows])
+    con.execute("COMMIT")
+    dt_ = time.perf_counter() - t0
+    con.close()
+    return dt_
+
+
+def raw_history(path: Path, pid: str) -> float:
+    """Plain sqlite3 selects of a supervisee's sessions, attendees, discussions, actions."""
+    con = sqlite3.connect(path)
+    t0 = time.perf_counter()
+    ids = [r[0] for r in con.execute(
+        "SELECT s.id FROM sessions s JOIN session_attendees a ON a.session_id = s.id "
+        "WHERE a.practitioner_id = ? ORDER BY s.date", (pid,))]
+    marks = ",".join("?" * len(ids))
+    for table in ("sessions", "session_attendees", "case_discussions", "actions",
+                  "action_reviews", "disagreements", "reflections"):
+        col = "id" if table == "sessions" else "session_id"
+        cur = con.execute(f"SELECT * FROM {table} WHERE {col} IN ({marks})", ids)
+        names = [d[0] for d in cur.description]
+        jcols = [i for i, n in enumerate(names) if n in ("content", "functions", "answers", "responses")]
+        for r in cur.fetchall():
+            [json.loads(r[i]) for i in jcols if r[i]]
+    dt_ = time.perf_counter() - t0
+    con.close()
+    return dt_
+
+
+def best(fn, n=3):
+    return min(fn() for _ in range(n))
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="skbench-"))
+    src = Toolkit.system(tmp / "demo.sqlite")
+    src.create_demo(scale=SCALE)
+    data = src.export_dataset()
+    rows = sum(len(v) for v in data.values() if isinstance(v, list))
+    print(f"demo scale {SCALE}: {rows} rows")
+
+    def ours_import():
+        target = tmp / f"ours-{time.perf_counter_ns()}.sqlite"
+        tk = Toolkit.system(target)
+        t0 = time.perf_counter()
+        tk.import_dataset(data)
+        return time.perf_counter() - t0
+
+    def base_import():
+        return raw_import(tmp / f"raw-{time.perf_counter_ns()}.sqlite", data)
+
+    ti, bi = best(ours_import), best(base_import)
+    print(f"import: toolkit {ti:.3f}s, raw sqlite3 {bi:.3f}s, ratio {ti / bi:.2f}x (target <= 3x)")
+
+    counts: dict[str, int] = {}
+    for a in data["session_attendees"]:
+        counts[a["practitioner_id"]] = counts.get(a["practitioner_id"], 0) + 1
+    pid = max(counts, key=counts.get)
+    admin = Toolkit.system(engine=src.engine)
+
+    def ours_history():
+        t0 = time.perf_counter()
+        admin.history(pid)
+        return time.perf_counter() - t0
+
+    th, bh = best(ours_history, 5), best(lambda: raw_history(tmp / "demo.sqlite", pid), 5)
+    print(f"history of {pid} ({counts[pid]} sessions): toolkit {th * 1000:.1f}ms, raw sqlite3 "
+          f"{bh * 1000:.1f}ms, ratio {th / bh:.2f}x (target <= 5x)")
+
+
+if __name__ == "__main__":
+    main()
