@@ -65,4 +65,8 @@ def clean_text(value, field: str, *, required: bool = False, max_len: int = 100_
         raise ValidationError(field, f"too long ({len(value)} characters; at most {max_len})")
     if any(ord(c) < 32 and c not in "\n\r\t" for c in value) or "\x00" in value:
         raise ValidationError(field, "contains control characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no database can store it
+        raise ValidationError(field, "contains a character that is not valid text") from None
     return value

@@ -12,9 +12,10 @@ from ..domain.validation import (validate_contract, validate_evaluation, validat
                                  validate_reflection)
 from ..domain.values import clean_text, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (ActionRow, ContractRow, EvaluationRow, ObservationRow, ReflectionRow)
+from ..store.schema import (ActionRow, CaseRow, ContractRow, EvaluationRow, ObservationRow, ReflectionRow)
 from ..store.sessions import new_id
 
+C = CaseRow.__table__
 A, K, E, O, RF = (ActionRow.__table__, ContractRow.__table__, EvaluationRow.__table__,
                   ObservationRow.__table__, ReflectionRow.__table__)
 CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
@@ -56,6 +57,25 @@ class RecordsMixin:
         with self.engine.connect() as conn:
             rows = [_action(r) for r in conn.execute(q)]
         return [a for a in rows if a.owner_id is None or self.can_see(a.owner_id)]
+
+    def add_action(self, a: ActionItem) -> ActionItem:
+        """An action agreed outside a session (a reflection's plan, a manager's task)."""
+        self._require_write("add actions")
+        a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
+        a.description = clean_text(a.description, "description", required=True)
+        a.due_date = parse_date(a.due_date, "due_date")
+        a.status = parse_choice(a.status, ActionStatus, "status").value
+        owner = a.owner_id or self.me.id
+        self._check_see([owner], f"give an action to {owner}")
+        a.owner_id = owner
+        with self._tx() as conn:
+            if a.case_id and conn.execute(select(C.c.id).where(C.c.id == a.case_id)).first() is None:
+                raise ValidationError("case_id", f"unknown case {a.case_id!r}")
+            conn.execute(insert(A), [dict(id=a.id, description=a.description, owner_id=owner,
+                                          due_date=a.due_date, case_id=a.case_id,
+                                          session_id=a.session_id, status=a.status)])
+            self._log(conn, "create", "action", a.id)
+        return a
 
     def set_action_status(self, action_id: str, status: str, when=None) -> ActionItem:
         """Complete, drop or reopen an action (owner, their supervisor or manager)."""

@@ -13,8 +13,8 @@ from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecor
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
 from ..errors import AccessDenied, NotFound, RecordLocked, StaleRecord, ValidationError
-from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, DiscussionRow, SessionRow,
-                            SignatureRow)
+from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
+                            SessionRow, SignatureRow)
 from ..store.sessions import ANSWERS, load_sessions, new_id, session_row, write_session
 
 S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
@@ -70,6 +70,12 @@ class SessionsMixin:
                             ) -> CaseDiscussion | None:
         """The case's last discussion, so a follow-up starts from its answers."""
         before = parse_date(before, "before") or dt.date.max
+        C = CaseRow.__table__
+        with self.engine.connect() as conn:
+            worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+        if worker is None:
+            raise NotFound(f"no case {case_id!r}")
+        self._check_see([worker], f"see the discussions of case {case_id}")
         with self.engine.connect() as conn:
             q = (select(D.c.session_id).join(S, S.c.id == D.c.session_id)
                  .where(D.c.case_id == case_id, S.c.date <= before)
@@ -92,6 +98,13 @@ class SessionsMixin:
         rec.id = rec.id or new_id("sess")
         if rec.state not in OPEN_STATES:
             rec.state = SessionState.DRAFT.value
+        parties = {rec.supervisor_id, *rec.supervisee_ids}
+        for i, r in enumerate(rec.reflections):
+            r.author_id = r.author_id or self.me.id
+            if r.author_id not in parties:
+                raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
+                                      "can write its reflections")
+        self._check_references(rec)
         with self._tx() as conn:
             row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
             if row is not None:
@@ -116,6 +129,32 @@ class SessionsMixin:
             self._log(conn, "save", "session", rec.id, f"version {rec.version}")
         self._forget_access()
         return self.session(rec.id, log=False)
+
+    def _check_references(self, rec: SessionRecord) -> None:
+        """Unknown people, cases or actions are named by field, never a database error."""
+        C = CaseRow.__table__
+        from ..store.schema import PractitionerRow
+        P = PractitionerRow.__table__
+        people = {p for p in [rec.supervisor_id, *rec.supervisee_ids,
+                              *(a.owner_id for a in rec.actions)] if p}
+        cases = {d.case_id for d in rec.discussions} | {a.case_id for a in rec.actions if a.case_id}
+        with self.engine.connect() as conn:
+            known_p = set(conn.execute(select(P.c.id).where(P.c.id.in_(people))).scalars())
+            known_c = set(conn.execute(select(C.c.id).where(C.c.id.in_(cases))).scalars())
+            acts = {r.action_id for r in rec.reviews}
+            known_a = set(conn.execute(select(A.c.id).where(A.c.id.in_(acts))).scalars())
+        checks = [("supervisor_id", rec.supervisor_id, known_p, "person")]
+        checks += [(f"supervisee_ids[{i}]", p, known_p, "person") for i, p in enumerate(rec.supervisee_ids)]
+        checks += [(f"discussions[{i}].case_id", d.case_id, known_c, "case")
+                   for i, d in enumerate(rec.discussions)]
+        for i, a in enumerate(rec.actions):
+            checks += [(f"actions[{i}].owner_id", a.owner_id, known_p, "person"),
+                       (f"actions[{i}].case_id", a.case_id, known_c, "case")]
+        checks += [(f"reviews[{i}].action_id", r.action_id, known_a, "action")
+                   for i, r in enumerate(rec.reviews)]
+        for field, value, known, what in checks:
+            if value and value not in known:
+                raise ValidationError(field, f"unknown {what} {value!r}")
 
     def _apply_reviews(self, conn, rec: SessionRecord) -> None:
         """Carry the reviewed outcomes onto the actions, undoing earlier drafts' choices."""
@@ -164,6 +203,30 @@ class SessionsMixin:
             self._log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
         return recs
 
+    def case_discussions(self, case_id: str) -> list[tuple[dt.date, str, CaseDiscussion]]:
+        """Every discussion of one case, oldest first, as (date, session_id, discussion).
+
+        Whoever may see the case (its worker) sees its whole discussion history, also from
+        sessions of an earlier worker: drift is judged over the case's history [HSCB aim 3].
+        Cancelled sessions are left out; the view is logged.
+        """
+        C = CaseRow.__table__
+        with self._tx() as conn:
+            case = conn.execute(select(C.c.id, C.c.reference, C.c.worker_id).where(
+                (C.c.id == case_id) | (C.c.reference == case_id))).first()
+            if case is None:
+                raise NotFound(f"no case {case_id!r}")
+            self._check_see([case.worker_id], f"see the discussions of case {case.reference}")
+            found = list(conn.execute(
+                select(S.c.id, S.c.date).join(D, D.c.session_id == S.c.id)
+                .where(D.c.case_id == case.id, S.c.state != SessionState.CANCELLED.value)
+                .order_by(S.c.date, S.c.id)))
+            recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
+            out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
+                   for f in found]
+            self._log(conn, "view", "case_discussions", case.id, f"{len(out)} discussions")
+        return out
+
     def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
         """Light summaries (id, date, type, state, supervisor, supervisees) newest first."""
         q = select(S.c.id, S.c.date, S.c.type, S.c.state, S.c.supervisor_id).order_by(S.c.date.desc())
@@ -172,11 +235,15 @@ class SessionsMixin:
         if supervisee_id:
             q = q.where(S.c.id.in_(select(AT.c.session_id).where(AT.c.practitioner_id == supervisee_id)))
         with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
             att: dict[str, list[str]] = {}
-            for r in conn.execute(select(AT).order_by(AT.c.position)):
-                att.setdefault(r.session_id, []).append(r.practitioner_id)
+            ids = [r.id for r in rows]
+            for i in range(0, len(ids), 900):
+                for r in conn.execute(select(AT).where(AT.c.session_id.in_(ids[i:i + 900]))
+                                      .order_by(AT.c.position)):
+                    att.setdefault(r.session_id, []).append(r.practitioner_id)
             out = []
-            for r in conn.execute(q):
+            for r in rows:
                 parties = att.get(r.id, [])
                 if self.me.id in (r.supervisor_id, *parties) or any(
                         self.can_see(p) for p in parties if p != self.me.id):

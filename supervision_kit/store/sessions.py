@@ -150,10 +150,14 @@ def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
             row = session_row(rec)
             row.pop("id")
             conn.execute(S.update().where(S.c.id == rec.id).values(**row))
-        for name in ("case_discussions", "action_reviews", "disagreements",
-                     "session_attendees", "reflections"):
+        for name in ("case_discussions", "action_reviews", "disagreements", "session_attendees"):
             t = TABLES[name]
             conn.execute(delete(t).where(t.c.session_id == rec.id))
+        # Reflections may be saved on their own (a supervisee's, before the session):
+        # replace only those this record carries.
+        ids = [r.id for r in rec.reflections if r.id]
+        if ids:
+            conn.execute(delete(RF).where(RF.c.id.in_(ids)))
         # Actions made here may already be referenced; replace only the ones this record lists.
         conn.execute(delete(A).where(A.c.session_id == rec.id))
     for name, rows in child_rows(rec).items():

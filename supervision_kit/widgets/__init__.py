@@ -1,0 +1,26 @@
+"""ipywidgets for supervision sessions, reflections and actions (talk only to the facade)."""
+from __future__ import annotations
+
+_EXPORTS = {
+    "SessionRecorder": ".session",
+    "ReflectionGuide": ".reflection",
+    "ActionTracker": ".actions",
+    "load_frameworks": ".frameworks",
+    "RAGTimeline": ".timeline",
+    "CaseloadStrip": ".timeline",
+    "figure_png": ".timeline",
+    "CaseloadOverview": ".caseload",
+    "ContractForm": ".contract",
+    "EvaluationForm": ".evaluation",
+}
+
+
+def __getattr__(name):
+    # Lazy, so importing one module (e.g. the framework loader) does not build the rest.
+    if name in _EXPORTS:
+        import importlib
+        return getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(name)
+
+
+__all__ = list(_EXPORTS)

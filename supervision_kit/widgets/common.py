@@ -1,0 +1,101 @@
+"""Small helpers shared by the widgets: escaped HTML, error messages, field factories."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterator
+
+import ipywidgets as w
+
+from ..errors import (AccessDenied, NotFound, RecordLocked, StaleRecord, SupervisionError,
+                      ValidationError)
+
+WIDE = {"width": "98%"}
+ERROR_STYLE = {"text_color": "#b00020"}
+
+
+def esc(value) -> str:
+    """Text as HTML-safe text (typed text is never markup)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def message(exc: BaseException) -> str:
+    """A readable one-line message for a facade error."""
+    if isinstance(exc, ValidationError):
+        return exc.message
+    if isinstance(exc, StaleRecord):
+        return f"Not saved: {exc}"
+    if isinstance(exc, RecordLocked):
+        return f"Locked: {exc}"
+    if isinstance(exc, AccessDenied):
+        return f"Not allowed: {exc}"
+    if isinstance(exc, NotFound):
+        return f"Not found: {exc}"
+    if isinstance(exc, SupervisionError):
+        return str(exc)
+    return f"Unexpected problem: {exc}"
+
+
+def now_text() -> str:
+    """The time now, for "saved at" messages."""
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+def textarea(label: str, value: str = "", rows: int = 3, placeholder: str = "") -> w.Textarea:
+    """A full-width text box that reports its value when the user leaves it (cheap saves)."""
+    return w.Textarea(value=value or "", description="", placeholder=placeholder or label,
+                      rows=rows, continuous_update=False, layout=WIDE)
+
+
+def error_label() -> w.Label:
+    """A red line beside a field for its validation message (a Label shows text, never markup)."""
+    return w.Label(value="", style=ERROR_STYLE)
+
+
+def walk(widget) -> Iterator[w.Widget]:
+    """The widget and every widget inside it."""
+    stack = [widget]
+    while stack:
+        x = stack.pop()
+        if not isinstance(x, w.Widget):
+            continue
+        yield x
+        stack.extend(reversed(list(getattr(x, "children", ()) or ())))
+
+
+def html_values(widget) -> list[str]:
+    """Every ``HTML`` value inside ``widget`` (what the browser would render as markup)."""
+    return [x.value for x in walk(widget) if isinstance(x, (w.HTML, w.HTMLMath))]
+
+
+class Displayable:
+    """Displays as its ``widget`` in Jupyter and Voilà."""
+
+    widget: w.Widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+
+class Field:
+    """An input with an optional heading and an error line created only when needed."""
+
+    def __init__(self, title: str | None, input_widget: w.Widget, help_text: str = ""):
+        self.input = input_widget
+        kids = [] if title is None else [w.HTML(
+            value=f"<b>{esc(title)}</b>" + (f" <small>{esc(help_text)}</small>" if help_text else ""))]
+        self.box = w.VBox([*kids, input_widget])
+        self.error: w.Label | None = None
+
+    def set_error(self, text: str) -> None:
+        """Show (or clear, with "") the message beside the input."""
+        if self.error is None:
+            if not text:
+                return
+            self.error = error_label()
+            self.box.children = (*self.box.children, self.error)
+        self.error.value = text

@@ -1,0 +1,157 @@
+"""Reflective frameworks (Gibbs, Kolb, an agency's own) loaded from YAML in ``templates/frameworks``.
+
+A framework file holds ``id, name, source, stages: [{key, title, label, prompts,
+action_plan}]``. Adding a framework is adding a file; errors name the file and key.
+"""
+from __future__ import annotations
+
+import dataclasses as dc
+import re
+from pathlib import Path
+
+from ..errors import ValidationError
+
+_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+TOP_KEYS = {"id", "name", "source", "stages", "description"}
+STAGE_KEYS = {"key", "title", "label", "prompts", "action_plan"}
+_cache: dict[tuple, dict] = {}
+
+
+@dc.dataclass(frozen=True)
+class Stage:
+    """One stage of a cycle: its response key, heading, short label and prompt questions."""
+    key: str
+    title: str
+    label: str
+    prompts: tuple[str, ...]
+    action_plan: bool = False
+
+
+@dc.dataclass(frozen=True)
+class Framework:
+    """A reflective framework: stages in the order they are walked."""
+    id: str
+    name: str
+    source: str
+    stages: tuple[Stage, ...]
+    description: str = ""
+    path: str = ""
+
+    @property
+    def keys(self) -> list[str]:
+        """The stages' response keys, in order."""
+        return [s.key for s in self.stages]
+
+    def stage(self, key: str) -> Stage:
+        """The stage with this key."""
+        for s in self.stages:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    @property
+    def action_stage(self) -> Stage | None:
+        """The stage whose lines become actions, if any."""
+        return next((s for s in self.stages if s.action_plan), None)
+
+
+def _text(value, where: str, key: str, *, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValidationError(f"{where}: {key}", "required text" if required else "must be text")
+    return value.strip()
+
+
+def _stage(raw, where: str, i: int) -> Stage:
+    at = f"stages[{i}]"
+    if not isinstance(raw, dict):
+        raise ValidationError(f"{where}: {at}", "each stage is a mapping with key, title, prompts")
+    extra = sorted(set(raw) - STAGE_KEYS)
+    if extra:
+        raise ValidationError(f"{where}: {at}.{extra[0]}",
+                              f"unknown key; a stage has {', '.join(sorted(STAGE_KEYS))}")
+    key = _text(raw.get("key"), where, f"{at}.key")
+    if not _KEY.match(key):
+        raise ValidationError(f"{where}: {at}.key",
+                              f"{key!r}: use lower-case letters, digits and _ (e.g. action_plan)")
+    title = _text(raw.get("title"), where, f"{at}.title")
+    label = _text(raw.get("label"), where, f"{at}.label", required=False) or title
+    prompts = raw.get("prompts")
+    if not isinstance(prompts, list) or not prompts:
+        raise ValidationError(f"{where}: {at}.prompts", "a non-empty list of prompt questions")
+    for j, p in enumerate(prompts):
+        _text(p, where, f"{at}.prompts[{j}]")
+    flag = raw.get("action_plan", False)
+    if not isinstance(flag, bool):
+        raise ValidationError(f"{where}: {at}.action_plan", "true or false")
+    return Stage(key=key, title=title, label=label, prompts=tuple(p.strip() for p in prompts),
+                 action_plan=flag)
+
+
+def parse_framework(data, where: str = "framework") -> Framework:
+    """A ``Framework`` from parsed YAML data; ``where`` names the source in errors."""
+    if not isinstance(data, dict):
+        raise ValidationError(where, "the file must be a mapping with id, name, source, stages")
+    extra = sorted(set(data) - TOP_KEYS)
+    if extra:
+        raise ValidationError(f"{where}: {extra[0]}",
+                              f"unknown key; a framework has {', '.join(sorted(TOP_KEYS))}")
+    fid = _text(data.get("id"), where, "id")
+    if not _KEY.match(fid):
+        raise ValidationError(f"{where}: id", f"{fid!r}: use lower-case letters, digits and _")
+    stages = data.get("stages")
+    if not isinstance(stages, list) or not stages:
+        raise ValidationError(f"{where}: stages", "a non-empty list of stages")
+    parsed = tuple(_stage(s, where, i) for i, s in enumerate(stages))
+    seen: set[str] = set()
+    for i, s in enumerate(parsed):
+        if s.key in seen:
+            raise ValidationError(f"{where}: stages[{i}].key", f"{s.key!r} is used twice")
+        seen.add(s.key)
+    return Framework(id=fid, name=_text(data.get("name"), where, "name"),
+                     source=_text(data.get("source"), where, "source"), stages=parsed,
+                     description=_text(data.get("description"), where, "description",
+                                       required=False))
+
+
+def load_framework(path) -> Framework:
+    """One framework file."""
+    import yaml
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ValidationError(path.name, f"cannot read: {e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark else ""
+        raise ValidationError(path.name, f"not valid YAML: {line}{getattr(e, 'problem', e)}") from None
+    return dc.replace(parse_framework(data, path.name), path=str(path))
+
+
+def frameworks_dir(templates_dir) -> Path:
+    """``<templates>/frameworks``."""
+    return Path(templates_dir) / "frameworks"
+
+
+def load_frameworks(templates_dir=None) -> dict[str, Framework]:
+    """Every framework in ``<templates_dir>/frameworks/*.yaml`` by id (files re-read when changed)."""
+    if templates_dir is None:
+        from ..config import Settings
+        templates_dir = Settings().templates
+    folder = frameworks_dir(templates_dir)
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
+                                          for f in files))
+    if stamp in _cache:
+        return dict(_cache[stamp])
+    out: dict[str, Framework] = {}
+    for f in files:
+        fw = load_framework(f)
+        if fw.id in out:
+            raise ValidationError(f"{f.name}: id", f"{fw.id!r} is also the id of "
+                                                   f"{Path(out[fw.id].path).name}")
+        out[fw.id] = fw
+    _cache[stamp] = out
+    return dict(out)

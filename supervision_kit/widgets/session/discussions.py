@@ -1,0 +1,205 @@
+"""Case discussions with the recording templates' questions and a RAG rating
+[HSCB Appendix III; Havering 9.2; Temple Appendix 3]. Widgets are built only when a
+case is added, and a follow-up starts from the case's last discussion."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ...domain.enums import RAG
+from ...domain.records import CaseDiscussion
+from ...errors import SupervisionError, ValidationError
+from ..common import Field, esc, textarea
+from .sections import Section
+
+QUESTIONS = [
+    ("summary", "Summary of events since the last supervision", ""),
+    ("worries", "What are we worried about, and why?", "risks to the child, from whom or what"),
+    ("working_well", "What is working well?", "strengths and protective factors"),
+    ("barriers", "Barriers to progress", ""),
+    ("impact", "Impact on the child", ""),
+    ("needs", "Needs of the child", ""),
+    ("engagement", "Family engagement and capacity for change", ""),
+    ("plan", "The plan, and each agency's part in it", "what needs to happen, by whom and when"),
+]
+AFTER_RAG = [
+    ("proposed_amendment", "Proposed amendment to the plan",
+     "to address escalating concern or drift, and how it will be shared with multi-agency colleagues"),
+    ("refusal_action", "Action if parents refuse services",
+     "when the significant harm threshold is not met"),
+    ("decision", "Decision", "what was decided"),
+    ("rationale", "Rationale", "why: the evidence and management oversight"),
+]
+COPIED = tuple(k for k, _, _ in QUESTIONS + AFTER_RAG)
+RAG_OPTIONS = [("G improving", RAG.G.value), ("A same", RAG.A.value), ("R worse", RAG.R.value)]
+RANK = {RAG.G.value: 0, RAG.A.value: 1, RAG.R.value: 2}
+
+
+def amendment_reason(rag: str | None, previous: str | None, drift: str | None) -> str:
+    """Why a proposed amendment to the plan is needed ("" when it is not)."""
+    if drift:
+        return f"Drift is flagged for this case ({drift})"
+    if rag and previous and RANK[rag] > RANK[previous]:
+        return f"Concern is escalating ({previous} → {rag})"
+    if rag and rag == previous and rag != RAG.G.value:
+        return f"No improvement since the last discussion ({previous} → {rag})"
+    return ""
+
+
+class DiscussionForm:
+    """The questions for one case, bound to its ``CaseDiscussion``."""
+
+    def __init__(self, rec, d: CaseDiscussion, previous: CaseDiscussion | None,
+                 drift: str | None, started_from_previous: bool):
+        self.rec, self.d = rec, d
+        self.previous_rag = previous.rag if previous else None
+        self.drift = drift
+        self.inputs: dict[str, w.Widget] = {}
+        self.fields: dict[str, Field] = {}
+        head = f"<h4 style='margin:4px 0'>{esc(rec.case_label(d.case_id))}</h4>"
+        if started_from_previous:
+            head += ("<small><i>Started from this case's last discussion: change what is "
+                     "different.</i></small>")
+        if drift:
+            head += f"<div style='color:#b00020'>Drift flagged: {esc(drift)}</div>"
+        self.head = Field(None, w.HTML(value=head))
+        for key, title, help_text in QUESTIONS:
+            self._text(key, title, help_text)
+        self.rag = w.ToggleButtons(options=RAG_OPTIONS, value=d.rag or None,
+                                   style={"button_width": "auto"})
+        prev = (f"Previous rating: {self.previous_rag} ({RAG(self.previous_rag).meaning})"
+                if self.previous_rag else "No previous rating")
+        self.previous_label = w.Label(value=prev)
+        self.rag.observe(self._rated, names="value")
+        self.inputs["rag"] = self.rag
+        self.fields["rag"] = Field("RAG: are the child's circumstances improving (G), the same "
+                                   "(A) or worse (R)?", w.HBox([self.rag, self.previous_label]))
+        for key, title, help_text in AFTER_RAG:
+            self._text(key, title, help_text)
+        self.amendment_prompt = w.Label(value="", style={"text_color": "#8a5a00"})
+        amend = self.fields["proposed_amendment"].box
+        amend.children = (*amend.children[:1], self.amendment_prompt, *amend.children[1:])
+        self.oversight = w.Checkbox(value=d.needs_oversight, description="Needs management oversight",
+                                    indent=False)
+        self.quarterly = w.Checkbox(value=d.quarterly_review, description="Quarterly case review",
+                                    indent=False)
+        rec.bind(self.oversight, d, "needs_oversight")
+        rec.bind(self.quarterly, d, "quarterly_review")
+        self.inputs.update(needs_oversight=self.oversight, quarterly_review=self.quarterly)
+        self.remove_button = w.Button(description="Remove this discussion", icon="trash")
+        self.remove_button.on_click(lambda _: rec.remove_discussion(d.case_id))
+        self.reflect_button = w.Button(description="Reflect on this case", icon="refresh",
+                                       layout={"width": "auto"})
+        self.reflect_button.on_click(lambda _: rec.reflect_on_case(d.case_id))
+        self.widget = w.VBox([self.head.box, *[self.fields[k].box for k, _, _ in QUESTIONS],
+                              self.fields["rag"].box,
+                              *[self.fields[k].box for k, _, _ in AFTER_RAG],
+                              w.HBox([self.oversight, self.quarterly]),
+                              w.HBox([self.reflect_button, self.remove_button])],
+                             layout={"border": "1px solid #ccc", "padding": "6px", "margin": "6px 0"})
+        self._show_amendment()
+
+    def _text(self, key: str, title: str, help_text: str) -> None:
+        box = textarea(title, getattr(self.d, key), rows=2)
+        self.rec.bind(box, self.d, key)
+        self.inputs[key] = box
+        self.fields[key] = Field(title, box, help_text)
+
+    @property
+    def amendment_reason(self) -> str:
+        """Why this discussion needs a proposed amendment ("" if it does not)."""
+        return amendment_reason(self.d.rag, self.previous_rag, self.drift)
+
+    def _show_amendment(self) -> None:
+        reason = self.amendment_reason
+        self.amendment_prompt.value = (f"{reason}: propose an amendment to the plan "
+                                       f"(required before signing)." if reason else "")
+        show = bool(reason) or bool(self.d.proposed_amendment.strip())
+        self.fields["proposed_amendment"].box.layout.display = None if show else "none"
+
+    def _rated(self, change) -> None:
+        self.d.rag = change["new"]
+        self._show_amendment()
+        self.rec.changed()
+
+
+class DiscussionsSection(Section):
+    """Pick a case of the supervisee, add its discussion; forms in the record's order."""
+
+    title = "Case discussions"
+    fields_handled = ("discussions",)
+
+    def __init__(self, rec):
+        super().__init__(rec)
+        self.picker = w.Dropdown(options=[("Choose a case…", ""), *rec.case_options],
+                                 value="", description="Case")
+        self.add_button = w.Button(description="Add discussion", icon="plus")
+        self.add_button.on_click(lambda _: self.picker.value and self.add(self.picker.value))
+        self.picker_field = Field(None, w.HBox([self.picker, self.add_button]))
+        self.forms: dict[str, DiscussionForm] = {}
+        self.box = w.VBox([])
+        for d in rec.record.discussions:
+            self._build(d, self._previous(d.case_id), started=False)
+        self.widget.children = [self.picker_field.box, self.box]
+
+    def _previous(self, case_id: str) -> CaseDiscussion | None:
+        r = self.rec.record
+        try:
+            return self.rec.tk.previous_discussion(case_id, before=r.date, exclude_session=r.id)
+        except SupervisionError:
+            return None
+
+    def _build(self, d: CaseDiscussion, previous, started: bool) -> DiscussionForm:
+        form = DiscussionForm(self.rec, d, previous, self.rec.drift_reason(d.case_id), started)
+        self.forms[d.case_id] = form
+        self.box.children = [*self.box.children, form.widget]
+        return form
+
+    def add(self, case_id: str) -> DiscussionForm | None:
+        """Add a discussion of ``case_id``, starting from its last discussion's answers."""
+        self.picker_field.set_error("")
+        if case_id in self.forms:
+            self.picker_field.set_error("This case is already discussed in this session")
+            return self.forms[case_id]
+        if not case_id:
+            self.picker_field.set_error("Choose a case")
+            return None
+        if case_id not in self.rec._cases:
+            self.picker_field.set_error(f"{case_id} is not an open case of this supervisee")
+            return None
+        previous = self._previous(case_id)
+        answers = {k: getattr(previous, k) for k in COPIED} if previous else {}
+        d = CaseDiscussion(case_id=case_id, **answers)
+        self.rec.record.discussions.append(d)
+        form = self._build(d, previous, started=previous is not None)
+        self.picker.value = ""
+        self.rec.changed()
+        return form
+
+    def remove(self, case_id: str) -> None:
+        """Take a case's discussion out of the draft."""
+        form = self.forms.pop(case_id, None)
+        if form is None:
+            raise ValidationError("discussions", f"{case_id} is not discussed in this session")
+        self.rec.record.discussions = [d for d in self.rec.record.discussions if d.case_id != case_id]
+        self.box.children = [f.widget for f in self.forms.values()]
+        self.rec.changed()
+
+    def sign_problems(self) -> dict[str, str]:
+        """Required before signing: an amendment where concern escalates or drift is flagged."""
+        out = {}
+        for i, d in enumerate(self.rec.record.discussions):
+            form = self.forms.get(d.case_id)
+            if form and form.amendment_reason and not d.proposed_amendment.strip():
+                out[f"discussions[{i}].proposed_amendment"] = (
+                    f"{form.amendment_reason}: propose an amendment to the plan")
+        return out
+
+    def error_field(self, name, index, attr):
+        ds = self.rec.record.discussions
+        if index is None or index >= len(ds):
+            return self.picker_field
+        form = self.forms.get(ds[index].case_id)
+        if form is None:
+            return self.picker_field
+        return form.fields.get(attr or "", form.head)
+

@@ -1,0 +1,312 @@
+"""``SessionRecorder``: run and record one supervision session, draft to signed.
+
+Sections follow the seeds' order of a session [PG41 4; Temple Appendix 2; HSCB
+Appendix III]. Every change is saved as a draft through the facade; a problem is shown
+beside its field and nothing typed is lost; a signed record is read only, with addenda.
+"""
+from __future__ import annotations
+
+import copy
+
+import ipywidgets as w
+from traitlets import Bool, Dict, HasTraits, Instance, TraitError, Unicode, observe, validate
+
+from ...domain.enums import SessionState, SessionType
+from ...domain.records import ActionItem, SessionRecord
+from ...errors import SupervisionError, ValidationError
+from ..common import Displayable, Field, esc, message, now_text, walk
+from .context import ContextMixin
+from .discussions import DiscussionsSection
+from .items import AgreedActionsSection, DisagreementsSection
+from .reflect import ReflectionSection
+from .reviews import ReviewSection
+from .saving import FIELD, SavingMixin
+from .sections import FunctionsSection, GroupSection, NextSessionSection, TextSection
+from .signing import SignSection
+
+LOCKED = (SessionState.AWAITING.value, SessionState.SIGNED.value, SessionState.CANCELLED.value)
+WELLBEING = [("wellbeing", "Wellbeing", "how the supervisee is; staff safety"),
+             ("workload", "Workload", "caseload, capacity, pressures"),
+             ("sickness_absence", "Sickness absence since the last supervision", ""),
+             ("training_since", "Safeguarding training since the last supervision", "")]
+
+
+class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
+    """One supervisor with one supervisee (or a group): the whole record in an Accordion."""
+
+    record = Instance(SessionRecord, allow_none=True, help="The record being written")
+    status = Unicode("", help="Last save, or the problem that stopped it")
+    errors = Dict(help="Field (as the facade names it) → message shown beside it")
+    locked = Bool(False, help="Signed by someone: read only, addenda only")
+
+    def __init__(self, tk, supervisee_ids, date=None, *, type: str | None = None,
+                 session_id: str | None = None, autosave: bool = True, frameworks=None):
+        super().__init__()
+        self.tk, self.autosave = tk, autosave
+        self.supervisee_ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
+        self._status = w.HTML(value="")
+        self.widget = w.VBox([self._status])
+        self.inputs: dict[str, w.Widget] = {}
+        self.function_boxes: dict[str, w.Checkbox] = {}
+        self.review_buttons: dict[str, w.ToggleButtons] = {}
+        self.sections: dict = {}
+        self._by_field: dict = {}
+        self._shown: list[Field] = []
+        self._loading, self.dirty = False, False
+        self._last_saved: SessionRecord | None = None
+        self._drift: dict[str, str] | None = None
+        self._suggested = None
+        self.parties: dict[str, str] = {}
+        self._cases: dict = {}
+        self._frameworks = frameworks
+        try:
+            rec = (tk.session(session_id) if session_id
+                   else tk.open_session(self.supervisee_ids, date=date, type=type))
+            self._context(rec)
+        except SupervisionError as e:
+            self.status = message(e)
+            return
+        self._last_saved = copy.deepcopy(rec) if rec.version else None
+        self.record = rec
+
+    # -- traitlets state ----------------------------------------------------------------
+    @validate("record")
+    def _valid_record(self, proposal):
+        r = proposal["value"]
+        if r is not None and not r.id:
+            raise TraitError("a session record needs an id")
+        return r
+
+    @observe("record")
+    def _record_changed(self, change):
+        if change["new"] is not None:
+            self._render()
+
+    @observe("status")
+    def _status_changed(self, change):
+        text = change["new"]
+        bad = text.startswith(("Not", "Cannot", "Locked", "Unexpected"))
+        self._status.value = (f"<div style='color:{'#b00020' if bad else '#555'}'>{esc(text)}</div>"
+                              if text else "")
+
+    @observe("errors")
+    def _errors_changed(self, change):
+        for f in self._shown:
+            f.set_error("")
+        self._shown = []
+        for field, msg in change["new"].items():
+            f = self.field_for(field)
+            if f is not None:
+                f.set_error(msg)
+                self._shown.append(f)
+
+    def field_for(self, field: str) -> Field | None:
+        """The widget field a facade field name (``actions[2].due_date``) refers to."""
+        m = FIELD.match(field or "")
+        if not m:
+            return None
+        name, idx, attr = m.group(1), m.group(2), m.group(3)
+        sec = self._by_field.get(name)
+        return sec.error_field(name, None if idx is None else int(idx), attr) if sec else None
+
+    def error_for(self, field: str) -> str:
+        """The message shown beside ``field`` ("" if none)."""
+        f = self.field_for(field)
+        return f.error.value if f is not None and f.error is not None else ""
+
+    # -- building -----------------------------------------------------------------------
+    def _render(self) -> None:
+        rec = self.record
+        self._loading = True
+        try:
+            self.locked = rec.state in LOCKED
+            self.inputs, self._shown = {}, []
+            group = rec.type == SessionType.GROUP.value or len(rec.supervisee_ids) > 1
+            try:
+                carried = self.tk.carried_actions(rec)
+            except SupervisionError:
+                carried = []
+            specs = [("group", GroupSection(self))] if group else []
+            specs += [
+                ("agenda", TextSection(self, "Agree the agenda", [
+                    ("agenda", "Agenda", "issues for discussion, from both of you")], rows=4)),
+                ("reviews", ReviewSection(self, carried)),
+                ("discussions", DiscussionsSection(self)),
+                ("wellbeing", TextSection(self, "Wellbeing, workload, sickness absence and training",
+                                          WELLBEING)),
+                ("functions", FunctionsSection(self)),
+                ("learning", TextSection(self, "Learning and development", [
+                    ("learning_development", "Learning and development",
+                     "areas of learning, professional development opportunities")])),
+                ("disagreements", DisagreementsSection(self)),
+                ("reflection", ReflectionSection(self, self._frameworks or {})),
+                ("actions", AgreedActionsSection(self)),
+                ("next", NextSessionSection(self)),
+                ("sign", SignSection(self)),
+            ]
+            self.sections = dict(specs)
+            self._by_field = {f: s for s in self.sections.values() for f in s.fields_handled}
+            self.accordion = w.Accordion(children=[s.widget for _, s in specs],
+                                         titles=[f"{i + 1}. {s.title}" for i, (_, s) in enumerate(specs)],
+                                         selected_index=len(specs) - 1 if self.locked else 0)
+            self.accordion.observe(self._opened, names="selected_index")
+            self.widget.children = [self._header(), self._status, self.accordion]
+            if self.locked:
+                self._read_only()
+            self.errors = {}
+        finally:
+            self._loading = False
+
+    def _opened(self, change) -> None:
+        keys = list(self.sections)
+        i = change["new"]
+        if i is not None and keys[i] == "next":
+            self.suggest_next_session()
+
+    def _header(self) -> w.HTML:
+        r = self.record
+        last = None
+        try:
+            for s in self.tk.sessions(supervisee_id=r.supervisee_ids[0]):
+                if s["id"] != r.id and s["state"] != SessionState.CANCELLED and s["date"] <= r.date:
+                    last = s["date"]
+                    break
+        except SupervisionError:
+            pass
+        rows = [("Supervisee" + ("s" if len(r.supervisee_ids) > 1 else ""),
+                 ", ".join(self.name_of(p) for p in r.supervisee_ids)),
+                ("Supervisor", self.name_of(r.supervisor_id)), ("Supervision date", r.date),
+                ("Date of last supervision", last or "none recorded"), ("Type", r.type),
+                ("State", r.state)]
+        cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(k)}</th>"
+                        f"<td>{esc(v)}</td></tr>" for k, v in rows)
+        return w.HTML(value=f"<h3 style='margin:2px 0'>Supervision record</h3><table>{cells}</table>")
+
+    def _read_only(self) -> None:
+        sign = self.sections["sign"]
+        keep = {id(x) for x in walk(sign.widget)}
+        for g in self.sections["reflection"].guides.values():
+            keep |= {id(g.back_button), id(g.next_button)}
+        for x in walk(self.accordion):
+            if id(x) not in keep and "disabled" in x.trait_names():
+                x.disabled = True
+        for pid, b in sign.buttons.items():
+            b.disabled = pid in sign.signed or self.record.state != SessionState.AWAITING.value
+
+    # -- gestures (each button is also a method) ---------------------------------------------
+    def _guard(self, section: str, method: str, *args):
+        if self.record is None:
+            return None
+        if self.locked:
+            self.status = "Locked: this record is signed; add an addendum instead"
+            return None
+        try:
+            return getattr(self.sections[section], method)(*args)
+        except SupervisionError as e:
+            self.status = message(e)
+            return None
+
+    def add_discussion(self, case_id: str):
+        """Discuss a case (its last discussion's answers are the starting point)."""
+        return self._guard("discussions", "add", case_id)
+
+    def remove_discussion(self, case_id: str) -> None:
+        """Take a case's discussion out of the draft."""
+        self._guard("discussions", "remove", case_id)
+
+    def discussion(self, case_id: str):
+        """The form of a case discussed in this session."""
+        return self.sections["discussions"].forms[case_id]
+
+    def add_action(self, description: str, owner_id: str | None = None, due_date=None,
+                   case_id: str | None = None) -> ActionItem | None:
+        """Agree an action (SMART warnings show beside it)."""
+        return self._guard("actions", "add", description, owner_id, due_date, case_id)
+
+    @property
+    def action_rows(self) -> list:
+        """The agreed actions' rows (``inputs``, ``fields``, ``smart``), in record order."""
+        return self.sections["actions"].rows
+
+    def review(self, action_id: str, outcome: str | None, note: str | None = None) -> None:
+        """Mark a carried action done, carried forward or dropped."""
+        self._guard("reviews", "review", action_id, outcome, note)
+
+    def add_disagreement(self, description: str, resolution: str = "", escalated: bool = False):
+        """Record a disagreement and how it was resolved or escalated."""
+        return self._guard("disagreements", "add", description, resolution, escalated)
+
+    def start_reflection(self, framework: str = "gibbs", case_id: str | None = None):
+        """A ``ReflectionGuide`` inside this record."""
+        return self._guard("reflection", "start", framework, case_id)
+
+    def reflect_on_case(self, case_id: str, framework: str | None = None):
+        """A reflection on one discussed case, with the framework chosen in the Reflection section."""
+        fw = framework or self.sections["reflection"].choice.value or "gibbs"
+        guide = self._guard("reflection", "start", fw, case_id)
+        if guide is not None:
+            self.accordion.selected_index = list(self.sections).index("reflection")
+        return guide
+
+    def _sign_problems(self) -> dict[str, str]:
+        r, out = self.record, {}
+        if (r.type == SessionType.GROUP.value or len(r.supervisee_ids) > 1) \
+                and not r.group_confidentiality.strip():
+            out["group_confidentiality"] = "Record the group's confidentiality agreement before signing"
+        out.update(self.sections["discussions"].sign_problems())
+        return out
+
+    def _sign(self, signer: str | None) -> bool:
+        if self.record is None:
+            return False
+        if not self.locked:
+            if (self.dirty or not self.record.version) and not self.save():
+                self.status = f"Cannot sign: {self.status}"
+                return False
+            problems = self._sign_problems()
+            if problems:
+                self.errors = problems
+                self.status = "Cannot sign yet: " + "; ".join(problems.values())
+                return False
+        try:
+            rec = self.tk.sign(self.record.id, signer) if signer else self.tk.sign(self.record.id)
+        except SupervisionError as e:
+            self.status = message(e)
+            return False
+        self._last_saved = rec
+        self.record = rec
+        self.status = ("Signed by everyone: the record is locked" if rec.state == SessionState.SIGNED
+                       else f"Signed by {self.name_of(signer or self.tk.me.id)}: awaiting the other "
+                            f"signature(s); the record is now read only")
+        return True
+
+    def sign_supervisor(self) -> bool:
+        """Sign as the supervisor (the acting user)."""
+        return self._sign(None)
+
+    def sign_supervisee(self, pid: str) -> bool:
+        """Record a supervisee's signature given in person on this device."""
+        return self._sign(pid)
+
+    def add_addendum(self, text: str):
+        """A later note on a signed record (the record itself is never altered)."""
+        if self.record is None:
+            return None
+        if not self.locked:
+            self.status = "Not added: the record is still a draft; edit it instead"
+            return None
+        try:
+            a = self.tk.add_addendum(self.record.id, text)
+        except ValidationError as e:
+            self.errors = {"text": e.message}
+            self.status = f"Not added: {e.message}"
+            return None
+        except SupervisionError as e:
+            self.status = message(e)
+            return None
+        sign = self.sections["sign"]
+        sign.addendum_text.value = ""
+        sign.show_addenda()
+        self.errors = {}
+        self.status = f"Addendum added at {now_text()}"
+        return a

@@ -1,0 +1,69 @@
+"""Signing by every party, and addenda once the record is signed [Havering 9]."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ...errors import SupervisionError
+from ..common import Field, esc, textarea
+from .sections import Section
+
+
+class SignSection(Section):
+    """A button per party, who signed when and how, and the addendum box for a locked record."""
+
+    title = "Sign"
+    fields_handled = ("signer", "text", "state")
+
+    def __init__(self, rec):
+        super().__init__(rec)
+        r = rec.record
+        self.signed: dict[str, object] = {}
+        if r.version > 0:
+            try:
+                self.signed = {s.practitioner_id: s for s in rec.tk.signatures(r.id)}
+            except SupervisionError:
+                self.signed = {}
+        self.buttons: dict[str, w.Button] = {}
+        if rec.tk.me.id == r.supervisor_id:
+            b = w.Button(description="Sign as supervisor", icon="pencil", layout={"width": "auto"})
+            b.on_click(lambda _: rec.sign_supervisor())
+            self.buttons[r.supervisor_id] = b
+        for pid in r.supervisee_ids:
+            own = pid == rec.tk.me.id
+            label = "Sign as supervisee" if own else f"Sign for {rec.name_of(pid)} (in person)"
+            b = w.Button(description=label, icon="pencil", layout={"width": "auto"})
+            b.on_click(lambda _, pid=pid: rec.sign_supervisee(pid))
+            self.buttons[pid] = b
+        for pid, b in self.buttons.items():
+            b.disabled = pid in self.signed
+        rows = "".join(f"<li>{esc(rec.name_of(s.practitioner_id))}: {esc(s.signed_at)} "
+                       f"({esc(s.method)})</li>" for s in self.signed.values())
+        self.signatures = w.HTML(value=f"<b>Signed</b><ul>{rows}</ul>" if rows else
+                                 "<i>Not signed yet. Once anyone signs, the record is locked "
+                                 "and changes are addenda.</i>")
+        self.sign_field = Field(None, w.HBox(list(self.buttons.values())))
+        self.addendum_text = textarea("Addendum", rows=3, placeholder="A later note on this "
+                                      "record (the record itself is never altered)")
+        self.addendum_button = w.Button(description="Add addendum", icon="plus")
+        self.addendum_button.on_click(lambda _: rec.add_addendum(self.addendum_text.value))
+        self.addendum_field = Field("Add addendum", self.addendum_text)
+        self.addenda = w.HTML(value="")
+        self.addendum_box = w.VBox([self.addenda, self.addendum_field.box, self.addendum_button])
+        self.addendum_box.layout.display = None if rec.locked else "none"
+        if rec.locked:
+            self.show_addenda()
+        self.widget.children = [self.sign_field.box, self.signatures, self.addendum_box]
+
+    def show_addenda(self) -> None:
+        """List the record's addenda (text escaped)."""
+        try:
+            found = self.rec.tk.addenda(self.rec.record.id)
+        except SupervisionError:
+            found = []
+        items = "".join(f"<li><small>{esc(a.created_at)} {esc(self.rec.name_of(a.author_id))}"
+                        f"</small><div style='white-space:pre-wrap'>{esc(a.text)}</div></li>"
+                        for a in found)
+        self.addenda.value = f"<b>Addenda</b><ul>{items}</ul>" if items else "<i>No addenda.</i>"
+
+    def error_field(self, name, index, attr):
+        return self.addendum_field if name == "text" else self.sign_field
