@@ -38,9 +38,19 @@ def open_toolkit(args):
     """The facade for ``--db`` acting as ``--as-user``."""
     import os
 
+    from sqlalchemy import func, select
+
     from ..facade import Toolkit
+    from ..store.engine import make_engine
+    from ..store.schema import PractitionerRow
     user = args.as_user or os.environ.get("SUPERVISION_KIT_USER") or "admin"
-    return Toolkit(args.db, user)
+    engine = make_engine(args.db) if args.db else None
+    if engine is not None and not args.as_user:
+        with engine.connect() as conn:
+            if not conn.execute(select(func.count()).select_from(PractitionerRow)).scalar():
+                # An empty store has no people yet: the first import runs as the system account.
+                return Toolkit.system(engine=engine)
+    return Toolkit(args.db, user, engine=engine)
 
 
 def main(argv=None) -> int:

@@ -96,8 +96,7 @@ class SessionsMixin:
         if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
             raise self._deny(f"write a record supervised by {rec.supervisor_id}")
         rec.id = rec.id or new_id("sess")
-        if rec.state not in OPEN_STATES:
-            rec.state = SessionState.DRAFT.value
+        rec.state = SessionState.DRAFT.value  # only signing moves a record on
         parties = {rec.supervisor_id, *rec.supervisee_ids}
         for i, r in enumerate(rec.reflections):
             r.author_id = r.author_id or self.me.id

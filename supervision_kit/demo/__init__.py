@@ -1,0 +1,1 @@
+"""A realistic synthetic agency for demos, tests and benchmarks (``create_demo``)."""
