@@ -1,0 +1,426 @@
+"""``CaseloadOverview``: the supervisor's view of what is due, overdue and drifting.
+
+Five sections from the rules engine (supervision due, cases outside their window, drift,
+overdue actions, unsigned or late records) as escaped, sortable HTML tables with overdue
+rows highlighted; a row opens the case's RAG timeline below, or asks the app to open the
+supervisee's session (``requested_session``, observed by the caseload notebook).
+"""
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+from urllib.parse import quote
+
+import ipywidgets as w
+import pandas as pd
+from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, validate
+
+from ..domain.values import parse_date
+from ..errors import SupervisionError
+from .common import Displayable, esc, message
+from .timeline import CaseloadStrip, RAGTimeline
+
+LATE_STYLE = "background:#fde2e2"
+DRIFT_STYLE = "background:#fff4d6"
+MAX_ROWS = 300
+
+
+@dc.dataclass(frozen=True)
+class Section:
+    """One table: where its rows come from, what it shows and how it starts sorted."""
+    key: str
+    title: str
+    columns: tuple[tuple[str, str], ...]
+    sort: tuple[str, bool]
+    late: str | None = None  # a column > 0 marks the row overdue
+
+
+SECTIONS = (
+    Section("due", "Supervision due",
+            (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+             ("last_held", "Last held"), ("next_due", "Next due"),
+             ("days_overdue", "Days overdue"), ("reason", "Reason")),
+            ("days_overdue", False), "days_overdue"),
+    Section("windows", "Cases outside their window",
+            (("reference", "Case"), ("worker", "Worker"), ("status", "Status"),
+             ("window", "Window"), ("last_discussed", "Last discussed"), ("due_by", "Due by"),
+             ("days_overdue", "Days overdue")),
+            ("days_overdue", False), "days_overdue"),
+    Section("drift", "Drift",
+            (("reference", "Case"), ("worker", "Worker"), ("status", "Status"),
+             ("rags", "Recent ratings"), ("since", "Since"), ("reason", "Reason")),
+            ("since", True)),
+    Section("actions", "Overdue actions",
+            (("description", "Action"), ("owner", "Owner"), ("reference", "Case"),
+             ("due_date", "Due"), ("days_overdue", "Days overdue")),
+            ("days_overdue", False), "days_overdue"),
+    Section("records", "Unsigned / late records",
+            (("date", "Session date"), ("supervisees", "Supervisee(s)"), ("issue", "Issue"),
+             ("days", "Days late"), ("detail", "Detail")),
+            ("days", False), "days"),
+)
+BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def cell(value) -> str:
+    """A value as escaped text for a table cell (dates as YYYY-MM-DD, missing as —)."""
+    if isinstance(value, (list, tuple)):
+        return esc(", ".join(str(v) for v in value))
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return "—"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return esc(value.strftime("%Y-%m-%d"))
+    return esc(value)
+
+
+def _sort_key(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
+        return s
+    return s.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
+                 else ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).lower())
+
+
+def table_html(sec: Section, df: pd.DataFrame) -> str:
+    """A section's rows as an HTML table: every cell escaped, overdue rows highlighted."""
+    if df.empty:
+        return f"<p class='empty'><i>Nothing in “{esc(sec.title)}”.</i></p>"
+    head = "<th>#</th>" + "".join(f"<th style='text-align:left'>{esc(h)}</th>"
+                                  for _, h in sec.columns)
+    rows = []
+    for i, r in enumerate(df.head(MAX_ROWS).itertuples(index=False)):
+        r = r._asdict()
+        late = sec.late is not None and (r.get(sec.late) or 0) > 0
+        klass, style = ("overdue", LATE_STYLE) if late else (
+            ("drift", DRIFT_STYLE) if sec.key == "drift" else ("", ""))
+        cells = "".join(f"<td>{cell(r.get(c))}</td>" for c, _ in sec.columns)
+        rows.append(f"<tr class='{klass}' style='{style}'><td>{i + 1}</td>{cells}</tr>")
+    more = (f"<p><i>… and {len(df) - MAX_ROWS} more.</i></p>" if len(df) > MAX_ROWS else "")
+    return (f"<table class='caseload-{sec.key}' style='border-collapse:collapse;width:100%'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}")
+
+
+class CaseloadOverview(HasTraits, Displayable):
+    """Who and what is due, overdue or drifting for the signed-in supervisor."""
+
+    as_of = Instance(dt.date, help="The date the rules are applied on")
+    section = Unicode("due", help="The section shown (and sorted): " + ", ".join(BY_KEY))
+    sort_by = Unicode("days_overdue", help="Column the shown section is sorted by")
+    ascending = Bool(False)
+    scope = Unicode("mine", help="'mine' (my supervisees and their cases) or 'all' I may see")
+    loading = Bool(False)
+    status = Unicode("", help="The last problem, as text")
+    requested_session = Unicode("", help="Supervisee whose session the app should open")
+    opened_case = Unicode("", help="The case whose timeline is shown")
+
+    def __init__(self, tk, as_of=None, *, scope: str | None = None,
+                 session_url: str = "session.ipynb"):
+        super().__init__()
+        self.tk, self.session_url = tk, session_url
+        self._syncing, self._ready = False, False
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.raw: dict[str, pd.DataFrame | None] = {}
+        self.sorts = {s.key: s.sort for s in SECTIONS}
+        self.timeline: RAGTimeline | None = None
+        self.strip: CaseloadStrip | None = None
+        self._build()
+        self.mine = self._my_people()
+        self.scope = scope or ("mine" if self.mine else "all")
+        self.as_of = parse_date(as_of, "as_of") or dt.date.today()
+        self._ready = True
+        self.date_picker.value, self.scope_buttons.value = self.as_of, self.scope
+        self.refresh()
+
+    # -- layout --------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.summary = w.HTML(value="")
+        self.progress = w.IntProgress(value=0, min=0, max=len(SECTIONS), description="Loading…",
+                                      layout={"display": "none"})
+        self.date_picker = w.DatePicker(description="As of", value=None)
+        self.scope_buttons = w.ToggleButtons(options=[("My supervisees", "mine"),
+                                                      ("Everyone I can see", "all")])
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.date_picker.observe(lambda c: c["new"] and setattr(self, "as_of", c["new"]), "value")
+        self.scope_buttons.observe(lambda c: setattr(self, "scope", c["new"]), "value")
+        self.tables = {s.key: w.HTML(value="") for s in SECTIONS}
+        self.tabs = w.Tab(children=[self.tables[s.key] for s in SECTIONS],
+                          titles=[s.title for s in SECTIONS])
+        self.tabs.observe(lambda c: setattr(self, "section", SECTIONS[c["new"]].key),
+                          "selected_index")
+        self.sort_picker = w.Dropdown(description="Sort by", options=[])
+        self.order = w.ToggleButton(value=False, description="Ascending", icon="sort-amount-asc")
+        self.sort_picker.observe(self._sort_gesture, "value")
+        self.order.observe(self._sort_gesture, "value")
+        self.row_picker = w.Dropdown(description="Row", options=[], layout={"width": "50%"})
+        self.timeline_button = w.Button(description="Open timeline", icon="line-chart")
+        self.session_button = w.Button(description="Open session", icon="folder-open")
+        self.strip_button = w.Button(description="RAG strip of these cases", icon="th")
+        self.timeline_button.on_click(lambda _: self._open_row("case"))
+        self.session_button.on_click(lambda _: self._open_row("person"))
+        self.strip_button.on_click(lambda _: self.show_strip())
+        self.row_picker.observe(lambda _: self._row_buttons(), "value")
+        self.link = w.HTML(value="")
+        self._status = w.Label(value="")
+        self.detail = w.VBox([])
+        self.widget = w.VBox([
+            w.HBox([self.date_picker, self.scope_buttons, self.refresh_button]),
+            self.progress, self.summary, w.HBox([self.sort_picker, self.order]), self.tabs,
+            w.HBox([self.row_picker, self.timeline_button, self.session_button,
+                    self.strip_button]),
+            self.link, self._status, self.detail])
+
+    def _my_people(self) -> set[str]:
+        """My current supervisees and the people I line-manage (not me)."""
+        try:
+            ids = {p.id for p in self.tk.supervisees()}
+            ids |= {p.id for p in self.tk.practitioners() if p.line_manager_id == self.tk.me.id}
+        except SupervisionError:
+            return set()
+        ids.discard(self.tk.me.id)
+        return ids
+
+    # -- loading -------------------------------------------------------------------------
+    @observe("as_of", "scope")
+    def _inputs_changed(self, change):
+        if not self._ready:
+            return
+        self.date_picker.value, self.scope_buttons.value = self.as_of, self.scope
+        self.refresh(reload=change["name"] == "as_of" or not self.raw)
+
+    @validate("scope")
+    def _valid_scope(self, proposal):
+        if proposal["value"] not in ("mine", "all"):
+            raise TraitError("scope is 'mine' or 'all'")
+        return proposal["value"]
+
+    def refresh(self, reload: bool = True) -> None:
+        """Recompute every section from the rules engine (``reload=False``: re-filter only)."""
+        if reload:
+            self.loading = True
+            self.progress.value = 0
+            calls = (("due", "due"), ("windows", "case_windows"), ("drift", "drift"),
+                     ("actions", "overdue_actions"), ("records", "timeliness"))
+            problems = []
+            for key, method in calls:
+                self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
+                try:
+                    self.raw[key] = getattr(self.tk, method)(as_of=self.as_of)
+                except SupervisionError as e:
+                    self.raw[key] = None
+                    problems.append(f"{BY_KEY[key].title}: {message(e)}")
+                self.progress.value += 1
+            self.status = "; ".join(problems)
+            self.loading = False
+        self.frames = {s.key: self._prepare(s.key, self.raw.get(s.key)) for s in SECTIONS}
+        for s in SECTIONS:
+            self._render(s.key)
+        self._sync_controls()
+        self.summary.value = self.summary_html()
+
+    @observe("loading")
+    def _loading_changed(self, change):
+        self.progress.layout.display = None if change["new"] else "none"
+
+    def _prepare(self, key: str, df: pd.DataFrame | None) -> pd.DataFrame:
+        """Restrict to the scope, add ``_case`` and ``_person`` (what a row opens)."""
+        cols = [c for c, _ in BY_KEY[key].columns]
+        if df is None:
+            return pd.DataFrame(columns=cols + ["_case", "_person"])
+        df = df.copy()
+        mine, me = self.mine, self.tk.me.id
+        if key == "due":
+            df["_case"], df["_person"] = None, df["supervisee_id"]
+        elif key in ("windows", "drift"):
+            if key == "windows":
+                df = df[df["days_overdue"] > 0]
+            df["_case"], df["_person"] = df["case_id"], df["worker_id"]
+        elif key == "actions":
+            df["_case"] = df["case_id"]
+            df["_person"] = df["owner_id"].where(df["owner_id"].isin(mine), df["worker_id"])
+        else:
+            names = self._names()
+            df["supervisees"] = df["supervisee_ids"].map(lambda ids: [names.get(i, i) for i in ids])
+            df["_case"] = None
+            df["_person"] = df["supervisee_ids"].map(lambda ids: ids[0] if len(ids) else None)
+        if self.scope == "mine" and len(df):
+            if key == "records":
+                keep = (df["supervisor_id"] == me) | df["supervisee_ids"].map(
+                    lambda ids: any(i in mine for i in ids))
+            elif key == "actions":
+                keep = df["owner_id"].isin(mine | {me}) | df["worker_id"].isin(mine)
+            else:
+                keep = df["_person"].isin(mine)
+            df = df[keep]
+        by, asc = self.sorts[key]
+        return self._sorted(df, by, asc)
+
+    def _names(self) -> dict[str, str]:
+        if not hasattr(self, "_name_cache"):
+            self._name_cache = {p.id: p.name for p in self.tk.practitioners()}
+        return self._name_cache
+
+    @staticmethod
+    def _sorted(df: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
+        if by not in df.columns or df.empty:
+            return df.reset_index(drop=True)
+        return df.sort_values(by, ascending=ascending, kind="stable", na_position="last",
+                              key=_sort_key).reset_index(drop=True)
+
+    # -- display ---------------------------------------------------------------------------
+    def _render(self, key: str) -> None:
+        sec = BY_KEY[key]
+        self.tables[key].value = table_html(sec, self.frames.get(key, pd.DataFrame()))
+        i = [s.key for s in SECTIONS].index(key)
+        self.tabs.set_title(i, f"{sec.title} ({len(self.frames.get(key, ()))})")
+        if key == self.section:
+            self._row_options()
+
+    def summary_html(self) -> str:
+        """Counts at the top, as of the date."""
+        f = self.frames
+        n = {k: len(v) for k, v in f.items()}
+        late_due = int((f["due"]["days_overdue"] > 0).sum()) if n.get("due") else 0
+        parts = [(late_due, f"supervision{'s' if late_due != 1 else ''} overdue "
+                            f"(of {n.get('due', 0)} people)"),
+                 (n.get("windows", 0), "cases outside their window"),
+                 (n.get("drift", 0), "drifting cases"),
+                 (n.get("actions", 0), "overdue actions"),
+                 (n.get("records", 0), "unsigned or late records")]
+        items = " · ".join(f"<b>{k}</b> {esc(t)}" for k, t in parts)
+        who = "my supervisees" if self.scope == "mine" else "everyone I can see"
+        return (f"<div class='caseload-summary'>{items}<br><small>As of {esc(self.as_of)}, "
+                f"{esc(who)}.</small></div>")
+
+    def _row_label(self, key: str, r: pd.Series) -> str:
+        if key == "due":
+            return f"{r['name']} — next due {cell(r['next_due'])}"
+        if key in ("windows", "drift"):
+            return f"{r['reference']} — {r['worker']}"
+        if key == "actions":
+            return f"{str(r['description'])[:60]} — {r['owner'] if isinstance(r['owner'], str) else 'no owner'}"
+        return f"{cell(r['date'])} — {', '.join(r['supervisees'])}: {r['issue']}"
+
+    def _row_options(self) -> None:
+        df = self.frames.get(self.section, pd.DataFrame())
+        self.row_picker.options = [(f"{i + 1}. {self._row_label(self.section, r)}", i)
+                                   for i, r in df.head(MAX_ROWS).iterrows()]
+        self._row_buttons()
+
+    def _row_buttons(self) -> None:
+        r = self.row()
+        self.timeline_button.disabled = r is None or not isinstance(r["_case"], str)
+        self.session_button.disabled = r is None or not isinstance(r["_person"], str)
+
+    # -- sorting ---------------------------------------------------------------------------
+    @validate("section")
+    def _valid_section(self, proposal):
+        if proposal["value"] not in BY_KEY:
+            raise TraitError(f"no section {proposal['value']!r}; use one of {', '.join(BY_KEY)}")
+        return proposal["value"]
+
+    @validate("sort_by")
+    def _valid_sort_by(self, proposal):
+        cols = dict((h.lower(), c) for c, h in BY_KEY[self.section].columns)
+        v = proposal["value"]
+        v = cols.get(v.lower(), v)
+        if v not in cols.values():
+            raise TraitError(f"cannot sort {BY_KEY[self.section].title} by {proposal['value']!r}")
+        return v
+
+    @observe("section")
+    def _section_changed(self, change):
+        self.tabs.selected_index = [s.key for s in SECTIONS].index(change["new"])
+        self._sync_controls()
+        self._row_options()
+
+    @observe("sort_by", "ascending")
+    def _sort_changed(self, change):
+        if self._syncing:
+            return
+        self.sorts[self.section] = (self.sort_by, self.ascending)
+        self.frames[self.section] = self._sorted(self.frames.get(self.section, pd.DataFrame()),
+                                                 self.sort_by, self.ascending)
+        self._render(self.section)
+        self._sync_controls()
+
+    def _sync_controls(self) -> None:
+        """Show the current section's sort in the controls (without re-sorting)."""
+        self._syncing = True
+        try:
+            by, asc = self.sorts[self.section]
+            self.sort_picker.options = [(h, c) for c, h in BY_KEY[self.section].columns]
+            self.sort_by, self.ascending = by, asc
+            self.sort_picker.value, self.order.value = by, asc
+        finally:
+            self._syncing = False
+
+    def _sort_gesture(self, change):
+        if not self._syncing and self.sort_picker.value:
+            self.sort(self.sort_picker.value, self.order.value)
+
+    def sort(self, by: str, ascending: bool = True, section: str | None = None) -> pd.DataFrame:
+        """Sort a section (default: the one shown) by a column name or heading."""
+        try:
+            if section:
+                self.section = section
+            with self.hold_trait_notifications():
+                self.sort_by = by
+                self.ascending = bool(ascending)
+        except TraitError as e:
+            self.status = str(e)
+        return self.frames.get(self.section)
+
+    # -- opening a row -----------------------------------------------------------------------
+    def row(self, i: int | None = None) -> pd.Series | None:
+        """Row ``i`` (default: the one chosen) of the shown section."""
+        i = self.row_picker.value if i is None else i
+        df = self.frames.get(self.section)
+        if i is None or df is None or not 0 <= i < len(df):
+            return None
+        return df.iloc[i]
+
+    def _open_row(self, what: str):
+        r = self.row()
+        if r is None:
+            return None
+        return self.open_case(r["_case"]) if what == "case" else self.open_session(r["_person"])
+
+    def open_case(self, case_id: str) -> RAGTimeline | None:
+        """Show the case's RAG timeline below the tables."""
+        try:
+            self.timeline = RAGTimeline(self.tk, case_id, self.as_of, drift=self.raw.get("drift"),
+                                        window=self.raw.get("windows"))
+        except SupervisionError as e:
+            self.status = message(e)
+            return None
+        if self.timeline.data is None:
+            self.status = self.timeline.status
+            return None
+        self.opened_case = self.timeline.data.case.id
+        self.detail.children = [w.HTML(value=f"<h4>RAG timeline: {esc(self.timeline.data.case.reference)}"
+                                             f"</h4>"), self.timeline.widget]
+        return self.timeline
+
+    def open_session(self, supervisee_id: str) -> str:
+        """Ask the app to open this supervisee's session (sets ``requested_session``)."""
+        name = self._names().get(supervisee_id, supervisee_id)
+        href = f"{self.session_url}?supervisee={quote(supervisee_id)}"
+        self.link.value = (f"<a href='{esc(href)}' target='_blank'>Open the session app for "
+                           f"{esc(name)}</a>")
+        self.requested_session = ""  # so asking twice for the same person notifies twice
+        self.requested_session = supervisee_id
+        return href
+
+    def show_strip(self) -> CaseloadStrip | None:
+        """A compact RAG strip of the cases in the current scope."""
+        df = self.raw.get("windows")
+        if df is None:
+            return None
+        ids = df["case_id"] if self.scope == "all" else df.loc[df["worker_id"].isin(self.mine), "case_id"]
+        self.strip = CaseloadStrip(self.tk, list(ids), self.as_of, drift=self.raw.get("drift"))
+        self.detail.children = [w.HTML(value="<h4>Recent ratings by case</h4>"), self.strip.widget]
+        return self.strip
+
+    @observe("status")
+    def _status_changed(self, change):
+        self._status.value = change["new"]
