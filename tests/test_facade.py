@@ -168,3 +168,17 @@ def test_validation_error_reaches_the_caller_with_its_field(world):
     with pytest.raises(ValidationError) as e:
         sam.save_session(rec)
     assert e.value.field == "actions[0].due_date"
+
+
+def test_outgoing_supervisor_hands_over_and_history_follows(world):
+    from supervision_kit.domain.records import Contract
+    sam = world.as_user("sam")
+    s1 = first_session(sam)
+    old = sam.save_contract(Contract("P1", "P2", "havering_social_work", dt.date(2025, 1, 6)))
+    new = sam.save_contract(Contract("P4", "P2", "havering_social_work", dt.date(2026, 2, 1),
+                                     replaces_id=old.id, handover_note="C1: core group on 3 Feb"))
+    assert sam.contract(old.id).end_date == dt.date(2026, 2, 1)
+    sue = world.as_user("sue")
+    assert [p.id for p in sue.supervisees()] == ["P2"]
+    assert sue.session(s1.id).id == s1.id  # the supervision history follows the supervisee
+    assert sue.contract(new.id).handover_note == "C1: core group on 3 Feb"
