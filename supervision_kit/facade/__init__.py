@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from .base import ToolkitBase
 from .data import DataMixin
+from .documents import DocumentsMixin
+from .maintenance import MaintenanceMixin
 from .people import PeopleMixin
 from .records import RecordsMixin
+from .research import ResearchMixin
 from .rules import RulesMixin
 from .sessions import SessionsMixin
+from .training import TrainingMixin
 
 
-class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ToolkitBase):
+class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
+              TrainingMixin, DocumentsMixin, MaintenanceMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

@@ -1,0 +1,98 @@
+"""Signed records as PDFs for the file: one, a batch, and checking a PDF against the store."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..domain.enums import Role
+from ..errors import NotFound, ValidationError
+from ..store.schema import SessionRow
+
+S = SessionRow.__table__
+HASH = re.compile(r"\b([0-9a-f]{64})\b")
+
+
+class DocumentsMixin:
+    """PDF export through nbconvert, every export logged."""
+
+    def session_document(self, session_id: str, *, timelines: bool = True) -> dict:
+        """The record as the dict the PDF layout takes (names resolved, figures drawn)."""
+        from ..export.record_data import record_dict
+        from ..widgets.frameworks import load_frameworks
+        draw = None
+        if timelines:
+            from ..widgets.timeline import figure_png
+            draw = lambda case_id: figure_png(self, case_id, as_of=date)  # noqa: E731
+        with self._tx() as conn:
+            self._check_session_access(conn, session_id, f"export session {session_id}")
+            date = conn.execute(select(S.c.date).where(S.c.id == session_id)).scalar()
+        try:
+            frameworks = load_frameworks(self.settings.templates)
+        except ValidationError:
+            frameworks = {}
+        with self.engine.connect() as conn:
+            return record_dict(conn, session_id, frameworks=frameworks, timeline_png=draw)
+
+    def _exporter(self):
+        from ..export.pdf import SupervisionPDFExporter
+        return SupervisionPDFExporter(chromium_path=self.settings.chromium_path)
+
+    def session_pdf(self, session_id: str, *, exporter=None) -> bytes:
+        """The PDF of one record (drafts watermarked DRAFT); the export is logged."""
+        from ..export.pdf import render_pdf
+        doc = self.session_document(session_id)
+        pdf = render_pdf(doc, exporter=exporter or self._exporter())
+        with self._tx() as conn:
+            self._log(conn, "export", "session", session_id,
+                      f"pdf, {doc['state']}, sha256 {doc['content_hash'] or '-'}")
+        return pdf
+
+    def export_pdfs(self, session_ids, out_dir, progress=None) -> list[Path]:
+        """Write one PDF per record into ``out_dir`` through one browser."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        exporter = self._exporter()
+        paths = []
+        ids = list(session_ids)
+        with exporter.batch():
+            for i, sid in enumerate(ids):
+                path = out / f"supervision-{sid}.pdf"
+                path.write_bytes(self.session_pdf(sid, exporter=exporter))
+                paths.append(path)
+                if progress:
+                    progress(i + 1, len(ids))
+        return paths
+
+    def signed_sessions(self, since=None) -> list[str]:
+        """Ids of signed records this user may see, dated on or after ``since``."""
+        from ..domain.values import parse_date
+        since = parse_date(since, "since") or dt.date.min
+        return [s["id"] for s in self.sessions(state="signed") if s["date"] >= since]
+
+    def verify_pdf(self, path) -> str:
+        """Check a PDF's footer hash against the store; returns the verdict or raises."""
+        self._require("verify PDFs", Role.AUDITOR, Role.MANAGER, Role.SUPERVISOR)
+        from pypdf import PdfReader
+        try:
+            text = "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
+        except Exception as e:  # pypdf raises many kinds for a damaged file
+            raise ValidationError("file", f"not a readable PDF: {e}") from None
+        found = set(HASH.findall(text.replace("\n", "")) or HASH.findall(text))
+        if not found:
+            raise ValidationError("file", "no record hash found in the PDF footer")
+        if len(found) > 1:
+            raise ValidationError("file", "the PDF carries more than one record hash")
+        digest = found.pop()
+        with self._tx() as conn:
+            row = conn.execute(select(S.c.id, S.c.state).where(S.c.content_hash == digest)).first()
+            self._log(conn, "verify", "pdf", row.id if row else "", digest)
+        if row is None:
+            raise NotFound(f"hash {digest[:12]}… matches no record in the store: the PDF was "
+                           "altered, or comes from another database")
+        problems = [p for p in self.verify_records() if row.id in p]
+        if problems:
+            return f"PDF hash matches record {row.id}, but the stored record was altered: {problems[0]}"
+        return f"PDF matches signed record {row.id} (sha256 {digest})"
