@@ -96,17 +96,49 @@ def _person(person) -> str:
 
 def _form(rows) -> str:
     """A two-column label/answer table; ``rows`` holds (label, already-escaped html)."""
-    body = "".join(f'<tr><th scope="row">{escape(label)}</th><td class="sk-text">{value}</td></tr>' for label, value in rows)
+    body = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td class="sk-text">{value}</td></tr>' for label, value in rows
+    )
     return f'<table class="sk-form"><tbody>{body}</tbody></table>'
 
 
-def _grid(headers, rows, empty: str) -> str:
-    """A table with a repeating header row; ``rows`` hold already-escaped cells."""
+def _grid(headers, rows, empty: str, widths=(), css: str = "sk-grid") -> str:
+    """A table whose header row repeats on each page; ``rows`` hold escaped cells, ``widths`` percentages."""
     if not rows:
         return f'<p class="sk-muted">{escape(empty)}</p>'
+    cols = "".join(f'<col style="width:{w}%">' for w in widths)
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f'<td class="sk-text">{c}</td>' for c in row) + "</tr>" for row in rows)
-    return f'<table class="sk-grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<table class="{css}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# record key -> (section title, [(column header, item key, width %)], text when there are none)
+_TABLES = {
+    "previous_actions": (
+        "Follow-up of actions from the last supervision",
+        [("Action", "description", 42), ("Who", "owner", 18), ("By when", "due_date", 15), ("Outcome", "outcome", 25)],
+        "No previous actions.",
+    ),
+    "disagreements": (
+        "Disagreements",
+        [("Disagreement", "description", 30), ("Resolution", "resolution", 28), ("Escalated", "escalated", 17),
+         ("Outcome", "outcome", 25)],
+        "No disagreements recorded.",
+    ),
+    "actions": (
+        "Agreed actions",
+        [("What", "description", 47), ("Who", "owner", 20), ("By when", "due_date", 15),
+         ("Case", "case_reference", 18)],
+        "No actions agreed.",
+    ),
+}
+
+
+def _table_section(key: str, items) -> nbformat.NotebookNode:
+    title, columns, empty = _TABLES[key]
+    rows = [[_val(item.get(field)) for _, field, _ in columns] for item in items or []]
+    headers, widths = [c[0] for c in columns], [c[2] for c in columns]
+    return _section(title, _grid(headers, rows, empty, widths))
 
 
 def rag_badge(rag) -> str:
@@ -159,7 +191,7 @@ def _case_cell(number: int, case: dict):
     html = f'<div class="sk-case"><h3>{escape(title)}</h3>{_form(rows)}'
     outputs = []
     if case.get("timeline_png"):
-        html += f'<p class="sk-muted">RAG timeline for {escape(ref)}</p>'
+        html += f'<p class="sk-muted sk-caption">RAG timeline for {escape(ref)}</p>'
         png = _png(case["timeline_png"], f"discussions[{number - 1}].timeline_png")
         outputs.append(new_output("display_data", data={"image/png": png, "text/plain": f"RAG timeline {ref}"}))
     return new_code_cell(source="", outputs=[_html_output(html + "</div>", title), *outputs])
@@ -171,7 +203,7 @@ def _header_cell(record: dict):
     group = len(supervisees) > 1 or "group" in _text(record.get("session_type")).lower()
     rows = [
         ("Supervisor", _person(record.get("supervisor"))),
-        ("Group attendees" if group else "Supervisee", "\n".join(_person(p) for p in supervisees) or _NOT_RECORDED),
+        ("Group attendees" if group else "Supervisee", "\n".join(map(_person, supervisees)) or _NOT_RECORDED),
         ("Date of supervision", _val(record.get("date"))),
         ("Date of last supervision", _val(record.get("last_session_date"))),
         ("Type of supervision session", _val(record.get("session_type"))),
@@ -203,26 +235,27 @@ def _signature_rows(record: dict) -> list[list[str]]:
 def _signature_row(person: dict, sig: dict | None) -> list[str]:
     name, role = _val(person.get("name")), _val(person.get("role"))
     if sig is None:
-        return [name, role, f'<span class="sk-blank">Signed: {_BLANK}</span>', f'<span class="sk-blank">Date: {_BLANK[:12]}</span>']
+        blank = f'<span class="sk-blank">Signed: {_BLANK}</span>', f'<span class="sk-blank">Date: {_BLANK[:12]}</span>'
+        return [name, role, *blank]
     method = _text(sig.get("method")).strip()
     return [name, role, "Signed" + (f" ({escape(method)})" if method else ""), _val(sig.get("signed_at"))]
 
 
+def _escalation(disagreement: dict) -> dict:
+    to = _text(disagreement.get("escalated_to")).strip()
+    escalated = ("Yes" + (f", to {to}" if to else "")) if disagreement.get("escalated") else "No"
+    return {**disagreement, "escalated": escalated}
+
+
 def _body_cells(record: dict) -> list:
-    cells = []
-    prev = [
-        [_val(a.get("description")), _val(a.get("owner")), _val(a.get("due_date")), _val(a.get("outcome"))]
-        for a in record.get("previous_actions") or []
-    ]
-    cells.append(_section("Follow-up of actions from the last supervision", _grid(("Action", "Who", "By when", "Outcome"), prev, "No previous actions.")))
+    cells = [_table_section("previous_actions", record.get("previous_actions"))]
     discussions = record.get("discussions") or []
     if not discussions:
         cells.append(_section("Case discussions", '<p class="sk-muted">No cases discussed.</p>'))
     for number, case in enumerate(discussions, start=1):
         cell = _case_cell(number, case)
         if number == 1:  # the section heading travels with the first case
-            first = cell.outputs[0]
-            first.data["text/html"] = "<h2>Case discussions</h2>" + first.data["text/html"]
+            cell.outputs[0].data["text/html"] = "<h2>Case discussions</h2>" + cell.outputs[0].data["text/html"]
         cells.append(cell)
     reflections = ""
     for reflection in record.get("reflections") or []:
@@ -231,21 +264,15 @@ def _body_cells(record: dict) -> list:
     cells.append(_section("Reflection", reflections or '<p class="sk-muted">No structured reflection recorded.</p>'))
     functions = ", ".join(escape(_text(f)) for f in record.get("functions") or []) or _NOT_RECORDED
     cells.append(_section("Functions of supervision covered", f'<p class="sk-text">{functions}</p>'))
-    cells.append(_section("Wellbeing, workload and development", _form([(label, _val(record.get(key))) for key, label in WELLBEING_FIELDS])))
-    disagreements = [
-        [_val(d.get("description")), _val(d.get("resolution")),
-         ("Yes, to " + _val(d.get("escalated_to"))) if d.get("escalated") else "No", _val(d.get("outcome"))]
-        for d in record.get("disagreements") or []
-    ]
-    cells.append(_section("Disagreements", _grid(("Disagreement", "Resolution", "Escalated", "Outcome"), disagreements, "No disagreements recorded.")))
-    actions = [
-        [_val(a.get("description")), _val(a.get("owner")), _val(a.get("due_date")), _val(a.get("case_reference"))]
-        for a in record.get("actions") or []
-    ]
-    cells.append(_section("Agreed actions", _grid(("What", "Who", "By when", "Case"), actions, "No actions agreed.")))
-    cells.append(_section("Next supervision", _form([("Date of next supervision", _val(record.get("next_session_date")))])))
-    signatures = _grid(("Name", "Role", "Signature", "Date and time"), _signature_rows(record), "No signatories.")
-    cells.append(_section("Signatures", signatures.replace('class="sk-grid"', 'class="sk-grid sk-signature"', 1)))
+    wellbeing = _form([(label, _val(record.get(key))) for key, label in WELLBEING_FIELDS])
+    cells.append(_section("Wellbeing, workload and development", wellbeing))
+    cells.append(_table_section("disagreements", [_escalation(d) for d in record.get("disagreements") or []]))
+    cells.append(_table_section("actions", record.get("actions")))
+    next_session = _form([("Date of next supervision", _val(record.get("next_session_date")))])
+    cells.append(_section("Next supervision", next_session))
+    headers = ("Name", "Role", "Signature", "Date and time")
+    signatures = _grid(headers, _signature_rows(record), "No signatories.", (24, 22, 30, 24), "sk-grid sk-signature")
+    cells.append(_section("Signatures", signatures))
     addenda = "".join(
         f'<div class="sk-addendum"><p><b>{_val(a.get("author"))}</b>, {_val(a.get("created_at"))}</p>'
         f'<div class="sk-text">{_val(a.get("text"))}</div></div>'
