@@ -70,8 +70,10 @@ def run_serve(args) -> int:
     if "://" not in db and not Path(db).exists():
         print(f"no database at {db}: run `supervision-kit demo --db {db}` first")
         return 2
-    return serve(port=args.port, ip=args.ip, token=args.token, db_url=db,
-                 user=args.as_user, preheat=args.preheat) or 0
+    from ..config import REPO_ROOT
+    notebooks = Path(args.notebooks) if args.notebooks else REPO_ROOT / "notebooks"
+    return serve(notebooks, port=args.port, ip=args.ip, token=args.token, db_url=db,
+                 user=args.as_user, preheat=args.preheat, replace_process=True) or 0
 
 
 def register(subs) -> None:
@@ -96,4 +98,5 @@ def register(subs) -> None:
     p.add_argument("--ip", default="127.0.0.1")
     p.add_argument("--token", default=None)
     p.add_argument("--preheat", action="store_true")
+    p.add_argument("--notebooks", help="folder of app notebooks (default: the project's notebooks/)")
     p.set_defaults(func=run_serve, needs_toolkit=False)
