@@ -56,7 +56,7 @@ class RulesMixin:
     # -- supervision frequency -------------------------------------------------------
     def due(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Supervision due per supervisee: supervisee_id, name, team, preset, last_held,
-        next_due, days_overdue, reason."""
+        next_due, days_overdue, reason (then rule, supervisor_id)."""
         from ..rules.supervision import supervision_due
         day, fr, book = self._rules_context(as_of, only=("supervision",))
         return self._rules_out(supervision_due(fr, book, day), "due", day, team)
@@ -70,12 +70,15 @@ class RulesMixin:
         found = suggest_next(fr, book, day, supervisee_id)
         if found is None:
             raise NotFound(f"no current supervisee {supervisee_id!r} on {day.isoformat()}")
+        with self._tx() as conn:
+            self._log(conn, "view", "rules", "suggest_next_session",
+                      f"{supervisee_id} after {day.isoformat()}: {found.isoformat()}")
         return found
 
     # -- cases -----------------------------------------------------------------------
     def case_windows(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Per open case: case_id, reference, worker_id, worker, status, last_discussed,
-        due_by, days_overdue, quarterly_review_due (plus team, window)."""
+        due_by, days_overdue, quarterly_review_due (then team, window)."""
         from ..rules.cases import case_windows
         day, fr, book = self._rules_context(as_of, only=("cases",))
         return self._rules_out(case_windows(fr, book, day), "case_windows", day, team,
@@ -83,7 +86,7 @@ class RulesMixin:
 
     def drift(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Drifting cases: case_id, reference, worker_id, worker, status, reason, since,
-        rags (plus team, flags)."""
+        rags (then team, flags)."""
         from ..rules.cases import drift
         day, fr, book = self._rules_context(as_of, only=("cases",))
         return self._rules_out(drift(fr, book, day), "drift", day, team, who=("worker_id",))
@@ -92,7 +95,7 @@ class RulesMixin:
     def overdue_actions(self, as_of=None, team: str | None = None, *,
                         all_open: bool = False) -> pd.DataFrame:
         """Open actions past their due date: action_id, description, owner_id, owner,
-        case_id, reference, due_date, days_overdue (plus team, worker_id, session_id).
+        case_id, reference, due_date, days_overdue (then team, worker_id, session_id).
         ``all_open`` lists every action open on the date, overdue or not."""
         from ..rules.records import overdue_actions
         day, fr, book = self._rules_context(as_of, only=("actions",))
@@ -102,14 +105,17 @@ class RulesMixin:
 
     def function_balance(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Functions covered over each supervisee's last sessions: supervisee_id, name,
-        sessions, management, support, development, mediation, flag (plus team)."""
-        from ..rules.records import function_balance
+        sessions, management, support, development, mediation, flag (then team)."""
+        from ..rules.frames import read
+        from ..rules.records import function_balance, window_needed
         day, fr, book = self._rules_context(as_of, only=("supervision",))
+        with self.engine.connect() as conn:  # as many recent sessions as any policy looks at
+            fr.held_recent = read(conn, "held_recent", day, recent=window_needed(fr, book))
         return self._rules_out(function_balance(fr, book, day), "function_balance", day, team)
 
     def timeliness(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Late, missing and unsigned records: session_id, date, supervisor_id,
-        supervisee_ids, issue, days (plus team, detail)."""
+        supervisee_ids (a list), issue, days (then team, detail)."""
         from ..rules.records import timeliness
         day, fr, book = self._rules_context(as_of, only=("records",))
         return self._rules_out(timeliness(fr, book, day, self.settings.unsigned_after_days),
@@ -120,7 +126,7 @@ class RulesMixin:
         supervisee_id, supervisee, team, preset, start_date, review_due, days_overdue,
         signed."""
         from ..rules.records import contract_reviews
-        day, fr, book = self._rules_context(as_of, only=("supervision",))
+        day, fr, book = self._rules_context(as_of, only=("practitioners", "contracts"))
         return self._rules_out(contract_reviews(fr, book, day), "contract_reviews", day, team,
                                who=("supervisee_id", "supervisor_id"))
 
@@ -128,7 +134,7 @@ class RulesMixin:
         """Observations of practice: supervisee_id, name, team, last_observed,
         in_last_year, required, next_due, days_overdue, reason."""
         from ..rules.records import observations_due
-        day, fr, book = self._rules_context(as_of, only=("supervision", "observations"))
+        day, fr, book = self._rules_context(as_of, only=("observations",))
         return self._rules_out(observations_due(fr, book, day), "observations_due", day, team)
 
     # -- presets ---------------------------------------------------------------------

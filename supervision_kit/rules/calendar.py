@@ -1,0 +1,152 @@
+"""Vectorised date arithmetic: calendar months, working days, school half terms.
+
+Dates travel as numpy ``datetime64[D]`` arrays (``NaT`` for none) so that every
+rule runs over whole columns. Bank holidays and half terms are data in
+``templates/calendars/<name>.yaml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ValidationError
+
+NAT = np.datetime64("NaT", "D")
+
+
+def day(value) -> np.datetime64:
+    """One date as ``datetime64[D]``."""
+    return np.datetime64(pd.Timestamp(value).date(), "D") if value is not None else NAT
+
+
+def days(series) -> np.ndarray:
+    """A column of dates (datetime64 of any unit, or missing) as ``datetime64[D]``."""
+    if isinstance(series, np.ndarray) and series.dtype == "datetime64[D]":
+        return series
+    return pd.to_datetime(pd.Series(series)).to_numpy().astype("datetime64[D]")
+
+
+def to_series(arr, index=None) -> pd.Series:
+    """``datetime64[D]`` values as a pandas datetime column."""
+    return pd.Series(np.asarray(arr, dtype="datetime64[D]").astype("datetime64[s]"), index=index)
+
+
+def add_months(d: np.ndarray, months) -> np.ndarray:
+    """``d`` plus whole calendar months, the day clipped to the month's end (31 Dec + 2 = 28/29 Feb)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    month = d.astype("datetime64[M]")
+    offset = d - month.astype("datetime64[D]")
+    target = month + np.asarray(months, dtype="timedelta64[M]")
+    last = (target + np.timedelta64(1, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(target.astype("datetime64[D]") + offset, last)
+
+
+def add_period(d: np.ndarray, period: tuple[int, int] | None) -> np.ndarray:
+    """``d`` plus a (months, days) period; all NaT when the period is off (None)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    if period is None:
+        return np.full(d.shape, NAT)
+    months, n_days = period
+    out = add_months(d, months) if months else d
+    return out + np.timedelta64(int(n_days), "D")
+
+
+def add_working_days(d: np.ndarray, n: int, holidays: np.ndarray) -> np.ndarray:
+    """The ``n``-th working day after ``d`` (weekends and ``holidays`` skipped; a
+    non-working ``d`` first moves forward to the next working day)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    return np.busday_offset(d, n, roll="forward", holidays=holidays)
+
+
+def working_days_between(a: np.ndarray, b: np.ndarray, holidays: np.ndarray) -> np.ndarray:
+    """Working days in ``(a, b]`` (negative when ``b`` is before ``a``); NaT gives 0."""
+    a = np.asarray(a, dtype="datetime64[D]")
+    b = np.asarray(b, dtype="datetime64[D]")
+    ok = ~(np.isnat(a) | np.isnat(b))
+    out = np.zeros(a.shape, dtype=np.int64)
+    # busday_count counts [a, b); shifting both by a day gives (a, b].
+    one = np.timedelta64(1, "D")
+    out[ok] = np.busday_count(a[ok] + one, b[ok] + one, holidays=holidays)
+    return out
+
+
+def next_working_day(d, holidays: np.ndarray) -> np.ndarray:
+    """The first working day strictly after ``d``."""
+    return np.busday_offset(np.asarray(d, dtype="datetime64[D]"), 1, roll="forward",
+                            holidays=holidays)
+
+
+# -- half terms ---------------------------------------------------------------------
+def half_term_end_after(d: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """End of the first half term that starts after ``d`` (NaT beyond the calendar)."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    idx = np.searchsorted(starts, d, side="right")
+    return _pick(ends, idx, d)
+
+
+def half_term_end_from(d: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """End of the half term containing ``d``, or of the next one when ``d`` is in a holiday."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    idx = np.searchsorted(ends, d, side="left")
+    return _pick(ends, idx, d)
+
+
+def _pick(ends: np.ndarray, idx: np.ndarray, d: np.ndarray) -> np.ndarray:
+    out = np.full(d.shape, NAT)
+    ok = (idx < len(ends)) & ~np.isnat(d)
+    out[ok] = ends[idx[ok]]
+    return out
+
+
+# -- calendars as data ----------------------------------------------------------------
+def _calendar(name: str, templates_dir) -> tuple[dict, str]:
+    from .policy import read_yaml
+    path = Path(templates_dir) / "calendars" / f"{name}.yaml"
+    if not path.is_file():
+        raise ValidationError("calendar", f"no calendar {name!r} in {path.parent}")
+    return read_yaml(path), path.name
+
+
+def _as_date(value, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError(where, f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def load_holidays(name: str, templates_dir) -> np.ndarray:
+    """Bank holidays of a calendar file, sorted, as ``datetime64[D]``."""
+    data, fname = _calendar(name, templates_dir)
+    items = data.get("holidays")
+    if not isinstance(items, list):
+        raise ValidationError(f"{fname}: holidays", "expected a list of dates")
+    dates = [_as_date(v, f"{fname}: holidays[{i}]") for i, v in enumerate(items)]
+    return np.array(sorted(dates), dtype="datetime64[D]")
+
+
+def load_half_terms(name: str, templates_dir) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(starts, ends, names) of a term calendar's half terms, in date order."""
+    data, fname = _calendar(name, templates_dir)
+    items = data.get("half_terms")
+    if not isinstance(items, list) or not items:
+        raise ValidationError(f"{fname}: half_terms", "expected a list of {name, start, end}")
+    rows = []
+    for i, h in enumerate(items):
+        where = f"{fname}: half_terms[{i}]"
+        if not isinstance(h, dict):
+            raise ValidationError(where, "expected {name, start, end}")
+        s, e = _as_date(h.get("start"), f"{where}.start"), _as_date(h.get("end"), f"{where}.end")
+        if e < s:
+            raise ValidationError(f"{where}.end", f"{e} is before the start {s}")
+        rows.append((s, e, str(h.get("name", f"half term {i + 1}"))))
+    rows.sort()
+    for (s0, e0, n0), (s1, _, n1) in zip(rows, rows[1:]):
+        if s1 <= e0:
+            raise ValidationError(f"{fname}: half_terms", f"{n0!r} and {n1!r} overlap")
+    return (np.array([r[0] for r in rows], dtype="datetime64[D]"),
+            np.array([r[1] for r in rows], dtype="datetime64[D]"), [r[2] for r in rows])

@@ -1,0 +1,261 @@
+"""The store as pandas frames, cut to what was known on the as-of date.
+
+The cut: sessions dated on or before ``as_of``; case discussions of those sessions
+that were not cancelled; cases opened by then and not closed by then, with their
+status from ``case_status_history`` as of then; actions made by then, open then (one
+completed or dropped later counts as open); contracts active then; observations
+dated by then; signatures given by the end of that day. Practitioners are all
+loaded, with ``left`` true when they left before ``as_of``.
+
+Grouping that SQL does cheaply (last session per person and session type) happens
+in the query; each case's run of ratings is computed with numpy over the sorted
+discussions (``discussion_stats``), which is faster than window functions in SQLite.
+Rows are fetched from the DB-API cursor into object and ``datetime64`` columns:
+pandas' own ``read_sql`` spends most of its time converting strings row by row.
+"""
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+
+GROUPS = {
+    "supervision": ("practitioners", "contracts", "held_last", "cancelled"),
+    "cases": ("practitioners", "contracts", "cases", "discussions"),
+    "functions": ("practitioners", "contracts", "held_last", "held_recent"),
+    "actions": ("practitioners", "actions"),
+    "records": ("practitioners", "contracts", "session_checks", "attendees"),
+    "observations": ("practitioners", "contracts", "held_last", "observations"),
+}
+_HELD = ("FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
+         "WHERE s.date <= :d AND s.state <> 'cancelled'")
+# name: (SQL, date columns). ``:d`` is the as-of date, ``:next`` the day after.
+SQL = {
+    "practitioners": ("SELECT id, name, role, team, asye_start, leaving_date FROM practitioners",
+                      ("asye_start", "leaving_date")),
+    "contracts": ("SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
+                  "AS overrides, start_date, review_date, "
+                  "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
+                  "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
+                  "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
+                  ("start_date", "review_date")),
+    # Last held session of each person and session type.
+    "held_last": ("SELECT a.practitioner_id AS pid, s.type, MAX(s.date) AS last " + _HELD
+                  + " GROUP BY a.practitioner_id, s.type", ("last",)),
+    "cancelled": ("SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date "
+                  "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
+                  "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
+                  ("date", "return_date")),
+    "held_recent": ("SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
+                    "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
+                    "ROW_NUMBER() OVER (PARTITION BY a.practitioner_id ORDER BY s.date DESC, "
+                    "s.id DESC) AS rn " + _HELD + ") x WHERE rn <= :recent", ("date",)),
+    "cases": ("SELECT c.id, c.reference, c.worker_id, COALESCE(h.status, c.status) AS status, "
+              "c.opened FROM cases c LEFT JOIN (SELECT case_id, status, ROW_NUMBER() OVER "
+              "(PARTITION BY case_id ORDER BY from_date DESC, id DESC) AS rn "
+              "FROM case_status_history WHERE from_date <= :d) h ON h.case_id = c.id AND h.rn = 1 "
+              "WHERE c.opened <= :d AND (c.closed IS NULL OR c.closed > :d)", ("opened",)),
+    "discussions": ("SELECT d.case_id, s.date, d.rag, d.quarterly_review "
+                    "FROM case_discussions d JOIN sessions s ON s.id = d.session_id "
+                    "WHERE s.date <= :d AND s.state <> 'cancelled'", ("date",)),
+    "actions": ("SELECT a.id, a.description, a.owner_id, a.due_date, a.case_id, a.session_id, "
+                "a.status, a.completed_date, r.date AS reviewed_date, c.reference, c.worker_id "
+                "FROM actions a LEFT JOIN sessions s ON s.id = a.session_id "
+                "LEFT JOIN sessions r ON r.id = a.reviewed_session_id "
+                "LEFT JOIN cases c ON c.id = a.case_id "
+                "WHERE (s.date IS NULL OR s.date <= :d) "
+                "AND (a.status = 'open' OR a.completed_date > :d OR r.date > :d)",
+                ("due_date", "completed_date", "reviewed_date")),
+    "observations": ("SELECT supervisee_id, date FROM observations WHERE date <= :d", ("date",)),
+    "session_checks": (
+        "SELECT s.id AS session_id, s.date, s.supervisor_id, s.recorded_date, "
+        "(SELECT COUNT(*) FROM session_attendees a WHERE a.session_id = s.id) AS n_att, "
+        "(SELECT COUNT(*) FROM signatures g WHERE g.session_id = s.id AND g.signed_at < :next) "
+        "AS n_signed FROM sessions s WHERE s.date <= :d AND s.state <> 'cancelled'",
+        ("date", "recorded_date")),
+    "attendees": ("SELECT a.session_id, a.practitioner_id, a.position FROM session_attendees a "
+                  "JOIN sessions s ON s.id = a.session_id WHERE s.date <= :d "
+                  "AND s.state <> 'cancelled' ORDER BY a.session_id, a.position", ()),
+}
+
+
+@dc.dataclass
+class Frames:
+    """DataFrames of the store as of ``as_of``; tables not asked for are None."""
+    as_of: dt.date
+    practitioners: pd.DataFrame | None = None
+    contracts: pd.DataFrame | None = None
+    held_last: pd.DataFrame | None = None
+    cancelled: pd.DataFrame | None = None
+    held_recent: pd.DataFrame | None = None
+    cases: pd.DataFrame | None = None
+    discussions: pd.DataFrame | None = None
+    case_stats: pd.DataFrame | None = None
+    rated: pd.DataFrame | None = None
+    actions: pd.DataFrame | None = None
+    observations: pd.DataFrame | None = None
+    session_checks: pd.DataFrame | None = None
+    attendees: pd.DataFrame | None = None
+
+
+def _column(values: tuple, is_date: bool) -> pd.Series:
+    if is_date:  # ISO strings (SQLite) and date objects (PostgreSQL) both parse in C
+        return pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[s]"))
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return pd.to_numeric(pd.Series(values, dtype=object))
+    return pd.Series(values, dtype=object)  # not pandas' inferred str: see the docstring
+
+
+def read(conn, name: str, as_of: dt.date, recent: int = 12) -> pd.DataFrame:
+    """One query of ``SQL`` as a frame: text as object columns, dates as datetime64."""
+    sql, date_cols = SQL[name]
+    params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat(),
+              "recent": recent}
+    res = conn.execute(text(sql), {k: v for k, v in params.items() if f":{k}" in sql})
+    cols = [c[0] for c in res.cursor.description]
+    rows = res.cursor.fetchall()  # plain tuples: no per-row processing
+    data = list(zip(*rows)) if rows else [()] * len(cols)
+    return pd.DataFrame({c: _column(v, c in date_cols) for c, v in zip(cols, data)}, columns=cols)
+
+
+def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
+    """Frames for ``only`` (group names of ``GROUPS`` or query names; default everything)."""
+    wanted: set[str] = set()
+    for item in only or GROUPS:
+        wanted.update(GROUPS.get(item, (item,)))
+    fr = Frames(as_of=as_of)
+    for name in SQL:
+        if name in wanted:
+            setattr(fr, name, read(conn, name, as_of, recent))
+    day = np.datetime64(as_of, "s")
+    if fr.practitioners is not None:
+        p = fr.practitioners
+        p["left"] = (p["leaving_date"] < day).to_numpy()
+    if fr.contracts is not None:
+        # One active contract per supervisee: the latest to start (the query sorts).
+        fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(drop=True)
+    if fr.cases is not None:
+        fr.cases = fr.cases[fr.cases["status"] != "closed"].reset_index(drop=True)
+    if fr.discussions is not None:
+        fr.case_stats, fr.rated = discussion_stats(fr.discussions)
+    if fr.actions is not None:
+        fr.actions = _actions_as_of(fr.actions, day)
+    return fr
+
+
+def _actions_as_of(a: pd.DataFrame, day) -> pd.DataFrame:
+    # The query keeps actions open now or closed after the day; made after it are dropped.
+    done = a["status"].to_numpy() == "done"
+    dropped = a["status"].to_numpy() == "dropped"
+    comp, rev = a["completed_date"].to_numpy(), a["reviewed_date"].to_numpy()
+    done_then = done & (np.isnat(comp) | (comp <= day))
+    # A dropped action's date is its reviewing session's (or its completed date when set);
+    # without either we cannot tell when, so it counts as dropped.
+    when = np.where(np.isnat(comp), rev, comp)
+    dropped_then = dropped & (np.isnat(when) | (when <= day))
+    return a[~(done_then | dropped_then)].reset_index(drop=True)
+
+
+def discussion_stats(d: pd.DataFrame, last_n: int = 8) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per case: (last discussion and last quarterly review), and over its rated
+    discussions in date order: the count ``n``, the trailing run without a green
+    (``bad_len``, its ambers ``bad_a``, its first date ``bad_since``), the last three
+    dates ``d1..d3`` and the last ``last_n`` ratings ``r1..`` (``r1`` the latest).
+
+    Two discussions of a case on the same day have no order in the record; the worse
+    rating is taken as the later one, so a same-day red is never hidden by a green."""
+    case_codes, case_ids = pd.factorize(d["case_id"].to_numpy(dtype=object))
+    date = d["date"].to_numpy().astype("datetime64[D]")
+    rag = d["rag"].to_numpy(dtype=object)
+    rank = np.select([rag == "G", rag == "A", rag == "R"], [0, 1, 2], 3)
+    order = np.lexsort((rank, date.astype(np.int64), case_codes))  # case, date, rating
+    cc, dd, rag = case_codes[order], date[order], rag[order]
+    review = pd.Series(d["quarterly_review"].to_numpy()[order]).fillna(False).astype(bool).to_numpy()
+
+    def last_of_each(codes, values):
+        ends = np.flatnonzero(np.r_[codes[1:] != codes[:-1], True]) if len(codes) else codes
+        return pd.Series(values[ends], index=pd.Index(case_ids[codes[ends]], dtype=object))
+
+    stats = pd.DataFrame({"last_discussed": last_of_each(cc, dd).astype("datetime64[s]")})
+    stats["last_review"] = last_of_each(cc[review], dd[review]).astype("datetime64[s]")
+    stats = stats.rename_axis("case_id").reset_index()
+
+    rated = (rag == "G") | (rag == "A") | (rag == "R")
+    rc, rd, rr = cc[rated], dd[rated], rag[rated]
+    starts = np.flatnonzero(np.r_[True, rc[1:] != rc[:-1]]) if len(rc) else np.zeros(0, int)
+    ends = np.r_[starts[1:], len(rc)] - 1
+    size = ends - starts + 1
+    pos = np.arange(len(rc)) - np.repeat(starts, size)
+    last_g = np.maximum.reduceat(np.where(rr == "G", pos, -1), starts) if len(rc) else starts
+    in_bad = pos > np.repeat(last_g, size)
+    bad_len = size - 1 - last_g
+    nat = np.datetime64("NaT", "D")
+    out = {"case_id": pd.Series(case_ids[rc[starts]], dtype=object), "n": size,
+           "bad_len": bad_len,
+           "bad_a": np.add.reduceat((in_bad & (rr == "A")).astype(np.int64), starts) if len(rc) else size,
+           "bad_since": np.where(bad_len > 0, rd[np.minimum(starts + last_g + 1, ends)], nat)}
+    for i in range(3):
+        out[f"d{i + 1}"] = np.where(size > i, rd[np.maximum(ends - i, starts)], nat)
+    for i in range(last_n):
+        out[f"r{i + 1}"] = pd.Series(np.where(size > i, rr[np.maximum(ends - i, starts)], None),
+                                     dtype=object)
+    for col in ("bad_since", "d1", "d2", "d3"):
+        out[col] = np.asarray(out[col], dtype="datetime64[D]").astype("datetime64[s]")
+    return stats, pd.DataFrame(out)
+
+
+# -- policies per practitioner ---------------------------------------------------------
+def policy_keys(fr: Frames, book, ids: pd.Series) -> pd.DataFrame:
+    """For practitioner ``ids`` (same order): preset name, policy key, contract start and
+    supervisor of the active contract (the default preset without one), and a note when
+    a contract names a preset that does not exist."""
+    k = fr.contracts
+    ov = k["overrides"].fillna("{}").astype(object)
+    ov = ov.where(~ov.isin(["null", ""]), "{}")
+    table = pd.DataFrame({"key": (k["preset"].fillna(book.default).astype(object) + "|" + ov)
+                          .to_numpy(dtype=object), "contract_start": k["start_date"].to_numpy(),
+                          "contract_supervisor": k["supervisor_id"].to_numpy(dtype=object)},
+                         index=pd.Index(k["supervisee_id"].to_numpy(dtype=object), dtype=object))
+    default_key = f"{book.default}|{{}}"
+    pos = table.index.get_indexer(pd.Index(ids.to_numpy(dtype=object), dtype=object))
+    keys = pd.Series(take(table["key"], pos), dtype=object).fillna(default_key)
+    out = pd.DataFrame({"pid": ids.to_numpy(dtype=object), "key": keys.to_numpy(),
+                        "contract_start": take(table["contract_start"], pos),
+                        "contract_supervisor": take(table["contract_supervisor"], pos)})
+    names, notes = {}, {}
+    for key in pd.unique(out["key"]):  # one pass per distinct policy, not per person
+        preset, _, overrides = key.partition("|")
+        pol, note = book.resolve(preset, overrides)
+        book.by_key[key] = pol
+        names[key], notes[key] = pol.name, note
+    out["preset"] = out["key"].map(names)
+    out["note"] = out["key"].map(notes)
+    return out
+
+
+def take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
+    """``values`` at positions ``pos``; -1 gives a missing value of the right kind."""
+    return pd.api.extensions.take(values.to_numpy(), pos, allow_fill=True)
+
+
+def params(book, keys, fn) -> pd.DataFrame:
+    """A frame indexed by policy key with the columns ``fn(policy)`` returns (one row per
+    distinct policy, so per-record work stays vectorised)."""
+    rows = {k: fn(book.by_key[k]) for k in pd.unique(pd.Series(keys, dtype=object))}
+    if not rows:
+        return pd.DataFrame(columns=list(fn(book.default_policy())))
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``keys.map(mapping)`` keeping the mapping's dtype, also when it is empty (pandas
+    cannot map through an empty datetime Series); duplicate index labels keep the last."""
+    if mapping.index.has_duplicates:
+        mapping = mapping[~mapping.index.duplicated(keep="last")]
+    pos = mapping.index.get_indexer(pd.Index(keys.to_numpy(dtype=object), dtype=object))
+    values = take(mapping, pos)
+    return pd.Series(values, index=keys.index, dtype=values.dtype)
