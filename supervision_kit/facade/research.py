@@ -1,0 +1,46 @@
+"""The anonymised research export through the facade (researchers and admins; logged)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..domain.enums import Role
+from ..errors import ValidationError
+
+
+class ResearchMixin:
+    """Data for researchers with no identifier left in it."""
+
+    def research_key(self, key_file) -> tuple[bytes, bool]:
+        """(key, created): read the pseudonymisation key file, or create it (32 random
+        bytes, mode 0600). Only for those who may export anonymised data."""
+        self._require("export anonymised data", Role.RESEARCHER)
+        from ..export.pseudonym import load_or_create_key
+        return load_or_create_key(key_file)
+
+    def anonymise(self, out_dir, key, *, since=None, team: str | None = None,
+                  date_mode: str = "shift", k: int = 5, progress=None, chunk_size: int = 5000,
+                  compression: str = "zstd", as_of=None) -> dict:
+        """Write the anonymised export (``export.anonymise``) into ``out_dir``; the report.
+
+        ``key``: the secret pseudonymisation key (bytes) or the path of a key file
+        (created with 32 random bytes, mode 0600, when missing). The key is never written
+        into ``out_dir``. Logged as an "export" with the row counts only.
+        """
+        self._require("export anonymised data", Role.RESEARCHER)
+        from ..domain.values import parse_date
+        from ..export.anonymise import anonymise
+        out = Path(out_dir).expanduser().resolve()
+        if not isinstance(key, (bytes, bytearray)):
+            key_path = Path(key).expanduser().resolve()
+            if key_path == out or out in key_path.parents:
+                raise ValidationError("key_file", "keep the key outside the export folder")
+            key, _ = self.research_key(key_path)
+        since = parse_date(since, "since")
+        as_of = parse_date(as_of, "as_of")
+        report = anonymise(self.engine, out, bytes(key), since=since, team=team,
+                           date_mode=date_mode, k=k, progress=progress, chunk_size=chunk_size,
+                           compression=compression, as_of=as_of, settings=self.settings)
+        with self._tx() as conn:
+            self._log(conn, "export", "research", "", json.dumps({"rows": report["rows"]}))
+        return report

@@ -1,0 +1,161 @@
+"""``ResearchDashboard``: the research app's charts of an anonymised export.
+
+Seven charts (``analytics.research`` + ``analytics.research_plots``), each with a one-line
+reading in words and a "Save PNG" button that writes the chart into ``save_dir`` and says
+where. ``ResearchDashboard.from_config()`` opens ``$SUPERVISION_KIT_EXPORT`` (default
+``data/research_export``), first creating it from the configured database as the system
+account, with a progress bar, when it does not exist yet.
+"""
+from __future__ import annotations
+
+import dataclasses as dc
+import os
+import re
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+
+from ..analytics import research as ra
+from ..analytics import research_plots as rp
+from ..config import REPO_ROOT, Settings
+from .common import Displayable, esc, message
+
+EXPORT_ENV = "SUPERVISION_KIT_EXPORT"
+DEFAULT_EXPORT = REPO_ROOT / "data" / "research_export"
+DEFAULT_DB = REPO_ROOT / "data" / "demo.sqlite"
+
+
+@dc.dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    compute: Callable   # ResearchExport -> (DataFrame, reading)
+    plot: Callable      # DataFrame -> PNG bytes
+
+
+CHARTS = (
+    Chart("rag_transitions", "RAG transitions between consecutive discussions",
+          lambda e: ra.rag_transitions(e.case_discussions), rp.transitions_png),
+    Chart("time_to_green", "Time from first red or amber to first green",
+          lambda e: ra.time_to_green(e.case_discussions), rp.time_to_green_png),
+    Chart("drift", "Drift prevalence by case status and team",
+          lambda e: ra.drift_prevalence(e.case_discussions, e.cases, e.practitioners),
+          rp.drift_png),
+    Chart("supervision_intervals", "Intervals between supervisions against the policy window",
+          lambda e: ra.supervision_intervals(e.sessions, e.practitioners), rp.intervals_png),
+    Chart("actions", "Action completion and overdue rates",
+          lambda e: ra.action_rates(e.actions, e.practitioners), rp.actions_png),
+    Chart("function_balance", "Function balance",
+          lambda e: ra.function_balance(e.sessions, e.practitioners), rp.functions_png),
+    Chart("evaluation", "Evaluation tool answers",
+          lambda e: ra.evaluation_answers(e.evaluations), rp.evaluation_png),
+)
+
+
+class ResearchDashboard(Displayable):
+    """Every chart of one export; ``save_png(key)`` is the "Save PNG" button's action."""
+
+    def __init__(self, export_dir, save_dir=None):
+        self.export_dir = Path(export_dir)
+        self.save_dir = Path(save_dir) if save_dir else self.export_dir.parent / "research_charts"
+        self.export = ra.load_export(self.export_dir)
+        self.results: dict[str, tuple] = {}
+        self.png: dict[str, bytes] = {}
+        self.readings: dict[str, str] = {}
+        self.images: dict[str, w.Image] = {}
+        self.status: dict[str, w.Label] = {}
+        self.buttons: dict[str, w.Button] = {}
+        boxes = [self._header()]
+        for chart in CHARTS:
+            boxes.append(self._build(chart))
+        self.widget = w.VBox(boxes, layout={"width": "100%"})
+
+    def _header(self) -> w.Widget:
+        rep = self.export.report
+        rows = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in rep.get("rows", {}).items())
+        s = rep.get("settings", {})
+        return w.VBox([
+            w.Label(value=f"Export {self.export_dir.name}: {rows}."),
+            w.Label(value=f"Dates: {s.get('date_mode', 'shift')}; exported {s.get('export_date', '?')}; "
+                          f"key fingerprint {s.get('key_fingerprint', '?')}."),
+        ])
+
+    def _build(self, chart: Chart) -> w.Widget:
+        title = w.HTML(value=f"<h3>{esc(chart.title)}</h3>")
+        status = w.Label(value="")
+        self.status[chart.key] = status
+        try:
+            df, reading = chart.compute(self.export)
+            png = chart.plot(df)
+        except Exception as e:  # one broken chart must not hide the others
+            reading = f"This chart could not be drawn: {message(e)}"
+            return w.VBox([title, w.Label(value=reading)])
+        self.results[chart.key] = (df, reading)
+        self.png[chart.key] = png
+        self.readings[chart.key] = reading
+        img = w.Image(value=png, format="png", layout={"max_width": "100%", "height": "auto"})
+        img.add_class("research-chart")
+        self.images[chart.key] = img
+        button = w.Button(description="Save PNG", icon="download", tooltip=f"Save {chart.title}")
+        button.on_click(lambda _b, key=chart.key: self._save_clicked(key))
+        self.buttons[chart.key] = button
+        return w.VBox([title, img, w.Label(value=reading), w.HBox([button, status])])
+
+    def save_png(self, key: str) -> Path:
+        """Write one chart as ``<save_dir>/<key>.png``; return the path."""
+        if key not in self.png:
+            raise KeyError(f"no chart {key!r}")
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        path = self.save_dir / f"{re.sub(r'[^A-Za-z0-9_-]', '_', key)}.png"
+        path.write_bytes(self.png[key])
+        return path
+
+    def _save_clicked(self, key: str) -> None:
+        try:
+            path = self.save_png(key)
+            self.status[key].value = f"Saved to {path}"
+        except OSError as e:
+            self.status[key].value = f"Not saved: {e}"
+
+    # -- opening the configured export -----------------------------------------------------
+    @classmethod
+    def from_config(cls, settings: Settings | None = None, export_dir=None, save_dir=None):
+        """The dashboard of ``$SUPERVISION_KIT_EXPORT`` (default ``data/research_export``),
+        created first from the configured database when missing."""
+        settings = settings or Settings()
+        export_dir = Path(export_dir or os.environ.get(EXPORT_ENV) or DEFAULT_EXPORT)
+        if not (export_dir / "dictionary.json").exists():
+            make_demo_export(settings, export_dir)
+        return cls(export_dir, save_dir)
+
+
+def make_demo_export(settings: Settings, export_dir: Path) -> dict:
+    """Export the configured database (the demo one is created when it is missing) into
+    ``export_dir`` as the system account, showing a progress bar meanwhile."""
+    from IPython.display import display
+
+    from ..facade import Toolkit
+    label = w.Label(value=f"Creating the research export in {export_dir} …")
+    bar = w.IntProgress(value=0, min=0, max=1, description="Exporting",
+                        layout={"width": "60%"})
+    box = w.VBox([label, bar])
+    display(box)
+
+    def progress(done: int, total: int) -> None:
+        bar.max = max(total, 1)
+        bar.value = min(done, bar.max)
+
+    try:
+        db = settings.db_url
+        if "://" not in db and not Path(db).exists():
+            if Path(db).resolve() != DEFAULT_DB.resolve():
+                raise FileNotFoundError(f"no database at {db}")
+            label.value = "Creating the demo database first …"
+            Toolkit.system(db, settings=settings).create_demo(progress=progress)
+        tk = Toolkit.system(db, settings=settings)
+        label.value = f"Creating the research export in {export_dir} …"
+        key_file = export_dir.parent / f"{export_dir.name}.key"
+        return tk.anonymise(export_dir, key_file, progress=progress)
+    finally:
+        box.close()
