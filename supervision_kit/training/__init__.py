@@ -1,0 +1,1 @@
+"""Training with synthetic case vignettes: the vignette library and its validation."""

@@ -1,0 +1,108 @@
+"""The training app (``notebooks/training.ipynb``): a trainer's dashboard or a trainee's page.
+
+The page opens with two buttons, "I am the trainer" and "I am a trainee". The trainer acts
+as the configured user (``SUPERVISION_KIT_USER``, who must be a trainer or an admin); a
+trainee needs no account. ``?role=trainee&code=K7QX2M`` in the page's URL opens the
+trainee's page with the code filled in (Voilà passes the query string to a kernel it
+starts for the page as ``QUERY_STRING``).
+"""
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+from traitlets import HasTraits, Unicode
+
+from ..config import Settings
+from ..domain.enums import Role
+from ..errors import SupervisionError
+from .common import Displayable, esc, message
+from .training_dashboard import TrainerDashboard
+from .training_trainee import TraineeView
+
+__all__ = ["TrainerDashboard", "TraineeView", "TrainingApp", "training_app"]
+TRAINER_ROLES = (Role.TRAINER, Role.ADMIN)
+
+
+def query_params(query: str | None = None) -> dict[str, str]:
+    """The page's URL parameters (first value of each), from ``QUERY_STRING`` by default."""
+    raw = os.environ.get("QUERY_STRING", "") if query is None else query
+    return {k: v[0] for k, v in parse_qs(raw or "").items() if v}
+
+
+class TrainingApp(HasTraits, Displayable):
+    """Choose a role, then show the trainer's dashboard or the trainee's page."""
+
+    role = Unicode("", help="'trainer' or 'trainee' once chosen")
+    status = Unicode("", help="Why the chosen role could not open, as text")
+
+    def __init__(self, settings: Settings | None = None, *, db=None, user: str | None = None,
+                 query: str | None = None, live: bool = True):
+        super().__init__()
+        self.settings = settings or Settings()
+        self._db, self._user, self._live = db, user, live
+        self.dashboard: TrainerDashboard | None = None
+        self.trainee: TraineeView | None = None
+        self.trainer_button = w.Button(description="I am the trainer", icon="chalkboard-teacher",
+                                       layout={"width": "220px", "height": "48px"})
+        self.trainee_button = w.Button(description="I am a trainee", icon="user",
+                                       button_style="primary",
+                                       layout={"width": "220px", "height": "48px"})
+        self.trainer_button.on_click(lambda _: self.as_trainer())
+        self.trainee_button.on_click(lambda _: self.as_trainee())
+        self._choice = w.VBox([w.HTML("<h2>Rating calibration</h2><p>Practitioners rating the "
+                                      "same case often disagree about risk. In this exercise "
+                                      "everyone rates the same vignettes, and the trainer shows "
+                                      "how far the ratings agree, and why.</p>"),
+                               w.HBox([self.trainer_button, self.trainee_button])])
+        self._status = w.HTML(value="")
+        self._body = w.VBox([])
+        self.widget = w.VBox([self._choice, self._status, self._body])
+        params = query_params(query)
+        if params.get("role") == "trainee":
+            self.as_trainee(params.get("code"))
+
+    def _show(self, text: str) -> None:
+        self.status = text
+        self._status.value = f"<p style='color:#b00020'>{esc(text)}</p>" if text else ""
+
+    def as_trainer(self) -> TrainerDashboard | None:
+        """Open the trainer's dashboard as the configured user (a trainer or an admin)."""
+        from ..facade import Toolkit
+        try:
+            tk = Toolkit(self._db, self._user, settings=self.settings)
+        except SupervisionError as e:
+            self._show(f"{message(e)}. The trainer's page needs SUPERVISION_KIT_USER set to a "
+                       "trainer or an admin.")
+            return None
+        if tk.role not in TRAINER_ROLES:
+            self._show(f"{tk.me.name} ({tk.me.role}) is not a trainer: ask an admin for the "
+                       "trainer role, or choose “I am a trainee”.")
+            return None
+        try:
+            self.dashboard = TrainerDashboard(tk)
+        except SupervisionError as e:
+            self._show(message(e))
+            return None
+        if self._live:
+            self.dashboard.start_live()
+        self.role = "trainer"
+        self._show("")
+        self._choice.layout.display = "none"
+        self._body.children = [self.dashboard.widget]
+        return self.dashboard
+
+    def as_trainee(self, code: str | None = None) -> TraineeView:
+        """Open the trainee's page (no login), with ``code`` filled in if given."""
+        self.trainee = TraineeView(self._db, code, settings=self.settings)
+        self.role = "trainee"
+        self._show("")
+        self._choice.layout.display = "none"
+        self._body.children = [self.trainee.widget]
+        return self.trainee
+
+
+def training_app(settings: Settings | None = None, **kwargs) -> TrainingApp:
+    """The training notebook's whole app (display it)."""
+    return TrainingApp(settings, **kwargs)

@@ -1,0 +1,178 @@
+"""Safeguarding training records [Surrey 6; Temple Appendix 2 "CP/Safeguarding Training"].
+
+``TrainingRecordPanel(tk)`` records a course attended (course, level, date, renewal) for
+oneself or someone one supervises or manages, and shows their record and whether they
+hold the level their role needs. ``TrainingTakeUp(tk)`` is the quality-assurance view:
+take-up by team and who is out of date. The levels and renewal period are data
+(``templates/training/levels.yaml``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as w
+import pandas as pd
+from traitlets import HasTraits, List, Unicode, observe
+
+from ..errors import SupervisionError, ValidationError
+from .common import Displayable, Field, esc, message, now_text
+
+
+def _d(x) -> str:
+    return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else f"{pd.Timestamp(x):%d %b %Y}"
+
+
+def frame_html(df: pd.DataFrame, columns: list[tuple[str, str]], empty: str, css: str = "") -> str:
+    """A small escaped table of ``df`` with (column, heading) pairs."""
+    if df is None or df.empty:
+        return f"<i>{esc(empty)}</i>"
+    head = "".join(f"<th style='text-align:left;padding-right:1em'>{esc(h)}</th>" for _, h in columns)
+    body = ""
+    for _, r in df.iterrows():
+        cells = []
+        for c, _ in columns:
+            v = r[c]
+            if isinstance(v, (pd.Timestamp, dt.date)):
+                v = _d(v)
+            elif isinstance(v, bool):
+                v = "yes" if v else ""
+            elif v is None or (not isinstance(v, str) and pd.isna(v)):
+                v = ""
+            cells.append(f"<td style='padding-right:1em'>{esc(v)}</td>")
+        body += "<tr>" + "".join(cells) + "</tr>"
+    return f"<table class='{css}'><tr>{head}</tr>{body}</table>"
+
+
+class TrainingRecordPanel(HasTraits, Displayable):
+    """One practitioner's safeguarding training: add a course, see the record and status."""
+
+    records = List(help="The chosen practitioner's courses (as ``tk.training_records``)")
+    status = Unicode("")
+
+    def __init__(self, tk, practitioner_id: str | None = None, as_of=None):
+        super().__init__()
+        self.tk, self.as_of = tk, as_of
+        conf = tk.training_levels()
+        people = {p.id: p.name for p in tk.practitioners(include_left=False)}
+        people.setdefault(tk.me.id, tk.me.name)
+        self.person = w.Dropdown(options=sorted(((n, i) for i, n in people.items())),
+                                 value=practitioner_id if practitioner_id in people else tk.me.id,
+                                 description="Practitioner")
+        self.course = w.Text(value="", placeholder="e.g. Safeguarding Children Level 3",
+                             layout={"width": "30em"})
+        self.level = w.Dropdown(options=[(f"{k}: {v}", k) for k, v in conf["levels"].items()],
+                                value=max(conf["levels"]), description="Level")
+        self.attended = w.DatePicker(value=None, description="Attended")
+        self.renewal = w.DatePicker(value=None, description="Renew by")
+        self.fields = {"course": Field("Course", self.course), "level": Field(None, self.level),
+                       "attended": Field(None, self.attended),
+                       "renewal_due": Field(None, self.renewal,
+                                            f"blank: {conf['renewal_months']} months after")}
+        self.add_button = w.Button(description="Add course", icon="plus", button_style="primary")
+        self.add_button.on_click(lambda _: self.add())
+        self.summary, self.table = w.HTML(value=""), w.HTML(value="")
+        self._status = w.HTML(value="")
+        self.person.observe(lambda _: self.refresh(), "value")
+        self.widget = w.VBox([
+            w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training</h3>"),
+            self.person, self.summary, self.table, self.fields["course"].box,
+            w.HBox([self.fields[k].box for k in ("level", "attended", "renewal_due")]),
+            self.add_button, self._status])
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the chosen practitioner's record and status again."""
+        pid = self.person.value
+        try:
+            self.records = self.tk.training_records(pid)
+            st = self.tk.training_status(as_of=self.as_of)
+        except SupervisionError as e:
+            self.status = message(e)
+            return
+        row = st[st["practitioner_id"] == pid]
+        if row.empty:
+            self.summary.value = ""
+            return
+        r = row.iloc[0]
+        need = "none" if pd.isna(r["required_level"]) else f"level {int(r['required_level'])}"
+        colour = "#b00020" if r["out_of_date"] else "#1b5e20"
+        self.summary.value = (f"<div>Required for a {esc(r['role'])}: {esc(need)}. "
+                              f"<span style='color:{colour}'><b>{'Out of date' if r['out_of_date'] else 'Up to date'}"
+                              f"</b>: {esc(r['reason'])}</span></div>")
+
+    @observe("records")
+    def _records_changed(self, change) -> None:
+        df = pd.DataFrame(change["new"], columns=["course", "level", "attended", "renewal_due"])
+        self.table.value = frame_html(df, [("course", "Course"), ("level", "Level"),
+                                           ("attended", "Attended"), ("renewal_due", "Renew by")],
+                                      "No training recorded.", "training-records")
+
+    @observe("status")
+    def _status_changed(self, change) -> None:
+        text = change["new"]
+        colour = "#b00020" if text.startswith("Not") else "#555"
+        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+
+    def add(self, course: str | None = None, level: int | None = None, attended=None,
+            renewal_due=None, practitioner_id: str | None = None) -> dict | None:
+        """Record a course (arguments default to what the form shows)."""
+        if practitioner_id:
+            self.person.value = practitioner_id
+        args = dict(course=self.course.value if course is None else course,
+                    level=self.level.value if level is None else level,
+                    attended=self.attended.value if attended is None else attended,
+                    renewal_due=self.renewal.value if renewal_due is None else renewal_due)
+        for f in self.fields.values():
+            f.set_error("")
+        try:
+            r = self.tk.add_training_record(self.person.value, **args)
+        except ValidationError as e:
+            if e.field in self.fields:
+                self.fields[e.field].set_error(e.message)
+            self.status = f"Not added: {e.message}"
+            return None
+        except SupervisionError as e:
+            self.status = f"Not added: {message(e)}"
+            return None
+        self.course.value = ""
+        self.attended.value = self.renewal.value = None
+        self.status = f"Added at {now_text()}"
+        self.refresh()
+        return r
+
+
+class TrainingTakeUp(HasTraits, Displayable):
+    """Quality assurance: take-up of safeguarding training by team, and who is out of date."""
+
+    status = Unicode("")
+
+    def __init__(self, tk, as_of=None, team: str | None = None):
+        super().__init__()
+        self.tk, self.as_of, self.team = tk, as_of, team
+        self.take_up = pd.DataFrame()
+        self.out_of_date = pd.DataFrame()
+        self.summary, self.people = w.HTML(value=""), w.HTML(value="")
+        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training take-up</h3>"),
+                              self.summary, w.HTML(value="<b>Out of date</b>"), self.people])
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Compute take-up and the out-of-date list again."""
+        try:
+            self.take_up = self.tk.training_take_up(as_of=self.as_of)
+            st = self.tk.training_status(as_of=self.as_of, team=self.team)
+        except SupervisionError as e:
+            self.status = message(e)
+            self.summary.value = f"<i>{esc(self.status)}</i>"
+            return
+        if self.team:
+            self.take_up = self.take_up[self.take_up["team"] == self.team].reset_index(drop=True)
+        self.out_of_date = st[st["out_of_date"]].reset_index(drop=True)
+        self.summary.value = frame_html(self.take_up, [
+            ("team", "Team"), ("staff", "Staff"), ("up_to_date", "Up to date"),
+            ("out_of_date", "Out of date"), ("take_up_percent", "Take-up %")],
+            "No staff need safeguarding training.", "training-take-up")
+        self.people.value = frame_html(self.out_of_date, [
+            ("name", "Name"), ("team", "Team"), ("role", "Role"), ("required_level", "Level needed"),
+            ("latest_course", "Latest course"), ("renewal_due", "Renewal was due"), ("reason", "Why")],
+            "Everyone is up to date.", "training-out-of-date")
