@@ -15,11 +15,13 @@ class Settings(Configurable):
     """Where the data lives, who is acting, and the numbers policies leave to the agency."""
 
     db_url = Unicode(help="Database URL or SQLite path (env SUPERVISION_KIT_DB)").tag(config=True)
-    user = Unicode(help="Acting user's username or id (env SUPERVISION_KIT_USER)").tag(config=True)
+    user = Unicode(help="Acting user's username or id (env SUPERVISION_KIT_USER, else "
+                        "JUPYTERHUB_USER)").tag(config=True)
     templates_dir = Unicode(help="Folder of policies, frameworks, vignettes, templates").tag(config=True)
     chromium_path = Unicode(help="Chromium used for PDFs and browser tests").tag(config=True)
     retention_years = Integer(3, help="Years records are kept after a practitioner leaves "
-                                      "[Havering 9]").tag(config=True)
+                                      "[Havering 9] (env SUPERVISION_KIT_RETENTION_YEARS)"
+                              ).tag(config=True)
     unsigned_after_days = Integer(14, help="A record still unsigned after this many days "
                                            "is flagged").tag(config=True)
     default_preset = Unicode("havering_social_work",
@@ -31,7 +33,12 @@ class Settings(Configurable):
 
     @default("user")
     def _user(self):
-        return os.environ.get("SUPERVISION_KIT_USER", "")
+        # Under JupyterHub each user's server carries the hub's login in JUPYTERHUB_USER.
+        return os.environ.get("SUPERVISION_KIT_USER") or os.environ.get("JUPYTERHUB_USER", "")
+
+    @default("retention_years")
+    def _retention_years(self):
+        return int(os.environ.get("SUPERVISION_KIT_RETENTION_YEARS") or 3)
 
     @default("templates_dir")
     def _templates_dir(self):

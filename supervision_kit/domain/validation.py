@@ -59,6 +59,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
             d.rag = None
     for i, a in enumerate(rec.actions):
         field = f"actions[{i}]"
+        a.owner_id, a.case_id = a.owner_id or None, a.case_id or None  # "" from a form: none
         a.description = clean_text(a.description, f"{field}.description", required=True)
         a.due_date = parse_date(a.due_date, f"{field}.due_date")
         if a.due_date and a.due_date < rec.date:
@@ -79,7 +80,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     if rec.duration_minutes is not None:
         try:
             rec.duration_minutes = int(rec.duration_minutes)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: infinity
             raise ValidationError("duration_minutes", "a whole number of minutes") from None
         if not 0 < rec.duration_minutes <= 600:
             raise ValidationError("duration_minutes", "between 1 and 600 minutes")

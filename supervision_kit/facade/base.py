@@ -6,6 +6,7 @@ from functools import cached_property
 
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DataError as DBDataError
 
 from ..config import Settings
 from ..domain.enums import Role
@@ -13,6 +14,7 @@ from ..domain.records import Practitioner
 from ..errors import AccessDenied, NotFound
 from ..store import audit
 from ..store.engine import make_engine, write_transaction
+from ..store.refusals import refused_value
 from ..store.schema import (AttendeeRow, ContractRow, PractitionerRow, SessionRow)
 
 P, S, AT, K = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
@@ -70,6 +72,8 @@ class ToolkitBase:
         try:
             with write_transaction(self.engine) as conn:
                 yield conn
+        except DBDataError as e:  # PostgreSQL enforces lengths SQLite ignores
+            raise refused_value(e) from None
         except AccessDenied as e:
             pending = getattr(e, "pending_log", None)
             if pending and self._depth == 1:

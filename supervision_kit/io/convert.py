@@ -15,6 +15,7 @@ from ..errors import ImportFailed
 from .spec import REQUIRED, ColSpec, primary_key, table_specs
 
 CHUNK = 5000
+INT_MIN, INT_MAX = -2**31, 2**31 - 1  # SQL INTEGER on PostgreSQL
 _CTRL = bytes(i for i in range(32) if chr(i) not in "\t\n\r")
 
 
@@ -78,11 +79,16 @@ def converter(c: ColSpec) -> Callable:
                 except (TypeError, ValueError):
                     raise _Bad(f"not a date and time: {v!r} (use YYYY-MM-DDTHH:MM:SS)") from None
             if v.tzinfo is not None:  # the columns are naive: store UTC
-                v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+                try:
+                    v = v.astimezone(dt.timezone.utc).replace(tzinfo=None)
+                except OverflowError:
+                    raise _Bad(f"out of range: {v.isoformat()}") from None
             return v
         if kind == "int":
             if type(v) is not int:
                 raise _Bad(f"expected a whole number, got {v!r}")
+            if not INT_MIN <= v <= INT_MAX:  # the columns are 32-bit on PostgreSQL
+                raise _Bad(f"out of range: {v} (at most {INT_MAX})")
             return v
         if kind == "bool":
             if v is not True and v is not False:
@@ -135,7 +141,8 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
             body.append(f"{v} = _datetime({v}) if type({v}) is str else {conv}({v})")
             body.append(f"if {v} is not None and {v}.tzinfo is not None: {v} = {conv}({v})")
         elif c.kind == "int":
-            body.append(f"if type({v}) is not int: {v} = {conv}({v})")
+            body.append(f"if type({v}) is not int or not {INT_MIN} <= {v} <= {INT_MAX}: "
+                        f"{v} = {conv}({v})")
         elif c.kind == "bool":
             body.append(f"if {v} is not True and {v} is not False: {v} = {conv}({v})")
         elif c.kind == "dict":

@@ -5,7 +5,7 @@ import contextlib
 import threading
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -79,6 +79,9 @@ def upgrade(engine: Engine) -> None:
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
         with write_transaction(engine) as conn:
+            if conn.dialect.name == "postgresql":
+                # Kernels starting together on a new database: one migrates, the rest wait.
+                conn.execute(text("SELECT pg_advisory_xact_lock(727273)"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
         _migrated.add(key)

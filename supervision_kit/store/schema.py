@@ -197,7 +197,7 @@ class SignatureRow(Base):
     practitioner_id: Mapped[str] = mapped_column(
         String(64), ForeignKey("practitioners.id"), primary_key=True)
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    method: Mapped[str] = mapped_column(String(32), default="own login")
+    method: Mapped[str] = mapped_column(String(64), default="own login")
     content_hash: Mapped[str] = mapped_column(String(64))
 
 

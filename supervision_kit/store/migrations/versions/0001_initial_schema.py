@@ -358,7 +358,7 @@ def upgrade() -> None:
     sa.Column('session_id', sa.String(length=64), nullable=False),
     sa.Column('practitioner_id', sa.String(length=64), nullable=False),
     sa.Column('signed_at', sa.DateTime(), nullable=False),
-    sa.Column('method', sa.String(length=32), nullable=False),
+    sa.Column('method', sa.String(length=64), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.ForeignKeyConstraint(['practitioner_id'], ['practitioners.id'], name=op.f('fk_signatures_practitioner_id_practitioners')),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_signatures_session_id_sessions'), ondelete='CASCADE'),
