@@ -1,12 +1,16 @@
-"""Benchmark: time-to-interactive of each Voilà app, cold kernels vs preheated (in-run baseline).
+"""Benchmark: time-to-interactive of the Voilà apps, cold kernels vs preheated, against a bare
+one-Button notebook served by the same Voilà in the same run (the in-run baseline).
 
-For every entry of ``APPS`` the notebook is served by two ``python -m supervision_kit.serve``
-at once, without and with ``--preheat``, and opened ``--repeats`` times on each (views
-alternating, each in a fresh Chromium context). Cold: Voilà starts a kernel and runs the
-notebook per page view. Preheated: the page gets a kernel that already ran it (we wait
-for Voilà to log that its pool is full again before each view). Prints medians, minima
-and the preheated/cold ratio; cold is the in-run baseline.
-Run: ``.venv/bin/python benchmarks/apps.py [--repeats N] [APP ...]``.
+Every chosen app's notebook is put in one folder, served by two ``python -m
+supervision_kit.serve`` at once: one plain (cold: Voilà starts a kernel and runs the
+notebook per page view) and one with ``--preheat`` (the page gets a kernel that already
+ran the notebook; we wait for Voilà to log that the notebook's pool is full again before
+each view). Each round opens every app cold then warm, each view in a fresh Chromium
+context; the first round warms Voilà's templates and is dropped. Time-to-interactive is
+from navigation start until the app's first widget accepts input (``apps_harness``).
+Prints medians and minima, and each app's ratio to the cold bare notebook.
+Targets: session cold ≤ 1.5× bare cold; session preheated < bare cold.
+Run: ``.venv/bin/python benchmarks/apps.py [--repeats N] [--db DEMO.sqlite] [APP ...]``.
 """
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ from tests.helpers_browser import chromium_browser, voila_process, write_noteboo
 
 NOTEBOOKS = ROOT / "notebooks"
 BUTTON_SELECTOR = "button.jupyter-button"  # ipywidgets 8 Button (itself .jupyter-widgets)
+DROPDOWN_SELECTOR = ".widget-dropdown select"
+DEMO = "demo"  # an env value replaced by the benchmark's demo database / supervisor
 
 
 def bare_button(directory: Path) -> Path:
@@ -37,7 +43,8 @@ def bare_button(directory: Path) -> Path:
 @dataclass
 class App:
     """One app to time: a notebook (path, or function writing one into a directory),
-    the CSS selector of the widget that must accept input, and extra server env."""
+    the CSS selector of the widget that must accept input, and extra server env
+    (``DEMO`` as a value: the demo database, or the demo supervisor as the user)."""
 
     name: str
     notebook: Union[Path, Callable[[Path], Path]]
@@ -45,51 +52,76 @@ class App:
     env: dict = field(default_factory=dict)
 
 
-# Adding an app is one line, e.g.
-#   App("session", NOTEBOOKS / "session.ipynb", ".jupyter-widgets textarea", {"SUPERVISION_KIT_DB": ...}),
+# Adding an app is one line. "bare_button" is the baseline the others are divided by.
 APPS = [
     App("bare_button", bare_button),
+    App("session", NOTEBOOKS / "session.ipynb", DROPDOWN_SELECTOR,
+        {"SUPERVISION_KIT_DB": DEMO, "SUPERVISION_KIT_USER": DEMO}),
 ]
 
 
-def _view(browser, server, app: App) -> float:
+def _view(browser, server, notebook: Path, app: App) -> float:
     context = browser.new_context()  # fresh cache and cookies for every view
     try:
-        return time_to_interactive(context.new_page(), server.url, app.selector)
+        return time_to_interactive(context.new_page(), server.url + f"voila/render/{notebook.name}",
+                                   app.selector)
     finally:
         context.close()
 
 
-def _measure(browser, app: App, notebook: Path, repeats: int) -> tuple[list[float], list[float]]:
-    """Cold and preheated times, views interleaved so background load hits both alike."""
-    cold, warm = [], []
-    with voila_process(notebook, env=app.env, timeout=120) as plain, \
-            voila_process(notebook, env=app.env, preheat=True, timeout=120) as heated:
+def _measure(browser, apps: list[App], folder: Path, notebooks: dict[str, Path], env: dict,
+             repeats: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Cold and preheated times per app, views interleaved so background load hits all alike."""
+    times = {a.name: ([], []) for a in apps}
+    with voila_process(folder, env=env, timeout=120) as plain, \
+            voila_process(folder, env=env, preheat=True, timeout=120) as heated:
         for i in range(repeats + 1):  # +1: the first views warm Voilà's templates; dropped
-            cold.append(_view(browser, plain, app))
-            # the pool refills about a second after each view
-            heated.wait_for_log(f"Kernel pool of {notebook.name} is filled", timeout=120, count=i + 1)
-            warm.append(_view(browser, heated, app))
-    return cold[1:], warm[1:]
+            for app in apps:
+                nb = notebooks[app.name]
+                cold, warm = times[app.name]
+                cold.append(_view(browser, plain, nb, app))
+                # the pool refills a little while after each view
+                heated.wait_for_log(f"Kernel pool of {nb.name} is filled", timeout=300, count=i + 1)
+                warm.append(_view(browser, heated, nb, app))
+    return {k: (c[1:], w[1:]) for k, (c, w) in times.items()}
+
+
+def _demo_env(apps: list[App], db: str | None, work: Path) -> dict:
+    """The servers' env: ``DEMO`` values made into the demo database and its supervisor."""
+    env = {k: v for a in apps for k, v in a.env.items()}
+    if DEMO not in env.values():
+        return env
+    from tests.apps_demo import demo_copy, pick_session
+    path = Path(db) if db else demo_copy(work / "data")
+    pick = pick_session(path)
+    fill = {"SUPERVISION_KIT_DB": str(path.resolve()), "SUPERVISION_KIT_USER": pick.supervisor}
+    return {k: fill.get(k, v) if v == DEMO else v for k, v in env.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--db", help="a demo database to use (default: a fresh one in a temp folder)")
     parser.add_argument("apps", nargs="*", help="names of APPS entries (default: all)")
     args = parser.parse_args()
-    chosen = [a for a in APPS if not args.apps or a.name in args.apps]
+    chosen = [a for a in APPS if not args.apps or a.name in args.apps or a is APPS[0]]
     work = Path(tempfile.mkdtemp(prefix="bench-apps-"))
     try:
+        folder = work / "apps"  # only the measured notebooks: preheat heats each one
+        folder.mkdir()
+        notebooks = {a.name: (a.notebook(folder) if callable(a.notebook)
+                              else Path(shutil.copy(a.notebook, folder))) for a in chosen}
+        env = _demo_env(chosen, args.db, work)
         with chromium_browser() as browser:
-            for app in chosen:
-                # Voilà is given the one notebook file, so preheat heats just that one
-                notebook = app.notebook(work) if callable(app.notebook) else Path(app.notebook)
-                cold, warm = _measure(browser, app, notebook, args.repeats)
-                c, w = statistics.median(cold), statistics.median(warm)
-                print(f"{app.name}: time to interactive, median of {args.repeats} "
-                      f"(min) — cold {c:.2f}s ({min(cold):.2f}s)  preheated {w:.2f}s ({min(warm):.2f}s)  "
-                      f"ratio preheated/cold {w / c:.2f}x")
+            times = _measure(browser, chosen, folder, notebooks, env, args.repeats)
+        base = statistics.median(times[APPS[0].name][0])
+        print(f"time to interactive, median of {args.repeats} (min); ratios to the cold "
+              f"{APPS[0].name} median {base:.2f}s")
+        for name, (cold, warm) in times.items():
+            c, w = statistics.median(cold), statistics.median(warm)
+            print(f"{name}: cold {c:.2f}s ({min(cold):.2f}s)  preheated {w:.2f}s ({min(warm):.2f}s)  "
+                  f"cold/bare-cold {c / base:.2f}x  preheated/bare-cold {w / base:.2f}x  "
+                  f"preheated/cold {w / c:.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

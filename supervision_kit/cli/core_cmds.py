@@ -70,6 +70,8 @@ def run_serve(args) -> int:
     if "://" not in db and not Path(db).exists():
         print(f"no database at {db}: run `supervision-kit demo --db {db}` first")
         return 2
+    if "://" not in db:  # the kernels run in the notebooks' folder: pass an absolute path
+        db = str(Path(db).resolve())
     from ..config import REPO_ROOT
     notebooks = Path(args.notebooks) if args.notebooks else REPO_ROOT / "notebooks"
     return serve(notebooks, port=args.port, ip=args.ip, token=args.token, db_url=db,

@@ -1,0 +1,39 @@
+"""The caseload app: the supervisor's overview of who and what is due, overdue or drifting.
+
+The ``CaseloadOverview`` widget does the work: supervision due and overdue, cases
+outside their discussion window, drift flags, overdue actions and unsigned records,
+each row opening the case's RAG timeline or the supervisee's session
+(``session.ipynb?supervisee=ID``, which preselects them).
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..widgets.common import Displayable
+from .common import launch
+
+TITLE = "Caseload"
+ROLES = ("supervisor", "manager", "admin", "auditor")
+HELP = ("<small>Tabs list what the supervision policy flags today. Choose a row below the "
+        "tables, then <b>Open timeline</b> for the case's RAG ratings over time, or <b>Open "
+        "session</b> for a link to that supervisee's session. Change <b>As of</b> to see the "
+        "caseload on another date.</small>")
+
+
+class CaseloadApp(Displayable):
+    """A short guide above the ``CaseloadOverview``."""
+
+    def __init__(self, tk, as_of=None):
+        from ..widgets.caseload import CaseloadOverview
+        self.tk = tk
+        self.overview = CaseloadOverview(tk, as_of, session_url="session.ipynb")
+        # A manager's "Management oversight" tab and the requests addressed to this user.
+        from .workflow_sections import caseload_tabs, with_tabs
+        self.sections = caseload_tabs(tk)
+        self.widget = w.VBox([w.HTML(value=HELP), with_tabs(self.overview.widget, self.sections)],
+                             layout={"width": "100%"})
+
+
+def build(settings=None, **kw):
+    """The caseload app for the configured database and user."""
+    return launch(TITLE, CaseloadApp, roles=ROLES, settings=settings, **kw)

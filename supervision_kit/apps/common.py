@@ -1,0 +1,210 @@
+"""What every app shares: the configured database and user, the facade opened as that
+user, a "Sign in as" picker on the demo database only, and friendly messages instead of
+tracebacks.
+
+An app module provides ``make(tk) -> object with .widget`` and a ``build()`` that calls
+:func:`launch`; the notebook shows what ``build()`` returns (an :class:`AppBox`).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Callable
+
+import ipywidgets as w
+
+from ..config import REPO_ROOT, Settings
+from ..errors import SupervisionError
+from ..widgets.common import esc, message
+
+DEMO_DB = REPO_ROOT / "data" / "demo.sqlite"
+STAFF_ROLES = ("supervisor", "manager", "admin")
+
+
+class AppBox(w.VBox):
+    """The app as shown: who is signed in, then the app (or a message).
+
+    ``app`` is the app object once it is built (None while signing in or after a
+    problem); ``tk`` the facade it acts through; ``notice`` the message shown, if any.
+    """
+
+    def __init__(self, title: str, **kw):
+        super().__init__(**kw)
+        self.app_title = title
+        self.app = None
+        self.tk = None
+        self.notice = ""
+        self.loading = None  # a threading.Event while the app is built in the background
+
+
+def message_box(text: str, kind: str = "warning") -> w.HTML:
+    """A coloured box with one plain-text message (never markup)."""
+    colours = {"warning": ("#fff4d6", "#8a5a00"), "error": ("#fde2e2", "#b00020"),
+               "info": ("#e8f0fe", "#1a3d7c")}
+    bg, fg = colours.get(kind, colours["info"])
+    return w.HTML(value=f"<div class='app-message' style='background:{bg};color:{fg};"
+                        f"padding:8px 12px;border-radius:4px;margin:6px 0'>{esc(text)}</div>")
+
+
+def _sqlite_path(db_url: str) -> Path | None:
+    """The file behind a SQLite path or ``sqlite:///`` URL (None for other databases)."""
+    s = str(db_url)
+    if s.startswith("sqlite:///"):
+        s = s[len("sqlite:///"):]
+    elif "://" in s:
+        return None
+    if not s or s == ":memory:":
+        return None
+    return Path(s).expanduser().resolve()
+
+
+def is_demo_db(db_url: str) -> bool:
+    """True only for the repository's demo database (``data/demo.sqlite``)."""
+    path = _sqlite_path(db_url)
+    return path is not None and path == DEMO_DB.resolve()
+
+
+def db_problem(db_url: str) -> str:
+    """Why the configured database cannot be opened ("" when it looks fine)."""
+    if not db_url:
+        return "No database configured: set SUPERVISION_KIT_DB"
+    path = _sqlite_path(db_url)
+    if path is not None and not path.exists():
+        hint = ("run `make demo` (or `supervision-kit demo`) to create it" if is_demo_db(db_url)
+                else "check SUPERVISION_KIT_DB")
+        return f"No database at {path}: {hint}"
+    return ""
+
+
+def header_html(tk) -> w.HTML:
+    """Who is acting (every call is made, and logged, as them). The notebook's markdown
+    cell carries the app's title."""
+    me = tk.me
+    team = f", {me.team}" if me.team else ""
+    return w.HTML(value=f"<div class='app-user'><small>Signed in as <b>{esc(me.name)}</b> "
+                        f"({esc(me.role)}{esc(team)})</small></div>")
+
+
+def _role_text(roles) -> str:
+    names = [f"{r}s" for r in roles]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def open_app(box: AppBox, settings: Settings, user: str, make: Callable, roles=None) -> AppBox:
+    """Open the facade as ``user`` and build the app into ``box`` (or show why not)."""
+    from ..facade import Toolkit
+    try:
+        tk = Toolkit(settings.db_url, user, settings=settings)
+    except SupervisionError as e:
+        return show_message(box, message(e), "error")
+    box.tk = tk
+    if roles and tk.me.role not in roles:
+        return show_message(box, f"{tk.me.name} is signed in as {tk.me.role}: the {box.app_title} "
+                                 f"app is for "
+                                 f"{_role_text(roles)}.", "warning")
+    try:
+        app = make(tk)
+    except SupervisionError as e:
+        return show_message(box, message(e), "error", tk)
+    box.app, box.notice = app, ""
+    box.children = [header_html(tk), app.widget]
+    return box
+
+
+def show_message(box: AppBox, text: str, kind: str = "warning", tk=None) -> AppBox:
+    """Replace the app with a message (who is signed in stays)."""
+    box.notice = text
+    box.children = ([header_html(tk)] if tk is not None else []) + [message_box(text, kind)]
+    return box
+
+
+def demo_people(settings: Settings, roles=None) -> list[tuple[str, str]]:
+    """(label, username) of the demo agency's current staff who may use the app,
+    supervisors first."""
+    from ..facade import Toolkit
+    tk = Toolkit.system(settings.db_url, settings=settings)
+    people = [p for p in tk.practitioners(include_left=False) if not roles or p.role in roles]
+    order = {"supervisor": 0, "manager": 1, "practitioner": 2, "auditor": 3, "admin": 4}
+    people.sort(key=lambda p: (order.get(p.role, 5), p.name))
+    return [(f"{p.name} — {p.role}" + (f", {p.team}" if p.team else ""), p.username)
+            for p in people]
+
+
+def sign_in(box: AppBox, settings: Settings, make: Callable, roles=None) -> AppBox:
+    """The demo database's "Sign in as" picker; signing in builds the app in ``box``."""
+    people = demo_people(settings, roles)
+    picker = w.Dropdown(options=people, description="Sign in as", layout={"width": "32em"},
+                        style={"description_width": "auto"})
+    go = w.Button(description="Sign in", icon="sign-in", button_style="primary")
+    note = message_box("Demo database: choose whom to act as. This picker exists only for the "
+                       "demo database; any other database takes the user from "
+                       "SUPERVISION_KIT_USER (or `supervision-kit serve --as-user`).", "info")
+
+    def chosen(_=None):
+        open_app(box, settings, picker.value, make, roles)
+    go.on_click(chosen)
+    box.sign_in = chosen  # the gesture as a method, for tests and notebooks
+    box.picker = picker
+    box.notice = "sign in"
+    box.children = [note, w.HBox([picker, go])]
+    return box
+
+
+def cold_voila_kernel(environ=None) -> bool:
+    """True in a kernel Voilà started for a page request (not a preheated one): Voilà sets
+    ``VOILA_PREHEAT=False`` there; it is unset outside Voilà."""
+    return (os.environ if environ is None else environ).get("VOILA_PREHEAT") == "False"
+
+
+def _fill(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBox:
+    problem = db_problem(settings.db_url)
+    if problem:
+        return show_message(box, problem, "error")
+    if settings.user:
+        return open_app(box, settings, settings.user, make, roles)
+    if is_demo_db(settings.db_url) if demo is None else demo:
+        try:
+            return sign_in(box, settings, make, roles)
+        except SupervisionError as e:
+            return show_message(box, message(e), "error")
+    return show_message(box, "No user configured: set SUPERVISION_KIT_USER to your username "
+                             "(or start the server with `supervision-kit serve --as-user NAME`).")
+
+
+def _fill_in_background(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBox:
+    """Show "Opening…" at once and build the app in a thread.
+
+    In a cold Voilà kernel the notebook's output reaches the browser only when the cell
+    ends; the browser then loads Voilà's scripts and connects to the kernel. Importing
+    the toolkit (pandas, SQLAlchemy) and opening the database meanwhile, instead of
+    before, overlaps the two; the app's widgets replace the message when ready.
+    """
+    box.children = [message_box(f"Opening the {box.app_title.lower()} app…", "info")]
+    box.loading = threading.Event()
+
+    def run():
+        try:
+            _fill(box, settings, make, roles, demo)
+        except Exception as e:  # never leave the page saying "Opening…" for ever
+            show_message(box, message(e), "error")
+        finally:
+            box.loading.set()
+    threading.Thread(target=run, name=f"open-{box.app_title}", daemon=True).start()
+    return box
+
+
+def launch(title: str, make: Callable, *, roles=None, settings: Settings | None = None,
+           demo: bool | None = None, background: bool | None = None) -> AppBox:
+    """The app for the configured database and user, or a friendly message.
+
+    No user configured: on the demo database a "Sign in as" picker, elsewhere a message
+    saying how to configure one. ``demo`` overrides the demo-database check (tests).
+    ``background`` (default: in a cold Voilà kernel) builds the app in a thread while
+    the page loads; ``box.loading`` is then an Event set once it is built.
+    """
+    settings = settings or Settings()
+    box = AppBox(title)
+    if cold_voila_kernel() if background is None else background:
+        return _fill_in_background(box, settings, make, roles, demo)
+    return _fill(box, settings, make, roles, demo)

@@ -1,0 +1,186 @@
+"""The quality-assurance app: the agency-wide audit for a manager or an auditor.
+
+Frequency compliance by team, unsigned and late records, drift prevalence and cases
+outside their discussion window, the balance of the four functions, and the
+evaluation tool's results: each a chart, a one-line reading in words, and the rows
+behind it. A manager sees their own team (the facade decides); auditors see all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as w
+import pandas as pd
+
+from ..errors import SupervisionError
+from ..widgets.caseload import Section, table_html
+from ..widgets.common import Displayable, esc, message
+from . import qa_charts as charts
+from .common import launch, message_box
+
+TITLE = "Quality assurance"
+ROLES = ("auditor", "manager", "admin")
+ALL = ""
+
+TABLES = {
+    "frequency": Section("frequency", "Supervision overdue",
+                         (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+                          ("last_held", "Last held"), ("next_due", "Next due"),
+                          ("days_overdue", "Days overdue"), ("reason", "Reason")),
+                         ("days_overdue", False), "days_overdue"),
+    "records": Section("records", "Unsigned and late records",
+                       (("date", "Session date"), ("supervisees", "Supervisee(s)"),
+                        ("team", "Team"), ("issue", "Issue"), ("days", "Days late"),
+                        ("detail", "Detail")), ("days", False), "days"),
+    "drift": Section("drift", "Drifting cases",
+                     (("reference", "Case"), ("worker", "Worker"), ("team", "Team"),
+                      ("status", "Status"), ("rags", "Recent ratings"), ("since", "Since"),
+                      ("reason", "Reason")), ("since", True)),
+    "windows": Section("windows", "Cases outside their discussion window",
+                       (("reference", "Case"), ("worker", "Worker"), ("team", "Team"),
+                        ("status", "Status"), ("window", "Window"),
+                        ("last_discussed", "Last discussed"), ("due_by", "Due by"),
+                        ("days_overdue", "Days overdue")), ("days_overdue", False), "days_overdue"),
+    "balance": Section("balance", "Functions covered per supervisee (recent sessions)",
+                       (("name", "Supervisee"), ("team", "Team"), ("sessions", "Sessions"),
+                        ("management", "Management"), ("support", "Support"),
+                        ("development", "Development"), ("mediation", "Mediation"),
+                        ("flag", "Flag")), ("name", True)),
+    "evaluation": Section("evaluation", "Evaluation tool: answers per statement",
+                          (("number", "#"), ("statement", "Statement"), ("answered", "Answered"),
+                           ("yes_pct", "% yes"), ("maybe_pct", "% maybe"), ("no_pct", "% no"),
+                           ("unanswered", "Unanswered")), ("number", True)),
+}
+TOPICS = (("frequency", "Frequency"), ("records", "Records"), ("drift", "Drift and windows"),
+          ("balance", "Function balance"), ("evaluation", "Evaluation"))
+
+
+def _sorted(sec: Section, df: pd.DataFrame) -> pd.DataFrame:
+    by, asc = sec.sort
+    if df.empty or by not in df.columns:
+        return df
+    return df.sort_values(by, ascending=asc, kind="stable", na_position="last")
+
+
+class Topic:
+    """One tab: a reading in words, its chart, then the rows behind it."""
+
+    def __init__(self, key: str, title: str):
+        self.key, self.title = key, title
+        self.reading = w.HTML(value="")
+        self.image = w.Image(value=b"", format="png", layout={"max_width": "900px"})
+        self.tables = w.VBox([])
+        self.png = b""
+        self.text = ""
+        self.frames: dict[str, pd.DataFrame] = {}
+        self.widget = w.VBox([self.reading, self.image, self.tables])
+
+    def show(self, png: bytes, reading: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Put a chart, its reading and its tables on screen (all text escaped)."""
+        self.png, self.text, self.frames = png, reading, frames
+        self.reading.value = f"<p class='qa-reading'><b>{esc(reading)}</b></p>"
+        self.image.value = png
+        self.tables.children = [w.HTML(value=f"<h4>{esc(TABLES[k].title)}</h4>"
+                                             + table_html(TABLES[k], _sorted(TABLES[k], df)))
+                                for k, df in frames.items()]
+
+    def fail(self, text: str) -> None:
+        """Say why this topic could not be shown."""
+        self.png, self.text, self.frames = b"", text, {}
+        self.reading.value = ""
+        self.image.value = b""
+        self.tables.children = [message_box(text, "error")]
+
+
+class QualityAssuranceApp(Displayable):
+    """The audit, as of a date, for every team the user may see or one of them."""
+
+    def __init__(self, tk, as_of=None):
+        self.tk = tk
+        try:
+            teams = tk.teams()
+        except SupervisionError:
+            teams = []
+        self.as_of = w.DatePicker(value=as_of or dt.date.today(), description="As of")
+        self.team = w.Dropdown(options=[("All teams I can see", ALL), *[(t, t) for t in teams]],
+                               value=ALL, description="Team")
+        self.refresh_button = w.Button(description="Refresh", icon="refresh")
+        self.refresh_button.on_click(lambda _: self.refresh())
+        self.topics = {k: Topic(k, t) for k, t in TOPICS}
+        self.tabs = w.Tab(children=[t.widget for t in self.topics.values()],
+                          titles=[t for _, t in TOPICS])
+        self.summary = w.HTML(value="")
+        self.widget = w.VBox([w.HBox([self.as_of, self.team, self.refresh_button]),
+                              self.summary, self.tabs], layout={"width": "100%"})
+        self.refresh()
+        from .workflow_sections import add_qa_tabs  # "Requests" and "Training" tabs
+        add_qa_tabs(self)
+
+    def _names(self) -> dict[str, str]:
+        if not hasattr(self, "_name_cache"):
+            self._name_cache = {p.id: p.name for p in self.tk.practitioners()}
+        return self._name_cache
+
+    def refresh(self) -> None:
+        """Recompute every topic from the rules engine as of the date, for the team."""
+        day, team = self.as_of.value or dt.date.today(), self.team.value or None
+        tk, names = self.tk, self._names()
+
+        def frequency():
+            due = tk.due(as_of=day, team=team)
+            png, text, _ = charts.compliance(due)
+            return png, text, {"frequency": due[due["days_overdue"] > 0]}
+
+        def records():
+            t = tk.timeliness(as_of=day, team=team)
+            t = t.assign(supervisees=t["supervisee_ids"].map(
+                lambda ids: [names.get(i, i) for i in ids]))
+            png, text, _ = charts.records(t)
+            return png, text, {"records": t}
+
+        def drifting():
+            d, win = tk.drift(as_of=day, team=team), tk.case_windows(as_of=day, team=team)
+            png, text, _ = charts.drift(d, win)
+            return png, text, {"drift": d, "windows": win[win["days_overdue"] > 0]}
+
+        def balance():
+            fb = tk.function_balance(as_of=day, team=team)
+            png, text, _ = charts.balance(fb)
+            return png, text, {"balance": fb}
+
+        def evaluation():
+            evs = tk.evaluations()
+            if team:
+                evs = [e for e in evs if self._team_of(e.supervisee_id) == team]
+            png, text, df = charts.evaluation(evs)
+            return png, text, {"evaluation": df}
+
+        work = {"frequency": frequency, "records": records, "drift": drifting,
+                "balance": balance, "evaluation": evaluation}
+        for key, run in work.items():
+            try:
+                self.topics[key].show(*run())
+            except SupervisionError as e:
+                self.topics[key].fail(message(e))
+        lines = "".join(f"<li><b>{esc(t.title)}</b>: {esc(t.text)}</li>" for t in self.topics.values())
+        scope = f"team {team}" if team else "every team you may see"
+        self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."
+                              f"</small><ul>{lines}</ul></div>")
+
+    def _team_of(self, pid: str) -> str | None:
+        if not hasattr(self, "_teams"):
+            self._teams = {p.id: p.team for p in self.tk.practitioners()}
+        return self._teams.get(pid)
+
+    def readings(self) -> dict[str, str]:
+        """Each topic's one-line reading."""
+        return {k: t.text for k, t in self.topics.items()}
+
+    def pngs(self) -> dict[str, bytes]:
+        """Each topic's chart as PNG bytes."""
+        return {k: t.png for k, t in self.topics.items()}
+
+
+def build(settings=None, **kw):
+    """The quality-assurance app for the configured database and user."""
+    return launch(TITLE, QualityAssuranceApp, roles=ROLES, settings=settings, **kw)

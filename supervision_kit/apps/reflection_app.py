@@ -1,0 +1,148 @@
+"""The reflection app: a practitioner's own guided reflection before supervision (Gibbs,
+Kolb or an agency's framework), optionally about one of their cases; plus their own
+actions and the supervision evaluation tool, each built only when its tab is opened.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..errors import SupervisionError, ValidationError
+from ..widgets.common import Displayable, esc, message
+from .common import launch, message_box
+
+TITLE = "Reflection"
+ROLES = ("practitioner", "supervisor", "manager", "admin")
+NO_CASE = ""
+TABS = ("Reflect", "My actions", "Evaluation")
+
+
+class ReflectionApp(Displayable):
+    """Choose a framework (and a case), walk it stage by stage; resume an earlier one."""
+
+    def __init__(self, tk):
+        from ..widgets.frameworks import load_frameworks
+        self.tk = tk
+        self.guide = None
+        self.tracker = None
+        self.evaluation = None
+        try:
+            self.frameworks = load_frameworks(tk.settings.templates)
+        except ValidationError as e:
+            self.frameworks = {}
+            problem = f"Reflective frameworks not loaded: {e}"
+        else:
+            problem = "" if self.frameworks else "No reflective frameworks are installed"
+        try:
+            cases = tk.cases(worker_id=tk.me.id)
+        except SupervisionError:
+            cases = []
+        fw_opts = [(f.name, f.id) for f in self.frameworks.values()]
+        self.framework = w.ToggleButtons(options=fw_opts, value=fw_opts[0][1] if fw_opts else None,
+                                         style={"button_width": "auto"})
+        self.case = w.Dropdown(options=[("No particular case", NO_CASE),
+                                        *[(f"{c.reference} ({c.status})", c.id) for c in cases]],
+                               value=NO_CASE, description="About", layout={"width": "26em"},
+                               style={"description_width": "auto"})
+        self.start_button = w.Button(description="Start reflection", icon="play",
+                                     button_style="primary", disabled=not fw_opts)
+        self.start_button.on_click(lambda _: self.start())
+        self.earlier = w.Dropdown(options=[], description="Earlier", layout={"width": "26em"},
+                                  style={"description_width": "auto"})
+        self.resume_button = w.Button(description="Continue it", icon="pencil")
+        self.resume_button.on_click(lambda _: self.earlier.value and self.resume(self.earlier.value))
+        self.earlier_row = w.HBox([self.earlier, self.resume_button])
+        self.status = w.HTML(value="")
+        self.area = w.VBox([])
+        self._earlier()
+        intro = w.HTML(value="<small>Before supervision, walk a reflective cycle stage by "
+                             "stage; your answers are saved as you type and only you and your "
+                             "supervisor see them.</small>")
+        reflect = w.VBox([intro, message_box(problem, "error")] if problem else [intro])
+        reflect.children += (w.HBox([self.framework]), w.HBox([self.case, self.start_button]),
+                             self.earlier_row, self.status, self.area)
+        self.tabs = w.Tab(children=[reflect, w.VBox([]), w.VBox([])], titles=list(TABS))
+        self.tabs.observe(lambda c: self._tab(c["new"]), "selected_index")
+        self.widget = w.VBox([self.tabs], layout={"width": "100%"})
+        from .workflow_sections import add_my_supervision_tab  # entitlement, disagreements
+        add_my_supervision_tab(self)
+
+    # -- reflecting -----------------------------------------------------------------------
+    def _earlier(self) -> None:
+        try:
+            mine = [r for r in self.tk.reflections(author_id=self.tk.me.id)
+                    if not r.session_id and not r.exercise_id and r.framework in self.frameworks]
+        except SupervisionError:
+            mine = []
+        self._mine = {r.id: r for r in mine}
+        self.earlier.options = [("Choose an earlier reflection…", ""), *[
+            (f"{r.created:%Y-%m-%d %H:%M} · {self.frameworks[r.framework].name}"
+             if r.created else self.frameworks[r.framework].name, r.id) for r in mine]]
+        self.earlier.value = ""
+        self.earlier_row.layout.display = None if mine else "none"
+
+    def start(self, framework: str | None = None, case_id: str | None = None):
+        """Start a new reflection with a framework (default: the one chosen)."""
+        from ..widgets.reflection import ReflectionGuide
+        fw = framework or self.framework.value
+        case = case_id if case_id is not None else (self.case.value or None)
+        return self._show(lambda: ReflectionGuide(self.tk, fw, case_id=case, author_id=self.tk.me.id,
+                                                  frameworks=self.frameworks))
+
+    def resume(self, reflection_id: str):
+        """Continue an earlier reflection of mine."""
+        from ..widgets.reflection import ReflectionGuide
+        r = self._mine.get(reflection_id)
+        if r is None:
+            self._say(f"Not found: no reflection {reflection_id} of yours")
+            return None
+        return self._show(lambda: ReflectionGuide(self.tk, reflection=r, frameworks=self.frameworks))
+
+    def _show(self, make):
+        try:
+            guide = make()
+        except SupervisionError as e:
+            self._say(message(e))
+            return None
+        self._say("")
+        self.guide = guide
+        self.area.children = [guide.widget]
+        return guide
+
+    def _say(self, text: str) -> None:
+        self.status.value = f"<div style='color:#b00020'>{esc(text)}</div>" if text else ""
+
+    # -- the other tabs -------------------------------------------------------------------
+    def _tab(self, i) -> None:
+        try:
+            if i == 1 and self.tracker is None:
+                self.show_actions()
+            elif i == 2 and self.evaluation is None:
+                self.show_evaluation()
+        except SupervisionError as e:
+            self.tabs.children[i].children = [message_box(message(e), "error")]
+
+    def show_actions(self):
+        """My open actions, to complete, drop or add to."""
+        from ..widgets.actions import ActionTracker
+        self.tracker = ActionTracker(self.tk, owner_id=self.tk.me.id)
+        self.tabs.children[1].children = [self.tracker.widget]
+        return self.tracker
+
+    def show_evaluation(self):
+        """The evaluation tool about my current supervisor (if I have one)."""
+        from ..widgets.evaluation import EvaluationForm
+        box = self.tabs.children[2]
+        current = [c for c in self.tk.contracts(supervisee_id=self.tk.me.id, active_only=True)
+                   if c.supervisee_id == self.tk.me.id]
+        if not current:
+            box.children = [message_box("You have no current supervision contract, so there is "
+                                        "no supervision to evaluate yet.", "info")]
+            return None
+        self.evaluation = EvaluationForm(self.tk, current[0].supervisor_id)
+        box.children = [self.evaluation.widget]
+        return self.evaluation
+
+
+def build(settings=None, **kw):
+    """The reflection app for the configured database and user."""
+    return launch(TITLE, ReflectionApp, roles=ROLES, settings=settings, **kw)

@@ -1,0 +1,180 @@
+"""The apps as a supervisor uses them: real Voilà serving notebooks/, real Chromium, a copy
+of the demo database; every assertion about what was recorded reads the store back."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from supervision_kit.facade import Toolkit
+from tests.apps_demo import demo_copy, pick_session
+from tests.conftest import ARTIFACTS
+from tests.helpers_browser import ROOT, voila_process
+
+pytestmark = pytest.mark.browser
+NOTEBOOKS = ROOT / "notebooks"
+SCRIPT = "<script>alert(1)</script>"
+SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core machine
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """A demo database for this module and the supervisor the tests act as."""
+    db = demo_copy(tmp_path_factory.mktemp("apps"))
+    return db, pick_session(db)
+
+
+@pytest.fixture(scope="module")
+def server(demo):
+    """One Voilà for the module, serving notebooks/ as the chosen supervisor."""
+    db, pick = demo
+    with voila_process(NOTEBOOKS, env={"SUPERVISION_KIT_DB": str(db),
+                                       "SUPERVISION_KIT_USER": pick.supervisor},
+                       timeout=120) as srv:
+        yield srv
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot of an app into the tests' artifacts folder."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-{name}.png"), full_page=True)
+
+
+def open_app(page, server, notebook: str, ready):
+    """Go to a notebook and wait until ``ready`` (a locator) can be used."""
+    page.goto(server.url + f"voila/render/{notebook}", timeout=SLOW)
+    expect(ready).to_be_visible(timeout=SLOW)
+    return page
+
+
+def section(page, title: str):
+    """Open the recorder's accordion section whose title starts with ``title``."""
+    page.get_by_text(re.compile(rf"^\d+\. {re.escape(title)}")).click()
+
+
+def leave(locator, text: str) -> None:
+    """Type into a field that reports its value on change (continuous_update=False)."""
+    locator.fill(text)
+    locator.press("Tab")
+
+
+def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, server, demo):
+    db, pick = demo
+    alerts = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    picker = page.get_by_role("combobox", name="Supervisee")
+    open_app(page, server, "session.ipynb", picker)
+    picker.select_option(label=pick.supervisee_label)
+    page.get_by_role("button", name="Open session").click()
+    expect(page.get_by_text("Supervision record")).to_be_visible(timeout=SLOW)
+
+    leave(page.get_by_placeholder("Agenda"), "Carried actions; one case; wellbeing")
+    expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+
+    section(page, "Review of previous actions")
+    expect(page.get_by_text(pick.carried[0])).to_be_visible()
+    done = page.get_by_role("button", name="Done", exact=True).first
+    done.click()
+    expect(done).to_have_class(re.compile("mod-active"))
+
+    section(page, "Case discussions")
+    page.get_by_role("combobox", name="Case", exact=True).select_option(label=pick.case_label)
+    page.get_by_role("button", name="Add discussion").click()
+    summary = page.get_by_placeholder("Summary of events since the last supervision")
+    leave(summary, "Home visits weekly; school reports better attendance")
+    rag = page.get_by_role("button", name="G improving")
+    rag.click()
+    expect(rag).to_have_class(re.compile("mod-active"))
+
+    section(page, "Agreed actions")
+    leave(page.get_by_placeholder(re.compile("^What exactly will be done")),
+          "Book the review meeting with the school")
+    page.get_by_role("textbox", name="Due", exact=True).fill("2030-01-31")
+    page.get_by_role("button", name="Add action").click()
+    expect(page.get_by_role("button", name=re.compile(r"^\W*Remove$"))).to_be_visible()  # its row
+
+    section(page, "Sign")
+    page.get_by_role("button", name="Sign as supervisor").click()
+    other = page.get_by_role("button", name=f"Sign for {pick.supervisee_name} (in person)")
+    expect(other).to_be_enabled(timeout=SLOW)
+    other.click()
+    expect(page.get_by_text("Signed by everyone: the record is locked")).to_be_visible(timeout=SLOW)
+
+    # A note typed with markup in it is shown as the text typed, never run.
+    note = page.get_by_placeholder(re.compile("^A later note on this record"))
+    note.fill(f"Note for the file: {SCRIPT}")
+    page.get_by_role("button", name="Add addendum").click()
+    expect(page.get_by_text(f"Note for the file: {SCRIPT}")).to_be_visible(timeout=SLOW)
+    shot(page, "session")
+    assert alerts == []
+
+    tk = Toolkit(db, pick.supervisor)
+    newest = tk.sessions(supervisee_id=pick.supervisee_id)[0]
+    rec = tk.session(newest["id"])
+    assert rec.state == "signed" and rec.agenda == "Carried actions; one case; wellbeing"
+    assert [(d.case_id, d.rag) for d in rec.discussions] == [(pick.case_id, "G")]
+    assert rec.discussions[0].summary.startswith("Home visits weekly")
+    assert [r.outcome for r in rec.reviews] == ["done"]
+    assert [(a.description, a.owner_id, str(a.due_date)) for a in rec.actions] == [
+        ("Book the review meeting with the school", pick.supervisee_id, "2030-01-31")]
+    signers = {s.practitioner_id for s in tk.signatures(rec.id)}
+    assert signers == {rec.supervisor_id, pick.supervisee_id}
+    assert [a.text for a in tk.addenda(rec.id)] == [f"Note for the file: {SCRIPT}"]
+
+
+def test_signed_record_downloads_as_pdf(page, server, demo):
+    db, pick = demo
+    if not hasattr(Toolkit, "session_pdf"):
+        pytest.skip("the facade has no session_pdf yet: the app shows no download control")
+    picker = page.get_by_role("combobox", name="Supervisee")
+    open_app(page, server, f"session.ipynb?supervisee={pick.supervisee_id}", picker)
+    # preselected, as when the caseload's "Open session" link is followed
+    expect(picker.locator("option:checked")).to_have_text(pick.supervisee_label)
+    signed = [s for s in Toolkit(db, pick.supervisor).sessions(supervisee_id=pick.supervisee_id)
+              if s["state"] == "signed"][-1]
+    page.get_by_role("combobox", name="Earlier records").select_option(
+        label=f"{signed['date']} · {signed['type']} · signed")
+    page.get_by_role("button", name="Open record").click()
+    page.get_by_role("button", name="Prepare PDF").click()
+    link = page.get_by_role("link", name=f"Download supervision-{signed['id']}.pdf")
+    expect(link).to_be_visible(timeout=SLOW)
+    with page.expect_download(timeout=SLOW) as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == f"supervision-{signed['id']}.pdf"
+    with open(download.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+
+
+def test_caseload_lists_a_drifting_case_with_its_reason(page, server, demo):
+    _, pick = demo
+    tab = page.get_by_role("tab", name=re.compile(r"^Drift \(\d+\)"))
+    open_app(page, server, "caseload.ipynb", tab)
+    tab.click()
+    table = page.locator("table.caseload-drift")
+    row = table.locator("tr", has_text=pick.drift_reference)
+    expect(row).to_be_visible()
+    expect(row).to_contain_text(pick.drift_reason)
+    shot(page, "caseload")
+
+
+@pytest.mark.parametrize("notebook, user, ready", [
+    ("quality_assurance.ipynb", "auditor", "Frequency"),
+    ("reflection.ipynb", None, "Start reflection"),
+    ("index.ipynb", None, None),
+], ids=["quality_assurance", "reflection", "index"])
+def test_other_apps_open_offline(page, voila, demo, notebook, user, ready):
+    db, pick = demo
+    if user is None and notebook == "reflection.ipynb":
+        tk = Toolkit(db, pick.supervisor)
+        user = next(p.username for p in tk.supervisees() if p.id == pick.supervisee_id)
+    srv = voila(NOTEBOOKS, env={"SUPERVISION_KIT_DB": str(db),
+                                "SUPERVISION_KIT_USER": user or ""}, timeout=120)
+    if ready is None:
+        open_app(page, srv, notebook, page.get_by_role("link", name="Supervision session"))
+    else:
+        open_app(page, srv, notebook, page.get_by_role("button", name=ready).or_(
+            page.get_by_role("tab", name=ready)).first)
+    shot(page, notebook.removesuffix(".ipynb"))
+    # the page fixture fails the test if anything was fetched from beyond 127.0.0.1
