@@ -95,7 +95,7 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
         **{k: getattr(rec, k) for k in ("wellbeing", "workload", "sickness_absence",
                                         "training_since", "learning_development")},
         "disagreements": [{"description": d.description, "resolution": d.resolution,
-                           "escalated": d.escalated, "escalated_to": name(d.escalated_to_id),
+                           "escalated": d.escalated or bool(d.escalated_to_id), "escalated_to": name(d.escalated_to_id),
                            "outcome": d.outcome} for d in rec.disagreements],
         "actions": [{"description": a.description, "owner": name(a.owner_id), "due_date": a.due_date,
                      "case_reference": cases[a.case_id].reference if a.case_id in cases else ""}

@@ -11,10 +11,11 @@ from .research import ResearchMixin
 from .rules import RulesMixin
 from .sessions import SessionsMixin
 from .training import TrainingMixin
+from .workflows import WorkflowsMixin
 
 
 class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
-              TrainingMixin, DocumentsMixin, MaintenanceMixin, ToolkitBase):
+              TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

@@ -12,6 +12,15 @@ _EXPORTS = {
     "CaseloadOverview": ".caseload",
     "ContractForm": ".contract",
     "EvaluationForm": ".evaluation",
+    "OversightTasks": ".oversight",
+    "OversightAnswers": ".oversight",
+    "ObservationForm": ".observation",
+    "ObservationList": ".observation",
+    "EntitlementPanel": ".entitlement",
+    "RequestInbox": ".entitlement",
+    "DisagreementsPanel": ".escalation",
+    "TrainingRecordPanel": ".training_record",
+    "TrainingTakeUp": ".training_record",
 }
 
 

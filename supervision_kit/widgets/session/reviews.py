@@ -45,6 +45,12 @@ class ReviewSection(Section):
         if not rows:
             rows = [w.HTML(value="<i>No open actions from earlier sessions.</i>")]
         rec.review_buttons = self.buttons
+        # Management oversight of earlier decisions, answered since the last session [Havering 9.2].
+        from ..oversight import OversightAnswers
+        r = rec.record
+        self.oversight = OversightAnswers(rec.tk, r.supervisee_ids, before=r.date, exclude_session=r.id)
+        if self.oversight.items:
+            rows = [*rows, self.oversight.widget]
         self.widget.children = rows
 
     def _describe(self, a: ActionItem) -> str:

@@ -48,7 +48,13 @@ class SignSection(Section):
         self.addendum_button.on_click(lambda _: rec.add_addendum(self.addendum_text.value))
         self.addendum_field = Field("Add addendum", self.addendum_text)
         self.addenda = w.HTML(value="")
-        self.addendum_box = w.VBox([self.addenda, self.addendum_field.box, self.addendum_button])
+        # A disagreement the signed record could not resolve goes to the supervisor's line
+        # manager, with both parties' knowledge; the escalation is itself an addendum [Havering 10].
+        from ..escalation import EscalationControl
+        self.escalations = [EscalationControl(rec, d, on_done=self.show_addenda)
+                            for d in r.disagreements]
+        self.addendum_box = w.VBox([self.addenda, *(e.widget for e in self.escalations),
+                                    self.addendum_field.box, self.addendum_button])
         self.addendum_box.layout.display = None if rec.locked else "none"
         if rec.locked:
             self.show_addenda()

@@ -1,0 +1,190 @@
+"""Safeguarding training records and the quality-assurance sample of observations.
+
+Training [Surrey 6; Temple Appendix 2]: courses attended per practitioner with their level
+and renewal date; the level each role needs and the default renewal period are data in
+``templates/training/levels.yaml``. Observations [Havering 8]: "a random sample will also
+be sent to the Quality Assurance Team for audit purposes".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert, select, update
+
+from ..domain.enums import Role
+from ..domain.values import clean_text, parse_date
+from ..errors import ValidationError
+from ..store.schema import ObservationRow, PractitionerRow, TrainingRecordRow
+from ..store.sessions import new_id
+from .oversight import names_of
+
+P, TR, O = PractitionerRow.__table__, TrainingRecordRow.__table__, ObservationRow.__table__
+STATUS_COLUMNS = ["practitioner_id", "name", "role", "team", "required_level", "latest_course",
+                  "latest_level", "last_attended", "renewal_due", "out_of_date", "reason"]
+
+
+def load_training_levels(templates_dir) -> dict:
+    """``templates/training/levels.yaml``: levels, renewal_months, required_by_role."""
+    from ..rules.policy import read_yaml
+    path = Path(templates_dir) / "training" / "levels.yaml"
+    if not path.is_file():
+        raise ValidationError("training levels", f"missing {path}")
+    data = read_yaml(path)
+    levels = {int(k): str(v) for k, v in (data.get("levels") or {}).items()}
+    req = data.get("required_by_role") or {}
+    months = data.get("renewal_months")
+    if not levels or not isinstance(req, dict) or not isinstance(months, int) or months < 1:
+        raise ValidationError(path.name, "needs levels, renewal_months (a whole number) "
+                                         "and required_by_role")
+    for role, lvl in req.items():
+        if lvl is not None and lvl not in levels:
+            raise ValidationError(f"{path.name}: required_by_role.{role}", f"unknown level {lvl!r}")
+    return {"levels": levels, "renewal_months": months,
+            "required_by_role": {str(k): v for k, v in req.items()}}
+
+
+def _add_months(d: dt.date, months: int) -> dt.date:
+    return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
+
+
+class TrainingRecordsMixin:
+    """Training take-up and who is out of date; the QA sample of observations."""
+
+    def training_levels(self) -> dict:
+        """The training levels, default renewal and level required by role."""
+        return load_training_levels(self.settings.templates)
+
+    def add_training_record(self, practitioner_id: str, course: str, level: int, attended,
+                            renewal_due=None) -> dict:
+        """Record a course attended (oneself, or someone one supervises or manages)."""
+        self._require_write("record training")
+        conf = self.training_levels()
+        course = clean_text(course, "course", required=True, max_len=200).strip()
+        try:
+            level = int(level)
+        except (TypeError, ValueError):
+            raise ValidationError("level", f"a level: one of {', '.join(map(str, conf['levels']))}") from None
+        if level not in conf["levels"]:
+            raise ValidationError("level", f"unknown level {level}; use one of "
+                                  + ", ".join(map(str, conf["levels"])))
+        attended = parse_date(attended, "attended", required=True)
+        renewal = parse_date(renewal_due, "renewal_due") or _add_months(attended, conf["renewal_months"])
+        if renewal <= attended:
+            raise ValidationError("renewal_due", "renewal must come after the course")
+        if practitioner_id != self.me.id:
+            if self.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR):
+                raise self._deny(f"record training for {practitioner_id}")
+            self._check_see([practitioner_id], f"record training for {practitioner_id}")
+        rid = new_id("train")
+        with self._tx() as conn:
+            if conn.execute(select(P.c.id).where(P.c.id == practitioner_id)).first() is None:
+                raise ValidationError("practitioner_id", f"unknown practitioner {practitioner_id!r}")
+            conn.execute(insert(TR), [dict(id=rid, practitioner_id=practitioner_id, course=course,
+                                           level=level, attended=attended, renewal_due=renewal)])
+            self._log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
+        return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
+
+    def training_records(self, practitioner_id: str | None = None) -> list[dict]:
+        """Courses attended, newest first: id, practitioner_id, name, course, level,
+        attended, renewal_due."""
+        q = select(TR).order_by(TR.c.attended.desc(), TR.c.id)
+        if practitioner_id:
+            q = q.where(TR.c.practitioner_id == practitioner_id)
+        with self.engine.connect() as conn:
+            rows = [r for r in conn.execute(q) if self.can_see(r.practitioner_id)]
+            names = names_of(conn, [r.practitioner_id for r in rows])
+        return [dict(id=r.id, practitioner_id=r.practitioner_id,
+                     name=names.get(r.practitioner_id, r.practitioner_id), course=r.course,
+                     level=r.level, attended=r.attended, renewal_due=r.renewal_due) for r in rows]
+
+    def training_status(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+        """One row per current practitioner this user may see (see ``STATUS_COLUMNS``):
+        the level their role needs, their latest course, the renewal date of the training
+        that covers them, and ``out_of_date`` with the reason."""
+        conf = self.training_levels()
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        q = select(P).order_by(P.c.name)
+        if team:
+            q = q.where(P.c.team == team)
+        with self.engine.connect() as conn:
+            people = [p for p in conn.execute(q) if self.can_see(p.id)
+                      and (p.leaving_date is None or p.leaving_date > day)]
+            recs: dict[str, list] = {}
+            for r in conn.execute(select(TR).where(TR.c.attended <= day).order_by(TR.c.attended)):
+                recs.setdefault(r.practitioner_id, []).append(r)
+        rows = []
+        for p in people:
+            need = conf["required_by_role"].get(p.role)
+            mine = recs.get(p.id, [])
+            last = mine[-1] if mine else None
+            at_level = [r for r in mine if need is not None and r.level >= need]
+            valid = [r for r in at_level if r.renewal_due is None or r.renewal_due >= day]
+            cover = max(valid or at_level, key=lambda r: r.renewal_due or dt.date.max, default=None)
+            if need is None:
+                out, why = False, "no safeguarding level required for this role"
+            elif valid:
+                out, why = False, f"level {cover.level} valid until {cover.renewal_due or 'no end date'}"
+            elif at_level:
+                out, why = True, f"level {need} renewal was due {cover.renewal_due}"
+            elif last is not None:
+                out, why = True, f"level {last.level} held; level {need} required"
+            else:
+                out, why = True, "no safeguarding training recorded"
+            rows.append(dict(practitioner_id=p.id, name=p.name, role=p.role, team=p.team,
+                             required_level=need, latest_course=last.course if last else "",
+                             latest_level=last.level if last else None,
+                             last_attended=last.attended if last else None,
+                             renewal_due=cover.renewal_due if cover else None,
+                             out_of_date=out, reason=why))
+        df = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+        for col in ("last_attended", "renewal_due"):
+            df[col] = pd.to_datetime(df[col])
+        df["required_level"] = df["required_level"].astype("Int64")
+        df["latest_level"] = df["latest_level"].astype("Int64")
+        df["out_of_date"] = df["out_of_date"].astype(bool)
+        with self._tx() as conn:
+            self._log(conn, "view", "training_status", team or "", f"as of {day}; {len(df)} rows")
+        return df
+
+    def training_take_up(self, as_of=None) -> pd.DataFrame:
+        """Take-up by team [Surrey 6 "monitoring of the take-up rate"]: team, staff,
+        required, up_to_date, out_of_date, take_up_percent."""
+        st = self.training_status(as_of)
+        st = st[st["required_level"].notna()]
+        st = st.assign(team=st["team"].replace("", "(no team)"))
+        g = st.groupby("team")
+        out = pd.DataFrame({"staff": g.size(), "out_of_date": g["out_of_date"].sum()})
+        out["required"] = out["staff"]
+        out["up_to_date"] = out["staff"] - out["out_of_date"]
+        out["take_up_percent"] = (100.0 * out["up_to_date"] / out["staff"]).round(1)
+        return out.reset_index()[["team", "staff", "required", "up_to_date", "out_of_date",
+                                  "take_up_percent"]]
+
+    # -- observations of practice: the QA sample ---------------------------------------------
+    def sample_observations_for_qa(self, fraction: float = 0.2, seed=None, *, since=None,
+                                   as_of=None) -> list[str]:
+        """Mark a random sample of recorded observations (not yet sampled) for the quality
+        assurance audit [Havering 8]; at least one when any are eligible. Returns their ids."""
+        self._require("sample observations for quality assurance", Role.MANAGER)
+        try:
+            fraction = float(fraction)
+        except (TypeError, ValueError):
+            raise ValidationError("fraction", "a fraction between 0 and 1") from None
+        if not 0 < fraction <= 1:
+            raise ValidationError("fraction", "a fraction between 0 and 1 (e.g. 0.2)")
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        since = parse_date(since, "since")
+        q = select(O.c.id, O.c.supervisee_id).where(O.c.qa_sample.is_(False), O.c.date <= day)
+        if since:
+            q = q.where(O.c.date >= since)
+        with self._tx() as conn:
+            pool = sorted(r.id for r in conn.execute(q) if self.can_see(r.supervisee_id))
+            n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
+            chosen = sorted(random.Random(seed).sample(pool, n))
+            if chosen:
+                conn.execute(update(O).where(O.c.id.in_(chosen)).values(qa_sample=True))
+            self._log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
+        return chosen
