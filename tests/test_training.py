@@ -4,6 +4,7 @@ is pseudonymised, and a trainee cannot read the results."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import csv
 import io
 
@@ -230,7 +231,11 @@ def test_live_refresh_runs_on_the_event_loop(tk):
     db = tk.engine.url.database
     dash = TrainerDashboard(tk.as_user("tess"))
     code = dash.create(VIGNETTES)
-    assert dash.start_live() is False  # no running loop outside a kernel: refresh() by hand
+    # A thread of its own: Playwright's sync API (session-scoped browser fixture) leaves its
+    # event loop running in the test's main thread.
+    in_thread = ThreadPoolExecutor(1)
+    # No running loop outside a kernel: refresh() by hand.
+    assert in_thread.submit(dash.start_live).result() is False
 
     async def classroom():
         assert dash.start_live(0.02) is True
@@ -241,7 +246,7 @@ def test_live_refresh_runs_on_the_event_loop(tk):
             await asyncio.sleep(0.02)
         dash.stop_live()
 
-    asyncio.run(classroom())
+    in_thread.submit(asyncio.run, classroom()).result()
     assert dash.figures["trainees"] == "3" and dash.live is False
 
 

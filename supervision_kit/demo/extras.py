@@ -99,24 +99,29 @@ def own_reflections(g: Gen, team: Team) -> None:
 
 
 def exercise(g: Gen, trainer: Staff, unit: int) -> None:
-    """A rating-calibration exercise: trainees rate vignette updates, mostly agreeing."""
+    """A rating-calibration exercise on three of the library's vignettes: trainees mostly
+    agree with the expert, some skip an update."""
+    from ..training.vignettes import load_vignettes
     rng = g.rng
     xid = g.id("X")
-    vignettes = rng.sample(text.VIGNETTES, 3)
+    library = load_vignettes()
+    vignettes = [library[v] for v in rng.sample(sorted(library), 3)]
     day = g.between(g.window_start, g.today - dt.timedelta(days=7))
     created = dt.datetime(day.year, day.month, day.day, 9, 30)
+    # A snapshot, as the facade stores it: what trainees saw stays what results refer to.
     g.add("exercises", {"id": xid, "code": f"DEMO-{unit + 1:04d}-{rng.randrange(100):02d}",
                         "trainer_id": trainer.id, "title": f"RAG calibration {day:%B %Y}",
-                        "vignettes": vignettes, "created": created.isoformat()})
-    truth = {(v, i): g.pick("GAR") for v in vignettes for i in range(3)}
+                        "vignettes": [v.to_dict() for v in vignettes],
+                        "created": created.isoformat()})
     for j in range(rng.randint(8, 12)):
         alias = f"trainee-{j + 1:02d}"
         for v in vignettes:
-            for i in range(3):
+            for i, update in enumerate(v.updates):
                 x = rng.random()
-                rating = truth[(v, i)] if x < 0.7 else None if x < 0.73 else g.pick("GAR")
+                rating = (update.expert_rating if x < 0.7 else None if x < 0.73
+                          else g.pick("GAR"))
                 at = created + dt.timedelta(minutes=10 + 15 * i + rng.randint(0, 9))
                 g.add("exercise_ratings", {
-                    "exercise_id": xid, "alias": alias, "vignette": v, "update_index": i,
+                    "exercise_id": xid, "alias": alias, "vignette": v.id, "update_index": i,
                     "rating": rating, "rationale": g.pick(text.RATING_RATIONALE),
                     "at": at.isoformat()})

@@ -189,8 +189,6 @@ REQUEST_REASONS = ("Worker asks for a three-way meeting with the line manager ab
 COURSES = (("Safeguarding Children Level 3", 3), ("Working Together update", 2),
            ("Neglect and the Graded Care Profile", 2), ("Domestic Abuse Awareness", 1),
            ("Supervision Skills for Supervisors", 3), ("Child Exploitation", 2))
-VIGNETTES = ("neglect-toddler", "domestic-abuse-household", "teen-exploitation",
-             "parental-mental-health", "school-attendance")
 RATING_RATIONALE = ("Nothing has changed for the child.", "Clear improvement in attendance.",
                     "New incident raises risk.", "Hard to tell from the update.", "")
 
