@@ -12,8 +12,8 @@ supervisor's team (see ``oversight.managers_above``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
@@ -24,6 +24,9 @@ from ..store.schema import (AttendeeRow, CaseRow, ContractRow, DisagreementRow, 
                             RequestRow, SessionRow)
 from ..store.sessions import new_id
 from .oversight import ASKED, add_note, managers_above, names_of, now
+
+if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
+    import pandas as pd
 
 P, C, K, RQ = (PractitionerRow.__table__, CaseRow.__table__, ContractRow.__table__,
                RequestRow.__table__)
@@ -63,6 +66,7 @@ class EntitlementMixin:
         """Whether a supervisee's supervision is overdue beyond the preset's tolerance:
         supervisee_id, next_due, days_overdue, tolerance_days, beyond_tolerance,
         preset, supervisor_id, manager_id, message."""
+        import pandas as pd
         from ..rules.policy import load_policy
         pid = supervisee_id or self.me.id
         self._check_see([pid], f"see the supervision entitlement of {pid}")

@@ -9,11 +9,13 @@ Dates are pandas ``datetime64`` columns (``NaT`` when there is none);
 from __future__ import annotations
 
 import datetime as dt
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..domain.values import parse_date
 from ..errors import NotFound
+
+if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
+    import pandas as pd
 
 _LISTS = ("supervisee_ids",)
 
@@ -34,6 +36,7 @@ class RulesMixin:
     def _rules_out(self, df: pd.DataFrame, what: str, day: dt.date, team, *,
                    who=("supervisee_id",), team_col: str = "team") -> pd.DataFrame:
         """Keep the rows this user may see (any of the ``who`` columns visible), log one view."""
+        import pandas as pd
         if team and team_col in df.columns:
             df = df[df[team_col] == team]
         vis = self._visible

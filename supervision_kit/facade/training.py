@@ -12,8 +12,8 @@ import dataclasses as dc
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Connection
 
@@ -26,10 +26,12 @@ from ..store import audit
 from ..store.engine import make_engine, write_transaction
 from ..store.schema import ExerciseRow, RatingRow
 from ..store.sessions import new_id
-from ..training import results as res
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
 from ..training.vignettes import Vignette, item_label, load_vignettes
+
+if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
+    import pandas as pd
 
 X, XR = ExerciseRow.__table__, RatingRow.__table__
 READERS = (Role.TRAINER, Role.AUDITOR)
@@ -88,6 +90,9 @@ def _save_rating(conn: Connection, ex: Exercise, alias: str, vignette_id: str, u
 
 def ratings_frame(conn: Connection, ex: Exercise, alias: str | None = None) -> pd.DataFrame:
     """The exercise's ratings (``results.RATING_COLUMNS``), in reading order."""
+    import pandas as pd
+
+    from ..training import results as res
     q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index >= 0)
     if alias is not None:
         q = q.where(XR.c.alias == alias)
@@ -251,6 +256,7 @@ class TrainingMixin:
 
     def exercise_reflections(self, exercise_id: str) -> pd.DataFrame:
         """Trainees' reflections: alias, vignette, framework, responses (dict)."""
+        import pandas as pd
         with self.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
             q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index == REFLECTION_INDEX)
@@ -261,6 +267,7 @@ class TrainingMixin:
 
     def export_results_csv(self, exercise_id: str, path=None) -> str:
         """The results as CSV, trainees as T01, T02, ...; written to ``path`` when given."""
+        from ..training import results as res
         with self.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "export exercise results")
             text = res.results_csv(ex, ratings_frame(conn, ex))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import Role
@@ -20,6 +20,9 @@ from ..errors import ValidationError
 from ..store.schema import ObservationRow, PractitionerRow, TrainingRecordRow
 from ..store.sessions import new_id
 from .oversight import names_of
+
+if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
+    import pandas as pd
 
 P, TR, O = PractitionerRow.__table__, TrainingRecordRow.__table__, ObservationRow.__table__
 STATUS_COLUMNS = ["practitioner_id", "name", "role", "team", "required_level", "latest_course",
@@ -47,6 +50,7 @@ def load_training_levels(templates_dir) -> dict:
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
+    import pandas as pd
     return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
 
 
@@ -104,6 +108,7 @@ class TrainingRecordsMixin:
         """One row per current practitioner this user may see (see ``STATUS_COLUMNS``):
         the level their role needs, their latest course, the renewal date of the training
         that covers them, and ``out_of_date`` with the reason."""
+        import pandas as pd
         conf = self.training_levels()
         day = parse_date(as_of, "as_of") or dt.date.today()
         q = select(P).order_by(P.c.name)
@@ -152,6 +157,7 @@ class TrainingRecordsMixin:
     def training_take_up(self, as_of=None) -> pd.DataFrame:
         """Take-up by team [Surrey 6 "monitoring of the take-up rate"]: team, staff,
         required, up_to_date, out_of_date, take_up_percent."""
+        import pandas as pd
         st = self.training_status(as_of)
         st = st[st["required_level"].notna()]
         st = st.assign(team=st["team"].replace("", "(no team)"))

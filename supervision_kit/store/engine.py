@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _lock = threading.Lock()
@@ -68,11 +70,36 @@ def make_engine(url_or_path: str | Path, *, migrate: bool = True) -> Engine:
     return engine
 
 
+def head_revision() -> str:
+    """The newest migration's revision id, read from the version files (no Alembic import)."""
+    revs, downs = set(), set()
+    for f in (MIGRATIONS / "versions").glob("*.py"):
+        body = f.read_text()
+        revs.update(re.findall(r'^revision\s*(?::[^=]*)?=\s*["\']([^"\']+)', body, re.M))
+        downs.update(re.findall(r'^down_revision\s*(?::[^=]*)?=\s*["\']([^"\']+)', body, re.M))
+    heads = revs - downs
+    return heads.pop() if len(heads) == 1 else ""
+
+
+def _at_head(engine: Engine) -> bool:
+    # Every kernel opens the store: a read of one row spares it Alembic's import and a write lock.
+    head = head_revision()
+    try:
+        with engine.connect() as conn:
+            return bool(head) and conn.execute(
+                text("SELECT version_num FROM alembic_version")).scalar() == head
+    except DBAPIError:
+        return False
+
+
 def upgrade(engine: Engine) -> None:
     """Apply Alembic migrations up to head (once per process and URL)."""
     key = str(engine.url)
     with _lock:
         if key in _migrated:
+            return
+        if _at_head(engine):
+            _migrated.add(key)
             return
         from alembic import command
         from alembic.config import Config
