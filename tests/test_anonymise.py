@@ -408,6 +408,24 @@ def test_parquet_opens_in_duckdb_and_matches_the_dictionary(exports):
         assert p in md
 
 
+def test_parquet_opens_in_spark_with_the_dictionary_schema(exports):
+    from pyspark.sql import SparkSession
+    meta = json.loads((exports["zstd"] / "dictionary.json").read_text())
+    report = json.loads((exports["zstd"] / "report.json").read_text())
+    spark = (SparkSession.builder.master("local[1]").appName("supervision_kit-test")
+             .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+             .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
+    try:
+        for t, spec in meta["tables"].items():
+            path = str(exports["zstd"] / f"{t}.parquet")
+            found = spark.read.parquet(path)  # what Spark infers from the file alone
+            assert [(f.name, f.dataType.simpleString().upper()) for f in found.schema] == \
+                [(c["name"], c["spark"]) for c in spec["columns"]]
+            assert spark.read.schema(spec["spark_ddl"]).parquet(path).count() == report["rows"][t]
+    finally:
+        spark.stop()
+
+
 # -- access, audit, key file -----------------------------------------------------------------
 def test_only_researchers_and_admins_may_export(store, tmp_path):
     with pytest.raises(AccessDenied):
