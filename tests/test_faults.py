@@ -169,6 +169,19 @@ def test_deleted_audit_entry_is_named(db_url, capsys):
     assert code == 1 and f"audit entry {ids[3]}" in out
 
 
+def test_entries_removed_from_the_end_are_found_with_a_recorded_head(db_url, capsys):
+    tk, ids = _audit_world(db_url)
+    code, out = _cli_verify(db_url, capsys)
+    recorded = out.split("newest hash ")[1].split()[0]
+    assert code == 0 and len(recorded) == 64
+    with tk.engine.begin() as conn:  # the last two entries, so the chain itself stays whole
+        conn.execute(text("DELETE FROM audit_log WHERE id >= :i"), {"i": ids[-2]})
+    assert tk.verify() == []  # the chain alone cannot tell
+    code = cli_main(["verify", "--db", db_url, "--as-user", "aud", "--head", recorded])
+    out = capsys.readouterr().out
+    assert code == 1 and "removed from the end" in out
+
+
 def test_edited_audit_entry_is_named(db_url, capsys):
     tk, ids = _audit_world(db_url)
     edited = ids[-2]

@@ -53,13 +53,17 @@ def run_export(args, tk) -> int:
 
 
 def run_verify(args, tk) -> int:
-    problems = tk.verify()
+    problems = tk.verify(head=args.head)
     for p in problems:
         print(p)
     if problems:
         print(f"{len(problems)} problem(s) found")
         return 1
+    n, last = tk.audit_head()
     print("all signed records match their hashes; audit chain intact")
+    print(f"audit log: {n} entries, newest hash {last}")
+    print("(keep that hash outside the database; `verify --head HASH` later shows whether "
+          "entries were removed from the end)")
     return 0
 
 
@@ -94,6 +98,8 @@ def register(subs) -> None:
     p.set_defaults(func=run_export)
     p = subs.add_parser("verify", parents=[subs.common],
                         help="recompute every signed record's hash and check the audit chain")
+    p.add_argument("--head", metavar="HASH",
+                   help="a newest-entry hash printed by an earlier verify: it must still be there")
     p.set_defaults(func=run_verify)
     p = subs.add_parser("serve", parents=[subs.common], help="serve the apps with Voilà")
     p.add_argument("--port", type=int, default=8866)

@@ -78,12 +78,20 @@ class DataMixin:
         self._forget_access()
         return counts
 
-    def verify(self) -> list[str]:
-        """Everything altered behind the application's back: records and the audit chain."""
+    def verify(self, head: str | None = None) -> list[str]:
+        """Everything altered behind the application's back: records and the audit chain;
+        ``head``, a hash from an earlier ``audit_head()``, must still be in the chain."""
         problems = self.verify_records()
         with self.engine.connect() as conn:
             problems += audit.verify_chain(conn)
+            if head:
+                problems += audit.missing_head(conn, head)
         return problems
+
+    def audit_head(self) -> tuple[int, str]:
+        """(entries, newest hash) of the audit log, to keep outside the database."""
+        with self.engine.connect() as conn:
+            return audit.head(conn)
 
     def audit_log(self, limit: int = 200, user: str | None = None, action: str | None = None) -> list[dict]:
         """Newest audit entries (auditors and admins)."""

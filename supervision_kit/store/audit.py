@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
 from ..domain.canonical import chain_hash
@@ -45,6 +45,23 @@ def verify_chain(conn: Connection) -> list[str]:
             problems.append(f"audit entry {r.id}: content changed after it was written")
         prev = r.hash
     return problems
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    """(number of entries, hash of the newest): written down outside the database, it lets a
+    later ``verify`` see entries removed from the end, which the chain alone cannot."""
+    n = conn.execute(select(func.count()).select_from(T)).scalar() or 0
+    last = conn.execute(select(T.c.hash).order_by(T.c.id.desc()).limit(1)).scalar() or GENESIS
+    return n, last
+
+
+def missing_head(conn: Connection, recorded: str) -> list[str]:
+    """A problem when the entry whose hash was recorded earlier is no longer in the log."""
+    recorded = recorded.strip().lower()
+    if recorded == GENESIS or conn.execute(select(T.c.id).where(T.c.hash == recorded)).first():
+        return []
+    return [f"audit entry with hash {recorded[:16]}… recorded earlier is gone: entries were "
+            f"removed from the end of the log"]
 
 
 def entries(conn: Connection, limit: int = 200, user: str | None = None,
