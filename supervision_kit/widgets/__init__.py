@@ -21,6 +21,10 @@ _EXPORTS = {
     "DisagreementsPanel": ".escalation",
     "TrainingRecordPanel": ".training_record",
     "TrainingTakeUp": ".training_record",
+    "TrainingApp": ".training",
+    "TrainerDashboard": ".training_dashboard",
+    "TraineeView": ".training_trainee",
+    "ResearchDashboard": ".research",
 }
 
 
