@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB ?= data/demo.sqlite
 PORT ?= 8866
 
-.PHONY: install system-deps demo app test bench clean
+.PHONY: install system-deps app-deps demo app test bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,12 +22,15 @@ install: $(VENV)/.installed
 system-deps:
 	sh scripts/system-deps.sh
 
+app-deps:
+	sh scripts/system-deps.sh app
+
 $(DB): | $(VENV)/.installed
 	$(BIN)/supervision-kit demo --db $(DB)
 
 demo: install $(DB)
 
-app: install system-deps demo
+app: install app-deps demo
 	$(BIN)/supervision-kit serve --db $(DB) --port $(PORT) --preheat
 
 test: install system-deps

@@ -388,3 +388,36 @@ def test_demo_records_are_valid_and_sealed(demo_engine, exported):
             assert len(sig["content_hash"]) == 64
     with demo_engine.begin() as conn:
         assert seal(conn) == 0  # nothing left to seal
+
+
+def test_csv_import_into_the_store_all_or_nothing(tmp_path):
+    from supervision_kit.facade import Toolkit
+    tk = Toolkit.system(tmp_path / "csv.sqlite")
+    people = _csv(tmp_path, "p.csv", "id,name,username,role,team,line_manager_id\n"
+                                     "P2,Jess Sampleford,jess,practitioner,North,P1\n"
+                                     "P1,Morgan Testington,morgan,supervisor,North,\n")
+    assert tk.import_csv("practitioners", people) == 2  # a manager listed after is fine
+    admin = _csv(tmp_path, "a.csv", "id,name,username,role\nA1,Ada Admin,ada,admin\n")
+    tk.import_csv("practitioners", admin)
+    tk = tk.as_user("ada")
+    cases = _csv(tmp_path, "c.csv", "id,reference,worker_id,status,opened,people\n"
+                                    "C1,CR-1,P2,child in need,2025-01-10,child:Jamie Testington\n")
+    assert tk.import_csv("cases", cases) == 1
+    assert tk.case("C1").people[0].first_name == "Jamie"
+    for kind, text, record, field in [
+        ("practitioners", "id,name,username,role\nP3,New Person,new,practitioner\n"
+                          "\nP4,Other Person,jess,practitioner\n", "row 4 (id P4)", "username"),
+        ("practitioners", "id,name,username,role,line_manager_id\nP5,Lee Test,lee,practitioner,P9\n",
+         "row 2 (id P5)", "line_manager_id"),
+        ("practitioners", "id,name,username,role\nP1,Again Testington,again,practitioner\n",
+         "row 2 (id P1)", "id"),
+        ("cases", "id,reference,worker_id,status,opened\nC2,CR-2,P2,other,2025-01-01\n"
+                  "C3,CR-1,P2,other,2025-01-01\n", "row 3 (id C3)", "reference"),
+        ("cases", "id,reference,worker_id,status,opened\nC4,CR-4,P99,other,2025-01-01\n",
+         "row 2 (id C4)", "worker_id"),
+    ]:
+        with pytest.raises(ImportFailed) as err:
+            tk.import_csv(kind, _csv(tmp_path, "bad.csv", text))
+        assert (err.value.record, err.value.field) == (record, field), err.value
+    assert sorted(p.id for p in tk.practitioners()) == ["A1", "P1", "P2"]  # nothing half-imported
+    assert [c.id for c in tk.cases()] == ["C1"]

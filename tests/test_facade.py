@@ -182,3 +182,113 @@ def test_outgoing_supervisor_hands_over_and_history_follows(world):
     assert [p.id for p in sue.supervisees()] == ["P2"]
     assert sue.session(s1.id).id == s1.id  # the supervision history follows the supervisee
     assert sue.contract(new.id).handover_note == "C1: core group on 3 Feb"
+
+
+def signed_pair(world):
+    """A record signed by sam and pat, carrying pat's reflection and an action with no owner."""
+    from supervision_kit.domain.records import Reflection
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-01-12")
+    rec.reflections.append(Reflection(framework="gibbs", author_id="P2",
+                                      responses={"feelings": "Worried about Jamie"}))
+    rec.actions.append(ActionItem("Ring Jamie's school about attendance",
+                                  due_date=dt.date(2026, 1, 30)))
+    rec = sam.save_session(rec)
+    sam.sign(rec.id), sam.sign(rec.id, "P2")
+    return sam.session(rec.id, log=False)
+
+
+def test_a_signed_record_cannot_be_changed_through_its_reflections_or_actions(world):
+    rec = signed_pair(world)
+    pat, sam = world.as_user("pat"), world.as_user("sam")
+    mine = rec.reflections[0]
+    mine.responses = {"feelings": "Rewritten after signing"}
+    with pytest.raises(RecordLocked, match="addendum"):
+        pat.save_reflection(mine)
+    from supervision_kit.domain.records import Reflection
+    with pytest.raises(RecordLocked):
+        pat.save_reflection(Reflection("gibbs", "P2", session_id=rec.id))
+    with pytest.raises(RecordLocked):
+        sam.add_action(ActionItem("Slipped in later", owner_id="P2", session_id=rec.id))
+    assert world.verify() == []
+    assert sam.session(rec.id).reflections[0].responses == {"feelings": "Worried about Jamie"}
+
+
+def test_nobody_overwrites_someone_elses_reflection(world):
+    from supervision_kit.domain.records import Reflection
+    pat, sam = world.as_user("pat"), world.as_user("sam")
+    theirs = pat.save_reflection(Reflection("gibbs", "P2", responses={"what": "mine"}))
+    with pytest.raises(AccessDenied):
+        sam.save_reflection(Reflection("gibbs", "P1", id=theirs.id, responses={"what": "x"}))
+    sam_draft = sam.save_session(sam.open_session(["P2"], date="2026-02-02"))
+    with pytest.raises(ValidationError) as e:  # quinn is no party to sam and pat's session
+        world.as_user("quinn").save_reflection(Reflection("gibbs", "P3", session_id=sam_draft.id))
+    assert e.value.field == "session_id"
+    assert pat.reflections(author_id="P2")[0].responses == {"what": "mine"}
+
+
+def test_actions_without_an_owner_are_seen_only_with_access_to_their_session(world):
+    rec = signed_pair(world)
+    ring = "Ring Jamie's school about attendance"
+    for user in ("sam", "pat", "mia", "aud"):
+        assert ring in [a.description for a in world.as_user(user).actions()], user
+    for user in ("quinn", "sue", "rae"):
+        assert ring not in [a.description for a in world.as_user(user).actions()], user
+    nxt = world.as_user("sam").open_session(["P2"], date="2026-02-09")
+    assert [a.description for a in world.as_user("sam").carried_actions(nxt)] == [ring]
+    for user in ("rae", "quinn"):
+        with pytest.raises(AccessDenied):
+            world.as_user(user).carried_actions(nxt)
+    assert rec.id
+
+
+def test_reads_of_personal_records_are_logged(world):
+    from supervision_kit.domain.records import Contract, Evaluation, Observation
+    rec = signed_pair(world)
+    sam, pat = world.as_user("sam"), world.as_user("pat")
+    first_session(sam, date="2026-01-19")  # discusses C1
+    c = sam.save_contract(Contract("P1", "P2", "havering_social_work", dt.date(2026, 1, 5)))
+    pat.save_evaluation(Evaluation("P2", "P1", dt.date(2026, 1, 12), answers=["yes"] * 10))
+    sam.save_observation(Observation("P2", "P1", dt.date(2026, 1, 20), went_well="Calm"))
+    pat.add_addendum(rec.id, "Jamie's school rang back")
+    reads = {
+        "reflections": lambda: sam.reflections(session_id=rec.id),
+        "evaluations": lambda: sam.evaluations(),
+        "observations": lambda: sam.observations("P2"),
+        "contracts": lambda: sam.contracts("P2"),
+        "contract": lambda: sam.contract(c.id),
+        "addenda": lambda: sam.addenda(rec.id),
+        "cases": lambda: sam.cases(),
+        "actions": lambda: sam.actions(),
+        "carried_actions": lambda: sam.carried_actions(sam.open_session(["P2"], date="2026-02-09")),
+        "case_discussions": lambda: sam.previous_discussion("C1"),
+    }
+    for entity, read in reads.items():
+        read()
+        last = world.audit_log(limit=1)[0]
+        assert (last["user"], last["action"], last["entity"]) == ("sam", "view", entity)
+    assert world.verify() == []
+
+
+def test_verify_names_a_half_signed_record_changed_by_raw_sql(world):
+    sam = world.as_user("sam")
+    rec = first_session(sam)
+    sam.sign(rec.id)  # awaiting pat's signature
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE actions SET description = 'Nothing to do' WHERE session_id = :s"),
+                      {"s": rec.id})
+    problems = world.verify()
+    assert len(problems) == 1 and rec.id in problems[0] and "signed hash" in problems[0]
+
+
+@pytest.mark.parametrize("tamper, words", [
+    ("UPDATE sessions SET state = 'draft' WHERE id = :s", "marked draft"),
+    ("DELETE FROM signatures WHERE session_id = :s AND practitioner_id = 'P2'", "P2 never signed"),
+    ("DELETE FROM sessions WHERE id = :s", "deleted outside the application"),
+])
+def test_verify_names_a_signed_record_unsigned_or_deleted_by_raw_sql(world, tamper, words):
+    rec = signed_pair(world)
+    with world.engine.begin() as conn:
+        conn.execute(text(tamper), {"s": rec.id})
+    problems = world.verify()
+    assert len(problems) == 1 and rec.id in problems[0] and words in problems[0], problems

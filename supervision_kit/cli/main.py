@@ -5,6 +5,8 @@ import argparse
 import importlib
 import sys
 
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
 from ..errors import SupervisionError
 
 # Each module adds its subcommands with ``register(subparsers)``.
@@ -53,6 +55,22 @@ def open_toolkit(args):
     return Toolkit(args.db, user, engine=engine)
 
 
+def _db_name(args) -> str:
+    from ..config import Settings
+    db = str(getattr(args, "db", None) or Settings().db_url)
+    if "://" not in db:
+        return db
+    try:  # never print a password
+        from sqlalchemy.engine import make_url
+        return make_url(db).render_as_string(hide_password=True)
+    except ArgumentError:
+        return db.split("://")[0] + "://…"
+
+
+def _first_line(e) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
 def main(argv=None) -> int:
     """Run one command; user mistakes print one line and exit non-zero."""
     parser = build_parser()
@@ -66,6 +84,11 @@ def main(argv=None) -> int:
         return 2
     except (OSError, ValueError) as e:
         print(f"supervision-kit {args.command}: {e}", file=sys.stderr)
+        return 2
+    except (DBAPIError, ArgumentError) as e:
+        # A wrong --db (not a database, no such server, a bad URL) is a user mistake.
+        print(f"supervision-kit {args.command}: cannot use the database {_db_name(args)}: "
+              f"{_first_line(getattr(e, 'orig', None) or e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

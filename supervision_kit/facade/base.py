@@ -93,6 +93,11 @@ class ToolkitBase:
              detail: str = "") -> None:
         audit.append(conn, self.me.username, action, entity, entity_id, detail)
 
+    def _log_view(self, entity: str, entity_id: str = "", detail: str = "") -> None:
+        """Log a read on its own (SPEC "Data protection": every view is logged)."""
+        with self._tx() as conn:
+            self._log(conn, "view", entity, entity_id, detail)
+
     def _deny(self, what: str) -> AccessDenied:
         err = AccessDenied(f"{self.me.username} ({self.me.role}) may not {what}")
         if getattr(self, "_depth", 0):

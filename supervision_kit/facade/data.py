@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from ..domain.enums import Role
-from ..errors import ImportFailed
+from ..errors import ImportFailed, ValidationError
 from ..store import audit
 from ..store.schema import PractitionerRow
 
@@ -54,14 +55,22 @@ class DataMixin:
     def import_csv(self, kind: str, path) -> int:
         """Import practitioners or cases from CSV; a bad row imports nothing."""
         from ..io.csv_import import read_cases_csv, read_practitioners_csv
-        if kind == "practitioners":
-            rows = read_practitioners_csv(path)
-            self.add_practitioners(rows)
-        elif kind == "cases":
-            rows = read_cases_csv(path)
-            self.add_cases(rows)
-        else:
+        readers = {"practitioners": (read_practitioners_csv, self.add_practitioners),
+                   "cases": (read_cases_csv, self.add_cases)}
+        if kind not in readers:
             raise ImportFailed(str(path), "kind", "use practitioners or cases")
+        read, add = readers[kind]
+        numbers: list[int] = []
+        rows = read(path, numbers)
+        try:
+            add(rows)
+        except ValidationError as e:
+            # "cases[3].worker_id" (a clash with the store) -> the row of the file it came from.
+            m = re.match(rf"{kind}\[(\d+)\]\.(.+)", e.field)
+            if not m:
+                raise
+            i = int(m.group(1))
+            raise ImportFailed(f"row {numbers[i]} (id {rows[i].id})", m.group(2), e.message) from None
         return len(rows)
 
     def create_demo(self, scale: int = 1, seed: int = 0, today=None, progress=None) -> dict[str, int]:

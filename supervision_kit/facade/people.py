@@ -33,6 +33,23 @@ def _case_rows(c: Case) -> tuple[dict, list[dict], list[dict]]:
     return row, people, hist
 
 
+def _check_new(conn, kind: str, items: list, unique: dict) -> None:
+    """Refuse, by item and field, a value that must be unique and is taken (in the list or store)."""
+    for name, col in unique.items():
+        values = [getattr(x, name) for x in items]
+        distinct = sorted({v for v in values if v is not None})
+        taken = set()
+        for k in range(0, len(distinct), 900):  # SQLite's limit on bound values
+            taken |= set(conn.execute(select(col).where(col.in_(distinct[k:k + 900]))).scalars())
+        seen: dict = {}
+        for i, v in enumerate(values):
+            if v in taken:
+                raise ValidationError(f"{kind}[{i}].{name}", f"{v!r} is already in the database")
+            if v in seen:
+                raise ValidationError(f"{kind}[{i}].{name}", f"{v!r} is also {kind}[{seen[v]}]")
+            seen[v] = i
+
+
 class PeopleMixin:
     """Who works here, and the children and families they work with."""
 
@@ -75,9 +92,24 @@ class PeopleMixin:
         return sorted({p.team for p in self.practitioners() if p.team})
 
     def add_practitioners(self, people: list[Practitioner]) -> None:
-        """Add practitioners (admin only); all or nothing."""
+        """Add practitioners (admin only); all or nothing. A refusal names the item and field
+        (``practitioners[3].username``), also for clashes with the store."""
         self._require("add practitioners", Role.ADMIN)
-        rows = [to_dict(validate_practitioner(p)) for p in people]
+        rows = []
+        for i, p in enumerate(people):
+            try:
+                rows.append(to_dict(validate_practitioner(p)))
+            except ValidationError as e:
+                raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
+        with self.engine.connect() as conn:
+            _check_new(conn, "practitioners", people, {"id": P.c.id, "username": P.c.username})
+            known = set(conn.execute(select(P.c.id).where(P.c.id.in_(
+                sorted({p.line_manager_id for p in people if p.line_manager_id})))).scalars())
+        known |= {p.id for p in people}
+        for i, p in enumerate(people):
+            if p.line_manager_id and p.line_manager_id not in known:
+                raise ValidationError(f"practitioners[{i}].line_manager_id",
+                                      f"unknown practitioner {p.line_manager_id!r}")
         for p, r in zip(people, rows):
             r.update(qualified_date=p.qualified_date, asye_start=p.asye_start,
                      leaving_date=p.leaving_date)
@@ -128,7 +160,10 @@ class PeopleMixin:
         if self._visible is not None:
             q = q.where(C.c.worker_id.in_(sorted(self._visible)))
         with self.engine.connect() as conn:
-            return self._load_cases(conn, q)
+            found = self._load_cases(conn, q)
+        # The people in a case are children and families: reading them is a logged view.
+        self._log_view("cases", worker_id or "", f"{len(found)} cases")
+        return found
 
     def case(self, case_id: str) -> Case:
         """One case (logged as a view)."""
@@ -156,6 +191,13 @@ class PeopleMixin:
                 raise self._deny(f"add a case for {c.worker_id}")
             r, p, h = _case_rows(c)
             rows.append(r); people += p; hist += h
+        with self.engine.connect() as conn:
+            _check_new(conn, "cases", cases, {"id": C.c.id, "reference": C.c.reference})
+            workers = set(conn.execute(select(P.c.id).where(
+                P.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
+        for i, c in enumerate(cases):
+            if c.worker_id not in workers:
+                raise ValidationError(f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}")
         with self._tx() as conn:
             for t, data in ((C, rows), (CP, people), (SH, hist)):
                 if data:

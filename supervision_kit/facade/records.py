@@ -6,16 +6,17 @@ import datetime as dt
 
 from sqlalchemy import insert, select, update
 
-from ..domain.enums import ActionStatus, Role
+from ..domain.enums import ActionStatus, Role, SessionState
 from ..domain.records import ActionItem, Contract, Evaluation, Observation, Reflection
 from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
                                  validate_reflection)
 from ..domain.values import clean_text, parse_choice, parse_date
-from ..errors import NotFound, ValidationError
-from ..store.schema import (ActionRow, CaseRow, ContractRow, EvaluationRow, ObservationRow, ReflectionRow)
+from ..errors import NotFound, RecordLocked, ValidationError
+from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
+                            ObservationRow, ReflectionRow, SessionRow, SignatureRow)
 from ..store.sessions import new_id
 
-C = CaseRow.__table__
+C, S, AT, SG = CaseRow.__table__, SessionRow.__table__, AttendeeRow.__table__, SignatureRow.__table__
 A, K, E, O, RF = (ActionRow.__table__, ContractRow.__table__, EvaluationRow.__table__,
                   ObservationRow.__table__, ReflectionRow.__table__)
 CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
@@ -40,6 +41,18 @@ def _contract(r) -> Contract:
                     replaces_id=r.replaces_id, id=r.id, **{k: terms.get(k, "") for k in CONTRACT_TERMS})
 
 
+def _check_session_open(conn, session_id: str | None, field: str) -> None:
+    """Refuse adding to a record that is signed (or being signed): its content is sealed."""
+    if not session_id:
+        return
+    state = conn.execute(select(S.c.state).where(S.c.id == session_id)).scalar()
+    if state is None:
+        raise ValidationError(field, f"unknown session {session_id!r}")
+    if state in (SessionState.SIGNED, SessionState.AWAITING) or conn.execute(
+            select(SG.c.session_id).where(SG.c.session_id == session_id)).first():
+        raise RecordLocked(f"session {session_id} has been signed; add an addendum instead")
+
+
 class RecordsMixin:
     """The smaller records around a session."""
 
@@ -56,7 +69,28 @@ class RecordsMixin:
             q = q.where(A.c.status == status)
         with self.engine.connect() as conn:
             rows = [_action(r) for r in conn.execute(q)]
-        return [a for a in rows if a.owner_id is None or self.can_see(a.owner_id)]
+            # An action without an owner is seen by whoever may see the session it was made in.
+            sids = sorted({a.session_id for a in rows if a.owner_id is None and a.session_id})
+            parties: dict[str, set] = {}
+            for i in range(0, len(sids), 900):
+                chunk = sids[i:i + 900]
+                for r in conn.execute(select(S.c.id, S.c.supervisor_id).where(S.c.id.in_(chunk))):
+                    parties.setdefault(r.id, set()).add(r.supervisor_id)
+                for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)
+                                      .where(AT.c.session_id.in_(chunk))):
+                    parties.setdefault(r.session_id, set()).add(r.practitioner_id)
+        out = [a for a in rows if self._may_see_action(a, parties.get(a.session_id, set()))]
+        self._log_view("actions", owner_id or case_id or "", f"{len(out)} actions")
+        return out
+
+    def _may_see_action(self, a: ActionItem, parties: set) -> bool:
+        if a.owner_id is not None:
+            return self.can_see(a.owner_id)
+        if self._visible is None:
+            return True
+        if self.me.id in parties:
+            return True
+        return any(self.can_see(p) for p in parties)
 
     def add_action(self, a: ActionItem) -> ActionItem:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
@@ -71,6 +105,7 @@ class RecordsMixin:
         with self._tx() as conn:
             if a.case_id and conn.execute(select(C.c.id).where(C.c.id == a.case_id)).first() is None:
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
+            _check_session_open(conn, a.session_id, "session_id")
             conn.execute(insert(A), [dict(id=a.id, description=a.description, owner_id=owner,
                                           due_date=a.due_date, case_id=a.case_id,
                                           session_id=a.session_id, status=a.status)])
@@ -106,7 +141,18 @@ class RecordsMixin:
                    case_id=r.case_id, exercise_id=r.exercise_id, responses=dict(r.responses),
                    created=r.created)
         with self._tx() as conn:
-            if conn.execute(select(RF.c.id).where(RF.c.id == r.id)).first():
+            old = conn.execute(select(RF.c.author_id, RF.c.session_id).where(RF.c.id == r.id)).first()
+            if old is not None and old.author_id != self.me.id:
+                raise self._deny(f"change reflection {r.id}, written by {old.author_id}")
+            # A reflection inside a signed record is part of its sealed content.
+            for sid in {old.session_id if old else None, r.session_id}:
+                _check_session_open(conn, sid, "session_id")
+            if r.session_id:
+                sup, att = self._session_parties(conn, r.session_id)
+                if self.me.id not in (sup, *att):
+                    raise ValidationError("session_id", "only a party to the session can write "
+                                                        "its reflections")
+            if old is not None:
                 conn.execute(update(RF).where(RF.c.id == r.id).values(**row))
             else:
                 conn.execute(insert(RF), [dict(id=r.id, **row)])
@@ -122,10 +168,12 @@ class RecordsMixin:
             q = q.where(RF.c.session_id == session_id)
         with self.engine.connect() as conn:
             rows = list(conn.execute(q))
-        return [Reflection(framework=r.framework, author_id=r.author_id, responses=r.responses or {},
-                           session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
-                           created=r.created, id=r.id)
-                for r in rows if self.can_see(r.author_id)]
+        out = [Reflection(framework=r.framework, author_id=r.author_id, responses=r.responses or {},
+                          session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
+                          created=r.created, id=r.id)
+               for r in rows if self.can_see(r.author_id)]
+        self._log_view("reflections", author_id or session_id or "", f"{len(out)} reflections")
+        return out
 
     # -- evaluations -------------------------------------------------------------
     def save_evaluation(self, e: Evaluation) -> Evaluation:
@@ -150,10 +198,12 @@ class RecordsMixin:
             q = q.where(E.c.supervisor_id == supervisor_id)
         with self.engine.connect() as conn:
             rows = list(conn.execute(q))
-        return [Evaluation(supervisee_id=r.supervisee_id, supervisor_id=r.supervisor_id, date=r.date,
-                           answers=list(r.answers), more_of=r.more_of, less_of=r.less_of,
-                           session_id=r.session_id, id=r.id)
-                for r in rows if self.can_see(r.supervisee_id)]
+        out = [Evaluation(supervisee_id=r.supervisee_id, supervisor_id=r.supervisor_id, date=r.date,
+                          answers=list(r.answers), more_of=r.more_of, less_of=r.less_of,
+                          session_id=r.session_id, id=r.id)
+               for r in rows if self.can_see(r.supervisee_id)]
+        self._log_view("evaluations", supervisor_id or "", f"{len(out)} evaluations")
+        return out
 
     # -- contracts -----------------------------------------------------------------
     def save_contract(self, c: Contract) -> Contract:
@@ -191,13 +241,13 @@ class RecordsMixin:
                              .values(end_date=c.start_date))
             self._log(conn, "save", "contract", c.id, c.preset)
         self._forget_access()
-        return self.contract(c.id)
+        return self.contract(c.id, log=False)
 
     def sign_contract(self, contract_id: str, signer_id: str | None = None) -> Contract:
         """Sign a contract as supervisor or supervisee."""
         self._require_write("sign contracts")
         signer = signer_id or self.me.id
-        c = self.contract(contract_id)
+        c = self.contract(contract_id, log=False)
         if signer not in (c.supervisor_id, c.supervisee_id):
             raise ValidationError("signer", f"{signer} is not a party to this contract")
         if signer != self.me.id and self.me.id != c.supervisor_id:
@@ -207,15 +257,17 @@ class RecordsMixin:
             conn.execute(update(K).where(K.c.id == contract_id).values(
                 **{col: dt.datetime.now().replace(microsecond=0)}))
             self._log(conn, "sign", "contract", contract_id, signer)
-        return self.contract(contract_id)
+        return self.contract(contract_id, log=False)
 
-    def contract(self, contract_id: str) -> Contract:
-        """One contract."""
+    def contract(self, contract_id: str, *, log: bool = True) -> Contract:
+        """One contract (the view is logged)."""
         with self.engine.connect() as conn:
             r = conn.execute(select(K).where(K.c.id == contract_id)).first()
         if r is None:
             raise NotFound(f"no contract {contract_id!r}")
         self._check_see([r.supervisee_id, r.supervisor_id], f"see contract {contract_id}")
+        if log:
+            self._log_view("contract", contract_id)
         return _contract(r)
 
     def contracts(self, supervisee_id: str | None = None, *, active_only: bool = False) -> list[Contract]:
@@ -227,7 +279,9 @@ class RecordsMixin:
             q = q.where(K.c.end_date.is_(None))
         with self.engine.connect() as conn:
             rows = list(conn.execute(q))
-        return [_contract(r) for r in rows if self.can_see(r.supervisee_id) or self.can_see(r.supervisor_id)]
+        out = [_contract(r) for r in rows if self.can_see(r.supervisee_id) or self.can_see(r.supervisor_id)]
+        self._log_view("contracts", supervisee_id or "", f"{len(out)} contracts")
+        return out
 
     # -- observations of practice ---------------------------------------------------
     def save_observation(self, o: Observation) -> Observation:
@@ -255,8 +309,10 @@ class RecordsMixin:
             q = q.where(O.c.supervisee_id == supervisee_id)
         with self.engine.connect() as conn:
             rows = list(conn.execute(q))
-        return [Observation(supervisee_id=r.supervisee_id, observer_id=r.observer_id, date=r.date,
-                            planned=r.planned, qa_sample=r.qa_sample,
-                            discussed_session_id=r.discussed_session_id, id=r.id,
-                            **{k: (r.notes or {}).get(k, "") for k in OBS_NOTES})
-                for r in rows if self.can_see(r.supervisee_id)]
+        out = [Observation(supervisee_id=r.supervisee_id, observer_id=r.observer_id, date=r.date,
+                           planned=r.planned, qa_sample=r.qa_sample,
+                           discussed_session_id=r.discussed_session_id, id=r.id,
+                           **{k: (r.notes or {}).get(k, "") for k in OBS_NOTES})
+               for r in rows if self.can_see(r.supervisee_id)]
+        self._log_view("observations", supervisee_id or "", f"{len(out)} observations")
+        return out

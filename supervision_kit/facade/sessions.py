@@ -53,18 +53,23 @@ class SessionsMixin:
 
     def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
         """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
+        ids = [p for p in rec.supervisee_ids if p]
+        for p in ids:
+            self._check_see([p], f"see the actions of {p}")
         with self.engine.connect() as conn:
             earlier = select(AT.c.session_id).join(S, S.c.id == AT.c.session_id).where(
-                AT.c.practitioner_id.in_(rec.supervisee_ids), S.c.id != rec.id,
+                AT.c.practitioner_id.in_(ids), S.c.id != rec.id,
                 S.c.state != SessionState.CANCELLED.value)
             q = select(A).where(A.c.session_id.in_(earlier), (A.c.status == "open") | and_(
                 A.c.reviewed_session_id == rec.id, A.c.reviewed_session_id.is_not(None))
             ).order_by(A.c.due_date, A.c.id)
-            return [ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                               case_id=r.case_id, status=r.status, session_id=r.session_id,
-                               reviewed_session_id=r.reviewed_session_id,
-                               completed_date=r.completed_date, id=r.id)
-                    for r in conn.execute(q)]
+            out = [ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                              case_id=r.case_id, status=r.status, session_id=r.session_id,
+                              reviewed_session_id=r.reviewed_session_id,
+                              completed_date=r.completed_date, id=r.id)
+                   for r in conn.execute(q)]
+        self._log_view("carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500])
+        return out
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
                             ) -> CaseDiscussion | None:
@@ -86,6 +91,7 @@ class SessionsMixin:
             if sid is None:
                 return None
             rec = load_sessions(conn, [sid])[0]
+        self._log_view("case_discussions", case_id, f"previous discussion, session {sid}")
         return next(d for d in rec.discussions if d.case_id == case_id)
 
     # -- saving ------------------------------------------------------------------
@@ -310,32 +316,70 @@ class SessionsMixin:
         return a
 
     def addenda(self, session_id: str) -> list[Addendum]:
-        """Addenda of a record, oldest first."""
-        with self.engine.connect() as conn:
+        """Addenda of a record, oldest first (the view is logged)."""
+        with self._tx() as conn:
             self._check_session_access(conn, session_id, f"see session {session_id}")
-            return [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
-                             created_at=r.created_at, id=r.id)
-                    for r in conn.execute(select(AD).where(AD.c.session_id == session_id)
-                                          .order_by(AD.c.created_at, AD.c.id))]
+            out = [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
+                            created_at=r.created_at, id=r.id)
+                   for r in conn.execute(select(AD).where(AD.c.session_id == session_id)
+                                         .order_by(AD.c.created_at, AD.c.id))]
+            self._log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
+        return out
 
     def verify_records(self) -> list[str]:
-        """Signed records whose content no longer matches their hash, by id."""
+        """Records altered behind the application's back, by id: content that no longer
+        matches its signatures' hash, a signed record's state reset, a signed record deleted."""
         self._require("verify records", Role.AUDITOR)
         problems = []
         with self._tx() as conn:
-            ids = list(conn.execute(select(S.c.id).where(S.c.state == SessionState.SIGNED)
-                                    .order_by(S.c.id)).scalars())
-            sig = {}
-            for r in conn.execute(select(SG.c.session_id, SG.c.content_hash)):
-                sig.setdefault(r.session_id, set()).add(r.content_hash)
+            signers: dict[str, dict[str, str]] = {}
+            for r in conn.execute(select(SG.c.session_id, SG.c.practitioner_id, SG.c.content_hash)):
+                signers.setdefault(r.session_id, {})[r.practitioner_id] = r.content_hash
+            # Every record that is, or once was, signed: by its state, its hash or a signature.
+            ids = sorted(set(conn.execute(select(S.c.id).where(
+                S.c.state.in_(OPEN_STATES[1:] + (SessionState.SIGNED.value,))
+                | S.c.content_hash.is_not(None))).scalars()) | signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
-                    actual = content_hash(rec)
-                    if actual != rec.content_hash or sig.get(rec.id, {actual}) != {actual}:
-                        problems.append(f"session {rec.id} ({rec.date}): content does not match "
-                                        f"its signed hash — altered outside the application")
+                    problems += _record_problems(rec, signers.get(rec.id, {}))
+            problems += _deleted_signed(conn, set(ids))
             for r in conn.execute(select(AD)):
                 if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
                     problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
             self._log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")
         return problems
+
+
+def _record_problems(rec: SessionRecord, signed: dict[str, str]) -> list[str]:
+    """What is wrong with one record that has been signed (empty when nothing)."""
+    where = f"session {rec.id} ({rec.date})"
+    actual = content_hash(rec)
+    hashes = set(signed.values()) | ({rec.content_hash} if rec.content_hash else set())
+    if hashes and hashes != {actual}:
+        return [f"{where}: content does not match its signed hash — altered outside the application"]
+    parties = {rec.supervisor_id, *rec.supervisee_ids}
+    if rec.state == SessionState.SIGNED and not parties <= signed.keys():
+        missing = ", ".join(sorted(parties - signed.keys()))
+        return [f"{where}: marked signed but {missing} never signed — altered outside the application"]
+    if rec.state == SessionState.AWAITING and not signed:
+        return [f"{where}: awaiting signatures but its signatures are gone — altered outside "
+                f"the application"]
+    if rec.state not in (SessionState.SIGNED, SessionState.AWAITING):
+        return [f"{where}: has signatures but is marked {rec.state} — its state was changed "
+                f"outside the application"]
+    return []
+
+
+def _deleted_signed(conn, present: set[str]) -> list[str]:
+    """Records the audit log shows were signed that are gone, and not by the retention schedule."""
+    from ..store.schema import AuditRow
+    L = AuditRow.__table__
+    signed = {r.entity_id: r.at for r in conn.execute(
+        select(L.c.entity_id, L.c.at).where(L.c.action == "sign", L.c.entity == "session")
+        .order_by(L.c.id))}
+    gone = {sid: at for sid, at in signed.items() if sid not in present}
+    if not gone:
+        return []
+    destroyed = " ".join(conn.execute(select(L.c.detail).where(L.c.action == "destroy")).scalars())
+    return [f"session {sid} (signed {at:%Y-%m-%d}): deleted outside the application"
+            for sid, at in sorted(gone.items()) if f"{sid} (" not in destroyed]

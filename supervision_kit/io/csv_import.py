@@ -66,7 +66,8 @@ def _rows(path: str | Path, columns: tuple[str, ...], required: tuple[str, ...])
 
 
 def _read(path, columns, required, build: Callable[[dict], object],
-          validate: Callable[[object], object], unique: tuple[str, ...]) -> list:
+          validate: Callable[[object], object], unique: tuple[str, ...],
+          row_numbers: list | None = None) -> list:
     out = []
     seen: dict[tuple, int] = {}
     for n, row in _rows(path, columns, required):
@@ -81,6 +82,8 @@ def _read(path, columns, required, build: Callable[[dict], object],
                 raise ImportFailed(record, name, f"{name} {key[1]!r} is also on row {seen[key]}")
             seen[key] = n
         out.append(item)
+        if row_numbers is not None:
+            row_numbers.append(n)
     return out
 
 
@@ -94,10 +97,11 @@ def _practitioner(row: dict) -> Practitioner:
         line_manager_id=row.get("line_manager_id") or None)
 
 
-def read_practitioners_csv(path: str | Path) -> list[Practitioner]:
-    """Practitioners from a CSV file, each checked; the first problem raises ``ImportFailed``."""
+def read_practitioners_csv(path: str | Path, row_numbers: list | None = None) -> list[Practitioner]:
+    """Practitioners from a CSV file, each checked; the first problem raises ``ImportFailed``.
+    ``row_numbers``, when given, receives each returned item's row in the file."""
     return _read(path, PRACTITIONER_COLUMNS, PRACTITIONER_REQUIRED, _practitioner,
-                 validate_practitioner, ("id", "username"))
+                 validate_practitioner, ("id", "username"), row_numbers)
 
 
 def parse_people(text: str) -> list[CasePerson]:
@@ -127,6 +131,8 @@ def _case(row: dict) -> Case:
                 people=parse_people(row.get("people", "")))
 
 
-def read_cases_csv(path: str | Path) -> list[Case]:
-    """Cases (with their people) from a CSV file; the first problem raises ``ImportFailed``."""
-    return _read(path, CASE_COLUMNS, CASE_REQUIRED, _case, validate_case, ("id", "reference"))
+def read_cases_csv(path: str | Path, row_numbers: list | None = None) -> list[Case]:
+    """Cases (with their people) from a CSV file; the first problem raises ``ImportFailed``.
+    ``row_numbers``, when given, receives each returned item's row in the file."""
+    return _read(path, CASE_COLUMNS, CASE_REQUIRED, _case, validate_case, ("id", "reference"),
+                 row_numbers)
