@@ -63,3 +63,17 @@ def test_drift_and_overdue_actions(db, capsys):
 def test_a_bad_date_is_one_line_not_a_traceback(db, capsys):
     code, out, err = run(capsys, "due", "--db", db, "--as-user", "sam", "--as-of", "31/12/2025")
     assert code == 2 and "as_of" in err and "Traceback" not in err
+
+
+def test_a_long_drift_reason_is_printed_whole_in_the_table(db, capsys):
+    # 2026-03-10: amber three times in a row AND past the two-month CP window.
+    code, out, _ = run(capsys, "drift", "--db", db, "--as-user", "sam", "--as-of", "2026-03-10")
+    reason = ("Amber for 3 consecutive discussions since 2025-12-01. Not discussed since "
+              "2026-01-05 (child protection plan: at least every 2 months; due by 2026-03-05).")
+    assert code == 0 and len(reason) > 100
+    assert reason in out and "..." not in out
+
+
+def test_actions_without_overdue_says_no_open_actions(db, capsys):
+    code, out, _ = run(capsys, "actions", "--db", db, "--as-user", "sam", "--as-of", "2025-12-02")
+    assert code == 0 and out.strip() == "no open actions"

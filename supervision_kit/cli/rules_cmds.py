@@ -11,7 +11,7 @@ TABLE_COLUMNS = {
     "actions": ["description", "owner", "reference", "due_date", "days_overdue"],
 }
 EMPTY = {"due": "no supervisees", "drift": "no drifting cases",
-         "actions": "no overdue actions"}
+         "actions": "no overdue actions", "open actions": "no open actions"}
 
 
 def emit(df: pd.DataFrame, fmt: str, kind: str) -> None:
@@ -27,12 +27,14 @@ def emit(df: pd.DataFrame, fmt: str, kind: str) -> None:
     elif df.empty:
         print(EMPTY[kind])
     else:
-        cols = [c for c in TABLE_COLUMNS[kind] if c in df.columns]
+        cols = [c for c in TABLE_COLUMNS[kind.split()[-1]] if c in df.columns]
         table = df[cols].copy()
         for col in cols:
             if pd.api.types.is_datetime64_any_dtype(table[col]):
                 table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("-")
-        print(table.to_string(index=False, max_colwidth=100))
+        # Never cut a column: a drift reason with several flags runs past 100 characters,
+        # and a cut sentence hides why the case was flagged.
+        print(table.to_string(index=False, max_colwidth=None))
 
 
 def run_due(args, tk) -> int:
@@ -50,7 +52,7 @@ def run_drift(args, tk) -> int:
 def run_actions(args, tk) -> int:
     """Open actions (with ``--overdue``: only those past their due date)."""
     df = tk.overdue_actions(as_of=args.as_of, team=args.team, all_open=not args.overdue)
-    emit(df, args.format, "actions")
+    emit(df, args.format, "actions" if args.overdue else "open actions")
     return 0
 
 

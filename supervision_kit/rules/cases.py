@@ -38,7 +38,10 @@ def _cases(fr: Frames, book) -> pd.DataFrame:
     who = fr.practitioners.set_index("id")
     c["worker"] = lookup(c["worker_id"], who["name"])
     c["team"] = lookup(c["worker_id"], who["team"])
-    c["key"] = policy_keys(fr, book, c["worker_id"])["key"].to_numpy()
+    # One policy look-up per worker, not per case.
+    workers = pd.Series(pd.unique(c["worker_id"]), dtype=object)
+    keys = policy_keys(fr, book, workers).set_index("pid")["key"]
+    c["key"] = lookup(c["worker_id"], keys).to_numpy(dtype=object)
     return c
 
 
@@ -134,19 +137,23 @@ def drift(fr: Frames, book, day: dt.date) -> pd.DataFrame:
                                + late["window"] + "; due by " + _fmt(late["due_by"]) + ")"}))
 
     # One row per case: the flags' sentences in a fixed order, the earliest "since".
+    # Positional numpy arrays: assigning into a Series by label costs more than the rule.
     index = pd.Index(sorted(set().union(*(f.index for f in flags))), dtype=object)
-    reason = pd.Series("", index=index, dtype=object)
-    kinds = pd.Series("", index=index, dtype=object)
-    first = pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
+    reason = np.full(len(index), "", dtype=object)
+    kinds = np.full(len(index), "", dtype=object)
+    first = np.full(len(index), np.datetime64("NaT"), dtype="datetime64[s]")
     for f in flags:
         if f.empty:
             continue
-        idx = f.index
-        sep = np.where(reason[idx] == "", "", ". ")
-        reason[idx] = reason[idx] + sep + f["text"].to_numpy()
-        kinds[idx] = kinds[idx] + np.where(kinds[idx] == "", "", ",") + f["kind"].to_numpy()
-        first[idx] = np.fmin(first[idx].to_numpy(), f["since"].to_numpy().astype("datetime64[s]"))
-    out = pd.DataFrame({"reason": reason + ".", "since": first, "flags": kinds})
+        pos = index.get_indexer(f.index)
+        fresh = reason[pos] == ""
+        text = f["text"].to_numpy(dtype=object)
+        reason[pos] = reason[pos] + np.where(fresh, "", ". ").astype(object) + text
+        kinds[pos] = kinds[pos] + np.where(fresh, "", ",").astype(object) + f["kind"].iloc[0]
+        first[pos] = np.fmin(first[pos], f["since"].to_numpy().astype("datetime64[s]"))
+    out = pd.DataFrame({"reason": pd.Series(reason + ".", index=index, dtype=object),
+                        "since": first, "flags": pd.Series(kinds, index=index, dtype=object)},
+                       index=index)
     letters = per[[f"r{i}" for i in range(8, 0, -1)]].reindex(index).fillna("")
     out["rags"] = functools.reduce(operator.add, (letters[c] for c in letters.columns))
     out = out.join(cases[["reference", "worker_id", "worker", "team", "status"]])
