@@ -66,6 +66,8 @@ def test_tracker_lists_overdue_and_completes_and_drops_with_buttons(tk):
     t.drop(second.id)
     assert [a.status for a in tk.actions(owner_id="pw")] == ["done", "dropped"]
     assert t.actions == [] and "No actions" in t.table.value
+    t.complete_button.click()                        # nothing chosen: said, not ignored
+    assert t.status == "Choose an action first"
     t.show_all = True
     assert [a.status for a in t.actions] == ["done", "dropped"] and t._show.value
     t.selector.value = second.id

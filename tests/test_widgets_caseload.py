@@ -149,6 +149,7 @@ def test_opening_a_case_shows_its_timeline_and_a_person_requests_the_session(dem
     assert not ov.timeline_button.disabled
     ov.timeline_button.click()
     assert ov.opened_case == case_id and isinstance(ov.timeline, RAGTimeline)
+    assert ov.open_row("case", i).data.case.id == case_id  # the button's Python method
     assert len(ov.timeline.points) == len(tk.case_discussions(case_id)) > 0
     assert ov.timeline.widget in ov.detail.children
     assert ov.timeline.marks["drift"]["reason"] == ov.frames["drift"].iloc[i]["reason"]
@@ -223,4 +224,5 @@ def test_nothing_visible_shows_empty_sections_not_errors(north):
     ov = CaseloadOverview(north.as_user("rae"), as_of=AS_OF)  # a researcher
     assert ov.status == "" and all(f.empty for f in ov.frames.values())
     assert "Nothing in" in ov.tables["drift"].value
-    assert ov.row() is None and ov._open_row("case") is None
+    assert ov.row() is None and ov.open_row("case") is None
+    assert ov.status == "Choose a row first"

@@ -403,3 +403,38 @@ def test_reflection_on_a_discussed_case(tk):
     (stored,) = tk.session(r.record.id).reflections
     assert (stored.framework, stored.case_id, stored.responses) == (
         "kolb", "c2", {"experience": "Father answered the door"})
+
+
+def test_every_row_button_is_also_a_method(tk):
+    r = SessionRecorder(tk, "pw", date=SECOND)
+    disc = r.sections["discussions"]
+    disc.add_button.click()                          # nothing chosen: said beside the picker
+    assert disc.picker_field.error.value == "Choose a case" and r.record.discussions == []
+    for text in ("Visit the school", "Ring the GP", "Book the core group"):
+        r.add_action(text, "pw", dt.date(2024, 4, 20))
+    r.action_rows[0].remove_button.click()           # the button ...
+    r.remove_action(1)                               # ... and its method
+    assert [a.description for a in tk.session(r.record.id).actions] == ["Ring the GP"]
+    r.remove_action(5)
+    assert r.status == "Not removed: there is no action 6 in this record"
+    r.add_disagreement("Threshold for a strategy discussion")
+    r.add_disagreement("Whether to step down")
+    r.sections["disagreements"].rows[0].remove_button.click()
+    assert [d.description for d in tk.session(r.record.id).disagreements] == ["Whether to step down"]
+    sec = r.sections["disagreements"]
+    sec.new_text.value = ""
+    sec.add_button.click()                           # the add button goes through the recorder
+    assert sec.new_field.error.value == "Describe the disagreement"
+    assert r.start_reflection("no-such-framework") is None
+    assert r.status.startswith("Not done: choose a framework") and "Not done" in r._status.value
+    assert "#b00020" in r._status.value              # shown as a refusal, not a traceback
+    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    r.remove_disagreement(0)
+    assert r.status.startswith("Locked") and len(tk.session(r.record.id).disagreements) == 1
+    # Signed: the disagreement goes to the supervisor's line manager, by method or button.
+    found = r.escalate_disagreement(0)
+    assert found is not None and found["escalated_to_id"] == "mgr"
+    assert r.status.startswith("Escalated to Morgan Manager")
+    assert any(a.text.startswith("Disagreement escalated to Morgan Manager")
+               for a in tk.addenda(r.record.id))
+    assert r.escalate_disagreement(3) is None and r.status.startswith("Not escalated")

@@ -14,7 +14,7 @@ from supervision_kit.widgets.contract import TERM_KEYS, ContractForm
 from supervision_kit.widgets.entitlement import EntitlementPanel, RequestInbox
 from supervision_kit.widgets.escalation import DisagreementsPanel
 from supervision_kit.widgets.observation import ObservationForm, ObservationList
-from supervision_kit.widgets.oversight import OversightTasks
+from supervision_kit.widgets.oversight import OversightAnswers, OversightTasks
 from supervision_kit.widgets.session import SessionRecorder
 from supervision_kit.widgets.training_record import TrainingRecordPanel, TrainingTakeUp
 from tests.worlds import small_world
@@ -113,6 +113,10 @@ def test_oversight_goes_to_the_manager_and_back_to_the_next_session(world):
     # The supervisee sees the outcome of the decision about their case.
     assert [(a["status"], a["manager"]) for a in pat.oversight_answers("P2")] == [
         ("agreed", "Mia Manager")]
+    theirs = OversightAnswers(pat, "P2")
+    assert theirs.texts() == ["CR-2025-000001: agreed — Agreed now that attendance is known"]
+    assert theirs.replies == {}  # only the supervisor answers the manager's questions
+    assert any("Agreed by Mia Manager" in h for h in html_values(theirs.widget))
 
 
 def test_manager_disagrees_and_the_whole_exchange_stays_with_the_record(world):
@@ -176,6 +180,11 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     (row,) = rows(world, ObservationRow)
     assert (row.supervisee_id, row.observer_id, row.planned, row.date) == ("P2", "P1", True,
                                                                           dt.date(2026, 1, 8))
+    # Agreed in advance: the supervisee sees the plan, and who will observe.
+    ahead = ObservationList(pat, "P2", as_of=dt.date(2025, 12, 1))
+    assert [o.id for o in ahead.items] == [row.id]
+    assert "<td>2026-01-08</td><td>Pat Practitioner</td><td>Sam Supervisor</td>" in ahead.table.value
+    assert "<td>planned</td>" in ahead.table.value
     # After the visit: setting and permissions are required to record it.
     form = ObservationForm(sam, observation_id=row.id, today=dt.date(2026, 1, 20))
     form.save_button.click()
@@ -197,6 +206,13 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     no_markup(seen.widget)
     qa = ObservationList(mia)
     assert qa.sample_for_qa(0.5, seed=1) == [row.id] and rows(world, ObservationRow)[0].qa_sample
+    # Both parties then see it is in the audit sample.
+    assert "<td>yes</td>" in ObservationList(pat, "P2").table.value
+    assert "quality-assurance sample" in ObservationForm(
+        sam, observation_id=row.id, today=dt.date(2026, 1, 20)).header.value
+    theirs = ObservationForm(pat, observation_id=row.id, today=dt.date(2026, 1, 20))
+    assert ("Sam Supervisor", "P1") in theirs.observer.options and theirs.observer.value == "P1"
+    assert theirs.inputs["development_points"].value == "Summarise the plan at the end"
     assert qa.sample_for_qa(0.5, seed=1) == []  # nothing left to sample
     with pytest.raises(AccessDenied):
         sam.sample_observations_for_qa(0.5)
@@ -213,6 +229,8 @@ def test_three_way_meeting_only_beyond_tolerance_and_urgent_discussions(world):
     assert early.three_way_box.layout.display == "none"
     assert early.request_three_way("Please") is None and "tolerance" in early.status
     late = EntitlementPanel(pat, as_of=dt.date(2026, 3, 1))
+    assert any(e["entity"] == "entitlement" and e["user"] == "pat"
+               for e in world.as_user("aud").audit_log(action="view"))
     assert late.can_request and late.state["tolerance_days"] == 14
     assert "17 days overdue" in late.summary.value
     late.three_way_button.click()
@@ -287,6 +305,8 @@ def test_disagreement_escalated_with_both_parties_knowledge_and_resolved(world):
     for who in (sam, pat):
         (d,) = who.disagreements()
         assert d["outcome"].startswith("Strategy discussion") and d["escalated_to"] == "Mia Manager"
+    shown = DisagreementsPanel(pat).box.children[0].children[0].value
+    assert "Resolved on" in shown and "by Mia Manager" in shown and "Strategy discussion" in shown
     doc = sam.session_document(draft.record.id, timelines=False)
     assert doc["disagreements"][0]["escalated"] and doc["disagreements"][0]["escalated_to"] == "Mia Manager"
     assert aud.verify_records() == []
@@ -312,8 +332,12 @@ def test_training_record_and_take_up(world):
     assert "Out of date" in panel.summary.value and "renewal was due 2025-01-10" in panel.summary.value
     assert panel.add("Mystery course", 7, dt.date(2025, 1, 1)) is None
     assert "unknown level" in panel.fields["level"].error.value
-    # The practitioner records their own refresher; they are then up to date.
+    # The practitioner sees what the manager recorded, and that it is out of date ...
     own = TrainingRecordPanel(pat, as_of=day)
+    assert "Safeguarding Children Level 3" in own.table.value and "Out of date" in own.summary.value
+    views = [e for e in aud.audit_log(action="view") if e["entity"] == "training_records"]
+    assert {e["user"] for e in views} >= {"mia", "pat"}  # every look at a record is logged
+    # ... and records their own refresher; they are then up to date.
     own.course.value = "Working Together update " + EVIL
     own.level.value = 3
     own.attended.value = dt.date(2025, 11, 3)
@@ -366,6 +390,14 @@ def test_contract_from_preset_to_handover_and_history_follows(world):
     assert [s.id for s in sue.history("P2")] == [first.id]
     assert sue.session(first.id).discussions[0].decision == "Continue the plan"
     assert [p.id for p in sue.supervisees()] == ["P2"]
+    theirs = ContractForm(pat, "P2", contract_id=new.id)
+    assert "core group is on the 20th" in theirs.header.value and "Replaces the contract" in \
+        theirs.header.value and "Signed by the supervisee" in theirs.signatures.value
+    # The new supervisor's first session starts from that history.
+    nxt = SessionRecorder(sue, "P2", date=dt.date(2026, 2, 16))
+    assert nxt.status == "" and nxt.record.supervisor_id == "P4"
+    assert "2026-01-12" in nxt.widget.children[0].value  # date of last supervision
+    assert nxt.add_discussion("C1").previous_label.value == "Previous rating: G (improving)"
 
 
 # -- 7. group supervision -------------------------------------------------------------------
@@ -384,6 +416,11 @@ def test_group_agrees_confidentiality_records_a_group_and_everyone_signs(world):
     doc = nia.session_document(r.record.id, timelines=False)
     assert doc["session_type"] == "group" and len(doc["supervisees"]) == 2
     assert doc["group_confidentiality"].startswith("What we share")
+    mine = SessionRecorder(nia, ["P2", "P9"], session_id=r.record.id)
+    assert mine.locked and mine.inputs["group_confidentiality"].value.startswith("What we share")
+    assert mine.inputs["group_confidentiality"].disabled
+    assert "Nia Newly" in mine.sections["group"].attendees.value
+    assert "Nia Newly" in mine.sections["sign"].signatures.value
 
 
 # -- the apps: caseload (manager's oversight tab) and quality assurance --------------------
@@ -424,3 +461,37 @@ def test_caseload_and_quality_assurance_apps_show_the_workflows(world):
     mine.tabs.selected_index = len(mine.tabs.children) - 1
     panel = mine.my_supervision.entitlement
     assert sorted(r["kind"] for r in panel.mine) == ["three-way meeting", "urgent case discussion"]
+
+
+# -- typed text survives the list being re-read ----------------------------------------------
+def test_answering_one_item_keeps_what_is_typed_for_the_others(world):
+    sam, mia, pat = world.as_user("sam"), world.as_user("mia"), world.as_user("pat")
+    r = SessionRecorder(sam, "P2", date=JAN)
+    for case in ("C1", "C2"):
+        f = r.add_discussion(case)
+        f.inputs["decision"].value = f"Step down {case}"
+        f.inputs["proposed_amendment"].value = "Review at the next core group"
+        f.oversight.value = True
+    assert r.sign_supervisor() and r.sign_supervisee("P2")
+    tasks = OversightTasks(mia)
+    first, second = tasks.cards
+    tasks.cards[second].text.value = "Half-written question about the school report"
+    tasks.cards[first].text.value = "What does health say?"
+    tasks.cards[first].buttons["Ask for more information"].click()
+    assert list(tasks.cards) == [second]
+    assert tasks.cards[second].text.value == "Half-written question about the school report"
+    tasks.ask_more(second)
+    # The supervisor's replies: sending one keeps the other being written.
+    answers = SessionRecorder(sam, "P2", date=FEB).sections["reviews"].oversight
+    answers.replies[second].text.value = "Attendance is 96%"
+    answers.reply(first, "Health visitor has no concerns")
+    assert list(answers.replies) == [second] and answers.replies[second].text.value == "Attendance is 96%"
+    # The same in the supervisor's inbox of requests.
+    pat.request_urgent_discussion("Worried about the new partner", "C1")
+    pat.request_urgent_discussion("Court date moved", "C2")
+    inbox = RequestInbox(sam)
+    a, b = inbox.boxes
+    inbox.boxes[b].input.value = "Phoned the same day"
+    inbox.boxes[a].input.value = "Met on Tuesday"
+    inbox.resolve(a)
+    assert list(inbox.boxes) == [b] and inbox.boxes[b].input.value == "Phoned the same day"

@@ -79,6 +79,7 @@ class EntitlementMixin:
             overrides = conn.execute(select(K.c.overrides).where(
                 K.c.supervisee_id == pid, K.c.end_date.is_(None))
                 .order_by(K.c.start_date.desc()).limit(1)).scalar()
+        self._log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,
                    message="No supervision is required of you at the moment.")

@@ -97,9 +97,10 @@ class TrainingRecordsMixin:
         q = select(TR).order_by(TR.c.attended.desc(), TR.c.id)
         if practitioner_id:
             q = q.where(TR.c.practitioner_id == practitioner_id)
-        with self.engine.connect() as conn:
+        with self._tx() as conn:  # a read, logged like every view of personal records
             rows = [r for r in conn.execute(q) if self.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
+            self._log(conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses")
         return [dict(id=r.id, practitioner_id=r.practitioner_id,
                      name=names.get(r.practitioner_id, r.practitioner_id), course=r.course,
                      level=r.level, attended=r.attended, renewal_due=r.renewal_due) for r in rows]
@@ -169,7 +170,18 @@ class TrainingRecordsMixin:
         return out.reset_index()[["team", "staff", "required", "up_to_date", "out_of_date",
                                   "take_up_percent"]]
 
-    # -- observations of practice: the QA sample ---------------------------------------------
+    # -- observations of practice: names and the QA sample ------------------------------------
+    def observation_names(self, supervisee_id: str | None = None) -> dict[str, str]:
+        """Names of the supervisees and observers of the observations this user may see
+        (a supervisee may not look their observer up, but is told who observed them)."""
+        q = select(O.c.supervisee_id, O.c.observer_id)
+        if supervisee_id:
+            q = q.where(O.c.supervisee_id == supervisee_id)
+        with self.engine.connect() as conn:
+            ids = {p for r in conn.execute(q) if self.can_see(r.supervisee_id)
+                   for p in (r.supervisee_id, r.observer_id)}
+            return names_of(conn, ids)
+
     def sample_observations_for_qa(self, fraction: float = 0.2, seed=None, *, since=None,
                                    as_of=None) -> list[str]:
         """Mark a random sample of recorded observations (not yet sampled) for the quality

@@ -109,9 +109,9 @@ class ActionTracker(HasTraits, Displayable):
         self.complete_button = w.Button(description="Complete", icon="check")
         self.drop_button = w.Button(description="Drop", icon="times")
         self.reopen_button = w.Button(description="Reopen", icon="undo")
-        self.complete_button.on_click(lambda _: self.selector.value and self.complete(self.selector.value))
-        self.drop_button.on_click(lambda _: self.selector.value and self.drop(self.selector.value))
-        self.reopen_button.on_click(lambda _: self.selector.value and self.reopen(self.selector.value))
+        self.complete_button.on_click(lambda _: self._on_chosen(self.complete))
+        self.drop_button.on_click(lambda _: self._on_chosen(self.drop))
+        self.reopen_button.on_click(lambda _: self._on_chosen(self.reopen))
         self._show = w.Checkbox(value=False, description="Show done and dropped")
         self._show.observe(lambda c: setattr(self, "show_all", c["new"]), names="value")
         self._status = w.Label(value="")
@@ -188,6 +188,12 @@ class ActionTracker(HasTraits, Displayable):
         self.status = f"{status.capitalize()} at {now_text()}"
         self.refresh()
         return a
+
+    def _on_chosen(self, gesture):
+        if not self.selector.value:  # a button that does nothing would look broken
+            self.status = "Choose an action first"
+            return None
+        return gesture(self.selector.value)
 
     def complete(self, action_id: str, when=None) -> ActionItem | None:
         """Mark an action done (today unless ``when``)."""

@@ -155,8 +155,8 @@ class CaseloadOverview(HasTraits, Displayable):
         self.timeline_button = w.Button(description="Open timeline", icon="line-chart")
         self.session_button = w.Button(description="Open session", icon="folder-open")
         self.strip_button = w.Button(description="RAG strip of these cases", icon="th")
-        self.timeline_button.on_click(lambda _: self._open_row("case"))
-        self.session_button.on_click(lambda _: self._open_row("person"))
+        self.timeline_button.on_click(lambda _: self.open_row("case"))
+        self.session_button.on_click(lambda _: self.open_row("person"))
         self.strip_button.on_click(lambda _: self.show_strip())
         self.row_picker.observe(lambda _: self._row_buttons(), "value")
         self.link = w.HTML(value="")
@@ -379,9 +379,11 @@ class CaseloadOverview(HasTraits, Displayable):
             return None
         return df.iloc[i]
 
-    def _open_row(self, what: str):
-        r = self.row()
+    def open_row(self, what: str = "case", i: int | None = None):
+        """The row buttons: open the chosen row's case timeline (``"case"``) or session (``"person"``)."""
+        r = self.row(i)
         if r is None:
+            self.status = "Choose a row first"
             return None
         return self.open_case(r["_case"]) if what == "case" else self.open_session(r["_person"])
 

@@ -164,9 +164,12 @@ class RequestInbox(HasTraits, Displayable):
 
     @observe("items")
     def _items_changed(self, change) -> None:
+        # Answering one request re-reads the list: what is typed for the others stays.
+        typed = {k: f.input.value for k, f in self.boxes.items() if f.input.value}
         self.boxes, rows = {}, []
         for r in change["new"]:
             f = Field(None, textarea("Outcome", rows=2, placeholder="What was agreed, when it happened"))
+            f.input.value = typed.get(r["id"], "")
             b = w.Button(description="Record outcome", icon="check", layout={"width": "auto"})
             b.on_click(lambda _, i=r["id"]: self.resolve(i))
             self.boxes[r["id"]] = f
@@ -194,5 +197,6 @@ class RequestInbox(HasTraits, Displayable):
             self.status = f"Not recorded: {message(e)}"
             return None
         self.status = f"Outcome recorded at {now_text()}"
+        f.input.value = ""
         self.refresh()
         return r

@@ -16,6 +16,7 @@ import ipywidgets as w
 from traitlets import HasTraits, Instance, List, Unicode, observe
 
 from ..domain.records import Observation
+from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, Field, esc, message, now_text, textarea
 
@@ -107,10 +108,12 @@ class ObservationForm(HasTraits, Displayable):
         if o is None:
             return
         if o.supervisee_id not in {v for _, v in self.supervisee.options}:
-            self.supervisee.options = [*self.supervisee.options, (o.supervisee_id, o.supervisee_id)]
+            name = self._names().get(o.supervisee_id, o.supervisee_id)
+            self.supervisee.options = [*self.supervisee.options, (name, o.supervisee_id)]
         self.supervisee.value = o.supervisee_id
         if o.observer_id not in {v for _, v in self.observer.options}:
-            self.observer.options = [*self.observer.options, (o.observer_id, o.observer_id)]
+            name = self._names().get(o.observer_id, o.observer_id)
+            self.observer.options = [*self.observer.options, (name, o.observer_id)]
         self.observer.value = o.observer_id
         self.date.value, self.planned.value = o.date, o.planned
         for k, _, _ in NOTES:
@@ -118,6 +121,12 @@ class ObservationForm(HasTraits, Displayable):
         self._sessions()
         self.session.value = o.discussed_session_id or ""
         self._header()
+
+    def _names(self) -> dict[str, str]:
+        try:
+            return self.tk.observation_names()
+        except SupervisionError:
+            return {}
 
     @observe("status")
     def _status_changed(self, change) -> None:
@@ -212,8 +221,10 @@ class ObservationList(HasTraits, Displayable):
 
     @observe("items")
     def _items_changed(self, change) -> None:
-        names = {p.id: p.name for p in self.tk.practitioners()}
-        today = dt.date.today()
+        # The observer may be someone this user cannot look up (a supervisee's supervisor).
+        names = {p.id: p.name for p in self.tk.practitioners()} | self.tk.observation_names(
+            self.supervisee_id)
+        today = parse_date(self.as_of, "as_of") or dt.date.today()
         rows = "".join(
             f"<tr><td>{esc(o.date)}</td><td>{esc(names.get(o.supervisee_id, o.supervisee_id))}</td>"
             f"<td>{esc(names.get(o.observer_id, o.observer_id))}</td>"

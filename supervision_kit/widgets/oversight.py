@@ -64,6 +64,11 @@ def decision_html(item: dict) -> str:
             f"{esc(item['rationale'] or 'not recorded')}</span></div>")
 
 
+def typed_texts(cards: dict) -> dict[str, str]:
+    """What is typed in each card, so a refresh of the list keeps it (by item id)."""
+    return {k: c.text.value for k, c in cards.items() if c.text.value}
+
+
 class _Card:
     """One item with a text box, buttons and an error line."""
 
@@ -116,6 +121,7 @@ class OversightTasks(HasTraits, Displayable):
 
     @observe("tasks")
     def _tasks_changed(self, change) -> None:
+        typed = typed_texts(self.cards)
         self.cards = {}
         for t in change["new"]:
             did = t["discussion_id"]
@@ -124,11 +130,13 @@ class OversightTasks(HasTraits, Displayable):
                 ("Agree", "check", lambda did=did: self.agree(did)),
                 ("Disagree", "times", lambda did=did: self.disagree(did)),
                 ("Ask for more information", "question", lambda did=did: self.ask_more(did))])
+            self.cards[did].text.value = typed.get(did, "")
         self.tasks_box.children = [c.widget for c in self.cards.values()] or [
             w.HTML(value="<i>No decisions are waiting for your oversight.</i>")]
 
     @observe("escalations")
     def _escalations_changed(self, change) -> None:
+        typed = typed_texts(self.escalation_cards)
         self.escalation_cards = {}
         for d in change["new"]:
             html = (f"<b>Session of {d['session_date']:%d %b %Y}</b> <small>— supervisor "
@@ -138,6 +146,7 @@ class OversightTasks(HasTraits, Displayable):
                     f"{esc(d['resolution'] or 'not recorded')}</div>")
             self.escalation_cards[d["id"]] = _Card(html, "Outcome, shared with both parties", [
                 ("Record outcome", "gavel", lambda i=d["id"]: self.resolve_disagreement(i))])
+            self.escalation_cards[d["id"]].text.value = typed.get(d["id"], "")
         self.escalations_box.children = [c.widget for c in self.escalation_cards.values()] or [
             w.HTML(value="<i>No disagreements are waiting for you.</i>")]
 
@@ -167,6 +176,7 @@ class OversightTasks(HasTraits, Displayable):
             return None
         self.status = (f"{item['reference']}: {STATUS_WORDS.get(item['status'], item['status'])} "
                        f"at {now_text()}; the supervisor sees it in the next session")
+        card.text.value = ""
         self.refresh()
         return item
 
@@ -199,6 +209,7 @@ class OversightTasks(HasTraits, Displayable):
             self.status = f"Not recorded: {message(e)}"
             return None
         self.status = f"Outcome recorded at {now_text()}; both parties see it on the record"
+        card.text.value = ""
         self.refresh()
         return d
 
@@ -231,6 +242,7 @@ class OversightAnswers(HasTraits, Displayable):
 
     @observe("items")
     def _items_changed(self, change) -> None:
+        typed = typed_texts(self.replies)
         self.replies, rows = {}, []
         for it in change["new"]:
             html = decision_html(it) + outcome_html(it)
@@ -238,6 +250,7 @@ class OversightAnswers(HasTraits, Displayable):
                 did = it["discussion_id"]
                 card = _Card(html, "The information the manager asked for", [
                     ("Send more information", "reply", lambda did=did: self.reply(did))])
+                card.text.value = typed.get(did, "")
                 self.replies[did] = card
                 rows.append(card.widget)
             else:
@@ -269,5 +282,6 @@ class OversightAnswers(HasTraits, Displayable):
             self.status = f"Not sent: {message(e)}"
             return None
         self.status = f"Sent to {item['manager'] or 'the manager'} at {now_text()}"
+        card.text.value = ""
         self.refresh()
         return item

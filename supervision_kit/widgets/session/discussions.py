@@ -133,7 +133,8 @@ class DiscussionsSection(Section):
         self.picker = w.Dropdown(options=[("Choose a case…", ""), *rec.case_options],
                                  value="", description="Case")
         self.add_button = w.Button(description="Add discussion", icon="plus")
-        self.add_button.on_click(lambda _: self.picker.value and self.add(self.picker.value))
+        # An empty choice is answered with "Choose a case" beside the picker, not silence.
+        self.add_button.on_click(lambda _: rec.add_discussion(self.picker.value))
         self.picker_field = Field(None, w.HBox([self.picker, self.add_button]))
         self.forms: dict[str, DiscussionForm] = {}
         self.box = w.VBox([])

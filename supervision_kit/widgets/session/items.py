@@ -36,7 +36,7 @@ class ActionRow:
             rec.bind(x, a, k, after=self._warn,
                      convert=(lambda v: v or None) if k in ("owner_id", "case_id") else None)
         self.remove_button = w.Button(description="Remove", icon="trash", layout={"width": "auto"})
-        self.remove_button.on_click(lambda _: section.remove(a))
+        self.remove_button.on_click(lambda _: rec.remove_action(section.rows.index(self)))
         self.smart = w.HTML(value="")
         self.widget = w.VBox([w.HBox([*(f.box for f in self.fields.values()), self.remove_button]),
                               self.smart])
@@ -127,7 +127,7 @@ class DisagreementRow:
                        "resolution": Field("Resolution", self.inputs["resolution"]),
                        "escalated": Field(None, self.inputs["escalated"])}
         self.remove_button = w.Button(description="Remove", icon="trash")
-        self.remove_button.on_click(lambda _: section.remove(d))
+        self.remove_button.on_click(lambda _: rec.remove_disagreement(section.rows.index(self)))
         self.widget = w.VBox([*(f.box for f in self.fields.values()), self.remove_button],
                              layout={"border": "1px solid #ddd", "padding": "4px"})
 
@@ -147,8 +147,8 @@ class DisagreementsSection(Section):
         self.new_escalated = w.Checkbox(value=False, indent=False, description="Escalated")
         self.new_field = Field("Record a disagreement", self.new_text)
         self.add_button = w.Button(description="Add disagreement", icon="plus")
-        self.add_button.on_click(lambda _: self.add(self.new_text.value, self.new_resolution.value,
-                                                    self.new_escalated.value))
+        self.add_button.on_click(lambda _: rec.add_disagreement(
+            self.new_text.value, self.new_resolution.value, self.new_escalated.value))
         self.widget.children = [self.box, self.new_field.box, self.new_resolution,
                                 w.HBox([self.new_escalated, self.add_button])]
 
@@ -171,7 +171,9 @@ class DisagreementsSection(Section):
     def remove(self, d: Disagreement) -> None:
         """Take a disagreement out of the draft."""
         items = self.rec.record.disagreements
-        i = next(i for i, x in enumerate(items) if x is d)
+        i = next((i for i, x in enumerate(items) if x is d), None)
+        if i is None:
+            raise ValidationError("disagreements", "no such disagreement in this record")
         del items[i]
         del self.rows[i]
         self.box.children = [r.widget for r in self.rows]

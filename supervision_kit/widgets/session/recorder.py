@@ -202,6 +202,9 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
             return None
         try:
             return getattr(self.sections[section], method)(*args)
+        except ValidationError as e:  # red in the status line, like every other refusal
+            self.status = f"Not done: {e.message}"
+            return None
         except SupervisionError as e:
             self.status = message(e)
             return None
@@ -223,6 +226,14 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
         """Agree an action (SMART warnings show beside it)."""
         return self._guard("actions", "add", description, owner_id, due_date, case_id)
 
+    def remove_action(self, index: int) -> None:
+        """Take agreed action ``index`` (record order) out of the draft."""
+        sec = self.sections.get("actions")
+        if sec is not None and not 0 <= index < len(sec.rows):
+            self.status = f"Not removed: there is no action {index + 1} in this record"
+            return
+        self._guard("actions", "remove", sec.rows[index].a if sec else None)
+
     @property
     def action_rows(self) -> list:
         """The agreed actions' rows (``inputs``, ``fields``, ``smart``), in record order."""
@@ -235,6 +246,25 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
     def add_disagreement(self, description: str, resolution: str = "", escalated: bool = False):
         """Record a disagreement and how it was resolved or escalated."""
         return self._guard("disagreements", "add", description, resolution, escalated)
+
+    def remove_disagreement(self, index: int) -> None:
+        """Take recorded disagreement ``index`` (record order) out of the draft."""
+        sec = self.sections.get("disagreements")
+        if sec is not None and not 0 <= index < len(sec.rows):
+            self.status = f"Not removed: there is no disagreement {index + 1} in this record"
+            return
+        self._guard("disagreements", "remove", sec.rows[index].d if sec else None)
+
+    def escalate_disagreement(self, index: int):
+        """Escalate disagreement ``index`` of the signed record to the supervisor's line
+        manager, with both parties' knowledge (an addendum); the row's button does the same."""
+        if self.record is None:
+            return None
+        controls = self.sections["sign"].escalations
+        if not 0 <= index < len(controls):
+            self.status = f"Not escalated: there is no disagreement {index + 1} in this record"
+            return None
+        return controls[index].escalate()
 
     def start_reflection(self, framework: str = "gibbs", case_id: str | None = None):
         """A ``ReflectionGuide`` inside this record."""

@@ -7,6 +7,7 @@ import uuid
 import ipywidgets as w
 
 from ...domain.records import ActionItem, Reflection
+from ...errors import ValidationError
 from ..common import Field, esc
 from ..reflection import ReflectionGuide
 from .sections import Section
@@ -24,7 +25,8 @@ class ReflectionSection(Section):
         self.choice = w.Dropdown(options=[(f.name, k) for k, f in frameworks.items()],
                                  description="Framework")
         self.start_button = w.Button(description="Start reflection", icon="play")
-        self.start_button.on_click(lambda _: self.start(self.choice.value))
+        # Through the recorder, so a refusal is a message in the status line, not a traceback.
+        self.start_button.on_click(lambda _: rec.start_reflection(self.choice.value))
         self.guides: dict[str, ReflectionGuide] = {}
         self.fields: dict[str, Field] = {}
         self.box = w.VBox([])
@@ -57,6 +59,9 @@ class ReflectionSection(Section):
 
     def start(self, framework: str = "gibbs", case_id: str | None = None) -> ReflectionGuide:
         """Begin a reflection with ``framework`` (a framework id) in this session."""
+        if framework not in self.frameworks:
+            raise ValidationError("reflections", f"choose a framework: "
+                                                 f"{', '.join(sorted(self.frameworks)) or 'none loaded'}")
         r = Reflection(framework=framework, author_id=self.rec.tk.me.id,
                        session_id=self.rec.record.id, case_id=case_id,
                        id=f"refl-{uuid.uuid4().hex[:12]}",
