@@ -352,3 +352,39 @@ def test_group_record_labels_attendees():
     html = build_record_notebook(record).cells[0].outputs[0].data["text/html"]
     assert "Group attendees" in html and "Sam O&#x27;Neill" in html and "stays in the group" in html
     assert re.search(r"Group confidentiality agreement", html)
+
+
+def test_batch_reuses_pages_without_carrying_anything_over(exporter):
+    """Pages are reused across a batch: a draft's watermark, a record's text and a refused
+    request must not follow into the next record printed on the same page."""
+    draft, signed = make_record("draft", cases=1, actions=1), make_record("signed", cases=1, actions=1)
+    draft["id"], signed["id"] = "SR-REUSE-DRAFT", "SR-REUSE-SIGNED"
+    remote = '<p>remote</p><img src="https://example.invalid/reused.png">'
+    nb_remote = new_notebook(cells=[new_code_cell(source="", outputs=[new_output("display_data", data={"text/html": remote})])])
+    order = [draft, signed, draft, signed, signed]
+    with exporter.batch():
+        results = list(exporter.iter_export([build_record_notebook(r) for r in order[:3]] + [nb_remote]
+                                            + [build_record_notebook(r) for r in order[3:]]))
+        assert exporter._browser._opened <= max(1, exporter.pipeline_depth)  # pages were reused
+    texts = [norm(" ".join(page_texts(pdf))) for _, pdf in results]
+    assert [node.metadata.get("supervision_kit", {}).get("record_id") for node, _ in results] == [
+        "SR-REUSE-DRAFT", "SR-REUSE-SIGNED", "SR-REUSE-DRAFT", None, "SR-REUSE-SIGNED", "SR-REUSE-SIGNED"]
+    for text, expected in zip(texts, ["DRAFT", "SIGNED", "DRAFT", None, "SIGNED", "SIGNED"]):
+        if expected == "SIGNED":
+            assert "DRAFT" not in text and "SR-REUSE-SIGNED" in text
+        elif expected == "DRAFT":
+            assert "DRAFT" in text and "SR-REUSE-SIGNED" not in text
+        else:
+            assert text.startswith("remote") and "SR-REUSE" not in text
+    assert exporter.blocked_requests == ["https://example.invalid/reused.png"]
+
+
+def test_missing_chromium_is_one_clear_error(tmp_path):
+    """Chromium starts in the background while the HTML is built; a wrong path still ends
+    in one message naming the path and the fix, and the exporter can be used again."""
+    exporter = SupervisionPDFExporter(chromium_path=str(tmp_path / "no-chromium"))
+    with pytest.raises(RuntimeError, match=r"Could not start Chromium at .*no-chromium.*apt-get install chromium"):
+        render_pdf(make_record("draft", cases=1, actions=1), exporter=exporter)
+    assert exporter._browser is None
+    exporter.chromium_path = SupervisionPDFExporter().chromium_path
+    assert render_pdf(make_record("draft", cases=1, actions=1), exporter=exporter).startswith(b"%PDF")

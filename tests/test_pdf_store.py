@@ -74,3 +74,28 @@ def test_verify_pdf_refuses_a_pdf_whose_record_was_altered(admin, tmp_path, caps
     db = str(admin.engine.url.database)
     assert main(["verify-pdf", str(other), "--db", db, "--as-user", "admin"]) == 2
     assert "not a readable PDF" in capsys.readouterr().err
+
+
+def test_record_prints_each_rationale_once_and_batch_draws_rules_once_per_date(admin):
+    from supervision_kit.export.record_notebook import build_record_notebook
+    rec = next(r for r in (admin.session(s, log=False) for s in admin.signed_sessions())
+               if any(d.rationale for d in r.discussions))
+    figures: dict = {}
+    doc = admin.session_document(rec.id, figures=figures)
+    html = "".join(o.data["text/html"] for c in build_record_notebook(doc).cells for o in c.outputs
+                   if "text/html" in o.data)
+    for d in rec.discussions:
+        if d.rationale:
+            assert html.count("Rationale") >= 1
+            assert html.count(_escaped(d.rationale)) == 1, d.rationale
+    # one drift/window computation for the date, one figure per case, all PNGs in the record
+    assert [k for k in figures if k[0] == "rules"] == [("rules", rec.date)]
+    assert {k for k in figures if k[0] != "rules"} == {(d.case_id, rec.date) for d in rec.discussions}
+    assert all(d["timeline_png"].startswith(b"\x89PNG") for d in doc["discussions"])
+    again = admin.session_document(rec.id, figures=figures)  # drawn once, then taken from the cache
+    assert [d["timeline_png"] for d in again["discussions"]] == [d["timeline_png"] for d in doc["discussions"]]
+
+
+def _escaped(text: str) -> str:
+    import html
+    return html.escape(text)

@@ -82,8 +82,7 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
             **{k: getattr(d, k) for k in ("summary", "worries", "working_well", "barriers",
                                           "impact", "needs", "engagement", "plan",
                                           "proposed_amendment", "refusal_action")},
-            "decision": d.decision + (f"\nRationale: {d.rationale}" if d.rationale else ""),
-            "rationale": d.rationale, "rag": d.rag, "previous_rag": rags.get(d.case_id),
+            "decision": d.decision, "rationale": d.rationale, "rag": d.rag, "previous_rag": rags.get(d.case_id),
             "oversight": ({"status": d.oversight.status, "by": name(d.oversight.manager_id),
                            "reason": d.oversight.reason, "at": d.oversight.answered_at}
                           if d.needs_oversight and d.oversight else None),

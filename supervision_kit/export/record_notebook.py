@@ -33,7 +33,7 @@ import datetime as _dt
 from html import escape
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat import NotebookNode
 
 from supervision_kit.errors import ValidationError
 
@@ -150,12 +150,24 @@ def rag_badge(rag) -> str:
     return f'<span class="sk-rag sk-rag-{letter}">{letter}</span>{word} ({meaning})'
 
 
+# Nodes are built as plain NotebookNodes: nbformat's new_output/new_code_cell validate
+# each node against the JSON schema, which cost more than rendering the record itself.
+# The shapes below are fixed and valid (tests validate a whole record notebook).
+def _display(data: dict) -> NotebookNode:
+    return NotebookNode(output_type="display_data", data=NotebookNode(data), metadata=NotebookNode())
+
+
+def _cell(outputs: list) -> NotebookNode:
+    return NotebookNode(cell_type="code", execution_count=None, metadata=NotebookNode(), source="",
+                        outputs=outputs)
+
+
 def _html_output(html: str, plain: str):
-    return new_output("display_data", data={"text/html": html, "text/plain": plain})
+    return _display({"text/html": html, "text/plain": plain})
 
 
 def _section(title: str, body: str):
-    return new_code_cell(source="", outputs=[_html_output(f"<h2>{escape(title)}</h2>{body}", title)])
+    return _cell([_html_output(f"<h2>{escape(title)}</h2>{body}", title)])
 
 
 def _oversight(oversight) -> str:
@@ -193,8 +205,8 @@ def _case_cell(number: int, case: dict):
     if case.get("timeline_png"):
         html += f'<p class="sk-muted sk-caption">RAG timeline for {escape(ref)}</p>'
         png = _png(case["timeline_png"], f"discussions[{number - 1}].timeline_png")
-        outputs.append(new_output("display_data", data={"image/png": png, "text/plain": f"RAG timeline {ref}"}))
-    return new_code_cell(source="", outputs=[_html_output(html + "</div>", title), *outputs])
+        outputs.append(_display({"image/png": png, "text/plain": f"RAG timeline {ref}"}))
+    return _cell([_html_output(html + "</div>", title), *outputs])
 
 
 def _header_cell(record: dict):
@@ -215,7 +227,7 @@ def _header_cell(record: dict):
         f'<p class="sk-meta">Record {escape(_text(record["id"]))} &middot; Status: {STATE_LABELS[state]}</p>'
         f"{_form(rows)}<h2>Agenda</h2><div class=\"sk-text\">{_val(record.get('agenda'))}</div>"
     )
-    return new_code_cell(source="", outputs=[_html_output(html, "Safeguarding supervision record")])
+    return _cell([_html_output(html, "Safeguarding supervision record")])
 
 
 def _signature_rows(record: dict) -> list[list[str]]:
@@ -291,12 +303,12 @@ def build_record_notebook(record: dict) -> nbformat.NotebookNode:
         raise ValidationError("id", "is required")
     if record.get("state") not in STATES:
         raise ValidationError("state", f"must be one of {', '.join(STATES)}")
-    nb = new_notebook()
-    nb.metadata["title"] = f"Supervision record {_text(record['id'])} – {_text(record.get('date'))}".strip(" –")
-    nb.metadata["supervision_kit"] = {
-        "record_id": _text(record["id"]),
-        "state": record["state"],
-        "content_hash": _text(record.get("content_hash")),
-    }
-    nb.cells = [_header_cell(record), *_body_cells(record)]
-    return nb
+    cells = [_header_cell(record), *_body_cells(record)]
+    for number, cell in enumerate(cells):
+        cell["id"] = f"sk-{number}"  # stable ids: the same record always gives the same HTML
+    metadata = NotebookNode(
+        title=f"Supervision record {_text(record['id'])} – {_text(record.get('date'))}".strip(" –"),
+        supervision_kit=NotebookNode(record_id=_text(record["id"]), state=record["state"],
+                                     content_hash=_text(record.get("content_hash"))),
+    )
+    return NotebookNode(nbformat=4, nbformat_minor=5, metadata=metadata, cells=cells)

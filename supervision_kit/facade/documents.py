@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..domain.enums import Role
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound, SupervisionError, ValidationError
 from ..store.schema import SessionRow
 
 S = SessionRow.__table__
@@ -18,14 +18,18 @@ HASH = re.compile(r"\b([0-9a-f]{64})\b")
 class DocumentsMixin:
     """PDF export through nbconvert, every export logged."""
 
-    def session_document(self, session_id: str, *, timelines: bool = True) -> dict:
-        """The record as the dict the PDF layout takes (names resolved, figures drawn)."""
+    def session_document(self, session_id: str, *, timelines: bool = True,
+                         figures: dict | None = None) -> dict:
+        """The record as the dict the PDF layout takes (names resolved, figures drawn).
+
+        ``figures`` is a cache shared by a batch: the agency-wide drift and window rules
+        are worked out once per date, and each case's timeline drawn once per date."""
         from ..export.record_data import record_dict
         from ..widgets.frameworks import load_frameworks
+        figures = {} if figures is None else figures
         draw = None
         if timelines:
-            from ..widgets.timeline import figure_png
-            draw = lambda case_id: figure_png(self, case_id, as_of=date)  # noqa: E731
+            draw = lambda case_id: self._timeline_png(case_id, date, figures)  # noqa: E731
         with self._tx() as conn:
             self._check_session_access(conn, session_id, f"export session {session_id}")
             date = conn.execute(select(S.c.date).where(S.c.id == session_id)).scalar()
@@ -36,6 +40,25 @@ class DocumentsMixin:
         with self.engine.connect() as conn:
             return record_dict(conn, session_id, frameworks=frameworks, timeline_png=draw)
 
+    def _timeline_png(self, case_id: str, date, figures: dict) -> bytes:
+        """One case's RAG timeline as of ``date``; the rules behind it (which cover every
+        case) were recomputed per case before, most of a record's export time."""
+        from ..widgets.timeline import render_png, timeline_data
+        if (case_id, date) not in figures:
+            if ("rules", date) not in figures:
+                figures["rules", date] = tuple(self._rule_frame(m, date) for m in ("drift", "case_windows"))
+            drift, window = figures["rules", date]
+            figures[case_id, date] = render_png(timeline_data(self, case_id, as_of=date,
+                                                              drift=drift, window=window))
+        return figures[case_id, date]
+
+    def _rule_frame(self, method: str, date):
+        import pandas as pd
+        try:
+            return getattr(self, method)(as_of=date)
+        except SupervisionError:  # the figure still shows the ratings, without the overlays
+            return pd.DataFrame()
+
     def _exporter(self):
         from ..export.pdf import SupervisionPDFExporter
         return SupervisionPDFExporter(chromium_path=self.settings.chromium_path)
@@ -45,25 +68,30 @@ class DocumentsMixin:
         from ..export.pdf import render_pdf
         doc = self.session_document(session_id)
         pdf = render_pdf(doc, exporter=exporter or self._exporter())
-        with self._tx() as conn:
-            self._log(conn, "export", "session", session_id,
-                      f"pdf, {doc['state']}, sha256 {doc['content_hash'] or '-'}")
+        self._log_export(session_id, doc["state"], doc["content_hash"])
         return pdf
 
+    def _log_export(self, session_id: str, state: str, digest: str) -> None:
+        with self._tx() as conn:
+            self._log(conn, "export", "session", session_id, f"pdf, {state}, sha256 {digest or '-'}")
+
     def export_pdfs(self, session_ids, out_dir, progress=None) -> list[Path]:
-        """Write one PDF per record into ``out_dir`` through one browser."""
+        """Write one PDF per record into ``out_dir`` through one browser, each export logged.
+
+        The next record is loaded and its timelines drawn while Chromium prints the last."""
+        from ..export.record_notebook import build_record_notebook
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        exporter = self._exporter()
-        paths = []
-        ids = list(session_ids)
-        with exporter.batch():
-            for i, sid in enumerate(ids):
-                path = out / f"supervision-{sid}.pdf"
-                path.write_bytes(self.session_pdf(sid, exporter=exporter))
-                paths.append(path)
-                if progress:
-                    progress(i + 1, len(ids))
+        ids, figures, paths = list(session_ids), {}, []
+        notebooks = (build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids)
+        for sid, (nb, pdf) in zip(ids, self._exporter().iter_export(notebooks)):
+            path = out / f"supervision-{sid}.pdf"
+            path.write_bytes(pdf)
+            paths.append(path)
+            meta = nb.metadata["supervision_kit"]
+            self._log_export(sid, meta["state"], meta["content_hash"])
+            if progress:
+                progress(len(paths), len(ids))
         return paths
 
     def signed_sessions(self, since=None) -> list[str]:
