@@ -61,7 +61,11 @@ PEOPLE_B = [
     ("pers-orig-b1", "child", "Rowan", "Pryce", "2019-12-24", "", "", ""),
     ("pers-orig-b2", "parent", "Ifeoma", "Pryce", "1991-06-05", "7 Quarry Lane, Leyton",
      "E17 4QP", "+44 7700 900456"),
+    # A name that is also a word, an apostrophe surname, and an address with no number.
+    ("pers-orig-b3", "sibling", "Hope", "D'Arcy", "2017-05-09", "Rose Cottage, Hollin Brow, "
+     "Wetherden", "IP14 3LN", ""),
 ]
+REF_B = "Q-77319"  # a reference no pattern knows: only the store's value finds it
 # Free text mentioning every person in many forms, and every pattern identifier.
 NOTES_A = [
     "Jamie's bedroom was tidy; Donna said jamie likes school.",
@@ -75,29 +79,42 @@ NOTES_A = [
     "Email donna.fletcher@example.com; NHS number 943 476 5919; NI QQ 12 34 56 C.",
     "Jamie born 2 April 2016; seen 12/03/2024; moved to 14 Acacia Avenue from Flat 3, 22 Mill "
     "Road. Case ref CR-2025-004711. Oakfield Primary asked; oakfield staff agreed.",
+    # Initials, logins, line breaks, apostrophe tails, accents and hyphenated dates.
+    "J. Fletcher and K Fletcher signed; logins jfletcher, k.fletcher, twainwright, MQUENNELL; "
+    "T. Wainwright-Hale wrote. Fletch-\ner and Wain-\nwright; O Neill and Neill; Jämie.",
+    "Kezia DOB 14-Sep-2013, Donna 30.Nov.1988, Marcus Feb-17-1979; they shop in Romford and "
+    "Ilford; Acacia is close by.",
 ]
 NOTES_B = [
     "Rowan's nursery is settled; Ifeoma said rowan sleeps well. The Pryces were kind.",
     "IFEOMA PRYCE phoned from +44 7700 900456; lives at 7 Quarry Lane E17 4QP. Ysolde visited.",
-    "Ref CR-2025-004712; Ysolde Brackenbury and brackenbury's manager Tobias agreed. Rowan Pryce.",
+    f"Ref {REF_B}; Ysolde Brackenbury and brackenbury's manager Tobias agreed. Rowan Pryce.",
     "Uncle Bartholomew (not known to the store) visits at weekends.",
+    "Hope's school (HOPE D'ARCY) says Hope is settled; Ms D Arcy, H. Darcy, Arcy; letters to "
+    "Rose Cottage, Hollin Brow, Wetherden; DOB 09-May-17; file q77319.",
 ]
+# Names that are ordinary words are redacted when capitalised ("Hope", "HOPE"); lower-case
+# "hope" is prose and stays, so these are looked for with their case.
+CASED_SECRETS = ["Hope", "HOPE"]
 SECRETS = [
     # names: every first name, surname and part, as typed and lower-cased by the scan
-    "jamie", "kezia", "fletcher", "donna", "marcus", "o'neill", "neill", "baptiste", "rowan",
+    "jamie", "jämie", "kezia", "fletcher", "donna", "marcus", "o'neill", "neill", "baptiste", "rowan",
+    "d'arcy", "darcy", "arcy", "fletch-", "wain-", "jfletcher", "k.fletcher",
     "ifeoma", "pryce", "marguerite", "quennell", "tobias", "wainwright", "ysolde", "brackenbury",
     "rosalind", "ferncastle", "mquennell", "twainwright", "ybrackenbury",
     # teams (a school's team names the school)
     "oakfield", "thornbury",
     # real ids and references
-    "orig-", "cr-2025-004711", "cr-2025-004712", "004711", "004712",
+    "orig-", "cr-2025-004711", "004711", REF_B.lower(), "77319",
     # dates of birth in any spelling
     "2016-04-02", "2013-09-14", "1988-11-30", "1979-02-17", "2019-12-24", "1991-06-05",
-    "2 april 2016", "02/04/2016",
+    "2 april 2016", "02/04/2016", "14-sep-2013", "30.nov.1988", "feb-17-1979", "09-may-17",
+    "sep-2013", "nov.1988", "may-17",
     # addresses, postcodes, phones, e-mail, NHS and NI numbers, dates in text
     "acacia", "mill road", "quarry lane", "romford", "ilford", "leyton", "rm1 3bb", "rm13bb",
     "rm7 0ag", "e17 4qp", "07700 900123", "900123", "7946 0958", "900456", "example.com",
     "943 476 5919", "9434765919", "qq 12 34 56 c", "qq123456c", "12/03/2024", "sch.uk",
+    "rose cottage", "hollin", "wetherden", "ip14", "3ln",
 ]
 
 
@@ -147,7 +164,7 @@ def _dataset() -> dict:
                                                role="admin", agency_type="other")],
         "cases": [dict(id="case-orig-alpha", reference="CR-2025-004711", worker_id="prac-orig-pw1",
                        status="child protection plan", opened=OPEN_A.isoformat()),
-                  dict(id="case-orig-beta", reference="CR-2025-004712", worker_id="prac-orig-pw2",
+                  dict(id="case-orig-beta", reference=REF_B, worker_id="prac-orig-pw2",
                        status="child in need", opened=OPEN_B.isoformat())],
         "case_people": people,
         "case_status_history": [
@@ -193,7 +210,12 @@ def _parquet_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _leaks(folder: Path, secrets) -> list[tuple[str, str]]:
+def _leaks(folder: Path, secrets, cased=CASED_SECRETS) -> list[tuple[str, str]]:
+    """(file, secret) for every secret in any byte of any file: ``secrets`` in any case,
+    ``cased`` as written (whole words)."""
+    import re
+    cased_rx = [(c, re.compile(rb"(?<![A-Za-z])" + re.escape(c.encode()) + rb"(?![a-z])"))
+                for c in cased]
     found = []
     for f in sorted(folder.rglob("*")):
         if not f.is_file():
@@ -204,6 +226,7 @@ def _leaks(folder: Path, secrets) -> list[tuple[str, str]]:
         for blob in blobs:
             low = blob.lower()
             found += [(f.name, s) for s in secrets if s.lower().encode("utf-8") in low]
+            found += [(f.name, c) for c, rx in cased_rx if rx.search(blob)]
     return sorted(set(found))
 
 
@@ -230,7 +253,8 @@ def test_the_scan_would_see_a_leak(tmp_path):
 
 def test_the_key_is_never_written(exports):
     for folder in exports.values():
-        assert _leaks(folder, [KEY.decode(), KEY.hex(), OTHER_KEY.decode(), OTHER_KEY.hex()]) == []
+        assert _leaks(folder, [KEY.decode(), KEY.hex(), OTHER_KEY.decode(), OTHER_KEY.hex()],
+                      cased=()) == []
 
 
 def test_free_text_is_redacted_with_placeholders(exports):
@@ -279,6 +303,17 @@ def test_placeholders_are_consistent_within_a_case(exports):
         "[CARER_1] was calm.")
     assert out[("alpha", NOTES_A[4])] == \
         "Usernames [CHILD_1] and [CHILD_1]2024 on the tablet; file note_[CHILD_2]_v2."
+    # Initials, logins, a name broken over a line, an apostrophe surname's tail, accents.
+    assert out[("alpha", NOTES_A[9])] == (
+        "[CHILD_1] and [CHILD_2] signed; logins [CHILD_1], [CHILD_2], [WORKER], [WORKER]; "
+        "[WORKER] wrote. [FAMILY_1] and [WORKER]; [CARER_1] and [CARER_1]; [CHILD_1].")
+    assert out[("alpha", NOTES_A[10])] == (
+        "[CHILD_2] DOB [DATE], [PARENT_1] [DATE], [CARER_1] [DATE]; they shop in [ADDRESS] "
+        "and [ADDRESS]; [ADDRESS] is close by.")
+    assert out[("beta", NOTES_B[4])] == (
+        "[SIBLING_1]'s school ([SIBLING_1]) says [SIBLING_1] is settled; Ms [SIBLING_1], "
+        "[SIBLING_1], [SIBLING_1]; letters to [ADDRESS], [ADDRESS], [ADDRESS]; DOB [DATE]; "
+        "file [CASE_REF].")
     # Numbering is per case: case B's child is its own [CHILD_1]; workers are [WORKER].
     assert out[("beta", NOTES_B[0])] == (
         "[CHILD_1]'s nursery is settled; [PARENT_1] said [CHILD_1] sleeps well. "
@@ -506,7 +541,7 @@ def test_demo_export_leaks_no_name_postcode_or_phone(tmp_path):
             secrets.add(username)
     secrets |= {r[0] for r in con.execute("SELECT address FROM case_people WHERE address <> ''")}
     assert len(secrets) > 100
-    assert _leaks(tmp_path / "export", sorted(secrets)) == []
+    assert _leaks(tmp_path / "export", sorted(secrets), cased=()) == []
     assert report["rows"]["case_discussions"] > 100
     assert report["k_anonymity"]["cases"] == report["rows"]["cases"]
     assert (tmp_path / "export" / "residual_risk.csv").read_text().startswith("word,count")

@@ -184,6 +184,38 @@ def test_invisible_characters_and_accents(redactor):
     assert redactor.redact("Ja\u200bmie", CASE) == "[CHILD_1]"
 
 
+def test_initials_with_a_surname_go_with_it(redactor):
+    text = "J. Fletcher, J Fletcher, j.fletcher, jfletcher, D.FLETCHER and P Raman; praman."
+    assert redactor.redact(text, CASE) == (
+        "[CHILD_1], [CHILD_1], [CHILD_1], [CHILD_1], [PARENT_1] and [WORKER]; [WORKER].")
+    # "A" and "I" are words: the surname goes, the letter stays.
+    r = Redactor({"c": [Person("Amy", "Fletcher", "child"), Person("Ian", "Fletcher", "parent")]}, [])
+    assert r.redact("A. Fletcher; a Fletcher child; I Fletcher", "c") == \
+        "A. [FAMILY_1]; a [FAMILY_1] child; I [FAMILY_1]"
+
+
+def test_apostrophe_surnames_in_every_spelling():
+    r = Redactor({"c": [Person("Siobhan", "O'Neil", "parent"), Person("Hope", "D’Arcy", "child")]}, [])
+    text = "O'Neil, O’Neil, ONeil, O Neil, O'NEIL's, Neil; D'Arcy, Darcy, D Arcy, Arcy, HOPE D'ARCY"
+    out = r.redact(text, "c")
+    assert out == ("[PARENT_1], [PARENT_1], [PARENT_1], [PARENT_1], [PARENT_1]'s, [PARENT_1]; "
+                   "[CHILD_1], [CHILD_1], [CHILD_1], [CHILD_1], [CHILD_1]")
+
+
+def test_name_broken_across_a_line_and_accents_typed_in_the_text(redactor):
+    assert redactor.redact("Fletch-\ner and Jam-\r\nie; Mar- \ncus", CASE) == \
+        "[FAMILY_1] and [CHILD_1]; [CARER_1]"
+    # A hyphenated line break inside ordinary words is left as written.
+    assert redactor.redact("well-\nbeing", CASE) == "well-\nbeing"
+    assert redactor.redact("Jämie and DÖNNA, Marcùs", CASE) == "[CHILD_1] and [PARENT_1], [CARER_1]"
+
+
+def test_dates_written_with_dashes_dots_and_month_names(redactor):
+    text = "DOB 02-Apr-2016, 2-Apr-16, Apr-02-2016, 02.Apr.2016, Apr.02.16; aged 3-4; in 2019-2020."
+    assert redactor.redact(text, CASE) == \
+        "DOB [DATE], [DATE], [DATE], [DATE], [DATE]; aged 3-4; in 2019-2020."
+
+
 def test_placeholder_words_are_not_re_redacted():
     r = Redactor({"c": [Person("Child", "Date", "child"), Person("Ann", "Number", "parent")]}, [])
     out = r.redact("Child Date on 12/03/2024 (NHS 943 476 5919), mum Ann.", "c")

@@ -8,7 +8,8 @@ first use (``functools.cache``), so importing costs nothing.
 Choices: a 10-digit number failing the NHS check is still redacted
 (``[NUMBER]``), as is any run of 6+ digits; a bare month ("in March") and a
 span of years ("2019-2020") are kept, but a month with a day or a year is a
-``[DATE]``, and so is d/m ("12/3", also "10/10").  Street names need a number
+``[DATE]``, and so is d/m ("12/3", also "10/10"); day, month and year may be joined by
+"-", "/" or "." as well ("02-Apr-2016", "Apr-02-16").  Street names need a number
 or capitals ("14 acacia avenue", "Acacia Avenue"; not "acacia avenue").
 """
 
@@ -53,7 +54,8 @@ _IDENTIFIERS = rf"""
       (?P<date>(?<![/.-])(?:
           \d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?![\d/.-]?\d)
         | \d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})(?![\d/.-]?\d)
-        | \d{{1,2}}{_ORD}(?:\s+of)?[\s,]+{_MONTH}\b(?:\.(?=\s*\d))?(?:,?\s+\d{{4}}\b|\s+'\d{{2}}\b)?))
+        | \d{{1,2}}{_ORD}(?:(?:\s+of)?[\s,]+|[-/.]){_MONTH}\b(?:\.(?=\s*\d))?
+            (?:,?\s+\d{{4}}\b|\s+'\d{{2}}\b|(?:(?<=\.)|[-/.])(?:\d{{4}}|\d{{2}})(?![\w/.-]?\d))?))
     | (?P<dm>(?<![/.-])\d{{1,2}}/\d{{1,2}}(?![\w/]))
     | (?P<phone>0\d(?:[ \t\-.()]{{0,2}}\d){{8,11}}(?![\w]))
     | (?P<nhs>\d{{3}}{_SEP}?\d{{3}}{_SEP}?\d{{4}}(?![\w]))
@@ -62,8 +64,8 @@ _IDENTIFIERS = rf"""
     | (?P<number>\d(?:[ \t\-‐‑–—/]?\d){{5,}}(?![\w]))
   )
 | (?=[a-z]{{1,9}}\.?,?[\s\-/]{{0,3}}\d)(?:
-      (?P<date_m>{_MONTH}\b(?:\.(?=\s*\d))?,?\s+
-          (?:\d{{4}}(?!\d)|\d{{1,2}}{_ORD}(?![\w])(?:,?\s+\d{{4}}\b)?))
+      (?P<date_m>{_MONTH}\b(?:\.(?=\s*\d))?(?:,?\s+|[-/.](?=\d))
+          (?:\d{{4}}(?!\d)|\d{{1,2}}{_ORD}(?![\w])(?:,?\s+\d{{4}}\b|[-/.](?:\d{{4}}|\d{{2}})\b)?))
     | (?P<flat>(?:flat|apartment|apt|unit)\.?\s*\d+[a-z]?\b(?:,?\s+\d{{1,4}}[a-z]?,?\s+{_STREET_TAIL})?)
     | (?P<ni>[a-z]{{2}}(?P<nisep>{_SEP}?)\d{{2}}(?P=nisep)\d{{2}}(?P=nisep)\d{{2}}(?:{_SEP}?[a-d])?(?![\w]))
     | (?P<postcode>(?:[a-z]{{1,2}}\d[a-z\d]?|gir)\s*\d[a-z]{{2}}(?![\w]))

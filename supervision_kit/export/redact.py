@@ -25,8 +25,14 @@ Rules chosen here (tested in ``tests/test_redact.py``):
   first of them in the case list.
 - A case key the redactor was not given is redacted as if it had no people:
   every known name still goes (as ``[PERSON]``/``[WORKER]``).
-- Initials ("J. Fletcher" keeps "J.") and names the store does not know are
-  not found here: ``residual_risk`` lists capitalised leftovers for review.
+- An initial goes with the surname it precedes ("J. Fletcher", "J Fletcher",
+  "j.fletcher" and usernames like "jfletcher" all become that person's
+  placeholder), except "A" and "I", which are words: "A. Fletcher" keeps "A.".
+- The tail of an apostrophe surname is a name too ("O'Neil": "O Neil", "Neil").
+- A name hyphenated across a line break ("Fletch-\\ner") is joined and redacted;
+  accented spellings in the text match plain ones in the store ("Zoë" for "Zoe").
+- Names the store does not know are not found here: ``residual_risk`` lists
+  capitalised leftovers for review.
 """
 
 from __future__ import annotations
@@ -51,6 +57,12 @@ _APOSTROPHES = "'’‘`ʼ"
 _SEP_RE = re.compile(r"[\s\-‐‑–—_]+")
 _SEP_PATTERN = r"[\s\-‐‑–—_]*"
 _APOS_DEL = str.maketrans("", "", _APOSTROPHES)
+# Lookup keys also drop dots, so "J. Fletcher", "J.Fletcher" and "J Fletcher" agree.
+_KEY_DEL = str.maketrans("", "", _APOSTROPHES + ".")
+# "O'Neil" -> ("o", "neil"): a one- or two-letter prefix and an apostrophe.
+_APOS_PREFIX = re.compile("^([^\\W\\d_]{1,2})[" + _APOSTROPHES + "]([^\\W\\d_]{3,})$")
+# A word broken by a hyphen at the end of a line ("Fletch-\ner").
+_LINE_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")
 # Zero-width and soft-hyphen characters can hide a name from any regex.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _APOS_PATTERN = "[" + _APOSTROPHES + "]?"
@@ -79,7 +91,7 @@ def _fold(s: str) -> str:
 
 def _key(s: str) -> str:
     """Normalised lookup key: lower case, no apostrophes, single spaces between parts."""
-    s = unicodedata.normalize("NFC", s).lower().translate(_APOS_DEL)
+    s = unicodedata.normalize("NFC", s).lower().translate(_KEY_DEL)
     return " ".join(p for p in _SEP_RE.split(s) if p)
 
 
@@ -98,6 +110,18 @@ def _forms(person: Person) -> tuple[list[str], list[str], list[str]]:
     # Each part of "Mary Jane" or "O'Neill-Baptiste" identifies on its own.
     firsts += [p for p in first.split(" ") if len(p.translate(_APOS_DEL)) > 1] if " " in first else []
     lasts += [p for p in last.split(" ") if len(p.translate(_APOS_DEL)) > 1] if " " in last else []
+    # "O'Neil" is also written "O Neil", or just "Neil".
+    for p in list(lasts):
+        m = _APOS_PREFIX.match(p)
+        if m:
+            lasts += [f"{m.group(1)} {m.group(2)}", m.group(2)]
+    if first and lasts:
+        # An initial with the surname or a part of it: "J. Fletcher", "J Fletcher",
+        # "jfletcher", "twainwright" (the dot is optional in the regex). "A" and "I"
+        # are words ("a Fletcher child"): there the surname alone is redacted.
+        initial = first[0]
+        if initial not in "ai" and initial.isalpha():
+            full += [f"{initial}. {x}" for x in lasts if len(x.translate(_APOS_DEL)) > 2]
     out = []
     for group in (full, firsts, lasts):
         seen = []
@@ -107,6 +131,17 @@ def _forms(person: Person) -> tuple[list[str], list[str], list[str]]:
                     seen.append(v)
         out.append(seen)
     return out[0], out[1], out[2]
+
+
+def _fold_table(text: str) -> dict[int, str]:
+    """One-to-one ASCII folds ("ë" -> "e") of the accented letters in ``text``."""
+    table = {}
+    for ch in set(text):
+        if ord(ch) > 127:
+            base = unicodedata.normalize("NFKD", ch)[:1]
+            if base.isascii() and base.isalpha() and base != ch:
+                table[ord(ch)] = base
+    return table
 
 
 def _trie_regex(spellings: Iterable[str]) -> str:
@@ -126,6 +161,8 @@ def _trie_regex(spellings: Iterable[str]) -> str:
                 piece = _SEP_PATTERN
             elif ch in _APOSTROPHES:
                 piece = _APOS_PATTERN
+            elif ch == ".":
+                piece = r"\.?"  # "J. Fletcher" and "J Fletcher", "St. John" and "St John"
             else:
                 piece = re.escape(ch)
             alts.append(piece + emit(node[ch]))
@@ -222,6 +259,16 @@ class Redactor:
                     cmap.setdefault(k, family.get(k, labels[i]) if tier == 2 else labels[i])
         return cmap
 
+    def _join_broken(self, text: str) -> str:
+        """Rejoin names hyphenated across a line break ("Fletch-\\ner" -> "Fletcher")."""
+        known = self._global
+
+        def join(m: re.Match) -> str:
+            word = m.group(1) + m.group(2)
+            k = _fold(word.lower())
+            return word if k in known or word.lower() in known else m.group()
+        return _LINE_BREAK.sub(join, text)
+
     def placeholders(self, case_key: Hashable) -> dict[str, str]:
         """Name key -> placeholder for one case (for audit and tests)."""
         return dict(self._case_maps.get(case_key, self._empty))
@@ -238,17 +285,18 @@ class Redactor:
         text = identifier_sub(text)
         if self._names is None:
             return text
+        if "-\n" in text or "-\r\n" in text or "- \n" in text:
+            text = self._join_broken(text)
         cmap = self._case_maps.get(case_key, self._empty)
         glob = self._global
         lower_ok = self._lower_ok
         strict = self._strict
         glued_common = self._glued_common
 
-        def label(m: re.Match, raw: str) -> str | None:
+        def label(m: re.Match, raw: str, k: str) -> str | None:
             """Placeholder for one match, or None to keep the original text."""
-            k = raw.lower()
             if not k.isalpha():
-                k = " ".join(p for p in _SEP_RE.split(k.translate(_APOS_DEL)) if p)
+                k = " ".join(p for p in _SEP_RE.split(k.translate(_KEY_DEL)) if p)
             if not strict and k in lower_ok and raw.islower():
                 return None
             start = m.start()
@@ -270,11 +318,16 @@ class Redactor:
             # original text case-insensitively instead (slower, same result).
             if self._names_i is None:
                 self._names_i = re.compile(self._wrap(self._body), re.IGNORECASE)
-            return self._names_i.sub(lambda m: label(m, m.group("n")) or m.group(), text)
+            return self._names_i.sub(
+                lambda m: label(m, m.group("n"), m.group("n").lower()) or m.group(), text)
+        if not text.isascii():
+            # Same length, so match positions in ``low`` are positions in ``text``.
+            low = low.translate(_fold_table(low))
         pieces: list[str] = []
         last = 0
         for m in self._names.finditer(low):
-            rep = label(m, text[m.start("n"):m.end("n")])
+            s, e = m.start("n"), m.end("n")
+            rep = label(m, text[s:e], low[s:e])
             if rep is not None:
                 pieces.append(text[last:m.start()])
                 pieces.append(rep)

@@ -1,20 +1,25 @@
-"""Free text for the research export: the store's ``Redactor`` plus team names, with counts.
+"""Free text for the research export: the store's ``Redactor`` plus known values, with counts.
 
 ``build_scrubber(conn)`` reads every person of every case (as ``Person``), every
-practitioner's name and every team name from the store; ``Scrubber(text, case_id)``
-returns the de-identified text. ``account(texts)`` adds a chunk of released text to the
+practitioner's name and every team name from the store, and the identifying values the
+store holds in other columns (addresses and their parts, postcodes, phones, case
+references, usernames), which are replaced wherever they appear, in any format the
+patterns would miss (a town, a house name, a five-digit reference).
+``Scrubber(text, case_id)`` returns the de-identified text. ``account(texts)`` adds a chunk of released text to the
 placeholder counts and the residual-risk word counts of the export's report.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from sqlalchemy import text as sql
 
 from .dictionary import PLACEHOLDERS
-from .redact import ROLES, Person, Redactor, _trie_regex
-from .residual import _POSSESSIVE, _is_common, common_words
+from .patterns import PLACEHOLDER_WORDS
+from .redact import ROLES, Person, Redactor, _key, _spelling, _trie_regex
+from .residual import _POSSESSIVE, _is_common, common_words, name_words
 
 # "[CHILD_" counts [CHILD_1], [CHILD_2], ...; "[WORKER]" itself: str.count is the fastest scan.
 _PREFIXES = {p[1:].split("_n]")[0].rstrip("]"): (p[:-3] + "_" if p.endswith("_n]") else p)
@@ -50,15 +55,58 @@ def team_variants(team: str) -> list[str]:
     return out
 
 
-class Scrubber:
-    """Names, pattern identifiers and team names out of free text; counts of what is left."""
+@cache
+def _ordinary() -> frozenset[str]:
+    return common_words() | name_words()
 
-    def __init__(self, redactor: Redactor, teams: list[str] = ()):
+
+def address_variants(address: str) -> list[str]:
+    """Spellings of a stored address to redact anywhere: each comma-separated part, without
+    its house or flat number, and its shorter leading parts, when they hold a word that is
+    not ordinary English ("Rose Cottage", "Acacia Avenue", "Acacia", "Romford"). A part
+    that is one ordinary word ("Reading") is left: it would take the word out of all prose."""
+    common = _ordinary()
+    out = []
+    for part in re.split(r"[,;\n]+", address or ""):
+        words = [w for w in part.split() if not any(ch.isdigit() for ch in w)]
+        if words and words[0].lower().rstrip(".") in ("flat", "apartment", "apt", "unit"):
+            words = words[1:]
+        for n in range(len(words), 0, -1):
+            head = words[:n]
+            if (n > 1 and n == len(words)) or any(
+                    w.lower().strip(".'’") not in common and len(w) > 2 for w in head):
+                out.append(" ".join(head))
+    return out
+
+
+def _glued(spelling: str) -> str:
+    return _key(spelling).replace(" ", "")
+
+
+class Scrubber:
+    """Names, pattern identifiers and known values out of free text; counts of what is left.
+
+    ``teams`` become ``[TEAM]``; ``known`` maps other stored values (an address part, a
+    reference) to their placeholder.
+    """
+
+    def __init__(self, redactor: Redactor, teams: list[str] = (), known: dict | None = None):
         self.redactor = redactor
-        spellings = {" ".join(v.lower().split()) for t in teams for v in team_variants(t)}
+        labels: dict[str, str] = {}
+        for t in teams:
+            for v in team_variants(t):
+                labels.setdefault(_spelling(v), "[TEAM]")
+        for v, label in (known or {}).items():
+            sp = _spelling(v)
+            if len(_glued(sp)) > 2:
+                labels.setdefault(sp, label)
+        # Looked up by the matched text's key: separators, dots and apostrophes dropped.
+        self._labels = {}
+        for sp, label in labels.items():
+            self._labels.setdefault(_glued(sp), label)
         # A trie matched on the lower-cased text with no leading look-behind, so the regex
-        # engine skips to the names' first letters; the word start is checked in Python.
-        body = _trie_regex(sorted(spellings)) if spellings else ""
+        # engine skips to the values' first characters; the word start is checked in Python.
+        body = _trie_regex(sorted(labels)) if labels else ""
         self._teams = re.compile("(?:" + body + r")(?![^\W\d_])") if body else None
         self.placeholders: Counter = Counter()
         self.residual: Counter = Counter()
@@ -101,11 +149,17 @@ class Scrubber:
             low = out
             rx = re.compile(rx.pattern, re.IGNORECASE)
         pieces, last = [], 0
+        labels = self._labels
         for m in rx.finditer(low):
             start = m.start()
-            if start and (low[start - 1].isalpha() or start < last):
+            # A value starts a word, or a number when it starts with a digit.
+            if start and (start < last or low[start - 1].isalpha()
+                          or (low[start - 1].isdigit() and low[start].isdigit())):
                 continue
-            pieces += [out[last:start], "[TEAM]"]
+            raw = out[start:m.end()]
+            if start and out[start - 1] in "[_" and raw in PLACEHOLDER_WORDS:
+                continue  # a word inside a placeholder already emitted
+            pieces += [out[last:start], labels.get(_glued(raw), "[TEAM]")]
             last = m.end()
         if pieces:
             out = "".join(pieces) + out[last:]
@@ -132,18 +186,37 @@ class Scrubber:
 
 
 def build_scrubber(conn) -> Scrubber:
-    """A scrubber knowing every person of every case, every practitioner and every team."""
+    """A scrubber knowing every person of every case, every practitioner and every team,
+    and every address, postcode, phone, case reference and username in the store."""
     people: dict[str, list[Person]] = {}
-    res = conn.execute(sql("SELECT case_id, role, first_name, last_name FROM case_people "
-                           "ORDER BY case_id, position, id"))
-    for case_id, role, first, last in res:
+    known: dict[str, str] = {}
+    res = conn.execute(sql("SELECT case_id, role, first_name, last_name, address, postcode, "
+                           "phone FROM case_people ORDER BY case_id, position, id"))
+    for case_id, role, first, last, address, postcode, phone in res:
         role = role if role in ROLES and role != "worker" else "other"
         people.setdefault(case_id, []).append(Person(first or "", last or "", role))
+        for v in address_variants(address):
+            known.setdefault(v, "[ADDRESS]")
+        if postcode and postcode.strip():
+            known.setdefault(postcode, "[POSTCODE]")
+        if phone and sum(ch.isdigit() for ch in phone) >= 6:
+            known.setdefault(phone, "[PHONE]")
+    for (ref,) in conn.execute(sql("SELECT reference FROM cases")):
+        if ref and ref.strip():
+            # "C12345" also as "C-12345" or "c 12345": letters and digits may be split.
+            known.setdefault(re.sub(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])", " ", ref),
+                             "[CASE_REF]")
     workers, teams = [], set()
-    for name, team in conn.execute(sql("SELECT name, team FROM practitioners ORDER BY id")):
+    common = common_words()
+    for name, team, username in conn.execute(sql(
+            "SELECT name, team, username FROM practitioners ORDER BY id")):
         first, last = split_name(name)
         if first:
             workers.append(Person(first, last, "worker"))
         if team:
             teams.add(team)
-    return Scrubber(Redactor(people, workers), sorted(teams))
+        # A login like "mquennell" names its owner; "supervisor2" or "adm" do not.
+        words = re.findall(r"[^\W\d_]+", (username or "").lower())
+        if any(len(w) > 3 and w not in common for w in words):
+            known.setdefault(username, "[WORKER]")
+    return Scrubber(Redactor(people, workers), sorted(teams), known)
