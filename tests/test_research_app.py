@@ -3,12 +3,14 @@ and the Voilà app in Chromium."""
 from __future__ import annotations
 
 import math
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from supervision_kit.analytics import research as ra
+from supervision_kit.errors import NotFound
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.research import CHARTS, ResearchDashboard
 
@@ -38,8 +40,19 @@ def test_load_export_reads_every_table(export):
     assert set(export.frames) == set(ra.TABLES)
     assert len(export.case_discussions) > 100 and export.date_mode == "shift"
     assert pd.api.types.is_datetime64_any_dtype(export.sessions["date"])
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(NotFound, match="not a research export"):
         ra.load_export(ROOT / "templates")
+
+
+def test_a_broken_export_is_one_clear_line_in_the_app(demo, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(demo["shift"], broken)
+    (broken / "sessions.parquet").write_bytes(b"PAR1 cut short")
+    with pytest.raises(NotFound, match="not a complete research export"):
+        ra.load_export(broken)
+    app = ResearchDashboard.from_config(export_dir=broken)
+    assert "not a complete research export" in app.widget.value
+    assert "Traceback" not in app.widget.value
 
 
 def test_rag_transitions(export):

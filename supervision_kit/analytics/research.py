@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import NotFound
+
 TABLES = ("practitioners", "cases", "sessions", "case_discussions", "actions", "reflections",
           "evaluations")
 RAGS = ("G", "A", "R")
@@ -45,11 +47,16 @@ def load_export(path) -> ResearchExport:
     import pyarrow.parquet as pq
     path = Path(path)
     if not (path / "dictionary.json").exists():
-        raise FileNotFoundError(f"{path} is not a research export (no dictionary.json)")
-    frames = {t: pq.read_table(path / f"{t}.parquet").to_pandas(date_as_object=False)
-              for t in TABLES}
+        raise NotFound(f"{path} is not a research export (no dictionary.json): run "
+                       f"`supervision-kit anonymise --out {path}`")
     read = lambda name: json.loads((path / name).read_text(encoding="utf-8"))  # noqa: E731
-    return ResearchExport(path, read("dictionary.json"), read("report.json"), frames)
+    try:
+        frames = {t: pq.read_table(path / f"{t}.parquet").to_pandas(date_as_object=False)
+                  for t in TABLES}
+        return ResearchExport(path, read("dictionary.json"), read("report.json"), frames)
+    except (OSError, ValueError) as e:  # pyarrow's errors are OSError/ValueError subclasses
+        raise NotFound(f"{path} is not a complete research export ({type(e).__name__}: "
+                       f"{str(e).splitlines()[0][:200]}): export it again") from None
 
 
 def day_number(df: pd.DataFrame, col: str) -> pd.Series:

@@ -19,6 +19,7 @@ import ipywidgets as w
 from ..analytics import research as ra
 from ..analytics import research_plots as rp
 from ..config import REPO_ROOT, Settings
+from ..errors import SupervisionError
 from .common import Displayable, esc, message
 
 EXPORT_ENV = "SUPERVISION_KIT_EXPORT"
@@ -125,9 +126,20 @@ class ResearchDashboard(Displayable):
         created first from the configured database when missing."""
         settings = settings or Settings()
         export_dir = Path(export_dir or os.environ.get(EXPORT_ENV) or DEFAULT_EXPORT)
-        if not (export_dir / "dictionary.json").exists():
-            make_demo_export(settings, export_dir)
-        return cls(export_dir, save_dir)
+        try:
+            if not (export_dir / "dictionary.json").exists():
+                make_demo_export(settings, export_dir)
+            return cls(export_dir, save_dir)
+        except (SupervisionError, OSError) as e:  # an app shows one line, not a traceback
+            return Notice(message(e) if isinstance(e, SupervisionError) else str(e))
+
+
+class Notice(Displayable):
+    """The research app's place when no export can be opened: why, in one line."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.widget = w.HTML(value=f"<div style='color:#b00020'>{esc(text)}</div>")
 
 
 def make_demo_export(settings: Settings, export_dir: Path) -> dict:
