@@ -218,3 +218,44 @@ def test_in_a_cold_voila_kernel_the_app_is_built_while_the_page_loads(demo):
     assert box.children[-1] is box.app.widget
     box = caseload_app.build(settings(db, "nobody"), background=True)
     assert box.loading.wait(120) and box.notice == "Not allowed: unknown user 'nobody'"
+
+
+def test_caseload_app_builds_contracts_observations_and_training_tabs_when_opened(demo):
+    db, pick = demo
+    app = caseload_app.build(settings(db, pick.supervisor)).app
+    tabs = app.widget.children[1]
+    practice = ("Contracts", "Observations", "Training records")
+    assert tabs.titles[-3:] == practice
+    assert all(app.sections[t].content is None for t in practice)  # the first paint stays quick
+    tabs.selected_index = tabs.titles.index("Contracts")
+    contracts = app.sections["Contracts"].content
+    assert pick.supervisee_id in [v for _, v in contracts.person.options]
+    form = contracts.choose(pick.supervisee_id)
+    assert form.status == "" and form.supervisee_id == pick.supervisee_id
+    current = Toolkit(db, pick.supervisor).contracts(pick.supervisee_id, active_only=True)
+    assert (form.contract.id if form.contract else None) == (current[0].id if current else None)
+    tabs.selected_index = tabs.titles.index("Observations")
+    observations = app.sections["Observations"].content
+    assert pick.supervisee_id in [v for _, v in observations.form.supervisee.options]
+    assert len(observations.choice.options) == 1 + len(observations.list.items)
+    tabs.selected_index = tabs.titles.index("Training records")
+    panel = app.sections["Training records"].content
+    panel.person.value = pick.supervisee_id
+    assert panel.summary.value  # what their role needs and whether they hold it
+
+
+def test_reflection_app_my_supervision_shows_my_contract_observations_and_training(demo):
+    db, pick = demo
+    user = Toolkit(db, pick.supervisor).practitioner(pick.supervisee_id).username
+    app = reflection_app.build(settings(db, user)).app
+    app.tabs.selected_index = len(app.tabs.children) - 1
+    mine = app.my_supervision
+    assert mine.observations.supervisee_id == pick.supervisee_id
+    assert all(o.supervisee_id == pick.supervisee_id for o in mine.observations.items)
+    assert mine.training.person.value == pick.supervisee_id
+    contract = Toolkit(db, user).contracts(pick.supervisee_id, active_only=True)
+    if contract:  # the demo agency gives most supervisees one
+        assert mine.contract.contract.id == contract[0].id
+        assert "(supervisor)" in mine.contract.header.value and mine.contract.status == ""
+    else:
+        assert mine.contract is None

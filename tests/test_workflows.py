@@ -21,6 +21,7 @@ from tests.worlds import small_world
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
+PRACTICE_TABS = ("Contracts", "Observations", "Training records")  # caseload, for staff
 
 
 def rows(tk, table, **where):
@@ -434,13 +435,13 @@ def test_caseload_and_quality_assurance_apps_show_the_workflows(world):
     mia.add_training_record("P2", "Safeguarding Children Level 3", 3, "2025-06-02")
 
     app = CaseloadApp(mia, as_of=dt.date(2026, 3, 1))
-    assert list(app.sections) == ["Management oversight", "Requests"]
+    assert list(app.sections) == ["Management oversight", "Requests", *PRACTICE_TABS]
     tabs = app.widget.children[1]
-    assert tabs.titles == ("Caseload", "Management oversight", "Requests")
+    assert tabs.titles == ("Caseload", "Management oversight", "Requests", *PRACTICE_TABS)
     oversight = app.sections["Management oversight"]
     oversight.agree(oversight.tasks[0]["discussion_id"], "Proportionate")
     assert rows(world, DiscussionRow)[0].oversight_status == "agreed"
-    assert list(CaseloadApp(sam, as_of=dt.date(2026, 3, 1)).sections) == ["Requests"]
+    assert list(CaseloadApp(sam, as_of=dt.date(2026, 3, 1)).sections) == ["Requests", *PRACTICE_TABS]
 
     qa = QualityAssuranceApp(aud)  # requests are stamped with the real time
     assert qa.tabs.titles[-2:] == ("Requests", "Training")
@@ -495,3 +496,93 @@ def test_answering_one_item_keeps_what_is_typed_for_the_others(world):
     inbox.boxes[a].input.value = "Met on Tuesday"
     inbox.resolve(a)
     assert list(inbox.boxes) == [b] and inbox.boxes[b].input.value == "Phoned the same day"
+
+
+# -- the apps: contracts, observations and training records (caseload and "My supervision") --
+def open_tab(app, title):
+    """Choose a caseload tab as a click would; returns what it shows (built on opening)."""
+    tabs = app.widget.children[1]
+    assert app.sections[title].content is None  # nothing built before it is opened
+    tabs.selected_index = tabs.titles.index(title)
+    return app.sections[title].content
+
+
+def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(world):
+    from supervision_kit.apps.caseload_app import CaseloadApp
+    from supervision_kit.apps.reflection_app import ReflectionApp
+    from supervision_kit.store.schema import ContractRow
+    sam, sue, pat = world.as_user("sam"), world.as_user("sue"), world.as_user("pat")
+    app = CaseloadApp(sam)
+    assert app.widget.children[1].titles[-3:] == PRACTICE_TABS
+    # Contracts: my supervisees (here by line management: no contract or session yet).
+    contracts = open_tab(app, "Contracts")
+    assert [v for _, v in contracts.person.options] == ["", "P9", "P2"]
+    contracts.person.value = "P2"
+    form = contracts.form
+    assert form.contract is None and form.inputs["frequency"].value.startswith("Monthly supervision")
+    form.inputs["venue"].value = "Room 4 " + EVIL
+    form.sign_supervisor_button.click()  # saves first
+    form.sign_supervisee_button.click()  # in person
+    assert form.read_only and contracts.choose("P2").read_only  # chosen again: the stored one
+    form = contracts.form
+    form.new_supervisor.value = "P4"
+    form.handover.value = "Core group on the 20th; see January's record"
+    form.replace_button.click()
+    old, new = sorted(rows(world, ContractRow), key=lambda r: r.replaces_id is not None)
+    assert (new.supervisor_id, new.replaces_id, new.handover_note) == (
+        "P4", old.id, "Core group on the 20th; see January's record")
+    assert old.end_date == dt.date.today() and old.terms["venue"] == "Room 4 " + EVIL
+    # The new supervisor finds the supervisee in their own caseload app and signs.
+    theirs = open_tab(CaseloadApp(sue), "Contracts").choose("P2")
+    assert theirs.contract.id == new.id and "Core group on the 20th" in theirs.header.value
+    assert theirs.sign_supervisor() is not None
+
+    # Observations: record one of Pat's practice; the list and the choices follow.
+    obs = open_tab(app, "Observations")
+    assert obs.form.observation is None and [v for _, v in obs.choice.options] == [""]
+    obs.form.supervisee.value = "P2"
+    obs.form.date.value = dt.date.today() - dt.timedelta(days=3)
+    obs.form.inputs["setting"].value = "Home visit " + EVIL
+    obs.form.inputs["permissions"].value = "Mother agreed the day before"
+    obs.form.save_button.click()
+    (row,) = rows(world, ObservationRow)
+    assert (row.supervisee_id, row.observer_id) == ("P2", "P1")
+    assert obs.choice.value == row.id and [o.id for o in obs.list.items] == [row.id]
+    assert obs.open(row.id).inputs["permissions"].value == "Mother agreed the day before"
+    obs.choice.value = ""
+    assert obs.form.observation is None  # a fresh form for the next one
+
+    # Training records: for a practitioner I supervise.
+    panel = open_tab(app, "Training records")
+    assert panel.add("Safeguarding Children Level 3", 3, dt.date(2025, 11, 3),
+                     practitioner_id="P2") is not None
+    assert [r.practitioner_id for r in rows(world, TrainingRecordRow)] == ["P2"]
+    no_markup(app.widget)
+
+    # The supervisee sees all three in "My supervision" and signs the new contract there.
+    mine = ReflectionApp(pat)
+    mine.tabs.selected_index = len(mine.tabs.children) - 1
+    me = mine.my_supervision
+    assert [o.id for o in me.observations.items] == [row.id]
+    assert "Safeguarding Children Level 3" in me.training.table.value
+    assert me.contract.contract.id == new.id
+    header = me.contract.header.value
+    assert "Sue Southern (supervisor)" in header and "Replaces the contract with Sam Supervisor" in header
+    assert me.contract.sign_supervisor_button.layout.display == "none"
+    assert me.contract.change_box.layout.display == "none"
+    me.contract.sign_supervisee_button.click()
+    assert pat.contract(new.id).supervisee_signed_at is not None and me.contract.read_only
+    no_markup(me.widget)
+
+
+def test_caseload_tabs_for_staff_only_and_my_supervision_without_a_contract(world):
+    from supervision_kit.apps.caseload_app import CaseloadApp
+    from supervision_kit.apps.reflection_app import ReflectionApp
+    assert CaseloadApp(world.as_user("aud")).sections == {}  # an auditor reads, in QA
+    lonely = open_tab(CaseloadApp(world.as_user("ada")), "Contracts")  # admin: no supervisees
+    assert lonely.person.options == (("Choose a supervisee…", ""),)
+    assert any("no supervisees yet" in h for h in html_values(lonely.widget))
+    mine = ReflectionApp(world.as_user("nia"))
+    mine.tabs.selected_index = len(mine.tabs.children) - 1
+    assert mine.my_supervision.contract is None
+    assert any("no current supervision contract" in h for h in html_values(mine.my_supervision.widget))

@@ -3,7 +3,9 @@
 The ``CaseloadOverview`` widget does the work: supervision due and overdue, cases
 outside their discussion window, drift flags, overdue actions and unsigned records,
 each row opening the case's RAG timeline or the supervisee's session
-(``session.ipynb?supervisee=ID``, which preselects them).
+(``session.ipynb?supervisee=ID``, which preselects them). Beside it, the workflows' tabs
+(``workflow_sections.caseload_tabs``): oversight, requests, contracts, observations and
+training records.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ ROLES = ("supervisor", "manager", "admin", "auditor")
 HELP = ("<small>Tabs list what the supervision policy flags today. Choose a row below the "
         "tables, then <b>Open timeline</b> for the case's RAG ratings over time, or <b>Open "
         "session</b> for a link to that supervisee's session. Change <b>As of</b> to see the "
-        "caseload on another date.</small>")
+        "caseload on another date. The tabs beside <b>Caseload</b> hold your supervisees' "
+        "contracts, observations of practice and training records.</small>")
 
 
 class CaseloadApp(Displayable):
@@ -27,7 +30,8 @@ class CaseloadApp(Displayable):
         from ..widgets.caseload import CaseloadOverview
         self.tk = tk
         self.overview = CaseloadOverview(tk, as_of, session_url="session.ipynb")
-        # A manager's "Management oversight" tab and the requests addressed to this user.
+        # A manager's "Management oversight" tab, the requests addressed to this user, and
+        # (built when first opened) contracts, observations and training records.
         from .workflow_sections import caseload_tabs, with_tabs
         self.sections = caseload_tabs(tk)
         self.widget = w.VBox([w.HTML(value=HELP), with_tabs(self.overview.widget, self.sections)],

@@ -1,11 +1,13 @@
 """The workflows' sections of the caseload and quality-assurance apps [issue 10].
 
 Caseload app: a manager's "Management oversight" tab (decisions to sign off, escalated
-disagreements) and, for supervisors and managers, "Requests" (three-way meetings and
-urgent discussions addressed to them). Quality-assurance app: "Requests" (entitlement
-requests, how many, how quickly answered, which are open) and "Training" (take-up of
-safeguarding training and who is out of date). Reflection app: "My supervision" (the
-supervisee's entitlement, requests and disagreements). Each app adds these with one call.
+disagreements), for supervisors and managers "Requests" (three-way meetings and urgent
+discussions addressed to them), and for staff "Contracts", "Observations" and "Training
+records" (``practice_sections``, built when first opened). Quality-assurance app:
+"Requests" (entitlement requests, how many, how quickly answered, which are open) and
+"Training" (take-up of safeguarding training and who is out of date). Reflection app: "My
+supervision" (the supervisee's entitlement, requests, disagreements, observations of their
+practice, training record and contract). Each app adds these with one call.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import pandas as pd
 from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
 from ..widgets.training_record import TrainingTakeUp, frame_html
+from .common import message_box
 
 OVERSIGHT_ROLES = ("manager", "admin")
 INBOX_ROLES = ("supervisor", "manager", "admin")
@@ -26,20 +29,31 @@ def caseload_tabs(tk) -> dict:
     """{tab title: widget object} the caseload app adds for this user (may be empty)."""
     from ..widgets.entitlement import RequestInbox
     from ..widgets.oversight import OversightTasks
+    from .practice_sections import practice_tabs
     out = {}
     if tk.me.role in OVERSIGHT_ROLES:
         out["Management oversight"] = OversightTasks(tk)
     if tk.me.role in INBOX_ROLES:
         out["Requests"] = RequestInbox(tk)
+    out.update(practice_tabs(tk))  # lazy: built when their tab is first opened
     return out
 
 
 def with_tabs(first: w.Widget, extra: dict, first_title: str = "Caseload") -> w.Widget:
-    """``first`` alone, or a Tab of it and the extra sections."""
+    """``first`` alone, or a Tab of it and the extra sections (a section with an
+    ``open()`` method is built when its tab is first chosen)."""
     if not extra:
         return first
-    return w.Tab(children=[first, *(x.widget for x in extra.values())],
+    tabs = w.Tab(children=[first, *(x.widget for x in extra.values())],
                  titles=[first_title, *extra])
+    sections = [None, *extra.values()]
+
+    def chosen(change):
+        i = change["new"]
+        if i is not None and 0 < i < len(sections) and hasattr(sections[i], "open"):
+            sections[i].open()
+    tabs.observe(chosen, "selected_index")
+    return tabs
 
 
 class RequestsSection(Displayable):
@@ -118,14 +132,24 @@ def add_qa_tabs(app) -> dict:
 
 
 class MySupervision(Displayable):
-    """The supervisee's own side: entitlement, requests and disagreements."""
+    """The supervisee's own side: entitlement, requests, disagreements, observations of
+    their practice, their training record and their contract (to sign)."""
 
     def __init__(self, tk):
         from ..widgets.entitlement import EntitlementPanel
         from ..widgets.escalation import DisagreementsPanel
+        from ..widgets.observation import ObservationList
+        from ..widgets.training_record import TrainingRecordPanel
+        from .practice_sections import my_contract
         self.entitlement = EntitlementPanel(tk)
         self.disagreements = DisagreementsPanel(tk, tk.me.id)
-        self.widget = w.VBox([self.entitlement.widget, self.disagreements.widget])
+        self.observations = ObservationList(tk, tk.me.id)
+        self.training = TrainingRecordPanel(tk, tk.me.id)
+        self.contract = my_contract(tk)
+        contract = self.contract.widget if self.contract else message_box(
+            "You have no current supervision contract: your supervisor drafts it with you.", "info")
+        self.widget = w.VBox([self.entitlement.widget, self.disagreements.widget,
+                              self.observations.widget, self.training.widget, contract])
 
 
 def add_my_supervision_tab(app, title: str = "My supervision") -> None:

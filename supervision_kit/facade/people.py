@@ -87,6 +87,17 @@ class PeopleMixin:
         ids = {p for p, s in active.items() if s == sup} | {p for p in held if p not in active}
         return [p for p in self.practitioners(include_left=False) if p.id in ids and p.id != sup]
 
+    def supervisors(self) -> list[tuple[str, str]]:
+        """(name, id) of current staff who may supervise (supervisors, managers, admins),
+        by name: to whom a contract may be handed over. Names only, whatever the team."""
+        if self.role == Role.RESEARCHER:
+            return []  # no identifiable people for research
+        roles = (Role.SUPERVISOR.value, Role.MANAGER.value, Role.ADMIN.value)
+        with self.engine.connect() as conn:
+            return [(r.name, r.id) for r in conn.execute(
+                select(P.c.name, P.c.id).where(P.c.role.in_(roles), P.c.leaving_date.is_(None))
+                .order_by(P.c.name))]
+
     def teams(self) -> list[str]:
         """Team names visible to this user."""
         return sorted({p.team for p in self.practitioners() if p.team})

@@ -15,6 +15,7 @@ from ..errors import NotFound, RecordLocked, ValidationError
 from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
                             ObservationRow, ReflectionRow, SessionRow, SignatureRow)
 from ..store.sessions import new_id
+from .oversight import names_of
 
 C, S, AT, SG = CaseRow.__table__, SessionRow.__table__, AttendeeRow.__table__, SignatureRow.__table__
 A, K, E, O, RF = (ActionRow.__table__, ContractRow.__table__, EvaluationRow.__table__,
@@ -282,6 +283,18 @@ class RecordsMixin:
         out = [_contract(r) for r in rows if self.can_see(r.supervisee_id) or self.can_see(r.supervisor_id)]
         self._log_view("contracts", supervisee_id or "", f"{len(out)} contracts")
         return out
+
+    def contract_names(self, supervisee_id: str | None = None) -> dict[str, str]:
+        """Names of both parties of the contracts this user may see (a supervisee may not
+        look their supervisor up, but is told who it is)."""
+        q = select(K.c.supervisee_id, K.c.supervisor_id)
+        if supervisee_id:
+            q = q.where(K.c.supervisee_id == supervisee_id)
+        with self.engine.connect() as conn:
+            ids = {p for r in conn.execute(q)
+                   if self.can_see(r.supervisee_id) or self.can_see(r.supervisor_id)
+                   for p in (r.supervisee_id, r.supervisor_id)}
+            return names_of(conn, ids)
 
     # -- observations of practice ---------------------------------------------------
     def save_observation(self, o: Observation) -> Observation:

@@ -8,6 +8,7 @@ both is read only; a change of supervisor makes a new contract that replaces it.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses as dc
 import datetime as dt
 
@@ -85,7 +86,8 @@ class ContractForm(HasTraits, Displayable):
         self._auto: dict[str, str] = {}
         self._loading = False
         self.replaces: Contract | None = None
-        self.names = {p.id: p.name for p in tk.practitioners()}
+        # A supervisee may not look their supervisor up, but is told who it is.
+        self.names = tk.contract_names(supervisee_id) | {p.id: p.name for p in tk.practitioners()}
         self.names.setdefault(tk.me.id, tk.me.name)
         self._build()
         try:
@@ -93,6 +95,9 @@ class ContractForm(HasTraits, Displayable):
                 found = tk.contract(contract_id)
                 if found.supervisee_id != supervisee_id:
                     raise ValidationError("contract", "this contract belongs to someone else")
+                if found.replaces_id:  # the header names the contract it replaced
+                    with contextlib.suppress(SupervisionError):  # e.g. destroyed by retention
+                        self.replaces = tk.contract(found.replaces_id, log=False)
                 self.contract = found
             else:
                 tk.practitioner(supervisee_id)
@@ -146,8 +151,9 @@ class ContractForm(HasTraits, Displayable):
         self.save_button.on_click(lambda _: self.save())
         self.sign_supervisor_button.on_click(lambda _: self.sign_supervisor())
         self.sign_supervisee_button.on_click(lambda _: self.sign_supervisee())
-        sups = [(p.name, p.id) for p in self.tk.practitioners(include_left=False)
-                if p.role in SUPERVISOR_ROLES and p.id != self.supervisee_id]
+        # Any supervisor may take over, also one this user cannot otherwise look up.
+        sups = [(n, i) for n, i in self.tk.supervisors() if i != self.supervisee_id]
+        self.names.update({i: n for n, i in sups})
         self.new_supervisor = w.Dropdown(options=sups, value=None, description="New supervisor")
         self.handover = textarea("Handover note", rows=3,
                                  placeholder="What the new supervisor needs to know")

@@ -1,0 +1,160 @@
+"""Contracts, observations of practice and training records in the apps [issue 10].
+
+The caseload app's "Contracts", "Observations" and "Training records" tabs compose
+``ContractForm``, ``ObservationList``/``ObservationForm`` and ``TrainingRecordPanel``;
+each tab is built the first time it is opened (``LazySection``) so the caseload shows
+at once. ``my_contract`` is the supervisee's own contract for the reflection app's
+"My supervision" tab.
+"""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..errors import SupervisionError
+from ..widgets.common import Displayable, message
+from .common import STAFF_ROLES, message_box
+
+NEW = ""
+
+
+class LazySection(Displayable):
+    """A tab whose content (``make()``, an object with ``.widget``) is built on first ``open()``."""
+
+    def __init__(self, make):
+        self.make = make
+        self.content = None
+        self.widget = w.VBox([])
+
+    def open(self):
+        """Build the content if not yet built; returns it (None if the facade refused)."""
+        if self.content is None:
+            try:
+                self.content = self.make()
+            except SupervisionError as e:
+                self.widget.children = [message_box(message(e), "error")]
+                return None
+            self.widget.children = [self.content.widget]
+        return self.content
+
+
+def my_supervisees(tk) -> list:
+    """Whom this user agrees contracts with: current supervisees and, for a first
+    contract, the people whose line manager they are (by name)."""
+    mine = {p.id: p for p in tk.supervisees()}
+    for p in tk.practitioners(include_left=False):
+        if p.line_manager_id == tk.me.id and p.id != tk.me.id:
+            mine.setdefault(p.id, p)
+    return sorted(mine.values(), key=lambda p: p.name)
+
+
+class ContractsSection(Displayable):
+    """Caseload: choose one of my supervisees, then agree, sign or hand over their contract."""
+
+    def __init__(self, tk):
+        self.tk = tk
+        self.form = None
+        people = my_supervisees(tk)
+        self.person = w.Dropdown(options=[("Choose a supervisee…", NEW),
+                                          *[(p.name, p.id) for p in people]],
+                                 value=NEW, description="Supervisee", layout={"width": "24em"},
+                                 style={"description_width": "auto"})
+        self.person.observe(lambda c: self.choose(c["new"]), "value")
+        self.area = w.VBox([])
+        intro = ("<small>The supervisee's current contract, or a new one drafted from the policy "
+                 "preset. Both of you sign; a signed contract is read only. A change of "
+                 "supervisor (with a handover note) replaces it.</small>")
+        kids = [w.HTML(value=intro), self.person, self.area]
+        if not people:
+            kids.insert(2, message_box("You have no supervisees yet: a supervisee appears here "
+                                       "once you are their line manager or have supervised them.",
+                                       "info"))
+        self.widget = w.VBox(kids)
+
+    def choose(self, supervisee_id: str):
+        """Show the contract form for ``supervisee_id`` (its current contract, or a new one)."""
+        from ..widgets.contract import ContractForm
+        if self.person.value != supervisee_id:
+            self.person.value = supervisee_id  # observed: comes back here once
+            return self.form
+        if not supervisee_id:
+            self.form, self.area.children = None, []
+            return None
+        self.form = ContractForm.for_supervisee(self.tk, supervisee_id)
+        self.area.children = [self.form.widget]
+        return self.form
+
+
+class ObservationsSection(Displayable):
+    """Caseload: observations of my supervisees' practice; plan, record or open one."""
+
+    def __init__(self, tk):
+        from ..widgets.observation import ObservationList
+        self.tk = tk
+        self.form = None
+        self._quiet = False
+        self.list = ObservationList(tk)
+        self.choice = w.Dropdown(options=[("New observation", NEW)], value=NEW,
+                                 description="Plan, record or open", layout={"width": "30em"},
+                                 style={"description_width": "auto"})
+        self.choice.observe(lambda c: self._quiet or self.open(c["new"]), "value")
+        self.form_box = w.VBox([])
+        self.widget = w.VBox([self.list.widget, self.choice, self.form_box])
+        self._choices()
+        self.open(NEW)
+
+    def _choices(self) -> None:
+        names = {p.id: p.name for p in self.tk.practitioners()}
+        keep = self.choice.value
+        opts = [("New observation", NEW)] + [
+            (f"{o.date} · {names.get(o.supervisee_id, o.supervisee_id)}", o.id)
+            for o in self.list.items]
+        self._quiet = True  # re-listing is not a choice: the form on show stays
+        try:
+            self.choice.options = opts
+            self.choice.value = keep if keep in {v for _, v in opts} else NEW
+        finally:
+            self._quiet = False
+
+    def open(self, observation_id: str = NEW):
+        """A new observation's form (``NEW``) or a stored one's."""
+        from ..widgets.observation import ObservationForm
+        form = ObservationForm(self.tk, observation_id=observation_id or None)
+        form.observe(self._saved, "observation")
+        self.form = form
+        self.form_box.children = [form.widget]
+        return form
+
+    def _saved(self, change) -> None:
+        # A save shows in the list and among the choices; the form stays as it is.
+        self.list.refresh()
+        self._choices()
+        if change["new"] is not None and change["new"].id:
+            self._quiet = True
+            try:
+                self.choice.value = change["new"].id
+            finally:
+                self._quiet = False
+
+
+def practice_tabs(tk) -> dict:
+    """{tab title: LazySection} of the caseload app for staff (empty for others)."""
+    from ..widgets.training_record import TrainingRecordPanel
+    if tk.me.role not in STAFF_ROLES:
+        return {}
+    return {"Contracts": LazySection(lambda: ContractsSection(tk)),
+            "Observations": LazySection(lambda: ObservationsSection(tk)),
+            "Training records": LazySection(lambda: TrainingRecordPanel(tk))}
+
+
+def my_contract(tk):
+    """The supervisee's current contract to read and sign (a ``ContractForm``), or None."""
+    from ..widgets.contract import ContractForm
+    current = [c for c in tk.contracts(tk.me.id, active_only=True) if c.supervisee_id == tk.me.id]
+    if not current:
+        return None
+    form = ContractForm(tk, tk.me.id, current[0].id)
+    # The supervisee signs for themselves; the supervisor signs and hands over in their app.
+    form.sign_supervisee_button.description = "Sign as supervisee"
+    for x in (form.sign_supervisor_button, form.change_box):
+        x.layout.display = "none"
+    return form
