@@ -438,3 +438,13 @@ def test_every_row_button_is_also_a_method(tk):
     assert any(a.text.startswith("Disagreement escalated to Morgan Manager")
                for a in tk.addenda(r.record.id))
     assert r.escalate_disagreement(3) is None and r.status.startswith("Not escalated")
+
+
+def test_a_supervisee_opening_the_record_sees_names_not_ids(tk):
+    sid = tk.sessions(supervisee_id="pw")[0]["id"]
+    pat = tk.as_user("pat")
+    r = SessionRecorder(pat, "pw", session_id=sid)
+    shown = " ".join(html_values(r.widget))
+    assert "Sam Supervisor" in shown and "Pat Worker" in shown
+    assert r.name_of("sup") == "Sam Supervisor"
+    assert dict((v, k) for k, v in r.owner_options)["sup"].startswith("Sam Supervisor")

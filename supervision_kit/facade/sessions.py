@@ -197,6 +197,20 @@ class SessionsMixin:
                 self._log(conn, "view", "session", session_id)
         return rec
 
+    def session_parties(self, session_id: str) -> dict[str, str]:
+        """Names of a record's supervisor, attendees and signers, for anyone who may see
+        the record: a supervisee is told who supervised them even if they may not look
+        that person up."""
+        from .oversight import names_of
+        with self.engine.connect() as conn:
+            self._check_session_access(conn, session_id, f"see session {session_id}")
+            ids = {conn.execute(select(S.c.supervisor_id).where(S.c.id == session_id)).scalar()}
+            ids |= set(conn.execute(select(AT.c.practitioner_id)
+                                    .where(AT.c.session_id == session_id)).scalars())
+            ids |= set(conn.execute(select(SG.c.practitioner_id)
+                                    .where(SG.c.session_id == session_id)).scalars())
+            return names_of(conn, ids - {None})
+
     def history(self, supervisee_id: str) -> list[SessionRecord]:
         """Every session of a supervisee, oldest first, with discussions and actions."""
         self._check_see([supervisee_id], f"see the supervision history of {supervisee_id}")

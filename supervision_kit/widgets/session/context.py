@@ -14,6 +14,11 @@ class ContextMixin:
 
     def _context(self, rec: SessionRecord) -> None:
         self.supervisee_ids = list(rec.supervisee_ids)
+        if rec.id:  # a supervisee may not look their supervisor up, but sees who it is
+            try:
+                self.parties.update(self.tk.session_parties(rec.id))
+            except SupervisionError:
+                pass
         for pid in (rec.supervisor_id, *rec.supervisee_ids):
             self.name_of(pid)
         for sid in rec.supervisee_ids:
