@@ -35,7 +35,6 @@ TERMS = (
     ("complaints_review", "Complaints and review", "how to complain; review at least annually"),
 )
 TERM_KEYS = tuple(k for k, _, _ in TERMS)
-SUPERVISOR_ROLES = ("supervisor", "manager", "admin")
 
 
 def _span(period: tuple[int, int] | None) -> str:
