@@ -154,7 +154,8 @@ class CaseloadOverview(HasTraits, Displayable):
         self.row_picker = w.Dropdown(description="Row", options=[], layout={"width": "50%"})
         self.timeline_button = w.Button(description="Open timeline", icon="line-chart")
         self.session_button = w.Button(description="Open session", icon="folder-open")
-        self.strip_button = w.Button(description="RAG strip of these cases", icon="th")
+        self.strip_button = w.Button(description="RAG strip of these cases", icon="th",
+                                      layout={"width": "auto"})
         self.timeline_button.on_click(lambda _: self.open_row("case"))
         self.session_button.on_click(lambda _: self.open_row("person"))
         self.strip_button.on_click(lambda _: self.show_strip())
