@@ -71,8 +71,8 @@ class SessionBuilder:
             "working_well": f(text.WORKING_WELL), "barriers": f(text.BARRIERS),
             "impact": f(text.IMPACT[key]), "needs": f(text.NEEDS), "engagement": f(text.ENGAGEMENT),
             "plan": f(text.PLAN), "proposed_amendment": f(text.AMENDMENT[key]),
-            "refusal_action": f(text.REFUSAL), "decision": f(text.DECISION),
-            "rationale": f(text.RATIONALE)}
+            "refusal_action": f(text.REFUSAL), "decision": f(text.DECISION[key]),
+            "rationale": f(text.RATIONALE[key])}
         answers = {k: v.format_map(ctx) for k, v in answers.items()}
         quarterly = (day - case.last_quarterly).days >= 84
         if quarterly:

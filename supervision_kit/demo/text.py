@@ -104,16 +104,34 @@ REFUSAL = (
     "If {p} refuses services, discuss with team manager and record reasons; consider threshold again.",
     "Worker to explain the consequences of refusal to {p} in writing.",
     "Not applicable: family accepting services.")
-DECISION = (
-    "Agreed: continue with the current plan and review in four weeks.",
-    "Agreed: escalate to the team manager for oversight of the plan.",
-    "Agreed: convene a professionals meeting before the next review.",
-    "Agreed: step down to early help if progress continues.")
-RATIONALE = (
-    "Evidence of sustained change for {c} over two months.",
-    "No improvement for {c} despite support; risk remains.",
-    "New information from school about {c} raises concern.",
-    "{p} is engaging and {cs} needs are being met.")
+DECISION = {  # by the discussion's RAG, four each so a seed gives the same agency as before
+    "G": ("Agreed: continue with the current plan and review in four weeks.",
+          "Agreed: step down to early help if progress continues.",
+          "Agreed: keep the plan; reduce visits to fortnightly.",
+          "Agreed: prepare to end the plan at the next review."),
+    "A": ("Agreed: continue with the current plan and review in four weeks.",
+          "Agreed: convene a professionals meeting before the next review.",
+          "Agreed: revise the plan with clear timescales for change.",
+          "Agreed: escalate to the team manager for oversight of the plan."),
+    "R": ("Agreed: escalate to the team manager for oversight of the plan.",
+          "Agreed: convene a professionals meeting before the next review.",
+          "Agreed: request a strategy discussion.",
+          "Agreed: review the risk assessment this week."),
+}
+RATIONALE = {
+    "G": ("Evidence of sustained change for {c} over two months.",
+          "{p} is engaging and {cs} needs are being met.",
+          "School and health both report that {c} is doing better.",
+          "The plan is working: {c} is safer than at the last review."),
+    "A": ("No change for {c} yet; the plan needs more time or a different approach.",
+          "{p} engages but nothing has changed for {c}.",
+          "Concerns for {c} are neither better nor worse since last time.",
+          "Progress for {c} has stalled; watch for drift."),
+    "R": ("No improvement for {c} despite support; risk remains.",
+          "New information from school about {c} raises concern.",
+          "{p} has stopped engaging and {c} is at greater risk.",
+          "A new incident shows that {cs} situation has worsened."),
+}
 
 AGENDA = ("Review of actions; case discussions; wellbeing; training.",
           "Caseload review; ASYE portfolio; wellbeing.",
