@@ -184,8 +184,7 @@ class PeopleMixin:
             raise NotFound(f"no case {case_id!r}")
         c = found[0]
         self._check_see([c.worker_id], f"see case {c.reference}")
-        with self._tx() as conn:
-            self._log(conn, "view", "case", c.id)
+        self._log_view("case", c.id)
         return c
 
     def add_cases(self, cases: list[Case]) -> None:

@@ -50,10 +50,8 @@ class RulesMixin:
                     keep |= vals.isin(vis)
             df = df[keep]
         df = df.reset_index(drop=True)
-        with self._tx() as conn:
-            self._log(conn, "view", "rules", what,
-                      f"as of {day.isoformat()}" + (f"; team {team}" if team else "")
-                      + f"; {len(df)} rows")
+        self._log_view("rules", what, f"as of {day.isoformat()}"
+                       + (f"; team {team}" if team else "") + f"; {len(df)} rows")
         return df
 
     # -- supervision frequency -------------------------------------------------------
@@ -73,9 +71,8 @@ class RulesMixin:
         found = suggest_next(fr, book, day, supervisee_id)
         if found is None:
             raise NotFound(f"no current supervisee {supervisee_id!r} on {day.isoformat()}")
-        with self._tx() as conn:
-            self._log(conn, "view", "rules", "suggest_next_session",
-                      f"{supervisee_id} after {day.isoformat()}: {found.isoformat()}")
+        self._log_view("rules", "suggest_next_session",
+                       f"{supervisee_id} after {day.isoformat()}: {found.isoformat()}")
         return found
 
     # -- cases -----------------------------------------------------------------------

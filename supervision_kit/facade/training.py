@@ -250,8 +250,7 @@ class TrainingMixin:
             ex = self._readable(conn, exercise_id, "see exercise results")
             df = ratings_frame(conn, ex)
         if log:  # the live dashboard reads every few seconds and logs only its first look
-            with self._tx() as conn:
-                self._log(conn, "view", "exercise_ratings", ex.id)
+            self._log_view("exercise_ratings", ex.id)
         return df
 
     def exercise_reflections(self, exercise_id: str) -> pd.DataFrame:

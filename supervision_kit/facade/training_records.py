@@ -151,8 +151,7 @@ class TrainingRecordsMixin:
         df["required_level"] = df["required_level"].astype("Int64")
         df["latest_level"] = df["latest_level"].astype("Int64")
         df["out_of_date"] = df["out_of_date"].astype(bool)
-        with self._tx() as conn:
-            self._log(conn, "view", "training_status", team or "", f"as of {day}; {len(df)} rows")
+        self._log_view("training_status", team or "", f"as of {day}; {len(df)} rows")
         return df
 
     def training_take_up(self, as_of=None) -> pd.DataFrame:
