@@ -68,6 +68,20 @@ def html_values(widget) -> list[str]:
     return [x.value for x in walk(widget) if isinstance(x, (w.HTML, w.HTMLMath))]
 
 
+def attempt(owner, field, refused: str, call):
+    """``call()``'s result, or None with the refusal shown: a ``ValidationError`` beside
+    ``field``, and every refusal in ``owner.status`` as "<refused>: why". What was typed
+    stays where it is."""
+    try:
+        return call()
+    except ValidationError as e:
+        field.set_error(e.message)
+        owner.status = f"{refused}: {e.message}"
+    except SupervisionError as e:
+        owner.status = f"{refused}: {message(e)}"
+    return None
+
+
 class Displayable:
     """Displays as its ``widget`` in Jupyter and Voilà."""
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, List, Unicode, observe
 
-from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, message, now_text, textarea
+from ..errors import SupervisionError
+from .common import Displayable, Field, attempt, esc, message, now_text, textarea
 
 PRE = "white-space:pre-wrap"
 NO_CASE = ("— not about one case —", "")
@@ -106,14 +106,8 @@ class EntitlementPanel(HasTraits, Displayable):
 
     def _ask(self, field: Field, call) -> dict | None:
         field.set_error("")
-        try:
-            r = call()
-        except ValidationError as e:
-            field.set_error(e.message)
-            self.status = f"Not sent: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = f"Not sent: {message(e)}"
+        r = attempt(self, field, "Not sent", call)
+        if r is None:
             return None
         self.status = f"Sent to {r['supervisor']}" + (f" and {r['manager']}" if r["manager"] else "") \
             + f" at {now_text()}"
@@ -187,14 +181,9 @@ class RequestInbox(HasTraits, Displayable):
         if f is None:
             self.status = "Not recorded: that request is not open for you"
             return None
-        try:
-            r = self.tk.resolve_request(request_id, f.input.value if outcome is None else outcome)
-        except ValidationError as e:
-            f.set_error(e.message)
-            self.status = f"Not recorded: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = f"Not recorded: {message(e)}"
+        r = attempt(self, f, "Not recorded", lambda: self.tk.resolve_request(
+            request_id, f.input.value if outcome is None else outcome))
+        if r is None:
             return None
         self.status = f"Outcome recorded at {now_text()}"
         f.input.value = ""

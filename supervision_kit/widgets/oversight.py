@@ -12,8 +12,8 @@ from __future__ import annotations
 import ipywidgets as w
 from traitlets import HasTraits, List, Unicode, observe
 
-from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, message, now_text, textarea
+from ..errors import SupervisionError
+from .common import Displayable, Field, attempt, esc, message, now_text, textarea
 
 STATUS_WORDS = {"pending": "Waiting for management oversight",
                 "agreed": "Agreed", "disagreed": "Disagreed",
@@ -165,14 +165,9 @@ class OversightTasks(HasTraits, Displayable):
             self.status = "Not answered: that decision is not on your task list"
             return None
         text = card.text.value if reason is None else reason
-        try:
-            item = self.tk.answer_oversight(discussion_id, status, text)
-        except ValidationError as e:
-            card.field.set_error(e.message)
-            self.status = f"Not answered: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = f"Not answered: {message(e)}"
+        item = attempt(self, card.field, "Not answered",
+                       lambda: self.tk.answer_oversight(discussion_id, status, text))
+        if item is None:
             return None
         self.status = (f"{item['reference']}: {STATUS_WORDS.get(item['status'], item['status'])} "
                        f"at {now_text()}; the supervisor sees it in the next session")
@@ -199,14 +194,9 @@ class OversightTasks(HasTraits, Displayable):
             self.status = "Not recorded: that disagreement is not waiting for you"
             return None
         text = card.text.value if outcome is None else outcome
-        try:
-            d = self.tk.resolve_disagreement(disagreement_id, text)
-        except ValidationError as e:
-            card.field.set_error(e.message)
-            self.status = f"Not recorded: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = f"Not recorded: {message(e)}"
+        d = attempt(self, card.field, "Not recorded",
+                    lambda: self.tk.resolve_disagreement(disagreement_id, text))
+        if d is None:
             return None
         self.status = f"Outcome recorded at {now_text()}; both parties see it on the record"
         card.text.value = ""
@@ -272,14 +262,9 @@ class OversightAnswers(HasTraits, Displayable):
         if card is None:
             self.status = "Not sent: no request for more information on that decision"
             return None
-        try:
-            item = self.tk.reply_oversight(discussion_id, card.text.value if text is None else text)
-        except ValidationError as e:
-            card.field.set_error(e.message)
-            self.status = f"Not sent: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = f"Not sent: {message(e)}"
+        item = attempt(self, card.field, "Not sent", lambda: self.tk.reply_oversight(
+            discussion_id, card.text.value if text is None else text))
+        if item is None:
             return None
         self.status = f"Sent to {item['manager'] or 'the manager'} at {now_text()}"
         card.text.value = ""
