@@ -26,26 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CACHE = Path("/tmp/supervision_kit_bench")
+from demo_cache import demo_db  # benchmarks/ is on sys.path when a script here runs
+
 KEY = b"benchmark-key-0123456789abcdef!!"
-
-
-def demo_db(scale: int) -> Path:
-    """The cached demo store of this scale, generated on first use."""
-    from supervision_kit.facade import Toolkit
-    path = CACHE / f"anonymise_demo_scale{scale}.sqlite"
-    done = path.with_suffix(".complete")
-    if not done.exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        for p in CACHE.glob(path.name + "*"):
-            p.unlink()
-        t = time.perf_counter()
-        tk = Toolkit.system(path)
-        tk.create_demo(scale=scale)
-        tk.engine.dispose()
-        done.write_text("generated\n")
-        print(f"  generated demo scale {scale} in {time.perf_counter() - t:.1f} s -> {path}")
-    return path
 
 
 def texts(path: Path) -> list[tuple[str, str | None]]:
