@@ -2,11 +2,10 @@
 yes / no / maybe, and a bar chart of them for the quality-assurance app."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
 from ..domain.enums import EVALUATION_STATEMENTS
+from .figures import new_figure, to_png
 
 ANSWERS = ("yes", "maybe", "no")
 COLOURS = {"yes": "#2e7d32", "maybe": "#f9a825", "no": "#c62828"}
@@ -52,11 +51,7 @@ def evaluation_chart_png(df: pd.DataFrame, *, title: str = "Supervision evaluati
     """A horizontal stacked bar per statement (yes, maybe, no as % of answers) as PNG."""
     import textwrap
 
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(9.0, 1.2 + 0.45 * max(len(df), 1)), dpi=dpi)
-    FigureCanvasAgg(fig)
+    fig = new_figure(9.0, 1.2 + 0.45 * max(len(df), 1), dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     labels = [f"{n}. " + textwrap.shorten(str(s), 60, placeholder="…")
               for n, s in zip(df["number"], df["statement"])]
@@ -80,6 +75,4 @@ def evaluation_chart_png(df: pd.DataFrame, *, title: str = "Supervision evaluati
                frameon=False)
     fig.subplots_adjust(left=0.45, right=0.98, top=1 - 0.6 / fig.get_figheight(),
                         bottom=0.6 / fig.get_figheight())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+    return to_png(fig)

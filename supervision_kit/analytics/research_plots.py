@@ -6,11 +6,10 @@ in a kernel thread, a test or a script alike. Text from the export is set with
 """
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
+from .figures import new_figure, to_png
 from .research import FUNCTIONS, RAGS, WORDS
 
 RAG_COLOURS = {"G": "#2e7d32", "A": "#f9a825", "R": "#c62828"}
@@ -18,18 +17,11 @@ FUNCTION_COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00")
 MAX_BARS = 15
 
 
-def _figure(w: float, h: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(w, h), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
+_figure = new_figure
 
 
 def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    return buf.getvalue()
+    return to_png(fig, tight=True)
 
 
 def _empty(fig, ax, text: str) -> None:

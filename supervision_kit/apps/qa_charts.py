@@ -7,10 +7,9 @@ matplotlib could read it as mathematics.
 """
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
+from ..analytics.figures import new_figure, to_png
 from ..domain.enums import Function
 
 GREEN, AMBER, RED, GREY, BLUE = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e", "#1565c0"
@@ -30,17 +29,11 @@ def _pct(part, whole) -> float:
 
 
 def _figure(rows: int, width: float = 8.0):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(width, 1.4 + 0.45 * max(rows, 1)), dpi=100)
-    FigureCanvasAgg(fig)
-    return fig
+    return new_figure(width, 1.4 + 0.45 * max(rows, 1))
 
 
 def _png(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", bbox_inches="tight")
-    return buf.getvalue()
+    return to_png(fig, tight=True)
 
 
 def _teams(df: pd.DataFrame) -> pd.Series:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
-import io
 import textwrap
 
 import ipywidgets as w
@@ -19,6 +18,7 @@ from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 from ..domain.enums import RAG
 from ..domain.records import Case, CaseDiscussion
 from ..domain.values import parse_date
+from ..analytics.figures import new_figure, to_png
 from ..errors import SupervisionError
 from .common import Displayable, esc, message
 
@@ -86,12 +86,7 @@ def _date(v) -> dt.date | None:
     return pd.Timestamp(v).date()
 
 
-def _png(fig) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi)
-    return buf.getvalue()
+_png = to_png
 
 
 def overlays(data: TimelineData) -> dict:
@@ -126,10 +121,9 @@ def render_png(data: TimelineData, selected: int | None = None, *,
                size: tuple[float, float] = (9.0, 4.4), dpi: int = 100) -> bytes:
     """The timeline of ``data`` as PNG bytes, with point ``selected`` ringed."""
     from matplotlib import dates as mdates
-    from matplotlib.figure import Figure
 
     pts, case = data.points, data.case
-    fig = Figure(figsize=size, dpi=dpi)
+    fig = new_figure(*size, dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     for letter, y in RAG_Y.items():
         ax.axhspan(y - 0.5, y + 0.5, color=BANDS[letter], zorder=0, lw=0)
@@ -332,11 +326,10 @@ def strip_rows(tk, case_ids, as_of=None, *, last: int = 12,
 
 def render_strip_png(rows: pd.DataFrame, *, last: int = 12, dpi: int = 100) -> bytes:
     """One row per case: reference, status, coloured squares of recent ratings, drift mark."""
-    from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
     n = max(len(rows), 1)
-    fig = Figure(figsize=(9.0, 0.7 + 0.32 * n), dpi=dpi)
+    fig = new_figure(9.0, 0.7 + 0.32 * n, dpi=dpi)
     ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
     ax.set_axis_off()
     x_sq, step = 5.6, 0.32

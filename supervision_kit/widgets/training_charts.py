@@ -5,12 +5,12 @@ switches the notebook's backend and no figure is left open.
 """
 from __future__ import annotations
 
-import io
 import textwrap
 
 import numpy as np
 import pandas as pd
 
+from ..analytics.figures import new_figure, to_png
 from ..training.results import fmt
 from .common import esc
 
@@ -19,19 +19,10 @@ MEANING = {"G": "improving", "A": "the same", "R": "worse"}
 
 
 def _png(fig) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    return buf.getvalue()
+    return to_png(fig, dpi=90, tight=True)
 
 
-def _figure(width: float, height: float):
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        raise ImportError("charts need matplotlib: pip install matplotlib") from None
-    return Figure(figsize=(width, height))
+_figure = new_figure
 
 
 def _short(title: str) -> str:

@@ -1,0 +1,28 @@
+"""Matplotlib figures drawn off-screen and their PNG bytes.
+
+A ``Figure`` with its own Agg canvas keeps pyplot's global state out of kernels, threads
+and PDF batches; matplotlib is imported on first use.
+"""
+from __future__ import annotations
+
+import io
+
+
+def new_figure(width: float, height: float, dpi: int = 100):
+    """An off-screen figure of ``width`` × ``height`` inches."""
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        raise ImportError("charts need matplotlib: pip install matplotlib") from None
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def to_png(fig, *, dpi: int | None = None, tight: bool = False) -> bytes:
+    """The figure as PNG bytes (at the figure's own dpi unless ``dpi``); ``tight`` trims
+    the margins to what is drawn."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi or fig.dpi, bbox_inches="tight" if tight else None)
+    return buf.getvalue()
