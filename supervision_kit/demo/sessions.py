@@ -44,7 +44,7 @@ class SessionBuilder:
         return out or ["management"]
 
     def _pick_cases(self, plan: Plan) -> list[DemoCase]:
-        g, rng, day = self.g, self.g.rng, plan.day
+        rng, day = self.g.rng, plan.day
         open_ = [c for s in plan.supervisees for c in s.cases if c.open_on(day)]
         if plan.type == "ad-hoc":
             k = 1

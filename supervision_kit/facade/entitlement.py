@@ -12,7 +12,6 @@ supervisor's team (see ``oversight.managers_above``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
@@ -24,9 +23,6 @@ from ..store.schema import (AttendeeRow, CaseRow, ContractRow, DisagreementRow, 
                             RequestRow, SessionRow)
 from ..store.sessions import new_id
 from .oversight import ASKED, add_note, managers_above, names_of, now
-
-if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
-    import pandas as pd
 
 P, C, K, RQ = (PractitionerRow.__table__, CaseRow.__table__, ContractRow.__table__,
                RequestRow.__table__)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from ..domain.enums import CaseStatus, Role
 from ..domain.records import Case, CasePerson, Practitioner, StatusChange, to_dict

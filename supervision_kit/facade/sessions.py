@@ -12,10 +12,10 @@ from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
 from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature)
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
-from ..errors import AccessDenied, NotFound, RecordLocked, StaleRecord, ValidationError
+from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
                             SessionRow, SignatureRow)
-from ..store.sessions import ANSWERS, load_sessions, new_id, session_row, write_session
+from ..store.sessions import load_sessions, new_id, session_row, write_session
 
 S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
 SG, AD = SignatureRow.__table__, AddendumRow.__table__
