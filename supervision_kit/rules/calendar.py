@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..domain.values import parse_date
 from ..errors import ValidationError
 
 NAT = np.datetime64("NaT", "D")
@@ -111,12 +112,7 @@ def _calendar(name: str, templates_dir) -> tuple[dict, str]:
 
 
 def _as_date(value, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError(where, f"not a date: {value!r} (use YYYY-MM-DD)") from None
+    return parse_date(value, where, required=True)
 
 
 def load_holidays(name: str, templates_dir) -> np.ndarray:
