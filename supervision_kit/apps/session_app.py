@@ -157,11 +157,13 @@ class SessionApp(Displayable):
         self._say("")
         self.pdf, self.pdf_link.value = None, ""
         rec = SessionRecorder(self.tk, ids, **kw)
-        if rec.record is None:  # the facade refused: the recorder says why
+        if rec.record is None and rec.pending_draft is None:  # the facade refused: it says why
             self._say(rec.status, bad=True)
             return None
         self.recorder = rec
         rec.observe(lambda _: self._signed_state(), names="record")
+        # A later unsigned discussion of a case, opened from its link in a discussion.
+        rec.observe(lambda c: c["new"] and self.open_record(c["new"]), names="requested_record")
         self.area.children = [rec.widget]
         self._signed_state()
         return rec

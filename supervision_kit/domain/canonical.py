@@ -29,6 +29,8 @@ def canonical_content(rec: SessionRecord) -> dict:
     for x in d["discussions"]:
         for k in VOLATILE_DISCUSSION:
             x.pop(k, None)
+        if not x.get("provenance"):  # records signed before provenance existed hash as then
+            x.pop("provenance", None)
     for x in d["disagreements"]:
         for k in VOLATILE_DISAGREEMENT:
             x.pop(k, None)

@@ -81,6 +81,9 @@ class CaseDiscussion:
     needs_oversight: bool = False
     oversight: Oversight | None = None
     id: str | None = None
+    # Where carried or confirmed answers came from (see domain/lifecycle.py); {} = all
+    # written in this session.
+    provenance: dict[str, dict[str, str]] = dc.field(default_factory=dict)
 
 
 @dc.dataclass

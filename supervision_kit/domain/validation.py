@@ -6,6 +6,7 @@ from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
 from .records import (Case, Contract, Evaluation, Observation, Practitioner,
                       Reflection, SessionRecord)
+from .lifecycle import check_provenance
 from .values import clean_text, parse_choice, parse_date
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
@@ -53,6 +54,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         seen_cases.add(d.case_id)
         for name in DISCUSSION_TEXT:
             setattr(d, name, clean_text(getattr(d, name), f"{field}.{name}"))
+        d.provenance = check_provenance(d, field)
         if d.rag is not None and d.rag != "":
             d.rag = parse_choice(d.rag, RAG, f"{field}.rag").value
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .base import ToolkitBase
 from .data import DataMixin
 from .documents import DocumentsMixin
+from .lifecycle import LifecycleMixin
 from .maintenance import MaintenanceMixin
 from .people import PeopleMixin
 from .records import RecordsMixin
@@ -14,7 +15,7 @@ from .training import TrainingMixin
 from .workflows import WorkflowsMixin
 
 
-class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
+class Toolkit(SessionsMixin, LifecycleMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
               TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 

@@ -40,12 +40,13 @@ class SessionsMixin:
             raise ValidationError("supervisee_ids", "choose at least one supervisee")
         for p in ids:
             self._check_see([p], f"supervise {p}")
+        # Only a draft is reopened (a record awaiting signatures is locked); the widgets ask
+        # first whether to continue or discard it (open_drafts, discard_draft).
+        from ..store.lifecycle import pair_drafts
         with self.engine.connect() as conn:
-            drafts = conn.execute(select(S.c.id).where(
-                S.c.supervisor_id == self.me.id, S.c.state.in_(OPEN_STATES)).order_by(S.c.date.desc())).scalars()
-            for rec in load_sessions(conn, list(drafts)):
-                if sorted(rec.supervisee_ids) == sorted(ids):
-                    return rec
+            found = pair_drafts(conn, self.me.id, ids)
+            if found:
+                return load_sessions(conn, found[:1])[0]
         date = parse_date(date, "date") or dt.date.today()
         kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
         return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.me.id,
@@ -73,26 +74,9 @@ class SessionsMixin:
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
                             ) -> CaseDiscussion | None:
-        """The case's last discussion, so a follow-up starts from its answers."""
-        before = parse_date(before, "before") or dt.date.max
-        C = CaseRow.__table__
-        with self.engine.connect() as conn:
-            worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
-        if worker is None:
-            raise NotFound(f"no case {case_id!r}")
-        self._check_see([worker], f"see the discussions of case {case_id}")
-        with self.engine.connect() as conn:
-            q = (select(D.c.session_id).join(S, S.c.id == D.c.session_id)
-                 .where(D.c.case_id == case_id, S.c.date <= before)
-                 .order_by(S.c.date.desc(), S.c.id.desc()))
-            if exclude_session:
-                q = q.where(S.c.id != exclude_session)
-            sid = conn.execute(q.limit(1)).scalar()
-            if sid is None:
-                return None
-            rec = load_sessions(conn, [sid])[0]
-        self._log_view("case_discussions", case_id, f"previous discussion, session {sid}")
-        return next(d for d in rec.discussions if d.case_id == case_id)
+        """The case's last discussion in a signed record (unsigned drafts are never the
+        starting point: see ``follow_up_basis``)."""
+        return self.follow_up_basis(case_id, before, exclude_session).previous
 
     # -- saving ------------------------------------------------------------------
     def save_session(self, rec: SessionRecord) -> SessionRecord:

@@ -59,6 +59,8 @@ COLUMN_DOCS = {
                                      "impact, needs, engagement, plan, proposed_amendment, "
                                      "refusal_action, decision, rationale.",
     ("case_discussions", "rag"): "Circumstances improving (G), the same (A), worse (R).",
+    ("case_discussions", "provenance"): "Answers carried or confirmed from an earlier discussion: "
+                                        "{answer: {how: carried | confirmed, from: date}}.",
     ("case_people", "role"): "child, parent, carer, sibling or other.",
     ("evaluations", "answers"): "Ten answers to the evaluation statements, in order.",
     ("observations", "notes"): "setting, permissions, went_well, development_points.",

@@ -137,6 +137,8 @@ class DiscussionRow(Base):
     oversight_manager_id: Mapped[str | None] = _fk("practitioners.id")
     oversight_reason: Mapped[str] = mapped_column(Text, default="")
     oversight_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Answers carried or confirmed from an earlier discussion: {field: {how, from}}.
+    provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     __table_args__ = (UniqueConstraint("session_id", "case_id"),)
 
 

@@ -50,7 +50,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
             disc[r.session_id].append(CaseDiscussion(
                 case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
-                **{k: ans.get(k, "") for k in ANSWERS}))
+                provenance=dict(r.provenance or {}), **{k: ans.get(k, "") for k in ANSWERS}))
         for r in conn.execute(select(A).where(A.c.session_id.in_(chunk)).order_by(A.c.position)):
             acts[r.session_id].append(ActionItem(
                 description=r.description, owner_id=r.owner_id, due_date=r.due_date,
@@ -109,7 +109,8 @@ def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
             needs_oversight=d.needs_oversight,
             oversight_status=(ov.status if ov else ("pending" if d.needs_oversight else None)),
             oversight_manager_id=ov.manager_id if ov else None,
-            oversight_reason=ov.reason if ov else "", oversight_at=ov.answered_at if ov else None))
+            oversight_reason=ov.reason if ov else "", oversight_at=ov.answered_at if ov else None,
+            provenance=dict(d.provenance or {})))
     for i, a in enumerate(rec.actions):
         a.id = a.id or new_id("act")
         a.session_id = sid

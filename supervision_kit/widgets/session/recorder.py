@@ -17,6 +17,7 @@ from ...errors import SupervisionError, ValidationError
 from ..common import Displayable, Field, esc, message, now_text, walk
 from .context import ContextMixin
 from .discussions import DiscussionsSection
+from .drafts import DraftsMixin
 from .items import AgreedActionsSection, DisagreementsSection
 from .reflect import ReflectionSection
 from .reviews import ReviewSection
@@ -31,13 +32,14 @@ WELLBEING = [("wellbeing", "Wellbeing", "how the supervisee is; staff safety"),
              ("training_since", "Safeguarding training since the last supervision", "")]
 
 
-class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
+class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Displayable):
     """One supervisor with one supervisee (or a group): the whole record in an Accordion."""
 
     record = Instance(SessionRecord, allow_none=True, help="The record being written")
     status = Unicode("", help="Last save, or the problem that stopped it")
     errors = Dict(help="Field (as the facade names it) → message shown beside it")
     locked = Bool(False, help="Signed by someone: read only, addenda only")
+    requested_record = Unicode("", help="Another record the user asked to open (the app opens it)")
 
     def __init__(self, tk, supervisee_ids, date=None, *, type: str | None = None,
                  session_id: str | None = None, autosave: bool = True, frameworks=None):
@@ -59,12 +61,17 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
         self.parties: dict[str, str] = {}
         self._cases: dict = {}
         self._frameworks = frameworks
+        self.pending_draft: SessionRecord | None = None
+        self._wanted = (type, date)
         try:
             rec = (tk.session(session_id) if session_id
                    else tk.open_session(self.supervisee_ids, date=date, type=type))
             self._context(rec)
         except SupervisionError as e:
             self.status = message(e)
+            return
+        if not session_id and rec.version and rec.date != self.wanted_date:
+            self._ask_about(rec)  # never type into an old draft without being told
             return
         self._last_saved = copy.deepcopy(rec) if rec.version else None
         self.record = rec

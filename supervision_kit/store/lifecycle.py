@@ -1,0 +1,89 @@
+"""Queries of a record's lifecycle: the last signed discussion of a case, later unsigned
+ones, a supervisor's open drafts, and discarding a draft (its content kept for the log)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
+
+from ..domain.enums import SessionState
+from ..domain.records import to_dict
+from ..errors import ValidationError
+from .schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow, ReflectionRow,
+                     SessionRow)
+
+S, D, AT = SessionRow.__table__, DiscussionRow.__table__, AttendeeRow.__table__
+A, R, RF = ActionRow.__table__, ActionReviewRow.__table__, ReflectionRow.__table__
+UNSIGNED = (SessionState.DRAFT.value, SessionState.AWAITING.value)
+
+
+def _of_case(case_id: str, before: dt.date, exclude_session: str | None):
+    q = (select(S.c.id, S.c.date, S.c.state, S.c.supervisor_id)
+         .join(D, D.c.session_id == S.c.id)
+         .where(D.c.case_id == case_id, S.c.date <= before))
+    return q.where(S.c.id != exclude_session) if exclude_session else q
+
+
+def last_signed(conn: Connection, case_id: str, before: dt.date,
+                exclude_session: str | None = None):
+    """(session id, date) of the case's last discussion in a record signed by everyone."""
+    q = (_of_case(case_id, before, exclude_session)
+         .where(S.c.state == SessionState.SIGNED.value)
+         .order_by(S.c.date.desc(), S.c.id.desc()).limit(1))
+    return conn.execute(q).first()
+
+
+def unsigned_since(conn: Connection, case_id: str, since: dt.date | None, before: dt.date,
+                   exclude_session: str | None = None) -> list:
+    """Discussions of the case in unsigned records on or after ``since``, newest first."""
+    q = _of_case(case_id, before, exclude_session).where(S.c.state.in_(UNSIGNED))
+    if since is not None:
+        q = q.where(S.c.date >= since)
+    return list(conn.execute(q.order_by(S.c.date.desc(), S.c.id.desc())))
+
+
+def pair_drafts(conn: Connection, supervisor_id: str, supervisee_ids: list[str]) -> list[str]:
+    """Ids of the supervisor's drafts with exactly these supervisees, newest first."""
+    want = sorted(supervisee_ids)
+    rows = list(conn.execute(
+        select(S.c.id, AT.c.practitioner_id).join(AT, AT.c.session_id == S.c.id)
+        .where(S.c.supervisor_id == supervisor_id, S.c.state == SessionState.DRAFT.value,
+               S.c.id.in_(select(AT.c.session_id).where(AT.c.practitioner_id.in_(want))))
+        .order_by(S.c.date.desc(), S.c.id.desc())))
+    people: dict[str, list[str]] = {}
+    for r in rows:
+        people.setdefault(r.id, []).append(r.practitioner_id)
+    return [sid for sid, ids in people.items() if sorted(ids) == want]
+
+
+def discard(conn: Connection, rec) -> str:
+    """Delete a draft inside the caller's transaction; returns its content as JSON for the
+    audit log, from which it can be recovered (``discarded_record``).
+
+    Reviews it made of earlier actions are undone; supervisees' own reflections stay (they
+    are detached); a draft whose actions a later session has reviewed is refused, since
+    deleting them would change that session's record."""
+    mine = select(A.c.id).where(A.c.session_id == rec.id)
+    later = conn.execute(select(R.c.session_id).where(R.c.action_id.in_(mine),
+                                                      R.c.session_id != rec.id)).first()
+    if later is not None:
+        raise ValidationError("session", f"actions agreed in this draft were reviewed in session "
+                                         f"{later.session_id}: continue the draft instead")
+    conn.execute(update(A).where(A.c.reviewed_session_id == rec.id)
+                 .values(status="open", reviewed_session_id=None, completed_date=None))
+    conn.execute(update(RF).where(RF.c.session_id == rec.id, RF.c.author_id != rec.supervisor_id)
+                 .values(session_id=None))
+    conn.execute(delete(S).where(S.c.id == rec.id, S.c.state == SessionState.DRAFT.value))
+    return json.dumps(to_dict(rec), sort_keys=True, ensure_ascii=False)
+
+
+def discarded_record(conn: Connection, session_id: str) -> dict | None:
+    """The content of a discarded draft, as logged when it was discarded."""
+    from .schema import AuditRow
+    L = AuditRow.__table__
+    detail = conn.execute(select(L.c.detail).where(
+        L.c.action == "discard", L.c.entity == "session", L.c.entity_id == session_id)
+        .order_by(L.c.id.desc()).limit(1)).scalar()
+    return json.loads(detail) if detail else None
