@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain.lifecycle import provenance_text
 from ..domain.records import SessionRecord
 from ..store.schema import (ActionRow, AddendumRow, CaseRow, PractitionerRow, SessionRow,
                             SignatureRow, AttendeeRow, DiscussionRow)
@@ -83,6 +84,8 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
                                           "impact", "needs", "engagement", "plan",
                                           "proposed_amendment", "refusal_action")},
             "decision": d.decision, "rationale": d.rationale, "rag": d.rag, "previous_rag": rags.get(d.case_id),
+            # "confirmed from 2 Apr 2024" beside an answer kept from an earlier discussion.
+            "provenance": {k: provenance_text(d, k) for k in d.provenance},
             "oversight": ({"status": d.oversight.status, "by": name(d.oversight.manager_id),
                            "reason": d.oversight.reason, "at": d.oversight.answered_at}
                           if d.needs_oversight and d.oversight else None),
