@@ -67,6 +67,9 @@ def test_oversight_goes_to_the_manager_and_back_to_the_next_session(world):
     f.inputs["decision"].value = "Step down to child in need " + EVIL
     f.inputs["proposed_amendment"].value = "Review the plan at the next core group"
     f.oversight.value = True
+    assert not r.sign_supervisor()      # oversight asked: the reason for it is needed too
+    assert "give the rationale" in r.error_for("discussions[0].rationale")
+    f.inputs["rationale"].value = "Parenting course completed; school reports improvement"
     assert mia.oversight_tasks() == []  # a draft is still being written: nothing sent yet
     assert r.sign_supervisor() and r.sign_supervisee("P2")
     sid = r.record.id
@@ -471,6 +474,7 @@ def test_answering_one_item_keeps_what_is_typed_for_the_others(world):
     for case in ("C1", "C2"):
         f = r.add_discussion(case)
         f.inputs["decision"].value = f"Step down {case}"
+        f.inputs["rationale"].value = f"Improving for three months ({case})"
         f.inputs["proposed_amendment"].value = "Review at the next core group"
         f.oversight.value = True
     assert r.sign_supervisor() and r.sign_supervisee("P2")
