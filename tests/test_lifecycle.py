@@ -264,3 +264,26 @@ def test_a_draft_older_than_the_recording_limit_is_listed_per_supervisor(tk):
     assert list(stale["session_id"]) == [old.id]
     assert stale.iloc[0]["supervisor"] == "Sam Supervisor"
     assert list(tk.stale_drafts(as_of=SECOND)["session_id"]) == []   # within the limit
+
+
+def test_caseload_and_qa_list_drafts_past_the_recording_limit(tk):
+    from supervision_kit.apps.qa_app import QualityAssuranceApp
+    from supervision_kit.widgets.caseload import CaseloadOverview
+    old = draft_with(tk, SECOND, summary="Never finished <b>bold</b>")
+    day = SECOND + dt.timedelta(days=10)
+    ov = CaseloadOverview(tk, as_of=day)
+    rows = ov.frames["drafts"]
+    assert list(rows["session_id"]) == [old.id] and rows.iloc[0]["supervisor"] == "Sam Supervisor"
+    assert ov.tabs.titles[-1] == "Drafts past the recording limit (1)"
+    assert "<b>1</b> drafts past the recording limit" in ov.summary.value
+    assert "Sam Supervisor" in ov.tables["drafts"].value and "Pat Worker" in ov.tables["drafts"].value
+    ov.section = "drafts"
+    ov.row_picker.value = 0
+    assert ov.open_row("person") is not None          # opens pat's session (which will ask)
+    assert CaseloadOverview(tk, as_of=SECOND).frames["drafts"].empty   # within the limit
+
+    qa = QualityAssuranceApp(tk.as_user("morgan"), as_of=day)
+    assert "1 draft past the recording limit, by 1 supervisor." in qa.readings()["records"]
+    assert list(qa.topics["records"].frames["drafts"]["session_id"]) == [old.id]
+    assert "Drafts past the recording limit, by supervisor" in " ".join(
+        html_values(qa.topics["records"].widget))

@@ -32,6 +32,10 @@ TABLES = {
                        (("date", "Session date"), ("supervisees", "Supervisee(s)"),
                         ("team", "Team"), ("issue", "Issue"), ("days", "Days late"),
                         ("detail", "Detail")), ("days", False), "days"),
+    "drafts": Section("drafts", "Drafts past the recording limit, by supervisor",
+                      (("supervisor", "Supervisor"), ("date", "Session date"),
+                       ("supervisees", "Supervisee(s)"), ("team", "Team"), ("days", "Days late"),
+                       ("detail", "Detail")), ("supervisor", True), "days"),
     "drift": Section("drift", "Drifting cases",
                      (("reference", "Case"), ("worker", "Worker"), ("team", "Team"),
                       ("status", "Status"), ("rags", "Recent ratings"), ("since", "Since"),
@@ -136,7 +140,12 @@ class QualityAssuranceApp(Displayable):
             t = t.assign(supervisees=t["supervisee_ids"].map(
                 lambda ids: [names.get(i, i) for i in ids]))
             png, text, _ = charts.records(t)
-            return png, text, {"records": t}
+            drafts = tk.stale_drafts(as_of=day, team=team, timely=t)
+            if len(drafts):
+                who = drafts["supervisor"].nunique()
+                text += (f" {len(drafts)} draft{'s' if len(drafts) != 1 else ''} past the "
+                         f"recording limit, by {who} supervisor{'s' if who != 1 else ''}.")
+            return png, text, {"records": t, "drafts": drafts}
 
         def drifting():
             d, win = tk.drift(as_of=day, team=team), tk.case_windows(as_of=day, team=team)

@@ -88,10 +88,12 @@ class LifecycleMixin:
             self._log(conn, "view", "discarded_draft", session_id)
         return out
 
-    def stale_drafts(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+    def stale_drafts(self, as_of=None, team: str | None = None,
+                     timely: pd.DataFrame | None = None) -> pd.DataFrame:
         """Drafts not recorded within the policy's working days, per supervisor: the
-        timeliness rule's "not recorded" rows whose record is still a draft."""
-        t = self.timeliness(as_of=as_of, team=team)
+        timeliness rule's "not recorded" rows whose record is still a draft (``timely``:
+        that rule's frame when the caller has it already, for the same date and team)."""
+        t = self.timeliness(as_of=as_of, team=team) if timely is None else timely
         t = t[t["issue"] == "not recorded"]
         if t.empty:
             return pd.DataFrame(columns=STALE_COLUMNS)
