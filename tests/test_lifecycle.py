@@ -287,3 +287,66 @@ def test_caseload_and_qa_list_drafts_past_the_recording_limit(tk):
     assert list(qa.topics["records"].frames["drafts"]["session_id"]) == [old.id]
     assert "Drafts past the recording limit, by supervisor" in " ".join(
         html_values(qa.topics["records"].widget))
+
+
+# -- both databases, and the migration ----------------------------------------------------
+
+from tests.fixtures_pg import db_url, pg_server  # noqa: E402,F401
+
+
+def test_provenance_signing_and_discard_on_both_databases(db_url):
+    from tests.fixtures_db import build_world
+    world = build_world(db_url)
+    sam = world.as_user("sam")
+    first = sam.open_session(["P2"], date=SECOND)
+    first.discussions = [CaseDiscussion(case_id="C1", rag="A", plan="Weekly visits",
+                                        decision=LAST_DECISION)]
+    first = sam.save_session(first)
+    sam.sign(first.id), sam.as_user("pat").sign(first.id)
+    draft = sam.open_session(["P2"], date=THIRD)
+    basis = sam.follow_up_basis("C1", before=THIRD)
+    from supervision_kit.domain.lifecycle import follow_up
+    d = follow_up(basis)
+    assert (d.plan, d.decision, d.provenance) == (
+        "Weekly visits", "", {"plan": {"how": "carried", "from": "2024-04-02"}})
+    d.provenance["plan"]["how"] = "confirmed"
+    draft.discussions = [d]
+    draft = sam.save_session(draft)
+    sam.sign(draft.id), sam.as_user("pat").sign(draft.id)
+    assert sam.session(draft.id).discussions[0].provenance == {
+        "plan": {"how": "confirmed", "from": "2024-04-02"}}
+    assert world.verify() == []                           # the provenance is in the hash
+    later = sam.save_session(sam.open_session(["P2"], date=THIRD + dt.timedelta(days=30)))
+    sam.discard_draft(later.id)
+    assert sam.open_drafts(["P2"]) == []
+
+
+def test_migration_adds_provenance_to_an_existing_store(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from supervision_kit.store import engine as eng
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    e = eng.make_engine(url, migrate=False)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(eng.MIGRATIONS))
+    with write_transaction(e) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO practitioners (id, name, username, role, team, "
+                          "agency_type, email) VALUES ('p', 'P', 'p', 'practitioner', '', "
+                          "'other', '')"))
+        conn.execute(text("INSERT INTO sessions (id, date, type, supervisor_id, state, content, "
+                          "functions, cancelled_reason, version) VALUES ('s1', '2024-01-01', "
+                          "'one-to-one', 'p', 'draft', '{}', '[]', '', 1)"))
+        conn.execute(text("INSERT INTO cases (id, reference, worker_id, status, opened) "
+                          "VALUES ('c', 'R1', 'p', 'early help', '2024-01-01')"))
+        conn.execute(text("INSERT INTO case_discussions (id, session_id, case_id, position, "
+                          "answers, quarterly_review, needs_oversight, oversight_reason) "
+                          "VALUES ('d1', 's1', 'c', 0, '{}', 0, 0, '')"))
+    eng._migrated.discard(str(e.url))
+    eng.upgrade(e)
+    with e.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005_lifecycle"
+        assert conn.execute(text("SELECT provenance FROM case_discussions")).scalar() == "{}"
