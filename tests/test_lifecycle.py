@@ -196,6 +196,24 @@ def test_confirmed_text_prints_as_confirmed_in_the_record(tk):
     assert "(confirmed from 2 Apr 2024)" in html
 
 
+@pytest.mark.browser
+def test_confirmed_text_is_marked_in_the_signed_pdf(tk, tmp_path):
+    """Real nbconvert and Chromium, read back with pypdf."""
+    from tests.test_workflows_pdf import text_of
+    signed_second(tk, rag="R", decision=LAST_DECISION, rationale=LAST_RATIONALE,
+                  proposed_amendment=LAST_AMENDMENT)
+    r = SessionRecorder(tk, "pw", date=THIRD)
+    f = r.add_discussion("c1")
+    f.rag.value = "R"
+    f.confirm("proposed_amendment")
+    f.inputs["plan"].value = "CP plan: weekly visits and a parenting assessment"
+    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    text = text_of(tk.session_pdf(r.record.id), tmp_path)
+    assert f"{LAST_AMENDMENT} (confirmed from 2 Apr 2024)" in text
+    assert "CP plan: weekly visits and a parenting assessment" in text
+    assert LAST_DECISION not in text                   # never carried, never confirmed
+
+
 # -- an open draft from another day -------------------------------------------------------
 
 def test_opening_with_an_old_draft_asks_and_continue_keeps_its_date(tk):
