@@ -97,6 +97,8 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
               "Escalate to a legal planning meeting if no change by the next core group")
     page.get_by_role("button", name="Confirm all carried answers unchanged").click()
     expect(page.get_by_text(re.compile("confirmed from")).first).to_be_visible()
+    page.get_by_placeholder("Decision", exact=True).scroll_into_view_if_needed()
+    shot(page, "session-follow-up")
 
     section(page, "Agreed actions")
     leave(page.get_by_placeholder(re.compile("^What exactly will be done")),

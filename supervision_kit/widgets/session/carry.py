@@ -44,9 +44,11 @@ class AnswerNote:
         # Last time's answer to a question about this meeting, for reference only.
         self.reference.value = (f"<div style='{NOTE_STYLE};white-space:pre-wrap'><i>Last time "
                                 f"({esc(when)}):</i> {esc(self.old)}</div>" if meeting else "")
-        if meeting and kind != lc.CONFIRMED:
+        # "Since last time" cannot be last time's words: that one is only shown.
+        reusable = meeting and self.key != "summary" and kind != lc.CONFIRMED
+        if reusable:
             self.button.description = "Use last time's answer (confirm)"
-        show = kind == lc.CARRIED or (meeting and kind != lc.CONFIRMED)
+        show = kind == lc.CARRIED or reusable
         self.button.layout.display = None if show else "none"
         self.widget.layout.display = (None if (self.note.value or self.reference.value
                                                or show) else "none")
