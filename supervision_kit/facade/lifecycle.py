@@ -15,6 +15,7 @@ from ..errors import NotFound, RecordLocked
 from ..store import lifecycle as q
 from ..store.schema import CaseRow, SessionRow
 from ..store.sessions import load_sessions
+from .oversight import names_of
 
 S, C = SessionRow.__table__, CaseRow.__table__
 STALE_COLUMNS = ["supervisor_id", "supervisor", "session_id", "date", "supervisee_ids",
@@ -43,7 +44,6 @@ class LifecycleMixin:
                 basis.previous_date, basis.previous_session_id = last.date, last.id
             later = q.unsigned_since(conn, case_id, last.date if last else None, before,
                                      exclude_session)
-            from .oversight import names_of
             names = names_of(conn, {r.supervisor_id for r in later})
         basis.unsigned = [UnsignedDiscussion(r.id, r.date, r.state, r.supervisor_id,
                                              names.get(r.supervisor_id, r.supervisor_id))
@@ -102,7 +102,6 @@ class LifecycleMixin:
                 S.c.id.in_(list(t["session_id"])),
                 S.c.state == SessionState.DRAFT.value)).scalars())
         t = t[t["session_id"].isin(drafts)].copy()
-        from .oversight import names_of
         with self.engine.connect() as conn:
             names = names_of(conn, set(t["supervisor_id"]) | {p for ids in t["supervisee_ids"]
                                                               for p in ids})
