@@ -368,3 +368,22 @@ def test_migration_adds_provenance_to_an_existing_store(tmp_path):
     with e.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005_lifecycle"
         assert conn.execute(text("SELECT provenance FROM case_discussions")).scalar() == "{}"
+
+
+def test_the_facade_refuses_to_send_the_same_decision_to_oversight_twice(tk):
+    from supervision_kit.errors import ValidationError
+    signed_second(tk, rag="R", decision=LAST_DECISION, rationale=LAST_RATIONALE,
+                  proposed_amendment=LAST_AMENDMENT, needs_oversight=True)
+    rec = tk.open_session("pw", date=THIRD)
+    rec.discussions = [CaseDiscussion(case_id="c1", rag="R", decision=LAST_DECISION,
+                                      needs_oversight=True)]
+    rec = tk.save_session(rec)                          # a draft may hold it while typed
+    with pytest.raises(ValidationError) as e:
+        tk.sign(rec.id)
+    assert e.value.field == "discussions[0].needs_oversight" and "2 Apr 2024" in e.value.message
+    assert tk.session(rec.id).state == "draft" and tk.signatures(rec.id) == []
+    rec.discussions[0].decision = "Apply for an interim care order"
+    rec = tk.save_session(rec)
+    assert tk.sign(rec.id).state == "awaiting signatures"
+    assert [i["decision"] for i in tk.as_user("morgan").oversight_tasks()] == [
+        LAST_DECISION, "Apply for an interim care order"]

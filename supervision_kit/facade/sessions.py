@@ -275,6 +275,10 @@ class SessionsMixin:
             done = set(conn.execute(select(SG.c.practitioner_id).where(SG.c.session_id == session_id)).scalars())
             if signer in done:
                 raise ValidationError("signer", "already signed")
+            if not done:  # one decision, one oversight item (store/lifecycle.py)
+                from ..store.lifecycle import repeated_oversight
+                for field, why in repeated_oversight(conn, rec):
+                    raise ValidationError(field, why)
             h = content_hash(rec) if not done else rec.content_hash
             conn.execute(insert(SG), [dict(session_id=session_id, practitioner_id=signer,
                                            signed_at=_now(), method=method, content_hash=h)])

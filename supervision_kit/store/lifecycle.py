@@ -87,3 +87,25 @@ def discarded_record(conn: Connection, session_id: str) -> dict | None:
         L.c.action == "discard", L.c.entity == "session", L.c.entity_id == session_id)
         .order_by(L.c.id.desc()).limit(1)).scalar()
     return json.loads(detail) if detail else None
+
+
+def repeated_oversight(conn: Connection, rec) -> list[tuple[str, str]]:
+    """(field, message) for each discussion asking management oversight of the very decision
+    the case's last signed discussion already sent: one decision, one oversight item."""
+    out = []
+    for i, d in enumerate(rec.discussions):
+        decision = (d.decision or "").strip()
+        if not d.needs_oversight or not decision:
+            continue
+        last = last_signed(conn, d.case_id, rec.date, rec.id)
+        if last is None:
+            continue
+        prev = conn.execute(select(D.c.answers, D.c.needs_oversight).where(
+            D.c.session_id == last.id, D.c.case_id == d.case_id)).first()
+        if prev is not None and prev.needs_oversight and \
+                ((prev.answers or {}).get("decision") or "").strip() == decision:
+            out.append((f"discussions[{i}].needs_oversight",
+                        f"this decision went to management oversight on "
+                        f"{last.date.day} {last.date:%b %Y}; it is not raised again: record "
+                        f"today's decision, or untick oversight"))
+    return out
