@@ -96,9 +96,10 @@ def test_carried_fields_must_be_confirmed_or_changed_before_signing(tk):
 
 def drift_recorder(tk, day):
     """The recorder of ``day`` continuing the open draft, with drift flagged on c1."""
-    r = SessionRecorder(tk, "pw", date=day)
+    r = SessionRecorder(tk, "pw", date=day)  # the same day as the draft: no question
+    assert r.pending_draft is None
     r._drift = {"c1": "amber or red across consecutive discussions"}
-    r.record = r.record                 # rebuilt with the flag
+    r._render()                         # rebuilt with the flag
     return r, r.discussion("c1")
 
 
