@@ -4,8 +4,8 @@ drafts left longer than the record-keeping limit."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 
 from ..domain.enums import Role, SessionState
@@ -16,6 +16,9 @@ from ..store import lifecycle as q
 from ..store.schema import CaseRow, SessionRow
 from ..store.sessions import load_sessions
 from .oversight import names_of
+
+if TYPE_CHECKING:  # pandas only when the rules are asked for: kernels start sooner
+    import pandas as pd
 
 S, C = SessionRow.__table__, CaseRow.__table__
 STALE_COLUMNS = ["supervisor_id", "supervisor", "session_id", "date", "supervisee_ids",
@@ -93,6 +96,7 @@ class LifecycleMixin:
         """Drafts not recorded within the policy's working days, per supervisor: the
         timeliness rule's "not recorded" rows whose record is still a draft (``timely``:
         that rule's frame when the caller has it already, for the same date and team)."""
+        import pandas as pd
         t = self.timeliness(as_of=as_of, team=team) if timely is None else timely
         t = t[t["issue"] == "not recorded"]
         if t.empty:
