@@ -196,6 +196,7 @@ def test_draft_survives_a_new_widget_and_a_new_kernel(tmp_path):
     fresh = Toolkit(path, "sam")                       # a restarted kernel: nothing shared
     again = SessionRecorder(fresh, ["pw"], date=SECOND)   # the same day: no question asked
     assert again.pending_draft is None
+    assert again.status == "Continuing the draft of 2 Apr 2024 already open for Pat Worker"
     assert again.record.id == session_id and again.record.date == SECOND
     assert again.inputs["agenda"].value == "Agenda typed once"
     assert again.review_buttons[carried[0].id].value == "done"

@@ -12,6 +12,7 @@ import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, Instance, TraitError, Unicode, observe, validate
 
 from ...domain.enums import SessionState, SessionType
+from ...domain.lifecycle import day_text
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import Displayable, Field, esc, message, now_text, walk
@@ -75,6 +76,9 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             return
         self._last_saved = copy.deepcopy(rec) if rec.version else None
         self.record = rec
+        if not session_id and rec.version:  # the same day's draft: said, not silent
+            names = ", ".join(self.name_of(p) for p in rec.supervisee_ids)
+            self.status = f"Continuing the draft of {day_text(rec.date)} already open for {names}"
 
     # -- traitlets state ----------------------------------------------------------------
     @validate("record")
