@@ -388,3 +388,38 @@ def test_the_facade_refuses_to_send_the_same_decision_to_oversight_twice(tk):
     assert tk.sign(rec.id).state == "awaiting signatures"
     assert [i["decision"] for i in tk.as_user("morgan").oversight_tasks()] == [
         LAST_DECISION, "Apply for an interim care order"]
+
+
+def test_a_discarded_draft_can_be_restored_from_the_audit_log(tk):
+    from sqlalchemy import text
+
+    from supervision_kit.errors import AccessDenied, NotFound
+    rec = tk.open_session("pw", date=SECOND)
+    carried = tk.carried_actions(rec)
+    from supervision_kit.domain.records import ActionItem, ActionReview, Reflection
+    rec.agenda = "Typed, discarded, wanted back"
+    rec.discussions = [CaseDiscussion(case_id="c1", plan="Weekly visits", rag="A",
+                                      provenance={"plan": {"how": "confirmed", "from": "2024-03-04"}})]
+    rec.reviews = [ActionReview(carried[0].id, "done")]
+    rec.actions = [ActionItem("Ring the school", owner_id="pw", due_date=dt.date(2024, 4, 9))]
+    rec.reflections = [Reflection("gibbs", "sup", {"description": "A hard visit"}),
+                       Reflection("kolb", "pw", {"experience": "Pat's own, before the session"})]
+    rec = tk.save_session(rec)
+    tk.discard_draft(rec.id)
+    with tk.engine.connect() as conn:                    # pat's own reflection was kept
+        assert conn.execute(text("SELECT framework FROM reflections WHERE session_id IS NULL")
+                            ).scalars().all() == ["kolb"]
+    with pytest.raises(AccessDenied):
+        tk.as_user("pat").restore_draft(rec.id)
+    back = tk.restore_draft(rec.id)
+    assert (back.id, back.state, back.date, back.agenda) == (rec.id, "draft", SECOND,
+                                                             "Typed, discarded, wanted back")
+    assert back.discussions[0].provenance == {"plan": {"how": "confirmed", "from": "2024-03-04"}}
+    assert [a.description for a in back.actions] == ["Ring the school"]
+    assert sorted(r.framework for r in back.reflections) == ["gibbs", "kolb"]
+    assert {a.id: a.status for a in tk.actions(owner_id=None)}[carried[0].id] == "done"
+    from supervision_kit.errors import ValidationError
+    with pytest.raises(ValidationError):
+        tk.restore_draft(rec.id)                         # it exists again
+    with pytest.raises(NotFound):
+        tk.restore_draft("sess-never")

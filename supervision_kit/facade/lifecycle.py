@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..domain.enums import Role, SessionState
 from ..domain.lifecycle import FollowUpBasis, UnsignedDiscussion
 from ..domain.values import parse_date
-from ..errors import NotFound, RecordLocked
+from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import lifecycle as q
 from ..store.schema import CaseRow, SessionRow
 from ..store.sessions import load_sessions
@@ -90,6 +90,26 @@ class LifecycleMixin:
             out = q.discarded_record(conn, session_id)
             self._log(conn, "view", "discarded_draft", session_id)
         return out
+
+    def restore_draft(self, session_id: str):
+        """Bring a discarded draft back from the audit log (its supervisor, or an admin);
+        an action it had reviewed and that was reviewed since keeps the later outcome."""
+        self._require_write("restore a draft")
+        with self._tx() as conn:
+            content = q.discarded_record(conn, session_id)
+            if content is None:
+                raise NotFound(f"no discarded draft {session_id!r}")
+            if conn.execute(select(S.c.id).where(S.c.id == session_id)).first():
+                raise ValidationError("session", f"session {session_id} exists already")
+            rec = q.record_from_content(content)
+            if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
+                raise self._deny(f"restore a draft supervised by {rec.supervisor_id}")
+            rec.state, rec.version = SessionState.DRAFT.value, 1
+            q.restore(conn, rec)
+            self._apply_reviews(conn, rec)
+            self._log(conn, "restore", "session", session_id, "from the audit log")
+        self._forget_access()
+        return self.session(session_id, log=False)
 
     def stale_drafts(self, as_of=None, team: str | None = None,
                      timely: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -79,6 +79,34 @@ def discard(conn: Connection, rec) -> str:
     return json.dumps(to_dict(rec), sort_keys=True, ensure_ascii=False)
 
 
+def record_from_content(d: dict):
+    """A ``SessionRecord`` again from the content logged when its draft was discarded."""
+    from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,
+                                  Oversight, Reflection, SessionRecord)
+
+    def day(v):
+        return dt.date.fromisoformat(v) if v else None
+
+    def moment(v):
+        return dt.datetime.fromisoformat(v) if v else None
+
+    d = dict(d)
+    d["discussions"] = [CaseDiscussion(**{**x, "oversight": Oversight(**{
+        **x["oversight"], "answered_at": moment(x["oversight"].get("answered_at"))})
+        if x.get("oversight") else None}) for x in d.get("discussions", [])]
+    d["actions"] = [ActionItem(**{**x, "due_date": day(x.get("due_date")),
+                                  "completed_date": day(x.get("completed_date"))})
+                    for x in d.get("actions", [])]
+    d["reviews"] = [ActionReview(**x) for x in d.get("reviews", [])]
+    d["disagreements"] = [Disagreement(**{**x, "resolved_date": day(x.get("resolved_date"))})
+                          for x in d.get("disagreements", [])]
+    d["reflections"] = [Reflection(**{**x, "created": moment(x.get("created"))})
+                        for x in d.get("reflections", [])]
+    for k in ("date", "next_session_date", "return_date", "recorded_date"):
+        d[k] = day(d.get(k))
+    return SessionRecord(**d)
+
+
 def discarded_record(conn: Connection, session_id: str) -> dict | None:
     """The content of a discarded draft, as logged when it was discarded."""
     from .schema import AuditRow
@@ -109,3 +137,22 @@ def repeated_oversight(conn: Connection, rec) -> list[tuple[str, str]]:
                         f"{last.date.day} {last.date:%b %Y}; it is not raised again: record "
                         f"today's decision, or untick oversight"))
     return out
+
+
+def still_open(conn: Connection, action_id: str) -> bool:
+    """True when the action exists and no session has reviewed it."""
+    r = conn.execute(select(A.c.status, A.c.reviewed_session_id).where(A.c.id == action_id)).first()
+    return r is not None and r.status == "open" and r.reviewed_session_id is None
+
+
+def restore(conn: Connection, rec) -> None:
+    """Write a discarded draft back inside the caller's transaction: reviews of actions
+    reviewed since are left out; supervisees' reflections detached at discard re-attached."""
+    from .sessions import write_session
+    rec.reviews = [r for r in rec.reviews if still_open(conn, r.action_id)]
+    ids = [r.id for r in rec.reflections if r.id]
+    kept = set(conn.execute(select(RF.c.id).where(RF.c.id.in_(ids))).scalars()) if ids else set()
+    rec.reflections = [r for r in rec.reflections if r.id not in kept]
+    write_session(conn, rec, insert_new=True)
+    if kept:
+        conn.execute(update(RF).where(RF.c.id.in_(kept)).values(session_id=rec.id))
