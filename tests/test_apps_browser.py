@@ -201,7 +201,7 @@ def test_other_apps_open_offline(page, voila, demo, notebook, user, ready):
 
 def test_an_old_draft_is_not_reopened_without_asking(page, server, demo):
     """Issue 21: opening a session when a draft from another day is open for the pair says
-    so; discarding it starts today's record and the audit log keeps the draft."""
+    so; discarding it starts today's record, the audit log names the draft and it is kept."""
     import datetime as dt
 
     from supervision_kit.domain.records import CaseDiscussion
@@ -226,12 +226,13 @@ def test_an_old_draft_is_not_reopened_without_asking(page, server, demo):
     shot(page, "session-draft-prompt")
     page.get_by_role("button", name=re.compile("Discard it and start")).click()
     expect(page.get_by_text("Supervision record")).to_be_visible(timeout=SLOW)
-    expect(page.get_by_text("The draft of 12 Aug 2026 was discarded (kept in the audit "
-                            "log)")).to_be_visible()
+    expect(page.get_by_text("The draft of 12 Aug 2026 was discarded (logged, and kept so it "
+                            "can be restored)")).to_be_visible()
     expect(page.get_by_placeholder("Agenda")).to_have_value("")
 
     assert old.id not in {s["id"] for s in tk.sessions(supervisee_id=other.id)}
     from supervision_kit.store.audit import entries
     with tk.engine.connect() as conn:
         logged = [e for e in entries(conn, limit=500, action="discard") if e["entity_id"] == old.id]
-    assert len(logged) == 1 and "Started in August, never finished" in logged[0]["detail"]
+    assert len(logged) == 1 and logged[0]["detail"] == "draft of 2026-08-12; kept in discarded_drafts"
+    assert tk.discarded_draft(old.id)["agenda"] == "Started in August, never finished"

@@ -1,6 +1,7 @@
 """Record lifecycle, driven headlessly: follow-ups start from signed records and carry only
 the stable context; today's requirements are met only by today's (or confirmed) text;
-an old draft is never reopened without asking; discarded drafts stay in the audit log."""
+an old draft is never reopened without asking; a discarded draft is named in the audit log
+and kept whole (restorable), then destroyed with its supervisees' records."""
 import datetime as dt
 import json
 from html import escape
@@ -238,21 +239,40 @@ def test_continuing_as_today_moves_the_date(tk):
     assert tk.session(old.id).date == THIRD
 
 
-def test_discarding_starts_afresh_and_the_audit_log_keeps_the_draft(tk):
+def test_discarding_starts_afresh_and_the_draft_stays_in_the_audit_log(tk):
     old = draft_with(tk, SECOND, summary="Typed on 2 April, then abandoned")
     r = SessionRecorder(tk, "pw", date=THIRD)
     r.prompt.discard_button.click()
     assert r.record is not None and r.record.id != old.id and r.record.date == THIRD
-    assert r.record.version == 0 and r.status.startswith("The draft of 2 Apr 2024 was discarded")
-    assert [s["id"] for s in tk.sessions(supervisee_id="pw")] != [] and old.id not in {
-        s["id"] for s in tk.sessions(supervisee_id="pw")}
+    assert r.record.version == 0
+    assert r.status == ("The draft of 2 Apr 2024 was discarded (logged, and kept so it can be "
+                        "restored)")
+    assert old.id not in {s["id"] for s in tk.sessions(supervisee_id="pw")}
     with tk.engine.connect() as conn:
         from supervision_kit.store.audit import entries
         logged = [e for e in entries(conn, action="discard") if e["entity_id"] == old.id]
+    # The log names it by id and date; the never-destroyed log holds none of its text.
     assert len(logged) == 1 and logged[0]["user"] == "sam"
-    content = json.loads(logged[0]["detail"])
-    assert content["discussions"][0]["summary"] == "Typed on 2 April, then abandoned"
+    assert logged[0]["detail"] == "draft of 2024-04-02; kept in discarded_drafts"
+    kept = tk.discarded_draft(old.id)
+    assert kept["discussions"][0]["summary"] == "Typed on 2 April, then abandoned"
+    from supervision_kit.errors import AccessDenied
+    with pytest.raises(AccessDenied):
+        tk.as_user("pat").discarded_draft(old.id)
 
+
+def test_retention_destroys_discarded_drafts_with_the_records(tmp_path):
+    from supervision_kit.facade import Toolkit
+    tk = small_world(tmp_path / "t.sqlite")
+    old = draft_with(tk, SECOND, summary="About a child; discarded")
+    tk.discard_draft(old.id)
+    admin = Toolkit.system(tmp_path / "t.sqlite")
+    with admin.engine.begin() as conn:                   # pat left in June 2024
+        from sqlalchemy import text
+        conn.execute(text("UPDATE practitioners SET leaving_date = '2024-06-01' WHERE id = 'pw'"))
+    assert admin.discarded_draft(old.id) is not None
+    admin.retention(as_of=dt.date(2030, 1, 1), apply=True)
+    assert admin.discarded_draft(old.id) is None
 
 
 def test_discarding_undoes_the_drafts_reviews_and_keeps_supervisee_reflections(tk):
@@ -418,8 +438,7 @@ def test_a_discarded_draft_can_be_restored_from_the_audit_log(tk):
     assert [a.description for a in back.actions] == ["Ring the school"]
     assert sorted(r.framework for r in back.reflections) == ["gibbs", "kolb"]
     assert {a.id: a.status for a in tk.actions(owner_id=None)}[carried[0].id] == "done"
-    from supervision_kit.errors import ValidationError
-    with pytest.raises(ValidationError):
-        tk.restore_draft(rec.id)                         # it exists again
+    with pytest.raises(NotFound):
+        tk.restore_draft(rec.id)                         # no longer discarded
     with pytest.raises(NotFound):
         tk.restore_draft("sess-never")

@@ -67,7 +67,8 @@ class LifecycleMixin:
         return [dict(id=i, date=rows[i].date, version=rows[i].version) for i in found]
 
     def discard_draft(self, session_id: str) -> None:
-        """Delete one's own draft; the audit log keeps its whole content (recoverable)."""
+        """Discard one's own draft: kept whole among the discarded drafts (restorable with
+        ``restore_draft``), the audit log naming it by id and date only."""
         self._require_write("discard a draft")
         with self._tx() as conn:
             self._check_session_access(conn, session_id, f"discard session {session_id}")
@@ -79,20 +80,23 @@ class LifecycleMixin:
                 raise RecordLocked("only a draft nobody has signed can be discarded")
             if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
                 raise self._deny(f"discard a draft supervised by {rec.supervisor_id}")
-            content = q.discard(conn, rec)
-            self._log(conn, "discard", "session", session_id, content)
+            q.discard(conn, rec, self.me.id)
+            self._log(conn, "discard", "session", session_id,
+                      f"draft of {rec.date}; kept in discarded_drafts")
         self._forget_access()
 
     def discarded_draft(self, session_id: str) -> dict | None:
-        """A discarded draft's content as it was logged (auditors and admins)."""
-        self._require("read discarded drafts", Role.AUDITOR, Role.ADMIN)
+        """A discarded draft's content (its supervisor, auditors and admins; logged)."""
         with self._tx() as conn:
+            sup = conn.execute(select(q.BIN.c.supervisor_id).where(q.BIN.c.id == session_id)).scalar()
+            if sup != self.me.id:
+                self._require("read discarded drafts", Role.AUDITOR, Role.ADMIN)
             out = q.discarded_record(conn, session_id)
             self._log(conn, "view", "discarded_draft", session_id)
         return out
 
     def restore_draft(self, session_id: str):
-        """Bring a discarded draft back from the audit log (its supervisor, or an admin);
+        """Bring a discarded draft back (its supervisor, or an admin);
         an action it had reviewed and that was reviewed since keeps the later outcome."""
         self._require_write("restore a draft")
         with self._tx() as conn:
@@ -107,7 +111,7 @@ class LifecycleMixin:
             rec.state, rec.version = SessionState.DRAFT.value, 1
             q.restore(conn, rec)
             self._apply_reviews(conn, rec)
-            self._log(conn, "restore", "session", session_id, "from the audit log")
+            self._log(conn, "restore", "session", session_id, "from discarded_drafts")
         self._forget_access()
         return self.session(session_id, log=False)
 

@@ -293,6 +293,8 @@ class MaintenanceMixin:
         conn.execute(update(K).where(K.c.supervisee_id == pid).values(replaces_id=None))
         for name, cond in own.items():
             conn.execute(delete(T[name]).where(cond))
+        from ..store.lifecycle import forget_discarded  # drafts discarded about them, too
+        forget_discarded(conn, pid)
         conn.execute(update(P).where(P.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

@@ -2,7 +2,8 @@
 
 A dataset is one JSON object: {"format": "supervision_kit.dataset", "version": 1,
 "practitioners": [row, ...], "cases": [...], ...} with one list of rows per table, in
-foreign-key order (the audit log is never part of a dataset). A row is an object with one
+foreign-key order (the audit log and discarded drafts are never part of a dataset; a backup
+keeps them). A row is an object with one
 key per column: dates as YYYY-MM-DD, date-times as YYYY-MM-DDTHH:MM:SS[.ffffff] (no
 offset), JSON columns as objects or lists. A missing or null column takes its default;
 required columns have none. Rows are exported sorted by primary key.

@@ -1,21 +1,23 @@
 """Queries of a record's lifecycle: the last signed discussion of a case, later unsigned
-ones, a supervisor's open drafts, and discarding a draft (its content kept for the log)."""
+ones, a supervisor's open drafts, discarding a draft (kept whole in ``discarded_drafts``)
+and restoring it."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import SessionState
 from ..domain.records import to_dict
 from ..errors import ValidationError
-from .schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow, ReflectionRow,
-                     SessionRow)
+from .schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscardedDraftRow, DiscussionRow,
+                     ReflectionRow, SessionRow)
 
 S, D, AT = SessionRow.__table__, DiscussionRow.__table__, AttendeeRow.__table__
 A, R, RF = ActionRow.__table__, ActionReviewRow.__table__, ReflectionRow.__table__
+BIN = DiscardedDraftRow.__table__
 UNSIGNED = (SessionState.DRAFT.value, SessionState.AWAITING.value)
 
 
@@ -58,9 +60,9 @@ def pair_drafts(conn: Connection, supervisor_id: str, supervisee_ids: list[str])
     return [sid for sid, ids in people.items() if sorted(ids) == want]
 
 
-def discard(conn: Connection, rec) -> str:
-    """Delete a draft inside the caller's transaction; returns its content as JSON for the
-    audit log, from which it can be recovered (``discarded_record``).
+def discard(conn: Connection, rec, by: str) -> None:
+    """Move a draft to ``discarded_drafts`` inside the caller's transaction, whole, so it can
+    be restored (``restore``); the audit log then names it by id only.
 
     Reviews it made of earlier actions are undone; supervisees' own reflections stay (they
     are detached); a draft whose actions a later session has reviewed is refused, since
@@ -71,12 +73,26 @@ def discard(conn: Connection, rec) -> str:
     if later is not None:
         raise ValidationError("session", f"actions agreed in this draft were reviewed in session "
                                          f"{later.session_id}: continue the draft instead")
+    conn.execute(delete(BIN).where(BIN.c.id == rec.id))  # discarded before, restored since
+    conn.execute(insert(BIN), [dict(
+        id=rec.id, supervisor_id=rec.supervisor_id, supervisee_ids=list(rec.supervisee_ids),
+        date=rec.date, discarded_by=by, discarded_at=dt.datetime.now().replace(microsecond=0),
+        content=json.loads(json.dumps(to_dict(rec))))])
     conn.execute(update(A).where(A.c.reviewed_session_id == rec.id)
                  .values(status="open", reviewed_session_id=None, completed_date=None))
     conn.execute(update(RF).where(RF.c.session_id == rec.id, RF.c.author_id != rec.supervisor_id)
                  .values(session_id=None))
     conn.execute(delete(S).where(S.c.id == rec.id, S.c.state == SessionState.DRAFT.value))
-    return json.dumps(to_dict(rec), sort_keys=True, ensure_ascii=False)
+
+
+def forget_discarded(conn: Connection, practitioner_id: str) -> int:
+    """Destroy the discarded drafts about a practitioner whose records are destroyed
+    (retention); how many went."""
+    ids = [r.id for r in conn.execute(select(BIN.c.id, BIN.c.supervisee_ids))
+           if practitioner_id in (r.supervisee_ids or [])]
+    if ids:
+        conn.execute(delete(BIN).where(BIN.c.id.in_(ids)))
+    return len(ids)
 
 
 def record_from_content(d: dict):
@@ -108,13 +124,8 @@ def record_from_content(d: dict):
 
 
 def discarded_record(conn: Connection, session_id: str) -> dict | None:
-    """The content of a discarded draft, as logged when it was discarded."""
-    from .schema import AuditRow
-    L = AuditRow.__table__
-    detail = conn.execute(select(L.c.detail).where(
-        L.c.action == "discard", L.c.entity == "session", L.c.entity_id == session_id)
-        .order_by(L.c.id.desc()).limit(1)).scalar()
-    return json.loads(detail) if detail else None
+    """The content of a discarded draft, as it was when discarded."""
+    return conn.execute(select(BIN.c.content).where(BIN.c.id == session_id)).scalar()
 
 
 def repeated_oversight(conn: Connection, rec) -> list[tuple[str, str]]:
@@ -156,3 +167,4 @@ def restore(conn: Connection, rec) -> None:
     write_session(conn, rec, insert_new=True)
     if kept:
         conn.execute(update(RF).where(RF.c.id.in_(kept)).values(session_id=rec.id))
+    conn.execute(delete(BIN).where(BIN.c.id == rec.id))

@@ -237,6 +237,20 @@ class ObservationRow(Base):
     discussed_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
 
 
+class DiscardedDraftRow(Base):
+    """A draft its supervisor discarded, kept whole so it can be restored; the audit log
+    names it by id only, and the retention schedule destroys it with its supervisees'
+    records (the audit log itself is never destroyed, so it holds no content)."""
+    __tablename__ = "discarded_drafts"
+    id: Mapped[str] = _id()                      # the draft's session id
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisee_ids: Mapped[list] = mapped_column(JSON, default=list)
+    date: Mapped[dt.date] = mapped_column(Date)
+    discarded_by: Mapped[str] = _fk("practitioners.id", nullable=False)
+    discarded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class AuditRow(Base):
     """Append-only, hash-chained log of every view, write, signature and export."""
     __tablename__ = "audit_log"

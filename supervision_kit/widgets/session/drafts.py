@@ -1,6 +1,6 @@
 """A draft already open for this supervisor and supervisee(s), from another day: say so,
-and let the person continue it (under its date, or as today's) or discard it (the audit
-log keeps it) and start today's session."""
+and let the person continue it (under its date, or as today's) or discard it (logged by id
+and kept whole, so it can be restored) and start today's session."""
 from __future__ import annotations
 
 import copy
@@ -68,7 +68,8 @@ class DraftsMixin:
         return True
 
     def discard_draft(self) -> bool:
-        """Discard the open draft (the audit log keeps it) and start today's session."""
+        """Discard the open draft (logged, and kept so it can be restored) and start today's
+        session."""
         draft = self.pending_draft
         if draft is None:
             return False
@@ -80,7 +81,8 @@ class DraftsMixin:
         except SupervisionError as e:
             self.status = message(e)
             return False
-        self.status = f"The draft of {day_text(draft.date)} was discarded (kept in the audit log)"
+        self.status = (f"The draft of {day_text(draft.date)} was discarded (logged, and kept so "
+                       f"it can be restored)")
         if rec.version and rec.date != self.wanted_date:
             self._ask_about(rec)   # an older draft still open for them: ask again
             return True

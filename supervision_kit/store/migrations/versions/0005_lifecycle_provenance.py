@@ -1,4 +1,5 @@
-"""case_discussions.provenance: answers carried or confirmed from an earlier discussion
+"""case_discussions.provenance (answers carried or confirmed from an earlier discussion)
+and discarded_drafts (a discarded draft, restorable; the audit log names it by id)
 
 Revision ID: 0005_lifecycle
 Revises: 0001
@@ -15,6 +16,23 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('discarded_drafts',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('supervisor_id', sa.String(length=64), nullable=False),
+    sa.Column('supervisee_ids', sa.JSON(), nullable=False),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('discarded_by', sa.String(length=64), nullable=False),
+    sa.Column('discarded_at', sa.DateTime(), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['discarded_by'], ['practitioners.id'],
+                            name=op.f('fk_discarded_drafts_discarded_by_practitioners')),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['practitioners.id'],
+                            name=op.f('fk_discarded_drafts_supervisor_id_practitioners')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discarded_drafts'))
+    )
+    with op.batch_alter_table('discarded_drafts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_discarded_drafts_discarded_by'), ['discarded_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_discarded_drafts_supervisor_id'), ['supervisor_id'], unique=False)
     # Existing discussions were all written (or copied) before provenance was kept: {}.
     with op.batch_alter_table('case_discussions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('provenance', sa.JSON(), nullable=False,
@@ -24,3 +42,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('case_discussions', schema=None) as batch_op:
         batch_op.drop_column('provenance')
+    op.drop_table('discarded_drafts')
