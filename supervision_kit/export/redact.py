@@ -173,6 +173,7 @@ class Redactor:
         self._people = people_by_case
         self._groups = groups or {}
         self._group_maps: OrderedDict = OrderedDict()
+        self._store_near: NearIndex | None = None
         self.counts: Counter = Counter()   # "nickname", "spelling_variant" replacements
         self.kept: Counter = Counter()     # known names left as ordinary lower-case words
         spellings: set[str] = set()
@@ -193,13 +194,7 @@ class Redactor:
         # glued string is an ordinary word ("Al So" -> "also"): that one is kept.
         self._glued_common: set[str] = set()
         for cmap in [g.labels, *(m.labels for m in self._case_maps.values())]:
-            for k, label in list(cmap.items()):
-                if " " in k:
-                    glued = k.replace(" ", "")
-                    if glued in self._ordinary:
-                        self._glued_common.add(glued)
-                    else:
-                        cmap.setdefault(glued, label)
+            self._add_glued(cmap)
         # Single-word names that are ordinary words: lower-case use outside the case stays.
         self._lower_ok = frozenset(k for k in g.labels if " " not in k and k in self._ordinary)
         self._empty = _Map()
@@ -212,6 +207,15 @@ class Redactor:
             re.escape(e) for e in sorted(exact, key=len, reverse=True)) +
             r")(?P<s>['’]s)?(?![^\W\d_])") if exact else None
 
+    def _add_glued(self, cmap: dict[str, str]) -> None:
+        for k, label in list(cmap.items()):
+            if " " in k:
+                glued = k.replace(" ", "")
+                if glued in self._ordinary:
+                    self._glued_common.add(glued)
+                else:
+                    cmap.setdefault(glued, label)
+
     def _map(self, case_key: Hashable) -> _Map:
         m = self._case_maps.get(case_key)
         if m is not None:
@@ -223,10 +227,23 @@ class Redactor:
         if m is None:
             people = [p for c in cases for p in self._people.get(c, ())]
             m = _case_map(people, set())
+            self._add_glued(m.labels)
             self._group_maps[case_key] = m
             if len(self._group_maps) > _SESSION_CACHE:
                 self._group_maps.popitem(last=False)
         return m
+
+    def store_near_index(self) -> NearIndex:
+        """Every recorded single-word name of the store (4+ letters), for the report."""
+        if self._store_near is None:
+            self._store_near = NearIndex({k: "" for k in self._global.labels if k.isalpha()
+                                          and len(k) >= MIN_NEAR and k not in self._variant_only
+                                          and k not in self._global.variants})
+        return self._store_near
+
+    def short_forms(self) -> set[str]:
+        """Folded recorded two-letter name parts ("ni" for "Ní")."""
+        return {fold_word(e) for e in self._global.exact}
 
     def placeholders(self, case_key: Hashable) -> dict[str, str]:
         """Name key -> placeholder for one case (for audit and tests)."""
