@@ -198,7 +198,8 @@ def _run(conn, out_dir, pseudo, since, team, date_mode, k, progress, chunk_size,
          as_of, settings) -> dict:
     stage = _stage(out_dir)
     try:
-        ctx = Context(pseudo=pseudo, scrub=build_scrubber(conn), as_of=as_of,
+        strict = bool(getattr(settings, "redaction_strict_case", False))
+        ctx = Context(pseudo=pseudo, scrub=build_scrubber(conn, strict_case=strict), as_of=as_of,
                       anchors=_anchors(conn), policies=_policies(conn, settings),
                       kanon=KAnonymity(k))
         queries = {t.name: t.query(since, team) for t in TABLES}
@@ -241,7 +242,8 @@ def _report(ctx: Context, rows: dict, date_mode: str, since, team_filter: bool, 
         "settings": {"date_mode": date_mode, "k": ctx.kanon.k, "max_shift_weeks": MAX_SHIFT_WEEKS,
                      "key_fingerprint": ctx.pseudo.fingerprint(),
                      "since": since.isoformat() if since else None,
-                     "one_team_only": team_filter, "export_date": as_of.isoformat()},
+                     "one_team_only": team_filter, "export_date": as_of.isoformat(),
+                     "strict_case": s.redactor.strict_case},
         "rows": rows,
         "free_text": {"fields": s.texts, "characters": s.chars,
                       "placeholders": dict(sorted(s.placeholders.items())),

@@ -35,6 +35,23 @@ def letters() -> dict[str, str]:
     return {str(k): str(v) for k, v in table.items()}
 
 
+@cache
+def _alternatives() -> dict[int, str]:
+    table = redaction_data("transliteration.yaml").get("alternatives") or {}
+    out = {}
+    for k, v in table.items():
+        for c in {str(k), str(k).upper()}:
+            out[ord(unicodedata.normalize("NFC", c))] = str(v)
+    return out
+
+
+def alternative(s: str) -> str:
+    """``s`` with its second spellings ("Müller" -> "Mueller"); ``s`` when it has none."""
+    if s.isascii():
+        return s
+    return unicodedata.normalize("NFC", s).translate(_alternatives())
+
+
 class _Table(dict):
     """``str.translate`` table filled on first sight of each character."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..errors import ValidationError
-from .fold import fold_word
+from .fold import alternative, fold_word
 
 ROLES = ("child", "parent", "carer", "sibling", "other", "worker")
 ADULT_ROLES = frozenset(("parent", "carer", "other", "worker"))
@@ -80,7 +80,19 @@ def _parts(raw: str) -> list[str]:
 
 
 def forms(person: Person) -> Forms:
-    """Every spelling of ``person``'s name to look for."""
+    """Every spelling of ``person``'s name to look for (and its second spellings:
+    "Müller" also as "Mueller")."""
+    out = _forms(person)
+    alt = Person(alternative(person.first or ""), alternative(person.last or ""), person.role)
+    if alt != person:
+        more = _forms(alt)
+        for name in ("full", "firsts", "lasts", "initials"):
+            mine = getattr(out, name)
+            mine += [s for s in getattr(more, name) if s not in mine]
+    return out
+
+
+def _forms(person: Person) -> Forms:
     out = Forms()
     raw_first, raw_last = _parts(person.first), _parts(person.last)
     first, last = " ".join(map(spelling, raw_first)), " ".join(map(spelling, raw_last))

@@ -233,6 +233,11 @@ class Redactor:
                 self._group_maps.popitem(last=False)
         return m
 
+    @property
+    def strict_case(self) -> bool:
+        """Lower-case names that are words are replaced in all text, not only their case's."""
+        return self._strict
+
     def store_near_index(self) -> NearIndex:
         """Every recorded single-word name of the store (4+ letters), for the report."""
         if self._store_near is None:

@@ -201,7 +201,7 @@ class Scrubber:
         return classify(self.residual, self.titled, self.redactor)
 
 
-def build_scrubber(conn) -> Scrubber:
+def build_scrubber(conn, *, strict_case: bool = False) -> Scrubber:
     """A scrubber knowing every person of every case, every practitioner and every team,
     and every address, postcode, phone, case reference and username in the store."""
     people: dict[str, list[Person]] = {}
@@ -241,4 +241,5 @@ def build_scrubber(conn) -> Scrubber:
         cases = groups.setdefault(("session", sid), [])
         if case_id not in cases:
             cases.append(case_id)
-    return Scrubber(Redactor(people, workers, groups=groups), sorted(teams), known)
+    return Scrubber(Redactor(people, workers, groups=groups, strict_case=strict_case),
+                    sorted(teams), known)
