@@ -26,7 +26,7 @@ PEOPLE = {
                Person("Đorđe", "Weiß", "other"), Person("Ægir", "Þórsson", "child"),
                Person("Işıl", "Cœurdevey", "sibling"), Person("Ħabib", "Ħili", "other"),
                # Plain in the store, typed with the letters in the text.
-               Person("Torbjorn", "Aase", "other"),
+               Person("Torbjorn", "Müller", "other"),
                # Stacked Yoruba and Vietnamese diacritics.
                Person("Adébáyọ̀", "Ọlọ́rúnfẹ́mi", "other"), Person("Huệ", "Nguyễn", "other")],
     # Recorded names that are ordinary English words.
