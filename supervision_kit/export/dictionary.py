@@ -283,8 +283,9 @@ def _method_notes(date_mode: str, s: dict) -> dict:
                          "removed and letters that do not decompose spelled as typed on an "
                          "English keyboard ('Paweł' = 'Pawel', 'Søren' = 'Soren', 'ß' = 'ss'); "
                          "a placeholder replaces whole characters with their accents. Name "
-                         "parts of two letters ('Ní', 'Le') are replaced only as recorded, so "
-                         "abbreviations such as 'NI number' stay. Nicknames of the case's "
+                         "parts of two letters (common in Irish and Vietnamese names) are "
+                         "replaced only as recorded, with their capitals and accents, so "
+                         "abbreviations that share their letters stay. Nicknames of the case's "
                          "people (a curated table: Kate for Katherine, Sasha for Alexandra) and "
                          "capitalised words one letter from a recorded name of the case or a "
                          "worker ('Lindsey' for Lindsay) are replaced too; report.md counts them",

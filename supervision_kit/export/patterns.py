@@ -41,7 +41,7 @@ _SUFFIX_CAP = (
 _STREET_TAIL = rf"(?:{_STREET_WORD}\s+){{1,3}}(?:{_SUFFIX_ANY}|{_SUFFIX_CAP})\b"
 _SEP = r"[ \t\-‐‑–—]"  # separators inside a written number
 # A two-digit year ends a date ("3 Apr 15") unless a time, a unit or more digits follow.
-_YY_END = (r"(?![\w:./%'’-])(?!\s*(?:am|pm|years?|yrs?|months?|weeks?|days?|hours?|mins?"
+_YY_END = (r"(?![\w:/%'’-]|\.\d)(?!\s*(?:am|pm|years?|yrs?|months?|weeks?|days?|hours?|mins?"
            r"|minutes?|children|visits?|times)\b)")
 
 # One shared lookbehind, then a dispatch on the first character, so most start

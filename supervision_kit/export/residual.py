@@ -73,8 +73,9 @@ REASONS = {
     "near_known_name": "One letter from a name recorded somewhere in the store (or that "
                        "name), not replaced: another case's person, a name under 4 letters, "
                        "or a form the rules keep.",
-    "short_name_form": "The letters of a recorded two-letter name part in another case or "
-                       "without its accents (\"NI\" for \"Ní\"): matched only exactly.",
+    "short_name_form": "The letters of a recorded two-letter name part written in another "
+                       "case or without its accents (often an abbreviation): two-letter parts "
+                       "are replaced only exactly as recorded.",
     "other_capitalised": "Any other capitalised word that is not common English: an "
                          "unrecorded name, place or organisation.",
     "known_name_as_word": "A recorded name that is also an ordinary word, left in lower case "
