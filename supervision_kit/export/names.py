@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -59,6 +60,7 @@ class Forms:
     exact_lasts: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1 << 16)  # the same names are keyed again for every session's map
 def key(s: str) -> str:
     """Normalised lookup key: folded, no apostrophes or dots, single spaces between parts."""
     s = fold_word(s).translate(KEY_DEL)
@@ -79,6 +81,7 @@ def _parts(raw: str) -> list[str]:
     return [p for p in SEP_RE.split(unicodedata.normalize("NFC", raw or "").strip()) if p]
 
 
+@lru_cache(maxsize=1 << 16)  # a session's map reuses its cases' people: spell them once
 def forms(person: Person) -> Forms:
     """Every spelling of ``person``'s name to look for (and its second spellings:
     "Müller" also as "Mueller")."""

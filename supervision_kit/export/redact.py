@@ -70,7 +70,9 @@ _LINE_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")
 # A capitalised word of 4+ letters, not inside a placeholder or glued to digits.
 _CAP_WORD = re.compile(r"(?<![\w\[])[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff][^\W\d_]{3,}"
                        r"(?![\w\]])")
-_SESSION_CACHE = 512
+# Session maps kept: more than a chunk of the export (5,000 rows), so the columns of a
+# chunk, released one after another, find every session's map built.
+_SESSION_CACHE = 8192
 
 
 class _Map:
@@ -223,6 +225,8 @@ class Redactor:
         cases = self._groups.get(case_key) if case_key is not None else None
         if not cases:
             return self._empty
+        if len(cases) == 1:
+            return self._case_maps.get(cases[0], self._empty)
         m = self._group_maps.get(case_key)
         if m is None:
             people = [p for c in cases for p in self._people.get(c, ())]
@@ -373,10 +377,11 @@ class Redactor:
 
     def _near_pass(self, text: str, m: _Map) -> str:
         """Capitalised words one edit from a recorded name of the case or of a worker."""
-        near, workers = self._near_index(m), self._workers_near
-        if not near and not workers:
+        workers = self._workers_near
+        if not m.labels and not workers:
             return text
         ordinary, known, local = self._ordinary, self._global.labels, m.labels
+        near = None  # the case's index, built only when a word needs it
         pieces: list[str] = []
         last = 0
         for w in _CAP_WORD.finditer(text):
@@ -386,6 +391,8 @@ class Redactor:
             k = fold_word(word)
             if k in ordinary or k in known or k in local or not k.isalpha():
                 continue
+            if near is None:
+                near = self._near_index(m)
             rep = (near.label(k) if near else None) or (workers.label(k) if workers else None)
             if rep is None:
                 continue

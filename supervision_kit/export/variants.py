@@ -64,9 +64,18 @@ def within_one(a: str, b: str) -> bool:
 class NearIndex:
     """Recorded single-word names -> placeholder, found from a word one edit away."""
 
+    # Below this many names (one case's), comparing with names of a near length is
+    # cheaper than building the deletion index.
+    SCAN = 64
+
     def __init__(self, labels: dict[str, str]):
         self._labels = labels
         self._index: dict[str, set[str]] = {}
+        self._by_len: dict[int, list[str]] = {}
+        if len(labels) < self.SCAN:
+            for name in labels:
+                self._by_len.setdefault(len(name), []).append(name)
+            return
         for name in labels:
             for d in _deletions(name) | {name}:
                 self._index.setdefault(d, set()).add(name)
@@ -76,6 +85,10 @@ class NearIndex:
 
     def names(self, word: str) -> set[str]:
         """Recorded names within one edit of the folded ``word``."""
+        if not self._index:
+            n, by = len(word), self._by_len
+            return {name for size in (n - 1, n, n + 1) for name in by.get(size, ())
+                    if within_one(word, name)}
         idx = self._index
         found: set[str] = set()
         for probe in _deletions(word) | {word}:
