@@ -25,7 +25,7 @@ PEOPLE = {
     TRANSLIT: [Person("Małgorzata", "Żółkiewska", "parent"), Person("Bjørn", "Løvås", "carer"),
                Person("Đorđe", "Weiß", "other"), Person("Ægir", "Þórsson", "child"),
                Person("Işıl", "Cœurdevey", "sibling"), Person("Ħabib", "Ħili", "other"),
-               # Plain in the store, typed with the letters in the text.
+               # A plain first name typed with "ø"; a surname with "ü" typed "ue" or "u".
                Person("Torbjorn", "Müller", "other"),
                # Stacked Yoruba and Vietnamese diacritics.
                Person("Adébáyọ̀", "Ọlọ́rúnfẹ́mi", "other"), Person("Huệ", "Nguyễn", "other")],
@@ -217,3 +217,11 @@ def test_residual_report_groups_what_is_left_by_reason(r):
     assert by["Zanzibar"] == "other_capitalised"
     assert rows[-1][0] == "known_name_as_word" and not re.search("gift|blessing", rows[-1][1])
     assert [x[0] for x in rows] == sorted((x[0] for x in rows), key=list(REASONS).index)
+
+
+def test_stored_addresses_and_teams_are_folded_too():
+    from supervision_kit.export.scrub import Scrubber, address_variants
+    known = {v: "[ADDRESS]" for v in address_variants("4 Ząbkowska Court, Łódź")}
+    s = Scrubber(Redactor({}, []), ["Skjærgård Outreach"], known)
+    out = s("Moved from Zabkowska Court in Lodz; Skjaergard Outreach and SKJÆRGÅRD helped.", None)
+    assert out == "Moved from [ADDRESS] in [ADDRESS]; [TEAM] and [TEAM] helped."

@@ -162,10 +162,10 @@ PLACEHOLDERS = {
                 "also an initial with a surname that fits no single adult of the case (an "
                 "initial is never resolved to a child), and a word one letter from the names "
                 "of two different people.",
-    "[ORGANISATION]": "An organisation named after a recorded person, with its name: "
-                      "'Fletcher Medical Centre', 'St Okafor's Primary School', 'Osei "
-                      "Surgery' (a surname in a school's or surgery's name tells where a "
-                      "family lives, so it is not labelled as a person).",
+    "[ORGANISATION]": "An organisation named after a recorded person, with the rest of its "
+                      "name: '(surname) Medical Centre', 'St (name)'s Primary School', "
+                      "'(surname) Surgery' (a surname in a school's or surgery's name tells "
+                      "where a family lives, so it is not labelled as a person).",
     "[TEAM]": "The name of a team, school or clinic known to the store.",
     "[POSTCODE]": "A UK postcode.", "[PHONE]": "A telephone number.",
     "[EMAIL]": "An e-mail address.", "[URL]": "A web address.", "[HANDLE]": "A social-media handle.",
@@ -281,16 +281,16 @@ def _method_notes(date_mode: str, s: dict) -> dict:
                      "street addresses, case references), replaced by the placeholders below",
         "name matching": "names are compared after Unicode NFC normalisation, with accents "
                          "removed and letters that do not decompose spelled as typed on an "
-                         "English keyboard ('Paweł' = 'Pawel', 'Søren' = 'Soren', 'ß' = 'ss'); "
+                         "English keyboard ('ł' = 'l', 'ø' = 'o', 'ß' = 'ss', 'æ' = 'ae'); "
                          "a placeholder replaces whole characters with their accents. Name "
                          "parts of two letters (common in Irish and Vietnamese names) are "
                          "replaced only as recorded, with their capitals and accents, so "
                          "abbreviations that share their letters stay. Nicknames of the case's "
-                         "people (a curated table: Kate for Katherine, Sasha for Alexandra) and "
-                         "capitalised words one letter from a recorded name of the case or a "
-                         "worker ('Lindsey' for Lindsay) are replaced too; report.md counts them",
-        "names that are words": "a recorded name that is also an English word (Precious, "
-                                "Hope, Will, Grace, Brown) is replaced in any case, lower case "
+                         "people (a curated table of diminutives) and capitalised words one "
+                         "letter from a recorded name of the case or a worker (misspellings) "
+                         "are replaced too; report.md counts them",
+        "names that are words": "a recorded name that is also an English word (many first "
+                                "names and surnames are) is replaced in any case, lower case "
                                 "too, in text about that person's case (and in the notes of a "
                                 "session that discussed it): there the store knows the word is "
                                 "a person, and a leaked child's name costs more than a lost "
