@@ -252,7 +252,8 @@ def _report(ctx: Context, rows: dict, date_mode: str, since, team_filter: bool, 
         "residual_risk": {"distinct_words": len(s.residual),
                           "top": [{"word": w, "count": n} for w, n in
                                   sorted(s.residual.items(), key=lambda kv: (-kv[1], kv[0]))[:50]],
-                          "by_reason": by_reason},
+                          "by_reason": by_reason,
+                          "variant_replacements": dict(s.redactor.counts)},
         "k_anonymity": ctx.kanon.report(),
     }
 

@@ -35,9 +35,8 @@ Rules chosen here (tested in ``tests/test_redact.py`` and ``tests/test_redact_cl
   Alexandra) and capitalised words one edit from a recorded name of the case or a
   worker ("Lindsey" for Lindsay; names of 4+ letters) are replaced too, and counted in
   ``counts`` ("nickname", "spelling_variant") for the export's report.
-- A first name shared by two people of one case takes the placeholder of the first.
-- A case key the redactor was not given is redacted as if it had no people: every
-  known name still goes (as ``[PERSON]``/``[WORKER]``).
+- A first name shared by two people of one case takes the placeholder of the first; an
+  unknown case key has no people, but every known name still goes (``[PERSON]``).
 - The tail of an apostrophe surname is a name too ("O'Neil": "O Neil", "Neil"); a
   name hyphenated across a line break ("Fletch-\\ner") is joined and redacted.
 - Names the store does not know are not found here: ``residual_risk`` lists
@@ -54,16 +53,13 @@ from typing import Hashable
 from ..errors import ValidationError
 from .fold import INVISIBLE, fold, fold_word, span
 from .names import (ADULT_ROLES, KEY_DEL, ROLES, SEP_RE, SUFFIX_PATTERN, Person, forms, key,
-                    spelling, trie_regex)
+                    trie_regex)
 from .patterns import PLACEHOLDER_WORDS, identifier_sub
 from .residual import common_words, name_words, residual_risk
 from .variants import (MIN_NEAR, NearIndex, nicknames, organisation_prefix_regex,
                        organisation_regex)
 
 __all__ = ["ROLES", "Person", "Redactor", "residual_risk"]
-
-# Older names, still imported by scrub.py and tests.
-_key, _spelling, _trie_regex = key, spelling, trie_regex
 
 # A word broken by a hyphen at the end of a line ("Fletch-\ner").
 _LINE_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")
