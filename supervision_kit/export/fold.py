@@ -13,6 +13,9 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+# Combining marks, for regexes on unfolded text: Python's \w does not match them, so a
+# word's end must also not be followed by one ("Hồ" + U+0300 is not "Hồ").
+MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 # Zero-width and soft-hyphen characters can hide a name from any regex.
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 

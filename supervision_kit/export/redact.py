@@ -51,7 +51,7 @@ from collections import Counter, OrderedDict
 from typing import Hashable
 
 from ..errors import ValidationError
-from .fold import INVISIBLE, fold, fold_word, span
+from .fold import INVISIBLE, MARKS, fold, fold_word, span
 from .names import (ADULT_ROLES, KEY_DEL, ROLES, SEP_RE, SUFFIX_PATTERN, Person, forms, key,
                     trie_regex)
 from .patterns import PLACEHOLDER_WORDS, identifier_sub
@@ -64,8 +64,8 @@ __all__ = ["ROLES", "Person", "Redactor", "residual_risk"]
 # A word broken by a hyphen at the end of a line ("Fletch-\ner").
 _LINE_BREAK = re.compile(r"([^\W\d_]+)-[ \t]*\r?\n[ \t]*([^\W\d_]+)")
 # A capitalised word of 4+ letters, not inside a placeholder or glued to digits.
-_CAP_WORD = re.compile(r"(?<![\w\[])[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff][^\W\d_]{3,}"
-                       r"(?![\w\]])")
+_CAP_WORD = re.compile(r"(?<![\w\[])[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff]"
+                       r"(?:[^\W\d_]|[" + MARKS + r"]){3,}(?![\w\]])")
 # Session maps kept: more than a chunk of the export (5,000 rows), so the columns of a
 # chunk, released one after another, find every session's map built.
 _SESSION_CACHE = 8192
@@ -203,7 +203,7 @@ class Redactor:
         exact = {e for m in [g, *self._case_maps.values()] for e in m.exact}
         self._exact = re.compile(r"(?<![^\W\d_])(?P<x>" + "|".join(
             re.escape(e) for e in sorted(exact, key=len, reverse=True)) +
-            r")(?P<s>['’]s)?(?![^\W\d_])") if exact else None
+            r")(?P<s>['’]s)?(?![^\W\d_]|[" + MARKS + "])") if exact else None
 
     def _add_glued(self, cmap: dict[str, str]) -> None:
         for k, label in list(cmap.items()):
