@@ -51,13 +51,12 @@ from collections import Counter, OrderedDict
 from typing import Hashable
 
 from ..errors import ValidationError
+from .casemap import CaseMap, case_map, merge
 from .fold import INVISIBLE, MARKS, fold, fold_word, span
-from .names import (ADULT_ROLES, KEY_DEL, ROLES, SEP_RE, SUFFIX_PATTERN, Person, forms, key,
-                    trie_regex)
+from .names import KEY_DEL, ROLES, SEP_RE, SUFFIX_PATTERN, Person, key, trie_regex
 from .patterns import PLACEHOLDER_WORDS, identifier_sub
 from .residual import common_words, name_words, residual_risk
-from .variants import (MIN_NEAR, NearIndex, nicknames, organisation_prefix_regex,
-                       organisation_regex)
+from .variants import MIN_NEAR, NearIndex, organisation_prefix_regex, organisation_regex
 
 __all__ = ["ROLES", "Person", "Redactor", "residual_risk"]
 
@@ -71,92 +70,6 @@ _CAP_WORD = re.compile(r"(?<![\w\[])[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff]
 _SESSION_CACHE = 8192
 
 
-class _Map:
-    """Placeholders of one case (or of every case: the global map)."""
-
-    __slots__ = ("labels", "variants", "exact", "exact_variants", "near")
-
-    def __init__(self):
-        self.labels: dict[str, str] = {}         # folded key -> placeholder
-        self.variants: set[str] = set()          # keys that are nicknames, not recorded names
-        self.exact: dict[str, str] = {}          # two-letter part as recorded -> placeholder
-        self.exact_variants: set[str] = set()
-        self.near: NearIndex | None = None       # built on first use
-
-
-def _labels(people: list[Person]) -> list[str]:
-    counts: Counter = Counter()
-    out = []
-    for p in people:
-        if p.role == "worker":
-            out.append("[WORKER]")
-        else:
-            counts[p.role] += 1
-            out.append(f"[{p.role.upper()}_{counts[p.role]}]")
-    return out
-
-
-def _add_nicknames(m: _Map, firsts: list[str], label: str, spellings: set[str]) -> None:
-    for first in firsts:
-        for nick in nicknames(key(first)):
-            if len(nick) <= 2:
-                exact = nick.capitalize()
-                if exact not in m.exact:
-                    m.exact[exact] = label
-                    m.exact_variants.add(exact)
-            elif nick not in m.labels:
-                spellings.add(nick)
-                m.labels[nick] = label
-                m.variants.add(nick)
-
-
-def _case_map(people: list[Person], spellings: set[str]) -> _Map:
-    """Placeholder for every name key of one case, numbered per role in list order."""
-    labels = _labels(people)
-    fs = [forms(p) for p in people]
-    # A surname key used by two or more people of the case is a family name.
-    owners: dict[str, set[int]] = {}
-    for i, f in enumerate(fs):
-        for s in f.lasts + f.exact_lasts:
-            owners.setdefault(key(s), set()).add(i)
-    family: dict[str, str] = {}
-    for i, f in enumerate(fs):
-        for s in f.lasts + f.exact_lasts:
-            k = key(s)
-            if len(owners[k]) > 1 and k not in family:
-                family[k] = f"[FAMILY_{len(set(family.values())) + 1}]"
-    m = _Map()
-    cmap = m.labels
-    for i, f in enumerate(fs):
-        for s in f.full:
-            spellings.add(s)
-            cmap.setdefault(key(s), labels[i])
-    # An initial and a surname: the one adult they fit, else a neutral [PERSON].
-    fits: dict[str, list[int]] = {}
-    for i, f in enumerate(fs):
-        for s in f.initials:
-            spellings.add(s)
-            fits.setdefault(key(s), []).append(i)
-    for k, who in fits.items():
-        adults = {labels[i] for i in who if people[i].role in ADULT_ROLES}
-        cmap.setdefault(k, adults.pop() if len(adults) == 1 else "[PERSON]")
-    for i, f in enumerate(fs):
-        for s in f.firsts:
-            spellings.add(s)
-            cmap.setdefault(key(s), labels[i])
-        for e in f.exact_firsts:
-            m.exact.setdefault(e, labels[i])
-    for i, f in enumerate(fs):
-        for s in f.lasts:
-            spellings.add(s)
-            cmap.setdefault(key(s), family.get(key(s), labels[i]))
-        for e in f.exact_lasts:
-            m.exact.setdefault(e, family.get(key(e), labels[i]))
-    for i, f in enumerate(fs):
-        _add_nicknames(m, f.firsts, labels[i], spellings)
-    return m
-
-
 class Redactor:
     """Compiled once per export; ``redact(text, case_key)`` de-identifies one note.
 
@@ -168,15 +81,15 @@ class Redactor:
                  strict_case: bool = False, groups: dict[Hashable, list] | None = None):
         self._strict = strict_case
         self._ordinary = common_words() | name_words()
-        self._people = people_by_case
         self._groups = groups or {}
         self._group_maps: OrderedDict = OrderedDict()
         self._store_near: NearIndex | None = None
+        self._plain_words: set[str] = set()
         self.counts: Counter = Counter()   # "nickname", "spelling_variant" replacements
         self.kept: Counter = Counter()     # known names left as ordinary lower-case words
         spellings: set[str] = set()
-        self._case_maps = {k: _case_map(p, spellings) for k, p in people_by_case.items()}
-        g = self._global = _case_map(list(workers), spellings)
+        self._case_maps = {k: case_map(p, spellings) for k, p in people_by_case.items()}
+        g = self._global = case_map(list(workers), spellings)
         self._workers_near = self._near_index(g)  # before other cases' names join the map
         for m in self._case_maps.values():
             for k, label in m.labels.items():
@@ -195,7 +108,7 @@ class Redactor:
             self._add_glued(cmap)
         # Single-word names that are ordinary words: lower-case use outside the case stays.
         self._lower_ok = frozenset(k for k in g.labels if " " not in k and k in self._ordinary)
-        self._empty = _Map()
+        self._empty = CaseMap()
         self._body = trie_regex(sorted(spellings)) if spellings else None
         # Whole tokens only: no letter on either side (digits, "_" and punctuation are fine).
         self._names = re.compile(r"(?<![^\W\d_])(?P<n>" + self._body + ")" + SUFFIX_PATTERN +
@@ -214,7 +127,7 @@ class Redactor:
                 else:
                     cmap.setdefault(glued, label)
 
-    def _map(self, case_key: Hashable) -> _Map:
+    def _map(self, case_key: Hashable) -> CaseMap:
         m = self._case_maps.get(case_key)
         if m is not None:
             return m
@@ -225,9 +138,7 @@ class Redactor:
             return self._case_maps.get(cases[0], self._empty)
         m = self._group_maps.get(case_key)
         if m is None:
-            people = [p for c in cases for p in self._people.get(c, ())]
-            m = _case_map(people, set())
-            self._add_glued(m.labels)
+            m = merge([self._case_maps[c] for c in cases if c in self._case_maps])
             self._group_maps[case_key] = m
             if len(self._group_maps) > _SESSION_CACHE:
                 self._group_maps.popitem(last=False)
@@ -283,7 +194,7 @@ class Redactor:
             return word if key(word) in known else m.group()
         return _LINE_BREAK.sub(join, text)
 
-    def _label(self, m: _Map, k: str, raw: str) -> str | None:
+    def _label(self, m: CaseMap, k: str, raw: str) -> str | None:
         """Placeholder for the name key ``k`` written ``raw``, or None to keep it."""
         g = self._global
         out = m.labels.get(k)
@@ -309,7 +220,7 @@ class Redactor:
             out = "[PERSON]"  # an odd spelling of a known key: redact all the same
         return out
 
-    def _names_pass(self, text: str, m: _Map) -> str:
+    def _names_pass(self, text: str, m: CaseMap) -> str:
         low, pos = fold(text)
         org, org_prefix = organisation_regex(), organisation_prefix_regex()
         pieces: list[str] = []
@@ -343,7 +254,7 @@ class Redactor:
         pieces.append(text[last:])
         return "".join(pieces)
 
-    def _exact_pass(self, text: str, m: _Map) -> str:
+    def _exact_pass(self, text: str, m: CaseMap) -> str:
         g = self._global
 
         def repl(mt: re.Match) -> str:
@@ -363,7 +274,7 @@ class Redactor:
             return out + (mt.group("s") or "")
         return self._exact.sub(repl, text)
 
-    def _near_index(self, m: _Map) -> NearIndex:
+    def _near_index(self, m: CaseMap) -> NearIndex:
         if m.near is None:
             ordinary = self._ordinary
             m.near = NearIndex({k: v for k, v in m.labels.items()
@@ -371,7 +282,7 @@ class Redactor:
                                 and k not in ordinary})
         return m.near
 
-    def _near_pass(self, text: str, m: _Map) -> str:
+    def _near_pass(self, text: str, m: CaseMap) -> str:
         """Capitalised words one edit from a recorded name of the case or of a worker."""
         workers = self._workers_near
         if not m.labels and not workers:
@@ -380,12 +291,17 @@ class Redactor:
         near = None  # the case's index, built only when a word needs it
         pieces: list[str] = []
         last = 0
+        plain = self._plain_words  # words known to be no candidate in any text
         for w in _CAP_WORD.finditer(text):
             word = w.group()
-            if not word[0].isupper():
+            if word in plain:
                 continue
             k = fold_word(word)
-            if k in ordinary or k in known or k in local or not k.isalpha():
+            if not word[0].isupper() or k in ordinary or k in known or not k.isalpha():
+                if len(plain) < 1 << 16:
+                    plain.add(word)
+                continue
+            if k in local:
                 continue
             if near is None:
                 near = self._near_index(m)
