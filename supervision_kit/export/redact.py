@@ -114,7 +114,9 @@ class Redactor:
         self._names = re.compile(r"(?<![^\W\d_])(?P<n>" + self._body + ")" + SUFFIX_PATTERN +
                                  r"(?![^\W\d_])") if self._body else None
         exact = {e for m in [g, *self._case_maps.values()] for e in m.exact}
-        self._exact = re.compile(r"(?<![^\W\d_])(?P<x>" + "|".join(
+        # No look-behind in front, so the engine skips to the parts' first letters; the
+        # word start is checked in ``_exact_pass``.
+        self._exact = re.compile(r"(?P<x>" + "|".join(
             re.escape(e) for e in sorted(exact, key=len, reverse=True)) +
             r")(?P<s>['’]s)?(?![^\W\d_]|[" + MARKS + "])") if exact else None
 
@@ -260,7 +262,7 @@ class Redactor:
         def repl(mt: re.Match) -> str:
             name = mt.group("x")
             s = mt.start()
-            if s and text[s - 1] in "[_":
+            if s and (text[s - 1] in "[_" or text[s - 1].isalpha()):
                 return mt.group()
             out = m.exact.get(name)
             if out is not None and name in m.exact_variants:
