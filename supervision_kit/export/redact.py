@@ -138,10 +138,11 @@ class Redactor:
             return self._empty
         if len(cases) == 1:
             return self._case_maps.get(cases[0], self._empty)
-        m = self._group_maps.get(case_key)
+        group = tuple(cases)  # sessions that discussed the same cases share a map
+        m = self._group_maps.get(group)
         if m is None:
             m = merge([self._case_maps[c] for c in cases if c in self._case_maps])
-            self._group_maps[case_key] = m
+            self._group_maps[group] = m
             if len(self._group_maps) > _SESSION_CACHE:
                 self._group_maps.popitem(last=False)
         return m
@@ -294,6 +295,7 @@ class Redactor:
         pieces: list[str] = []
         last = 0
         plain = self._plain_words  # words known to be no candidate in any text
+        store = self.store_near_index()
         for w in _CAP_WORD.finditer(text):
             word = w.group()
             if word in plain:
@@ -304,6 +306,10 @@ class Redactor:
                     plain.add(word)
                 continue
             if k in local:
+                continue
+            if not store.names(k):  # near no name of anyone: never a candidate
+                if len(plain) < 1 << 16:
+                    plain.add(word)
                 continue
             if near is None:
                 near = self._near_index(m)
