@@ -48,7 +48,7 @@ NOTES = {
     "c-south": [
         "Kai and Mr D. Achterberg; K. Achterberg; Achterberg Surgery ('Achterberg MC').",
         "Becky and Becca (Rebecca) with Rhianon; Sondergard and Soendergaard; Thorvaldsdottir.",
-        "Hồ came; HO form and the VU meter stay; Desmond's number (07700 900654).",
+        "Hồ came; HO form and the VU meter stay; Desmond's number (07700 900654); a gift card.",
         "Gráinne and Grainne O Dubhghaill agreed; Rhiannnon and Achterburg were seen.",
     ],
 }
@@ -129,6 +129,8 @@ def test_no_known_string_in_any_byte_and_the_text_kept_whole(export):
     text = "\n".join(summaries.values())
     # Damage: abbreviations stay, brackets stay, no stray accent after a placeholder.
     assert "NI number checked" in text and "HO form and the VU meter stay" in text
+    # A name that is a word, outside its person's case, stays a word (strict_case: below).
+    assert "[PARENT_1]'s number ([PHONE]); a gift card." in text
     assert "([PHONE])" in text and "[sic]" in text
     for f in out.iterdir():
         data = f.read_bytes().decode("utf-8", "replace")
@@ -175,3 +177,29 @@ def test_residual_risk_is_grouped_by_reason(export):
     dictionary = json.loads((out / "dictionary.json").read_text(encoding="utf-8"))
     assert "[ORGANISATION]" in dictionary["placeholders"]
     assert "in any case" in (out / "dictionary.md").read_text(encoding="utf-8")
+
+
+def test_strict_case_setting_replaces_word_names_in_all_text(db_url, tmp_path):
+    from supervision_kit.config import Settings
+    Toolkit.system(db_url).import_dataset(_dataset())
+    tk = Toolkit(db_url, "obrackwater", settings=Settings(redaction_strict_case=True))
+    report = tk.anonymise(tmp_path / "out", KEY, as_of="2025-07-01", compression="none")
+    assert report["settings"]["strict_case"] is True
+    assert _leaks(tmp_path / "out", SECRETS + ["gift"], cased=()) == []
+    text = "\n".join(_texts(tmp_path / "out", "case_discussions", "summary"))
+    assert "a [PERSON] card." in text
+    assert "strict_case was set" in (tmp_path / "out" / "dictionary.md").read_text("utf-8")
+
+
+def test_every_placeholder_in_the_text_is_in_the_data_dictionary(export):
+    import re
+    out, _ = export
+    described = json.loads((out / "dictionary.json").read_text("utf-8"))["placeholders"]
+    used = set()
+    for table in ("sessions", "case_discussions", "actions", "reflections", "evaluations"):
+        for col in pq.read_table(out / f"{table}.parquet").columns:
+            for v in col.to_pylist():
+                if isinstance(v, str):
+                    used |= {re.sub(r"_\d+\]$", "_n]", p) for p in re.findall(r"\[[A-Z_]+\d*\]", v)}
+    assert "[ORGANISATION]" in used and "[FAMILY_n]" in used
+    assert used <= set(described), used - set(described)
