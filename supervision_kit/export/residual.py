@@ -75,7 +75,8 @@ REASONS = {
                        "or a form the rules keep.",
     "short_name_form": "The letters of a recorded two-letter name part written in another "
                        "case or without its accents (often an abbreviation): two-letter parts "
-                       "are replaced only exactly as recorded.",
+                       "are replaced only exactly as recorded (words not listed: the list "
+                       "would say which letters are names).",
     "other_capitalised": "Any other capitalised word that is not common English: an "
                          "unrecorded name, place or organisation.",
     "known_name_as_word": "A recorded name that is also an ordinary word, left in lower case "
@@ -92,6 +93,7 @@ def classify(residual: Counter, titled: Counter, redactor) -> list[tuple[str, st
     near = redactor.store_near_index()
     short = redactor.short_forms()
     rows = []
+    short_words: Counter = Counter()
     for word, n in residual.items():
         k = fold_word(word)
         if word in titled:
@@ -101,10 +103,14 @@ def classify(residual: Counter, titled: Counter, redactor) -> list[tuple[str, st
         elif k.isalpha() and near.names(k):
             reason = "near_known_name"
         elif k in short:
-            reason = "short_name_form"
+            short_words[word] += n
+            continue
         else:
             reason = "other_capitalised"
         rows.append((reason, word, n))
+    if short_words:
+        rows.append(("short_name_form", f"({len(short_words)} distinct words)",
+                     sum(short_words.values())))
     kept = sum(redactor.kept.values())
     if kept:
         rows.append(("known_name_as_word", f"({len(redactor.kept)} distinct words)", kept))
