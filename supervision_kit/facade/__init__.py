@@ -15,8 +15,9 @@ from .training import TrainingMixin
 from .workflows import WorkflowsMixin
 
 
-class Toolkit(SessionsMixin, LifecycleMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
-              TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, ToolkitBase):
+class Toolkit(SessionsMixin, LifecycleMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin,
+              ResearchMixin, TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin,
+              ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 
