@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 from typing import Callable
 
+from ..domain.identifiers import hidden_character, is_id
 from ..errors import ImportFailed
 from .spec import REQUIRED, ColSpec, primary_key, table_specs
 
@@ -64,6 +65,12 @@ def converter(c: ColSpec) -> Callable:
                 raise _Bad(f"too long ({len(v)} characters; at most {c.max_len})")
             if has_control(v):
                 raise _Bad("contains control characters")
+            if c.id_like and not is_id(v):
+                raise _Bad(f"{v!r} is not a valid id: use letters, digits, '.', '_' and '-' "
+                           f"(starting with a letter or digit, at most 64)")
+            if c.plain and hidden_character(v):
+                raise _Bad(f"contains {hidden_character(v)}, a bidirectional or invisible "
+                           f"character that makes the name read differently from what it says")
             return v
         if kind == "date":
             if type(v) is dt.date:
@@ -119,6 +126,7 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
     """A generated loop: rows -> tuples of stored values; raises on the first doubt."""
     specs = table_specs()[table]
     env: dict = {"_date": _iso_date, "_datetime": dt.datetime.fromisoformat, "_ctrl": has_control,
+                 "_isid": is_id, "_hidden": hidden_character,
                  "_Slow": _Bad, "_allowed": frozenset(c.name for c in specs)}
     body, texts, names = [], [], []
     for k, c in enumerate(specs):
@@ -133,6 +141,10 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
             if c.enum:
                 env[f"e{k}"] = frozenset(c.enum)
                 test += f" or {v} not in e{k}"
+            if c.id_like:
+                test += f" or ({v} is not None and not _isid({v}))"
+            if c.plain:
+                test += f" or _hidden({v})"
             body.append(f"if {test}: {v} = {conv}({v})")
             texts.append(f"{v} or ''" if c.default is None else v)
         elif c.kind == "date":
