@@ -23,7 +23,7 @@ def check_date_order(conn: Connection, checked: dict) -> None:
         t = checked[table]
         for i, (a, b) in enumerate(zip(t.values((early,)), t.values((late,)))):
             if a is not None and b is not None and b < a:
-                raise ImportFailed(label(table, i, t.raw[i]), late, f"{what}: {late} {b} is before "
+                raise ImportFailed(label(table, i, t.raw[i]), f"{early}, {late}", f"{what}: {late} {b} is before "
                                                                      f"{early} {a}")
     acts, sess = checked["actions"], checked["sessions"]
     made = dict(zip(sess.values(("id",)), sess.values(("date",))))
