@@ -62,6 +62,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     for i, a in enumerate(rec.actions):
         field = f"actions[{i}]"
         a.owner_id, a.case_id = a.owner_id or None, a.case_id or None  # "" from a form: none
+        check_id(a.id, f"{field}.id", required=False)
         a.description = clean_text(a.description, f"{field}.description", required=True)
         a.due_date = parse_date(a.due_date, f"{field}.due_date")
         if a.due_date and a.due_date < rec.date:
@@ -92,6 +93,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
 def validate_reflection(r: Reflection, field: str = "reflection") -> Reflection:
     """A reflection names its framework and author; responses are text."""
     r.framework = clean_text(r.framework, f"{field}.framework", required=True)
+    check_id(r.id, f"{field}.id", required=False)
     if not r.author_id:
         raise ValidationError(f"{field}.author_id", "who wrote this reflection?")
     r.responses = {str(k): clean_text(v, f"{field}.responses.{k}") for k, v in (r.responses or {}).items()}
@@ -161,6 +163,7 @@ def validate_contract(c: Contract) -> Contract:
 def validate_evaluation(e: Evaluation) -> Evaluation:
     """Ten answers, each yes / no / maybe or unanswered."""
     e.date = parse_date(e.date, "date", required=True)
+    check_id(e.id, "id", required=False)
     answers = list(e.answers or [])
     if len(answers) != 10:
         raise ValidationError("answers", f"the tool has 10 statements, got {len(answers)}")
@@ -174,6 +177,7 @@ def validate_evaluation(e: Evaluation) -> Evaluation:
 def validate_observation(o: Observation) -> Observation:
     """Date, observer and supervisee of an observation of practice."""
     o.date = parse_date(o.date, "date", required=True)
+    check_id(o.id, "id", required=False)
     if not o.observer_id:
         raise ValidationError("observer_id", "who observed?")
     for name in ("setting", "permissions", "went_well", "development_points"):

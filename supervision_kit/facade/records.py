@@ -14,6 +14,7 @@ from ..domain.values import clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
                             ObservationRow, ReflectionRow, SessionRow, SignatureRow)
+from ..domain.identifiers import check_id
 from ..store import access
 from ..store.sessions import new_id
 from .oversight import names_of
@@ -98,6 +99,7 @@ class RecordsMixin:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
         self._require_write("add actions")
         a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
+        check_id(a.id, "id")
         a.description = clean_text(a.description, "description", required=True)
         a.due_date = parse_date(a.due_date, "due_date")
         a.status = parse_choice(a.status, ActionStatus, "status").value
