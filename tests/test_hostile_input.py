@@ -160,6 +160,12 @@ def test_rlo_kept_in_free_text_and_shown_escaped(world):
     assert sam.session(rec.id).agenda == f"Pasted: {RLO}txet"  # kept as typed
     assert esc(rec.agenda) == "Pasted: &lt;U+202E&gt;txet"  # shown, not obeyed
     assert visible("a\tb\nc\x07") == "a\tb\nc<U+0007>"
+    import io
+
+    from pypdf import PdfReader
+    pdf = PdfReader(io.BytesIO(sam.session_pdf(rec.id)))
+    text = "".join(page.extract_text() for page in pdf.pages)
+    assert "Pasted: <U+202E>txet" in text and RLO not in text  # the PDF shows it too
 
 
 # -- date order ------------------------------------------------------------------
