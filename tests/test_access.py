@@ -128,3 +128,9 @@ def test_csv_import_of_a_strangers_case_is_refused(world, tmp_path):
     assert e.value.field == "worker_id" and "may not name" in e.value.message
     assert world.as_user("sam").cases() == world.as_user("sam").cases()  # nothing half-written
     assert "C9" not in {c.id for c in world.cases(include_closed=True)}
+
+
+def test_a_contract_naming_nobody_is_refused_by_field_not_a_database_error(world):
+    with pytest.raises(ValidationError) as e:
+        world.save_contract(_contract("P1", "nobody"))  # as the system account: no check skips it
+    assert e.value.field == "supervisee_id" and "unknown" in e.value.message

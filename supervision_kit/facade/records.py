@@ -228,6 +228,11 @@ class RecordsMixin:
         if (self.me.id not in (c.supervisor_id, c.supervisee_id) and not handing_over
                 and self.role not in (Role.ADMIN, Role.MANAGER)):
             raise self._deny("write a contract between other people")
+        with self.engine.connect() as conn:
+            known = access.known_people(conn, [c.supervisor_id, c.supervisee_id])
+        for field in ("supervisor_id", "supervisee_id"):
+            if getattr(c, field) not in known:
+                raise ValidationError(field, f"unknown person {getattr(c, field)!r}")
         # The supervisee must be someone the writer already sees; the supervisor may be anyone
         # who may supervise (a handover, or a supervisee's own contract, names them).
         self._check_named([("supervisee_id", c.supervisee_id), ("supervisor_id", c.supervisor_id)],

@@ -79,3 +79,9 @@ def named_in_session(conn: Connection, rec) -> list[tuple[str, str]]:
     named += [(f"reviews[{i}].action_id", owners.get(r.action_id))
               for i, r in enumerate(rec.reviews)]
     return named
+
+
+def known_people(conn: Connection, ids) -> set[str]:
+    """Which of ``ids`` are practitioners in the store."""
+    ids = sorted({i for i in ids if i})
+    return set(conn.execute(select(P.c.id).where(P.c.id.in_(ids))).scalars()) if ids else set()
