@@ -5,7 +5,6 @@ Real Voilà serving a folder with a notebook, a SQLite database and a secret bes
 from __future__ import annotations
 
 import http.client
-import json
 import time
 from urllib.parse import urlsplit
 
@@ -88,4 +87,3 @@ def test_the_browser_cannot_run_code_in_the_kernel(tmp_path, voila, page, reques
     # the page still works for its own widgets
     page.get_by_role("button", name="Press me").click()
     expect(page.get_by_text("clicked 1")).to_be_visible()
-    json.dumps(got)

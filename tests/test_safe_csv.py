@@ -6,7 +6,6 @@ the cell is there as text with a leading quote, and numbers are still numbers.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
