@@ -118,6 +118,23 @@ def test_deep_json_is_one_line_and_exit_2(tmp_path, capsys):
     assert set(counts(Toolkit.system(db)).values()) == {0}
 
 
+def test_deep_value_inside_a_json_column_refused(fresh_store, base_dataset):
+    """Shallow enough to parse, too deep to store safely: named by record and field."""
+    data = copy.deepcopy(base_dataset)
+    value: dict = {}
+    for _ in range(900):
+        value = {"a": value}
+    data["sessions"][0]["content"] = {"agenda": "x"}
+    data["contracts"] = [dict(id="K1", supervisor_id="P1", supervisee_id="P2", preset="hscb",
+                              start_date="2026-01-05", overrides=value)]
+    tk = fresh_store()
+    try:
+        e = _refused(tk, data, "contracts[0]", "overrides")
+        assert "nested more than" in e.message
+    finally:
+        tk.engine.dispose()
+
+
 def test_a_file_over_the_size_limit_is_not_read(tmp_path, base_dataset):
     path = tmp_path / "big.json"
     path.write_text(json.dumps(base_dataset))
