@@ -214,9 +214,12 @@ def label(table: str, i: int, row) -> str:
     pk = primary_key(table)
     if not isinstance(row, dict):
         return f"{table}[{i}]"
+
+    def shown(v) -> str:  # a hostile id is quoted, so the message stays one line
+        return v if is_id(v) or (isinstance(v, int) and not isinstance(v, bool)) else repr(v)
     if len(pk) > 1:
-        return f"{table}[{i}] ({', '.join(f'{k} {row.get(k)}' for k in pk)})"
-    return f"{table}[{i}] (id {row.get('id')})"
+        return f"{table}[{i}] ({', '.join(f'{k} {shown(row.get(k))}' for k in pk)})"
+    return f"{table}[{i}] (id {shown(row.get('id'))})"
 
 
 def _explain(table: str, rows: list, start: int) -> ImportFailed:
