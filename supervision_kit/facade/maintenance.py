@@ -34,6 +34,7 @@ from ..domain.values import parse_date
 from ..errors import ValidationError
 from ..store.engine import normalise_url
 from ..store.schema import Base
+from .context import Context
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -135,8 +136,8 @@ def restore(path, db) -> list[str]:
     store_engine._migrated.discard(str(make_url(url)))  # the schema may be older: migrate again
     tk = Toolkit.system(url)
     try:
-        with tk._tx() as conn:
-            tk._log(conn, "restore", "database", "", f"from backup {path.name}")
+        with tk.context.tx() as conn:
+            tk.context.log(conn, "restore", "database", "", f"from backup {path.name}")
         return tk.verify()
     finally:
         tk.engine.dispose()
@@ -152,23 +153,26 @@ def _ensure_pg_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{u.database}"')
 
 
-class MaintenanceMixin:
+class MaintenanceService:
     """Backups, restores and destruction of records past their retention date."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     restore = staticmethod(restore)
 
     def backup(self, path) -> Path:
         """A consistent copy of the whole store at ``path`` (written atomically)."""
-        self._require("back up the database", Role.ADMIN)
+        self.ctx.require("back up the database", Role.ADMIN)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._tx() as conn:
-            self._log(conn, "backup", "database", "", f"to {path.name}")
+        with self.ctx.tx() as conn:
+            self.ctx.log(conn, "backup", "database", "", f"to {path.name}")
         fd, tmp = tempfile.mkstemp(prefix=".backup-", dir=path.parent)
         os.close(fd)
         try:
-            if self.engine.dialect.name == "sqlite":
-                raw = self.engine.raw_connection()
+            if self.ctx.engine.dialect.name == "sqlite":
+                raw = self.ctx.engine.raw_connection()
                 try:
                     dst = sqlite3.connect(tmp)
                     try:
@@ -178,7 +182,7 @@ class MaintenanceMixin:
                 finally:
                     raw.close()
             else:
-                args, env = _pg_args(self.engine.url.render_as_string(hide_password=False))
+                args, env = _pg_args(self.ctx.engine.url.render_as_string(hide_password=False))
                 _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                       "--file", tmp, *args], env, "pg_dump")
             os.replace(tmp, path)
@@ -196,22 +200,22 @@ class MaintenanceMixin:
         count). Nothing is deleted unless ``apply``; then it all goes in one transaction
         and each destruction is logged with ids and dates, never content.
         """
-        self._require("apply the retention schedule", Role.ADMIN)
+        self.ctx.require("apply the retention schedule", Role.ADMIN)
         as_of = parse_date(as_of, "as_of") or dt.date.today()
-        years = int(self.settings.retention_years)
-        with self._tx() as conn:
+        years = int(self.ctx.settings.retention_years)
+        with self.ctx.tx() as conn:
             plan = self._retention_plan(conn, as_of, years)
             if not apply:
-                self._log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
+                self.ctx.log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
                 return plan
             for item in plan:
                 self._destroy(conn, item)
                 sessions = ", ".join(f"{sid} ({d})" for sid, d in item["sessions"])
                 counts = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n)
-                self._log(conn, "destroy", "practitioner", item["practitioner_id"],
+                self.ctx.log(conn, "destroy", "practitioner", item["practitioner_id"],
                           f"left {item['left']}; retention {years} years, due {item['due']}; "
                           f"as of {as_of}; sessions: {sessions or 'none'}; rows: {counts or 'none'}")
-        self._forget_access()
+        self.ctx.forget_access()
         return plan
 
     def _retention_plan(self, conn, as_of: dt.date, years: int) -> list[dict]:

@@ -23,6 +23,7 @@ from ..errors import NotFound, ValidationError
 from ..store.schema import (AddendumRow, AttendeeRow, CaseRow, DiscussionRow, PractitionerRow,
                             SessionRow)
 from ..store.sessions import new_id
+from .context import Context
 
 P, S, AT, D = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
                DiscussionRow.__table__)
@@ -77,8 +78,11 @@ def marker(reference: str) -> str:
     return f"Management oversight of {reference}:"
 
 
-class OversightMixin:
+class OversightService:
     """The manager's task list of decisions, their answers, and the supervisor's replies."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
         q = (select(D.c.id, D.c.session_id, D.c.case_id, D.c.answers, D.c.oversight_status,
@@ -133,15 +137,15 @@ class OversightMixin:
         Each item: discussion_id, session_id, session_date, case_id, reference,
         supervisor(_id), supervisee(s/_ids), decision, rationale, status, routed_to,
         routed_names, manager(_id), reason, answered_at, exchange [{author, at, text}]."""
-        self._require("see management oversight tasks", Role.MANAGER)
-        mid = manager_id or (None if self.role == Role.ADMIN else self.me.id)
-        if mid and mid != self.me.id and self.role != Role.ADMIN:
-            raise self._deny(f"see the oversight tasks of {mid}")
-        with self._tx() as conn:
+        self.ctx.require("see management oversight tasks", Role.MANAGER)
+        mid = manager_id or (None if self.ctx.role == Role.ADMIN else self.ctx.me.id)
+        if mid and mid != self.ctx.me.id and self.ctx.role != Role.ADMIN:
+            raise self.ctx.deny(f"see the oversight tasks of {mid}")
+        with self.ctx.tx() as conn:
             rows = self._oversight_rows(conn, (D.c.oversight_status == PENDING)
                                         | D.c.oversight_status.is_(None))
             rows = [r for r in rows if mid is None or mid in r["routed_to"]]
-            self._log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
+            self.ctx.log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
         return rows
 
     def _oversight_item(self, conn: Connection, discussion_id: str) -> dict:
@@ -163,49 +167,49 @@ class OversightMixin:
 
         A manager to whom the decision was sent, or any manager who can see the
         supervisee, answers; an agreed or disagreed decision is signed off and final."""
-        self._require("give management oversight", Role.MANAGER)
+        self.ctx.require("give management oversight", Role.MANAGER)
         key = str(status or "").strip().lower()
         if key not in ANSWERS:
             raise ValidationError("status", "use agreed, disagreed or more information requested")
         status = ANSWERS[key]
         reason = clean_text(reason, "reason", required=status != "agreed").strip()
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             item = self._oversight_item(conn, discussion_id)
-            if self.role != Role.ADMIN and self.me.id not in item["routed_to"] and not any(
-                    self.can_see(p) for p in item["supervisee_ids"]):
-                raise self._deny(f"give oversight on session {item['session_id']}")
-            if self.me.id == item["supervisor_id"]:
-                raise self._deny("give oversight on a decision made in their own supervision")
+            if self.ctx.role != Role.ADMIN and self.ctx.me.id not in item["routed_to"] and not any(
+                    self.ctx.can_see(p) for p in item["supervisee_ids"]):
+                raise self.ctx.deny(f"give oversight on session {item['session_id']}")
+            if self.ctx.me.id == item["supervisor_id"]:
+                raise self.ctx.deny("give oversight on a decision made in their own supervision")
             if item["status"] in FINAL:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
                                       f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
             at = now()
             conn.execute(update(D).where(D.c.id == discussion_id).values(
-                oversight_status=status, oversight_manager_id=self.me.id,
+                oversight_status=status, oversight_manager_id=self.ctx.me.id,
                 oversight_reason=reason, oversight_at=at))
-            add_note(conn, item["session_id"], self.me.id,
-                     f"{marker(item['reference'])} {status} by {self.me.name}."
+            add_note(conn, item["session_id"], self.ctx.me.id,
+                     f"{marker(item['reference'])} {status} by {self.ctx.me.name}."
                      + (f"\nReason: {reason}" if reason else ""))
-            self._log(conn, "oversight", "discussion", discussion_id, status)
+            self.ctx.log(conn, "oversight", "discussion", discussion_id, status)
             return self._oversight_item(conn, discussion_id)
 
     def reply_oversight(self, discussion_id: str, text: str) -> dict:
         """The supervisor gives the more information a manager asked for; the decision
         goes back to that manager's task list."""
-        self._require_write("reply to management oversight")
+        self.ctx.require_write("reply to management oversight")
         text = clean_text(text, "text", required=True).strip()
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             item = self._oversight_item(conn, discussion_id)
-            if self.me.id != item["supervisor_id"] and self.role != Role.ADMIN:
-                raise self._deny(f"reply for the supervisor of session {item['session_id']}")
+            if self.ctx.me.id != item["supervisor_id"] and self.ctx.role != Role.ADMIN:
+                raise self.ctx.deny(f"reply for the supervisor of session {item['session_id']}")
             if item["status"] != MORE_INFO:
                 raise ValidationError("status", f"the manager has not asked for more information "
                                                 f"(it is {item['status']})")
             conn.execute(update(D).where(D.c.id == discussion_id).values(
                 oversight_status=PENDING, oversight_reason="", oversight_at=None))
-            add_note(conn, item["session_id"], self.me.id,
-                     f"{marker(item['reference'])} more information from {self.me.name}.\n{text}")
-            self._log(conn, "oversight", "discussion", discussion_id, "more information given")
+            add_note(conn, item["session_id"], self.ctx.me.id,
+                     f"{marker(item['reference'])} more information from {self.ctx.me.name}.\n{text}")
+            self.ctx.log(conn, "oversight", "discussion", discussion_id, "more information given")
             return self._oversight_item(conn, discussion_id)
 
     def oversight_answers(self, supervisee_ids, before=None, exclude_session: str | None = None
@@ -214,9 +218,9 @@ class OversightMixin:
         still waiting, and every answer given since their last session before ``before``
         (all answers when ``before`` is None). Items as in ``oversight_tasks``."""
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
-        self._check_see(ids, "see the management oversight of " + ", ".join(ids))
+        self.ctx.check_see(ids, "see the management oversight of " + ", ".join(ids))
         before = parse_date(before, "before")
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             since = None
             if before is not None:
                 q = (select(S.c.date).join(AT, AT.c.session_id == S.c.id)
@@ -234,5 +238,5 @@ class OversightMixin:
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None
                     or (r["answered_at"] is not None and r["answered_at"] >= start)]
-            self._log(conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items")
+            self.ctx.log(conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items")
         return rows

@@ -16,6 +16,7 @@ from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
                             SessionRow, SignatureRow)
 from ..store.sessions import load_sessions, new_id, session_row, write_session
+from .context import Context
 
 S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
 SG, AD = SignatureRow.__table__, AddendumRow.__table__
@@ -28,35 +29,38 @@ def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-class SessionsMixin:
+class SessionsService:
     """The supervision record from first draft to signed evidence."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     # -- opening -----------------------------------------------------------------
     def open_session(self, supervisee_ids, date=None, type: str | None = None) -> SessionRecord:
         """The open draft for these supervisees, or a new one (acting user supervises)."""
-        self._require("run a supervision session", Role.SUPERVISOR, Role.MANAGER)
+        self.ctx.require("run a supervision session", Role.SUPERVISOR, Role.MANAGER)
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
         if not ids:
             raise ValidationError("supervisee_ids", "choose at least one supervisee")
         for p in ids:
-            self._check_see([p], f"supervise {p}")
-        with self.engine.connect() as conn:
+            self.ctx.check_see([p], f"supervise {p}")
+        with self.ctx.engine.connect() as conn:
             drafts = conn.execute(select(S.c.id).where(
-                S.c.supervisor_id == self.me.id, S.c.state.in_(OPEN_STATES)).order_by(S.c.date.desc())).scalars()
+                S.c.supervisor_id == self.ctx.me.id, S.c.state.in_(OPEN_STATES)).order_by(S.c.date.desc())).scalars()
             for rec in load_sessions(conn, list(drafts)):
                 if sorted(rec.supervisee_ids) == sorted(ids):
                     return rec
         date = parse_date(date, "date") or dt.date.today()
         kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
-        return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.me.id,
+        return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.ctx.me.id,
                              supervisee_ids=ids, type=kind)
 
     def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
         """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
         ids = [p for p in rec.supervisee_ids if p]
         for p in ids:
-            self._check_see([p], f"see the actions of {p}")
-        with self.engine.connect() as conn:
+            self.ctx.check_see([p], f"see the actions of {p}")
+        with self.ctx.engine.connect() as conn:
             earlier = select(AT.c.session_id).join(S, S.c.id == AT.c.session_id).where(
                 AT.c.practitioner_id.in_(ids), S.c.id != rec.id,
                 S.c.state != SessionState.CANCELLED.value)
@@ -68,7 +72,7 @@ class SessionsMixin:
                               reviewed_session_id=r.reviewed_session_id,
                               completed_date=r.completed_date, id=r.id)
                    for r in conn.execute(q)]
-        self._log_view("carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500])
+        self.ctx.log_view("carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500])
         return out
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
@@ -76,12 +80,12 @@ class SessionsMixin:
         """The case's last discussion, so a follow-up starts from its answers."""
         before = parse_date(before, "before") or dt.date.max
         C = CaseRow.__table__
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
-        self._check_see([worker], f"see the discussions of case {case_id}")
-        with self.engine.connect() as conn:
+        self.ctx.check_see([worker], f"see the discussions of case {case_id}")
+        with self.ctx.engine.connect() as conn:
             q = (select(D.c.session_id).join(S, S.c.id == D.c.session_id)
                  .where(D.c.case_id == case_id, S.c.date <= before)
                  .order_by(S.c.date.desc(), S.c.id.desc()))
@@ -91,26 +95,26 @@ class SessionsMixin:
             if sid is None:
                 return None
             rec = load_sessions(conn, [sid])[0]
-        self._log_view("case_discussions", case_id, f"previous discussion, session {sid}")
+        self.ctx.log_view("case_discussions", case_id, f"previous discussion, session {sid}")
         return next(d for d in rec.discussions if d.case_id == case_id)
 
     # -- saving ------------------------------------------------------------------
     def save_session(self, rec: SessionRecord) -> SessionRecord:
         """Save a draft in one transaction; a stale copy or a signed record is refused."""
-        self._require_write("write supervision records")
+        self.ctx.require_write("write supervision records")
         rec = validate_session(copy.deepcopy(rec))
-        if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
-            raise self._deny(f"write a record supervised by {rec.supervisor_id}")
+        if rec.supervisor_id != self.ctx.me.id and self.ctx.role != Role.ADMIN:
+            raise self.ctx.deny(f"write a record supervised by {rec.supervisor_id}")
         rec.id = rec.id or new_id("sess")
         rec.state = SessionState.DRAFT.value  # only signing moves a record on
         parties = {rec.supervisor_id, *rec.supervisee_ids}
         for i, r in enumerate(rec.reflections):
-            r.author_id = r.author_id or self.me.id
+            r.author_id = r.author_id or self.ctx.me.id
             if r.author_id not in parties:
                 raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
                                       "can write its reflections")
         self._check_references(rec)
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
             if row is not None:
                 if row.state == SessionState.SIGNED or conn.execute(
@@ -131,8 +135,8 @@ class SessionsMixin:
                     raise StaleRecord("someone else saved this record just now", unsaved=rec)
                 write_session(conn, rec, insert_new=False, row_written=True)
             self._apply_reviews(conn, rec)
-            self._log(conn, "save", "session", rec.id, f"version {rec.version}")
-        self._forget_access()
+            self.ctx.log(conn, "save", "session", rec.id, f"version {rec.version}")
+        self.ctx.forget_access()
         return self.session(rec.id, log=False)
 
     def _check_references(self, rec: SessionRecord) -> None:
@@ -143,7 +147,7 @@ class SessionsMixin:
         people = {p for p in [rec.supervisor_id, *rec.supervisee_ids,
                               *(a.owner_id for a in rec.actions)] if p}
         cases = {d.case_id for d in rec.discussions} | {a.case_id for a in rec.actions if a.case_id}
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             known_p = set(conn.execute(select(P.c.id).where(P.c.id.in_(people))).scalars())
             known_c = set(conn.execute(select(C.c.id).where(C.c.id.in_(cases))).scalars())
             acts = {r.action_id for r in rec.reviews}
@@ -175,26 +179,26 @@ class SessionsMixin:
                             return_date=None) -> str:
         """A session that did not happen, and why (sickness starts the 5-working-day rule)."""
         rec = SessionRecord(id=new_id("sess"), date=parse_date(date, "date", required=True),
-                            supervisor_id=self.me.id, supervisee_ids=[supervisee_id],
+                            supervisor_id=self.ctx.me.id, supervisee_ids=[supervisee_id],
                             cancelled_reason=clean_text(reason, "reason", required=True),
                             return_date=parse_date(return_date, "return_date"))
-        self._require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
+        self.ctx.require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
         validate_session(rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             write_session(conn, rec, insert_new=True)
-            self._log(conn, "create", "session", rec.id, f"cancelled: {reason}")
+            self.ctx.log(conn, "create", "session", rec.id, f"cancelled: {reason}")
         return rec.id
 
     # -- reading -----------------------------------------------------------------
     def session(self, session_id: str, *, log: bool = True) -> SessionRecord:
         """One whole record (the view is logged)."""
-        with self._tx() as conn:
-            self._check_session_access(conn, session_id, f"see session {session_id}")
+        with self.ctx.tx() as conn:
+            self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             rec = load_sessions(conn, [session_id])[0]
             if log:
-                self._log(conn, "view", "session", session_id)
+                self.ctx.log(conn, "view", "session", session_id)
         return rec
 
     def session_parties(self, session_id: str) -> dict[str, str]:
@@ -202,8 +206,8 @@ class SessionsMixin:
         the record: a supervisee is told who supervised them even if they may not look
         that person up."""
         from .oversight import names_of
-        with self.engine.connect() as conn:
-            self._check_session_access(conn, session_id, f"see session {session_id}")
+        with self.ctx.engine.connect() as conn:
+            self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             ids = {conn.execute(select(S.c.supervisor_id).where(S.c.id == session_id)).scalar()}
             ids |= set(conn.execute(select(AT.c.practitioner_id)
                                     .where(AT.c.session_id == session_id)).scalars())
@@ -213,13 +217,13 @@ class SessionsMixin:
 
     def history(self, supervisee_id: str) -> list[SessionRecord]:
         """Every session of a supervisee, oldest first, with discussions and actions."""
-        self._check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
-        with self._tx() as conn:
+        self.ctx.check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
+        with self.ctx.tx() as conn:
             ids = list(conn.execute(select(S.c.id).join(AT, AT.c.session_id == S.c.id)
                                     .where(AT.c.practitioner_id == supervisee_id)
                                     .order_by(S.c.date, S.c.id)).scalars())
             recs = load_sessions(conn, ids)
-            self._log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
+            self.ctx.log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
         return recs
 
     def case_discussions(self, case_id: str) -> list[tuple[dt.date, str, CaseDiscussion]]:
@@ -230,12 +234,12 @@ class SessionsMixin:
         Cancelled sessions are left out; the view is logged.
         """
         C = CaseRow.__table__
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             case = conn.execute(select(C.c.id, C.c.reference, C.c.worker_id).where(
                 (C.c.id == case_id) | (C.c.reference == case_id))).first()
             if case is None:
                 raise NotFound(f"no case {case_id!r}")
-            self._check_see([case.worker_id], f"see the discussions of case {case.reference}")
+            self.ctx.check_see([case.worker_id], f"see the discussions of case {case.reference}")
             found = list(conn.execute(
                 select(S.c.id, S.c.date).join(D, D.c.session_id == S.c.id)
                 .where(D.c.case_id == case.id, S.c.state != SessionState.CANCELLED.value)
@@ -243,7 +247,7 @@ class SessionsMixin:
             recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
             out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
                    for f in found]
-            self._log(conn, "view", "case_discussions", case.id, f"{len(out)} discussions")
+            self.ctx.log(conn, "view", "case_discussions", case.id, f"{len(out)} discussions")
         return out
 
     def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
@@ -253,7 +257,7 @@ class SessionsMixin:
             q = q.where(S.c.state == state)
         if supervisee_id:
             q = q.where(S.c.id.in_(select(AT.c.session_id).where(AT.c.practitioner_id == supervisee_id)))
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
             att: dict[str, list[str]] = {}
             ids = [r.id for r in rows]
@@ -264,24 +268,24 @@ class SessionsMixin:
             out = []
             for r in rows:
                 parties = att.get(r.id, [])
-                if self.me.id in (r.supervisor_id, *parties) or any(
-                        self.can_see(p) for p in parties if p != self.me.id):
+                if self.ctx.me.id in (r.supervisor_id, *parties) or any(
+                        self.ctx.can_see(p) for p in parties if p != self.ctx.me.id):
                     out.append(dict(r._mapping, supervisee_ids=parties))
         return out
 
     # -- signing -----------------------------------------------------------------
     def sign(self, session_id: str, signer_id: str | None = None) -> SessionRecord:
         """Sign as the acting user, or record a supervisee's signature given in person."""
-        self._require_write("sign supervision records")
-        signer = signer_id or self.me.id
-        with self._tx() as conn:
-            sup, att = self._check_session_access(conn, session_id, f"sign session {session_id}")
+        self.ctx.require_write("sign supervision records")
+        signer = signer_id or self.ctx.me.id
+        with self.ctx.tx() as conn:
+            sup, att = self.ctx.check_session_access(conn, session_id, f"sign session {session_id}")
             if signer not in (sup, *att):
                 raise ValidationError("signer", f"{signer} is not a party to this record")
             method = "own login"
-            if signer != self.me.id:
-                if self.me.id != sup:
-                    raise self._deny(f"sign on behalf of {signer}")
+            if signer != self.ctx.me.id:
+                if self.ctx.me.id != sup:
+                    raise self.ctx.deny(f"sign on behalf of {signer}")
                 method = "in person, on the supervisor's device"
             rec = load_sessions(conn, [session_id])[0]
             if rec.state == SessionState.SIGNED:
@@ -300,13 +304,13 @@ class SessionsMixin:
                 state=state.value, content_hash=h, version=S.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            self._log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
+            self.ctx.log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
         return self.session(session_id, log=False)
 
     def signatures(self, session_id: str) -> list[Signature]:
         """Who signed, when and how."""
-        with self.engine.connect() as conn:
-            self._check_session_access(conn, session_id, f"see session {session_id}")
+        with self.ctx.engine.connect() as conn:
+            self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
                               signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
                     for r in conn.execute(select(SG).where(SG.c.session_id == session_id)
@@ -314,38 +318,38 @@ class SessionsMixin:
 
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
-        self._require_write("add an addendum")
+        self.ctx.require_write("add an addendum")
         text = clean_text(text, "text", required=True)
-        with self._tx() as conn:
-            self._check_session_access(conn, session_id, f"add to session {session_id}")
+        with self.ctx.tx() as conn:
+            self.ctx.check_session_access(conn, session_id, f"add to session {session_id}")
             state = conn.execute(select(S.c.state).where(S.c.id == session_id)).scalar()
             if state not in (SessionState.SIGNED, SessionState.AWAITING):
                 raise ValidationError("session", "the record is still a draft: edit it instead")
-            a = Addendum(session_id=session_id, author_id=self.me.id, text=text,
+            a = Addendum(session_id=session_id, author_id=self.ctx.me.id, text=text,
                          created_at=_now(), id=new_id("add"))
             conn.execute(insert(AD), [dict(id=a.id, session_id=session_id, author_id=a.author_id,
                                            text=text, created_at=a.created_at,
                                            content_hash=hashlib.sha256(text.encode()).hexdigest())])
-            self._log(conn, "create", "addendum", a.id, f"on session {session_id}")
+            self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
         return a
 
     def addenda(self, session_id: str) -> list[Addendum]:
         """Addenda of a record, oldest first (the view is logged)."""
-        with self._tx() as conn:
-            self._check_session_access(conn, session_id, f"see session {session_id}")
+        with self.ctx.tx() as conn:
+            self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             out = [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
                             created_at=r.created_at, id=r.id)
                    for r in conn.execute(select(AD).where(AD.c.session_id == session_id)
                                          .order_by(AD.c.created_at, AD.c.id))]
-            self._log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
+            self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
     def verify_records(self) -> list[str]:
         """Records altered behind the application's back, by id: content that no longer
         matches its signatures' hash, a signed record's state reset, a signed record deleted."""
-        self._require("verify records", Role.AUDITOR)
+        self.ctx.require("verify records", Role.AUDITOR)
         problems = []
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             signers: dict[str, dict[str, str]] = {}
             for r in conn.execute(select(SG.c.session_id, SG.c.practitioner_id, SG.c.content_hash)):
                 signers.setdefault(r.session_id, {})[r.practitioner_id] = r.content_hash
@@ -360,7 +364,7 @@ class SessionsMixin:
             for r in conn.execute(select(AD)):
                 if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
                     problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
-            self._log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")
+            self.ctx.log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")
         return problems
 
 

@@ -1,6 +1,6 @@
 """Training exercises through the facade: trainers make exercises; trainees join with a code.
 
-Trainees have no account: :meth:`TrainingMixin.join_exercise` (or ``Toolkit.trainee``)
+Trainees have no account: :meth:`TrainingService.join_exercise` (or ``Toolkit.trainee``)
 gives a :class:`TraineeSession` that can only rate and reflect in that one exercise, and is
 logged as ``trainee:<alias>``. A trainee's guided reflection is kept beside the ratings,
 as the row with ``update_index = -1`` for that vignette (the ``reflections`` table needs a
@@ -29,6 +29,7 @@ from ..store.sessions import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
 from ..training.vignettes import Vignette, item_label, load_vignettes
+from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
@@ -166,16 +167,19 @@ class TraineeSession:
                           created=r.at, id=f"{self.exercise.id}:{self.alias}:{vignette_id}")
 
 
-class TrainingMixin:
+class TrainingService:
     """Vignette exercises: make one, let trainees join and rate, read and export the results."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     def vignette_library(self) -> dict[str, Vignette]:
         """Every vignette in ``templates/vignettes`` by id (files are validated)."""
-        return load_vignettes(self.settings.templates)
+        return load_vignettes(self.ctx.settings.templates)
 
     def create_exercise(self, vignette_ids, title: str = "") -> tuple[str, str]:
         """A new exercise of these vignettes (trainer or admin); returns (id, join code)."""
-        self._require("run training exercises", Role.TRAINER)
+        self.ctx.require("run training exercises", Role.TRAINER)
         ids = [vignette_ids] if isinstance(vignette_ids, str) else list(vignette_ids or [])
         if not ids:
             raise ValidationError("vignettes", "choose at least one vignette")
@@ -187,76 +191,68 @@ class TrainingMixin:
             raise ValidationError("vignettes", "a vignette is chosen twice")
         title = clean_text(title, "title", max_len=200).strip() or f"RAG calibration {dt.date.today():%d %B %Y}"
         xid = new_id("ex")
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             taken = set(conn.execute(select(X.c.code)).scalars())
             code = new_code()
             while code in taken:
                 code = new_code()
-            conn.execute(insert(X), [dict(id=xid, code=code, trainer_id=self.me.id, title=title,
+            conn.execute(insert(X), [dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
                                           vignettes=[library[v].to_dict() for v in ids],
                                           created=_now())])
-            self._log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
+            self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
         return xid, code
 
     def _readable(self, conn, code_or_id: str, what: str) -> Exercise:
-        self._require(what, *READERS)
+        self.ctx.require(what, *READERS)
         ex = _find(conn, code_or_id, self.vignette_library())
-        if self.role == Role.TRAINER and ex.trainer_id != self.me.id:
-            raise self._deny(f"{what} of another trainer's exercise")
+        if self.ctx.role == Role.TRAINER and ex.trainer_id != self.ctx.me.id:
+            raise self.ctx.deny(f"{what} of another trainer's exercise")
         return ex
 
     def exercise(self, code_or_id: str) -> Exercise:
         """An exercise with its expert ratings (its trainer, an admin or an auditor)."""
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return self._readable(conn, code_or_id, "see training exercises")
 
     def exercises(self) -> list[Exercise]:
         """The acting trainer's exercises (all, for an admin or auditor), newest first."""
-        self._require("see training exercises", *READERS)
+        self.ctx.require("see training exercises", *READERS)
         q = select(X).order_by(X.c.created.desc())
-        if self.role == Role.TRAINER:
-            q = q.where(X.c.trainer_id == self.me.id)
+        if self.ctx.role == Role.TRAINER:
+            q = q.where(X.c.trainer_id == self.ctx.me.id)
         library = self.vignette_library()
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return [exercise_from_row(r, library) for r in conn.execute(q)]
 
     def join_exercise(self, code: str, alias: str) -> TraineeSession:
         """Join as a trainee (no account needed): the session can only rate and reflect."""
-        return _join(self.engine, self.settings, code, alias)
-
-    @classmethod
-    def trainee(cls, db=None, code: str = "", alias: str = "", *, settings=None,
-                engine=None) -> TraineeSession:
-        """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
-        from ..config import Settings
-        settings = settings or Settings()
-        return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
+        return _join(self.ctx.engine, self.ctx.settings, code, alias)
 
     def rate(self, exercise_id: str, alias: str, vignette_id: str, update_index: int,
              rating=None, rationale: str = "") -> dict:
         """Save (or replace) a rating on a trainee's behalf, e.g. from paper (the trainer)."""
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             ex = self._readable(conn, exercise_id, "enter ratings")
-            if self.role == Role.AUDITOR:
-                raise self._deny("enter ratings")
+            if self.ctx.role == Role.AUDITOR:
+                raise self.ctx.deny("enter ratings")
             row = _save_rating(conn, ex, alias, vignette_id, update_index, rating, rationale)
-            self._log(conn, "rate", "exercise", ex.id, f"{row['alias']} "
+            self.ctx.log(conn, "rate", "exercise", ex.id, f"{row['alias']} "
                       f"{item_label(vignette_id, row['update_index'])}")
         return row
 
     def exercise_ratings(self, exercise_id: str, log: bool = True) -> pd.DataFrame:
         """Every trainee's ratings (``results.RATING_COLUMNS``); the trainer, admin or auditor."""
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise results")
             df = ratings_frame(conn, ex)
         if log:  # the live dashboard reads every few seconds and logs only its first look
-            self._log_view("exercise_ratings", ex.id)
+            self.ctx.log_view("exercise_ratings", ex.id)
         return df
 
     def exercise_reflections(self, exercise_id: str) -> pd.DataFrame:
         """Trainees' reflections: alias, vignette, framework, responses (dict)."""
         import pandas as pd
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
             q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index == REFLECTION_INDEX)
             rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}")) for r in conn.execute(q)]
@@ -267,14 +263,22 @@ class TrainingMixin:
     def export_results_csv(self, exercise_id: str, path=None) -> str:
         """The results as CSV, trainees as T01, T02, ...; written to ``path`` when given."""
         from ..training import results as res
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "export exercise results")
             text = res.results_csv(ex, ratings_frame(conn, ex))
-        with self._tx() as conn:
-            self._log(conn, "export", "exercise_ratings", ex.id, "csv, pseudonymised")
+        with self.ctx.tx() as conn:
+            self.ctx.log(conn, "export", "exercise_ratings", ex.id, "csv, pseudonymised")
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+
+def trainee_session(db=None, code: str = "", alias: str = "", *, settings=None,
+                    engine=None) -> TraineeSession:
+    """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
+    from ..config import Settings
+    settings = settings or Settings()
+    return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
 
 
 def _join(engine, settings, code: str, alias: str) -> TraineeSession:

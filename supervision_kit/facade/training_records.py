@@ -20,6 +20,7 @@ from ..errors import ValidationError
 from ..store.schema import ObservationRow, PractitionerRow, TrainingRecordRow
 from ..store.sessions import new_id
 from .oversight import names_of
+from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
@@ -54,17 +55,20 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
 
 
-class TrainingRecordsMixin:
+class TrainingRecordsService:
     """Training take-up and who is out of date; the QA sample of observations."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     def training_levels(self) -> dict:
         """The training levels, default renewal and level required by role."""
-        return load_training_levels(self.settings.templates)
+        return load_training_levels(self.ctx.settings.templates)
 
     def add_training_record(self, practitioner_id: str, course: str, level: int, attended,
                             renewal_due=None) -> dict:
         """Record a course attended (oneself, or someone one supervises or manages)."""
-        self._require_write("record training")
+        self.ctx.require_write("record training")
         conf = self.training_levels()
         course = clean_text(course, "course", required=True, max_len=200).strip()
         try:
@@ -78,17 +82,17 @@ class TrainingRecordsMixin:
         renewal = parse_date(renewal_due, "renewal_due") or _add_months(attended, conf["renewal_months"])
         if renewal <= attended:
             raise ValidationError("renewal_due", "renewal must come after the course")
-        if practitioner_id != self.me.id:
-            if self.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR):
-                raise self._deny(f"record training for {practitioner_id}")
-            self._check_see([practitioner_id], f"record training for {practitioner_id}")
+        if practitioner_id != self.ctx.me.id:
+            if self.ctx.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR):
+                raise self.ctx.deny(f"record training for {practitioner_id}")
+            self.ctx.check_see([practitioner_id], f"record training for {practitioner_id}")
         rid = new_id("train")
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             if conn.execute(select(P.c.id).where(P.c.id == practitioner_id)).first() is None:
                 raise ValidationError("practitioner_id", f"unknown practitioner {practitioner_id!r}")
             conn.execute(insert(TR), [dict(id=rid, practitioner_id=practitioner_id, course=course,
                                            level=level, attended=attended, renewal_due=renewal)])
-            self._log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
+            self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
 
     def training_records(self, practitioner_id: str | None = None) -> list[dict]:
@@ -97,10 +101,10 @@ class TrainingRecordsMixin:
         q = select(TR).order_by(TR.c.attended.desc(), TR.c.id)
         if practitioner_id:
             q = q.where(TR.c.practitioner_id == practitioner_id)
-        with self._tx() as conn:  # a read, logged like every view of personal records
-            rows = [r for r in conn.execute(q) if self.can_see(r.practitioner_id)]
+        with self.ctx.tx() as conn:  # a read, logged like every view of personal records
+            rows = [r for r in conn.execute(q) if self.ctx.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
-            self._log(conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses")
+            self.ctx.log(conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses")
         return [dict(id=r.id, practitioner_id=r.practitioner_id,
                      name=names.get(r.practitioner_id, r.practitioner_id), course=r.course,
                      level=r.level, attended=r.attended, renewal_due=r.renewal_due) for r in rows]
@@ -115,8 +119,8 @@ class TrainingRecordsMixin:
         q = select(P).order_by(P.c.name)
         if team:
             q = q.where(P.c.team == team)
-        with self.engine.connect() as conn:
-            people = [p for p in conn.execute(q) if self.can_see(p.id)
+        with self.ctx.engine.connect() as conn:
+            people = [p for p in conn.execute(q) if self.ctx.can_see(p.id)
                       and (p.leaving_date is None or p.leaving_date > day)]
             recs: dict[str, list] = {}
             for r in conn.execute(select(TR).where(TR.c.attended <= day).order_by(TR.c.attended)):
@@ -151,7 +155,7 @@ class TrainingRecordsMixin:
         df["required_level"] = df["required_level"].astype("Int64")
         df["latest_level"] = df["latest_level"].astype("Int64")
         df["out_of_date"] = df["out_of_date"].astype(bool)
-        self._log_view("training_status", team or "", f"as of {day}; {len(df)} rows")
+        self.ctx.log_view("training_status", team or "", f"as of {day}; {len(df)} rows")
         return df
 
     def training_take_up(self, as_of=None) -> pd.DataFrame:
@@ -176,8 +180,8 @@ class TrainingRecordsMixin:
         q = select(O.c.supervisee_id, O.c.observer_id)
         if supervisee_id:
             q = q.where(O.c.supervisee_id == supervisee_id)
-        with self.engine.connect() as conn:
-            ids = {p for r in conn.execute(q) if self.can_see(r.supervisee_id)
+        with self.ctx.engine.connect() as conn:
+            ids = {p for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id)
                    for p in (r.supervisee_id, r.observer_id)}
             return names_of(conn, ids)
 
@@ -185,7 +189,7 @@ class TrainingRecordsMixin:
                                    as_of=None) -> list[str]:
         """Mark a random sample of recorded observations (not yet sampled) for the quality
         assurance audit [Havering 8]; at least one when any are eligible. Returns their ids."""
-        self._require("sample observations for quality assurance", Role.MANAGER)
+        self.ctx.require("sample observations for quality assurance", Role.MANAGER)
         try:
             fraction = float(fraction)
         except (TypeError, ValueError):
@@ -197,11 +201,11 @@ class TrainingRecordsMixin:
         q = select(O.c.id, O.c.supervisee_id).where(O.c.qa_sample.is_(False), O.c.date <= day)
         if since:
             q = q.where(O.c.date >= since)
-        with self._tx() as conn:
-            pool = sorted(r.id for r in conn.execute(q) if self.can_see(r.supervisee_id))
+        with self.ctx.tx() as conn:
+            pool = sorted(r.id for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id))
             n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
             chosen = sorted(random.Random(seed).sample(pool, n))
             if chosen:
                 conn.execute(update(O).where(O.c.id.in_(chosen)).values(qa_sample=True))
-            self._log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
+            self.ctx.log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
         return chosen
