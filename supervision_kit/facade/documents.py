@@ -9,13 +9,12 @@ from sqlalchemy import select
 
 from ..domain.enums import Role
 from ..errors import NotFound, SupervisionError, ValidationError
-from ..store.schema import SessionRow
+from ..store import tables
 from .context import Context
 from .people import PeopleService
 from .sessions import SessionsService
 from .rules import RulesService
 
-S = SessionRow.__table__
 HASH = re.compile(r"\b([0-9a-f]{64})\b")
 
 
@@ -43,7 +42,7 @@ class DocumentsService:
             draw = lambda case_id: self._timeline_png(case_id, date, figures)  # noqa: E731
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"export session {session_id}")
-            date = conn.execute(select(S.c.date).where(S.c.id == session_id)).scalar()
+            date = conn.execute(select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)).scalar()
         try:
             frameworks = load_frameworks(self.ctx.settings.templates)
         except ValidationError:
@@ -127,7 +126,7 @@ class DocumentsService:
             raise ValidationError("file", "the PDF carries more than one record hash")
         digest = found.pop()
         with self.ctx.tx() as conn:
-            row = conn.execute(select(S.c.id, S.c.state).where(S.c.content_hash == digest)).first()
+            row = conn.execute(select(tables.sessions.c.id, tables.sessions.c.state).where(tables.sessions.c.content_hash == digest)).first()
             self.ctx.log(conn, "verify", "pdf", row.id if row else "", digest)
         if row is None:
             raise NotFound(f"hash {digest[:12]}… matches no record in the store: the PDF was "

@@ -19,37 +19,33 @@ from sqlalchemy.engine import Connection
 from ..domain.enums import Role, SessionState
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (AttendeeRow, CaseRow, ContractRow, DisagreementRow, PractitionerRow,
-                            RequestRow, SessionRow)
+from ..store import tables
 from ..store.sessions import new_id
 from .oversight import ASKED, add_note, managers_above, names_of, now
 from .context import Context
 from .rules import RulesService
 
-P, C, K, RQ = (PractitionerRow.__table__, CaseRow.__table__, ContractRow.__table__,
-               RequestRow.__table__)
-S, AT, DG = SessionRow.__table__, AttendeeRow.__table__, DisagreementRow.__table__
 THREE_WAY, URGENT = "three-way meeting", "urgent case discussion"
 
 
 def current_supervisor(conn: Connection, pid: str) -> str | None:
     """The supervisor of an active contract, else of the last session, else the line manager."""
-    sup = conn.execute(select(K.c.supervisor_id).where(K.c.supervisee_id == pid, K.c.end_date.is_(None))
-                       .order_by(K.c.start_date.desc()).limit(1)).scalar()
+    sup = conn.execute(select(tables.contracts.c.supervisor_id).where(tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
+                       .order_by(tables.contracts.c.start_date.desc()).limit(1)).scalar()
     if sup:
         return sup
-    sup = conn.execute(select(S.c.supervisor_id).join(AT, AT.c.session_id == S.c.id)
-                       .where(AT.c.practitioner_id == pid, S.c.state != SessionState.CANCELLED.value)
-                       .order_by(S.c.date.desc()).limit(1)).scalar()
+    sup = conn.execute(select(tables.sessions.c.supervisor_id).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                       .where(tables.attendees.c.practitioner_id == pid, tables.sessions.c.state != SessionState.CANCELLED.value)
+                       .order_by(tables.sessions.c.date.desc()).limit(1)).scalar()
     if sup:
         return sup
-    return conn.execute(select(P.c.line_manager_id).where(P.c.id == pid)).scalar()
+    return conn.execute(select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)).scalar()
 
 
 def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | None:
     """The line manager for a three-way meeting: the supervisee's own line manager when
     that is not the supervisor, else the supervisor's line manager or team manager."""
-    lm = conn.execute(select(P.c.line_manager_id).where(P.c.id == pid)).scalar()
+    lm = conn.execute(select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)).scalar()
     if lm and lm not in (supervisor, pid):
         return lm
     found = [m for m in managers_above(conn, supervisor) if m != pid]
@@ -78,9 +74,9 @@ class EntitlementService:
         with self.ctx.engine.connect() as conn:
             sup = current_supervisor(conn, pid)
             mgr = third_party(conn, pid, sup)
-            overrides = conn.execute(select(K.c.overrides).where(
-                K.c.supervisee_id == pid, K.c.end_date.is_(None))
-                .order_by(K.c.start_date.desc()).limit(1)).scalar()
+            overrides = conn.execute(select(tables.contracts.c.overrides).where(
+                tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
+                .order_by(tables.contracts.c.start_date.desc()).limit(1)).scalar()
         self.ctx.log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,
@@ -119,7 +115,7 @@ class EntitlementService:
                  case_id: str | None) -> dict:
         rid = new_id("req")
         with self.ctx.tx() as conn:
-            conn.execute(insert(RQ), [dict(id=rid, kind=kind, requester_id=self.ctx.me.id,
+            conn.execute(insert(tables.requests), [dict(id=rid, kind=kind, requester_id=self.ctx.me.id,
                                            supervisor_id=supervisor, manager_id=manager,
                                            case_id=case_id, created=now(), reason=reason)])
             self.ctx.log(conn, "create", "request", rid, kind)
@@ -140,9 +136,9 @@ class EntitlementService:
             raise ValidationError("manager_id", "no line manager is recorded for you or your "
                                                 "supervisor: ask your administrator to add one")
         with self.ctx.engine.connect() as conn:
-            open_ = conn.execute(select(RQ.c.created).where(
-                RQ.c.requester_id == self.ctx.me.id, RQ.c.kind == THREE_WAY,
-                RQ.c.resolved_at.is_(None))).scalar()
+            open_ = conn.execute(select(tables.requests.c.created).where(
+                tables.requests.c.requester_id == self.ctx.me.id, tables.requests.c.kind == THREE_WAY,
+                tables.requests.c.resolved_at.is_(None))).scalar()
         if open_ is not None:
             raise ValidationError("request", f"you asked for a three-way meeting on "
                                              f"{open_:%d %B %Y} and it is still open")
@@ -154,7 +150,7 @@ class EntitlementService:
         reason = clean_text(reason, "reason", required=True).strip()
         with self.ctx.engine.connect() as conn:
             if case_id:
-                worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+                worker = conn.execute(select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)).scalar()
                 if worker is None:
                     raise ValidationError("case_id", f"unknown case {case_id!r}")
                 self.ctx.check_see([worker], f"raise case {case_id}")
@@ -165,8 +161,8 @@ class EntitlementService:
         return self._request(URGENT, reason, sup, mgr, case_id)
 
     def _request_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(RQ, C.c.reference).outerjoin(C, C.c.id == RQ.c.case_id)
-                                 .where(*conds).order_by(RQ.c.created.desc())))
+        rows = list(conn.execute(select(tables.requests, tables.cases.c.reference).outerjoin(tables.cases, tables.cases.c.id == tables.requests.c.case_id)
+                                 .where(*conds).order_by(tables.requests.c.created.desc())))
         me = self.ctx.me.id
         rows = [r for r in rows if me in (r.requester_id, r.supervisor_id, r.manager_id)
                 or self.ctx.can_see(r.requester_id)]
@@ -182,7 +178,7 @@ class EntitlementService:
     def request(self, request_id: str) -> dict:
         """One request (as in ``requests``)."""
         with self.ctx.engine.connect() as conn:
-            found = self._request_rows(conn, RQ.c.id == request_id)
+            found = self._request_rows(conn, tables.requests.c.id == request_id)
         if not found:
             raise NotFound(f"no request {request_id!r}")
         return found[0]
@@ -194,11 +190,11 @@ class EntitlementService:
         resolved_at, open."""
         conds = []
         if kind:
-            conds.append(RQ.c.kind == kind)
+            conds.append(tables.requests.c.kind == kind)
         if open_only:
-            conds.append(RQ.c.resolved_at.is_(None))
+            conds.append(tables.requests.c.resolved_at.is_(None))
         if addressed_to_me:
-            conds.append((RQ.c.supervisor_id == self.ctx.me.id) | (RQ.c.manager_id == self.ctx.me.id))
+            conds.append((tables.requests.c.supervisor_id == self.ctx.me.id) | (tables.requests.c.manager_id == self.ctx.me.id))
         with self.ctx.tx() as conn:
             rows = self._request_rows(conn, *conds)
             self.ctx.log(conn, "view", "requests", kind or "", f"{len(rows)} requests")
@@ -215,19 +211,19 @@ class EntitlementService:
         if not r["open"]:
             raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
         with self.ctx.tx() as conn:
-            conn.execute(update(RQ).where(RQ.c.id == request_id).values(outcome=outcome,
+            conn.execute(update(tables.requests).where(tables.requests.c.id == request_id).values(outcome=outcome,
                                                                          resolved_at=now()))
             self.ctx.log(conn, "resolve", "request", request_id)
         return self.request(request_id)
 
     # -- disagreements --------------------------------------------------------------------
     def _disagreement_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(DG, S.c.date, S.c.state, S.c.supervisor_id)
-                                 .join(S, S.c.id == DG.c.session_id).where(*conds)
-                                 .order_by(S.c.date, DG.c.position)))
+        rows = list(conn.execute(select(tables.disagreements, tables.sessions.c.date, tables.sessions.c.state, tables.sessions.c.supervisor_id)
+                                 .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id).where(*conds)
+                                 .order_by(tables.sessions.c.date, tables.disagreements.c.position)))
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
-        for a in conn.execute(select(AT).where(AT.c.session_id.in_(sids)).order_by(AT.c.position)):
+        for a in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(sids)).order_by(tables.attendees.c.position)):
             att.setdefault(a.session_id, []).append(a.practitioner_id)
         me, out, above = self.ctx.me.id, [], {}
         for r in rows:
@@ -259,14 +255,14 @@ class EntitlementService:
         went to), oldest first: id, session_id, session_date, supervisor, supervisees,
         description, resolution, escalated, escalated_to, routed_to, outcome,
         resolved_date, open."""
-        conds = [S.c.state != SessionState.CANCELLED.value]
+        conds = [tables.sessions.c.state != SessionState.CANCELLED.value]
         if supervisee_id:
-            conds.append(DG.c.session_id.in_(select(AT.c.session_id).where(
-                AT.c.practitioner_id == supervisee_id)))
+            conds.append(tables.disagreements.c.session_id.in_(select(tables.attendees.c.session_id).where(
+                tables.attendees.c.practitioner_id == supervisee_id)))
         if escalated_only or to_me:
-            conds.append(DG.c.escalated.is_(True) | DG.c.escalated_to_id.is_not(None))
+            conds.append(tables.disagreements.c.escalated.is_(True) | tables.disagreements.c.escalated_to_id.is_not(None))
         if to_me:  # only once the record is signed does an escalation reach the manager
-            conds.append(S.c.state.in_(ASKED))
+            conds.append(tables.sessions.c.state.in_(ASKED))
         with self.ctx.tx() as conn:
             rows = self._disagreement_rows(conn, *conds)
             if to_me:
@@ -279,8 +275,8 @@ class EntitlementService:
         ``to_manager_id``); either party may; an addendum tells both."""
         self.ctx.require_write("escalate disagreements")
         with self.ctx.tx() as conn:
-            r = conn.execute(select(DG, S.c.state, S.c.supervisor_id).join(S, S.c.id == DG.c.session_id)
-                             .where(DG.c.id == disagreement_id)).first()
+            r = conn.execute(select(tables.disagreements, tables.sessions.c.state, tables.sessions.c.supervisor_id).join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
+                             .where(tables.disagreements.c.id == disagreement_id)).first()
             if r is None:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             sup, att = self.ctx.check_session_access(conn, r.session_id,
@@ -298,16 +294,16 @@ class EntitlementService:
                                                        "their team no manager: choose who to ask")
             if to in (sup, *att):
                 raise ValidationError("to_manager_id", "escalate to someone outside this supervision")
-            if conn.execute(select(P.c.id).where(P.c.id == to)).first() is None:
+            if conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id == to)).first() is None:
                 raise ValidationError("to_manager_id", f"unknown person {to!r}")
             # Only the lifecycle column changes: the signed content (and its hash) stays.
-            conn.execute(update(DG).where(DG.c.id == disagreement_id).values(escalated_to_id=to))
+            conn.execute(update(tables.disagreements).where(tables.disagreements.c.id == disagreement_id).values(escalated_to_id=to))
             name = names_of(conn, [to]).get(to, to)
             add_note(conn, r.session_id, self.ctx.me.id,
                      f"Disagreement escalated to {name} by {self.ctx.me.name}, with the knowledge of "
                      f"both parties: {r.description}")
             self.ctx.log(conn, "escalate", "disagreement", disagreement_id, f"to {to}")
-            return self._disagreement_rows(conn, DG.c.id == disagreement_id)[0]
+            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]
 
     def resolve_disagreement(self, disagreement_id: str, outcome: str, when=None) -> dict:
         """Record the outcome of an escalated disagreement (the manager it went to, or an
@@ -316,7 +312,7 @@ class EntitlementService:
         outcome = clean_text(outcome, "outcome", required=True).strip()
         day = parse_date(when, "resolved_date") or dt.date.today()
         with self.ctx.tx() as conn:
-            found = self._disagreement_rows(conn, DG.c.id == disagreement_id)
+            found = self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)
             if not found:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             d = found[0]
@@ -331,9 +327,9 @@ class EntitlementService:
                 raise self.ctx.deny(f"resolve disagreement {disagreement_id}")
             if self.ctx.me.id in (d["supervisor_id"], *d["supervisee_ids"]):
                 raise self.ctx.deny("resolve a disagreement they are a party to")
-            conn.execute(update(DG).where(DG.c.id == disagreement_id).values(
+            conn.execute(update(tables.disagreements).where(tables.disagreements.c.id == disagreement_id).values(
                 outcome=outcome, resolved_date=day, escalated_to_id=d["escalated_to_id"] or self.ctx.me.id))
             add_note(conn, d["session_id"], self.ctx.me.id,
                      f"Escalated disagreement resolved by {self.ctx.me.name} on {day:%d %B %Y}: {outcome}")
             self.ctx.log(conn, "resolve", "disagreement", disagreement_id)
-            return self._disagreement_rows(conn, DG.c.id == disagreement_id)[0]
+            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]

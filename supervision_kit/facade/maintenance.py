@@ -32,18 +32,14 @@ from sqlalchemy.engine import make_url
 from ..domain.enums import Role
 from ..domain.values import parse_date
 from ..errors import ValidationError
+from ..store import tables
 from ..store.engine import normalise_url
 from ..store.schema import Base
 from .context import Context
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
-T = Base.metadata.tables
-S, AT, A, R, D, DG, RF, SG, AD = (T[n] for n in (
-    "sessions", "session_attendees", "actions", "action_reviews", "case_discussions",
-    "disagreements", "reflections", "signatures", "addenda"))
-P, E, O, K, RQ, TR = (T[n] for n in ("practitioners", "evaluations", "observations", "contracts",
-                                     "requests", "training_records"))
+by_name = Base.metadata.tables
 
 
 def _pg_tool(name: str) -> str:
@@ -220,24 +216,24 @@ class MaintenanceService:
 
     def _retention_plan(self, conn, as_of: dt.date, years: int) -> list[dict]:
         leavers = {r.id: r.leaving_date for r in conn.execute(
-            select(P.c.id, P.c.leaving_date, P.c.username).where(P.c.leaving_date.is_not(None)))
+            select(tables.practitioners.c.id, tables.practitioners.c.leaving_date, tables.practitioners.c.username).where(tables.practitioners.c.leaving_date.is_not(None)))
             if _add_years(r.leaving_date, years) <= as_of}
         if not leavers:
             return []
         attendees: dict[str, set] = {}
-        for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)):
+        for r in conn.execute(select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)):
             attendees.setdefault(r.session_id, set()).add(r.practitioner_id)
         doomed = {s for s, who in attendees.items() if who and who <= leavers.keys()}
         # Keep a session whose actions a kept record reviewed: destroying it would change
         # that record's signed content.
         while True:
             reviewed_elsewhere = {r.session_id for r in conn.execute(
-                select(A.c.session_id).join(R, R.c.action_id == A.c.id)
-                .where(A.c.session_id.in_(doomed), R.c.session_id.not_in(doomed)))}
+                select(tables.actions.c.session_id).join(tables.action_reviews, tables.action_reviews.c.action_id == tables.actions.c.id)
+                .where(tables.actions.c.session_id.in_(doomed), tables.action_reviews.c.session_id.not_in(doomed)))}
             if not reviewed_elsewhere:
                 break
             doomed -= reviewed_elsewhere
-        dates = {r.id: r.date for r in conn.execute(select(S.c.id, S.c.date).where(S.c.id.in_(doomed)))}
+        dates = {r.id: r.date for r in conn.execute(select(tables.sessions.c.id, tables.sessions.c.date).where(tables.sessions.c.id.in_(doomed)))}
         plan = []
         for pid, left in sorted(leavers.items()):
             mine = sorted((s for s in doomed if pid in attendees[s]), key=lambda s: (dates[s], s))
@@ -245,7 +241,7 @@ class MaintenanceService:
             item = {"practitioner_id": pid, "left": left, "due": _add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
                     "rows": self._retention_counts(conn, pid, mine)}
-            anonymised = conn.execute(select(P.c.username).where(P.c.id == pid)).scalar() \
+            anonymised = conn.execute(select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)).scalar() \
                 .startswith("left-")
             if any(item["rows"].values()) or not anonymised:
                 plan.append(item)
@@ -254,49 +250,49 @@ class MaintenanceService:
     @staticmethod
     def _own(pid: str) -> dict:
         """Rows that belong to the practitioner alone, outside any session destroyed."""
-        return {"reflections": RF.c.author_id == pid, "evaluations": E.c.supervisee_id == pid,
-                "observations": O.c.supervisee_id == pid, "contracts": K.c.supervisee_id == pid,
-                "requests": RQ.c.requester_id == pid, "training_records": TR.c.practitioner_id == pid}
+        return {"reflections": tables.reflections.c.author_id == pid, "evaluations": tables.evaluations.c.supervisee_id == pid,
+                "observations": tables.observations.c.supervisee_id == pid, "contracts": tables.contracts.c.supervisee_id == pid,
+                "requests": tables.requests.c.requester_id == pid, "training_records": tables.training_records.c.practitioner_id == pid}
 
     def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
         def n(table, cond) -> int:
             return conn.execute(select(func.count()).select_from(table).where(cond)).scalar()
-        acts = select(A.c.id).where(A.c.session_id.in_(sessions))
+        acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sessions))
         rows = {"sessions": len(sessions),
-                "case_discussions": n(D, D.c.session_id.in_(sessions)),
-                "actions": n(A, A.c.session_id.in_(sessions)),
-                "action_reviews": n(R, R.c.session_id.in_(sessions) | R.c.action_id.in_(acts)),
-                "disagreements": n(DG, DG.c.session_id.in_(sessions)),
-                "signatures": n(SG, SG.c.session_id.in_(sessions)),
-                "addenda": n(AD, AD.c.session_id.in_(sessions))}
+                "case_discussions": n(tables.discussions, tables.discussions.c.session_id.in_(sessions)),
+                "actions": n(tables.actions, tables.actions.c.session_id.in_(sessions)),
+                "action_reviews": n(tables.action_reviews, tables.action_reviews.c.session_id.in_(sessions) | tables.action_reviews.c.action_id.in_(acts)),
+                "disagreements": n(tables.disagreements, tables.disagreements.c.session_id.in_(sessions)),
+                "signatures": n(tables.signatures, tables.signatures.c.session_id.in_(sessions)),
+                "addenda": n(tables.addenda, tables.addenda.c.session_id.in_(sessions))}
         own = self._own(pid)
-        own["reflections"] = (RF.c.session_id.in_(sessions)
-                              | ((RF.c.author_id == pid) & RF.c.session_id.is_(None)))
+        own["reflections"] = (tables.reflections.c.session_id.in_(sessions)
+                              | ((tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)))
         for name, cond in own.items():
-            rows[name] = n(T[name], cond)
+            rows[name] = n(by_name[name], cond)
         return rows
 
     def _destroy(self, conn, item: dict) -> None:
         pid = item["practitioner_id"]
         sids = [s for s, _ in item["sessions"]]
-        acts = select(A.c.id).where(A.c.session_id.in_(sids))
-        conn.execute(delete(R).where(R.c.session_id.in_(sids) | R.c.action_id.in_(acts)))
+        acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sids))
+        conn.execute(delete(tables.action_reviews).where(tables.action_reviews.c.session_id.in_(sids) | tables.action_reviews.c.action_id.in_(acts)))
         # Kept actions reviewed in a destroyed session lose the link (not part of their hash).
-        conn.execute(update(A).where(A.c.reviewed_session_id.in_(sids), A.c.session_id.not_in(sids))
+        conn.execute(update(tables.actions).where(tables.actions.c.reviewed_session_id.in_(sids), tables.actions.c.session_id.not_in(sids))
                      .values(reviewed_session_id=None))
-        conn.execute(update(E).where(E.c.session_id.in_(sids)).values(session_id=None))
-        conn.execute(update(O).where(O.c.discussed_session_id.in_(sids)).values(discussed_session_id=None))
-        for t in (A, D, DG, RF, SG, AD, AT):
+        conn.execute(update(tables.evaluations).where(tables.evaluations.c.session_id.in_(sids)).values(session_id=None))
+        conn.execute(update(tables.observations).where(tables.observations.c.discussed_session_id.in_(sids)).values(discussed_session_id=None))
+        for t in (tables.actions, tables.discussions, tables.disagreements, tables.reflections, tables.signatures, tables.addenda, tables.attendees):
             conn.execute(delete(t).where(t.c.session_id.in_(sids)))
-        conn.execute(delete(S).where(S.c.id.in_(sids)))
+        conn.execute(delete(tables.sessions).where(tables.sessions.c.id.in_(sids)))
         own = self._own(pid)
-        own["reflections"] = (RF.c.author_id == pid) & RF.c.session_id.is_(None)
-        mine = select(K.c.id).where(K.c.supervisee_id == pid)
-        conn.execute(update(K).where(K.c.replaces_id.in_(mine), K.c.supervisee_id != pid)
+        own["reflections"] = (tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)
+        mine = select(tables.contracts.c.id).where(tables.contracts.c.supervisee_id == pid)
+        conn.execute(update(tables.contracts).where(tables.contracts.c.replaces_id.in_(mine), tables.contracts.c.supervisee_id != pid)
                      .values(replaces_id=None))
-        conn.execute(update(K).where(K.c.supervisee_id == pid).values(replaces_id=None))
+        conn.execute(update(tables.contracts).where(tables.contracts.c.supervisee_id == pid).values(replaces_id=None))
         for name, cond in own.items():
-            conn.execute(delete(T[name]).where(cond))
-        conn.execute(update(P).where(P.c.id == pid).values(
+            conn.execute(delete(by_name[name]).where(cond))
+        conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

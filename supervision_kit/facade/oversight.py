@@ -20,14 +20,10 @@ from sqlalchemy.engine import Connection
 from ..domain.enums import OversightStatus, Role, SessionState
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (AddendumRow, AttendeeRow, CaseRow, DiscussionRow, PractitionerRow,
-                            SessionRow)
+from ..store import tables
 from ..store.sessions import new_id
 from .context import Context
 
-P, S, AT, D = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
-               DiscussionRow.__table__)
-C, AD = CaseRow.__table__, AddendumRow.__table__
 ASKED = (SessionState.AWAITING.value, SessionState.SIGNED.value)
 PENDING = OversightStatus.PENDING.value
 MORE_INFO = OversightStatus.MORE_INFO.value
@@ -47,28 +43,28 @@ def managers_above(conn: Connection, pid: str | None) -> list[str]:
     current managers of their team; never the person themselves."""
     if not pid:
         return []
-    r = conn.execute(select(P.c.line_manager_id, P.c.team).where(P.c.id == pid)).first()
+    r = conn.execute(select(tables.practitioners.c.line_manager_id, tables.practitioners.c.team).where(tables.practitioners.c.id == pid)).first()
     if r is None:
         return []
     if r.line_manager_id and r.line_manager_id != pid:
         return [r.line_manager_id]
     if not r.team:
         return []
-    q = (select(P.c.id).where(P.c.team == r.team, P.c.role == Role.MANAGER.value,
-                              P.c.leaving_date.is_(None)).order_by(P.c.name))
+    q = (select(tables.practitioners.c.id).where(tables.practitioners.c.team == r.team, tables.practitioners.c.role == Role.MANAGER.value,
+                              tables.practitioners.c.leaving_date.is_(None)).order_by(tables.practitioners.c.name))
     return [m for m in conn.execute(q).scalars() if m != pid]
 
 
 def names_of(conn: Connection, ids) -> dict[str, str]:
     """Names of practitioners by id."""
     ids = sorted({i for i in ids if i})
-    return {r.id: r.name for r in conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_(ids)))}
+    return {r.id: r.name for r in conn.execute(select(tables.practitioners.c.id, tables.practitioners.c.name).where(tables.practitioners.c.id.in_(ids)))}
 
 
 def add_note(conn: Connection, session_id: str, author_id: str, text: str) -> None:
     """An addendum written inside the caller's transaction (hashed like any other)."""
     # Microseconds keep the steps of one exchange in order when they fall in one second.
-    conn.execute(insert(AD), [dict(id=new_id("add"), session_id=session_id, author_id=author_id,
+    conn.execute(insert(tables.addenda), [dict(id=new_id("add"), session_id=session_id, author_id=author_id,
                                    text=text, created_at=dt.datetime.now(),
                                    content_hash=hashlib.sha256(text.encode()).hexdigest())])
 
@@ -85,21 +81,21 @@ class OversightService:
         self.ctx = ctx
 
     def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
-        q = (select(D.c.id, D.c.session_id, D.c.case_id, D.c.answers, D.c.oversight_status,
-                    D.c.oversight_manager_id, D.c.oversight_reason, D.c.oversight_at,
-                    S.c.date, S.c.state, S.c.supervisor_id, C.c.reference, C.c.worker_id)
-             .join(S, S.c.id == D.c.session_id).join(C, C.c.id == D.c.case_id)
-             .where(D.c.needs_oversight.is_(True), S.c.state.in_(ASKED), *conds)
-             .order_by(S.c.date, C.c.reference))
+        q = (select(tables.discussions.c.id, tables.discussions.c.session_id, tables.discussions.c.case_id, tables.discussions.c.answers, tables.discussions.c.oversight_status,
+                    tables.discussions.c.oversight_manager_id, tables.discussions.c.oversight_reason, tables.discussions.c.oversight_at,
+                    tables.sessions.c.date, tables.sessions.c.state, tables.sessions.c.supervisor_id, tables.cases.c.reference, tables.cases.c.worker_id)
+             .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id).join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
+             .where(tables.discussions.c.needs_oversight.is_(True), tables.sessions.c.state.in_(ASKED), *conds)
+             .order_by(tables.sessions.c.date, tables.cases.c.reference))
         rows = list(conn.execute(q))
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
         notes: dict[str, list] = {}
         if sids:
-            for a in conn.execute(select(AT).where(AT.c.session_id.in_(sids)).order_by(AT.c.position)):
+            for a in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(sids)).order_by(tables.attendees.c.position)):
                 att.setdefault(a.session_id, []).append(a.practitioner_id)
-            for n in conn.execute(select(AD).where(AD.c.session_id.in_(sids), AD.c.text.like(
-                    "Management oversight of %")).order_by(AD.c.created_at, AD.c.id)):
+            for n in conn.execute(select(tables.addenda).where(tables.addenda.c.session_id.in_(sids), tables.addenda.c.text.like(
+                    "Management oversight of %")).order_by(tables.addenda.c.created_at, tables.addenda.c.id)):
                 notes.setdefault(n.session_id, []).append(n)
         above: dict[str, list[str]] = {}
         out = []
@@ -142,18 +138,18 @@ class OversightService:
         if mid and mid != self.ctx.me.id and self.ctx.role != Role.ADMIN:
             raise self.ctx.deny(f"see the oversight tasks of {mid}")
         with self.ctx.tx() as conn:
-            rows = self._oversight_rows(conn, (D.c.oversight_status == PENDING)
-                                        | D.c.oversight_status.is_(None))
+            rows = self._oversight_rows(conn, (tables.discussions.c.oversight_status == PENDING)
+                                        | tables.discussions.c.oversight_status.is_(None))
             rows = [r for r in rows if mid is None or mid in r["routed_to"]]
             self.ctx.log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
         return rows
 
     def _oversight_item(self, conn: Connection, discussion_id: str) -> dict:
-        found = self._oversight_rows(conn, D.c.id == discussion_id)
+        found = self._oversight_rows(conn, tables.discussions.c.id == discussion_id)
         if found:
             return found[0]
-        r = conn.execute(select(D.c.needs_oversight, S.c.state).join(S, S.c.id == D.c.session_id)
-                         .where(D.c.id == discussion_id)).first()
+        r = conn.execute(select(tables.discussions.c.needs_oversight, tables.sessions.c.state).join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+                         .where(tables.discussions.c.id == discussion_id)).first()
         if r is None:
             raise NotFound(f"no case discussion {discussion_id!r}")
         if not r.needs_oversight:
@@ -184,7 +180,7 @@ class OversightService:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
                                       f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
             at = now()
-            conn.execute(update(D).where(D.c.id == discussion_id).values(
+            conn.execute(update(tables.discussions).where(tables.discussions.c.id == discussion_id).values(
                 oversight_status=status, oversight_manager_id=self.ctx.me.id,
                 oversight_reason=reason, oversight_at=at))
             add_note(conn, item["session_id"], self.ctx.me.id,
@@ -205,7 +201,7 @@ class OversightService:
             if item["status"] != MORE_INFO:
                 raise ValidationError("status", f"the manager has not asked for more information "
                                                 f"(it is {item['status']})")
-            conn.execute(update(D).where(D.c.id == discussion_id).values(
+            conn.execute(update(tables.discussions).where(tables.discussions.c.id == discussion_id).values(
                 oversight_status=PENDING, oversight_reason="", oversight_at=None))
             add_note(conn, item["session_id"], self.ctx.me.id,
                      f"{marker(item['reference'])} more information from {self.ctx.me.name}.\n{text}")
@@ -223,17 +219,17 @@ class OversightService:
         with self.ctx.tx() as conn:
             since = None
             if before is not None:
-                q = (select(S.c.date).join(AT, AT.c.session_id == S.c.id)
-                     .where(AT.c.practitioner_id.in_(ids), S.c.date <= before,
-                            S.c.state != SessionState.CANCELLED.value)
-                     .order_by(S.c.date.desc()).limit(1))
+                q = (select(tables.sessions.c.date).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                     .where(tables.attendees.c.practitioner_id.in_(ids), tables.sessions.c.date <= before,
+                            tables.sessions.c.state != SessionState.CANCELLED.value)
+                     .order_by(tables.sessions.c.date.desc()).limit(1))
                 if exclude_session:
-                    q = q.where(S.c.id != exclude_session)
+                    q = q.where(tables.sessions.c.id != exclude_session)
                 since = conn.execute(q).scalar()
-            mine = select(AT.c.session_id).where(AT.c.practitioner_id.in_(ids))
-            conds = [D.c.session_id.in_(mine)]
+            mine = select(tables.attendees.c.session_id).where(tables.attendees.c.practitioner_id.in_(ids))
+            conds = [tables.discussions.c.session_id.in_(mine)]
             if exclude_session:
-                conds.append(D.c.session_id != exclude_session)
+                conds.append(tables.discussions.c.session_id != exclude_session)
             rows = self._oversight_rows(conn, *conds)
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None

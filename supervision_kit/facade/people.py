@@ -10,15 +10,11 @@ from ..domain.records import Case, CasePerson, Practitioner, StatusChange, to_di
 from ..domain.validation import validate_case, validate_practitioner
 from ..domain.values import parse_choice, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (CasePersonRow, CaseRow, PractitionerRow, StatusChangeRow)
+from ..store import tables
 from ..store.sessions import new_id
 from ..store.people import practitioner_from_row
-from ..store.schema import AttendeeRow, ContractRow, SessionRow
 from .context import Context
 
-P, C, CP, SH = (PractitionerRow.__table__, CaseRow.__table__, CasePersonRow.__table__,
-                StatusChangeRow.__table__)
-AT, K, S = AttendeeRow.__table__, ContractRow.__table__, SessionRow.__table__
 
 
 def _case_rows(c: Case) -> tuple[dict, list[dict], list[dict]]:
@@ -61,9 +57,9 @@ class PeopleService:
 
     def practitioners(self, team: str | None = None, *, include_left: bool = True) -> list[Practitioner]:
         """Practitioners this user may see, by name."""
-        q = select(P).order_by(P.c.name)
+        q = select(tables.practitioners).order_by(tables.practitioners.c.name)
         if team:
-            q = q.where(P.c.team == team)
+            q = q.where(tables.practitioners.c.team == team)
         with self.ctx.engine.connect() as conn:
             rows = [practitioner_from_row(r) for r in conn.execute(q)]
         rows = [p for p in rows if self.ctx.can_see(p.id)]
@@ -74,7 +70,7 @@ class PeopleService:
     def practitioner(self, pid: str) -> Practitioner:
         """One practitioner by id or username."""
         with self.ctx.engine.connect() as conn:
-            r = conn.execute(select(P).where((P.c.id == pid) | (P.c.username == pid))).first()
+            r = conn.execute(select(tables.practitioners).where((tables.practitioners.c.id == pid) | (tables.practitioners.c.username == pid))).first()
         if r is None or not self.ctx.can_see(r.id):
             raise NotFound(f"no practitioner {pid!r}")
         return practitioner_from_row(r)
@@ -87,9 +83,9 @@ class PeopleService:
         sup = supervisor_id or self.ctx.me.id
         with self.ctx.engine.connect() as conn:
             active = {r.supervisee_id: r.supervisor_id for r in conn.execute(
-                select(K.c.supervisee_id, K.c.supervisor_id).where(K.c.end_date.is_(None)))}
-            held = set(conn.execute(select(AT.c.practitioner_id).join(S, S.c.id == AT.c.session_id)
-                                    .where(S.c.supervisor_id == sup)).scalars())
+                select(tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id).where(tables.contracts.c.end_date.is_(None)))}
+            held = set(conn.execute(select(tables.attendees.c.practitioner_id).join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
+                                    .where(tables.sessions.c.supervisor_id == sup)).scalars())
         ids = {p for p, s in active.items() if s == sup} | {p for p in held if p not in active}
         return [p for p in self.practitioners(include_left=False) if p.id in ids and p.id != sup]
 
@@ -101,8 +97,8 @@ class PeopleService:
         roles = (Role.SUPERVISOR.value, Role.MANAGER.value, Role.ADMIN.value)
         with self.ctx.engine.connect() as conn:
             return [(r.name, r.id) for r in conn.execute(
-                select(P.c.name, P.c.id).where(P.c.role.in_(roles), P.c.leaving_date.is_(None))
-                .order_by(P.c.name))]
+                select(tables.practitioners.c.name, tables.practitioners.c.id).where(tables.practitioners.c.role.in_(roles), tables.practitioners.c.leaving_date.is_(None))
+                .order_by(tables.practitioners.c.name))]
 
     def teams(self) -> list[str]:
         """Team names visible to this user."""
@@ -119,8 +115,8 @@ class PeopleService:
             except ValidationError as e:
                 raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
         with self.ctx.engine.connect() as conn:
-            _check_new(conn, "practitioners", people, {"id": P.c.id, "username": P.c.username})
-            known = set(conn.execute(select(P.c.id).where(P.c.id.in_(
+            _check_new(conn, "practitioners", people, {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username})
+            known = set(conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(
                 sorted({p.line_manager_id for p in people if p.line_manager_id})))).scalars())
         known |= {p.id for p in people}
         for i, p in enumerate(people):
@@ -133,11 +129,11 @@ class PeopleService:
         managers = {r["id"]: r.pop("line_manager_id") for r in rows}
         with self.ctx.tx() as conn:
             if rows:
-                conn.execute(insert(P), rows)
+                conn.execute(insert(tables.practitioners), rows)
                 # Line managers may come later in the list: link them once all exist.
                 for pid, mid in managers.items():
                     if mid:
-                        conn.execute(update(P).where(P.c.id == pid).values(line_manager_id=mid))
+                        conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(line_manager_id=mid))
             self.ctx.log(conn, "create", "practitioner", ",".join(p.id for p in people)[:200])
         self.ctx.forget_access()
 
@@ -146,7 +142,7 @@ class PeopleService:
         self.ctx.require("record a leaving date", Role.ADMIN, Role.MANAGER)
         when = parse_date(when, "leaving_date", required=True)
         with self.ctx.tx() as conn:
-            conn.execute(update(P).where(P.c.id == pid).values(leaving_date=when))
+            conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(leaving_date=when))
             self.ctx.log(conn, "update", "practitioner", pid, f"left {when}")
 
     # -- cases -------------------------------------------------------------------
@@ -157,11 +153,11 @@ class PeopleService:
         hist: dict[str, list] = {i: [] for i in ids}
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for p in conn.execute(select(CP).where(CP.c.case_id.in_(chunk)).order_by(CP.c.position)):
+            for p in conn.execute(select(tables.case_people).where(tables.case_people.c.case_id.in_(chunk)).order_by(tables.case_people.c.position)):
                 people[p.case_id].append(CasePerson(
                     role=p.role, first_name=p.first_name, last_name=p.last_name, dob=p.dob,
                     address=p.address, postcode=p.postcode, phone=p.phone, id=p.id))
-            for h in conn.execute(select(SH).where(SH.c.case_id.in_(chunk)).order_by(SH.c.from_date, SH.c.id)):
+            for h in conn.execute(select(tables.status_changes).where(tables.status_changes.c.case_id.in_(chunk)).order_by(tables.status_changes.c.from_date, tables.status_changes.c.id)):
                 hist[h.case_id].append(StatusChange(status=h.status, from_date=h.from_date))
         return [Case(id=r.id, reference=r.reference, worker_id=r.worker_id, status=r.status,
                      opened=r.opened, closed=r.closed, people=people[r.id],
@@ -169,13 +165,13 @@ class PeopleService:
 
     def cases(self, worker_id: str | None = None, *, include_closed: bool = False) -> list[Case]:
         """Cases of a worker (default: all this user may see), by reference."""
-        q = select(C).order_by(C.c.reference)
+        q = select(tables.cases).order_by(tables.cases.c.reference)
         if worker_id:
-            q = q.where(C.c.worker_id == worker_id)
+            q = q.where(tables.cases.c.worker_id == worker_id)
         if not include_closed:
-            q = q.where(C.c.closed.is_(None))
+            q = q.where(tables.cases.c.closed.is_(None))
         if self.ctx.visible is not None:
-            q = q.where(C.c.worker_id.in_(sorted(self.ctx.visible)))
+            q = q.where(tables.cases.c.worker_id.in_(sorted(self.ctx.visible)))
         with self.ctx.engine.connect() as conn:
             found = self._load_cases(conn, q)
         # The people in a case are children and families: reading them is a logged view.
@@ -185,7 +181,7 @@ class PeopleService:
     def case(self, case_id: str) -> Case:
         """One case (logged as a view)."""
         with self.ctx.engine.connect() as conn:
-            found = self._load_cases(conn, select(C).where((C.c.id == case_id) | (C.c.reference == case_id)))
+            found = self._load_cases(conn, select(tables.cases).where((tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)))
         if not found:
             raise NotFound(f"no case {case_id!r}")
         c = found[0]
@@ -208,14 +204,14 @@ class PeopleService:
             r, p, h = _case_rows(c)
             rows.append(r); people += p; hist += h
         with self.ctx.engine.connect() as conn:
-            _check_new(conn, "cases", cases, {"id": C.c.id, "reference": C.c.reference})
-            workers = set(conn.execute(select(P.c.id).where(
-                P.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
+            _check_new(conn, "cases", cases, {"id": tables.cases.c.id, "reference": tables.cases.c.reference})
+            workers = set(conn.execute(select(tables.practitioners.c.id).where(
+                tables.practitioners.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
         for i, c in enumerate(cases):
             if c.worker_id not in workers:
                 raise ValidationError(f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}")
         with self.ctx.tx() as conn:
-            for t, data in ((C, rows), (CP, people), (SH, hist)):
+            for t, data in ((tables.cases, rows), (tables.case_people, people), (tables.status_changes, hist)):
                 if data:
                     conn.execute(insert(t), data)
             self.ctx.log(conn, "create", "case", ",".join(c.id for c in cases)[:200])
@@ -227,9 +223,9 @@ class PeopleService:
         when = parse_date(when, "from_date") or dt.date.today()
         c = self.case(case_id)
         with self.ctx.tx() as conn:
-            conn.execute(insert(SH), [dict(case_id=c.id, status=status, from_date=when)])
+            conn.execute(insert(tables.status_changes), [dict(case_id=c.id, status=status, from_date=when)])
             values = {"status": status}
             if status == CaseStatus.CLOSED:
                 values["closed"] = when
-            conn.execute(update(C).where(C.c.id == c.id).values(**values))
+            conn.execute(update(tables.cases).where(tables.cases.c.id == c.id).values(**values))
             self.ctx.log(conn, "update", "case", c.id, f"status {status} from {when}")

@@ -12,15 +12,11 @@ from ..domain.validation import (validate_contract, validate_evaluation, validat
                                  validate_reflection)
 from ..domain.values import clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
-from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
-                            ObservationRow, ReflectionRow, SessionRow, SignatureRow)
+from ..store import tables
 from ..store.sessions import new_id
 from .oversight import names_of
 from .context import Context
 
-C, S, AT, SG = CaseRow.__table__, SessionRow.__table__, AttendeeRow.__table__, SignatureRow.__table__
-A, K, E, O, RF = (ActionRow.__table__, ContractRow.__table__, EvaluationRow.__table__,
-                  ObservationRow.__table__, ReflectionRow.__table__)
 CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
                   "supervisee_responsibilities", "recording", "ad_hoc", "cancelling",
                   "agenda_setting", "disagreement", "complaints_review")
@@ -47,11 +43,11 @@ def _check_session_open(conn, session_id: str | None, field: str) -> None:
     """Refuse adding to a record that is signed (or being signed): its content is sealed."""
     if not session_id:
         return
-    state = conn.execute(select(S.c.state).where(S.c.id == session_id)).scalar()
+    state = conn.execute(select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)).scalar()
     if state is None:
         raise ValidationError(field, f"unknown session {session_id!r}")
     if state in (SessionState.SIGNED, SessionState.AWAITING) or conn.execute(
-            select(SG.c.session_id).where(SG.c.session_id == session_id)).first():
+            select(tables.signatures.c.session_id).where(tables.signatures.c.session_id == session_id)).first():
         raise RecordLocked(f"session {session_id} has been signed; add an addendum instead")
 
 
@@ -65,13 +61,13 @@ class RecordsService:
     def actions(self, owner_id: str | None = None, case_id: str | None = None,
                 status: str | None = None) -> list[ActionItem]:
         """Actions this user may see, soonest due first."""
-        q = select(A).order_by(A.c.due_date, A.c.id)
+        q = select(tables.actions).order_by(tables.actions.c.due_date, tables.actions.c.id)
         if owner_id:
-            q = q.where(A.c.owner_id == owner_id)
+            q = q.where(tables.actions.c.owner_id == owner_id)
         if case_id:
-            q = q.where(A.c.case_id == case_id)
+            q = q.where(tables.actions.c.case_id == case_id)
         if status:
-            q = q.where(A.c.status == status)
+            q = q.where(tables.actions.c.status == status)
         with self.ctx.engine.connect() as conn:
             rows = [_action(r) for r in conn.execute(q)]
             # An action without an owner is seen by whoever may see the session it was made in.
@@ -79,10 +75,10 @@ class RecordsService:
             parties: dict[str, set] = {}
             for i in range(0, len(sids), 900):
                 chunk = sids[i:i + 900]
-                for r in conn.execute(select(S.c.id, S.c.supervisor_id).where(S.c.id.in_(chunk))):
+                for r in conn.execute(select(tables.sessions.c.id, tables.sessions.c.supervisor_id).where(tables.sessions.c.id.in_(chunk))):
                     parties.setdefault(r.id, set()).add(r.supervisor_id)
-                for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)
-                                      .where(AT.c.session_id.in_(chunk))):
+                for r in conn.execute(select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)
+                                      .where(tables.attendees.c.session_id.in_(chunk))):
                     parties.setdefault(r.session_id, set()).add(r.practitioner_id)
         out = [a for a in rows if self._may_see_action(a, parties.get(a.session_id, set()))]
         self.ctx.log_view("actions", owner_id or case_id or "", f"{len(out)} actions")
@@ -108,10 +104,10 @@ class RecordsService:
         self.ctx.check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
         with self.ctx.tx() as conn:
-            if a.case_id and conn.execute(select(C.c.id).where(C.c.id == a.case_id)).first() is None:
+            if a.case_id and conn.execute(select(tables.cases.c.id).where(tables.cases.c.id == a.case_id)).first() is None:
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
             _check_session_open(conn, a.session_id, "session_id")
-            conn.execute(insert(A), [dict(id=a.id, description=a.description, owner_id=owner,
+            conn.execute(insert(tables.actions), [dict(id=a.id, description=a.description, owner_id=owner,
                                           due_date=a.due_date, case_id=a.case_id,
                                           session_id=a.session_id, status=a.status)])
             self.ctx.log(conn, "create", "action", a.id)
@@ -122,14 +118,14 @@ class RecordsService:
         self.ctx.require_write("change actions")
         status = parse_choice(status, ActionStatus, "status").value
         with self.ctx.tx() as conn:
-            r = conn.execute(select(A).where(A.c.id == action_id)).first()
+            r = conn.execute(select(tables.actions).where(tables.actions.c.id == action_id)).first()
             if r is None:
                 raise NotFound(f"no action {action_id!r}")
             self.ctx.check_see([r.owner_id], f"change action {action_id}")
             done = parse_date(when, "completed_date") or dt.date.today() if status == "done" else None
-            conn.execute(update(A).where(A.c.id == action_id).values(status=status, completed_date=done))
+            conn.execute(update(tables.actions).where(tables.actions.c.id == action_id).values(status=status, completed_date=done))
             self.ctx.log(conn, "update", "action", action_id, status)
-            r = conn.execute(select(A).where(A.c.id == action_id)).first()
+            r = conn.execute(select(tables.actions).where(tables.actions.c.id == action_id)).first()
         return _action(r)
 
     # -- reflections ---------------------------------------------------------------
@@ -146,7 +142,7 @@ class RecordsService:
                    case_id=r.case_id, exercise_id=r.exercise_id, responses=dict(r.responses),
                    created=r.created)
         with self.ctx.tx() as conn:
-            old = conn.execute(select(RF.c.author_id, RF.c.session_id).where(RF.c.id == r.id)).first()
+            old = conn.execute(select(tables.reflections.c.author_id, tables.reflections.c.session_id).where(tables.reflections.c.id == r.id)).first()
             if old is not None and old.author_id != self.ctx.me.id:
                 raise self.ctx.deny(f"change reflection {r.id}, written by {old.author_id}")
             # A reflection inside a signed record is part of its sealed content.
@@ -158,19 +154,19 @@ class RecordsService:
                     raise ValidationError("session_id", "only a party to the session can write "
                                                         "its reflections")
             if old is not None:
-                conn.execute(update(RF).where(RF.c.id == r.id).values(**row))
+                conn.execute(update(tables.reflections).where(tables.reflections.c.id == r.id).values(**row))
             else:
-                conn.execute(insert(RF), [dict(id=r.id, **row)])
+                conn.execute(insert(tables.reflections), [dict(id=r.id, **row)])
             self.ctx.log(conn, "save", "reflection", r.id, r.framework)
         return r
 
     def reflections(self, author_id: str | None = None, session_id: str | None = None) -> list[Reflection]:
         """Reflections by author or session, newest first."""
-        q = select(RF).order_by(RF.c.created.desc())
+        q = select(tables.reflections).order_by(tables.reflections.c.created.desc())
         if author_id:
-            q = q.where(RF.c.author_id == author_id)
+            q = q.where(tables.reflections.c.author_id == author_id)
         if session_id:
-            q = q.where(RF.c.session_id == session_id)
+            q = q.where(tables.reflections.c.session_id == session_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
         out = [Reflection(framework=r.framework, author_id=r.author_id, responses=r.responses or {},
@@ -189,7 +185,7 @@ class RecordsService:
         validate_evaluation(e)
         e.id = e.id or new_id("eval")
         with self.ctx.tx() as conn:
-            conn.execute(insert(E), [dict(id=e.id, supervisee_id=e.supervisee_id,
+            conn.execute(insert(tables.evaluations), [dict(id=e.id, supervisee_id=e.supervisee_id,
                                           supervisor_id=e.supervisor_id, session_id=e.session_id,
                                           date=e.date, answers=e.answers, more_of=e.more_of,
                                           less_of=e.less_of)])
@@ -198,9 +194,9 @@ class RecordsService:
 
     def evaluations(self, supervisor_id: str | None = None) -> list[Evaluation]:
         """Evaluation-tool answers this user may see."""
-        q = select(E).order_by(E.c.date)
+        q = select(tables.evaluations).order_by(tables.evaluations.c.date)
         if supervisor_id:
-            q = q.where(E.c.supervisor_id == supervisor_id)
+            q = q.where(tables.evaluations.c.supervisor_id == supervisor_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
         out = [Evaluation(supervisee_id=r.supervisee_id, supervisor_id=r.supervisor_id, date=r.date,
@@ -220,8 +216,8 @@ class RecordsService:
         handing_over = False
         if c.replaces_id:
             with self.ctx.engine.connect() as conn:
-                handing_over = conn.execute(select(K.c.supervisor_id).where(
-                    K.c.id == c.replaces_id)).scalar() == self.ctx.me.id
+                handing_over = conn.execute(select(tables.contracts.c.supervisor_id).where(
+                    tables.contracts.c.id == c.replaces_id)).scalar() == self.ctx.me.id
         # The outgoing supervisor arranges the handover [Temple "Roles and Responsibility"].
         if (self.ctx.me.id not in (c.supervisor_id, c.supervisee_id) and not handing_over
                 and self.ctx.role not in (Role.ADMIN, Role.MANAGER)):
@@ -233,16 +229,16 @@ class RecordsService:
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
                    handover_note=c.handover_note, replaces_id=c.replaces_id)
         with self.ctx.tx() as conn:
-            old = conn.execute(select(K).where(K.c.id == c.id)).first()
+            old = conn.execute(select(tables.contracts).where(tables.contracts.c.id == c.id)).first()
             if old is not None and old.supervisor_signed_at and old.supervisee_signed_at:
                 raise ValidationError("contract", "this contract is signed; replace it with a new one")
             if old is None:
-                conn.execute(insert(K), [dict(id=c.id, **row)])
+                conn.execute(insert(tables.contracts), [dict(id=c.id, **row)])
             else:
-                conn.execute(update(K).where(K.c.id == c.id).values(
+                conn.execute(update(tables.contracts).where(tables.contracts.c.id == c.id).values(
                     **row, supervisor_signed_at=None, supervisee_signed_at=None))
             if c.replaces_id:
-                conn.execute(update(K).where(K.c.id == c.replaces_id, K.c.end_date.is_(None))
+                conn.execute(update(tables.contracts).where(tables.contracts.c.id == c.replaces_id, tables.contracts.c.end_date.is_(None))
                              .values(end_date=c.start_date))
             self.ctx.log(conn, "save", "contract", c.id, c.preset)
         self.ctx.forget_access()
@@ -259,7 +255,7 @@ class RecordsService:
             raise self.ctx.deny("sign a contract for someone else")
         col = "supervisor_signed_at" if signer == c.supervisor_id else "supervisee_signed_at"
         with self.ctx.tx() as conn:
-            conn.execute(update(K).where(K.c.id == contract_id).values(
+            conn.execute(update(tables.contracts).where(tables.contracts.c.id == contract_id).values(
                 **{col: dt.datetime.now().replace(microsecond=0)}))
             self.ctx.log(conn, "sign", "contract", contract_id, signer)
         return self.contract(contract_id, log=False)
@@ -267,7 +263,7 @@ class RecordsService:
     def contract(self, contract_id: str, *, log: bool = True) -> Contract:
         """One contract (the view is logged)."""
         with self.ctx.engine.connect() as conn:
-            r = conn.execute(select(K).where(K.c.id == contract_id)).first()
+            r = conn.execute(select(tables.contracts).where(tables.contracts.c.id == contract_id)).first()
         if r is None:
             raise NotFound(f"no contract {contract_id!r}")
         self.ctx.check_see([r.supervisee_id, r.supervisor_id], f"see contract {contract_id}")
@@ -277,11 +273,11 @@ class RecordsService:
 
     def contracts(self, supervisee_id: str | None = None, *, active_only: bool = False) -> list[Contract]:
         """Contracts this user may see, newest first."""
-        q = select(K).order_by(K.c.start_date.desc())
+        q = select(tables.contracts).order_by(tables.contracts.c.start_date.desc())
         if supervisee_id:
-            q = q.where(K.c.supervisee_id == supervisee_id)
+            q = q.where(tables.contracts.c.supervisee_id == supervisee_id)
         if active_only:
-            q = q.where(K.c.end_date.is_(None))
+            q = q.where(tables.contracts.c.end_date.is_(None))
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
         out = [_contract(r) for r in rows if self.ctx.can_see(r.supervisee_id) or self.ctx.can_see(r.supervisor_id)]
@@ -291,9 +287,9 @@ class RecordsService:
     def contract_names(self, supervisee_id: str | None = None) -> dict[str, str]:
         """Names of both parties of the contracts this user may see (a supervisee may not
         look their supervisor up, but is told who it is)."""
-        q = select(K.c.supervisee_id, K.c.supervisor_id)
+        q = select(tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id)
         if supervisee_id:
-            q = q.where(K.c.supervisee_id == supervisee_id)
+            q = q.where(tables.contracts.c.supervisee_id == supervisee_id)
         with self.ctx.engine.connect() as conn:
             ids = {p for r in conn.execute(q)
                    if self.ctx.can_see(r.supervisee_id) or self.ctx.can_see(r.supervisor_id)
@@ -312,18 +308,18 @@ class RecordsService:
                    notes={k: getattr(o, k) for k in OBS_NOTES},
                    discussed_session_id=o.discussed_session_id)
         with self.ctx.tx() as conn:
-            if conn.execute(select(O.c.id).where(O.c.id == o.id)).first():
-                conn.execute(update(O).where(O.c.id == o.id).values(**row))
+            if conn.execute(select(tables.observations.c.id).where(tables.observations.c.id == o.id)).first():
+                conn.execute(update(tables.observations).where(tables.observations.c.id == o.id).values(**row))
             else:
-                conn.execute(insert(O), [dict(id=o.id, **row)])
+                conn.execute(insert(tables.observations), [dict(id=o.id, **row)])
             self.ctx.log(conn, "save", "observation", o.id)
         return o
 
     def observations(self, supervisee_id: str | None = None) -> list[Observation]:
         """Observations this user may see, newest first."""
-        q = select(O).order_by(O.c.date.desc())
+        q = select(tables.observations).order_by(tables.observations.c.date.desc())
         if supervisee_id:
-            q = q.where(O.c.supervisee_id == supervisee_id)
+            q = q.where(tables.observations.c.supervisee_id == supervisee_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
         out = [Observation(supervisee_id=r.supervisee_id, observer_id=r.observer_id, date=r.date,

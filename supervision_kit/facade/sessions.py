@@ -13,13 +13,10 @@ from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecor
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
-from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
-                            SessionRow, SignatureRow)
+from ..store import tables
 from ..store.sessions import load_sessions, new_id, session_row, write_session
 from .context import Context
 
-S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
-SG, AD = SignatureRow.__table__, AddendumRow.__table__
 OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)
 REVIEW_STATUS = {ReviewOutcome.DONE: "done", ReviewOutcome.DROPPED: "dropped",
                  ReviewOutcome.CARRIED: "open"}
@@ -45,8 +42,8 @@ class SessionsService:
         for p in ids:
             self.ctx.check_see([p], f"supervise {p}")
         with self.ctx.engine.connect() as conn:
-            drafts = conn.execute(select(S.c.id).where(
-                S.c.supervisor_id == self.ctx.me.id, S.c.state.in_(OPEN_STATES)).order_by(S.c.date.desc())).scalars()
+            drafts = conn.execute(select(tables.sessions.c.id).where(
+                tables.sessions.c.supervisor_id == self.ctx.me.id, tables.sessions.c.state.in_(OPEN_STATES)).order_by(tables.sessions.c.date.desc())).scalars()
             for rec in load_sessions(conn, list(drafts)):
                 if sorted(rec.supervisee_ids) == sorted(ids):
                     return rec
@@ -61,12 +58,12 @@ class SessionsService:
         for p in ids:
             self.ctx.check_see([p], f"see the actions of {p}")
         with self.ctx.engine.connect() as conn:
-            earlier = select(AT.c.session_id).join(S, S.c.id == AT.c.session_id).where(
-                AT.c.practitioner_id.in_(ids), S.c.id != rec.id,
-                S.c.state != SessionState.CANCELLED.value)
-            q = select(A).where(A.c.session_id.in_(earlier), (A.c.status == "open") | and_(
-                A.c.reviewed_session_id == rec.id, A.c.reviewed_session_id.is_not(None))
-            ).order_by(A.c.due_date, A.c.id)
+            earlier = select(tables.attendees.c.session_id).join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id).where(
+                tables.attendees.c.practitioner_id.in_(ids), tables.sessions.c.id != rec.id,
+                tables.sessions.c.state != SessionState.CANCELLED.value)
+            q = select(tables.actions).where(tables.actions.c.session_id.in_(earlier), (tables.actions.c.status == "open") | and_(
+                tables.actions.c.reviewed_session_id == rec.id, tables.actions.c.reviewed_session_id.is_not(None))
+            ).order_by(tables.actions.c.due_date, tables.actions.c.id)
             out = [ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
                               case_id=r.case_id, status=r.status, session_id=r.session_id,
                               reviewed_session_id=r.reviewed_session_id,
@@ -79,18 +76,17 @@ class SessionsService:
                             ) -> CaseDiscussion | None:
         """The case's last discussion, so a follow-up starts from its answers."""
         before = parse_date(before, "before") or dt.date.max
-        C = CaseRow.__table__
         with self.ctx.engine.connect() as conn:
-            worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+            worker = conn.execute(select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)).scalar()
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
         with self.ctx.engine.connect() as conn:
-            q = (select(D.c.session_id).join(S, S.c.id == D.c.session_id)
-                 .where(D.c.case_id == case_id, S.c.date <= before)
-                 .order_by(S.c.date.desc(), S.c.id.desc()))
+            q = (select(tables.discussions.c.session_id).join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+                 .where(tables.discussions.c.case_id == case_id, tables.sessions.c.date <= before)
+                 .order_by(tables.sessions.c.date.desc(), tables.sessions.c.id.desc()))
             if exclude_session:
-                q = q.where(S.c.id != exclude_session)
+                q = q.where(tables.sessions.c.id != exclude_session)
             sid = conn.execute(q.limit(1)).scalar()
             if sid is None:
                 return None
@@ -115,10 +111,10 @@ class SessionsService:
                                       "can write its reflections")
         self._check_references(rec)
         with self.ctx.tx() as conn:
-            row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
+            row = conn.execute(select(tables.sessions.c.state, tables.sessions.c.version).where(tables.sessions.c.id == rec.id)).first()
             if row is not None:
                 if row.state == SessionState.SIGNED or conn.execute(
-                        select(SG.c.session_id).where(SG.c.session_id == rec.id)).first():
+                        select(tables.signatures.c.session_id).where(tables.signatures.c.session_id == rec.id)).first():
                     raise RecordLocked("this record has been signed; add an addendum instead")
                 if row.version != rec.version:
                     raise StaleRecord("someone else saved this record after you opened it; "
@@ -129,7 +125,7 @@ class SessionsService:
             else:
                 values = session_row(rec)
                 values.pop("id")
-                res = conn.execute(update(S).where(S.c.id == rec.id, S.c.version == rec.version - 1)
+                res = conn.execute(update(tables.sessions).where(tables.sessions.c.id == rec.id, tables.sessions.c.version == rec.version - 1)
                                    .values(**values))
                 if res.rowcount != 1:
                     raise StaleRecord("someone else saved this record just now", unsaved=rec)
@@ -141,17 +137,14 @@ class SessionsService:
 
     def _check_references(self, rec: SessionRecord) -> None:
         """Unknown people, cases or actions are named by field, never a database error."""
-        C = CaseRow.__table__
-        from ..store.schema import PractitionerRow
-        P = PractitionerRow.__table__
         people = {p for p in [rec.supervisor_id, *rec.supervisee_ids,
                               *(a.owner_id for a in rec.actions)] if p}
         cases = {d.case_id for d in rec.discussions} | {a.case_id for a in rec.actions if a.case_id}
         with self.ctx.engine.connect() as conn:
-            known_p = set(conn.execute(select(P.c.id).where(P.c.id.in_(people))).scalars())
-            known_c = set(conn.execute(select(C.c.id).where(C.c.id.in_(cases))).scalars())
+            known_p = set(conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(people))).scalars())
+            known_c = set(conn.execute(select(tables.cases.c.id).where(tables.cases.c.id.in_(cases))).scalars())
             acts = {r.action_id for r in rec.reviews}
-            known_a = set(conn.execute(select(A.c.id).where(A.c.id.in_(acts))).scalars())
+            known_a = set(conn.execute(select(tables.actions.c.id).where(tables.actions.c.id.in_(acts))).scalars())
         checks = [("supervisor_id", rec.supervisor_id, known_p, "person")]
         checks += [(f"supervisee_ids[{i}]", p, known_p, "person") for i, p in enumerate(rec.supervisee_ids)]
         checks += [(f"discussions[{i}].case_id", d.case_id, known_c, "case")
@@ -167,11 +160,11 @@ class SessionsService:
 
     def _apply_reviews(self, conn, rec: SessionRecord) -> None:
         """Carry the reviewed outcomes onto the actions, undoing earlier drafts' choices."""
-        conn.execute(update(A).where(A.c.reviewed_session_id == rec.id)
+        conn.execute(update(tables.actions).where(tables.actions.c.reviewed_session_id == rec.id)
                      .values(status="open", reviewed_session_id=None, completed_date=None))
         for r in rec.reviews:
             status = REVIEW_STATUS[ReviewOutcome(r.outcome)]
-            conn.execute(update(A).where(A.c.id == r.action_id).values(
+            conn.execute(update(tables.actions).where(tables.actions.c.id == r.action_id).values(
                 status=status, reviewed_session_id=rec.id,
                 completed_date=rec.date if status == "done" else None))
 
@@ -208,20 +201,20 @@ class SessionsService:
         from .oversight import names_of
         with self.ctx.engine.connect() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            ids = {conn.execute(select(S.c.supervisor_id).where(S.c.id == session_id)).scalar()}
-            ids |= set(conn.execute(select(AT.c.practitioner_id)
-                                    .where(AT.c.session_id == session_id)).scalars())
-            ids |= set(conn.execute(select(SG.c.practitioner_id)
-                                    .where(SG.c.session_id == session_id)).scalars())
+            ids = {conn.execute(select(tables.sessions.c.supervisor_id).where(tables.sessions.c.id == session_id)).scalar()}
+            ids |= set(conn.execute(select(tables.attendees.c.practitioner_id)
+                                    .where(tables.attendees.c.session_id == session_id)).scalars())
+            ids |= set(conn.execute(select(tables.signatures.c.practitioner_id)
+                                    .where(tables.signatures.c.session_id == session_id)).scalars())
             return names_of(conn, ids - {None})
 
     def history(self, supervisee_id: str) -> list[SessionRecord]:
         """Every session of a supervisee, oldest first, with discussions and actions."""
         self.ctx.check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
         with self.ctx.tx() as conn:
-            ids = list(conn.execute(select(S.c.id).join(AT, AT.c.session_id == S.c.id)
-                                    .where(AT.c.practitioner_id == supervisee_id)
-                                    .order_by(S.c.date, S.c.id)).scalars())
+            ids = list(conn.execute(select(tables.sessions.c.id).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                                    .where(tables.attendees.c.practitioner_id == supervisee_id)
+                                    .order_by(tables.sessions.c.date, tables.sessions.c.id)).scalars())
             recs = load_sessions(conn, ids)
             self.ctx.log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
         return recs
@@ -233,17 +226,16 @@ class SessionsService:
         sessions of an earlier worker: drift is judged over the case's history [HSCB aim 3].
         Cancelled sessions are left out; the view is logged.
         """
-        C = CaseRow.__table__
         with self.ctx.tx() as conn:
-            case = conn.execute(select(C.c.id, C.c.reference, C.c.worker_id).where(
-                (C.c.id == case_id) | (C.c.reference == case_id))).first()
+            case = conn.execute(select(tables.cases.c.id, tables.cases.c.reference, tables.cases.c.worker_id).where(
+                (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id))).first()
             if case is None:
                 raise NotFound(f"no case {case_id!r}")
             self.ctx.check_see([case.worker_id], f"see the discussions of case {case.reference}")
             found = list(conn.execute(
-                select(S.c.id, S.c.date).join(D, D.c.session_id == S.c.id)
-                .where(D.c.case_id == case.id, S.c.state != SessionState.CANCELLED.value)
-                .order_by(S.c.date, S.c.id)))
+                select(tables.sessions.c.id, tables.sessions.c.date).join(tables.discussions, tables.discussions.c.session_id == tables.sessions.c.id)
+                .where(tables.discussions.c.case_id == case.id, tables.sessions.c.state != SessionState.CANCELLED.value)
+                .order_by(tables.sessions.c.date, tables.sessions.c.id)))
             recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
             out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
                    for f in found]
@@ -252,18 +244,18 @@ class SessionsService:
 
     def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
         """Light summaries (id, date, type, state, supervisor, supervisees) newest first."""
-        q = select(S.c.id, S.c.date, S.c.type, S.c.state, S.c.supervisor_id).order_by(S.c.date.desc())
+        q = select(tables.sessions.c.id, tables.sessions.c.date, tables.sessions.c.type, tables.sessions.c.state, tables.sessions.c.supervisor_id).order_by(tables.sessions.c.date.desc())
         if state:
-            q = q.where(S.c.state == state)
+            q = q.where(tables.sessions.c.state == state)
         if supervisee_id:
-            q = q.where(S.c.id.in_(select(AT.c.session_id).where(AT.c.practitioner_id == supervisee_id)))
+            q = q.where(tables.sessions.c.id.in_(select(tables.attendees.c.session_id).where(tables.attendees.c.practitioner_id == supervisee_id)))
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
             att: dict[str, list[str]] = {}
             ids = [r.id for r in rows]
             for i in range(0, len(ids), 900):
-                for r in conn.execute(select(AT).where(AT.c.session_id.in_(ids[i:i + 900]))
-                                      .order_by(AT.c.position)):
+                for r in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(ids[i:i + 900]))
+                                      .order_by(tables.attendees.c.position)):
                     att.setdefault(r.session_id, []).append(r.practitioner_id)
             out = []
             for r in rows:
@@ -292,16 +284,16 @@ class SessionsService:
                 raise RecordLocked("this record is already signed by everyone")
             if rec.state == SessionState.CANCELLED:
                 raise ValidationError("state", "a cancelled session has no record to sign")
-            done = set(conn.execute(select(SG.c.practitioner_id).where(SG.c.session_id == session_id)).scalars())
+            done = set(conn.execute(select(tables.signatures.c.practitioner_id).where(tables.signatures.c.session_id == session_id)).scalars())
             if signer in done:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
-            conn.execute(insert(SG), [dict(session_id=session_id, practitioner_id=signer,
+            conn.execute(insert(tables.signatures), [dict(session_id=session_id, practitioner_id=signer,
                                            signed_at=_now(), method=method, content_hash=h)])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
-            conn.execute(update(S).where(S.c.id == session_id).values(
-                state=state.value, content_hash=h, version=S.c.version + 1,
+            conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(
+                state=state.value, content_hash=h, version=tables.sessions.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
             self.ctx.log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
@@ -313,8 +305,8 @@ class SessionsService:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
                               signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
-                    for r in conn.execute(select(SG).where(SG.c.session_id == session_id)
-                                          .order_by(SG.c.signed_at))]
+                    for r in conn.execute(select(tables.signatures).where(tables.signatures.c.session_id == session_id)
+                                          .order_by(tables.signatures.c.signed_at))]
 
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
@@ -322,12 +314,12 @@ class SessionsService:
         text = clean_text(text, "text", required=True)
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"add to session {session_id}")
-            state = conn.execute(select(S.c.state).where(S.c.id == session_id)).scalar()
+            state = conn.execute(select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)).scalar()
             if state not in (SessionState.SIGNED, SessionState.AWAITING):
                 raise ValidationError("session", "the record is still a draft: edit it instead")
             a = Addendum(session_id=session_id, author_id=self.ctx.me.id, text=text,
                          created_at=_now(), id=new_id("add"))
-            conn.execute(insert(AD), [dict(id=a.id, session_id=session_id, author_id=a.author_id,
+            conn.execute(insert(tables.addenda), [dict(id=a.id, session_id=session_id, author_id=a.author_id,
                                            text=text, created_at=a.created_at,
                                            content_hash=hashlib.sha256(text.encode()).hexdigest())])
             self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
@@ -339,8 +331,8 @@ class SessionsService:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             out = [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
                             created_at=r.created_at, id=r.id)
-                   for r in conn.execute(select(AD).where(AD.c.session_id == session_id)
-                                         .order_by(AD.c.created_at, AD.c.id))]
+                   for r in conn.execute(select(tables.addenda).where(tables.addenda.c.session_id == session_id)
+                                         .order_by(tables.addenda.c.created_at, tables.addenda.c.id))]
             self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
@@ -351,17 +343,17 @@ class SessionsService:
         problems = []
         with self.ctx.tx() as conn:
             signers: dict[str, dict[str, str]] = {}
-            for r in conn.execute(select(SG.c.session_id, SG.c.practitioner_id, SG.c.content_hash)):
+            for r in conn.execute(select(tables.signatures.c.session_id, tables.signatures.c.practitioner_id, tables.signatures.c.content_hash)):
                 signers.setdefault(r.session_id, {})[r.practitioner_id] = r.content_hash
             # Every record that is, or once was, signed: by its state, its hash or a signature.
-            ids = sorted(set(conn.execute(select(S.c.id).where(
-                S.c.state.in_(OPEN_STATES[1:] + (SessionState.SIGNED.value,))
-                | S.c.content_hash.is_not(None))).scalars()) | signers.keys())
+            ids = sorted(set(conn.execute(select(tables.sessions.c.id).where(
+                tables.sessions.c.state.in_(OPEN_STATES[1:] + (SessionState.SIGNED.value,))
+                | tables.sessions.c.content_hash.is_not(None))).scalars()) | signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
                     problems += _record_problems(rec, signers.get(rec.id, {}))
             problems += _deleted_signed(conn, set(ids))
-            for r in conn.execute(select(AD)):
+            for r in conn.execute(select(tables.addenda)):
                 if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
                     problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
             self.ctx.log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")

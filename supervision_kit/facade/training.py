@@ -22,9 +22,9 @@ from ..domain.records import Practitioner, Reflection
 from ..domain.validation import validate_reflection
 from ..domain.values import clean_text
 from ..errors import NotFound, ValidationError
+from ..store import tables
 from ..store import audit
 from ..store.engine import make_engine, write_transaction
-from ..store.schema import ExerciseRow, RatingRow
 from ..store.sessions import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
@@ -34,7 +34,6 @@ from .context import Context
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
 
-X, XR = ExerciseRow.__table__, RatingRow.__table__
 READERS = (Role.TRAINER, Role.AUDITOR)
 
 
@@ -50,12 +49,12 @@ def _find(conn: Connection, code_or_id: str, library=None) -> Exercise:
         keys.add(normalise_code(raw))
     except ValidationError:
         pass
-    r = conn.execute(select(X).where(or_(X.c.id.in_(keys), X.c.code.in_(keys)))).first()
+    r = conn.execute(select(tables.exercises).where(or_(tables.exercises.c.id.in_(keys), tables.exercises.c.code.in_(keys)))).first()
     if r is None:
         raise NotFound(f"no exercise with code {raw!r}; check the code the trainer shows")
     counts = {}
     if any(not isinstance(v, dict) for v in r.vignettes or []):
-        q = select(XR.c.vignette, XR.c.update_index).where(XR.c.exercise_id == r.id)
+        q = select(tables.ratings.c.vignette, tables.ratings.c.update_index).where(tables.ratings.c.exercise_id == r.id)
         for vid, i in conn.execute(q):
             counts[vid] = max(counts.get(vid, 0), int(i) + 1)
     return exercise_from_row(r, library, counts)
@@ -71,12 +70,12 @@ def _upsert(conn: Connection, row: dict) -> None:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         else:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(XR).values(**row)
+        stmt = dialect_insert(tables.ratings).values(**row)
         conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=values))
         return
-    where = [XR.c[k] == row[k] for k in keys]
-    conn.execute(delete(XR).where(*where))
-    conn.execute(insert(XR), [row])
+    where = [tables.ratings.c[k] == row[k] for k in keys]
+    conn.execute(delete(tables.ratings).where(*where))
+    conn.execute(insert(tables.ratings), [row])
 
 
 def _save_rating(conn: Connection, ex: Exercise, alias: str, vignette_id: str, update_index,
@@ -94,10 +93,10 @@ def ratings_frame(conn: Connection, ex: Exercise, alias: str | None = None) -> p
     import pandas as pd
 
     from ..training import results as res
-    q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index >= 0)
+    q = select(tables.ratings).where(tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index >= 0)
     if alias is not None:
-        q = q.where(XR.c.alias == alias)
-    rows = list(conn.execute(q.order_by(XR.c.alias, XR.c.vignette, XR.c.update_index)))
+        q = q.where(tables.ratings.c.alias == alias)
+    rows = list(conn.execute(q.order_by(tables.ratings.c.alias, tables.ratings.c.vignette, tables.ratings.c.update_index)))
     if not rows:
         return res.empty_ratings()
     when = {item_label(v.id, i): u.when for v in ex.vignettes for i, u in enumerate(v.updates)}
@@ -134,8 +133,8 @@ class TraineeSession:
 
     def my_ratings(self) -> dict[tuple[str, int], tuple[str | None, str]]:
         """(vignette id, update index) -> (rating, rationale) saved so far by this trainee."""
-        q = select(XR).where(XR.c.exercise_id == self.exercise.id, XR.c.alias == self.alias,
-                             XR.c.update_index >= 0)
+        q = select(tables.ratings).where(tables.ratings.c.exercise_id == self.exercise.id, tables.ratings.c.alias == self.alias,
+                             tables.ratings.c.update_index >= 0)
         with self.engine.connect() as conn:
             return {(r.vignette, int(r.update_index)): (r.rating, r.rationale or "")
                     for r in conn.execute(q)}
@@ -155,8 +154,8 @@ class TraineeSession:
 
     def reflection(self, vignette_id: str) -> Reflection | None:
         """This trainee's reflection on ``vignette_id``, if one was saved."""
-        q = select(XR).where(XR.c.exercise_id == self.exercise.id, XR.c.alias == self.alias,
-                             XR.c.vignette == vignette_id, XR.c.update_index == REFLECTION_INDEX)
+        q = select(tables.ratings).where(tables.ratings.c.exercise_id == self.exercise.id, tables.ratings.c.alias == self.alias,
+                             tables.ratings.c.vignette == vignette_id, tables.ratings.c.update_index == REFLECTION_INDEX)
         with self.engine.connect() as conn:
             r = conn.execute(q).first()
         if r is None:
@@ -192,11 +191,11 @@ class TrainingService:
         title = clean_text(title, "title", max_len=200).strip() or f"RAG calibration {dt.date.today():%d %B %Y}"
         xid = new_id("ex")
         with self.ctx.tx() as conn:
-            taken = set(conn.execute(select(X.c.code)).scalars())
+            taken = set(conn.execute(select(tables.exercises.c.code)).scalars())
             code = new_code()
             while code in taken:
                 code = new_code()
-            conn.execute(insert(X), [dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
+            conn.execute(insert(tables.exercises), [dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
                                           vignettes=[library[v].to_dict() for v in ids],
                                           created=_now())])
             self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
@@ -217,9 +216,9 @@ class TrainingService:
     def exercises(self) -> list[Exercise]:
         """The acting trainer's exercises (all, for an admin or auditor), newest first."""
         self.ctx.require("see training exercises", *READERS)
-        q = select(X).order_by(X.c.created.desc())
+        q = select(tables.exercises).order_by(tables.exercises.c.created.desc())
         if self.ctx.role == Role.TRAINER:
-            q = q.where(X.c.trainer_id == self.ctx.me.id)
+            q = q.where(tables.exercises.c.trainer_id == self.ctx.me.id)
         library = self.vignette_library()
         with self.ctx.engine.connect() as conn:
             return [exercise_from_row(r, library) for r in conn.execute(q)]
@@ -254,7 +253,7 @@ class TrainingService:
         import pandas as pd
         with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
-            q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index == REFLECTION_INDEX)
+            q = select(tables.ratings).where(tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index == REFLECTION_INDEX)
             rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}")) for r in conn.execute(q)]
         return pd.DataFrame([dict(alias=a, vignette=v, framework=b.get("framework", ""),
                                   responses=b.get("responses", {})) for a, v, b in rows],

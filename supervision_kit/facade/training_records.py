@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from ..domain.enums import Role
 from ..domain.values import clean_text, parse_date
 from ..errors import ValidationError
-from ..store.schema import ObservationRow, PractitionerRow, TrainingRecordRow
+from ..store import tables
 from ..store.sessions import new_id
 from .oversight import names_of
 from .context import Context
@@ -25,7 +25,6 @@ from .context import Context
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
 
-P, TR, O = PractitionerRow.__table__, TrainingRecordRow.__table__, ObservationRow.__table__
 STATUS_COLUMNS = ["practitioner_id", "name", "role", "team", "required_level", "latest_course",
                   "latest_level", "last_attended", "renewal_due", "out_of_date", "reason"]
 
@@ -88,9 +87,9 @@ class TrainingRecordsService:
             self.ctx.check_see([practitioner_id], f"record training for {practitioner_id}")
         rid = new_id("train")
         with self.ctx.tx() as conn:
-            if conn.execute(select(P.c.id).where(P.c.id == practitioner_id)).first() is None:
+            if conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id == practitioner_id)).first() is None:
                 raise ValidationError("practitioner_id", f"unknown practitioner {practitioner_id!r}")
-            conn.execute(insert(TR), [dict(id=rid, practitioner_id=practitioner_id, course=course,
+            conn.execute(insert(tables.training_records), [dict(id=rid, practitioner_id=practitioner_id, course=course,
                                            level=level, attended=attended, renewal_due=renewal)])
             self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
@@ -98,9 +97,9 @@ class TrainingRecordsService:
     def training_records(self, practitioner_id: str | None = None) -> list[dict]:
         """Courses attended, newest first: id, practitioner_id, name, course, level,
         attended, renewal_due."""
-        q = select(TR).order_by(TR.c.attended.desc(), TR.c.id)
+        q = select(tables.training_records).order_by(tables.training_records.c.attended.desc(), tables.training_records.c.id)
         if practitioner_id:
-            q = q.where(TR.c.practitioner_id == practitioner_id)
+            q = q.where(tables.training_records.c.practitioner_id == practitioner_id)
         with self.ctx.tx() as conn:  # a read, logged like every view of personal records
             rows = [r for r in conn.execute(q) if self.ctx.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
@@ -116,14 +115,14 @@ class TrainingRecordsService:
         import pandas as pd
         conf = self.training_levels()
         day = parse_date(as_of, "as_of") or dt.date.today()
-        q = select(P).order_by(P.c.name)
+        q = select(tables.practitioners).order_by(tables.practitioners.c.name)
         if team:
-            q = q.where(P.c.team == team)
+            q = q.where(tables.practitioners.c.team == team)
         with self.ctx.engine.connect() as conn:
             people = [p for p in conn.execute(q) if self.ctx.can_see(p.id)
                       and (p.leaving_date is None or p.leaving_date > day)]
             recs: dict[str, list] = {}
-            for r in conn.execute(select(TR).where(TR.c.attended <= day).order_by(TR.c.attended)):
+            for r in conn.execute(select(tables.training_records).where(tables.training_records.c.attended <= day).order_by(tables.training_records.c.attended)):
                 recs.setdefault(r.practitioner_id, []).append(r)
         rows = []
         for p in people:
@@ -177,9 +176,9 @@ class TrainingRecordsService:
     def observation_names(self, supervisee_id: str | None = None) -> dict[str, str]:
         """Names of the supervisees and observers of the observations this user may see
         (a supervisee may not look their observer up, but is told who observed them)."""
-        q = select(O.c.supervisee_id, O.c.observer_id)
+        q = select(tables.observations.c.supervisee_id, tables.observations.c.observer_id)
         if supervisee_id:
-            q = q.where(O.c.supervisee_id == supervisee_id)
+            q = q.where(tables.observations.c.supervisee_id == supervisee_id)
         with self.ctx.engine.connect() as conn:
             ids = {p for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id)
                    for p in (r.supervisee_id, r.observer_id)}
@@ -198,14 +197,14 @@ class TrainingRecordsService:
             raise ValidationError("fraction", "a fraction between 0 and 1 (e.g. 0.2)")
         day = parse_date(as_of, "as_of") or dt.date.today()
         since = parse_date(since, "since")
-        q = select(O.c.id, O.c.supervisee_id).where(O.c.qa_sample.is_(False), O.c.date <= day)
+        q = select(tables.observations.c.id, tables.observations.c.supervisee_id).where(tables.observations.c.qa_sample.is_(False), tables.observations.c.date <= day)
         if since:
-            q = q.where(O.c.date >= since)
+            q = q.where(tables.observations.c.date >= since)
         with self.ctx.tx() as conn:
             pool = sorted(r.id for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id))
             n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
             chosen = sorted(random.Random(seed).sample(pool, n))
             if chosen:
-                conn.execute(update(O).where(O.c.id.in_(chosen)).values(qa_sample=True))
+                conn.execute(update(tables.observations).where(tables.observations.c.id.in_(chosen)).values(qa_sample=True))
             self.ctx.log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
         return chosen
