@@ -10,7 +10,7 @@ def run_backup(args, tk) -> int:
 
 def run_restore(args) -> int:
     from ..config import Settings
-    from ..facade.maintenance import restore
+    from ..facade import restore
     db = args.db or Settings().db_url
     problems = restore(args.file, db)
     for p in problems:

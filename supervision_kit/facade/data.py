@@ -90,7 +90,8 @@ class DataService:
                 raise ImportFailed("demo", "database", "the database already has data")
         kw = {"today": today} if today else {}
         with self.ctx.tx() as conn:
-            counts = create_demo(conn, scale=scale, seed=seed, progress=progress, **kw)
+            counts = create_demo(conn, scale=scale, seed=seed, progress=progress,
+                                 templates=self.ctx.settings.templates, **kw)
             self.ctx.log(conn, "import", "demo", "", f"scale {scale} seed {seed}")
         self.ctx.forget_access()
         return counts

@@ -35,7 +35,7 @@ class DocumentsService:
         ``figures`` is a cache shared by a batch: the agency-wide drift and window rules
         are worked out once per date, and each case's timeline drawn once per date."""
         from ..export.record_data import record_dict
-        from ..widgets.frameworks import load_frameworks
+        from ..catalog.frameworks import load_frameworks
         figures = {} if figures is None else figures
         draw = None
         if timelines:

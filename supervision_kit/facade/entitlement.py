@@ -65,7 +65,7 @@ class EntitlementService:
         supervisee_id, next_due, days_overdue, tolerance_days, beyond_tolerance,
         preset, supervisor_id, manager_id, message."""
         import pandas as pd
-        from ..rules.policy import load_policy
+        from ..catalog.policies import load_policy
         pid = supervisee_id or self.ctx.me.id
         self.ctx.check_see([pid], f"see the supervision entitlement of {pid}")
         day = parse_date(as_of, "as_of") or dt.date.today()

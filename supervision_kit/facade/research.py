@@ -22,6 +22,11 @@ class ResearchService:
         from ..export.pseudonym import load_or_create_key
         return load_or_create_key(key_file)
 
+    def key_created_message(self, key_file) -> str:
+        """What to tell a person whose key file was just created."""
+        from ..export.pseudonym import key_created_message
+        return key_created_message(key_file)
+
     def anonymise(self, out_dir, key, *, since=None, team: str | None = None,
                   date_mode: str = "shift", k: int = 5, progress=None, chunk_size: int = 5000,
                   compression: str = "zstd", as_of=None) -> dict:

@@ -29,7 +29,7 @@ class RulesService:
 
     # -- plumbing ------------------------------------------------------------------
     def _rules_context(self, as_of, only=None):
-        from ..rules.frames import load_frames
+        from ..store.frames import load_frames
         from ..rules.policy import PolicyBook
         day = parse_date(as_of, "as_of") or dt.date.today()
         with self.ctx.engine.connect() as conn:
@@ -110,7 +110,7 @@ class RulesService:
     def function_balance(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Functions covered over each supervisee's last sessions: supervisee_id, name,
         sessions, management, support, development, mediation, flag (then team)."""
-        from ..rules.frames import read
+        from ..store.frames import read
         from ..rules.records import function_balance, window_needed
         day, fr, book = self._rules_context(as_of, only=("supervision",))
         with self.ctx.engine.connect() as conn:  # as many recent sessions as any policy looks at
@@ -140,14 +140,3 @@ class RulesService:
         from ..rules.records import observations_due
         day, fr, book = self._rules_context(as_of, only=("observations",))
         return self._rules_out(observations_due(fr, book, day), "observations_due", day, team)
-
-    # -- presets ---------------------------------------------------------------------
-    def policy(self, name: str | None = None) -> dict:
-        """A policy preset as a plain dict (default: the configured default preset)."""
-        from ..rules.policy import load_policy
-        return load_policy(name or self.ctx.settings.default_preset, self.ctx.settings.templates).data
-
-    def policies(self) -> list[str]:
-        """Names of the policy presets in ``templates/policies/``."""
-        from ..rules.policy import list_policies
-        return list_policies(self.ctx.settings.templates)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..config import Settings
 from ..domain.records import Practitioner
 from .context import Context
+from .catalog import CatalogService
 from .data import DataService
 from .documents import DocumentsService
 from .entitlement import EntitlementService
@@ -38,6 +39,7 @@ class Services:
     training: TrainingService
     maintenance: MaintenanceService
     data: DataService
+    catalog: CatalogService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
@@ -48,7 +50,8 @@ class Services:
                    training_records=TrainingRecordsService(ctx), rules=rules,
                    documents=DocumentsService(ctx, people, sessions, rules),
                    research=ResearchService(ctx), training=TrainingService(ctx),
-                   maintenance=MaintenanceService(ctx), data=DataService(ctx, sessions, people))
+                   maintenance=MaintenanceService(ctx), data=DataService(ctx, sessions, people),
+                   catalog=CatalogService(ctx))
 
 
 # Which service answers each public method of the toolkit: follow a call from a widget
@@ -72,16 +75,16 @@ DOORS: dict[str, tuple[str, ...]] = {
                          "training_status", "training_take_up", "observation_names",
                          "sample_observations_for_qa"),
     "rules": ("due", "suggest_next_session", "case_windows", "drift", "overdue_actions",
-              "function_balance", "timeliness", "contract_reviews", "observations_due", "policy",
-              "policies"),
+              "function_balance", "timeliness", "contract_reviews", "observations_due"),
     "documents": ("session_document", "session_pdf", "export_pdfs", "signed_sessions",
                   "verify_pdf"),
-    "research": ("research_key", "anonymise"),
+    "research": ("research_key", "key_created_message", "anonymise"),
     "training": ("vignette_library", "create_exercise", "exercise", "exercises", "join_exercise",
                  "rate", "exercise_ratings", "exercise_reflections", "export_results_csv"),
     "maintenance": ("backup", "retention"),
     "data": ("export_dataset", "export_json", "import_dataset", "import_json", "import_csv",
              "create_demo", "verify", "audit_head", "audit_log"),
+    "catalog": ("policy", "preset", "policies", "frameworks"),
 }
 
 
@@ -136,7 +139,7 @@ SERVICE_CLASSES = {"people": PeopleService, "sessions": SessionsService, "record
                    "training_records": TrainingRecordsService, "rules": RulesService,
                    "documents": DocumentsService, "research": ResearchService,
                    "training": TrainingService, "maintenance": MaintenanceService,
-                   "data": DataService}
+                   "data": DataService, "catalog": CatalogService}
 for _service, _names in DOORS.items():
     for _name in _names:
         setattr(Toolkit, _name, _door(_service, _name))

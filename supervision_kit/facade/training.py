@@ -28,7 +28,7 @@ from ..store.engine import make_engine, write_transaction
 from ..store.sessions import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
-from ..training.vignettes import Vignette, item_label, load_vignettes
+from ..catalog.vignettes import Vignette, item_label, load_vignettes
 from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
@@ -121,6 +121,11 @@ class TraineeSession:
 
     def _log(self, conn, action: str, detail: str = "") -> None:
         audit.append(conn, self.me.username, action, "exercise", self.exercise.id, detail)
+
+    def frameworks(self) -> dict:
+        """The reflective frameworks a trainee may reflect with, by id."""
+        from ..catalog.frameworks import load_frameworks
+        return load_frameworks(self.settings.templates)
 
     def rate(self, vignette_id: str, update_index: int, rating=None, rationale: str = "") -> dict:
         """Save (or replace) this trainee's rating of one update; ``rating`` None = not yet."""

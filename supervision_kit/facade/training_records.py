@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
+
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
@@ -18,6 +18,7 @@ from ..domain.enums import Role
 from ..domain.values import clean_text, parse_date
 from ..errors import ValidationError
 from ..store import tables
+from ..catalog.training_levels import load_training_levels
 from ..store.sessions import new_id
 from .oversight import names_of
 from .context import Context
@@ -27,26 +28,6 @@ if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
 
 STATUS_COLUMNS = ["practitioner_id", "name", "role", "team", "required_level", "latest_course",
                   "latest_level", "last_attended", "renewal_due", "out_of_date", "reason"]
-
-
-def load_training_levels(templates_dir) -> dict:
-    """``templates/training/levels.yaml``: levels, renewal_months, required_by_role."""
-    from ..rules.policy import read_yaml
-    path = Path(templates_dir) / "training" / "levels.yaml"
-    if not path.is_file():
-        raise ValidationError("training levels", f"missing {path}")
-    data = read_yaml(path)
-    levels = {int(k): str(v) for k, v in (data.get("levels") or {}).items()}
-    req = data.get("required_by_role") or {}
-    months = data.get("renewal_months")
-    if not levels or not isinstance(req, dict) or not isinstance(months, int) or months < 1:
-        raise ValidationError(path.name, "needs levels, renewal_months (a whole number) "
-                                         "and required_by_role")
-    for role, lvl in req.items():
-        if lvl is not None and lvl not in levels:
-            raise ValidationError(f"{path.name}: required_by_role.{role}", f"unknown level {lvl!r}")
-    return {"levels": levels, "renewal_months": months,
-            "required_by_role": {str(k): v for k, v in req.items()}}
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:

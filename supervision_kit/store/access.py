@@ -1,7 +1,7 @@
 """Queries behind the access rules: who a person is, who they may see, who was in a session."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
 from .schema import AttendeeRow, ContractRow, PractitionerRow, SessionRow
@@ -47,3 +47,8 @@ def session_attendees(conn: Connection, session_id: str) -> list[str]:
     return list(conn.execute(select(attendees.c.practitioner_id)
                              .where(attendees.c.session_id == session_id)
                              .order_by(attendees.c.position)).scalars())
+
+
+def has_practitioners(conn: Connection) -> bool:
+    """Does the store hold anybody yet?"""
+    return bool(conn.execute(select(func.count()).select_from(practitioners)).scalar())

@@ -8,7 +8,7 @@ import secrets
 
 from ..domain.values import clean_text
 from ..errors import ValidationError
-from .vignettes import RATINGS, Prompts, Update, Vignette, item_label, vignette_from_dict
+from ..catalog.vignettes import RATINGS, Prompts, Update, Vignette, item_label, vignette_from_dict
 
 # No 0/O, 1/I/L: a code read off a projector is typed correctly.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

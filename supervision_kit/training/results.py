@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..analytics import agreement
 from .exercises import Exercise
-from .vignettes import item_label
+from ..catalog.vignettes import item_label
 
 RATING_COLUMNS = ["alias", "vignette", "update_index", "item", "when", "rating",
                   "expert_rating", "rationale", "at"]

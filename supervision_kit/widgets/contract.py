@@ -17,7 +17,7 @@ from traitlets import Bool, Dict, HasTraits, Instance, Unicode, observe, validat
 
 from ..domain.records import Contract
 from ..errors import SupervisionError, ValidationError
-from ..rules.policy import load_policy, period_label, period_of
+from ..domain.periods import period_label, period_of
 from .common import Displayable, Field, esc, message, now_text, textarea
 
 TERMS = (
@@ -123,7 +123,7 @@ class ContractForm(HasTraits, Displayable):
         opts = []
         for n in names:
             try:
-                pol = load_policy(n, self.tk.settings.templates)
+                pol = self.tk.preset(n)
                 opts.append((f"{pol.get('title') or n} — {preset_frequency(pol).split(' (')[0]}", n))
             except ValidationError:
                 continue
@@ -273,7 +273,7 @@ class ContractForm(HasTraits, Displayable):
                                  if signed else "")
 
     def _policy(self):
-        return load_policy(self.preset.value, self.tk.settings.templates)
+        return self.tk.preset(self.preset.value)
 
     def _preset_changed(self, _=None) -> None:
         self._show_frequency()
@@ -357,7 +357,7 @@ class ContractForm(HasTraits, Displayable):
             return None
         try:
             if overrides:
-                load_policy(self.preset.value, self.tk.settings.templates, overrides)
+                self.tk.preset(self.preset.value, overrides)
             saved = self.tk.save_contract(self.compose())
         except SupervisionError as e:
             self._refused(e, "Not saved")

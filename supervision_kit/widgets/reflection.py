@@ -16,7 +16,6 @@ from traitlets import Bool, HasTraits, Instance, Int, TraitError, Unicode, obser
 from ..domain.records import ActionItem, Reflection
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, esc, message, now_text, textarea
-from .frameworks import Framework, load_frameworks
 
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -65,7 +64,7 @@ class ReflectionGuide(HasTraits, Displayable):
     def __init__(self, tk, framework: str = "gibbs", session_id: str | None = None,
                  case_id: str | None = None, exercise_id: str | None = None, *,
                  reflection: Reflection | None = None, author_id: str | None = None,
-                 frameworks: dict[str, Framework] | None = None, autosave: bool = True,
+                 frameworks: dict | None = None, autosave: bool = True,
                  on_save: Callable[[Reflection], Reflection] | None = None,
                  on_actions: Callable[[list[ActionItem]], list[ActionItem]] | None = None,
                  owners: dict[str, str] | None = None, default_owner: str | None = None,
@@ -76,12 +75,12 @@ class ReflectionGuide(HasTraits, Displayable):
         self._on_save, self._on_actions = on_save, on_actions
         self.owners = owners or {tk.me.id: tk.me.name}
         self.default_owner = default_owner or tk.me.id
-        fws = frameworks if frameworks is not None else load_frameworks(tk.settings.templates)
+        fws = frameworks if frameworks is not None else tk.frameworks()
         fid = reflection.framework if reflection is not None else framework
         if fid not in fws:
             raise ValidationError("framework", f"unknown framework {fid!r}; available: "
                                                f"{', '.join(sorted(fws)) or 'none'}")
-        self.framework: Framework = fws[fid]
+        self.framework = fws[fid]
         if reflection is None:
             reflection = self._resume(session_id, case_id, exercise_id) or Reflection(
                 framework=fid, author_id=author_id or tk.me.id, session_id=session_id,

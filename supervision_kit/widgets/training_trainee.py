@@ -272,8 +272,7 @@ class TraineeView(HasTraits, Displayable):
         if last:
             self._questions.value = ("<ul>" + "".join(f"<li>{esc(q)}</li>"
                                                       for q in v.prompts.questions) + "</ul>")
-            from .frameworks import load_frameworks
-            fws = load_frameworks(self.settings.templates)
+            fws = self.session.frameworks()
             self.framework.options = [(f.name, f.id) for f in fws.values()]
             if v.prompts.framework in fws:
                 self.framework.value = v.prompts.framework

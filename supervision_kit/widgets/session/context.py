@@ -6,7 +6,6 @@ import datetime as dt
 from ...domain.records import SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import message
-from ..frameworks import load_frameworks
 
 
 class ContextMixin:
@@ -26,7 +25,7 @@ class ContextMixin:
                 self._cases[c.id] = c
         if self._frameworks is None:
             try:
-                self._frameworks = load_frameworks(self.tk.settings.templates)
+                self._frameworks = self.tk.frameworks()
             except ValidationError as e:
                 self._frameworks = {}
                 self.status = f"Reflective frameworks not loaded: {e}"

@@ -135,11 +135,8 @@ def frameworks_dir(templates_dir) -> Path:
     return Path(templates_dir) / "frameworks"
 
 
-def load_frameworks(templates_dir=None) -> dict[str, Framework]:
+def load_frameworks(templates_dir) -> dict[str, Framework]:
     """Every framework in ``<templates_dir>/frameworks/*.yaml`` by id (files re-read when changed)."""
-    if templates_dir is None:
-        from ..config import Settings
-        templates_dir = Settings().templates
     folder = frameworks_dir(templates_dir)
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import ValidationError
+from .frameworks import load_frameworks
 
 SETTINGS = ("early help", "child in need", "child protection", "looked after")
 RATINGS = ("G", "A", "R")
@@ -177,19 +178,15 @@ def vignettes_dir(templates_dir) -> Path:
 
 
 def _framework_ids(templates_dir) -> list[str] | None:
-    from ..widgets.frameworks import load_frameworks
     fws = load_frameworks(templates_dir)
     return sorted(fws) or None
 
 
-def load_vignettes(templates_dir=None) -> dict[str, Vignette]:
+def load_vignettes(templates_dir) -> dict[str, Vignette]:
     """Every vignette in ``<templates_dir>/vignettes/*.yaml`` by id, in file-name order.
 
     Files are re-read when any changes, so a new file is picked up without a restart.
     """
-    if templates_dir is None:
-        from ..config import Settings
-        templates_dir = Settings().templates
     folder = vignettes_dir(templates_dir)
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
     stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
