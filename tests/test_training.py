@@ -20,7 +20,7 @@ from supervision_kit.facade.training import TraineeSession
 from supervision_kit.training.exercises import CODE_ALPHABET
 from supervision_kit.training.results import fmt
 from supervision_kit.widgets.common import html_values
-from supervision_kit.widgets.training import TrainerDashboard, TraineeView, TrainingApp
+from supervision_kit.apps.training_app import TrainerDashboard, TrainingApp, trainee_view
 from tests.fixtures_db import build_world
 
 VIGNETTES = ["cin_disguised_compliance", "hv_fear_of_mother_partner"]
@@ -254,7 +254,7 @@ def test_trainee_view_saves_as_it_goes_and_resumes(tk):
     db = tk.engine.url.database
     tess = tk.as_user("tess")
     xid, code = tess.create_exercise(VIGNETTES)
-    view = TraineeView(db, "nope")
+    view = trainee_view(db, "nope")
     assert view.join(alias="Ann") is False and "check the code" in view.status
     alias = "<b>$x$</b> Ann"
     assert view.join(code.lower(), alias) and view.current == ("cin_disguised_compliance", 0)
@@ -274,7 +274,7 @@ def test_trainee_view_saves_as_it_goes_and_resumes(tk):
     assert "saved" in guide.status.lower()
     view.back()
     assert view.rating.value == "R" and view.rationale.value.startswith("He is wetting")
-    again = TraineeView(db, code)  # the same alias in a new tab picks up where it was
+    again = trainee_view(db, code)  # the same alias in a new tab picks up where it was
     assert again.join(alias=alias)
     assert again.current == ("cin_disguised_compliance", 2) and "Welcome back" in again.status
     again.position = 1

@@ -19,7 +19,7 @@ from .records import RecordsService
 from .research import ResearchService
 from .rules import RulesService
 from .sessions import SessionsService
-from .training import TraineeSession, TrainingService, trainee_session
+from .training import TraineeSession, TrainingService, trainee_door, trainee_session
 from .training_records import TrainingRecordsService
 
 
@@ -108,6 +108,11 @@ class Toolkit:
                 engine=None) -> TraineeSession:
         """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
         return trainee_session(db, code, alias, settings=settings, engine=engine)
+
+    @staticmethod
+    def trainee_door(db=None, *, settings: Settings | None = None, engine=None):
+        """``join(code, alias) -> TraineeSession`` for a trainee's page (one engine)."""
+        return trainee_door(db, settings=settings or Settings(), engine=engine)
 
     def as_user(self, user: str) -> Toolkit:
         """The same database, acting as another user."""

@@ -285,6 +285,18 @@ def trainee_session(db=None, code: str = "", alias: str = "", *, settings=None,
     return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
 
 
+def trainee_door(db=None, *, settings=None, engine=None):
+    """``join(code, alias) -> TraineeSession`` on one engine, opened on first use: what a
+    trainee's page holds instead of a toolkit (trainees have no account)."""
+    state = {"engine": engine}
+
+    def join(code: str, alias: str) -> TraineeSession:
+        if state["engine"] is None:
+            state["engine"] = make_engine(db or settings.db_url)
+        return trainee_session(code=code, alias=alias, settings=settings, engine=state["engine"])
+    return join
+
+
 def _join(engine, settings, code: str, alias: str) -> TraineeSession:
     normalise_code(code)  # a blank code is a clear message, not "no exercise ''"
     alias = clean_alias(alias)

@@ -20,7 +20,6 @@ _EXPORTS = {
     "DisagreementsPanel": ".escalation",
     "TrainingRecordPanel": ".training_record",
     "TrainingTakeUp": ".training_record",
-    "TrainingApp": ".training",
     "TrainerDashboard": ".training_dashboard",
     "TraineeView": ".training_trainee",
     "ResearchDashboard": ".research",

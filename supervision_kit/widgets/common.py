@@ -113,3 +113,12 @@ class Field:
             self.error = error_label()
             self.box.children = (*self.box.children, self.error)
         self.error.value = text
+
+
+def message_box(text: str, kind: str = "warning") -> w.HTML:
+    """A coloured box with one plain-text message (never markup)."""
+    colours = {"warning": ("#fff4d6", "#8a5a00"), "error": ("#fde2e2", "#b00020"),
+               "info": ("#e8f0fe", "#1a3d7c")}
+    bg, fg = colours.get(kind, colours["info"])
+    return w.HTML(value=f"<div class='app-message' style='background:{bg};color:{fg};"
+                        f"padding:8px 12px;border-radius:4px;margin:6px 0'>{esc(text)}</div>")

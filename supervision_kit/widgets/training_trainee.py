@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipywidgets as w
 from traitlets import Bool, HasTraits, Int, TraitError, Unicode, observe, validate
 
-from ..config import Settings
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, now_text
 from .training_charts import COLOURS
@@ -24,11 +23,10 @@ class TraineeView(HasTraits, Displayable):
     status = Unicode("", help="Last save or problem, as text")
     joined = Bool(False, help="Joined an exercise")
 
-    def __init__(self, db=None, code: str | None = None, *, settings: Settings | None = None,
-                 engine=None):
+    def __init__(self, join, code: str | None = None):
+        """``join(code, alias)`` opens the trainee's session (``Toolkit.trainee_door``)."""
         super().__init__()
-        self.settings = settings or Settings()
-        self._db, self._engine = db, engine
+        self._join = join
         self.session = None
         self.saved: dict[tuple[str, int], tuple[str | None, str]] = {}
         self.guides: dict = {}
@@ -111,16 +109,11 @@ class TraineeView(HasTraits, Displayable):
     # -- gestures ------------------------------------------------------------------------
     def join(self, code: str | None = None, alias: str | None = None) -> bool:
         """Join the exercise with this code under this alias (no account needed)."""
-        from ..facade import Toolkit
-        from ..store.engine import make_engine
         code = self.code_input.value if code is None else code
         alias = self.alias_input.value if alias is None else alias
         self.code_input.value, self.alias_input.value = code, alias
         try:
-            if self._engine is None:
-                self._engine = make_engine(self._db or self.settings.db_url)
-            self.session = Toolkit.trainee(code=code, alias=alias, settings=self.settings,
-                                           engine=self._engine)
+            self.session = self._join(code, alias)
             self.saved = self.session.my_ratings()
         except SupervisionError as e:
             self.status = message(e)
