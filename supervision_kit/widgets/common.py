@@ -68,17 +68,32 @@ def html_values(widget) -> list[str]:
     return [x.value for x in walk(widget) if isinstance(x, (w.HTML, w.HTMLMath))]
 
 
+def show_refusal(owner, e: SupervisionError, refused: str = "", *, beside=None) -> None:
+    """The one translation of a facade error at a widget's edge.
+
+    Every refusal goes into ``owner.status`` as "<refused>: why" (just "why" without
+    ``refused``). A ``ValidationError`` also goes ``beside`` its control: a field
+    (``set_error``), a mapping of field names to fields (``e.field`` picks one), or a
+    function called with the field's last name part and the message. What was typed stays
+    where it is."""
+    if isinstance(e, ValidationError) and beside is not None:
+        if hasattr(beside, "set_error"):
+            beside.set_error(e.message)
+        elif isinstance(beside, dict):
+            if e.field in beside:
+                beside[e.field].set_error(e.message)
+        else:
+            beside(e.field.rsplit(".", 1)[-1], e.message)
+    text = message(e)
+    owner.status = f"{refused}: {text}" if refused else text
+
+
 def attempt(owner, field, refused: str, call):
-    """``call()``'s result, or None with the refusal shown: a ``ValidationError`` beside
-    ``field``, and every refusal in ``owner.status`` as "<refused>: why". What was typed
-    stays where it is."""
+    """``call()``'s result, or None with the refusal shown (``show_refusal``)."""
     try:
         return call()
-    except ValidationError as e:
-        field.set_error(e.message)
-        owner.status = f"{refused}: {e.message}"
     except SupervisionError as e:
-        owner.status = f"{refused}: {message(e)}"
+        show_refusal(owner, e, refused, beside=field)
     return None
 
 

@@ -18,7 +18,7 @@ from traitlets import Bool, Dict, HasTraits, Instance, Unicode, observe, validat
 from ..domain.records import Contract
 from ..errors import SupervisionError, ValidationError
 from ..domain.periods import period_label, period_of
-from .common import Displayable, Field, esc, message, now_text, textarea
+from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
 TERMS = (
     ("purpose", "Purpose of supervision", "why we meet: the four functions, the child's needs"),
@@ -104,7 +104,7 @@ class ContractForm(HasTraits, Displayable):
                 self.replaces = active[0] if active else None
                 self._new(start_date or dt.date.today())
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             self._disable(True, everything=True)
 
     @classmethod
@@ -335,15 +335,10 @@ class ContractForm(HasTraits, Displayable):
         keys = ("preset", "start_date", "review_date", "overrides") + TERM_KEYS
         return c is None or any(getattr(c, k) != getattr(new, k) for k in keys)
 
-    def _refused(self, e: SupervisionError, what: str) -> None:
-        if isinstance(e, ValidationError):
-            key = e.field.rsplit(".", 1)[-1]
-            key = {"overrides": "frequency_days", "supervision": "frequency_days"}.get(key, key)
-            if key in self.fields:
-                self.errors = {key: e.message}
-                self.status = f"{what}: {e.message}"
-                return
-        self.status = f"{what}: {message(e)}"
+    def _beside(self, key: str, text: str) -> None:
+        key = {"overrides": "frequency_days", "supervision": "frequency_days"}.get(key, key)
+        if key in self.fields:
+            self.errors = {key: text}
 
     def save(self) -> Contract | None:
         """Save the contract as typed; messages appear beside the fields, nothing is lost."""
@@ -360,7 +355,7 @@ class ContractForm(HasTraits, Displayable):
                 self.tk.preset(self.preset.value, overrides)
             saved = self.tk.save_contract(self.compose())
         except SupervisionError as e:
-            self._refused(e, "Not saved")
+            show_refusal(self, e, "Not saved", beside=self._beside)
             return None
         self.errors = {}
         self.contract = saved
@@ -376,7 +371,7 @@ class ContractForm(HasTraits, Displayable):
         try:
             c = self.tk.sign_contract(self.contract.id, signer)
         except SupervisionError as e:
-            self._refused(e, "Not signed")
+            show_refusal(self, e, "Not signed", beside=self._beside)
             return None
         self.contract = c
         self.status = f"Signed by the {who} at {now_text()}"
@@ -417,7 +412,7 @@ class ContractForm(HasTraits, Displayable):
         try:
             saved = self.tk.save_contract(new)
         except SupervisionError as e:
-            self._refused(e, "Not replaced")
+            show_refusal(self, e, "Not replaced", beside=self._beside)
             return None
         self.errors = {}
         self.replaces = old

@@ -13,7 +13,7 @@ import ipywidgets as w
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, now_text, textarea
+from .common import Displayable, Field, attempt, esc, now_text, show_refusal, textarea
 
 STATUS_WORDS = {"pending": "Waiting for management oversight",
                 "agreed": "Agreed", "disagreed": "Disagreed",
@@ -117,7 +117,7 @@ class OversightTasks(HasTraits, Displayable):
             self.escalations = [d for d in self.tk.disagreements(to_me=True) if d["open"]]
         except SupervisionError as e:
             self.tasks, self.escalations = [], []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("tasks")
     def _tasks_changed(self, change) -> None:
@@ -228,7 +228,7 @@ class OversightAnswers(HasTraits, Displayable):
             self.items = self.tk.oversight_answers(*self.args)
         except SupervisionError as e:
             self.items = []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("items")
     def _items_changed(self, change) -> None:

@@ -15,7 +15,7 @@ from traitlets import Bool, HasTraits, Instance, Int, TraitError, Unicode, obser
 
 from ..domain.records import ActionItem, Reflection
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, esc, message, now_text, textarea
+from .common import Displayable, esc, now_text, show_refusal, textarea
 
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -215,7 +215,7 @@ class ReflectionGuide(HasTraits, Displayable):
         try:
             saved = self._on_save(r) if self._on_save else self.tk.save_reflection(r)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.reflection = saved or r
         self._dirty = False
@@ -237,7 +237,7 @@ class ReflectionGuide(HasTraits, Displayable):
         try:
             stored = self._store_actions(items)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return []
         self.made_actions.extend(stored)
         self._made.value = "<b>Actions made:</b><ul>" + "".join(

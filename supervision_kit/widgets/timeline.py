@@ -19,7 +19,7 @@ from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, ov
                                   render_png, render_strip_png, strip_row, timeline_from)
 from ..domain.values import parse_date
 from ..errors import SupervisionError
-from .common import Displayable, esc, message
+from .common import Displayable, esc, show_refusal
 
 DETAIL_FIELDS = (("summary", "Summary of events since last time"),
                  ("worries", "What are we worried about, and why"),
@@ -110,7 +110,7 @@ class RAGTimeline(HasTraits, Displayable):
             self.data = timeline_data(self.tk, self.case_id, self.as_of, drift=self._given[0],
                                       window=self._given[1])
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             self.data = None
             self.image.value, self.picker.options, self.detail.value = b"", [], ""
             return
@@ -220,6 +220,6 @@ class CaseloadStrip(HasTraits, Displayable):
             self.rows = strip_rows(self.tk, self.case_ids, self.as_of, last=self.last,
                                    drift=self._drift)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return
         self.image.value = render_strip_png(self.rows, last=self.last)

@@ -10,7 +10,7 @@ import ipywidgets as w
 from traitlets import Bool, HasTraits, Int, TraitError, Unicode, observe, validate
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, message, now_text
+from .common import Displayable, esc, now_text, show_refusal
 from .training_charts import COLOURS
 
 RATING_OPTIONS = [("G — improving", "G"), ("A — the same", "A"), ("R — worse", "R")]
@@ -116,7 +116,7 @@ class TraineeView(HasTraits, Displayable):
             self.session = self._join(code, alias)
             self.saved = self.session.my_ratings()
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.joined = True
         self._join_box.layout.display = "none"
@@ -179,7 +179,7 @@ class TraineeView(HasTraits, Displayable):
         try:
             row = self.session.rate(vid, i, self.rating.value, self.rationale.value)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.saved[(vid, i)] = (row["rating"], row["rationale"])
         self.status = f"Saved at {now_text()} — rated {self.rated} of {len(self.items)}"
@@ -211,7 +211,7 @@ class TraineeView(HasTraits, Displayable):
                     on_save=lambda r, v=vid: self.session.save_reflection(r, v),
                     on_actions=lambda items: items, owners={self.session.me.id: self.session.alias})
             except SupervisionError as e:
-                self.status = message(e)
+                show_refusal(self, e)
                 return None
             # Actions belong to real cases; in training the plan stays in the reflection.
             guide._make_btn.disabled = True

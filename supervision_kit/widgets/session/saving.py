@@ -9,7 +9,7 @@ import uuid
 
 from ...domain.records import SessionRecord
 from ...errors import SupervisionError, ValidationError
-from ..common import message, now_text
+from ..common import message, now_text, show_refusal
 
 FIELD = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
 FIXED = {"date", "type", "supervisor_id", "supervisee_ids", "state", "id", "version"}
@@ -105,7 +105,7 @@ class SavingMixin:
                     break
             except SupervisionError as e:
                 self.errors = errors
-                self.status = message(e)
+                show_refusal(self, e)
                 return False
             except Exception as e:  # never lose a session to an unexpected error: say so
                 self.status = message(e)
