@@ -292,3 +292,14 @@ def test_verify_names_a_signed_record_unsigned_or_deleted_by_raw_sql(world, tamp
         conn.execute(text(tamper), {"s": rec.id})
     problems = world.verify()
     assert len(problems) == 1 and rec.id in problems[0] and words in problems[0], problems
+
+
+def test_a_contract_starting_on_29_february_is_reviewed_on_28_february(world):
+    # No review date given: a year on from 29 Feb 2028 is 28 Feb 2029, not a raw ValueError.
+    from supervision_kit.domain.records import Contract
+    sam = world.as_user("sam")
+    c = sam.save_contract(Contract("P1", "P2", "havering_social_work", dt.date(2028, 2, 29)))
+    assert c.review_date == dt.date(2029, 2, 28)
+    assert sam.contract(c.id).review_date == dt.date(2029, 2, 28)
+    due = sam.contract_reviews(as_of="2029-03-01")
+    assert due.loc[due["contract_id"] == c.id, "days_overdue"].tolist() == [1]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
 
-from ..config import REPO_ROOT, Settings
+from ..config import REPO_ROOT, Settings, sqlite_file
 from ..errors import SupervisionError
 from ..widgets.common import esc, message, message_box
 
@@ -38,21 +37,9 @@ class AppBox(w.VBox):
         self.loading = None  # a threading.Event while the app is built in the background
 
 
-def _sqlite_path(db_url: str) -> Path | None:
-    """The file behind a SQLite path or ``sqlite:///`` URL (None for other databases)."""
-    s = str(db_url)
-    if s.startswith("sqlite:///"):
-        s = s[len("sqlite:///"):]
-    elif "://" in s:
-        return None
-    if not s or s == ":memory:":
-        return None
-    return Path(s).expanduser().resolve()
-
-
 def is_demo_db(db_url: str) -> bool:
     """True only for the repository's demo database (``data/demo.sqlite``)."""
-    path = _sqlite_path(db_url)
+    path = sqlite_file(db_url)
     return path is not None and path == DEMO_DB.resolve()
 
 
@@ -60,7 +47,7 @@ def db_problem(db_url: str) -> str:
     """Why the configured database cannot be opened ("" when it looks fine)."""
     if not db_url:
         return "No database configured: set SUPERVISION_KIT_DB"
-    path = _sqlite_path(db_url)
+    path = sqlite_file(db_url)
     if path is not None and not path.exists():
         hint = ("run `make demo` (or `supervision-kit demo`) to create it" if is_demo_db(db_url)
                 else "check SUPERVISION_KIT_DB")

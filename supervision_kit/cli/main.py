@@ -36,12 +36,12 @@ def open_toolkit(args):
 
     from ..facade import open_toolkit as open_facade
     user = args.as_user or os.environ.get("SUPERVISION_KIT_USER") or "admin"
-    return open_facade(args.db, user, empty_store_as_system=not args.as_user)
+    return open_facade(args.db, user, settings=args.settings,
+                       empty_store_as_system=not args.as_user)
 
 
 def _db_name(args) -> str:
-    from ..config import Settings
-    db = str(getattr(args, "db", None) or Settings().db_url)
+    db = str(getattr(args, "db", None) or args.settings.db_url)
     if "://" not in db:
         return db
     try:  # never print a password
@@ -57,8 +57,10 @@ def _first_line(e) -> str:
 
 def main(argv=None) -> int:
     """Run one command; user mistakes print one line and exit non-zero."""
+    from ..config import Settings
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.settings = Settings()  # built once; every command reads it from here
     try:
         if getattr(args, "needs_toolkit", True):
             return int(args.func(args, open_toolkit(args)) or 0)

@@ -20,7 +20,7 @@ from ..domain.enums import Role, SessionState
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..store.sessions import new_id
+from ..domain.values import new_id
 from .oversight import ASKED, add_note, managers_above, names_of, now
 from .context import Context
 from .rules import RulesService

@@ -29,8 +29,9 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 
+from ..config import sqlite_file
 from ..domain.enums import Role
-from ..domain.values import parse_date
+from ..domain.values import add_years, parse_date
 from ..errors import ValidationError
 from ..store import tables
 from ..store.engine import normalise_url
@@ -77,17 +78,6 @@ def _run(argv: list[str], env: dict, what: str) -> None:
         raise ValidationError("backup", f"{what} failed: {res.stderr.strip()[-800:]}")
 
 
-def _add_years(d: dt.date, n: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)
-
-
-def _sqlite_path(url: str) -> str:
-    return make_url(url).database
-
-
 def restore(path, db) -> list[str]:
     """Replace database ``db`` with the backup at ``path``; the problems ``verify`` finds.
 
@@ -111,7 +101,7 @@ def restore(path, db) -> list[str]:
             tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if ok != "ok" or not {"sessions", "audit_log"} <= tables:
                 raise ValidationError("backup", f"{path} is not an intact supervision_kit database")
-            target = Path(_sqlite_path(url))
+            target = sqlite_file(url)
             target.parent.mkdir(parents=True, exist_ok=True)
             dst = sqlite3.connect(target, timeout=30)
             try:
@@ -217,7 +207,7 @@ class MaintenanceService:
     def _retention_plan(self, conn, as_of: dt.date, years: int) -> list[dict]:
         leavers = {r.id: r.leaving_date for r in conn.execute(
             select(tables.practitioners.c.id, tables.practitioners.c.leaving_date, tables.practitioners.c.username).where(tables.practitioners.c.leaving_date.is_not(None)))
-            if _add_years(r.leaving_date, years) <= as_of}
+            if add_years(r.leaving_date, years) <= as_of}
         if not leavers:
             return []
         attendees: dict[str, set] = {}
@@ -238,7 +228,7 @@ class MaintenanceService:
         for pid, left in sorted(leavers.items()):
             mine = sorted((s for s in doomed if pid in attendees[s]), key=lambda s: (dates[s], s))
             kept = sorted(s for s, who in attendees.items() if pid in who and s not in doomed)
-            item = {"practitioner_id": pid, "left": left, "due": _add_years(left, years),
+            item = {"practitioner_id": pid, "left": left, "due": add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
                     "rows": self._retention_counts(conn, pid, mine)}
             anonymised = conn.execute(select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)).scalar() \

@@ -21,7 +21,7 @@ from ..domain.enums import OversightStatus, Role, SessionState
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..store.sessions import new_id
+from ..domain.values import new_id
 from .context import Context
 
 ASKED = (SessionState.AWAITING.value, SessionState.SIGNED.value)

@@ -11,7 +11,7 @@ from ..domain.validation import validate_case, validate_practitioner
 from ..domain.values import parse_choice, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..store.sessions import new_id
+from ..domain.values import new_id
 from ..store.people import practitioner_from_row
 from .context import Context
 

@@ -7,27 +7,19 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import ActionStatus, Role, SessionState
-from ..domain.records import ActionItem, Contract, Evaluation, Observation, Reflection
+from ..domain.records import (ActionItem, CONTRACT_TERMS, Contract, Evaluation, Observation,
+                              Reflection)
 from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
                                  validate_reflection)
-from ..domain.values import clean_text, parse_choice, parse_date
+from ..domain.values import add_years, clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import tables
-from ..store.sessions import new_id
+from ..domain.values import new_id
+from ..store.sessions import action_from_row
 from .oversight import names_of
 from .context import Context
 
-CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
-                  "supervisee_responsibilities", "recording", "ad_hoc", "cancelling",
-                  "agenda_setting", "disagreement", "complaints_review")
 OBS_NOTES = ("setting", "permissions", "went_well", "development_points")
-
-
-def _action(r) -> ActionItem:
-    return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                      case_id=r.case_id, status=r.status, session_id=r.session_id,
-                      reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date,
-                      id=r.id)
 
 
 def _contract(r) -> Contract:
@@ -69,7 +61,7 @@ class RecordsService:
         if status:
             q = q.where(tables.actions.c.status == status)
         with self.ctx.engine.connect() as conn:
-            rows = [_action(r) for r in conn.execute(q)]
+            rows = [action_from_row(r) for r in conn.execute(q)]
             # An action without an owner is seen by whoever may see the session it was made in.
             sids = sorted({a.session_id for a in rows if a.owner_id is None and a.session_id})
             parties: dict[str, set] = {}
@@ -126,7 +118,7 @@ class RecordsService:
             conn.execute(update(tables.actions).where(tables.actions.c.id == action_id).values(status=status, completed_date=done))
             self.ctx.log(conn, "update", "action", action_id, status)
             r = conn.execute(select(tables.actions).where(tables.actions.c.id == action_id)).first()
-        return _action(r)
+        return action_from_row(r)
 
     # -- reflections ---------------------------------------------------------------
     def save_reflection(self, r: Reflection) -> Reflection:
@@ -223,7 +215,7 @@ class RecordsService:
                 and self.ctx.role not in (Role.ADMIN, Role.MANAGER)):
             raise self.ctx.deny("write a contract between other people")
         c.id = c.id or new_id("contract")
-        c.review_date = c.review_date or c.start_date.replace(year=c.start_date.year + 1)
+        c.review_date = c.review_date or add_years(c.start_date)
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
                    overrides=dict(c.overrides), start_date=c.start_date, end_date=c.end_date,
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},

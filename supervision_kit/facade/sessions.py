@@ -14,7 +14,8 @@ from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store import tables
-from ..store.sessions import load_sessions, new_id, session_row, write_session
+from ..domain.values import new_id
+from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from .context import Context
 
 OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)
@@ -64,11 +65,7 @@ class SessionsService:
             q = select(tables.actions).where(tables.actions.c.session_id.in_(earlier), (tables.actions.c.status == "open") | and_(
                 tables.actions.c.reviewed_session_id == rec.id, tables.actions.c.reviewed_session_id.is_not(None))
             ).order_by(tables.actions.c.due_date, tables.actions.c.id)
-            out = [ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                              case_id=r.case_id, status=r.status, session_id=r.session_id,
-                              reviewed_session_id=r.reviewed_session_id,
-                              completed_date=r.completed_date, id=r.id)
-                   for r in conn.execute(q)]
+            out = [action_from_row(r) for r in conn.execute(q)]
         self.ctx.log_view("carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500])
         return out
 

@@ -25,7 +25,7 @@ from ..errors import NotFound, ValidationError
 from ..store import tables
 from ..store import audit
 from ..store.engine import make_engine, write_transaction
-from ..store.sessions import new_id
+from ..domain.values import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
 from ..catalog.vignettes import Vignette, item_label, load_vignettes

@@ -19,7 +19,7 @@ from ..domain.values import clean_text, parse_date
 from ..errors import ValidationError
 from ..store import tables
 from ..catalog.training_levels import load_training_levels
-from ..store.sessions import new_id
+from ..domain.values import new_id
 from .oversight import names_of
 from .context import Context
 

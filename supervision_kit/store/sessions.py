@@ -1,8 +1,6 @@
 """Session records to and from the tables: batch loading and one-transaction saves."""
 from __future__ import annotations
 
-import copy
-import uuid
 from collections import defaultdict
 from typing import Iterable
 
@@ -11,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,
                               Oversight, Reflection, SessionRecord)
+from ..domain.values import new_id
 from . import tables
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
@@ -21,9 +20,12 @@ ANSWERS = ("summary", "worries", "working_well", "barriers", "impact", "needs",
 
 
 
-def new_id(prefix: str) -> str:
-    """A fresh identifier: prefix plus 12 hex digits."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+def action_from_row(r) -> ActionItem:
+    """An ``ActionItem`` from an ``actions`` row."""
+    return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                      case_id=r.case_id, status=r.status, session_id=r.session_id,
+                      reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date,
+                      id=r.id)
 
 
 def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
@@ -49,10 +51,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
                 **{k: ans.get(k, "") for k in ANSWERS}))
         for r in conn.execute(select(tables.actions).where(tables.actions.c.session_id.in_(chunk)).order_by(tables.actions.c.position)):
-            acts[r.session_id].append(ActionItem(
-                description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                case_id=r.case_id, status=r.status, session_id=r.session_id,
-                reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date, id=r.id))
+            acts[r.session_id].append(action_from_row(r))
         for r in conn.execute(select(tables.action_reviews).where(tables.action_reviews.c.session_id.in_(chunk)).order_by(tables.action_reviews.c.position)):
             revs[r.session_id].append(ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note))
         for r in conn.execute(select(tables.disagreements).where(tables.disagreements.c.session_id.in_(chunk)).order_by(tables.disagreements.c.position)):
@@ -161,7 +160,3 @@ def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
         if rows:
             conn.execute(insert(TABLES[name]), rows)
 
-
-def copy_record(rec: SessionRecord) -> SessionRecord:
-    """A deep copy, so callers' objects are not changed behind their back."""
-    return copy.deepcopy(rec)

@@ -51,7 +51,6 @@ class SessionApp(Displayable):
         self.pdf_button = w.Button(description="Prepare PDF", icon="file-pdf-o")
         self.pdf_link = w.HTML(value="")
         self.pdf_box = w.HBox([self.pdf_button, self.pdf_link], layout={"display": "none"})
-        self.can_export = hasattr(tk, "session_pdf")  # absent until the PDF export exists
         self.mode.observe(lambda c: self._mode_changed(), "value")
         self.person.observe(lambda c: self._chosen(), "value")
         self.group.observe(lambda c: self._chosen(), "value")
@@ -157,12 +156,12 @@ class SessionApp(Displayable):
     def _signed_state(self) -> None:
         r = self.recorder.record if self.recorder else None
         signed = r is not None and r.state == SessionState.SIGNED.value
-        self.pdf_box.layout.display = None if (signed and self.can_export) else "none"
+        self.pdf_box.layout.display = None if signed else "none"
 
     def prepare_pdf(self) -> bytes | None:
         """Render the signed record as a PDF and offer it as a download link."""
         r = self.recorder.record if self.recorder else None
-        if not self.can_export or r is None or r.state != SessionState.SIGNED.value:
+        if r is None or r.state != SessionState.SIGNED.value:
             return None
         self.pdf_button.disabled = True
         self.pdf_link.value = "<i>Preparing the PDF…</i>"
