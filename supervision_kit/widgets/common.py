@@ -97,6 +97,29 @@ def attempt(owner, field, refused: str, call):
     return None
 
 
+def reply_in(owner, field, refused: str, call, said):
+    """``attempt`` what was typed in ``field``; once accepted ``owner.status`` is
+    ``said(result)``, the typed text is cleared and ``owner`` refreshed."""
+    result = attempt(owner, field, refused, call)
+    if result is None:
+        return None
+    owner.status = said(result)
+    field.input.value = ""
+    owner.refresh()
+    return result
+
+
+def nav_buttons(owner, save: str = "Save") -> tuple[w.Button, w.Button, w.Button]:
+    """Back, Save and Next buttons wired to ``owner.back``, ``save`` and ``next``."""
+    back = w.Button(description="Back", icon="arrow-left")
+    keep = w.Button(description=save)
+    onward = w.Button(description="Next", icon="arrow-right")
+    back.on_click(lambda _: owner.back())
+    keep.on_click(lambda _: owner.save())
+    onward.on_click(lambda _: owner.next())
+    return back, keep, onward
+
+
 class Displayable:
     """Displays as its ``widget`` in Jupyter and Voilà."""
 

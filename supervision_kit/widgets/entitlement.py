@@ -12,7 +12,7 @@ import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, now_text, show_refusal, textarea
+from .common import Displayable, Field, attempt, esc, now_text, reply_in, show_refusal, textarea
 
 PRE = "white-space:pre-wrap"
 NO_CASE = ("— not about one case —", "")
@@ -181,11 +181,6 @@ class RequestInbox(HasTraits, Displayable):
         if f is None:
             self.status = "Not recorded: that request is not open for you"
             return None
-        r = attempt(self, f, "Not recorded", lambda: self.tk.resolve_request(
-            request_id, f.input.value if outcome is None else outcome))
-        if r is None:
-            return None
-        self.status = f"Outcome recorded at {now_text()}"
-        f.input.value = ""
-        self.refresh()
-        return r
+        return reply_in(self, f, "Not recorded", lambda: self.tk.resolve_request(
+            request_id, f.input.value if outcome is None else outcome),
+            lambda _: f"Outcome recorded at {now_text()}")

@@ -15,7 +15,7 @@ from traitlets import Bool, HasTraits, Instance, Int, TraitError, Unicode, obser
 
 from ..domain.records import ActionItem, Reflection
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, esc, now_text, show_refusal, textarea
+from .common import Displayable, esc, nav_buttons, now_text, show_refusal, textarea
 
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -157,13 +157,8 @@ class ReflectionGuide(HasTraits, Displayable):
             t.observe(self._typed, names="value")
             self.textareas[s.key] = t
         self._box = w.Box([], layout={"width": "100%"})
-        self.back_button = w.Button(description="Back", icon="arrow-left")
-        self.next_button = w.Button(description="Next", icon="arrow-right")
-        self._save_btn = w.Button(description="Save")
+        self.back_button, self._save_btn, self.next_button = nav_buttons(self)
         self._make_btn = w.Button(description="Make these lines actions", icon="check")
-        self.back_button.on_click(lambda _: self.back())
-        self.next_button.on_click(lambda _: self.next())
-        self._save_btn.on_click(lambda _: self.save())
         self._make_btn.on_click(lambda _: self.make_actions())
         self._made = w.HTML(value="")
         self._status = w.Label(value=self.status)

@@ -10,7 +10,7 @@ import ipywidgets as w
 from traitlets import Bool, HasTraits, Int, TraitError, Unicode, observe, validate
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, now_text, show_refusal
+from .common import Displayable, esc, nav_buttons, now_text, show_refusal
 from .training_charts import COLOURS
 
 RATING_OPTIONS = [("G — improving", "G"), ("A — the same", "A"), ("R — worse", "R")]
@@ -52,12 +52,7 @@ class TraineeView(HasTraits, Displayable):
         self.rationale = w.Textarea(value="", rows=4, continuous_update=False, layout={"width": "98%"},
                                     placeholder="Why? What in this update makes you rate it so?")
         self.rationale.observe(self._changed, names="value")
-        self.back_button = w.Button(description="Back", icon="arrow-left")
-        self.save_button = w.Button(description="Save")
-        self.next_button = w.Button(description="Next", icon="arrow-right")
-        self.back_button.on_click(lambda _: self.back())
-        self.save_button.on_click(lambda _: self.save())
-        self.next_button.on_click(lambda _: self.next())
+        self.back_button, self.save_button, self.next_button = nav_buttons(self)
         self.framework = w.Dropdown(options=[], description="Framework")
         self.reflect_button = w.Button(description="Reflect on this vignette", icon="pencil")
         self.reflect_button.on_click(lambda _: self.reflect())
