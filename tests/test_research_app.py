@@ -150,7 +150,7 @@ def test_dashboard_builds_every_chart_headlessly(demo, tmp_path):
     assert (tmp_path / "charts" / "drift.png").exists()
 
 
-def test_from_config_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
+def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("SUPERVISION_KIT_DB", str(demo["db"]))
     monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "made"))
     dash = research_app.build()
