@@ -78,10 +78,14 @@ class DataService:
             if not m:
                 raise
             i = int(m.group(1))
-            raise ImportFailed(f"row {numbers[i]} (id {rows[i].id})", m.group(2), e.message) from None
+            raise ImportFailed(
+                f"row {numbers[i]} (id {rows[i].id})", m.group(2), e.message
+            ) from None
         return len(rows)
 
-    def create_demo(self, scale: int = 1, seed: int = 0, today=None, progress=None) -> dict[str, int]:
+    def create_demo(
+        self, scale: int = 1, seed: int = 0, today=None, progress=None
+    ) -> dict[str, int]:
         """Fill an empty store with the synthetic demo agency."""
         self.ctx.require("create demo data", Role.ADMIN)
         from ..demo.generate import create_demo
@@ -111,7 +115,9 @@ class DataService:
         with self.ctx.engine.connect() as conn:
             return audit.head(conn)
 
-    def audit_log(self, limit: int = 200, user: str | None = None, action: str | None = None) -> list[dict]:
+    def audit_log(
+        self, limit: int = 200, user: str | None = None, action: str | None = None
+    ) -> list[dict]:
         """Newest audit entries (auditors and admins)."""
         self.ctx.require("read the audit log", Role.AUDITOR)
         with self.ctx.engine.connect() as conn:

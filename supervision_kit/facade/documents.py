@@ -42,7 +42,9 @@ class DocumentsService:
             draw = lambda case_id: self._timeline_png(case_id, date, figures)  # noqa: E731
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"export session {session_id}")
-            date = conn.execute(select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)).scalar()
+            date = conn.execute(
+                select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)
+            ).scalar()
         try:
             frameworks = load_frameworks(self.ctx.settings.templates)
         except ValidationError:
@@ -56,7 +58,9 @@ class DocumentsService:
         from ..analytics.timeline import render_png, timeline_from
         if (case_id, date) not in figures:
             if ("rules", date) not in figures:
-                figures["rules", date] = tuple(self._rule_frame(m, date) for m in ("drift", "case_windows"))
+                figures["rules", date] = tuple(
+                    self._rule_frame(m, date) for m in ("drift", "case_windows")
+                )
             drift, window = figures["rules", date]
             case = self.people.case(case_id)
             found = [f for f in self.sessions.case_discussions(case.id) if f[0] <= date]
@@ -84,7 +88,9 @@ class DocumentsService:
 
     def _log_export(self, session_id: str, state: str, digest: str) -> None:
         with self.ctx.tx() as conn:
-            self.ctx.log(conn, "export", "session", session_id, f"pdf, {state}, sha256 {digest or '-'}")
+            self.ctx.log(
+                conn, "export", "session", session_id, f"pdf, {state}, sha256 {digest or '-'}"
+            )
 
     def export_pdfs(self, session_ids, out_dir, progress=None) -> list[Path]:
         """Write one PDF per record into ``out_dir`` through one browser, each export logged.
@@ -94,7 +100,9 @@ class DocumentsService:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         ids, figures, paths = list(session_ids), {}, []
-        notebooks = (build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids)
+        notebooks = (
+            build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids
+        )
         for sid, (nb, pdf) in zip(ids, self._exporter().iter_export(notebooks)):
             path = out / f"supervision-{sid}.pdf"
             path.write_bytes(pdf)
@@ -126,7 +134,11 @@ class DocumentsService:
             raise ValidationError("file", "the PDF carries more than one record hash")
         digest = found.pop()
         with self.ctx.tx() as conn:
-            row = conn.execute(select(tables.sessions.c.id, tables.sessions.c.state).where(tables.sessions.c.content_hash == digest)).first()
+            row = conn.execute(
+                select(tables.sessions.c.id, tables.sessions.c.state).where(
+                    tables.sessions.c.content_hash == digest
+                )
+            ).first()
             self.ctx.log(conn, "verify", "pdf", row.id if row else "", digest)
         if row is None:
             raise NotFound(f"hash {digest[:12]}… matches no record in the store: the PDF was "

@@ -30,22 +30,37 @@ THREE_WAY, URGENT = "three-way meeting", "urgent case discussion"
 
 def current_supervisor(conn: Connection, pid: str) -> str | None:
     """The supervisor of an active contract, else of the last session, else the line manager."""
-    sup = conn.execute(select(tables.contracts.c.supervisor_id).where(tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
-                       .order_by(tables.contracts.c.start_date.desc()).limit(1)).scalar()
+    sup = conn.execute(
+        select(tables.contracts.c.supervisor_id)
+        .where(tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
+        .order_by(tables.contracts.c.start_date.desc())
+        .limit(1)
+    ).scalar()
     if sup:
         return sup
-    sup = conn.execute(select(tables.sessions.c.supervisor_id).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-                       .where(tables.attendees.c.practitioner_id == pid, tables.sessions.c.state != SessionState.CANCELLED.value)
-                       .order_by(tables.sessions.c.date.desc()).limit(1)).scalar()
+    sup = conn.execute(
+        select(tables.sessions.c.supervisor_id)
+        .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+        .where(
+            tables.attendees.c.practitioner_id == pid,
+            tables.sessions.c.state != SessionState.CANCELLED.value,
+        )
+        .order_by(tables.sessions.c.date.desc())
+        .limit(1)
+    ).scalar()
     if sup:
         return sup
-    return conn.execute(select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)).scalar()
+    return conn.execute(
+        select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)
+    ).scalar()
 
 
 def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | None:
     """The line manager for a three-way meeting: the supervisee's own line manager when
     that is not the supervisor, else the supervisor's line manager or team manager."""
-    lm = conn.execute(select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)).scalar()
+    lm = conn.execute(
+        select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)
+    ).scalar()
     if lm and lm not in (supervisor, pid):
         return lm
     found = [m for m in managers_above(conn, supervisor) if m != pid]
@@ -104,9 +119,11 @@ class EntitlementService:
                               f"supervisor first; if that does not resolve it, ask for a "
                               f"three-way meeting.")
         elif out["days_overdue"]:
-            out["message"] = (f"Your supervision was due on {due:%d %B %Y} "
-                              f"({out['days_overdue']} days ago). Arrange it with your supervisor; "
-                              f"after {out['tolerance_days']} days you may ask for a three-way meeting.")
+            out["message"] = (
+                f"Your supervision was due on {due:%d %B %Y} "
+                f"({out['days_overdue']} days ago). Arrange it with your supervisor; "
+                f"after {out['tolerance_days']} days you may ask for a three-way meeting."
+            )
         else:
             out["message"] = f"Your next supervision is due by {due:%d %B %Y}."
         return out
@@ -115,9 +132,21 @@ class EntitlementService:
                  case_id: str | None) -> dict:
         rid = new_id("req")
         with self.ctx.tx() as conn:
-            conn.execute(insert(tables.requests), [dict(id=rid, kind=kind, requester_id=self.ctx.me.id,
-                                           supervisor_id=supervisor, manager_id=manager,
-                                           case_id=case_id, created=now(), reason=reason)])
+            conn.execute(
+                insert(tables.requests),
+                [
+                    dict(
+                        id=rid,
+                        kind=kind,
+                        requester_id=self.ctx.me.id,
+                        supervisor_id=supervisor,
+                        manager_id=manager,
+                        case_id=case_id,
+                        created=now(),
+                        reason=reason,
+                    )
+                ],
+            )
             self.ctx.log(conn, "create", "request", rid, kind)
         self.ctx.forget_access()
         return self.request(rid)
@@ -136,9 +165,13 @@ class EntitlementService:
             raise ValidationError("manager_id", "no line manager is recorded for you or your "
                                                 "supervisor: ask your administrator to add one")
         with self.ctx.engine.connect() as conn:
-            open_ = conn.execute(select(tables.requests.c.created).where(
-                tables.requests.c.requester_id == self.ctx.me.id, tables.requests.c.kind == THREE_WAY,
-                tables.requests.c.resolved_at.is_(None))).scalar()
+            open_ = conn.execute(
+                select(tables.requests.c.created).where(
+                    tables.requests.c.requester_id == self.ctx.me.id,
+                    tables.requests.c.kind == THREE_WAY,
+                    tables.requests.c.resolved_at.is_(None),
+                )
+            ).scalar()
         if open_ is not None:
             raise ValidationError("request", f"you asked for a three-way meeting on "
                                              f"{open_:%d %B %Y} and it is still open")
@@ -150,7 +183,9 @@ class EntitlementService:
         reason = clean_text(reason, "reason", required=True).strip()
         with self.ctx.engine.connect() as conn:
             if case_id:
-                worker = conn.execute(select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)).scalar()
+                worker = conn.execute(
+                    select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)
+                ).scalar()
                 if worker is None:
                     raise ValidationError("case_id", f"unknown case {case_id!r}")
                 self.ctx.check_see([worker], f"raise case {case_id}")
@@ -161,12 +196,20 @@ class EntitlementService:
         return self._request(URGENT, reason, sup, mgr, case_id)
 
     def _request_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(tables.requests, tables.cases.c.reference).outerjoin(tables.cases, tables.cases.c.id == tables.requests.c.case_id)
-                                 .where(*conds).order_by(tables.requests.c.created.desc())))
+        rows = list(
+            conn.execute(
+                select(tables.requests, tables.cases.c.reference)
+                .outerjoin(tables.cases, tables.cases.c.id == tables.requests.c.case_id)
+                .where(*conds)
+                .order_by(tables.requests.c.created.desc())
+            )
+        )
         me = self.ctx.me.id
         rows = [r for r in rows if me in (r.requester_id, r.supervisor_id, r.manager_id)
                 or self.ctx.can_see(r.requester_id)]
-        names = names_of(conn, [p for r in rows for p in (r.requester_id, r.supervisor_id, r.manager_id)])
+        names = names_of(
+            conn, [p for r in rows for p in (r.requester_id, r.supervisor_id, r.manager_id)]
+        )
         return [dict(id=r.id, kind=r.kind, requester_id=r.requester_id,
                      requester=names.get(r.requester_id, r.requester_id),
                      supervisor_id=r.supervisor_id, supervisor=names.get(r.supervisor_id, ""),
@@ -194,7 +237,10 @@ class EntitlementService:
         if open_only:
             conds.append(tables.requests.c.resolved_at.is_(None))
         if addressed_to_me:
-            conds.append((tables.requests.c.supervisor_id == self.ctx.me.id) | (tables.requests.c.manager_id == self.ctx.me.id))
+            conds.append(
+                (tables.requests.c.supervisor_id == self.ctx.me.id)
+                | (tables.requests.c.manager_id == self.ctx.me.id)
+            )
         with self.ctx.tx() as conn:
             rows = self._request_rows(conn, *conds)
             self.ctx.log(conn, "view", "requests", kind or "", f"{len(rows)} requests")
@@ -206,24 +252,42 @@ class EntitlementService:
         outcome = clean_text(outcome, "outcome", required=True).strip()
         r = self.request(request_id)
         if self.ctx.me.id not in (r["supervisor_id"], r["manager_id"]) and not (
-                self.ctx.role in (Role.ADMIN, Role.MANAGER) and self.ctx.can_see(r["requester_id"])):
+            self.ctx.role in (Role.ADMIN, Role.MANAGER) and self.ctx.can_see(r["requester_id"])
+        ):
             raise self.ctx.deny(f"resolve request {request_id}")
         if not r["open"]:
             raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
         with self.ctx.tx() as conn:
-            conn.execute(update(tables.requests).where(tables.requests.c.id == request_id).values(outcome=outcome,
-                                                                         resolved_at=now()))
+            conn.execute(
+                update(tables.requests)
+                .where(tables.requests.c.id == request_id)
+                .values(outcome=outcome, resolved_at=now())
+            )
             self.ctx.log(conn, "resolve", "request", request_id)
         return self.request(request_id)
 
     # -- disagreements --------------------------------------------------------------------
     def _disagreement_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(tables.disagreements, tables.sessions.c.date, tables.sessions.c.state, tables.sessions.c.supervisor_id)
-                                 .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id).where(*conds)
-                                 .order_by(tables.sessions.c.date, tables.disagreements.c.position)))
+        rows = list(
+            conn.execute(
+                select(
+                    tables.disagreements,
+                    tables.sessions.c.date,
+                    tables.sessions.c.state,
+                    tables.sessions.c.supervisor_id,
+                )
+                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
+                .where(*conds)
+                .order_by(tables.sessions.c.date, tables.disagreements.c.position)
+            )
+        )
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
-        for a in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(sids)).order_by(tables.attendees.c.position)):
+        for a in conn.execute(
+            select(tables.attendees)
+            .where(tables.attendees.c.session_id.in_(sids))
+            .order_by(tables.attendees.c.position)
+        ):
             att.setdefault(a.session_id, []).append(a.practitioner_id)
         me, out, above = self.ctx.me.id, [], {}
         for r in rows:
@@ -231,8 +295,15 @@ class EntitlementService:
             if r.supervisor_id not in above:
                 above[r.supervisor_id] = managers_above(conn, r.supervisor_id)
             escalated = bool(r.escalated or r.escalated_to_id)
-            routed = [r.escalated_to_id] if r.escalated_to_id else (above[r.supervisor_id] if escalated else [])
-            if not (me in (r.supervisor_id, *parties, *routed) or any(self.ctx.can_see(p) for p in parties)):
+            routed = (
+                [r.escalated_to_id]
+                if r.escalated_to_id
+                else (above[r.supervisor_id] if escalated else [])
+            )
+            if not (
+                me in (r.supervisor_id, *parties, *routed)
+                or any(self.ctx.can_see(p) for p in parties)
+            ):
                 continue
             out.append(dict(id=r.id, session_id=r.session_id, session_date=r.date,
                             session_state=r.state, supervisor_id=r.supervisor_id,
@@ -257,10 +328,18 @@ class EntitlementService:
         resolved_date, open."""
         conds = [tables.sessions.c.state != SessionState.CANCELLED.value]
         if supervisee_id:
-            conds.append(tables.disagreements.c.session_id.in_(select(tables.attendees.c.session_id).where(
-                tables.attendees.c.practitioner_id == supervisee_id)))
+            conds.append(
+                tables.disagreements.c.session_id.in_(
+                    select(tables.attendees.c.session_id).where(
+                        tables.attendees.c.practitioner_id == supervisee_id
+                    )
+                )
+            )
         if escalated_only or to_me:
-            conds.append(tables.disagreements.c.escalated.is_(True) | tables.disagreements.c.escalated_to_id.is_not(None))
+            conds.append(
+                tables.disagreements.c.escalated.is_(True)
+                | tables.disagreements.c.escalated_to_id.is_not(None)
+            )
         if to_me:  # only once the record is signed does an escalation reach the manager
             conds.append(tables.sessions.c.state.in_(ASKED))
         with self.ctx.tx() as conn:
@@ -275,17 +354,26 @@ class EntitlementService:
         ``to_manager_id``); either party may; an addendum tells both."""
         self.ctx.require_write("escalate disagreements")
         with self.ctx.tx() as conn:
-            r = conn.execute(select(tables.disagreements, tables.sessions.c.state, tables.sessions.c.supervisor_id).join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
-                             .where(tables.disagreements.c.id == disagreement_id)).first()
+            r = conn.execute(
+                select(
+                    tables.disagreements, tables.sessions.c.state, tables.sessions.c.supervisor_id
+                )
+                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
+                .where(tables.disagreements.c.id == disagreement_id)
+            ).first()
             if r is None:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
-            sup, att = self.ctx.check_session_access(conn, r.session_id,
-                                                  f"escalate a disagreement of session {r.session_id}")
+            sup, att = self.ctx.check_session_access(
+                conn, r.session_id, f"escalate a disagreement of session {r.session_id}"
+            )
             if self.ctx.me.id not in (sup, *att) and self.ctx.role != Role.ADMIN:
                 raise self.ctx.deny("escalate a disagreement they are not a party to")
             if r.state not in ASKED:
-                raise ValidationError("state", "the record is still a draft: tick 'Escalated' on the "
-                                               "disagreement; it reaches the line manager when signed")
+                raise ValidationError(
+                    "state",
+                    "the record is still a draft: tick 'Escalated' on the "
+                    "disagreement; it reaches the line manager when signed",
+                )
             if r.escalated_to_id:
                 raise ValidationError("disagreement", "already escalated")
             to = to_manager_id or next(iter(managers_above(conn, sup)), None)
@@ -293,15 +381,30 @@ class EntitlementService:
                 raise ValidationError("to_manager_id", "the supervisor has no line manager and "
                                                        "their team no manager: choose who to ask")
             if to in (sup, *att):
-                raise ValidationError("to_manager_id", "escalate to someone outside this supervision")
-            if conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id == to)).first() is None:
+                raise ValidationError(
+                    "to_manager_id", "escalate to someone outside this supervision"
+                )
+            if (
+                conn.execute(
+                    select(tables.practitioners.c.id).where(tables.practitioners.c.id == to)
+                ).first()
+                is None
+            ):
                 raise ValidationError("to_manager_id", f"unknown person {to!r}")
             # Only the lifecycle column changes: the signed content (and its hash) stays.
-            conn.execute(update(tables.disagreements).where(tables.disagreements.c.id == disagreement_id).values(escalated_to_id=to))
+            conn.execute(
+                update(tables.disagreements)
+                .where(tables.disagreements.c.id == disagreement_id)
+                .values(escalated_to_id=to)
+            )
             name = names_of(conn, [to]).get(to, to)
-            add_note(conn, r.session_id, self.ctx.me.id,
-                     f"Disagreement escalated to {name} by {self.ctx.me.name}, with the knowledge of "
-                     f"both parties: {r.description}")
+            add_note(
+                conn,
+                r.session_id,
+                self.ctx.me.id,
+                f"Disagreement escalated to {name} by {self.ctx.me.name}, with the knowledge of "
+                f"both parties: {r.description}",
+            )
             self.ctx.log(conn, "escalate", "disagreement", disagreement_id, f"to {to}")
             return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]
 
@@ -317,19 +420,34 @@ class EntitlementService:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             d = found[0]
             if not d["escalated"]:
-                raise ValidationError("disagreement", "not escalated: the session records its resolution")
+                raise ValidationError(
+                    "disagreement", "not escalated: the session records its resolution"
+                )
             if d["session_state"] not in ASKED:
                 raise ValidationError("state", "the record is still a draft")
             if d["resolved_date"]:
                 raise ValidationError("disagreement", f"already resolved on {d['resolved_date']}")
             if self.ctx.me.id not in d["routed_to"] and not (
-                    self.ctx.role in (Role.ADMIN, Role.MANAGER) and any(self.ctx.can_see(p) for p in d["supervisee_ids"])):
+                self.ctx.role in (Role.ADMIN, Role.MANAGER)
+                and any(self.ctx.can_see(p) for p in d["supervisee_ids"])
+            ):
                 raise self.ctx.deny(f"resolve disagreement {disagreement_id}")
             if self.ctx.me.id in (d["supervisor_id"], *d["supervisee_ids"]):
                 raise self.ctx.deny("resolve a disagreement they are a party to")
-            conn.execute(update(tables.disagreements).where(tables.disagreements.c.id == disagreement_id).values(
-                outcome=outcome, resolved_date=day, escalated_to_id=d["escalated_to_id"] or self.ctx.me.id))
-            add_note(conn, d["session_id"], self.ctx.me.id,
-                     f"Escalated disagreement resolved by {self.ctx.me.name} on {day:%d %B %Y}: {outcome}")
+            conn.execute(
+                update(tables.disagreements)
+                .where(tables.disagreements.c.id == disagreement_id)
+                .values(
+                    outcome=outcome,
+                    resolved_date=day,
+                    escalated_to_id=d["escalated_to_id"] or self.ctx.me.id,
+                )
+            )
+            add_note(
+                conn,
+                d["session_id"],
+                self.ctx.me.id,
+                f"Escalated disagreement resolved by {self.ctx.me.name} on {day:%d %B %Y}: {outcome}",
+            )
             self.ctx.log(conn, "resolve", "disagreement", disagreement_id)
             return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]

@@ -98,7 +98,9 @@ def restore(path, db) -> list[str]:
         src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             ok = src.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if ok != "ok" or not {"sessions", "audit_log"} <= tables:
                 raise ValidationError("backup", f"{path} is not an intact supervision_kit database")
             target = sqlite_file(url)
@@ -133,9 +135,13 @@ def _ensure_pg_database(url: str) -> None:
     """Create the target PostgreSQL database when it does not exist yet."""
     import psycopg
     u = make_url(url)
-    admin = u.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    admin = u.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)).fetchone():
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
+        ).fetchone():
             conn.execute(f'CREATE DATABASE "{u.database}"')
 
 
@@ -198,32 +204,65 @@ class MaintenanceService:
                 self._destroy(conn, item)
                 sessions = ", ".join(f"{sid} ({d})" for sid, d in item["sessions"])
                 counts = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n)
-                self.ctx.log(conn, "destroy", "practitioner", item["practitioner_id"],
-                          f"left {item['left']}; retention {years} years, due {item['due']}; "
-                          f"as of {as_of}; sessions: {sessions or 'none'}; rows: {counts or 'none'}")
+                self.ctx.log(
+                    conn,
+                    "destroy",
+                    "practitioner",
+                    item["practitioner_id"],
+                    f"left {item['left']}; retention {years} years, due {item['due']}; "
+                    f"as of {as_of}; sessions: {sessions or 'none'}; rows: {counts or 'none'}",
+                )
         self.ctx.forget_access()
         return plan
 
     def _retention_plan(self, conn, as_of: dt.date, years: int) -> list[dict]:
-        leavers = {r.id: r.leaving_date for r in conn.execute(
-            select(tables.practitioners.c.id, tables.practitioners.c.leaving_date, tables.practitioners.c.username).where(tables.practitioners.c.leaving_date.is_not(None)))
-            if add_years(r.leaving_date, years) <= as_of}
+        leavers = {
+            r.id: r.leaving_date
+            for r in conn.execute(
+                select(
+                    tables.practitioners.c.id,
+                    tables.practitioners.c.leaving_date,
+                    tables.practitioners.c.username,
+                ).where(tables.practitioners.c.leaving_date.is_not(None))
+            )
+            if add_years(r.leaving_date, years) <= as_of
+        }
         if not leavers:
             return []
         attendees: dict[str, set] = {}
-        for r in conn.execute(select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)):
+        for r in conn.execute(
+            select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)
+        ):
             attendees.setdefault(r.session_id, set()).add(r.practitioner_id)
         doomed = {s for s, who in attendees.items() if who and who <= leavers.keys()}
         # Keep a session whose actions a kept record reviewed: destroying it would change
         # that record's signed content.
         while True:
-            reviewed_elsewhere = {r.session_id for r in conn.execute(
-                select(tables.actions.c.session_id).join(tables.action_reviews, tables.action_reviews.c.action_id == tables.actions.c.id)
-                .where(tables.actions.c.session_id.in_(doomed), tables.action_reviews.c.session_id.not_in(doomed)))}
+            reviewed_elsewhere = {
+                r.session_id
+                for r in conn.execute(
+                    select(tables.actions.c.session_id)
+                    .join(
+                        tables.action_reviews,
+                        tables.action_reviews.c.action_id == tables.actions.c.id,
+                    )
+                    .where(
+                        tables.actions.c.session_id.in_(doomed),
+                        tables.action_reviews.c.session_id.not_in(doomed),
+                    )
+                )
+            }
             if not reviewed_elsewhere:
                 break
             doomed -= reviewed_elsewhere
-        dates = {r.id: r.date for r in conn.execute(select(tables.sessions.c.id, tables.sessions.c.date).where(tables.sessions.c.id.in_(doomed)))}
+        dates = {
+            r.id: r.date
+            for r in conn.execute(
+                select(tables.sessions.c.id, tables.sessions.c.date).where(
+                    tables.sessions.c.id.in_(doomed)
+                )
+            )
+        }
         plan = []
         for pid, left in sorted(leavers.items()):
             mine = sorted((s for s in doomed if pid in attendees[s]), key=lambda s: (dates[s], s))
@@ -231,8 +270,13 @@ class MaintenanceService:
             item = {"practitioner_id": pid, "left": left, "due": add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
                     "rows": self._retention_counts(conn, pid, mine)}
-            anonymised = conn.execute(select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)).scalar() \
+            anonymised = (
+                conn.execute(
+                    select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)
+                )
+                .scalar()
                 .startswith("left-")
+            )
             if any(item["rows"].values()) or not anonymised:
                 plan.append(item)
         return plan
@@ -240,24 +284,40 @@ class MaintenanceService:
     @staticmethod
     def _own(pid: str) -> dict:
         """Rows that belong to the practitioner alone, outside any session destroyed."""
-        return {"reflections": tables.reflections.c.author_id == pid, "evaluations": tables.evaluations.c.supervisee_id == pid,
-                "observations": tables.observations.c.supervisee_id == pid, "contracts": tables.contracts.c.supervisee_id == pid,
-                "requests": tables.requests.c.requester_id == pid, "training_records": tables.training_records.c.practitioner_id == pid}
+        return {
+            "reflections": tables.reflections.c.author_id == pid,
+            "evaluations": tables.evaluations.c.supervisee_id == pid,
+            "observations": tables.observations.c.supervisee_id == pid,
+            "contracts": tables.contracts.c.supervisee_id == pid,
+            "requests": tables.requests.c.requester_id == pid,
+            "training_records": tables.training_records.c.practitioner_id == pid,
+        }
 
     def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
         def n(table, cond) -> int:
             return conn.execute(select(func.count()).select_from(table).where(cond)).scalar()
         acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sessions))
-        rows = {"sessions": len(sessions),
-                "case_discussions": n(tables.discussions, tables.discussions.c.session_id.in_(sessions)),
-                "actions": n(tables.actions, tables.actions.c.session_id.in_(sessions)),
-                "action_reviews": n(tables.action_reviews, tables.action_reviews.c.session_id.in_(sessions) | tables.action_reviews.c.action_id.in_(acts)),
-                "disagreements": n(tables.disagreements, tables.disagreements.c.session_id.in_(sessions)),
-                "signatures": n(tables.signatures, tables.signatures.c.session_id.in_(sessions)),
-                "addenda": n(tables.addenda, tables.addenda.c.session_id.in_(sessions))}
+        rows = {
+            "sessions": len(sessions),
+            "case_discussions": n(
+                tables.discussions, tables.discussions.c.session_id.in_(sessions)
+            ),
+            "actions": n(tables.actions, tables.actions.c.session_id.in_(sessions)),
+            "action_reviews": n(
+                tables.action_reviews,
+                tables.action_reviews.c.session_id.in_(sessions)
+                | tables.action_reviews.c.action_id.in_(acts),
+            ),
+            "disagreements": n(
+                tables.disagreements, tables.disagreements.c.session_id.in_(sessions)
+            ),
+            "signatures": n(tables.signatures, tables.signatures.c.session_id.in_(sessions)),
+            "addenda": n(tables.addenda, tables.addenda.c.session_id.in_(sessions)),
+        }
         own = self._own(pid)
-        own["reflections"] = (tables.reflections.c.session_id.in_(sessions)
-                              | ((tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)))
+        own["reflections"] = tables.reflections.c.session_id.in_(sessions) | (
+            (tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)
+        )
         for name, cond in own.items():
             rows[name] = n(by_name[name], cond)
         return rows
@@ -266,21 +326,59 @@ class MaintenanceService:
         pid = item["practitioner_id"]
         sids = [s for s, _ in item["sessions"]]
         acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sids))
-        conn.execute(delete(tables.action_reviews).where(tables.action_reviews.c.session_id.in_(sids) | tables.action_reviews.c.action_id.in_(acts)))
+        conn.execute(
+            delete(tables.action_reviews).where(
+                tables.action_reviews.c.session_id.in_(sids)
+                | tables.action_reviews.c.action_id.in_(acts)
+            )
+        )
         # Kept actions reviewed in a destroyed session lose the link (not part of their hash).
-        conn.execute(update(tables.actions).where(tables.actions.c.reviewed_session_id.in_(sids), tables.actions.c.session_id.not_in(sids))
-                     .values(reviewed_session_id=None))
-        conn.execute(update(tables.evaluations).where(tables.evaluations.c.session_id.in_(sids)).values(session_id=None))
-        conn.execute(update(tables.observations).where(tables.observations.c.discussed_session_id.in_(sids)).values(discussed_session_id=None))
-        for t in (tables.actions, tables.discussions, tables.disagreements, tables.reflections, tables.signatures, tables.addenda, tables.attendees):
+        conn.execute(
+            update(tables.actions)
+            .where(
+                tables.actions.c.reviewed_session_id.in_(sids),
+                tables.actions.c.session_id.not_in(sids),
+            )
+            .values(reviewed_session_id=None)
+        )
+        conn.execute(
+            update(tables.evaluations)
+            .where(tables.evaluations.c.session_id.in_(sids))
+            .values(session_id=None)
+        )
+        conn.execute(
+            update(tables.observations)
+            .where(tables.observations.c.discussed_session_id.in_(sids))
+            .values(discussed_session_id=None)
+        )
+        for t in (
+            tables.actions,
+            tables.discussions,
+            tables.disagreements,
+            tables.reflections,
+            tables.signatures,
+            tables.addenda,
+            tables.attendees,
+        ):
             conn.execute(delete(t).where(t.c.session_id.in_(sids)))
         conn.execute(delete(tables.sessions).where(tables.sessions.c.id.in_(sids)))
         own = self._own(pid)
-        own["reflections"] = (tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)
+        own["reflections"] = (
+            tables.reflections.c.author_id == pid
+        ) & tables.reflections.c.session_id.is_(None)
         mine = select(tables.contracts.c.id).where(tables.contracts.c.supervisee_id == pid)
-        conn.execute(update(tables.contracts).where(tables.contracts.c.replaces_id.in_(mine), tables.contracts.c.supervisee_id != pid)
-                     .values(replaces_id=None))
-        conn.execute(update(tables.contracts).where(tables.contracts.c.supervisee_id == pid).values(replaces_id=None))
+        conn.execute(
+            update(tables.contracts)
+            .where(
+                tables.contracts.c.replaces_id.in_(mine), tables.contracts.c.supervisee_id != pid
+            )
+            .values(replaces_id=None)
+        )
+        conn.execute(
+            update(tables.contracts)
+            .where(tables.contracts.c.supervisee_id == pid)
+            .values(replaces_id=None)
+        )
         for name, cond in own.items():
             conn.execute(delete(by_name[name]).where(cond))
         conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(

@@ -43,30 +43,58 @@ def managers_above(conn: Connection, pid: str | None) -> list[str]:
     current managers of their team; never the person themselves."""
     if not pid:
         return []
-    r = conn.execute(select(tables.practitioners.c.line_manager_id, tables.practitioners.c.team).where(tables.practitioners.c.id == pid)).first()
+    r = conn.execute(
+        select(tables.practitioners.c.line_manager_id, tables.practitioners.c.team).where(
+            tables.practitioners.c.id == pid
+        )
+    ).first()
     if r is None:
         return []
     if r.line_manager_id and r.line_manager_id != pid:
         return [r.line_manager_id]
     if not r.team:
         return []
-    q = (select(tables.practitioners.c.id).where(tables.practitioners.c.team == r.team, tables.practitioners.c.role == Role.MANAGER.value,
-                              tables.practitioners.c.leaving_date.is_(None)).order_by(tables.practitioners.c.name))
+    q = (
+        select(tables.practitioners.c.id)
+        .where(
+            tables.practitioners.c.team == r.team,
+            tables.practitioners.c.role == Role.MANAGER.value,
+            tables.practitioners.c.leaving_date.is_(None),
+        )
+        .order_by(tables.practitioners.c.name)
+    )
     return [m for m in conn.execute(q).scalars() if m != pid]
 
 
 def names_of(conn: Connection, ids) -> dict[str, str]:
     """Names of practitioners by id."""
     ids = sorted({i for i in ids if i})
-    return {r.id: r.name for r in conn.execute(select(tables.practitioners.c.id, tables.practitioners.c.name).where(tables.practitioners.c.id.in_(ids)))}
+    return {
+        r.id: r.name
+        for r in conn.execute(
+            select(tables.practitioners.c.id, tables.practitioners.c.name).where(
+                tables.practitioners.c.id.in_(ids)
+            )
+        )
+    }
 
 
 def add_note(conn: Connection, session_id: str, author_id: str, text: str) -> None:
     """An addendum written inside the caller's transaction (hashed like any other)."""
     # Microseconds keep the steps of one exchange in order when they fall in one second.
-    conn.execute(insert(tables.addenda), [dict(id=new_id("add"), session_id=session_id, author_id=author_id,
-                                   text=text, created_at=dt.datetime.now(),
-                                   content_hash=hashlib.sha256(text.encode()).hexdigest())])
+    conn.execute(
+        insert(tables.addenda),
+        [
+            dict(
+                id=new_id("add"),
+                session_id=session_id,
+                author_id=author_id,
+                text=text,
+                created_at=dt.datetime.now(),
+                content_hash=hashlib.sha256(text.encode()).hexdigest(),
+            )
+        ],
+    )
 
 
 def marker(reference: str) -> str:
@@ -81,21 +109,50 @@ class OversightService:
         self.ctx = ctx
 
     def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
-        q = (select(tables.discussions.c.id, tables.discussions.c.session_id, tables.discussions.c.case_id, tables.discussions.c.answers, tables.discussions.c.oversight_status,
-                    tables.discussions.c.oversight_manager_id, tables.discussions.c.oversight_reason, tables.discussions.c.oversight_at,
-                    tables.sessions.c.date, tables.sessions.c.state, tables.sessions.c.supervisor_id, tables.cases.c.reference, tables.cases.c.worker_id)
-             .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id).join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
-             .where(tables.discussions.c.needs_oversight.is_(True), tables.sessions.c.state.in_(ASKED), *conds)
-             .order_by(tables.sessions.c.date, tables.cases.c.reference))
+        q = (
+            select(
+                tables.discussions.c.id,
+                tables.discussions.c.session_id,
+                tables.discussions.c.case_id,
+                tables.discussions.c.answers,
+                tables.discussions.c.oversight_status,
+                tables.discussions.c.oversight_manager_id,
+                tables.discussions.c.oversight_reason,
+                tables.discussions.c.oversight_at,
+                tables.sessions.c.date,
+                tables.sessions.c.state,
+                tables.sessions.c.supervisor_id,
+                tables.cases.c.reference,
+                tables.cases.c.worker_id,
+            )
+            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+            .join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
+            .where(
+                tables.discussions.c.needs_oversight.is_(True),
+                tables.sessions.c.state.in_(ASKED),
+                *conds,
+            )
+            .order_by(tables.sessions.c.date, tables.cases.c.reference)
+        )
         rows = list(conn.execute(q))
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
         notes: dict[str, list] = {}
         if sids:
-            for a in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(sids)).order_by(tables.attendees.c.position)):
+            for a in conn.execute(
+                select(tables.attendees)
+                .where(tables.attendees.c.session_id.in_(sids))
+                .order_by(tables.attendees.c.position)
+            ):
                 att.setdefault(a.session_id, []).append(a.practitioner_id)
-            for n in conn.execute(select(tables.addenda).where(tables.addenda.c.session_id.in_(sids), tables.addenda.c.text.like(
-                    "Management oversight of %")).order_by(tables.addenda.c.created_at, tables.addenda.c.id)):
+            for n in conn.execute(
+                select(tables.addenda)
+                .where(
+                    tables.addenda.c.session_id.in_(sids),
+                    tables.addenda.c.text.like("Management oversight of %"),
+                )
+                .order_by(tables.addenda.c.created_at, tables.addenda.c.id)
+            ):
                 notes.setdefault(n.session_id, []).append(n)
         above: dict[str, list[str]] = {}
         out = []
@@ -114,9 +171,21 @@ class OversightService:
                 exchange=[dict(author_id=n.author_id, at=n.created_at, text=n.text)
                           for n in notes.get(r.session_id, [])
                           if n.text.startswith(marker(r.reference))]))
-        names = names_of(conn, [p for d in out for p in (
-            d["supervisor_id"], d["manager_id"], d["worker_id"], *d["routed_to"], *d["supervisee_ids"],
-            *(e["author_id"] for e in d["exchange"]))])
+        names = names_of(
+            conn,
+            [
+                p
+                for d in out
+                for p in (
+                    d["supervisor_id"],
+                    d["manager_id"],
+                    d["worker_id"],
+                    *d["routed_to"],
+                    *d["supervisee_ids"],
+                    *(e["author_id"] for e in d["exchange"]),
+                )
+            ],
+        )
         for d in out:
             d["supervisor"] = names.get(d["supervisor_id"], d["supervisor_id"])
             d["supervisees"] = [names.get(p, p) for p in d["supervisee_ids"]]
@@ -148,8 +217,11 @@ class OversightService:
         found = self._oversight_rows(conn, tables.discussions.c.id == discussion_id)
         if found:
             return found[0]
-        r = conn.execute(select(tables.discussions.c.needs_oversight, tables.sessions.c.state).join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
-                         .where(tables.discussions.c.id == discussion_id)).first()
+        r = conn.execute(
+            select(tables.discussions.c.needs_oversight, tables.sessions.c.state)
+            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+            .where(tables.discussions.c.id == discussion_id)
+        ).first()
         if r is None:
             raise NotFound(f"no case discussion {discussion_id!r}")
         if not r.needs_oversight:
@@ -180,9 +252,16 @@ class OversightService:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
                                       f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
             at = now()
-            conn.execute(update(tables.discussions).where(tables.discussions.c.id == discussion_id).values(
-                oversight_status=status, oversight_manager_id=self.ctx.me.id,
-                oversight_reason=reason, oversight_at=at))
+            conn.execute(
+                update(tables.discussions)
+                .where(tables.discussions.c.id == discussion_id)
+                .values(
+                    oversight_status=status,
+                    oversight_manager_id=self.ctx.me.id,
+                    oversight_reason=reason,
+                    oversight_at=at,
+                )
+            )
             add_note(conn, item["session_id"], self.ctx.me.id,
                      f"{marker(item['reference'])} {status} by {self.ctx.me.name}."
                      + (f"\nReason: {reason}" if reason else ""))
@@ -201,10 +280,17 @@ class OversightService:
             if item["status"] != MORE_INFO:
                 raise ValidationError("status", f"the manager has not asked for more information "
                                                 f"(it is {item['status']})")
-            conn.execute(update(tables.discussions).where(tables.discussions.c.id == discussion_id).values(
-                oversight_status=PENDING, oversight_reason="", oversight_at=None))
-            add_note(conn, item["session_id"], self.ctx.me.id,
-                     f"{marker(item['reference'])} more information from {self.ctx.me.name}.\n{text}")
+            conn.execute(
+                update(tables.discussions)
+                .where(tables.discussions.c.id == discussion_id)
+                .values(oversight_status=PENDING, oversight_reason="", oversight_at=None)
+            )
+            add_note(
+                conn,
+                item["session_id"],
+                self.ctx.me.id,
+                f"{marker(item['reference'])} more information from {self.ctx.me.name}.\n{text}",
+            )
             self.ctx.log(conn, "oversight", "discussion", discussion_id, "more information given")
             return self._oversight_item(conn, discussion_id)
 
@@ -219,14 +305,23 @@ class OversightService:
         with self.ctx.tx() as conn:
             since = None
             if before is not None:
-                q = (select(tables.sessions.c.date).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-                     .where(tables.attendees.c.practitioner_id.in_(ids), tables.sessions.c.date <= before,
-                            tables.sessions.c.state != SessionState.CANCELLED.value)
-                     .order_by(tables.sessions.c.date.desc()).limit(1))
+                q = (
+                    select(tables.sessions.c.date)
+                    .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                    .where(
+                        tables.attendees.c.practitioner_id.in_(ids),
+                        tables.sessions.c.date <= before,
+                        tables.sessions.c.state != SessionState.CANCELLED.value,
+                    )
+                    .order_by(tables.sessions.c.date.desc())
+                    .limit(1)
+                )
                 if exclude_session:
                     q = q.where(tables.sessions.c.id != exclude_session)
                 since = conn.execute(q).scalar()
-            mine = select(tables.attendees.c.session_id).where(tables.attendees.c.practitioner_id.in_(ids))
+            mine = select(tables.attendees.c.session_id).where(
+                tables.attendees.c.practitioner_id.in_(ids)
+            )
             conds = [tables.discussions.c.session_id.in_(mine)]
             if exclude_session:
                 conds.append(tables.discussions.c.session_id != exclude_session)
@@ -234,5 +329,7 @@ class OversightService:
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None
                     or (r["answered_at"] is not None and r["answered_at"] >= start)]
-            self.ctx.log(conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items")
+            self.ctx.log(
+                conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items"
+            )
         return rows

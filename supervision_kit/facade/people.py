@@ -55,7 +55,9 @@ class PeopleService:
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def practitioners(self, team: str | None = None, *, include_left: bool = True) -> list[Practitioner]:
+    def practitioners(
+        self, team: str | None = None, *, include_left: bool = True
+    ) -> list[Practitioner]:
         """Practitioners this user may see, by name."""
         q = select(tables.practitioners).order_by(tables.practitioners.c.name)
         if team:
@@ -70,7 +72,11 @@ class PeopleService:
     def practitioner(self, pid: str) -> Practitioner:
         """One practitioner by id or username."""
         with self.ctx.engine.connect() as conn:
-            r = conn.execute(select(tables.practitioners).where((tables.practitioners.c.id == pid) | (tables.practitioners.c.username == pid))).first()
+            r = conn.execute(
+                select(tables.practitioners).where(
+                    (tables.practitioners.c.id == pid) | (tables.practitioners.c.username == pid)
+                )
+            ).first()
         if r is None or not self.ctx.can_see(r.id):
             raise NotFound(f"no practitioner {pid!r}")
         return practitioner_from_row(r)
@@ -82,10 +88,21 @@ class PeopleService:
         """
         sup = supervisor_id or self.ctx.me.id
         with self.ctx.engine.connect() as conn:
-            active = {r.supervisee_id: r.supervisor_id for r in conn.execute(
-                select(tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id).where(tables.contracts.c.end_date.is_(None)))}
-            held = set(conn.execute(select(tables.attendees.c.practitioner_id).join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
-                                    .where(tables.sessions.c.supervisor_id == sup)).scalars())
+            active = {
+                r.supervisee_id: r.supervisor_id
+                for r in conn.execute(
+                    select(
+                        tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id
+                    ).where(tables.contracts.c.end_date.is_(None))
+                )
+            }
+            held = set(
+                conn.execute(
+                    select(tables.attendees.c.practitioner_id)
+                    .join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
+                    .where(tables.sessions.c.supervisor_id == sup)
+                ).scalars()
+            )
         ids = {p for p, s in active.items() if s == sup} | {p for p in held if p not in active}
         return [p for p in self.practitioners(include_left=False) if p.id in ids and p.id != sup]
 
@@ -96,9 +113,17 @@ class PeopleService:
             return []  # no identifiable people for research
         roles = (Role.SUPERVISOR.value, Role.MANAGER.value, Role.ADMIN.value)
         with self.ctx.engine.connect() as conn:
-            return [(r.name, r.id) for r in conn.execute(
-                select(tables.practitioners.c.name, tables.practitioners.c.id).where(tables.practitioners.c.role.in_(roles), tables.practitioners.c.leaving_date.is_(None))
-                .order_by(tables.practitioners.c.name))]
+            return [
+                (r.name, r.id)
+                for r in conn.execute(
+                    select(tables.practitioners.c.name, tables.practitioners.c.id)
+                    .where(
+                        tables.practitioners.c.role.in_(roles),
+                        tables.practitioners.c.leaving_date.is_(None),
+                    )
+                    .order_by(tables.practitioners.c.name)
+                )
+            ]
 
     def teams(self) -> list[str]:
         """Team names visible to this user."""
@@ -115,9 +140,21 @@ class PeopleService:
             except ValidationError as e:
                 raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
         with self.ctx.engine.connect() as conn:
-            _check_new(conn, "practitioners", people, {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username})
-            known = set(conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(
-                sorted({p.line_manager_id for p in people if p.line_manager_id})))).scalars())
+            _check_new(
+                conn,
+                "practitioners",
+                people,
+                {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username},
+            )
+            known = set(
+                conn.execute(
+                    select(tables.practitioners.c.id).where(
+                        tables.practitioners.c.id.in_(
+                            sorted({p.line_manager_id for p in people if p.line_manager_id})
+                        )
+                    )
+                ).scalars()
+            )
         known |= {p.id for p in people}
         for i, p in enumerate(people):
             if p.line_manager_id and p.line_manager_id not in known:
@@ -133,7 +170,11 @@ class PeopleService:
                 # Line managers may come later in the list: link them once all exist.
                 for pid, mid in managers.items():
                     if mid:
-                        conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(line_manager_id=mid))
+                        conn.execute(
+                            update(tables.practitioners)
+                            .where(tables.practitioners.c.id == pid)
+                            .values(line_manager_id=mid)
+                        )
             self.ctx.log(conn, "create", "practitioner", ",".join(p.id for p in people)[:200])
         self.ctx.forget_access()
 
@@ -142,7 +183,11 @@ class PeopleService:
         self.ctx.require("record a leaving date", Role.ADMIN, Role.MANAGER)
         when = parse_date(when, "leaving_date", required=True)
         with self.ctx.tx() as conn:
-            conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(leaving_date=when))
+            conn.execute(
+                update(tables.practitioners)
+                .where(tables.practitioners.c.id == pid)
+                .values(leaving_date=when)
+            )
             self.ctx.log(conn, "update", "practitioner", pid, f"left {when}")
 
     # -- cases -------------------------------------------------------------------
@@ -153,11 +198,19 @@ class PeopleService:
         hist: dict[str, list] = {i: [] for i in ids}
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for p in conn.execute(select(tables.case_people).where(tables.case_people.c.case_id.in_(chunk)).order_by(tables.case_people.c.position)):
+            for p in conn.execute(
+                select(tables.case_people)
+                .where(tables.case_people.c.case_id.in_(chunk))
+                .order_by(tables.case_people.c.position)
+            ):
                 people[p.case_id].append(CasePerson(
                     role=p.role, first_name=p.first_name, last_name=p.last_name, dob=p.dob,
                     address=p.address, postcode=p.postcode, phone=p.phone, id=p.id))
-            for h in conn.execute(select(tables.status_changes).where(tables.status_changes.c.case_id.in_(chunk)).order_by(tables.status_changes.c.from_date, tables.status_changes.c.id)):
+            for h in conn.execute(
+                select(tables.status_changes)
+                .where(tables.status_changes.c.case_id.in_(chunk))
+                .order_by(tables.status_changes.c.from_date, tables.status_changes.c.id)
+            ):
                 hist[h.case_id].append(StatusChange(status=h.status, from_date=h.from_date))
         return [Case(id=r.id, reference=r.reference, worker_id=r.worker_id, status=r.status,
                      opened=r.opened, closed=r.closed, people=people[r.id],
@@ -181,7 +234,12 @@ class PeopleService:
     def case(self, case_id: str) -> Case:
         """One case (logged as a view)."""
         with self.ctx.engine.connect() as conn:
-            found = self._load_cases(conn, select(tables.cases).where((tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)))
+            found = self._load_cases(
+                conn,
+                select(tables.cases).where(
+                    (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
+                ),
+            )
         if not found:
             raise NotFound(f"no case {case_id!r}")
         c = found[0]
@@ -199,19 +257,33 @@ class PeopleService:
                 validate_case(c)
             except ValidationError as e:
                 raise ValidationError(f"cases[{i}].{e.field}", e.message) from None
-            if self.ctx.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR) and c.worker_id != self.ctx.me.id:
+            if (
+                self.ctx.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR)
+                and c.worker_id != self.ctx.me.id
+            ):
                 raise self.ctx.deny(f"add a case for {c.worker_id}")
             r, p, h = _case_rows(c)
             rows.append(r); people += p; hist += h
         with self.ctx.engine.connect() as conn:
-            _check_new(conn, "cases", cases, {"id": tables.cases.c.id, "reference": tables.cases.c.reference})
+            _check_new(
+                conn,
+                "cases",
+                cases,
+                {"id": tables.cases.c.id, "reference": tables.cases.c.reference},
+            )
             workers = set(conn.execute(select(tables.practitioners.c.id).where(
                 tables.practitioners.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
         for i, c in enumerate(cases):
             if c.worker_id not in workers:
-                raise ValidationError(f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}")
+                raise ValidationError(
+                    f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}"
+                )
         with self.ctx.tx() as conn:
-            for t, data in ((tables.cases, rows), (tables.case_people, people), (tables.status_changes, hist)):
+            for t, data in (
+                (tables.cases, rows),
+                (tables.case_people, people),
+                (tables.status_changes, hist),
+            ):
                 if data:
                     conn.execute(insert(t), data)
             self.ctx.log(conn, "create", "case", ",".join(c.id for c in cases)[:200])
@@ -223,7 +295,9 @@ class PeopleService:
         when = parse_date(when, "from_date") or dt.date.today()
         c = self.case(case_id)
         with self.ctx.tx() as conn:
-            conn.execute(insert(tables.status_changes), [dict(case_id=c.id, status=status, from_date=when)])
+            conn.execute(
+                insert(tables.status_changes), [dict(case_id=c.id, status=status, from_date=when)]
+            )
             values = {"status": status}
             if status == CaseStatus.CLOSED:
                 values["closed"] = when

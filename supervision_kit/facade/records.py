@@ -24,22 +24,40 @@ OBS_NOTES = ("setting", "permissions", "went_well", "development_points")
 
 def _contract(r) -> Contract:
     terms = r.terms or {}
-    return Contract(supervisor_id=r.supervisor_id, supervisee_id=r.supervisee_id, preset=r.preset,
-                    start_date=r.start_date, overrides=r.overrides or {}, review_date=r.review_date,
-                    end_date=r.end_date, supervisor_signed_at=r.supervisor_signed_at,
-                    supervisee_signed_at=r.supervisee_signed_at, handover_note=r.handover_note,
-                    replaces_id=r.replaces_id, id=r.id, **{k: terms.get(k, "") for k in CONTRACT_TERMS})
+    return Contract(
+        supervisor_id=r.supervisor_id,
+        supervisee_id=r.supervisee_id,
+        preset=r.preset,
+        start_date=r.start_date,
+        overrides=r.overrides or {},
+        review_date=r.review_date,
+        end_date=r.end_date,
+        supervisor_signed_at=r.supervisor_signed_at,
+        supervisee_signed_at=r.supervisee_signed_at,
+        handover_note=r.handover_note,
+        replaces_id=r.replaces_id,
+        id=r.id,
+        **{k: terms.get(k, "") for k in CONTRACT_TERMS},
+    )
 
 
 def _check_session_open(conn, session_id: str | None, field: str) -> None:
     """Refuse adding to a record that is signed (or being signed): its content is sealed."""
     if not session_id:
         return
-    state = conn.execute(select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)).scalar()
+    state = conn.execute(
+        select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)
+    ).scalar()
     if state is None:
         raise ValidationError(field, f"unknown session {session_id!r}")
-    if state in (SessionState.SIGNED, SessionState.AWAITING) or conn.execute(
-            select(tables.signatures.c.session_id).where(tables.signatures.c.session_id == session_id)).first():
+    if (
+        state in (SessionState.SIGNED, SessionState.AWAITING)
+        or conn.execute(
+            select(tables.signatures.c.session_id).where(
+                tables.signatures.c.session_id == session_id
+            )
+        ).first()
+    ):
         raise RecordLocked(f"session {session_id} has been signed; add an addendum instead")
 
 
@@ -67,10 +85,17 @@ class RecordsService:
             parties: dict[str, set] = {}
             for i in range(0, len(sids), 900):
                 chunk = sids[i:i + 900]
-                for r in conn.execute(select(tables.sessions.c.id, tables.sessions.c.supervisor_id).where(tables.sessions.c.id.in_(chunk))):
+                for r in conn.execute(
+                    select(tables.sessions.c.id, tables.sessions.c.supervisor_id).where(
+                        tables.sessions.c.id.in_(chunk)
+                    )
+                ):
                     parties.setdefault(r.id, set()).add(r.supervisor_id)
-                for r in conn.execute(select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)
-                                      .where(tables.attendees.c.session_id.in_(chunk))):
+                for r in conn.execute(
+                    select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id).where(
+                        tables.attendees.c.session_id.in_(chunk)
+                    )
+                ):
                     parties.setdefault(r.session_id, set()).add(r.practitioner_id)
         out = [a for a in rows if self._may_see_action(a, parties.get(a.session_id, set()))]
         self.ctx.log_view("actions", owner_id or case_id or "", f"{len(out)} actions")
@@ -96,12 +121,29 @@ class RecordsService:
         self.ctx.check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
         with self.ctx.tx() as conn:
-            if a.case_id and conn.execute(select(tables.cases.c.id).where(tables.cases.c.id == a.case_id)).first() is None:
+            if (
+                a.case_id
+                and conn.execute(
+                    select(tables.cases.c.id).where(tables.cases.c.id == a.case_id)
+                ).first()
+                is None
+            ):
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
             _check_session_open(conn, a.session_id, "session_id")
-            conn.execute(insert(tables.actions), [dict(id=a.id, description=a.description, owner_id=owner,
-                                          due_date=a.due_date, case_id=a.case_id,
-                                          session_id=a.session_id, status=a.status)])
+            conn.execute(
+                insert(tables.actions),
+                [
+                    dict(
+                        id=a.id,
+                        description=a.description,
+                        owner_id=owner,
+                        due_date=a.due_date,
+                        case_id=a.case_id,
+                        session_id=a.session_id,
+                        status=a.status,
+                    )
+                ],
+            )
             self.ctx.log(conn, "create", "action", a.id)
         return a
 
@@ -114,8 +156,14 @@ class RecordsService:
             if r is None:
                 raise NotFound(f"no action {action_id!r}")
             self.ctx.check_see([r.owner_id], f"change action {action_id}")
-            done = parse_date(when, "completed_date") or dt.date.today() if status == "done" else None
-            conn.execute(update(tables.actions).where(tables.actions.c.id == action_id).values(status=status, completed_date=done))
+            done = (
+                parse_date(when, "completed_date") or dt.date.today() if status == "done" else None
+            )
+            conn.execute(
+                update(tables.actions)
+                .where(tables.actions.c.id == action_id)
+                .values(status=status, completed_date=done)
+            )
             self.ctx.log(conn, "update", "action", action_id, status)
             r = conn.execute(select(tables.actions).where(tables.actions.c.id == action_id)).first()
         return action_from_row(r)
@@ -134,7 +182,11 @@ class RecordsService:
                    case_id=r.case_id, exercise_id=r.exercise_id, responses=dict(r.responses),
                    created=r.created)
         with self.ctx.tx() as conn:
-            old = conn.execute(select(tables.reflections.c.author_id, tables.reflections.c.session_id).where(tables.reflections.c.id == r.id)).first()
+            old = conn.execute(
+                select(tables.reflections.c.author_id, tables.reflections.c.session_id).where(
+                    tables.reflections.c.id == r.id
+                )
+            ).first()
             if old is not None and old.author_id != self.ctx.me.id:
                 raise self.ctx.deny(f"change reflection {r.id}, written by {old.author_id}")
             # A reflection inside a signed record is part of its sealed content.
@@ -146,13 +198,17 @@ class RecordsService:
                     raise ValidationError("session_id", "only a party to the session can write "
                                                         "its reflections")
             if old is not None:
-                conn.execute(update(tables.reflections).where(tables.reflections.c.id == r.id).values(**row))
+                conn.execute(
+                    update(tables.reflections).where(tables.reflections.c.id == r.id).values(**row)
+                )
             else:
                 conn.execute(insert(tables.reflections), [dict(id=r.id, **row)])
             self.ctx.log(conn, "save", "reflection", r.id, r.framework)
         return r
 
-    def reflections(self, author_id: str | None = None, session_id: str | None = None) -> list[Reflection]:
+    def reflections(
+        self, author_id: str | None = None, session_id: str | None = None
+    ) -> list[Reflection]:
         """Reflections by author or session, newest first."""
         q = select(tables.reflections).order_by(tables.reflections.c.created.desc())
         if author_id:
@@ -221,17 +277,27 @@ class RecordsService:
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
                    handover_note=c.handover_note, replaces_id=c.replaces_id)
         with self.ctx.tx() as conn:
-            old = conn.execute(select(tables.contracts).where(tables.contracts.c.id == c.id)).first()
+            old = conn.execute(
+                select(tables.contracts).where(tables.contracts.c.id == c.id)
+            ).first()
             if old is not None and old.supervisor_signed_at and old.supervisee_signed_at:
-                raise ValidationError("contract", "this contract is signed; replace it with a new one")
+                raise ValidationError(
+                    "contract", "this contract is signed; replace it with a new one"
+                )
             if old is None:
                 conn.execute(insert(tables.contracts), [dict(id=c.id, **row)])
             else:
                 conn.execute(update(tables.contracts).where(tables.contracts.c.id == c.id).values(
                     **row, supervisor_signed_at=None, supervisee_signed_at=None))
             if c.replaces_id:
-                conn.execute(update(tables.contracts).where(tables.contracts.c.id == c.replaces_id, tables.contracts.c.end_date.is_(None))
-                             .values(end_date=c.start_date))
+                conn.execute(
+                    update(tables.contracts)
+                    .where(
+                        tables.contracts.c.id == c.replaces_id,
+                        tables.contracts.c.end_date.is_(None),
+                    )
+                    .values(end_date=c.start_date)
+                )
             self.ctx.log(conn, "save", "contract", c.id, c.preset)
         self.ctx.forget_access()
         return self.contract(c.id, log=False)
@@ -247,15 +313,20 @@ class RecordsService:
             raise self.ctx.deny("sign a contract for someone else")
         col = "supervisor_signed_at" if signer == c.supervisor_id else "supervisee_signed_at"
         with self.ctx.tx() as conn:
-            conn.execute(update(tables.contracts).where(tables.contracts.c.id == contract_id).values(
-                **{col: dt.datetime.now().replace(microsecond=0)}))
+            conn.execute(
+                update(tables.contracts)
+                .where(tables.contracts.c.id == contract_id)
+                .values(**{col: dt.datetime.now().replace(microsecond=0)})
+            )
             self.ctx.log(conn, "sign", "contract", contract_id, signer)
         return self.contract(contract_id, log=False)
 
     def contract(self, contract_id: str, *, log: bool = True) -> Contract:
         """One contract (the view is logged)."""
         with self.ctx.engine.connect() as conn:
-            r = conn.execute(select(tables.contracts).where(tables.contracts.c.id == contract_id)).first()
+            r = conn.execute(
+                select(tables.contracts).where(tables.contracts.c.id == contract_id)
+            ).first()
         if r is None:
             raise NotFound(f"no contract {contract_id!r}")
         self.ctx.check_see([r.supervisee_id, r.supervisor_id], f"see contract {contract_id}")
@@ -263,7 +334,9 @@ class RecordsService:
             self.ctx.log_view("contract", contract_id)
         return _contract(r)
 
-    def contracts(self, supervisee_id: str | None = None, *, active_only: bool = False) -> list[Contract]:
+    def contracts(
+        self, supervisee_id: str | None = None, *, active_only: bool = False
+    ) -> list[Contract]:
         """Contracts this user may see, newest first."""
         q = select(tables.contracts).order_by(tables.contracts.c.start_date.desc())
         if supervisee_id:
@@ -272,7 +345,11 @@ class RecordsService:
             q = q.where(tables.contracts.c.end_date.is_(None))
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
-        out = [_contract(r) for r in rows if self.ctx.can_see(r.supervisee_id) or self.ctx.can_see(r.supervisor_id)]
+        out = [
+            _contract(r)
+            for r in rows
+            if self.ctx.can_see(r.supervisee_id) or self.ctx.can_see(r.supervisor_id)
+        ]
         self.ctx.log_view("contracts", supervisee_id or "", f"{len(out)} contracts")
         return out
 
@@ -300,8 +377,14 @@ class RecordsService:
                    notes={k: getattr(o, k) for k in OBS_NOTES},
                    discussed_session_id=o.discussed_session_id)
         with self.ctx.tx() as conn:
-            if conn.execute(select(tables.observations.c.id).where(tables.observations.c.id == o.id)).first():
-                conn.execute(update(tables.observations).where(tables.observations.c.id == o.id).values(**row))
+            if conn.execute(
+                select(tables.observations.c.id).where(tables.observations.c.id == o.id)
+            ).first():
+                conn.execute(
+                    update(tables.observations)
+                    .where(tables.observations.c.id == o.id)
+                    .values(**row)
+                )
             else:
                 conn.execute(insert(tables.observations), [dict(id=o.id, **row)])
             self.ctx.log(conn, "save", "observation", o.id)

@@ -43,8 +43,14 @@ class SessionsService:
         for p in ids:
             self.ctx.check_see([p], f"supervise {p}")
         with self.ctx.engine.connect() as conn:
-            drafts = conn.execute(select(tables.sessions.c.id).where(
-                tables.sessions.c.supervisor_id == self.ctx.me.id, tables.sessions.c.state.in_(OPEN_STATES)).order_by(tables.sessions.c.date.desc())).scalars()
+            drafts = conn.execute(
+                select(tables.sessions.c.id)
+                .where(
+                    tables.sessions.c.supervisor_id == self.ctx.me.id,
+                    tables.sessions.c.state.in_(OPEN_STATES),
+                )
+                .order_by(tables.sessions.c.date.desc())
+            ).scalars()
             for rec in load_sessions(conn, list(drafts)):
                 if sorted(rec.supervisee_ids) == sorted(ids):
                     return rec
@@ -59,14 +65,31 @@ class SessionsService:
         for p in ids:
             self.ctx.check_see([p], f"see the actions of {p}")
         with self.ctx.engine.connect() as conn:
-            earlier = select(tables.attendees.c.session_id).join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id).where(
-                tables.attendees.c.practitioner_id.in_(ids), tables.sessions.c.id != rec.id,
-                tables.sessions.c.state != SessionState.CANCELLED.value)
-            q = select(tables.actions).where(tables.actions.c.session_id.in_(earlier), (tables.actions.c.status == "open") | and_(
-                tables.actions.c.reviewed_session_id == rec.id, tables.actions.c.reviewed_session_id.is_not(None))
-            ).order_by(tables.actions.c.due_date, tables.actions.c.id)
+            earlier = (
+                select(tables.attendees.c.session_id)
+                .join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
+                .where(
+                    tables.attendees.c.practitioner_id.in_(ids),
+                    tables.sessions.c.id != rec.id,
+                    tables.sessions.c.state != SessionState.CANCELLED.value,
+                )
+            )
+            q = (
+                select(tables.actions)
+                .where(
+                    tables.actions.c.session_id.in_(earlier),
+                    (tables.actions.c.status == "open")
+                    | and_(
+                        tables.actions.c.reviewed_session_id == rec.id,
+                        tables.actions.c.reviewed_session_id.is_not(None),
+                    ),
+                )
+                .order_by(tables.actions.c.due_date, tables.actions.c.id)
+            )
             out = [action_from_row(r) for r in conn.execute(q)]
-        self.ctx.log_view("carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500])
+        self.ctx.log_view(
+            "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
+        )
         return out
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
@@ -74,14 +97,19 @@ class SessionsService:
         """The case's last discussion, so a follow-up starts from its answers."""
         before = parse_date(before, "before") or dt.date.max
         with self.ctx.engine.connect() as conn:
-            worker = conn.execute(select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)).scalar()
+            worker = conn.execute(
+                select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)
+            ).scalar()
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
         with self.ctx.engine.connect() as conn:
-            q = (select(tables.discussions.c.session_id).join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
-                 .where(tables.discussions.c.case_id == case_id, tables.sessions.c.date <= before)
-                 .order_by(tables.sessions.c.date.desc(), tables.sessions.c.id.desc()))
+            q = (
+                select(tables.discussions.c.session_id)
+                .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+                .where(tables.discussions.c.case_id == case_id, tables.sessions.c.date <= before)
+                .order_by(tables.sessions.c.date.desc(), tables.sessions.c.id.desc())
+            )
             if exclude_session:
                 q = q.where(tables.sessions.c.id != exclude_session)
             sid = conn.execute(q.limit(1)).scalar()
@@ -108,10 +136,20 @@ class SessionsService:
                                       "can write its reflections")
         self._check_references(rec)
         with self.ctx.tx() as conn:
-            row = conn.execute(select(tables.sessions.c.state, tables.sessions.c.version).where(tables.sessions.c.id == rec.id)).first()
+            row = conn.execute(
+                select(tables.sessions.c.state, tables.sessions.c.version).where(
+                    tables.sessions.c.id == rec.id
+                )
+            ).first()
             if row is not None:
-                if row.state == SessionState.SIGNED or conn.execute(
-                        select(tables.signatures.c.session_id).where(tables.signatures.c.session_id == rec.id)).first():
+                if (
+                    row.state == SessionState.SIGNED
+                    or conn.execute(
+                        select(tables.signatures.c.session_id).where(
+                            tables.signatures.c.session_id == rec.id
+                        )
+                    ).first()
+                ):
                     raise RecordLocked("this record has been signed; add an addendum instead")
                 if row.version != rec.version:
                     raise StaleRecord("someone else saved this record after you opened it; "
@@ -122,8 +160,13 @@ class SessionsService:
             else:
                 values = session_row(rec)
                 values.pop("id")
-                res = conn.execute(update(tables.sessions).where(tables.sessions.c.id == rec.id, tables.sessions.c.version == rec.version - 1)
-                                   .values(**values))
+                res = conn.execute(
+                    update(tables.sessions)
+                    .where(
+                        tables.sessions.c.id == rec.id, tables.sessions.c.version == rec.version - 1
+                    )
+                    .values(**values)
+                )
                 if res.rowcount != 1:
                     raise StaleRecord("someone else saved this record just now", unsaved=rec)
                 write_session(conn, rec, insert_new=False, row_written=True)
@@ -138,12 +181,26 @@ class SessionsService:
                               *(a.owner_id for a in rec.actions)] if p}
         cases = {d.case_id for d in rec.discussions} | {a.case_id for a in rec.actions if a.case_id}
         with self.ctx.engine.connect() as conn:
-            known_p = set(conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(people))).scalars())
-            known_c = set(conn.execute(select(tables.cases.c.id).where(tables.cases.c.id.in_(cases))).scalars())
+            known_p = set(
+                conn.execute(
+                    select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(people))
+                ).scalars()
+            )
+            known_c = set(
+                conn.execute(
+                    select(tables.cases.c.id).where(tables.cases.c.id.in_(cases))
+                ).scalars()
+            )
             acts = {r.action_id for r in rec.reviews}
-            known_a = set(conn.execute(select(tables.actions.c.id).where(tables.actions.c.id.in_(acts))).scalars())
+            known_a = set(
+                conn.execute(
+                    select(tables.actions.c.id).where(tables.actions.c.id.in_(acts))
+                ).scalars()
+            )
         checks = [("supervisor_id", rec.supervisor_id, known_p, "person")]
-        checks += [(f"supervisee_ids[{i}]", p, known_p, "person") for i, p in enumerate(rec.supervisee_ids)]
+        checks += [
+            (f"supervisee_ids[{i}]", p, known_p, "person") for i, p in enumerate(rec.supervisee_ids)
+        ]
         checks += [(f"discussions[{i}].case_id", d.case_id, known_c, "case")
                    for i, d in enumerate(rec.discussions)]
         for i, a in enumerate(rec.actions):
@@ -198,7 +255,13 @@ class SessionsService:
         from .oversight import names_of
         with self.ctx.engine.connect() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            ids = {conn.execute(select(tables.sessions.c.supervisor_id).where(tables.sessions.c.id == session_id)).scalar()}
+            ids = {
+                conn.execute(
+                    select(tables.sessions.c.supervisor_id).where(
+                        tables.sessions.c.id == session_id
+                    )
+                ).scalar()
+            }
             ids |= set(conn.execute(select(tables.attendees.c.practitioner_id)
                                     .where(tables.attendees.c.session_id == session_id)).scalars())
             ids |= set(conn.execute(select(tables.signatures.c.practitioner_id)
@@ -209,9 +272,14 @@ class SessionsService:
         """Every session of a supervisee, oldest first, with discussions and actions."""
         self.ctx.check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
         with self.ctx.tx() as conn:
-            ids = list(conn.execute(select(tables.sessions.c.id).join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-                                    .where(tables.attendees.c.practitioner_id == supervisee_id)
-                                    .order_by(tables.sessions.c.date, tables.sessions.c.id)).scalars())
+            ids = list(
+                conn.execute(
+                    select(tables.sessions.c.id)
+                    .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                    .where(tables.attendees.c.practitioner_id == supervisee_id)
+                    .order_by(tables.sessions.c.date, tables.sessions.c.id)
+                ).scalars()
+            )
             recs = load_sessions(conn, ids)
             self.ctx.log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
         return recs
@@ -224,15 +292,27 @@ class SessionsService:
         Cancelled sessions are left out; the view is logged.
         """
         with self.ctx.tx() as conn:
-            case = conn.execute(select(tables.cases.c.id, tables.cases.c.reference, tables.cases.c.worker_id).where(
-                (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id))).first()
+            case = conn.execute(
+                select(tables.cases.c.id, tables.cases.c.reference, tables.cases.c.worker_id).where(
+                    (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
+                )
+            ).first()
             if case is None:
                 raise NotFound(f"no case {case_id!r}")
             self.ctx.check_see([case.worker_id], f"see the discussions of case {case.reference}")
-            found = list(conn.execute(
-                select(tables.sessions.c.id, tables.sessions.c.date).join(tables.discussions, tables.discussions.c.session_id == tables.sessions.c.id)
-                .where(tables.discussions.c.case_id == case.id, tables.sessions.c.state != SessionState.CANCELLED.value)
-                .order_by(tables.sessions.c.date, tables.sessions.c.id)))
+            found = list(
+                conn.execute(
+                    select(tables.sessions.c.id, tables.sessions.c.date)
+                    .join(
+                        tables.discussions, tables.discussions.c.session_id == tables.sessions.c.id
+                    )
+                    .where(
+                        tables.discussions.c.case_id == case.id,
+                        tables.sessions.c.state != SessionState.CANCELLED.value,
+                    )
+                    .order_by(tables.sessions.c.date, tables.sessions.c.id)
+                )
+            )
             recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
             out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
                    for f in found]
@@ -241,18 +321,33 @@ class SessionsService:
 
     def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
         """Light summaries (id, date, type, state, supervisor, supervisees) newest first."""
-        q = select(tables.sessions.c.id, tables.sessions.c.date, tables.sessions.c.type, tables.sessions.c.state, tables.sessions.c.supervisor_id).order_by(tables.sessions.c.date.desc())
+        q = select(
+            tables.sessions.c.id,
+            tables.sessions.c.date,
+            tables.sessions.c.type,
+            tables.sessions.c.state,
+            tables.sessions.c.supervisor_id,
+        ).order_by(tables.sessions.c.date.desc())
         if state:
             q = q.where(tables.sessions.c.state == state)
         if supervisee_id:
-            q = q.where(tables.sessions.c.id.in_(select(tables.attendees.c.session_id).where(tables.attendees.c.practitioner_id == supervisee_id)))
+            q = q.where(
+                tables.sessions.c.id.in_(
+                    select(tables.attendees.c.session_id).where(
+                        tables.attendees.c.practitioner_id == supervisee_id
+                    )
+                )
+            )
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
             att: dict[str, list[str]] = {}
             ids = [r.id for r in rows]
             for i in range(0, len(ids), 900):
-                for r in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(ids[i:i + 900]))
-                                      .order_by(tables.attendees.c.position)):
+                for r in conn.execute(
+                    select(tables.attendees)
+                    .where(tables.attendees.c.session_id.in_(ids[i : i + 900]))
+                    .order_by(tables.attendees.c.position)
+                ):
                     att.setdefault(r.session_id, []).append(r.practitioner_id)
             out = []
             for r in rows:
@@ -281,12 +376,28 @@ class SessionsService:
                 raise RecordLocked("this record is already signed by everyone")
             if rec.state == SessionState.CANCELLED:
                 raise ValidationError("state", "a cancelled session has no record to sign")
-            done = set(conn.execute(select(tables.signatures.c.practitioner_id).where(tables.signatures.c.session_id == session_id)).scalars())
+            done = set(
+                conn.execute(
+                    select(tables.signatures.c.practitioner_id).where(
+                        tables.signatures.c.session_id == session_id
+                    )
+                ).scalars()
+            )
             if signer in done:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
-            conn.execute(insert(tables.signatures), [dict(session_id=session_id, practitioner_id=signer,
-                                           signed_at=_now(), method=method, content_hash=h)])
+            conn.execute(
+                insert(tables.signatures),
+                [
+                    dict(
+                        session_id=session_id,
+                        practitioner_id=signer,
+                        signed_at=_now(),
+                        method=method,
+                        content_hash=h,
+                    )
+                ],
+            )
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
             conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(
@@ -300,10 +411,20 @@ class SessionsService:
         """Who signed, when and how."""
         with self.ctx.engine.connect() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
-                              signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
-                    for r in conn.execute(select(tables.signatures).where(tables.signatures.c.session_id == session_id)
-                                          .order_by(tables.signatures.c.signed_at))]
+            return [
+                Signature(
+                    session_id=r.session_id,
+                    practitioner_id=r.practitioner_id,
+                    signed_at=r.signed_at,
+                    method=r.method,
+                    content_hash=r.content_hash,
+                )
+                for r in conn.execute(
+                    select(tables.signatures)
+                    .where(tables.signatures.c.session_id == session_id)
+                    .order_by(tables.signatures.c.signed_at)
+                )
+            ]
 
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
@@ -311,14 +432,26 @@ class SessionsService:
         text = clean_text(text, "text", required=True)
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"add to session {session_id}")
-            state = conn.execute(select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)).scalar()
+            state = conn.execute(
+                select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)
+            ).scalar()
             if state not in (SessionState.SIGNED, SessionState.AWAITING):
                 raise ValidationError("session", "the record is still a draft: edit it instead")
             a = Addendum(session_id=session_id, author_id=self.ctx.me.id, text=text,
                          created_at=_now(), id=new_id("add"))
-            conn.execute(insert(tables.addenda), [dict(id=a.id, session_id=session_id, author_id=a.author_id,
-                                           text=text, created_at=a.created_at,
-                                           content_hash=hashlib.sha256(text.encode()).hexdigest())])
+            conn.execute(
+                insert(tables.addenda),
+                [
+                    dict(
+                        id=a.id,
+                        session_id=session_id,
+                        author_id=a.author_id,
+                        text=text,
+                        created_at=a.created_at,
+                        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                    )
+                ],
+            )
             self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
         return a
 
@@ -326,10 +459,20 @@ class SessionsService:
         """Addenda of a record, oldest first (the view is logged)."""
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            out = [Addendum(session_id=r.session_id, author_id=r.author_id, text=r.text,
-                            created_at=r.created_at, id=r.id)
-                   for r in conn.execute(select(tables.addenda).where(tables.addenda.c.session_id == session_id)
-                                         .order_by(tables.addenda.c.created_at, tables.addenda.c.id))]
+            out = [
+                Addendum(
+                    session_id=r.session_id,
+                    author_id=r.author_id,
+                    text=r.text,
+                    created_at=r.created_at,
+                    id=r.id,
+                )
+                for r in conn.execute(
+                    select(tables.addenda)
+                    .where(tables.addenda.c.session_id == session_id)
+                    .order_by(tables.addenda.c.created_at, tables.addenda.c.id)
+                )
+            ]
             self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
@@ -340,7 +483,13 @@ class SessionsService:
         problems = []
         with self.ctx.tx() as conn:
             signers: dict[str, dict[str, str]] = {}
-            for r in conn.execute(select(tables.signatures.c.session_id, tables.signatures.c.practitioner_id, tables.signatures.c.content_hash)):
+            for r in conn.execute(
+                select(
+                    tables.signatures.c.session_id,
+                    tables.signatures.c.practitioner_id,
+                    tables.signatures.c.content_hash,
+                )
+            ):
                 signers.setdefault(r.session_id, {})[r.practitioner_id] = r.content_hash
             # Every record that is, or once was, signed: by its state, its hash or a signature.
             ids = sorted(set(conn.execute(select(tables.sessions.c.id).where(
@@ -353,7 +502,9 @@ class SessionsService:
             for r in conn.execute(select(tables.addenda)):
                 if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
                     problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
-            self.ctx.log(conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems")
+            self.ctx.log(
+                conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems"
+            )
         return problems
 
 
@@ -363,11 +514,15 @@ def _record_problems(rec: SessionRecord, signed: dict[str, str]) -> list[str]:
     actual = content_hash(rec)
     hashes = set(signed.values()) | ({rec.content_hash} if rec.content_hash else set())
     if hashes and hashes != {actual}:
-        return [f"{where}: content does not match its signed hash — altered outside the application"]
+        return [
+            f"{where}: content does not match its signed hash — altered outside the application"
+        ]
     parties = {rec.supervisor_id, *rec.supervisee_ids}
     if rec.state == SessionState.SIGNED and not parties <= signed.keys():
         missing = ", ".join(sorted(parties - signed.keys()))
-        return [f"{where}: marked signed but {missing} never signed — altered outside the application"]
+        return [
+            f"{where}: marked signed but {missing} never signed — altered outside the application"
+        ]
     if rec.state == SessionState.AWAITING and not signed:
         return [f"{where}: awaiting signatures but its signatures are gone — altered outside "
                 f"the application"]

@@ -49,12 +49,18 @@ def _find(conn: Connection, code_or_id: str, library=None) -> Exercise:
         keys.add(normalise_code(raw))
     except ValidationError:
         pass
-    r = conn.execute(select(tables.exercises).where(or_(tables.exercises.c.id.in_(keys), tables.exercises.c.code.in_(keys)))).first()
+    r = conn.execute(
+        select(tables.exercises).where(
+            or_(tables.exercises.c.id.in_(keys), tables.exercises.c.code.in_(keys))
+        )
+    ).first()
     if r is None:
         raise NotFound(f"no exercise with code {raw!r}; check the code the trainer shows")
     counts = {}
     if any(not isinstance(v, dict) for v in r.vignettes or []):
-        q = select(tables.ratings.c.vignette, tables.ratings.c.update_index).where(tables.ratings.c.exercise_id == r.id)
+        q = select(tables.ratings.c.vignette, tables.ratings.c.update_index).where(
+            tables.ratings.c.exercise_id == r.id
+        )
         for vid, i in conn.execute(q):
             counts[vid] = max(counts.get(vid, 0), int(i) + 1)
     return exercise_from_row(r, library, counts)
@@ -93,10 +99,18 @@ def ratings_frame(conn: Connection, ex: Exercise, alias: str | None = None) -> p
     import pandas as pd
 
     from ..training import results as res
-    q = select(tables.ratings).where(tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index >= 0)
+    q = select(tables.ratings).where(
+        tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index >= 0
+    )
     if alias is not None:
         q = q.where(tables.ratings.c.alias == alias)
-    rows = list(conn.execute(q.order_by(tables.ratings.c.alias, tables.ratings.c.vignette, tables.ratings.c.update_index)))
+    rows = list(
+        conn.execute(
+            q.order_by(
+                tables.ratings.c.alias, tables.ratings.c.vignette, tables.ratings.c.update_index
+            )
+        )
+    )
     if not rows:
         return res.empty_ratings()
     when = {item_label(v.id, i): u.when for v in ex.vignettes for i, u in enumerate(v.updates)}
@@ -138,8 +152,11 @@ class TraineeSession:
 
     def my_ratings(self) -> dict[tuple[str, int], tuple[str | None, str]]:
         """(vignette id, update index) -> (rating, rationale) saved so far by this trainee."""
-        q = select(tables.ratings).where(tables.ratings.c.exercise_id == self.exercise.id, tables.ratings.c.alias == self.alias,
-                             tables.ratings.c.update_index >= 0)
+        q = select(tables.ratings).where(
+            tables.ratings.c.exercise_id == self.exercise.id,
+            tables.ratings.c.alias == self.alias,
+            tables.ratings.c.update_index >= 0,
+        )
         with self.engine.connect() as conn:
             return {(r.vignette, int(r.update_index)): (r.rating, r.rationale or "")
                     for r in conn.execute(q)}
@@ -152,15 +169,29 @@ class TraineeSession:
         validate_reflection(r)
         body = json.dumps({"framework": r.framework, "responses": r.responses}, ensure_ascii=False)
         with write_transaction(self.engine) as conn:
-            _upsert(conn, dict(exercise_id=self.exercise.id, alias=self.alias, vignette=vignette_id,
-                               update_index=REFLECTION_INDEX, rating=None, rationale=body, at=_now()))
+            _upsert(
+                conn,
+                dict(
+                    exercise_id=self.exercise.id,
+                    alias=self.alias,
+                    vignette=vignette_id,
+                    update_index=REFLECTION_INDEX,
+                    rating=None,
+                    rationale=body,
+                    at=_now(),
+                ),
+            )
             self._log(conn, "reflect", f"{vignette_id} {r.framework}")
         return r
 
     def reflection(self, vignette_id: str) -> Reflection | None:
         """This trainee's reflection on ``vignette_id``, if one was saved."""
-        q = select(tables.ratings).where(tables.ratings.c.exercise_id == self.exercise.id, tables.ratings.c.alias == self.alias,
-                             tables.ratings.c.vignette == vignette_id, tables.ratings.c.update_index == REFLECTION_INDEX)
+        q = select(tables.ratings).where(
+            tables.ratings.c.exercise_id == self.exercise.id,
+            tables.ratings.c.alias == self.alias,
+            tables.ratings.c.vignette == vignette_id,
+            tables.ratings.c.update_index == REFLECTION_INDEX,
+        )
         with self.engine.connect() as conn:
             r = conn.execute(q).first()
         if r is None:
@@ -190,19 +221,34 @@ class TrainingService:
         library = self.vignette_library()
         unknown = [v for v in ids if v not in library]
         if unknown:
-            raise ValidationError("vignettes", f"unknown vignette(s): {', '.join(map(str, unknown))}")
+            raise ValidationError(
+                "vignettes", f"unknown vignette(s): {', '.join(map(str, unknown))}"
+            )
         if len(set(ids)) != len(ids):
             raise ValidationError("vignettes", "a vignette is chosen twice")
-        title = clean_text(title, "title", max_len=200).strip() or f"RAG calibration {dt.date.today():%d %B %Y}"
+        title = (
+            clean_text(title, "title", max_len=200).strip()
+            or f"RAG calibration {dt.date.today():%d %B %Y}"
+        )
         xid = new_id("ex")
         with self.ctx.tx() as conn:
             taken = set(conn.execute(select(tables.exercises.c.code)).scalars())
             code = new_code()
             while code in taken:
                 code = new_code()
-            conn.execute(insert(tables.exercises), [dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
-                                          vignettes=[library[v].to_dict() for v in ids],
-                                          created=_now())])
+            conn.execute(
+                insert(tables.exercises),
+                [
+                    dict(
+                        id=xid,
+                        code=code,
+                        trainer_id=self.ctx.me.id,
+                        title=title,
+                        vignettes=[library[v].to_dict() for v in ids],
+                        created=_now(),
+                    )
+                ],
+            )
             self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
         return xid, code
 
@@ -258,7 +304,10 @@ class TrainingService:
         import pandas as pd
         with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
-            q = select(tables.ratings).where(tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index == REFLECTION_INDEX)
+            q = select(tables.ratings).where(
+                tables.ratings.c.exercise_id == ex.id,
+                tables.ratings.c.update_index == REFLECTION_INDEX,
+            )
             rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}")) for r in conn.execute(q)]
         return pd.DataFrame([dict(alias=a, vignette=v, framework=b.get("framework", ""),
                                   responses=b.get("responses", {})) for a, v, b in rows],

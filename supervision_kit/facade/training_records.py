@@ -54,12 +54,16 @@ class TrainingRecordsService:
         try:
             level = int(level)
         except (TypeError, ValueError):
-            raise ValidationError("level", f"a level: one of {', '.join(map(str, conf['levels']))}") from None
+            raise ValidationError(
+                "level", f"a level: one of {', '.join(map(str, conf['levels']))}"
+            ) from None
         if level not in conf["levels"]:
             raise ValidationError("level", f"unknown level {level}; use one of "
                                   + ", ".join(map(str, conf["levels"])))
         attended = parse_date(attended, "attended", required=True)
-        renewal = parse_date(renewal_due, "renewal_due") or _add_months(attended, conf["renewal_months"])
+        renewal = parse_date(renewal_due, "renewal_due") or _add_months(
+            attended, conf["renewal_months"]
+        )
         if renewal <= attended:
             raise ValidationError("renewal_due", "renewal must come after the course")
         if practitioner_id != self.ctx.me.id:
@@ -68,23 +72,47 @@ class TrainingRecordsService:
             self.ctx.check_see([practitioner_id], f"record training for {practitioner_id}")
         rid = new_id("train")
         with self.ctx.tx() as conn:
-            if conn.execute(select(tables.practitioners.c.id).where(tables.practitioners.c.id == practitioner_id)).first() is None:
-                raise ValidationError("practitioner_id", f"unknown practitioner {practitioner_id!r}")
-            conn.execute(insert(tables.training_records), [dict(id=rid, practitioner_id=practitioner_id, course=course,
-                                           level=level, attended=attended, renewal_due=renewal)])
+            if (
+                conn.execute(
+                    select(tables.practitioners.c.id).where(
+                        tables.practitioners.c.id == practitioner_id
+                    )
+                ).first()
+                is None
+            ):
+                raise ValidationError(
+                    "practitioner_id", f"unknown practitioner {practitioner_id!r}"
+                )
+            conn.execute(
+                insert(tables.training_records),
+                [
+                    dict(
+                        id=rid,
+                        practitioner_id=practitioner_id,
+                        course=course,
+                        level=level,
+                        attended=attended,
+                        renewal_due=renewal,
+                    )
+                ],
+            )
             self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
 
     def training_records(self, practitioner_id: str | None = None) -> list[dict]:
         """Courses attended, newest first: id, practitioner_id, name, course, level,
         attended, renewal_due."""
-        q = select(tables.training_records).order_by(tables.training_records.c.attended.desc(), tables.training_records.c.id)
+        q = select(tables.training_records).order_by(
+            tables.training_records.c.attended.desc(), tables.training_records.c.id
+        )
         if practitioner_id:
             q = q.where(tables.training_records.c.practitioner_id == practitioner_id)
         with self.ctx.tx() as conn:  # a read, logged like every view of personal records
             rows = [r for r in conn.execute(q) if self.ctx.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
-            self.ctx.log(conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses")
+            self.ctx.log(
+                conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses"
+            )
         return [dict(id=r.id, practitioner_id=r.practitioner_id,
                      name=names.get(r.practitioner_id, r.practitioner_id), course=r.course,
                      level=r.level, attended=r.attended, renewal_due=r.renewal_due) for r in rows]
@@ -103,7 +131,11 @@ class TrainingRecordsService:
             people = [p for p in conn.execute(q) if self.ctx.can_see(p.id)
                       and (p.leaving_date is None or p.leaving_date > day)]
             recs: dict[str, list] = {}
-            for r in conn.execute(select(tables.training_records).where(tables.training_records.c.attended <= day).order_by(tables.training_records.c.attended)):
+            for r in conn.execute(
+                select(tables.training_records)
+                .where(tables.training_records.c.attended <= day)
+                .order_by(tables.training_records.c.attended)
+            ):
                 recs.setdefault(r.practitioner_id, []).append(r)
         rows = []
         for p in people:
@@ -116,7 +148,10 @@ class TrainingRecordsService:
             if need is None:
                 out, why = False, "no safeguarding level required for this role"
             elif valid:
-                out, why = False, f"level {cover.level} valid until {cover.renewal_due or 'no end date'}"
+                out, why = (
+                    False,
+                    f"level {cover.level} valid until {cover.renewal_due or 'no end date'}",
+                )
             elif at_level:
                 out, why = True, f"level {need} renewal was due {cover.renewal_due}"
             elif last is not None:
@@ -178,7 +213,9 @@ class TrainingRecordsService:
             raise ValidationError("fraction", "a fraction between 0 and 1 (e.g. 0.2)")
         day = parse_date(as_of, "as_of") or dt.date.today()
         since = parse_date(since, "since")
-        q = select(tables.observations.c.id, tables.observations.c.supervisee_id).where(tables.observations.c.qa_sample.is_(False), tables.observations.c.date <= day)
+        q = select(tables.observations.c.id, tables.observations.c.supervisee_id).where(
+            tables.observations.c.qa_sample.is_(False), tables.observations.c.date <= day
+        )
         if since:
             q = q.where(tables.observations.c.date >= since)
         with self.ctx.tx() as conn:
@@ -186,6 +223,10 @@ class TrainingRecordsService:
             n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
             chosen = sorted(random.Random(seed).sample(pool, n))
             if chosen:
-                conn.execute(update(tables.observations).where(tables.observations.c.id.in_(chosen)).values(qa_sample=True))
+                conn.execute(
+                    update(tables.observations)
+                    .where(tables.observations.c.id.in_(chosen))
+                    .values(qa_sample=True)
+                )
             self.ctx.log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
         return chosen

@@ -18,7 +18,9 @@ def practitioner_by_name(conn: Connection, name: str):
         or_(practitioners.c.username == name, practitioners.c.id == name))).first()
 
 
-def visible_practitioners(conn: Connection, me: str, team: str | None, *, manager: bool) -> set[str]:
+def visible_practitioners(
+    conn: Connection, me: str, team: str | None, *, manager: bool
+) -> set[str]:
     """Ids a practitioner may see: themselves, their supervisees (past sessions and
     contracts), the people they line-manage, and a manager's whole team."""
     ids = {me}

@@ -38,28 +38,58 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
     out: dict[str, SessionRecord] = {}
     for chunk in _chunks(list(dict.fromkeys(ids))):
         att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
-        for r in conn.execute(select(tables.attendees).where(tables.attendees.c.session_id.in_(chunk)).order_by(tables.attendees.c.position)):
+        for r in conn.execute(
+            select(tables.attendees)
+            .where(tables.attendees.c.session_id.in_(chunk))
+            .order_by(tables.attendees.c.position)
+        ):
             att[r.session_id].append(r.practitioner_id)
-        for r in conn.execute(select(tables.discussions).where(tables.discussions.c.session_id.in_(chunk)).order_by(tables.discussions.c.position)):
+        for r in conn.execute(
+            select(tables.discussions)
+            .where(tables.discussions.c.session_id.in_(chunk))
+            .order_by(tables.discussions.c.position)
+        ):
             ov = None
             if r.needs_oversight or r.oversight_status:
-                ov = Oversight(status=r.oversight_status or "pending", manager_id=r.oversight_manager_id,
-                               reason=r.oversight_reason or "", answered_at=r.oversight_at)
+                ov = Oversight(
+                    status=r.oversight_status or "pending",
+                    manager_id=r.oversight_manager_id,
+                    reason=r.oversight_reason or "",
+                    answered_at=r.oversight_at,
+                )
             ans = r.answers or {}
             disc[r.session_id].append(CaseDiscussion(
                 case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
                 **{k: ans.get(k, "") for k in ANSWERS}))
-        for r in conn.execute(select(tables.actions).where(tables.actions.c.session_id.in_(chunk)).order_by(tables.actions.c.position)):
+        for r in conn.execute(
+            select(tables.actions)
+            .where(tables.actions.c.session_id.in_(chunk))
+            .order_by(tables.actions.c.position)
+        ):
             acts[r.session_id].append(action_from_row(r))
-        for r in conn.execute(select(tables.action_reviews).where(tables.action_reviews.c.session_id.in_(chunk)).order_by(tables.action_reviews.c.position)):
-            revs[r.session_id].append(ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note))
-        for r in conn.execute(select(tables.disagreements).where(tables.disagreements.c.session_id.in_(chunk)).order_by(tables.disagreements.c.position)):
+        for r in conn.execute(
+            select(tables.action_reviews)
+            .where(tables.action_reviews.c.session_id.in_(chunk))
+            .order_by(tables.action_reviews.c.position)
+        ):
+            revs[r.session_id].append(
+                ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note)
+            )
+        for r in conn.execute(
+            select(tables.disagreements)
+            .where(tables.disagreements.c.session_id.in_(chunk))
+            .order_by(tables.disagreements.c.position)
+        ):
             dis[r.session_id].append(Disagreement(
                 description=r.description, resolution=r.resolution, escalated=bool(r.escalated),
                 escalated_to_id=r.escalated_to_id, outcome=r.outcome,
                 resolved_date=r.resolved_date, id=r.id))
-        for r in conn.execute(select(tables.reflections).where(tables.reflections.c.session_id.in_(chunk)).order_by(tables.reflections.c.created, tables.reflections.c.id)):
+        for r in conn.execute(
+            select(tables.reflections)
+            .where(tables.reflections.c.session_id.in_(chunk))
+            .order_by(tables.reflections.c.created, tables.reflections.c.id)
+        ):
             refl[r.session_id].append(Reflection(
                 framework=r.framework, author_id=r.author_id, responses=r.responses or {},
                 session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
@@ -132,8 +162,14 @@ def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
     return rows
 
 
-TABLES = {"session_attendees": tables.attendees, "case_discussions": tables.discussions, "actions": tables.actions,
-          "action_reviews": tables.action_reviews, "disagreements": tables.disagreements, "reflections": tables.reflections}
+TABLES = {
+    "session_attendees": tables.attendees,
+    "case_discussions": tables.discussions,
+    "actions": tables.actions,
+    "action_reviews": tables.action_reviews,
+    "disagreements": tables.disagreements,
+    "reflections": tables.reflections,
+}
 
 
 def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
@@ -145,7 +181,9 @@ def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
         if not row_written:
             row = session_row(rec)
             row.pop("id")
-            conn.execute(tables.sessions.update().where(tables.sessions.c.id == rec.id).values(**row))
+            conn.execute(
+                tables.sessions.update().where(tables.sessions.c.id == rec.id).values(**row)
+            )
         for name in ("case_discussions", "action_reviews", "disagreements", "session_attendees"):
             t = TABLES[name]
             conn.execute(delete(t).where(t.c.session_id == rec.id))
@@ -159,4 +197,3 @@ def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
     for name, rows in child_rows(rec).items():
         if rows:
             conn.execute(insert(TABLES[name]), rows)
-
