@@ -7,7 +7,7 @@ discussion with their supervisor between sessions. [Havering 10; HSCB "Managing
 professional differences"] a disagreement that the session could not resolve goes to the
 supervisor's line manager, with both parties' knowledge; its resolution is recorded.
 A request or escalation goes to the supervisor's line manager, else the managers of the
-supervisor's team (see ``oversight.managers_above``).
+supervisor's team (see ``store.people.managers_above``).
 """
 from __future__ import annotations
 
@@ -21,50 +21,12 @@ from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
 from ..domain.values import new_id
-from .oversight import ASKED, add_note, managers_above, names_of, now
+from ..store.people import current_supervisor, managers_above, names_of, third_party
+from .oversight import ASKED, add_note, now
 from .context import Context
 from .rules import RulesService
 
 THREE_WAY, URGENT = "three-way meeting", "urgent case discussion"
-
-
-def current_supervisor(conn: Connection, pid: str) -> str | None:
-    """The supervisor of an active contract, else of the last session, else the line manager."""
-    sup = conn.execute(
-        select(tables.contracts.c.supervisor_id)
-        .where(tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
-        .order_by(tables.contracts.c.start_date.desc())
-        .limit(1)
-    ).scalar()
-    if sup:
-        return sup
-    sup = conn.execute(
-        select(tables.sessions.c.supervisor_id)
-        .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-        .where(
-            tables.attendees.c.practitioner_id == pid,
-            tables.sessions.c.state != SessionState.CANCELLED.value,
-        )
-        .order_by(tables.sessions.c.date.desc())
-        .limit(1)
-    ).scalar()
-    if sup:
-        return sup
-    return conn.execute(
-        select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)
-    ).scalar()
-
-
-def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | None:
-    """The line manager for a three-way meeting: the supervisee's own line manager when
-    that is not the supervisor, else the supervisor's line manager or team manager."""
-    lm = conn.execute(
-        select(tables.practitioners.c.line_manager_id).where(tables.practitioners.c.id == pid)
-    ).scalar()
-    if lm and lm not in (supervisor, pid):
-        return lm
-    found = [m for m in managers_above(conn, supervisor) if m != pid]
-    return found[0] if found else None
 
 
 class EntitlementService:

@@ -12,16 +12,17 @@ addendum, so the whole exchange travels with the record and prints in its PDF.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import OversightStatus, Role, SessionState
+from ..domain.records import Addendum
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store import tables
+from ..store import session_queries, tables
 from ..domain.values import new_id
+from ..store.people import managers_above, names_of
 from .context import Context
 
 ASKED = (SessionState.AWAITING.value, SessionState.SIGNED.value)
@@ -38,63 +39,12 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def managers_above(conn: Connection, pid: str | None) -> list[str]:
-    """Who a person's decisions and escalations go to: their line manager, else the
-    current managers of their team; never the person themselves."""
-    if not pid:
-        return []
-    r = conn.execute(
-        select(tables.practitioners.c.line_manager_id, tables.practitioners.c.team).where(
-            tables.practitioners.c.id == pid
-        )
-    ).first()
-    if r is None:
-        return []
-    if r.line_manager_id and r.line_manager_id != pid:
-        return [r.line_manager_id]
-    if not r.team:
-        return []
-    q = (
-        select(tables.practitioners.c.id)
-        .where(
-            tables.practitioners.c.team == r.team,
-            tables.practitioners.c.role == Role.MANAGER.value,
-            tables.practitioners.c.leaving_date.is_(None),
-        )
-        .order_by(tables.practitioners.c.name)
-    )
-    return [m for m in conn.execute(q).scalars() if m != pid]
-
-
-def names_of(conn: Connection, ids) -> dict[str, str]:
-    """Names of practitioners by id."""
-    ids = sorted({i for i in ids if i})
-    return {
-        r.id: r.name
-        for r in conn.execute(
-            select(tables.practitioners.c.id, tables.practitioners.c.name).where(
-                tables.practitioners.c.id.in_(ids)
-            )
-        )
-    }
-
-
 def add_note(conn: Connection, session_id: str, author_id: str, text: str) -> None:
     """An addendum written inside the caller's transaction (hashed like any other)."""
     # Microseconds keep the steps of one exchange in order when they fall in one second.
-    conn.execute(
-        insert(tables.addenda),
-        [
-            dict(
-                id=new_id("add"),
-                session_id=session_id,
-                author_id=author_id,
-                text=text,
-                created_at=dt.datetime.now(),
-                content_hash=hashlib.sha256(text.encode()).hexdigest(),
-            )
-        ],
-    )
+    session_queries.add_addendum(conn, Addendum(session_id=session_id, author_id=author_id,
+                                                text=text, created_at=dt.datetime.now(),
+                                                id=new_id("add")))
 
 
 def marker(reference: str) -> str:

@@ -15,8 +15,8 @@ from ..domain.values import add_years, clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import tables
 from ..domain.values import new_id
+from ..store.people import names_of
 from ..store.sessions import action_from_row
-from .oversight import names_of
 from .context import Context
 
 OBS_NOTES = ("setting", "permissions", "went_well", "development_points")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 
 from sqlalchemy import and_, insert, select, update
 
@@ -13,9 +12,10 @@ from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecor
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
-from ..store import tables
+from ..store import session_queries, tables
 from ..domain.values import new_id
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
+from ..store.people import names_of
 from .context import Context
 
 OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)
@@ -252,21 +252,9 @@ class SessionsService:
         """Names of a record's supervisor, attendees and signers, for anyone who may see
         the record: a supervisee is told who supervised them even if they may not look
         that person up."""
-        from .oversight import names_of
         with self.ctx.engine.connect() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            ids = {
-                conn.execute(
-                    select(tables.sessions.c.supervisor_id).where(
-                        tables.sessions.c.id == session_id
-                    )
-                ).scalar()
-            }
-            ids |= set(conn.execute(select(tables.attendees.c.practitioner_id)
-                                    .where(tables.attendees.c.session_id == session_id)).scalars())
-            ids |= set(conn.execute(select(tables.signatures.c.practitioner_id)
-                                    .where(tables.signatures.c.session_id == session_id)).scalars())
-            return names_of(conn, ids - {None})
+            return names_of(conn, session_queries.people_of_session(conn, session_id))
 
     def history(self, supervisee_id: str) -> list[SessionRecord]:
         """Every session of a supervisee, oldest first, with discussions and actions."""
@@ -292,27 +280,11 @@ class SessionsService:
         Cancelled sessions are left out; the view is logged.
         """
         with self.ctx.tx() as conn:
-            case = conn.execute(
-                select(tables.cases.c.id, tables.cases.c.reference, tables.cases.c.worker_id).where(
-                    (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
-                )
-            ).first()
+            case = session_queries.case_by_id_or_reference(conn, case_id)
             if case is None:
                 raise NotFound(f"no case {case_id!r}")
             self.ctx.check_see([case.worker_id], f"see the discussions of case {case.reference}")
-            found = list(
-                conn.execute(
-                    select(tables.sessions.c.id, tables.sessions.c.date)
-                    .join(
-                        tables.discussions, tables.discussions.c.session_id == tables.sessions.c.id
-                    )
-                    .where(
-                        tables.discussions.c.case_id == case.id,
-                        tables.sessions.c.state != SessionState.CANCELLED.value,
-                    )
-                    .order_by(tables.sessions.c.date, tables.sessions.c.id)
-                )
-            )
+            found = session_queries.sessions_discussing(conn, case.id)
             recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
             out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
                    for f in found]
@@ -321,41 +293,11 @@ class SessionsService:
 
     def sessions(self, supervisee_id: str | None = None, state: str | None = None) -> list[dict]:
         """Light summaries (id, date, type, state, supervisor, supervisees) newest first."""
-        q = select(
-            tables.sessions.c.id,
-            tables.sessions.c.date,
-            tables.sessions.c.type,
-            tables.sessions.c.state,
-            tables.sessions.c.supervisor_id,
-        ).order_by(tables.sessions.c.date.desc())
-        if state:
-            q = q.where(tables.sessions.c.state == state)
-        if supervisee_id:
-            q = q.where(
-                tables.sessions.c.id.in_(
-                    select(tables.attendees.c.session_id).where(
-                        tables.attendees.c.practitioner_id == supervisee_id
-                    )
-                )
-            )
         with self.ctx.engine.connect() as conn:
-            rows = list(conn.execute(q))
-            att: dict[str, list[str]] = {}
-            ids = [r.id for r in rows]
-            for i in range(0, len(ids), 900):
-                for r in conn.execute(
-                    select(tables.attendees)
-                    .where(tables.attendees.c.session_id.in_(ids[i : i + 900]))
-                    .order_by(tables.attendees.c.position)
-                ):
-                    att.setdefault(r.session_id, []).append(r.practitioner_id)
-            out = []
-            for r in rows:
-                parties = att.get(r.id, [])
-                if self.ctx.me.id in (r.supervisor_id, *parties) or any(
-                        self.ctx.can_see(p) for p in parties if p != self.ctx.me.id):
-                    out.append(dict(r._mapping, supervisee_ids=parties))
-        return out
+            rows = session_queries.session_summaries(conn, supervisee_id, state)
+        me = self.ctx.me.id
+        return [r for r in rows if me in (r["supervisor_id"], *r["supervisee_ids"]) or any(
+            self.ctx.can_see(p) for p in r["supervisee_ids"] if p != me)]
 
     # -- signing -----------------------------------------------------------------
     def sign(self, session_id: str, signer_id: str | None = None) -> SessionRecord:
@@ -376,13 +318,7 @@ class SessionsService:
                 raise RecordLocked("this record is already signed by everyone")
             if rec.state == SessionState.CANCELLED:
                 raise ValidationError("state", "a cancelled session has no record to sign")
-            done = set(
-                conn.execute(
-                    select(tables.signatures.c.practitioner_id).where(
-                        tables.signatures.c.session_id == session_id
-                    )
-                ).scalars()
-            )
+            done = session_queries.signers_of(conn, session_id)
             if signer in done:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
@@ -411,20 +347,7 @@ class SessionsService:
         """Who signed, when and how."""
         with self.ctx.engine.connect() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            return [
-                Signature(
-                    session_id=r.session_id,
-                    practitioner_id=r.practitioner_id,
-                    signed_at=r.signed_at,
-                    method=r.method,
-                    content_hash=r.content_hash,
-                )
-                for r in conn.execute(
-                    select(tables.signatures)
-                    .where(tables.signatures.c.session_id == session_id)
-                    .order_by(tables.signatures.c.signed_at)
-                )
-            ]
+            return session_queries.signatures_of(conn, session_id)
 
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
@@ -439,19 +362,7 @@ class SessionsService:
                 raise ValidationError("session", "the record is still a draft: edit it instead")
             a = Addendum(session_id=session_id, author_id=self.ctx.me.id, text=text,
                          created_at=_now(), id=new_id("add"))
-            conn.execute(
-                insert(tables.addenda),
-                [
-                    dict(
-                        id=a.id,
-                        session_id=session_id,
-                        author_id=a.author_id,
-                        text=text,
-                        created_at=a.created_at,
-                        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                    )
-                ],
-            )
+            session_queries.add_addendum(conn, a)
             self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
         return a
 
@@ -459,20 +370,7 @@ class SessionsService:
         """Addenda of a record, oldest first (the view is logged)."""
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
-            out = [
-                Addendum(
-                    session_id=r.session_id,
-                    author_id=r.author_id,
-                    text=r.text,
-                    created_at=r.created_at,
-                    id=r.id,
-                )
-                for r in conn.execute(
-                    select(tables.addenda)
-                    .where(tables.addenda.c.session_id == session_id)
-                    .order_by(tables.addenda.c.created_at, tables.addenda.c.id)
-                )
-            ]
+            out = session_queries.addenda_of(conn, session_id)
             self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
@@ -482,26 +380,13 @@ class SessionsService:
         self.ctx.require("verify records", Role.AUDITOR)
         problems = []
         with self.ctx.tx() as conn:
-            signers: dict[str, dict[str, str]] = {}
-            for r in conn.execute(
-                select(
-                    tables.signatures.c.session_id,
-                    tables.signatures.c.practitioner_id,
-                    tables.signatures.c.content_hash,
-                )
-            ):
-                signers.setdefault(r.session_id, {})[r.practitioner_id] = r.content_hash
-            # Every record that is, or once was, signed: by its state, its hash or a signature.
-            ids = sorted(set(conn.execute(select(tables.sessions.c.id).where(
-                tables.sessions.c.state.in_(OPEN_STATES[1:] + (SessionState.SIGNED.value,))
-                | tables.sessions.c.content_hash.is_not(None))).scalars()) | signers.keys())
+            signers = session_queries.signed_hashes(conn)
+            ids = session_queries.once_signed(conn, signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
                     problems += _record_problems(rec, signers.get(rec.id, {}))
-            problems += _deleted_signed(conn, set(ids))
-            for r in conn.execute(select(tables.addenda)):
-                if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
-                    problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
+            problems += session_queries.deleted_signed(conn, set(ids))
+            problems += session_queries.altered_addenda(conn)
             self.ctx.log(
                 conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems"
             )
@@ -530,18 +415,3 @@ def _record_problems(rec: SessionRecord, signed: dict[str, str]) -> list[str]:
         return [f"{where}: has signatures but is marked {rec.state} — its state was changed "
                 f"outside the application"]
     return []
-
-
-def _deleted_signed(conn, present: set[str]) -> list[str]:
-    """Records the audit log shows were signed that are gone, and not by the retention schedule."""
-    from ..store.schema import AuditRow
-    L = AuditRow.__table__
-    signed = {r.entity_id: r.at for r in conn.execute(
-        select(L.c.entity_id, L.c.at).where(L.c.action == "sign", L.c.entity == "session")
-        .order_by(L.c.id))}
-    gone = {sid: at for sid, at in signed.items() if sid not in present}
-    if not gone:
-        return []
-    destroyed = " ".join(conn.execute(select(L.c.detail).where(L.c.action == "destroy")).scalars())
-    return [f"session {sid} (signed {at:%Y-%m-%d}): deleted outside the application"
-            for sid, at in sorted(gone.items()) if f"{sid} (" not in destroyed]

@@ -20,7 +20,7 @@ from ..errors import ValidationError
 from ..store import tables
 from ..catalog.training_levels import load_training_levels
 from ..domain.values import new_id
-from .oversight import names_of
+from ..store.people import names_of
 from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
