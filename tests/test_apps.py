@@ -8,7 +8,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from supervision_kit.apps import caseload_app, common, qa_app, qa_charts, reflection_app, session_app
+from supervision_kit.apps import (caseload_app, common, qa_app, qa_charts, reflection_app,
+                                  session_app)
 from supervision_kit.config import Settings
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.common import html_values

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from supervision_kit.analytics import research as ra
+from supervision_kit.apps import research_app
 from supervision_kit.errors import NotFound
 from supervision_kit.facade import Toolkit
-from supervision_kit.apps import research_app
 from supervision_kit.widgets.research import CHARTS, ResearchDashboard
 
 ROOT = Path(__file__).resolve().parent.parent

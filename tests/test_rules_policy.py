@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import yaml
 
-from supervision_kit.config import Settings
-from supervision_kit.errors import ValidationError
 from supervision_kit.catalog.calendars import load_half_terms, load_holidays
 from supervision_kit.catalog.policies import deep_merge, list_policies, load_policy
+from supervision_kit.config import Settings
 from supervision_kit.domain.periods import period_label
+from supervision_kit.errors import ValidationError
 from supervision_kit.rules import calendar as cal
 from supervision_kit.rules.policy import PolicyBook
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from supervision_kit.catalog.frameworks import load_frameworks
+from supervision_kit.catalog.vignettes import SETTINGS, load_vignette, load_vignettes
 from supervision_kit.config import REPO_ROOT, Settings
 from supervision_kit.errors import ValidationError
 from supervision_kit.facade import Toolkit
-from supervision_kit.catalog.vignettes import SETTINGS, load_vignette, load_vignettes
-from supervision_kit.catalog.frameworks import load_frameworks
 
 TEMPLATES = REPO_ROOT / "templates"
 REQUIRED_THEMES = {"neglect", "long-term repeated concerns", "disguised compliance",

@@ -12,8 +12,8 @@ from ..errors import ImportFailed, ValidationError
 from ..store import audit
 from ..store.schema import PractitionerRow
 from .context import Context
-from .sessions import SessionsService
 from .people import PeopleService
+from .sessions import SessionsService
 
 
 class DataService:

@@ -12,8 +12,8 @@ from ..errors import NotFound, SupervisionError, ValidationError
 from ..store import tables
 from .context import Context
 from .people import PeopleService
-from .sessions import SessionsService
 from .rules import RulesService
+from .sessions import SessionsService
 
 HASH = re.compile(r"\b([0-9a-f]{64})\b")
 
@@ -34,8 +34,8 @@ class DocumentsService:
 
         ``figures`` is a cache shared by a batch: the agency-wide drift and window rules
         are worked out once per date, and each case's timeline drawn once per date."""
-        from ..export.record_data import record_dict
         from ..catalog.frameworks import load_frameworks
+        from ..export.record_data import record_dict
         figures = {} if figures is None else figures
         draw = None
         if timelines:

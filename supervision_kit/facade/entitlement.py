@@ -17,13 +17,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import Role, SessionState
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..domain.values import new_id
 from ..store.people import current_supervisor, managers_above, names_of, third_party
-from .oversight import ASKED, add_note, now
 from .context import Context
+from .oversight import ASKED, add_note, now
 from .rules import RulesService
 
 THREE_WAY, URGENT = "three-way meeting", "urgent case discussion"
@@ -42,6 +41,7 @@ class EntitlementService:
         supervisee_id, next_due, days_overdue, tolerance_days, beyond_tolerance,
         preset, supervisor_id, manager_id, message."""
         import pandas as pd
+
         from ..catalog.policies import load_policy
         pid = supervisee_id or self.ctx.me.id
         self.ctx.check_see([pid], f"see the supervision entitlement of {pid}")

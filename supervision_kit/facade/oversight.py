@@ -18,10 +18,9 @@ from sqlalchemy.engine import Connection
 
 from ..domain.enums import OversightStatus, Role, SessionState
 from ..domain.records import Addendum
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import session_queries, tables
-from ..domain.values import new_id
 from ..store.people import managers_above, names_of
 from .context import Context
 

@@ -8,13 +8,11 @@ from sqlalchemy import insert, select, update
 from ..domain.enums import CaseStatus, Role
 from ..domain.records import Case, CasePerson, Practitioner, StatusChange, to_dict
 from ..domain.validation import validate_case, validate_practitioner
-from ..domain.values import parse_choice, parse_date
+from ..domain.values import new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..domain.values import new_id
 from ..store.people import practitioner_from_row
 from .context import Context
-
 
 
 def _case_rows(c: Case) -> tuple[dict, list[dict], list[dict]]:

@@ -7,14 +7,13 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import ActionStatus, Role, SessionState
-from ..domain.records import (ActionItem, CONTRACT_TERMS, Contract, Evaluation, Observation,
+from ..domain.records import (CONTRACT_TERMS, ActionItem, Contract, Evaluation, Observation,
                               Reflection)
 from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
                                  validate_reflection)
-from ..domain.values import add_years, clean_text, parse_choice, parse_date
+from ..domain.values import add_years, clean_text, new_id, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import tables
-from ..domain.values import new_id
 from ..store.people import names_of
 from ..store.sessions import action_from_row
 from .context import Context

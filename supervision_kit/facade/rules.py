@@ -29,8 +29,8 @@ class RulesService:
 
     # -- plumbing ------------------------------------------------------------------
     def _rules_context(self, as_of, only=None):
-        from ..store.frames import load_frames
         from ..rules.policy import PolicyBook
+        from ..store.frames import load_frames
         day = parse_date(as_of, "as_of") or dt.date.today()
         with self.ctx.engine.connect() as conn:
             frames = load_frames(conn, day, only=only)
@@ -110,8 +110,8 @@ class RulesService:
     def function_balance(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Functions covered over each supervisee's last sessions: supervisee_id, name,
         sessions, management, support, development, mediation, flag (then team)."""
-        from ..store.frames import read
         from ..rules.records import function_balance, window_needed
+        from ..store.frames import read
         day, fr, book = self._rules_context(as_of, only=("supervision",))
         with self.ctx.engine.connect() as conn:  # as many recent sessions as any policy looks at
             fr.held_recent = read(conn, "held_recent", day, recent=window_needed(fr, book))

@@ -8,14 +8,13 @@ from sqlalchemy import and_, insert, select, update
 
 from ..domain.canonical import content_hash
 from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
-from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature)
+from ..domain.records import ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature
 from ..domain.validation import validate_session
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store import session_queries, tables
-from ..domain.values import new_id
-from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from ..store.people import names_of
+from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from .context import Context
 
 OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..domain.records import Practitioner
-from .context import Context
 from .catalog import CatalogService
+from .context import Context
 from .data import DataService
 from .documents import DocumentsService
 from .entitlement import EntitlementService

@@ -17,18 +17,16 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Connection
 
+from ..catalog.vignettes import Vignette, item_label, load_vignettes
 from ..domain.enums import Role
 from ..domain.records import Practitioner, Reflection
 from ..domain.validation import validate_reflection
-from ..domain.values import clean_text
+from ..domain.values import clean_text, new_id
 from ..errors import NotFound, ValidationError
-from ..store import tables
-from ..store import audit
+from ..store import audit, tables
 from ..store.engine import make_engine, write_transaction
-from ..domain.values import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
-from ..catalog.vignettes import Vignette, item_label, load_vignettes
 from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner

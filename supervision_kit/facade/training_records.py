@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
+from ..catalog.training_levels import load_training_levels
 from ..domain.enums import Role
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import ValidationError
 from ..store import tables
-from ..catalog.training_levels import load_training_levels
-from ..domain.values import new_id
 from ..store.people import names_of
 from .context import Context
 

@@ -6,10 +6,8 @@ rule runs over whole columns. Bank holidays and half terms are data in
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
-
 
 NAT = np.datetime64("NaT", "D")
 

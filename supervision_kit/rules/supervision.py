@@ -18,11 +18,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .calendar import (NAT, add_period, add_working_days, day as to_day, days,
-                       half_term_end_after, half_term_end_from, next_working_day, to_series)
-from ..store.frames import Frames, lookup
-from .keys import params, policy_keys
 from ..domain.periods import period_label
+from ..store.frames import Frames, lookup
+from .calendar import NAT, add_period, add_working_days
+from .calendar import day as to_day
+from .calendar import days, half_term_end_after, half_term_end_from, next_working_day, to_series
+from .keys import params, policy_keys
 
 COLUMNS = ["supervisee_id", "name", "team", "preset", "last_held", "next_due", "days_overdue",
            "reason", "rule", "supervisor_id"]

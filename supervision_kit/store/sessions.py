@@ -7,8 +7,8 @@ from typing import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,
-                              Oversight, Reflection, SessionRecord)
+from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement, Oversight,
+                              Reflection, SessionRecord)
 from ..domain.values import new_id
 from . import tables
 

@@ -2,11 +2,10 @@
 reads as words where the ORM classes in ``schema`` would need ``SessionRow.__table__``."""
 from __future__ import annotations
 
-from .schema import (ActionReviewRow, ActionRow, AddendumRow, AttendeeRow, AuditRow,
-                     CasePersonRow, CaseRow, ContractRow, DisagreementRow, DiscussionRow,
-                     EvaluationRow, ExerciseRow, ObservationRow, PractitionerRow, RatingRow,
-                     ReflectionRow, RequestRow, SessionRow, SignatureRow, StatusChangeRow,
-                     TrainingRecordRow)
+from .schema import (ActionReviewRow, ActionRow, AddendumRow, AttendeeRow, AuditRow, CasePersonRow,
+                     CaseRow, ContractRow, DisagreementRow, DiscussionRow, EvaluationRow,
+                     ExerciseRow, ObservationRow, PractitionerRow, RatingRow, ReflectionRow,
+                     RequestRow, SessionRow, SignatureRow, StatusChangeRow, TrainingRecordRow)
 
 practitioners = PractitionerRow.__table__
 cases = CaseRow.__table__

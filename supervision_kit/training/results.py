@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..analytics import agreement
-from .exercises import Exercise
 from ..catalog.vignettes import item_label
+from .exercises import Exercise
 
 RATING_COLUMNS = ["alias", "vignette", "update_index", "item", "when", "rating",
                   "expert_rating", "rationale", "at"]

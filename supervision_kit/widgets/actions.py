@@ -11,7 +11,7 @@ from traitlets import Bool, HasTraits, List, Unicode, observe
 from ..domain.records import ActionItem
 from ..domain.smart import smart_warnings
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, WIDE, esc, now_text, show_refusal
+from .common import WIDE, Displayable, Field, esc, now_text, show_refusal
 
 NO_OWNER, NO_CASE = "— no owner —", "— no case —"
 NONE = ""   # the value of the "no owner" / "no case" option (None would show a blank box)

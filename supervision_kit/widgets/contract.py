@@ -15,10 +15,10 @@ import datetime as dt
 import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, Instance, Unicode, observe, validate
 
+from ..domain.periods import period_label, period_of
 from ..domain.records import CONTRACT_TERMS, Contract
 from ..domain.values import add_years
 from ..errors import SupervisionError, ValidationError
-from ..domain.periods import period_label, period_of
 from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
 # The label and hint of each of the contract's terms (``CONTRACT_TERMS``), in its order.

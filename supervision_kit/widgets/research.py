@@ -17,6 +17,7 @@ from ..analytics import research as ra
 from ..analytics import research_plots as rp
 from .common import Displayable, esc, message
 
+
 @dc.dataclass(frozen=True)
 class Chart:
     key: str

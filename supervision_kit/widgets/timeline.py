@@ -13,10 +13,10 @@ import ipywidgets as w
 import pandas as pd
 from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 
+from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, overlays, render_png,
+                                  render_strip_png, strip_row, timeline_from)
 from ..domain.enums import RAG
 from ..domain.records import CaseDiscussion
-from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, overlays,
-                                  render_png, render_strip_png, strip_row, timeline_from)
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, show_refusal
