@@ -6,45 +6,14 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import CaseStatus, Role
-from ..domain.records import Case, CasePerson, Practitioner, StatusChange, to_dict
+from ..domain.records import Case, Practitioner, to_dict
 from ..domain.validation import validate_case, validate_practitioner
 from ..domain.values import new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
+from ..store.cases import case_rows, check_unique, load_cases
 from ..store.people import practitioner_from_row
 from .context import Context
-
-
-def _case_rows(c: Case) -> tuple[dict, list[dict], list[dict]]:
-    row = dict(id=c.id, reference=c.reference, worker_id=c.worker_id, status=c.status,
-               opened=c.opened, closed=c.closed)
-    people = []
-    for i, p in enumerate(c.people):
-        p.id = p.id or new_id("person")
-        people.append(dict(id=p.id, case_id=c.id, position=i, role=p.role,
-                           first_name=p.first_name, last_name=p.last_name, dob=p.dob,
-                           address=p.address, postcode=p.postcode, phone=p.phone))
-    hist = [dict(case_id=c.id, status=s.status, from_date=s.from_date) for s in c.status_history]
-    if not hist:
-        hist = [dict(case_id=c.id, status=c.status, from_date=c.opened)]
-    return row, people, hist
-
-
-def _check_new(conn, kind: str, items: list, unique: dict) -> None:
-    """Refuse, by item and field, a value that must be unique and is taken (in the list or store)."""
-    for name, col in unique.items():
-        values = [getattr(x, name) for x in items]
-        distinct = sorted({v for v in values if v is not None})
-        taken = set()
-        for k in range(0, len(distinct), 900):  # SQLite's limit on bound values
-            taken |= set(conn.execute(select(col).where(col.in_(distinct[k:k + 900]))).scalars())
-        seen: dict = {}
-        for i, v in enumerate(values):
-            if v in taken:
-                raise ValidationError(f"{kind}[{i}].{name}", f"{v!r} is already in the database")
-            if v in seen:
-                raise ValidationError(f"{kind}[{i}].{name}", f"{v!r} is also {kind}[{seen[v]}]")
-            seen[v] = i
 
 
 class PeopleService:
@@ -138,7 +107,7 @@ class PeopleService:
             except ValidationError as e:
                 raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
         with self.ctx.engine.connect() as conn:
-            _check_new(
+            check_unique(
                 conn,
                 "practitioners",
                 people,
@@ -189,31 +158,6 @@ class PeopleService:
             self.ctx.log(conn, "update", "practitioner", pid, f"left {when}")
 
     # -- cases -------------------------------------------------------------------
-    def _load_cases(self, conn, q) -> list[Case]:
-        rows = list(conn.execute(q))
-        ids = [r.id for r in rows]
-        people: dict[str, list] = {i: [] for i in ids}
-        hist: dict[str, list] = {i: [] for i in ids}
-        for i in range(0, len(ids), 900):
-            chunk = ids[i:i + 900]
-            for p in conn.execute(
-                select(tables.case_people)
-                .where(tables.case_people.c.case_id.in_(chunk))
-                .order_by(tables.case_people.c.position)
-            ):
-                people[p.case_id].append(CasePerson(
-                    role=p.role, first_name=p.first_name, last_name=p.last_name, dob=p.dob,
-                    address=p.address, postcode=p.postcode, phone=p.phone, id=p.id))
-            for h in conn.execute(
-                select(tables.status_changes)
-                .where(tables.status_changes.c.case_id.in_(chunk))
-                .order_by(tables.status_changes.c.from_date, tables.status_changes.c.id)
-            ):
-                hist[h.case_id].append(StatusChange(status=h.status, from_date=h.from_date))
-        return [Case(id=r.id, reference=r.reference, worker_id=r.worker_id, status=r.status,
-                     opened=r.opened, closed=r.closed, people=people[r.id],
-                     status_history=hist[r.id]) for r in rows]
-
     def cases(self, worker_id: str | None = None, *, include_closed: bool = False) -> list[Case]:
         """Cases of a worker (default: all this user may see), by reference."""
         q = select(tables.cases).order_by(tables.cases.c.reference)
@@ -224,7 +168,7 @@ class PeopleService:
         if self.ctx.visible is not None:
             q = q.where(tables.cases.c.worker_id.in_(sorted(self.ctx.visible)))
         with self.ctx.engine.connect() as conn:
-            found = self._load_cases(conn, q)
+            found = load_cases(conn, q)
         # The people in a case are children and families: reading them is a logged view.
         self.ctx.log_view("cases", worker_id or "", f"{len(found)} cases")
         return found
@@ -232,7 +176,7 @@ class PeopleService:
     def case(self, case_id: str) -> Case:
         """One case (logged as a view)."""
         with self.ctx.engine.connect() as conn:
-            found = self._load_cases(
+            found = load_cases(
                 conn,
                 select(tables.cases).where(
                     (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
@@ -260,10 +204,10 @@ class PeopleService:
                 and c.worker_id != self.ctx.me.id
             ):
                 raise self.ctx.deny(f"add a case for {c.worker_id}")
-            r, p, h = _case_rows(c)
+            r, p, h = case_rows(c)
             rows.append(r); people += p; hist += h
         with self.ctx.engine.connect() as conn:
-            _check_new(
+            check_unique(
                 conn,
                 "cases",
                 cases,
