@@ -303,3 +303,18 @@ def test_a_contract_starting_on_29_february_is_reviewed_on_28_february(world):
     assert sam.contract(c.id).review_date == dt.date(2029, 2, 28)
     due = sam.contract_reviews(as_of="2029-03-01")
     assert due.loc[due["contract_id"] == c.id, "days_overdue"].tolist() == [1]
+
+
+def test_every_public_service_method_is_a_door_of_the_toolkit(world):
+    # The toolkit stays the one door: each service's public methods are reachable on it and
+    # answer exactly as the service does (a service method missing from DOORS fails here).
+    import inspect
+
+    from supervision_kit.facade.toolkit import DOORS, SERVICE_CLASSES
+    for name, cls in SERVICE_CLASSES.items():
+        public = {m for m, _ in inspect.getmembers(cls, inspect.isfunction) if not m.startswith("_")}
+        assert public == set(DOORS[name]), name
+    sam = world.as_user("sam")
+    assert sam.supervisees() == sam.services.people.supervisees()
+    assert sam.policies() == sam.services.catalog.policies()
+    assert sam.context is sam.services.sessions.ctx is sam.services.documents.sessions.ctx

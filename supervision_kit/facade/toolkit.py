@@ -3,6 +3,7 @@ public method as a thin delegation to the service that holds it (see ``DOORS``).
 from __future__ import annotations
 
 import functools
+import typing
 from dataclasses import dataclass
 
 from ..config import Settings
@@ -81,7 +82,7 @@ DOORS: dict[str, tuple[str, ...]] = {
     "research": ("research_key", "key_created_message", "anonymise"),
     "training": ("vignette_library", "create_exercise", "exercise", "exercises", "join_exercise",
                  "rate", "exercise_ratings", "exercise_reflections", "export_results_csv"),
-    "maintenance": ("backup", "retention"),
+    "maintenance": ("backup", "restore", "retention"),
     "data": ("export_dataset", "export_json", "import_dataset", "import_json", "import_csv",
              "create_demo", "verify", "audit_head", "audit_log"),
     "catalog": ("policy", "preset", "policies", "frameworks"),
@@ -139,12 +140,7 @@ def _door(service: str, name: str):
     return call
 
 
-SERVICE_CLASSES = {"people": PeopleService, "sessions": SessionsService, "records": RecordsService,
-                   "oversight": OversightService, "entitlement": EntitlementService,
-                   "training_records": TrainingRecordsService, "rules": RulesService,
-                   "documents": DocumentsService, "research": ResearchService,
-                   "training": TrainingService, "maintenance": MaintenanceService,
-                   "data": DataService, "catalog": CatalogService}
+SERVICE_CLASSES = typing.get_type_hints(Services)  # name -> service class
 for _service, _names in DOORS.items():
     for _name in _names:
         setattr(Toolkit, _name, _door(_service, _name))
