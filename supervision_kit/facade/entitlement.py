@@ -94,21 +94,9 @@ class EntitlementService:
                  case_id: str | None) -> dict:
         rid = new_id("req")
         with self.ctx.tx() as conn:
-            conn.execute(
-                insert(tables.requests),
-                [
-                    dict(
-                        id=rid,
-                        kind=kind,
-                        requester_id=self.ctx.me.id,
-                        supervisor_id=supervisor,
-                        manager_id=manager,
-                        case_id=case_id,
-                        created=now(),
-                        reason=reason,
-                    )
-                ],
-            )
+            row = dict(id=rid, kind=kind, requester_id=self.ctx.me.id, supervisor_id=supervisor,
+                       manager_id=manager, case_id=case_id, created=now(), reason=reason)
+            conn.execute(insert(tables.requests), [row])
             self.ctx.log(conn, "create", "request", rid, kind)
         self.ctx.forget_access()
         return self.request(rid)

@@ -58,22 +58,12 @@ class OversightService:
         self.ctx = ctx
 
     def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
+        discussion, session, case = tables.discussions.c, tables.sessions.c, tables.cases.c
         q = (
-            select(
-                tables.discussions.c.id,
-                tables.discussions.c.session_id,
-                tables.discussions.c.case_id,
-                tables.discussions.c.answers,
-                tables.discussions.c.oversight_status,
-                tables.discussions.c.oversight_manager_id,
-                tables.discussions.c.oversight_reason,
-                tables.discussions.c.oversight_at,
-                tables.sessions.c.date,
-                tables.sessions.c.state,
-                tables.sessions.c.supervisor_id,
-                tables.cases.c.reference,
-                tables.cases.c.worker_id,
-            )
+            select(discussion.id, discussion.session_id, discussion.case_id, discussion.answers,
+                   discussion.oversight_status, discussion.oversight_manager_id,
+                   discussion.oversight_reason, discussion.oversight_at, session.date,
+                   session.state, session.supervisor_id, case.reference, case.worker_id)
             .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
             .join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
             .where(

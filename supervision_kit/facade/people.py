@@ -107,12 +107,8 @@ class PeopleService:
             except ValidationError as e:
                 raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
         with self.ctx.engine.connect() as conn:
-            check_unique(
-                conn,
-                "practitioners",
-                people,
-                {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username},
-            )
+            check_unique(conn, "practitioners", people,
+                         {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username})
             known = set(
                 conn.execute(
                     select(tables.practitioners.c.id).where(
@@ -207,12 +203,8 @@ class PeopleService:
             r, p, h = case_rows(c)
             rows.append(r); people += p; hist += h
         with self.ctx.engine.connect() as conn:
-            check_unique(
-                conn,
-                "cases",
-                cases,
-                {"id": tables.cases.c.id, "reference": tables.cases.c.reference},
-            )
+            check_unique(conn, "cases", cases,
+                         {"id": tables.cases.c.id, "reference": tables.cases.c.reference})
             workers = set(conn.execute(select(tables.practitioners.c.id).where(
                 tables.practitioners.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
         for i, c in enumerate(cases):

@@ -129,20 +129,9 @@ class RecordsService:
             ):
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
             _check_session_open(conn, a.session_id, "session_id")
-            conn.execute(
-                insert(tables.actions),
-                [
-                    dict(
-                        id=a.id,
-                        description=a.description,
-                        owner_id=owner,
-                        due_date=a.due_date,
-                        case_id=a.case_id,
-                        session_id=a.session_id,
-                        status=a.status,
-                    )
-                ],
-            )
+            row = dict(id=a.id, description=a.description, owner_id=owner, due_date=a.due_date,
+                       case_id=a.case_id, session_id=a.session_id, status=a.status)
+            conn.execute(insert(tables.actions), [row])
             self.ctx.log(conn, "create", "action", a.id)
         return a
 

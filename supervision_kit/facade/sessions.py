@@ -321,18 +321,9 @@ class SessionsService:
             if signer in done:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
-            conn.execute(
-                insert(tables.signatures),
-                [
-                    dict(
-                        session_id=session_id,
-                        practitioner_id=signer,
-                        signed_at=_now(),
-                        method=method,
-                        content_hash=h,
-                    )
-                ],
-            )
+            conn.execute(insert(tables.signatures), [dict(
+                session_id=session_id, practitioner_id=signer, signed_at=_now(), method=method,
+                content_hash=h)])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
             conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(

@@ -167,18 +167,9 @@ class TraineeSession:
         validate_reflection(r)
         body = json.dumps({"framework": r.framework, "responses": r.responses}, ensure_ascii=False)
         with write_transaction(self.engine) as conn:
-            _upsert(
-                conn,
-                dict(
-                    exercise_id=self.exercise.id,
-                    alias=self.alias,
-                    vignette=vignette_id,
-                    update_index=REFLECTION_INDEX,
-                    rating=None,
-                    rationale=body,
-                    at=_now(),
-                ),
-            )
+            _upsert(conn, dict(exercise_id=self.exercise.id, alias=self.alias, vignette=vignette_id,
+                               update_index=REFLECTION_INDEX, rating=None, rationale=body,
+                               at=_now()))
             self._log(conn, "reflect", f"{vignette_id} {r.framework}")
         return r
 
@@ -234,19 +225,9 @@ class TrainingService:
             code = new_code()
             while code in taken:
                 code = new_code()
-            conn.execute(
-                insert(tables.exercises),
-                [
-                    dict(
-                        id=xid,
-                        code=code,
-                        trainer_id=self.ctx.me.id,
-                        title=title,
-                        vignettes=[library[v].to_dict() for v in ids],
-                        created=_now(),
-                    )
-                ],
-            )
+            row = dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
+                       vignettes=[library[v].to_dict() for v in ids], created=_now())
+            conn.execute(insert(tables.exercises), [row])
             self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
         return xid, code
 

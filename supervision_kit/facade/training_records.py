@@ -81,19 +81,9 @@ class TrainingRecordsService:
                 raise ValidationError(
                     "practitioner_id", f"unknown practitioner {practitioner_id!r}"
                 )
-            conn.execute(
-                insert(tables.training_records),
-                [
-                    dict(
-                        id=rid,
-                        practitioner_id=practitioner_id,
-                        course=course,
-                        level=level,
-                        attended=attended,
-                        renewal_due=renewal,
-                    )
-                ],
-            )
+            conn.execute(insert(tables.training_records), [dict(
+                id=rid, practitioner_id=practitioner_id, course=course, level=level,
+                attended=attended, renewal_due=renewal)])
             self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
 
