@@ -6,58 +6,19 @@ import datetime as dt
 
 from sqlalchemy import insert, select, update
 
-from ..domain.enums import ActionStatus, Role, SessionState
+from ..domain.enums import ActionStatus, Role
 from ..domain.records import (CONTRACT_TERMS, ActionItem, Contract, Evaluation, Observation,
                               Reflection)
 from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
                                  validate_reflection)
 from ..domain.values import add_years, clean_text, new_id, parse_choice, parse_date
-from ..errors import NotFound, RecordLocked, ValidationError
+from ..errors import NotFound, ValidationError
 from ..store import tables
 from ..store.people import names_of
+from ..store.records import (OBSERVATION_NOTES, check_session_open, contract_from_row,
+                             evaluation_from_row, observation_from_row, reflection_from_row)
 from ..store.sessions import action_from_row
 from .context import Context
-
-OBS_NOTES = ("setting", "permissions", "went_well", "development_points")
-
-
-def _contract(r) -> Contract:
-    terms = r.terms or {}
-    return Contract(
-        supervisor_id=r.supervisor_id,
-        supervisee_id=r.supervisee_id,
-        preset=r.preset,
-        start_date=r.start_date,
-        overrides=r.overrides or {},
-        review_date=r.review_date,
-        end_date=r.end_date,
-        supervisor_signed_at=r.supervisor_signed_at,
-        supervisee_signed_at=r.supervisee_signed_at,
-        handover_note=r.handover_note,
-        replaces_id=r.replaces_id,
-        id=r.id,
-        **{k: terms.get(k, "") for k in CONTRACT_TERMS},
-    )
-
-
-def _check_session_open(conn, session_id: str | None, field: str) -> None:
-    """Refuse adding to a record that is signed (or being signed): its content is sealed."""
-    if not session_id:
-        return
-    state = conn.execute(
-        select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)
-    ).scalar()
-    if state is None:
-        raise ValidationError(field, f"unknown session {session_id!r}")
-    if (
-        state in (SessionState.SIGNED, SessionState.AWAITING)
-        or conn.execute(
-            select(tables.signatures.c.session_id).where(
-                tables.signatures.c.session_id == session_id
-            )
-        ).first()
-    ):
-        raise RecordLocked(f"session {session_id} has been signed; add an addendum instead")
 
 
 class RecordsService:
@@ -128,7 +89,7 @@ class RecordsService:
                 is None
             ):
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
-            _check_session_open(conn, a.session_id, "session_id")
+            check_session_open(conn, a.session_id, "session_id")
             row = dict(id=a.id, description=a.description, owner_id=owner, due_date=a.due_date,
                        case_id=a.case_id, session_id=a.session_id, status=a.status)
             conn.execute(insert(tables.actions), [row])
@@ -179,7 +140,7 @@ class RecordsService:
                 raise self.ctx.deny(f"change reflection {r.id}, written by {old.author_id}")
             # A reflection inside a signed record is part of its sealed content.
             for sid in {old.session_id if old else None, r.session_id}:
-                _check_session_open(conn, sid, "session_id")
+                check_session_open(conn, sid, "session_id")
             if r.session_id:
                 sup, att = self.ctx.session_parties(conn, r.session_id)
                 if self.ctx.me.id not in (sup, *att):
@@ -205,10 +166,7 @@ class RecordsService:
             q = q.where(tables.reflections.c.session_id == session_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
-        out = [Reflection(framework=r.framework, author_id=r.author_id, responses=r.responses or {},
-                          session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
-                          created=r.created, id=r.id)
-               for r in rows if self.ctx.can_see(r.author_id)]
+        out = [reflection_from_row(r) for r in rows if self.ctx.can_see(r.author_id)]
         self.ctx.log_view("reflections", author_id or session_id or "", f"{len(out)} reflections")
         return out
 
@@ -235,10 +193,7 @@ class RecordsService:
             q = q.where(tables.evaluations.c.supervisor_id == supervisor_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
-        out = [Evaluation(supervisee_id=r.supervisee_id, supervisor_id=r.supervisor_id, date=r.date,
-                          answers=list(r.answers), more_of=r.more_of, less_of=r.less_of,
-                          session_id=r.session_id, id=r.id)
-               for r in rows if self.ctx.can_see(r.supervisee_id)]
+        out = [evaluation_from_row(r) for r in rows if self.ctx.can_see(r.supervisee_id)]
         self.ctx.log_view("evaluations", supervisor_id or "", f"{len(out)} evaluations")
         return out
 
@@ -320,7 +275,7 @@ class RecordsService:
         self.ctx.check_see([r.supervisee_id, r.supervisor_id], f"see contract {contract_id}")
         if log:
             self.ctx.log_view("contract", contract_id)
-        return _contract(r)
+        return contract_from_row(r)
 
     def contracts(
         self, supervisee_id: str | None = None, *, active_only: bool = False
@@ -334,7 +289,7 @@ class RecordsService:
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
         out = [
-            _contract(r)
+            contract_from_row(r)
             for r in rows
             if self.ctx.can_see(r.supervisee_id) or self.ctx.can_see(r.supervisor_id)
         ]
@@ -362,7 +317,7 @@ class RecordsService:
         o.id = o.id or new_id("obs")
         row = dict(supervisee_id=o.supervisee_id, observer_id=o.observer_id, date=o.date,
                    planned=o.planned, qa_sample=o.qa_sample,
-                   notes={k: getattr(o, k) for k in OBS_NOTES},
+                   notes={k: getattr(o, k) for k in OBSERVATION_NOTES},
                    discussed_session_id=o.discussed_session_id)
         with self.ctx.tx() as conn:
             if conn.execute(
@@ -385,10 +340,6 @@ class RecordsService:
             q = q.where(tables.observations.c.supervisee_id == supervisee_id)
         with self.ctx.engine.connect() as conn:
             rows = list(conn.execute(q))
-        out = [Observation(supervisee_id=r.supervisee_id, observer_id=r.observer_id, date=r.date,
-                           planned=r.planned, qa_sample=r.qa_sample,
-                           discussed_session_id=r.discussed_session_id, id=r.id,
-                           **{k: (r.notes or {}).get(k, "") for k in OBS_NOTES})
-               for r in rows if self.ctx.can_see(r.supervisee_id)]
+        out = [observation_from_row(r) for r in rows if self.ctx.can_see(r.supervisee_id)]
         self.ctx.log_view("observations", supervisee_id or "", f"{len(out)} observations")
         return out

@@ -8,9 +8,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement, Oversight,
-                              Reflection, SessionRecord)
+                              SessionRecord)
 from ..domain.values import new_id
 from . import tables
+from .records import reflection_from_row
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
                 "learning_development", "group_confidentiality")
@@ -90,10 +91,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
             .where(tables.reflections.c.session_id.in_(chunk))
             .order_by(tables.reflections.c.created, tables.reflections.c.id)
         ):
-            refl[r.session_id].append(Reflection(
-                framework=r.framework, author_id=r.author_id, responses=r.responses or {},
-                session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
-                created=r.created, id=r.id))
+            refl[r.session_id].append(reflection_from_row(r))
         for r in conn.execute(select(tables.sessions).where(tables.sessions.c.id.in_(chunk))):
             content = r.content or {}
             out[r.id] = SessionRecord(
