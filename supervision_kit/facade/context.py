@@ -11,10 +11,9 @@ from sqlalchemy.exc import DataError as DBDataError
 from ..config import Settings
 from ..domain.enums import Role
 from ..domain.records import Practitioner
-from ..errors import AccessDenied, NotFound
-from ..store import audit
-from ..store.access import (practitioner_by_name, session_attendees, session_supervisor,
-                            visible_practitioners)
+from ..errors import AccessDenied, NotFound, ValidationError
+from ..store import access, audit
+from ..store.access import practitioner_by_name, session_attendees, session_supervisor
 from ..store.engine import make_engine, write_transaction
 from ..store.people import practitioner_from_row
 from ..store.refusals import refused_value
@@ -120,8 +119,30 @@ class Context:
         if self.role == Role.RESEARCHER:
             return frozenset()
         with self.engine.connect() as conn:
-            return frozenset(visible_practitioners(conn, self.me.id, self.me.team,
-                                                   manager=self.role == Role.MANAGER))
+            return frozenset(access.visible_ids(conn, self.me.id, manager=self.role == Role.MANAGER,
+                                                team=self.me.team or ""))
+
+    def check_named(self, named, *, supervisors=()) -> None:
+        """Refuse a write naming someone this user may not already see, by field.
+
+        ``named`` is (field, practitioner id) pairs; ids in ``supervisors`` may also be any
+        current member of staff who may supervise (a handover may go to anyone).
+        Admins are not checked; the refusal is logged."""
+        self.forget_access()  # checked against the store as it is now
+        if self.visible is None:
+            return
+        named = [(f, p) for f, p in named if p and p != self.me.id and not self.can_see(p)]
+        if not named:
+            return
+        if supervisors:
+            with self.engine.connect() as conn:
+                ok = access.may_supervise(conn, [p for f, p in named if f in supervisors])
+            named = [(f, p) for f, p in named if not (f in supervisors and p in ok)]
+        if named:
+            field, pid = named[0]
+            self.deny(f"name {pid} in {field}")  # logged; the user sees the field
+            raise ValidationError(field, f"you may not name {pid!r} here: they are not your "
+                                         f"line report, in your team or your signed supervisee")
 
     def forget_access(self) -> None:
         """Drop the cached ``visible`` set after a write that changes relationships."""
@@ -137,6 +158,8 @@ class Context:
         ids = [p for p in practitioner_ids if p]
         if self.role == Role.RESEARCHER:
             raise self.deny(f"see identifiable records ({what})")
+        if ids and not any(self.can_see(p) for p in ids):
+            self.forget_access()  # someone may have signed since: ask the store again
         if not ids or not any(self.can_see(p) for p in ids):
             raise self.deny(what)
 

@@ -78,6 +78,11 @@ class DocumentsService:
         from ..export.pdf import SupervisionPDFExporter
         return SupervisionPDFExporter(chromium_path=self.ctx.settings.chromium_path)
 
+    def pdf_name(self, session_id: str) -> str:
+        """The file name of a record's PDF (a safe name whatever the id holds)."""
+        from ..io.paths import safe_name
+        return safe_name("supervision", session_id, suffix=".pdf")
+
     def session_pdf(self, session_id: str, *, exporter=None) -> bytes:
         """The PDF of one record (drafts watermarked DRAFT); the export is logged."""
         from ..export.pdf import render_pdf
@@ -97,6 +102,7 @@ class DocumentsService:
 
         The next record is loaded and its timelines drawn while Chromium prints the last."""
         from ..export.record_notebook import build_record_notebook
+        from ..io.paths import inside, safe_name
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         ids, figures, paths = list(session_ids), {}, []
@@ -104,7 +110,7 @@ class DocumentsService:
             build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids
         )
         for sid, (nb, pdf) in zip(ids, self._exporter().iter_export(notebooks)):
-            path = out / f"supervision-{sid}.pdf"
+            path = inside(out, safe_name("supervision", sid, suffix=".pdf"))  # ids never paths
             path.write_bytes(pdf)
             paths.append(path)
             meta = nb.metadata["supervision_kit"]

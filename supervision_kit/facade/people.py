@@ -145,6 +145,7 @@ class PeopleService:
         """Record that a practitioner left (starts the retention clock)."""
         self.ctx.require("record a leaving date", Role.ADMIN, Role.MANAGER)
         when = parse_date(when, "leaving_date", required=True)
+        self.ctx.check_named([("practitioner_id", pid)])
         with self.ctx.tx() as conn:
             conn.execute(
                 update(tables.practitioners)
@@ -212,6 +213,7 @@ class PeopleService:
                 raise ValidationError(
                     f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}"
                 )
+        self.ctx.check_named([(f"cases[{i}].worker_id", c.worker_id) for i, c in enumerate(cases)])
         with self.ctx.tx() as conn:
             for t, data in (
                 (tables.cases, rows),

@@ -7,13 +7,14 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import ActionStatus, Role
+from ..domain.identifiers import check_id
 from ..domain.records import (CONTRACT_TERMS, ActionItem, Contract, Evaluation, Observation,
                               Reflection)
 from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
                                  validate_reflection)
 from ..domain.values import add_years, clean_text, new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
-from ..store import tables
+from ..store import access, tables
 from ..store.people import names_of
 from ..store.records import (OBSERVATION_NOTES, check_session_open, contract_from_row,
                              evaluation_from_row, observation_from_row, reflection_from_row)
@@ -74,12 +75,16 @@ class RecordsService:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
         self.ctx.require_write("add actions")
         a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
+        check_id(a.id, "id")
         a.description = clean_text(a.description, "description", required=True)
         a.due_date = parse_date(a.due_date, "due_date")
         a.status = parse_choice(a.status, ActionStatus, "status").value
         owner = a.owner_id or self.ctx.me.id
         self.ctx.check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
+        with self.ctx.engine.connect() as conn:
+            worker = access.case_workers(conn, [a.case_id]).get(a.case_id)
+        self.ctx.check_named([("owner_id", owner), ("case_id", worker)])
         with self.ctx.tx() as conn:
             if (
                 a.case_id
@@ -213,6 +218,15 @@ class RecordsService:
         if (self.ctx.me.id not in (c.supervisor_id, c.supervisee_id) and not handing_over
                 and self.ctx.role not in (Role.ADMIN, Role.MANAGER)):
             raise self.ctx.deny("write a contract between other people")
+        with self.ctx.engine.connect() as conn:
+            known = access.known_people(conn, [c.supervisor_id, c.supervisee_id])
+        for field in ("supervisor_id", "supervisee_id"):
+            if getattr(c, field) not in known:
+                raise ValidationError(field, f"unknown person {getattr(c, field)!r}")
+        # The supervisee must be someone the writer already sees; the supervisor may be anyone
+        # who may supervise (a handover, or a supervisee's own contract, names them).
+        self.ctx.check_named([("supervisee_id", c.supervisee_id),
+                              ("supervisor_id", c.supervisor_id)], supervisors=("supervisor_id",))
         c.id = c.id or new_id("contract")
         c.review_date = c.review_date or add_years(c.start_date)
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
@@ -250,6 +264,7 @@ class RecordsService:
         self.ctx.require_write("sign contracts")
         signer = signer_id or self.ctx.me.id
         c = self.contract(contract_id, log=False)
+        self.ctx.check_named([("signer", signer)])  # a signature given in person names its signer
         if signer not in (c.supervisor_id, c.supervisee_id):
             raise ValidationError("signer", f"{signer} is not a party to this contract")
         if signer != self.ctx.me.id and self.ctx.me.id != c.supervisor_id:
@@ -314,6 +329,8 @@ class RecordsService:
         self.ctx.require_write("record observations")
         validate_observation(o)
         self.ctx.check_see([o.supervisee_id], f"observe {o.supervisee_id}")
+        self.ctx.check_named([("supervisee_id", o.supervisee_id), ("observer_id", o.observer_id)],
+                             supervisors=("observer_id",))
         o.id = o.id or new_id("obs")
         row = dict(supervisee_id=o.supervisee_id, observer_id=o.observer_id, date=o.date,
                    planned=o.planned, qa_sample=o.qa_sample,

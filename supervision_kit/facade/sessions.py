@@ -12,7 +12,7 @@ from ..domain.records import ActionItem, Addendum, CaseDiscussion, SessionRecord
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
-from ..store import session_queries, tables
+from ..store import access, session_queries, tables
 from ..store.people import names_of
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from .context import Context
@@ -134,6 +134,9 @@ class SessionsService:
                 raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
                                       "can write its reflections")
         self._check_references(rec)
+        with self.ctx.engine.connect() as conn:
+            named = access.named_in_session(conn, rec)
+        self.ctx.check_named(named)
         with self.ctx.tx() as conn:
             row = conn.execute(
                 select(tables.sessions.c.state, tables.sessions.c.version).where(
@@ -229,6 +232,7 @@ class SessionsService:
                             cancelled_reason=clean_text(reason, "reason", required=True),
                             return_date=parse_date(return_date, "return_date"))
         self.ctx.require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
+        self.ctx.check_named([("supervisee_id", supervisee_id)])
         validate_session(rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
@@ -303,6 +307,10 @@ class SessionsService:
         """Sign as the acting user, or record a supervisee's signature given in person."""
         self.ctx.require_write("sign supervision records")
         signer = signer_id or self.ctx.me.id
+        if signer != self.ctx.me.id:  # a signature given in person names its signer
+            with self.ctx.engine.connect() as conn:
+                self.ctx.check_session_access(conn, session_id, f"sign session {session_id}")
+            self.ctx.check_named([("signer", signer)])
         with self.ctx.tx() as conn:
             sup, att = self.ctx.check_session_access(conn, session_id, f"sign session {session_id}")
             if signer not in (sup, *att):
