@@ -15,7 +15,10 @@ from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import lifecycle as q
 from ..store.schema import CaseRow, SessionRow
 from ..store.sessions import load_sessions
-from .oversight import names_of
+from ..store.people import names_of
+from .context import Context
+from .rules import RulesService
+from .sessions import SessionsService
 
 if TYPE_CHECKING:  # pandas only when the rules are asked for: kernels start sooner
     import pandas as pd
@@ -25,21 +28,24 @@ STALE_COLUMNS = ["supervisor_id", "supervisor", "session_id", "date", "supervise
                  "supervisees", "days", "detail", "team"]
 
 
-class LifecycleMixin:
+class LifecycleService:
     """Follow-ups start from signed records; drafts are never silently reopened."""
+
+    def __init__(self, ctx: Context, sessions: SessionsService, rules: RulesService):
+        self.ctx, self.sessions, self.rules = ctx, sessions, rules
 
     def follow_up_basis(self, case_id: str, before=None,
                         exclude_session: str | None = None) -> FollowUpBasis:
         """The case's last signed discussion (the record everyone agreed) and any later
         unsigned ones, named but not copied. The view is logged."""
         before = parse_date(before, "before") or dt.date.max
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
-        self._check_see([worker], f"see the discussions of case {case_id}")
+        self.ctx.check_see([worker], f"see the discussions of case {case_id}")
         basis = FollowUpBasis(case_id=case_id)
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             last = q.last_signed(conn, case_id, before, exclude_session)
             if last is not None:
                 rec = load_sessions(conn, [last.id])[0]
@@ -51,7 +57,7 @@ class LifecycleMixin:
         basis.unsigned = [UnsignedDiscussion(r.id, r.date, r.state, r.supervisor_id,
                                              names.get(r.supervisor_id, r.supervisor_id))
                           for r in later if not last or r.id != last.id]
-        self._log_view("case_discussions", case_id,
+        self.ctx.log_view("case_discussions", case_id,
                        f"follow-up basis: signed {basis.previous_session_id or 'none'}, "
                        f"{len(basis.unsigned)} unsigned later")
         return basis
@@ -60,8 +66,8 @@ class LifecycleMixin:
         """The acting supervisor's drafts with exactly these supervisees, newest first:
         id, date, version."""
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
-        with self.engine.connect() as conn:
-            found = q.pair_drafts(conn, self.me.id, ids)
+        with self.ctx.engine.connect() as conn:
+            found = q.pair_drafts(conn, self.ctx.me.id, ids)
             rows = {r.id: r for r in conn.execute(
                 select(S.c.id, S.c.date, S.c.version).where(S.c.id.in_(found)))}
         return [dict(id=i, date=rows[i].date, version=rows[i].version) for i in found]
@@ -69,50 +75,50 @@ class LifecycleMixin:
     def discard_draft(self, session_id: str) -> None:
         """Discard one's own draft: kept whole among the discarded drafts (restorable with
         ``restore_draft``), the audit log naming it by id and date only."""
-        self._require_write("discard a draft")
-        with self._tx() as conn:
-            self._check_session_access(conn, session_id, f"discard session {session_id}")
+        self.ctx.require_write("discard a draft")
+        with self.ctx.tx() as conn:
+            self.ctx.check_session_access(conn, session_id, f"discard session {session_id}")
             found = load_sessions(conn, [session_id])
             if not found:
                 raise NotFound(f"no session {session_id!r}")
             rec = found[0]
             if rec.state != SessionState.DRAFT:
                 raise RecordLocked("only a draft nobody has signed can be discarded")
-            if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
-                raise self._deny(f"discard a draft supervised by {rec.supervisor_id}")
-            q.discard(conn, rec, self.me.id)
-            self._log(conn, "discard", "session", session_id,
+            if rec.supervisor_id != self.ctx.me.id and self.ctx.role != Role.ADMIN:
+                raise self.ctx.deny(f"discard a draft supervised by {rec.supervisor_id}")
+            q.discard(conn, rec, self.ctx.me.id)
+            self.ctx.log(conn, "discard", "session", session_id,
                       f"draft of {rec.date}; kept in discarded_drafts")
-        self._forget_access()
+        self.ctx.forget_access()
 
     def discarded_draft(self, session_id: str) -> dict | None:
         """A discarded draft's content (its supervisor, auditors and admins; logged)."""
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             sup = conn.execute(select(q.BIN.c.supervisor_id).where(q.BIN.c.id == session_id)).scalar()
-            if sup != self.me.id:
-                self._require("read discarded drafts", Role.AUDITOR, Role.ADMIN)
+            if sup != self.ctx.me.id:
+                self.ctx.require("read discarded drafts", Role.AUDITOR, Role.ADMIN)
             out = q.discarded_record(conn, session_id)
-            self._log(conn, "view", "discarded_draft", session_id)
+            self.ctx.log(conn, "view", "discarded_draft", session_id)
         return out
 
     def restore_draft(self, session_id: str):
         """Bring a discarded draft back (its supervisor, or an admin);
         an action it had reviewed and that was reviewed since keeps the later outcome."""
-        self._require_write("restore a draft")
-        with self._tx() as conn:
+        self.ctx.require_write("restore a draft")
+        with self.ctx.tx() as conn:
             content = q.discarded_record(conn, session_id)
             if content is None:
                 raise NotFound(f"no discarded draft {session_id!r}")
             if conn.execute(select(S.c.id).where(S.c.id == session_id)).first():
                 raise ValidationError("session", f"session {session_id} exists already")
             rec = q.record_from_content(content)
-            if rec.supervisor_id != self.me.id and self.role != Role.ADMIN:
-                raise self._deny(f"restore a draft supervised by {rec.supervisor_id}")
+            if rec.supervisor_id != self.ctx.me.id and self.ctx.role != Role.ADMIN:
+                raise self.ctx.deny(f"restore a draft supervised by {rec.supervisor_id}")
             rec.state, rec.version = SessionState.DRAFT.value, 1
             q.restore(conn, rec)
-            self._apply_reviews(conn, rec)
-            self._log(conn, "restore", "session", session_id, "from discarded_drafts")
-        self._forget_access()
+            self.sessions._apply_reviews(conn, rec)
+            self.ctx.log(conn, "restore", "session", session_id, "from discarded_drafts")
+        self.ctx.forget_access()
         return self.session(session_id, log=False)
 
     def stale_drafts(self, as_of=None, team: str | None = None,
@@ -121,16 +127,16 @@ class LifecycleMixin:
         timeliness rule's "not recorded" rows whose record is still a draft (``timely``:
         that rule's frame when the caller has it already, for the same date and team)."""
         import pandas as pd
-        t = self.timeliness(as_of=as_of, team=team) if timely is None else timely
+        t = self.rules.timeliness(as_of=as_of, team=team) if timely is None else timely
         t = t[t["issue"] == "not recorded"]
         if t.empty:
             return pd.DataFrame(columns=STALE_COLUMNS)
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             drafts = set(conn.execute(select(S.c.id).where(
                 S.c.id.in_(list(t["session_id"])),
                 S.c.state == SessionState.DRAFT.value)).scalars())
         t = t[t["session_id"].isin(drafts)].copy()
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             names = names_of(conn, set(t["supervisor_id"]) | {p for ids in t["supervisee_ids"]
                                                               for p in ids})
         t["supervisor"] = t["supervisor_id"].map(lambda p: names.get(p, p))
