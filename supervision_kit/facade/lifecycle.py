@@ -119,7 +119,7 @@ class LifecycleService:
             self.sessions._apply_reviews(conn, rec)
             self.ctx.log(conn, "restore", "session", session_id, "from discarded_drafts")
         self.ctx.forget_access()
-        return self.session(session_id, log=False)
+        return self.sessions.session(session_id, log=False)
 
     def stale_drafts(self, as_of=None, team: str | None = None,
                      timely: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -99,11 +99,11 @@ class SessionsService:
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
         with self.ctx.engine.connect() as conn:
             last = lifecycle_queries.last_signed(conn, case_id, before, exclude_session)
-            if last is None:
-                return None
-            rec = load_sessions(conn, [last.id])[0]
-        self.ctx.log_view("case_discussions", case_id, f"previous discussion, session {last.id}")
-        return next(d for d in rec.discussions if d.case_id == case_id)
+            rec = load_sessions(conn, [last.id])[0] if last is not None else None
+        # Looked for is looked at: logged whether or not a signed discussion was found.
+        self.ctx.log_view("case_discussions", case_id,
+                          f"previous signed discussion: {last.id if last else 'none'}")
+        return next(d for d in rec.discussions if d.case_id == case_id) if rec else None
 
     # -- saving ------------------------------------------------------------------
     def save_session(self, rec: SessionRecord) -> SessionRecord:
