@@ -24,4 +24,10 @@ def open_toolkit(db=None, user: str | None = None) -> Toolkit:
     return Toolkit(db, user)
 
 
+from .holds import HoldsService  # noqa: E402
+from .services_shim import door  # noqa: E402
+
+for _name in ("place_hold", "lift_hold", "legal_holds"):
+    setattr(Toolkit, _name, door(HoldsService, _name))
+
 __all__ = ["Toolkit", "open_toolkit"]

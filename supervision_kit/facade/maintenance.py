@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from ..domain.enums import Role
 from ..domain.values import parse_date
 from ..errors import ValidationError
+from ..store import holds as holds_store
 from ..store.engine import normalise_url
 from ..store.schema import Base
 
@@ -205,6 +206,12 @@ class MaintenanceMixin:
                 self._log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
                 return plan
             for item in plan:
+                if item["held"]:
+                    # A legal hold keeps everything of this practitioner [Temple Appendix 1].
+                    self._log(conn, "keep", "practitioner", item["practitioner_id"],
+                              f"retention due {item['due']}; kept under legal hold "
+                              f"{', '.join(h['id'] for h in item['held'])}")
+                    continue
                 self._destroy(conn, item)
                 sessions = ", ".join(f"{sid} ({d})" for sid, d in item["sessions"])
                 counts = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n)
@@ -220,10 +227,13 @@ class MaintenanceMixin:
             if _add_years(r.leaving_date, years) <= as_of}
         if not leavers:
             return []
+        held_p, held_c = holds_store.active_targets(conn)
+        held_sessions = holds_store.sessions_touching_cases(conn, held_c)
         attendees: dict[str, set] = {}
         for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)):
             attendees.setdefault(r.session_id, set()).add(r.practitioner_id)
-        doomed = {s for s, who in attendees.items() if who and who <= leavers.keys()}
+        free = leavers.keys() - held_p.keys()  # a held practitioner's sessions are all kept
+        doomed = {s for s, who in attendees.items() if who and who <= free} - held_sessions
         # Keep a session whose actions a kept record reviewed: destroying it would change
         # that record's signed content.
         while True:
@@ -238,12 +248,17 @@ class MaintenanceMixin:
         for pid, left in sorted(leavers.items()):
             mine = sorted((s for s in doomed if pid in attendees[s]), key=lambda s: (dates[s], s))
             kept = sorted(s for s, who in attendees.items() if pid in who and s not in doomed)
+            on_hold = sorted(s for s in kept if s in held_sessions)
             item = {"practitioner_id": pid, "left": left, "due": _add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
-                    "rows": self._retention_counts(conn, pid, mine)}
+                    "held": held_p.get(pid, []), "held_sessions": on_hold,
+                    "held_cases": sorted(held_c),
+                    "rows": self._retention_counts(conn, pid, mine, sorted(held_c))}
             anonymised = conn.execute(select(P.c.username).where(P.c.id == pid)).scalar() \
                 .startswith("left-")
-            if any(item["rows"].values()) or not anonymised:
+            if item["held"]:
+                item["rows"] = {}
+            if any(item["rows"].values()) or not anonymised or item["held"]:
                 plan.append(item)
         return plan
 
@@ -254,7 +269,14 @@ class MaintenanceMixin:
                 "observations": O.c.supervisee_id == pid, "contracts": K.c.supervisee_id == pid,
                 "requests": RQ.c.requester_id == pid, "training_records": TR.c.practitioner_id == pid}
 
-    def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
+    @staticmethod
+    def _loose_reflections(pid: str, held_cases: list[str]):
+        """The practitioner's reflections outside any session, except those on a held case."""
+        return ((RF.c.author_id == pid) & RF.c.session_id.is_(None)
+                & (RF.c.case_id.is_(None) | RF.c.case_id.not_in(held_cases)))
+
+    def _retention_counts(self, conn, pid: str, sessions: list[str],
+                          held_cases: list[str] = ()) -> dict[str, int]:
         def n(table, cond) -> int:
             return conn.execute(select(func.count()).select_from(table).where(cond)).scalar()
         acts = select(A.c.id).where(A.c.session_id.in_(sessions))
@@ -267,7 +289,7 @@ class MaintenanceMixin:
                 "addenda": n(AD, AD.c.session_id.in_(sessions))}
         own = self._own(pid)
         own["reflections"] = (RF.c.session_id.in_(sessions)
-                              | ((RF.c.author_id == pid) & RF.c.session_id.is_(None)))
+                              | self._loose_reflections(pid, list(held_cases)))
         for name, cond in own.items():
             rows[name] = n(T[name], cond)
         return rows
@@ -286,13 +308,15 @@ class MaintenanceMixin:
             conn.execute(delete(t).where(t.c.session_id.in_(sids)))
         conn.execute(delete(S).where(S.c.id.in_(sids)))
         own = self._own(pid)
-        own["reflections"] = (RF.c.author_id == pid) & RF.c.session_id.is_(None)
+        own["reflections"] = self._loose_reflections(pid, item["held_cases"])
         mine = select(K.c.id).where(K.c.supervisee_id == pid)
         conn.execute(update(K).where(K.c.replaces_id.in_(mine), K.c.supervisee_id != pid)
                      .values(replaces_id=None))
         conn.execute(update(K).where(K.c.supervisee_id == pid).values(replaces_id=None))
         for name, cond in own.items():
             conn.execute(delete(T[name]).where(cond))
+        if item["held_sessions"]:
+            return  # held records still name the practitioner: anonymise once the hold is lifted
         conn.execute(update(P).where(P.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

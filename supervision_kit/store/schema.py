@@ -297,3 +297,18 @@ class RatingRow(Base):
     rating: Mapped[str | None] = mapped_column(String(1))
     rationale: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LegalHoldRow(Base):
+    """A legal hold on a practitioner's or a case's records [Temple Appendix 1; Havering 9]."""
+    __tablename__ = "legal_holds"
+    id: Mapped[str] = _id()
+    scope: Mapped[str] = mapped_column(String(16))  # "practitioner" or "case"
+    target_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    placed_by_id: Mapped[str] = mapped_column(String(64))
+    placed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    lifted_by_id: Mapped[str | None] = mapped_column(String(64))
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lift_note: Mapped[str] = mapped_column(Text, default="")

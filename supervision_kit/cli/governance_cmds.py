@@ -1,0 +1,40 @@
+"""Governance commands: legal holds and case extracts."""
+from __future__ import annotations
+
+
+def _show(h: dict) -> str:
+    state = (f"lifted {h['lifted_at']:%d %b %Y}" if h.get("lifted_at")
+             else f"active since {h['placed_at']:%d %b %Y}")
+    return f"{h['id']}: {h['scope']} {h['target_id']}, {h['reason']} ({h['reference']}), {state}"
+
+
+def run_hold(args, tk) -> int:
+    if args.action == "place":
+        print("placed " + _show(tk.place_hold(args.scope, args.target, args.reason,
+                                              args.reference)))
+    elif args.action == "lift":
+        print("lifted " + _show(tk.lift_hold(args.hold_id, args.note or "")))
+    else:
+        found = tk.legal_holds(active_only=not args.all)
+        for h in found:
+            print(_show(h))
+        print(f"{len(found)} hold(s)")
+    return 0
+
+
+def register(subs) -> None:
+    """Add the governance subcommands."""
+    p = subs.add_parser("hold", help="legal holds: place, lift, list (admin or manager)")
+    hs = p.add_subparsers(dest="action", required=True)
+    q = hs.add_parser("place", parents=[subs.common], help="hold a practitioner's or case's records")
+    q.add_argument("--scope", choices=["practitioner", "case"], required=True)
+    q.add_argument("--target", required=True, help="practitioner or case id")
+    q.add_argument("--reason", required=True,
+                   help="CSPR, IMR, complaint, disciplinary, litigation or other")
+    q.add_argument("--reference", required=True, help="the review, complaint or claim reference")
+    q = hs.add_parser("lift", parents=[subs.common], help="lift a hold")
+    q.add_argument("hold_id")
+    q.add_argument("--note", default="")
+    q = hs.add_parser("list", parents=[subs.common], help="list holds")
+    q.add_argument("--all", action="store_true", help="include lifted holds")
+    p.set_defaults(func=run_hold)
