@@ -38,3 +38,29 @@ def register(subs) -> None:
     q = hs.add_parser("list", parents=[subs.common], help="list holds")
     q.add_argument("--all", action="store_true", help="include lifted holds")
     p.set_defaults(func=run_hold)
+    register_extract(subs)
+
+
+def run_extract(args, tk) -> int:
+    from pathlib import Path
+    if args.pdf:
+        Path(args.pdf).write_bytes(tk.case_extract(args.case, "pdf"))
+        print(f"case extract written to {args.pdf}")
+    text = tk.case_extract(args.case, "text") if (args.out or not args.pdf) else ""
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"case extract written to {args.out}")
+    elif not args.pdf:
+        print(text, end="")
+    return 0
+
+
+def register_extract(subs) -> None:
+    """Add ``extract``."""
+    p = subs.add_parser("extract", parents=[subs.common],
+                        help="a case's decisions, rationale, RAG and actions for the child's "
+                             "record (supervisor or manager)")
+    p.add_argument("case", help="case id or reference")
+    p.add_argument("--pdf", help="write the PDF here")
+    p.add_argument("--out", help="write the plain text here (default: print it)")
+    p.set_defaults(func=run_extract)

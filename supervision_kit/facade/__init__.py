@@ -27,7 +27,11 @@ def open_toolkit(db=None, user: str | None = None) -> Toolkit:
 from .holds import HoldsService  # noqa: E402
 from .services_shim import door  # noqa: E402
 
-for _name in ("place_hold", "lift_hold", "legal_holds"):
-    setattr(Toolkit, _name, door(HoldsService, _name))
+from .extracts import ExtractsService  # noqa: E402
+
+for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
+                     (ExtractsService, ("case_extract",))):
+    for _name in _names:
+        setattr(Toolkit, _name, door(_svc, _name))
 
 __all__ = ["Toolkit", "open_toolkit"]
