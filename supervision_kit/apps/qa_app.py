@@ -115,6 +115,8 @@ class QualityAssuranceApp(Displayable):
         self.refresh()
         from .workflow_sections import add_qa_tabs  # "Requests" and "Training" tabs
         add_qa_tabs(self)
+        from .governance_sections import add_governance_tabs  # diversity, by supervisor
+        add_governance_tabs(self)
 
     def _names(self) -> dict[str, str]:
         if not hasattr(self, "_name_cache"):

@@ -28,9 +28,11 @@ from .holds import HoldsService  # noqa: E402
 from .services_shim import door  # noqa: E402
 
 from .extracts import ExtractsService  # noqa: E402
+from .governance_qa import GovernanceQAService  # noqa: E402
 
 for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
-                     (ExtractsService, ("case_extract",))):
+                     (ExtractsService, ("case_extract",)),
+                     (GovernanceQAService, ("diversity_measure",))):
     for _name in _names:
         setattr(Toolkit, _name, door(_svc, _name))
 

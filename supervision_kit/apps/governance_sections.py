@@ -1,0 +1,84 @@
+"""Governance tabs of the quality-assurance app: diversity considered (by team, supervisor
+and month) [Havering 13.3; HSCB Agency Quality Assurance]."""
+from __future__ import annotations
+
+import ipywidgets as w
+import pandas as pd
+
+from ..analytics.figures import new_figure, to_png
+from ..errors import SupervisionError
+from ..widgets.caseload import Section, table_html
+from ..widgets.common import esc, message
+
+DIVERSITY_GROUPS = Section("diversity", "Diversity considered, by month, team and supervisor",
+                           (("month", "Month"), ("team", "Team"), ("supervisor", "Supervisor"),
+                            ("records", "Records"), ("considered", "Considered"),
+                            ("pct", "% considered")), ("month", True))
+DIVERSITY_MISSING = Section("diversity_missing", "Records where it was not considered",
+                            (("date", "Date"), ("supervisor", "Supervisor"), ("team", "Team"),
+                             ("supervisees", "Supervisee(s)")), ("date", True))
+
+
+def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
+    """Share of records considering diversity, month by month, and its reading."""
+    fig = new_figure(8.0, 3.0)
+    ax = fig.add_subplot(1, 1, 1)
+    if by_month.empty:
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No records in the period", ha="center", va="center")
+        return to_png(fig, tight=True), "No records in the period."
+    ax.plot(by_month["month"], by_month["pct"], marker="o", color="#1565c0")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of records")
+    ax.set_title("Diversity and anti-discriminatory practice considered")
+    total, yes = int(by_month["records"].sum()), int(by_month["considered"].sum())
+    text = (f"Diversity and anti-discriminatory practice was considered in {yes} of {total} "
+            f"records ({100.0 * yes / total:.0f}%); latest month {by_month['month'].iloc[-1]}: "
+            f"{by_month['pct'].iloc[-1]:.0f}%.")
+    return to_png(fig, tight=True), text
+
+
+class DiversityTab:
+    """The "Diversity" tab: reading, chart, the groups and the records that missed it."""
+
+    def __init__(self, tk):
+        self.tk = tk
+        self.reading, self.image = w.HTML(value=""), w.Image(value=b"", format="png")
+        self.tables = w.VBox([])
+        self.text, self.frames = "", {}
+        self.widget = w.VBox([self.reading, self.image, self.tables])
+
+    def refresh(self, as_of, team=None, supervisor=None) -> None:
+        """Recompute for the app's date, team and supervisor."""
+        try:
+            m = self.tk.diversity_measure(as_of=as_of, team=team, supervisor=supervisor)
+        except SupervisionError as e:
+            self.text, self.frames = message(e), {}
+            self.reading.value, self.image.value, self.tables.children = esc(self.text), b"", []
+            return
+        png, self.text = diversity_chart(m["by_month"])
+        missing = m["records"][~m["records"]["considered"]] if len(m["records"]) else m["records"]
+        self.frames = {"diversity": m["by_group"], "diversity_missing": missing}
+        self.reading.value = f"<p class='qa-reading'><b>{esc(self.text)}</b></p>"
+        self.image.value = png
+        self.tables.children = [
+            w.HTML(value=f"<h4>{esc(s.title)}</h4>" + table_html(s, self.frames[s.key]))
+            for s in (DIVERSITY_GROUPS, DIVERSITY_MISSING)]
+
+
+def add_governance_tabs(app) -> dict:
+    """Add the governance tabs to the QA app; they follow its date, team and Refresh."""
+    tabs = {"diversity": ("Diversity", DiversityTab(app.tk))}
+
+    def refresh(_=None):
+        sup = getattr(app, "supervisor", None)
+        for _, tab in tabs.values():
+            tab.refresh(app.as_of.value, app.team.value or None, sup.value if sup else None)
+
+    titles = tuple(app.tabs.titles)
+    app.tabs.children = (*app.tabs.children, *(t.widget for _, t in tabs.values()))
+    app.tabs.titles = (*titles, *(title for title, _ in tabs.values()))
+    app.refresh_button.on_click(refresh)
+    refresh()
+    app.governance_tabs = {k: t for k, (_, t) in tabs.items()}
+    return app.governance_tabs

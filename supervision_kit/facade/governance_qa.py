@@ -1,0 +1,52 @@
+"""Governance QA measures: diversity considered, QA by supervisor (read only, logged)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain.enums import Role
+from ..domain.values import parse_date
+from ..store import qa as store
+
+QA_ROLES = (Role.AUDITOR, Role.MANAGER, Role.SUPERVISOR)
+
+
+def window_start(as_of: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months - 1`` months before ``as_of``'s month."""
+    y, m = divmod(as_of.year * 12 + as_of.month - 1 - (months - 1), 12)
+    return dt.date(y, m + 1, 1)
+
+
+class GovernanceQAService:
+    """Measures the seeds' quality assurance asks for, by team and by supervisor."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def _visible_rows(self, rows: list[dict]) -> list[dict]:
+        ctx = self.ctx
+        return [r for r in rows if ctx.can_see(r["supervisor_id"])
+                or any(ctx.can_see(p) for p in r["supervisee_ids"])]
+
+    def diversity_measure(self, as_of=None, months: int = 12, team: str | None = None,
+                          supervisor: str | None = None) -> dict:
+        """Share of records where diversity and anti-discriminatory practice was considered
+        [Havering 13.3]: ``records`` (one row per record), ``by_group`` (month, team,
+        supervisor) and ``by_month``; the view is logged."""
+        from ..analytics.governance import diversity_records, diversity_share
+        ctx = self.ctx
+        ctx.require("read quality-assurance measures", *QA_ROLES)
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        with ctx.engine.connect() as conn:
+            rows = store.held_records(conn, window_start(day, int(months)), day)
+            people = store.people(conn)
+        df = diversity_records(self._visible_rows(rows), people)
+        if team:
+            df = df[df["team"] == team]
+        if supervisor:
+            df = df[df["supervisor_id"] == supervisor]
+        df = df.reset_index(drop=True)
+        ctx.log_view("qa", "diversity", f"as of {day.isoformat()}; {months} months"
+                     + (f"; team {team}" if team else "")
+                     + (f"; supervisor {supervisor}" if supervisor else "") + f"; {len(df)} records")
+        return {"records": df, "by_group": diversity_share(df),
+                "by_month": diversity_share(df, ("month",))}
