@@ -36,3 +36,45 @@ def diversity_share(records: pd.DataFrame, by=("month", "team", "supervisor")) -
     g["considered"] = g["considered"].astype(int)
     g["pct"] = (100.0 * g["considered"] / g["records"]).round(1)
     return g
+
+
+SUPERVISOR_COLUMNS = ["supervisor_id", "supervisor", "supervisees", "within_frequency",
+                      "pct_within", "unsigned", "late", "repeated_late", "evaluations",
+                      "eval_yes_pct"]
+
+
+def by_supervisor(due: pd.DataFrame, timeliness: pd.DataFrame, evaluations: list,
+                  names: dict[str, str], repeated_late: int | None = 2) -> pd.DataFrame:
+    """QA read by supervisor [Havering 9; PG41 4; HSCB Appendix I]: supervisees (direct
+    reports), how many are within their policy's frequency, unsigned and late records
+    (``repeated_late`` late ones or more are flagged), evaluations and their share of "yes"."""
+    sups: dict[str, dict] = {}
+
+    def row(sid) -> dict:
+        return sups.setdefault(sid, {"supervisor_id": sid, "supervisor": names.get(sid, sid),
+                                     "supervisees": 0, "within_frequency": 0, "unsigned": 0,
+                                     "late": 0, "evaluations": 0, "_yes": 0, "_answered": 0})
+    for r in due.itertuples(index=False):
+        if isinstance(r.supervisor_id, str) and r.supervisor_id:
+            x = row(r.supervisor_id)
+            x["supervisees"] += 1
+            x["within_frequency"] += int((r.days_overdue or 0) <= 0)
+    for r in timeliness.itertuples(index=False):
+        x = row(r.supervisor_id)
+        x["unsigned" if r.issue == "unsigned" else "late"] += 1
+    for e in evaluations:
+        x = row(e.supervisor_id)
+        x["evaluations"] += 1
+        given = [a for a in e.answers if a]
+        x["_answered"] += len(given)
+        x["_yes"] += sum(a == "yes" for a in given)
+    out = pd.DataFrame(list(sups.values()))
+    if out.empty:
+        return pd.DataFrame(columns=SUPERVISOR_COLUMNS)
+    out["pct_within"] = [round(100.0 * w / n, 1) if n else None
+                         for w, n in zip(out["within_frequency"], out["supervisees"])]
+    out["eval_yes_pct"] = [round(100.0 * y / a, 1) if a else None
+                           for y, a in zip(out["_yes"], out["_answered"])]
+    out["repeated_late"] = (out["late"] >= repeated_late) if repeated_late else False
+    return out[SUPERVISOR_COLUMNS].sort_values(["repeated_late", "late", "supervisor"],
+                                               ascending=[False, False, True]).reset_index(drop=True)

@@ -1,5 +1,6 @@
 """Governance tabs of the quality-assurance app: diversity considered (by team, supervisor
-and month) [Havering 13.3; HSCB Agency Quality Assurance]."""
+and month) [Havering 13.3; HSCB Agency Quality Assurance] and QA read by supervisor
+[Havering 9; PG41 4], with a supervisor filter beside the app's team filter."""
 from __future__ import annotations
 
 import ipywidgets as w
@@ -17,6 +18,14 @@ DIVERSITY_GROUPS = Section("diversity", "Diversity considered, by month, team an
 DIVERSITY_MISSING = Section("diversity_missing", "Records where it was not considered",
                             (("date", "Date"), ("supervisor", "Supervisor"), ("team", "Team"),
                              ("supervisees", "Supervisee(s)")), ("date", True))
+
+
+SUPERVISORS = Section("supervisors", "By supervisor",
+                      (("supervisor", "Supervisor"), ("supervisees", "Supervisees"),
+                       ("within_frequency", "Within frequency"), ("pct_within", "% within"),
+                       ("unsigned", "Unsigned"), ("late", "Late or not recorded"),
+                       ("repeated_late", "Repeated lateness"), ("evaluations", "Evaluations"),
+                       ("eval_yes_pct", "% yes in evaluations")), ("late", False), "late")
 
 
 def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
@@ -66,9 +75,53 @@ class DiversityTab:
             for s in (DIVERSITY_GROUPS, DIVERSITY_MISSING)]
 
 
+class SupervisorTab:
+    """The "By supervisor" tab: one row per supervisor, repeated lateness flagged."""
+
+    def __init__(self, tk):
+        self.tk = tk
+        self.reading, self.tables = w.HTML(value=""), w.VBox([])
+        self.text, self.frame = "", pd.DataFrame()
+        self.widget = w.VBox([self.reading, self.tables])
+
+    def refresh(self, as_of, team=None, supervisor=None) -> None:
+        """Recompute from the rules as of the date, for the team and supervisor."""
+        from ..analytics.governance import by_supervisor
+        tk = self.tk
+        try:
+            names = {p.id: p.name for p in tk.practitioners()}
+            teams = {p.id: p.team for p in tk.practitioners()}
+            evs = [e for e in tk.evaluations() if not team or teams.get(e.supervisee_id) == team]
+            limit = (tk.policy() or {}).get("records", {}).get("repeated_late")
+            df = by_supervisor(tk.due(as_of=as_of, team=team), tk.timeliness(as_of=as_of, team=team),
+                               evs, names, limit)
+        except SupervisionError as e:
+            self.text, self.frame = message(e), pd.DataFrame()
+            self.reading.value, self.tables.children = esc(self.text), []
+            return
+        if supervisor:
+            df = df[df["supervisor_id"] == supervisor].reset_index(drop=True)
+        self.frame = df
+        flagged = df[df["repeated_late"].astype(bool)]["supervisor"].tolist() if len(df) else []
+        self.text = (f"{len(df)} supervisor(s); repeated late recording: "
+                     + (", ".join(flagged) if flagged else "none") + ".")
+        self.reading.value = f"<p class='qa-reading'><b>{esc(self.text)}</b></p>"
+        self.tables.children = [w.HTML(value=table_html(SUPERVISORS, df))]
+
+
 def add_governance_tabs(app) -> dict:
-    """Add the governance tabs to the QA app; they follow its date, team and Refresh."""
-    tabs = {"diversity": ("Diversity", DiversityTab(app.tk))}
+    """Add the governance tabs and a supervisor filter to the QA app; they follow its
+    date, team and Refresh."""
+    tabs = {"diversity": ("Diversity", DiversityTab(app.tk)),
+            "supervisors": ("By supervisor", SupervisorTab(app.tk))}
+    try:
+        people = [(n, i) for n, i in app.tk.supervisors() if app.tk.can_see(i)]
+    except SupervisionError:
+        people = []
+    app.supervisor = w.Dropdown(options=[("All supervisors", ""), *people], value="",
+                                description="Supervisor")
+    head = app.widget.children[0]
+    head.children = (*head.children[:-1], app.supervisor, head.children[-1])
 
     def refresh(_=None):
         sup = getattr(app, "supervisor", None)
