@@ -35,5 +35,10 @@ for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
                      (GovernanceQAService, ("diversity_measure",))):
     for _name in _names:
         setattr(Toolkit, _name, door(_svc, _name))
+from .escalations import EscalationsService  # noqa: E402
+
+for _name in ("drift_escalations", "answer_drift_escalation", "record_professional_difference",
+              "update_professional_difference", "professional_differences"):
+    setattr(Toolkit, _name, door(EscalationsService, _name, with_rules=True))
 
 __all__ = ["Toolkit", "open_toolkit"]

@@ -42,11 +42,13 @@ class MixinContext:
         return self._tk._check_session_access(conn, session_id, what)
 
 
-def door(service_cls, name):
-    """A toolkit method calling ``service_cls(MixinContext(self)).name``."""
+def door(service_cls, name, with_rules: bool = False):
+    """A toolkit method calling ``service_cls(MixinContext(self)).name`` (the toolkit
+    itself standing in for the rules service when ``with_rules``)."""
     method = getattr(service_cls, name)
 
     def call(self, *args, **kwargs):
-        return getattr(service_cls(MixinContext(self)), name)(*args, **kwargs)
+        svc = service_cls(MixinContext(self), self) if with_rules else service_cls(MixinContext(self))
+        return getattr(svc, name)(*args, **kwargs)
     call.__name__, call.__doc__ = name, method.__doc__
     return call

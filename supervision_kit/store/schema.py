@@ -312,3 +312,32 @@ class LegalHoldRow(Base):
     lifted_by_id: Mapped[str | None] = mapped_column(String(64))
     lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     lift_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DriftEscalationRow(Base):
+    """A drift flag unresolved past the preset delay, on the line manager's list [HSCB aim 3]."""
+    __tablename__ = "drift_escalations"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    flagged_since: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    manager_id: Mapped[str | None] = _fk("practitioners.id")
+    status: Mapped[str] = mapped_column(String(40), default="pending")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("case_id", "flagged_since"),)
+
+
+class ProfessionalDifferenceRow(Base):
+    """A professional difference with another agency and how far it went [HSCB]."""
+    __tablename__ = "professional_differences"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    agency: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[str] = mapped_column(String(64))
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)

@@ -1,4 +1,4 @@
-"""governance: legal holds
+"""governance: legal holds, drift escalations, professional differences
 
 Revision ID: 0007_governance
 Revises: 0001
@@ -30,8 +30,44 @@ def upgrade() -> None:
     with op.batch_alter_table('legal_holds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_legal_holds_target_id'), ['target_id'], unique=False)
 
+    op.create_table('drift_escalations',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('flagged_since', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('manager_id', sa.String(length=64), nullable=True),
+    sa.Column('status', sa.String(length=40), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_drift_escalations_case_id_cases')),
+    sa.ForeignKeyConstraint(['manager_id'], ['practitioners.id'], name=op.f('fk_drift_escalations_manager_id_practitioners')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drift_escalations')),
+    sa.UniqueConstraint('case_id', 'flagged_since', name=op.f('uq_drift_escalations_case_id'))
+    )
+    with op.batch_alter_table('drift_escalations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drift_escalations_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_drift_escalations_manager_id'), ['manager_id'], unique=False)
+    op.create_table('professional_differences',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('agency', sa.String(length=200), nullable=False),
+    sa.Column('stage', sa.String(length=64), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('raised_by_id', sa.String(length=64), nullable=False),
+    sa.Column('raised_on', sa.Date(), nullable=False),
+    sa.Column('resolved_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_professional_differences_case_id_cases')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_professional_differences'))
+    )
+    with op.batch_alter_table('professional_differences', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_professional_differences_case_id'), ['case_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('professional_differences')
+    op.drop_table('drift_escalations')
     with op.batch_alter_table('legal_holds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_legal_holds_target_id'))
     op.drop_table('legal_holds')
