@@ -79,3 +79,18 @@ def test_professional_difference_with_another_agency(world):
     with pytest.raises(AccessDenied):
         world.as_user("quinn").professional_differences("C1")
     assert [x["agency"] for x in pat.professional_differences("C1")] == ["Northshire Police"]
+
+
+def test_the_task_list_widget(world):
+    from supervision_kit.widgets.drift_escalation import DriftEscalations
+    worsening(world)
+    view = DriftEscalations(world.as_user("sam"), as_of=D + dt.timedelta(days=14))
+    assert "CR-2025-000001" in view.list.value and "Getting worse" in view.list.value
+    view.choice.value = next(v for label, v in view.choice.options if "CR-2025-000001" in label)
+    view.answer_button.click()
+    assert "Not recorded" in view.status  # no reason given
+    view.outcome.value = "more information requested"
+    view.reason.value = "What did the core group say?"
+    view.answer_button.click()
+    assert view.status == "Outcome recorded: more information requested"
+    assert "What did the core group say?" in view.list.value
