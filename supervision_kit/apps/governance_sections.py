@@ -112,8 +112,10 @@ class SupervisorTab:
 def add_governance_tabs(app) -> dict:
     """Add the governance tabs and a supervisor filter to the QA app; they follow its
     date, team and Refresh."""
+    from .audit_section import AuditTab
     tabs = {"diversity": ("Diversity", DiversityTab(app.tk)),
-            "supervisors": ("By supervisor", SupervisorTab(app.tk))}
+            "supervisors": ("By supervisor", SupervisorTab(app.tk)),
+            "audit": ("Quality audit", AuditTab(app.tk, app.as_of.value))}
     try:
         people = [(n, i) for n, i in app.tk.supervisors() if app.tk.can_see(i)]
     except SupervisionError:

@@ -36,6 +36,11 @@ for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
     for _name in _names:
         setattr(Toolkit, _name, door(_svc, _name))
 from .escalations import EscalationsService  # noqa: E402
+from .quality_audit import QualityAuditService  # noqa: E402
+
+for _name in ("audit_checklist", "draw_audit_sample", "audit_items", "judge_audit_item",
+              "audit_results"):
+    setattr(Toolkit, _name, door(QualityAuditService, _name))
 
 for _name in ("drift_escalations", "answer_drift_escalation", "record_professional_difference",
               "update_professional_difference", "professional_differences"):

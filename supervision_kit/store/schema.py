@@ -341,3 +341,31 @@ class ProfessionalDifferenceRow(Base):
     raised_by_id: Mapped[str] = mapped_column(String(64))
     raised_on: Mapped[dt.date] = mapped_column(Date)
     resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class QualityAuditRow(Base):
+    """A drawn sample of signed discussions for a supervision quality audit [HSCB aim 2]."""
+    __tablename__ = "quality_audits"
+    id: Mapped[str] = _id()
+    created_by_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    seed: Mapped[int] = mapped_column(Integer)
+    per_stratum: Mapped[int] = mapped_column(Integer)
+
+
+class AuditItemRow(Base):
+    """One sampled discussion and the QA lead's judgement of it."""
+    __tablename__ = "audit_items"
+    audit_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("quality_audits.id", ondelete="CASCADE"), primary_key=True)
+    discussion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str] = mapped_column(String(64))
+    stratum: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    judgements: Mapped[dict] = mapped_column(JSON, default=dict)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    judged_by_id: Mapped[str | None] = mapped_column(String(64))
+    judged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -1,4 +1,4 @@
-"""governance: legal holds, drift escalations, professional differences
+"""governance: legal holds, drift escalations, professional differences, quality audits
 
 Revision ID: 0007_governance
 Revises: 0001
@@ -64,8 +64,37 @@ def upgrade() -> None:
     with op.batch_alter_table('professional_differences', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_professional_differences_case_id'), ['case_id'], unique=False)
 
+    op.create_table('quality_audits',
+    sa.Column('id', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=False),
+    sa.Column('per_stratum', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quality_audits'))
+    )
+    op.create_table('audit_items',
+    sa.Column('audit_id', sa.String(length=64), nullable=False),
+    sa.Column('discussion_id', sa.String(length=64), nullable=False),
+    sa.Column('session_id', sa.String(length=64), nullable=False),
+    sa.Column('case_id', sa.String(length=64), nullable=False),
+    sa.Column('stratum', sa.String(length=16), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('judgements', sa.JSON(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('judged_by_id', sa.String(length=64), nullable=True),
+    sa.Column('judged_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['audit_id'], ['quality_audits.id'], name=op.f('fk_audit_items_audit_id_quality_audits'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('audit_id', 'discussion_id', name=op.f('pk_audit_items'))
+    )
+    with op.batch_alter_table('audit_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_items_session_id'), ['session_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('audit_items')
+    op.drop_table('quality_audits')
     op.drop_table('professional_differences')
     op.drop_table('drift_escalations')
     with op.batch_alter_table('legal_holds', schema=None) as batch_op:
