@@ -35,3 +35,25 @@ def audit_checklist(templates: Path) -> list[dict]:
         raise ValidationError(path.name, "needs criteria, each with key, question and source")
     return [{"key": str(c["key"]), "question": str(c["question"]), "source": str(c["source"])}
             for c in crit]
+
+
+def development_courses(templates: Path) -> dict[str, dict]:
+    """The ``courses`` of ``training/levels.yaml``: key -> {title, for, refresher_months,
+    matches, source}."""
+    import yaml
+    path = Path(templates) / "training" / "levels.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ValidationError(path.name, f"cannot read: {e}") from None
+    out = {}
+    for key, c in (data.get("courses") or {}).items():
+        if not isinstance(c, dict) or c.get("for") not in ("supervisors", "all") or not c.get("matches") \
+                or not isinstance(c.get("refresher_months"), int) or c["refresher_months"] < 1:
+            raise ValidationError(f"{path.name}: courses.{key}",
+                                  "needs title, for (supervisors or all), refresher_months, matches")
+        out[str(key)] = {"title": str(c.get("title") or key), "for": c["for"],
+                         "refresher_months": c["refresher_months"],
+                         "matches": [str(m).lower() for m in c["matches"]],
+                         "source": str(c.get("source") or "")}
+    return out

@@ -49,3 +49,21 @@ def test_qa_app_has_a_supervisor_tab_and_filter(world):
     qa.refresh_button.click()
     assert set(tab.frame["supervisor_id"]) <= {"P4"}
     assert world.policy()["records"]["repeated_late"] == 2  # preset data [Havering 9]
+
+
+def test_supervisors_development_take_up(world):
+    """Supervision-skills training for anyone who supervises, with a refresher period;
+    equality and diversity training for all [PG41 4; Havering 13.1; Surrey 6-7]."""
+    world.as_user("sam").add_training_record("P1", "Supervision skills refresher", 3, "2024-03-01")
+    world.as_user("sam").add_training_record("P2", "Equality, Diversity and Inclusion", 1, "2023-01-10")
+    dev = world.as_user("aud").development_take_up(as_of="2026-02-01")
+    st = dev["status"].set_index(["practitioner_id", "course"])
+    assert bool(st.loc[("P1", "Supervision skills"), "up_to_date"])  # due 1 Mar 2027
+    assert not bool(st.loc[("P4", "Supervision skills"), "up_to_date"])  # Sue: never
+    assert ("P2", "Supervision skills") not in st.index  # Pat supervises nobody
+    assert st.loc[("P2", "Equality and diversity"), "refresher_due"] == dt.date(2026, 1, 10)
+    assert not bool(st.loc[("P2", "Equality and diversity"), "up_to_date"])  # lapsed
+    north = dev["take_up"].set_index(["course", "team"]).loc[("Supervision skills", "North")]
+    assert (north["staff"], north["up_to_date"]) == (2, 1)  # Sam yes, Mia (manager) no
+    qa = QualityAssuranceApp(world.as_user("aud"), as_of=dt.date(2026, 2, 1))
+    assert "Supervision skills" in qa.governance_tabs["supervisors"].development["course"].tolist()

@@ -78,3 +78,42 @@ def by_supervisor(due: pd.DataFrame, timeliness: pd.DataFrame, evaluations: list
     out["repeated_late"] = (out["late"] >= repeated_late) if repeated_late else False
     return out[SUPERVISOR_COLUMNS].sort_values(["repeated_late", "late", "supervisor"],
                                                ascending=[False, False, True]).reset_index(drop=True)
+
+
+DEVELOPMENT_COLUMNS = ["practitioner_id", "name", "team", "course", "last_attended",
+                       "refresher_due", "up_to_date"]
+
+
+def _add_months(d, months: int):
+    from ..domain.escalation import escalation_due
+    return escalation_due(d, (months, 0))  # the same calendar-month arithmetic
+
+
+def development_status(staff: list[dict], records: dict[str, list], courses: dict[str, dict],
+                       as_of) -> pd.DataFrame:
+    """One row per person and course they need [PG41 4; Havering 13.1; Surrey 6-7]: the
+    last matching course attended, the refresher date and whether they are up to date."""
+    rows = []
+    for c in courses.values():
+        for p in staff:
+            if c["for"] == "supervisors" and not p["supervises"]:
+                continue
+            seen = [d for title, d in records.get(p["id"], [])
+                    if any(m in title.lower() for m in c["matches"])]
+            last = max(seen) if seen else None
+            due = _add_months(last, c["refresher_months"]) if last else None
+            rows.append({"practitioner_id": p["id"], "name": p["name"], "team": p["team"],
+                         "course": c["title"], "last_attended": last, "refresher_due": due,
+                         "up_to_date": bool(due and due >= as_of)})
+    return pd.DataFrame(rows, columns=DEVELOPMENT_COLUMNS)
+
+
+def development_take_up(status: pd.DataFrame) -> pd.DataFrame:
+    """Take-up per course and team: staff needing it, up to date, percentage."""
+    if status.empty:
+        return pd.DataFrame(columns=["course", "team", "staff", "up_to_date", "pct"])
+    g = status.groupby(["course", "team"]).agg(staff=("up_to_date", "size"),
+                                               up_to_date=("up_to_date", "sum")).reset_index()
+    g["up_to_date"] = g["up_to_date"].astype(int)
+    g["pct"] = (100.0 * g["up_to_date"] / g["staff"]).round(1)
+    return g

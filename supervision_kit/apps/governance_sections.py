@@ -28,6 +28,13 @@ SUPERVISORS = Section("supervisors", "By supervisor",
                        ("eval_yes_pct", "% yes in evaluations")), ("late", False), "late")
 
 
+DEVELOPMENT = Section("development", "Supervisors' development and equality and diversity "
+                      "training: take-up", (("course", "Course"), ("team", "Team"),
+                                            ("staff", "Staff who need it"),
+                                            ("up_to_date", "Up to date"), ("pct", "% up to date")),
+                      ("course", True))
+
+
 def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
     """Share of records considering diversity, month by month, and its reading."""
     fig = new_figure(8.0, 3.0)
@@ -107,6 +114,15 @@ class SupervisorTab:
                      + (", ".join(flagged) if flagged else "none") + ".")
         self.reading.value = f"<p class='qa-reading'><b>{esc(self.text)}</b></p>"
         self.tables.children = [w.HTML(value=table_html(SUPERVISORS, df))]
+        try:  # supervisors' own development [PG41 4; Havering 13.1; Surrey 6-7]
+            dev = tk.development_take_up(as_of=as_of, team=team)
+        except SupervisionError as e:
+            self.development = pd.DataFrame()
+            self.tables.children = (*self.tables.children, w.Label(value=message(e)))
+            return
+        self.development = dev["take_up"]
+        self.tables.children = (*self.tables.children, w.HTML(
+            value=f"<h4>{esc(DEVELOPMENT.title)}</h4>" + table_html(DEVELOPMENT, dev["take_up"])))
 
 
 def add_governance_tabs(app) -> dict:

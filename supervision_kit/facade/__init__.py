@@ -32,7 +32,7 @@ from .governance_qa import GovernanceQAService  # noqa: E402
 
 for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
                      (ExtractsService, ("case_extract",)),
-                     (GovernanceQAService, ("diversity_measure",))):
+                     (GovernanceQAService, ("diversity_measure", "development_take_up"))):
     for _name in _names:
         setattr(Toolkit, _name, door(_svc, _name))
 from .escalations import EscalationsService  # noqa: E402

@@ -50,3 +50,20 @@ class GovernanceQAService:
                      + (f"; supervisor {supervisor}" if supervisor else "") + f"; {len(df)} records")
         return {"records": df, "by_group": diversity_share(df),
                 "by_month": diversity_share(df, ("month",))}
+
+    def development_take_up(self, as_of=None, team: str | None = None) -> dict:
+        """Supervisors' development and equality and diversity training from
+        ``training/levels.yaml`` courses: ``status`` (per person and course) and
+        ``take_up`` (per course and team); the view is logged."""
+        from ..analytics.governance import development_status, development_take_up
+        from ..forms import development_courses
+        ctx = self.ctx
+        ctx.require("read quality-assurance measures", *QA_ROLES)
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        courses = development_courses(ctx.settings.templates)
+        with ctx.engine.connect() as conn:
+            staff, recs = store.staff_and_training(conn, day)
+        staff = [p for p in staff if ctx.can_see(p["id"]) and (not team or p["team"] == team)]
+        status = development_status(staff, recs, courses, day)
+        ctx.log_view("qa", "development", f"as of {day.isoformat()}; {len(status)} rows")
+        return {"status": status, "take_up": development_take_up(status)}

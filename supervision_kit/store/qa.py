@@ -34,3 +34,22 @@ def held_records(conn: Connection, start: dt.date, end: dt.date) -> list[dict]:
 def people(conn: Connection) -> dict[str, tuple[str, str]]:
     """Practitioner id -> (name, team)."""
     return {r.id: (r.name, r.team or "") for r in conn.execute(select(P.c.id, P.c.name, P.c.team))}
+
+
+def staff_and_training(conn: Connection, as_of: dt.date) -> tuple[list[dict], dict[str, list]]:
+    """Current staff (id, name, team, role, supervises) and their training records
+    (course, attended) up to ``as_of``."""
+    from .schema import ContractRow, TrainingRecordRow
+    K, TR = ContractRow.__table__, TrainingRecordRow.__table__
+    supervising = set(conn.execute(select(K.c.supervisor_id).where(
+        (K.c.end_date.is_(None)) | (K.c.end_date >= as_of))).scalars())
+    staff = [{"id": r.id, "name": r.name, "team": r.team or "", "role": r.role,
+              "supervises": r.role in ("supervisor", "manager") or r.id in supervising}
+             for r in conn.execute(select(P.c.id, P.c.name, P.c.team, P.c.role, P.c.leaving_date))
+             if (r.leaving_date is None or r.leaving_date > as_of)
+             and r.role not in ("researcher",)]
+    recs: dict[str, list] = {}
+    for r in conn.execute(select(TR.c.practitioner_id, TR.c.course, TR.c.attended)
+                          .where(TR.c.attended <= as_of)):
+        recs.setdefault(r.practitioner_id, []).append((r.course, r.attended))
+    return staff, recs
