@@ -93,6 +93,8 @@ class AuditTab:
         self.seed.value = str(audit["seed"])
         self.item.options = [(f"{i['date']:%d %b %Y} {i['reference']} ({i['stratum']})",
                               i["discussion_id"]) for i in self.items]
+        if self.items:  # the first sampled record is open, ready to judge
+            self.item.value = self.items[0]["discussion_id"]
         self.status.value = f"Sample of {len(self.items)} drawn with seed {audit['seed']}"
         return audit
 
