@@ -125,6 +125,29 @@ class SupervisorTab:
             value=f"<h4>{esc(DEVELOPMENT.title)}</h4>" + table_html(DEVELOPMENT, dev["take_up"])))
 
 
+def make_report(app, months: int = 12) -> bytes:
+    """Write the inspection report for the app's date and offer it as a download."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from ..export.inspection import write_report
+    day = app.as_of.value
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            pdf, _ = write_report(app.tk, day, months, Path(folder) / "report.pdf")
+            data = pdf.read_bytes()
+    except SupervisionError as e:
+        app.report_link.value = esc(message(e))
+        return b""
+    app.report_link.value = (f"<a download='inspection-report-{day.isoformat()}.pdf' "
+                             f"href='data:application/pdf;base64,{base64.b64encode(data).decode()}'>"
+                             f"Download the inspection report as of {esc(day)}</a> <small>(the "
+                             f"rows behind each figure: <code>supervision-kit report</code> also "
+                             f"writes them as CSV)</small>")
+    return data
+
+
 def add_governance_tabs(app) -> dict:
     """Add the governance tabs and a supervisor filter to the QA app; they follow its
     date, team and Refresh."""
@@ -139,7 +162,11 @@ def add_governance_tabs(app) -> dict:
     app.supervisor = w.Dropdown(options=[("All supervisors", ""), *people], value="",
                                 description="Supervisor")
     head = app.widget.children[0]
-    head.children = (*head.children[:-1], app.supervisor, head.children[-1])
+    app.report_button = w.Button(description="Inspection report (PDF)", icon="file-pdf-o")
+    app.report_link = w.HTML(value="")
+    app.report_button.on_click(lambda _: make_report(app))
+    head.children = (*head.children[:-1], app.supervisor, head.children[-1], app.report_button)
+    app.widget.children = (head, app.report_link, *app.widget.children[1:])
 
     def refresh(_=None):
         sup = getattr(app, "supervisor", None)

@@ -55,6 +55,17 @@ def run_extract(args, tk) -> int:
     return 0
 
 
+def run_report(args, tk) -> int:
+    import datetime as dt
+
+    from ..domain.values import parse_date
+    from ..export.inspection import write_report
+    day = parse_date(args.as_of, "as_of") or dt.date.today()
+    pdf, folder = write_report(tk, day, args.months, args.out)
+    print(f"inspection report written to {pdf}; the rows behind each figure in {folder}")
+    return 0
+
+
 def register_extract(subs) -> None:
     """Add ``extract``."""
     p = subs.add_parser("extract", parents=[subs.common],
@@ -64,3 +75,10 @@ def register_extract(subs) -> None:
     p.add_argument("--pdf", help="write the PDF here")
     p.add_argument("--out", help="write the plain text here (default: print it)")
     p.set_defaults(func=run_extract)
+    p = subs.add_parser("report", parents=[subs.common],
+                        help="the inspection report: every QA measure as of a date, one PDF "
+                             "(auditor, manager or supervisor)")
+    p.add_argument("--as-of", dest="as_of", metavar="DATE", help="as of this date (YYYY-MM-DD)")
+    p.add_argument("--months", type=int, default=12, help="months of trends (default 12)")
+    p.add_argument("--out", required=True, help="the PDF to write (CSV files go beside it)")
+    p.set_defaults(func=run_report)

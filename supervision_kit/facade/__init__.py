@@ -32,7 +32,8 @@ from .governance_qa import GovernanceQAService  # noqa: E402
 
 for _svc, _names in ((HoldsService, ("place_hold", "lift_hold", "legal_holds")),
                      (ExtractsService, ("case_extract",)),
-                     (GovernanceQAService, ("diversity_measure", "development_take_up"))):
+                     (GovernanceQAService, ("diversity_measure", "development_take_up",
+                                           "log_report_export"))):
     for _name in _names:
         setattr(Toolkit, _name, door(_svc, _name))
 from .escalations import EscalationsService  # noqa: E402

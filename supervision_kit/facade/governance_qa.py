@@ -67,3 +67,11 @@ class GovernanceQAService:
         status = development_status(staff, recs, courses, day)
         ctx.log_view("qa", "development", f"as of {day.isoformat()}; {len(status)} rows")
         return {"status": status, "take_up": development_take_up(status)}
+
+    def log_report_export(self, name: str, as_of, months: int) -> None:
+        """Log that an inspection report was written (an export)."""
+        ctx = self.ctx
+        ctx.require("export an inspection report", *QA_ROLES)
+        with ctx.tx() as conn:
+            ctx.log(conn, "export", "inspection_report", name,
+                    f"as of {parse_date(as_of, 'as_of')}; {months} months")
