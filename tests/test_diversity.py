@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 
 from supervision_kit.apps.qa_app import QualityAssuranceApp
-from supervision_kit.forms import diversity_form
+from supervision_kit.catalog.forms import diversity_form
 from supervision_kit.widgets.session import SessionRecorder
 from tests.test_maintenance import DAY, signed_session
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .figures import new_figure, to_png
+
 from ..domain.diversity import considered
 
 RECORD_COLUMNS = ["session_id", "date", "month", "supervisor_id", "supervisor", "team",
@@ -116,4 +118,34 @@ def development_take_up(status: pd.DataFrame) -> pd.DataFrame:
                                                up_to_date=("up_to_date", "sum")).reset_index()
     g["up_to_date"] = g["up_to_date"].astype(int)
     g["pct"] = (100.0 * g["up_to_date"] / g["staff"]).round(1)
+    return g
+
+
+def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
+    """Share of records considering diversity, month by month, and its reading."""
+    fig = new_figure(8.0, 3.0)
+    ax = fig.add_subplot(1, 1, 1)
+    if by_month.empty:
+        ax.axis("off")
+        ax.text(0.5, 0.5, "No records in the period", ha="center", va="center")
+        return to_png(fig, tight=True), "No records in the period."
+    ax.plot(by_month["month"], by_month["pct"], marker="o", color="#1565c0")
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of records")
+    ax.set_title("Diversity and anti-discriminatory practice considered")
+    total, yes = int(by_month["records"].sum()), int(by_month["considered"].sum())
+    text = (f"Diversity and anti-discriminatory practice was considered in {yes} of {total} "
+            f"records ({100.0 * yes / total:.0f}%); latest month {by_month['month'].iloc[-1]}: "
+            f"{by_month['pct'].iloc[-1]:.0f}%.")
+    return to_png(fig, tight=True), text
+
+
+def results_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Share of "yes" per team, month and criterion."""
+    if df.empty:
+        return pd.DataFrame(columns=["team", "month", "criterion", "judged", "yes", "pct_yes"])
+    g = df.assign(yes=df["answer"] == "yes").groupby(["team", "month", "criterion"]).agg(
+        judged=("answer", "size"), yes=("yes", "sum")).reset_index()
+    g["yes"] = g["yes"].astype(int)
+    g["pct_yes"] = (100.0 * g["yes"] / g["judged"]).round(1)
     return g

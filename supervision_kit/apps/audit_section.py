@@ -7,19 +7,9 @@ import datetime as dt
 import ipywidgets as w
 import pandas as pd
 
+from ..analytics.governance import results_table
 from ..errors import SupervisionError
 from ..widgets.common import esc, message, textarea
-
-
-def results_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Share of "yes" per team, month and criterion."""
-    if df.empty:
-        return pd.DataFrame(columns=["team", "month", "criterion", "judged", "yes", "pct_yes"])
-    g = df.assign(yes=df["answer"] == "yes").groupby(["team", "month", "criterion"]).agg(
-        judged=("answer", "size"), yes=("yes", "sum")).reset_index()
-    g["yes"] = g["yes"].astype(int)
-    g["pct_yes"] = (100.0 * g["yes"] / g["judged"]).round(1)
-    return g
 
 
 def _frame_html(df: pd.DataFrame) -> str:

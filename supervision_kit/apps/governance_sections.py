@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pandas as pd
 
-from ..analytics.figures import new_figure, to_png
+from ..analytics.governance import diversity_chart
 from ..errors import SupervisionError
 from ..widgets.caseload import Section, table_html
 from ..widgets.common import esc, message
@@ -33,25 +33,6 @@ DEVELOPMENT = Section("development", "Supervisors' development and equality and 
                                             ("staff", "Staff who need it"),
                                             ("up_to_date", "Up to date"), ("pct", "% up to date")),
                       ("course", True))
-
-
-def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
-    """Share of records considering diversity, month by month, and its reading."""
-    fig = new_figure(8.0, 3.0)
-    ax = fig.add_subplot(1, 1, 1)
-    if by_month.empty:
-        ax.axis("off")
-        ax.text(0.5, 0.5, "No records in the period", ha="center", va="center")
-        return to_png(fig, tight=True), "No records in the period."
-    ax.plot(by_month["month"], by_month["pct"], marker="o", color="#1565c0")
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("% of records")
-    ax.set_title("Diversity and anti-discriminatory practice considered")
-    total, yes = int(by_month["records"].sum()), int(by_month["considered"].sum())
-    text = (f"Diversity and anti-discriminatory practice was considered in {yes} of {total} "
-            f"records ({100.0 * yes / total:.0f}%); latest month {by_month['month'].iloc[-1]}: "
-            f"{by_month['pct'].iloc[-1]:.0f}%.")
-    return to_png(fig, tight=True), text
 
 
 class DiversityTab:
@@ -131,11 +112,10 @@ def make_report(app, months: int = 12) -> bytes:
     import tempfile
     from pathlib import Path
 
-    from ..export.inspection import write_report
     day = app.as_of.value
     try:
         with tempfile.TemporaryDirectory() as folder:
-            pdf, _ = write_report(app.tk, day, months, Path(folder) / "report.pdf")
+            pdf, _ = app.tk.inspection_report(day, months, Path(folder) / "report.pdf")
             data = pdf.read_bytes()
     except SupervisionError as e:
         app.report_link.value = esc(message(e))

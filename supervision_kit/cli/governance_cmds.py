@@ -56,12 +56,7 @@ def run_extract(args, tk) -> int:
 
 
 def run_report(args, tk) -> int:
-    import datetime as dt
-
-    from ..domain.values import parse_date
-    from ..export.inspection import write_report
-    day = parse_date(args.as_of, "as_of") or dt.date.today()
-    pdf, folder = write_report(tk, day, args.months, args.out)
+    pdf, folder = tk.inspection_report(args.as_of, args.months, args.out)
     print(f"inspection report written to {pdf}; the rows behind each figure in {folder}")
     return 0
 

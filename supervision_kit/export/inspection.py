@@ -20,10 +20,8 @@ def _d(x) -> str:
 
 def gather(tk, day: dt.date, months: int = 12) -> list[dict]:
     """Sections {key, title, reading, png, table} computed exactly as the QA app does."""
-    from ..analytics.governance import by_supervisor
-    from ..apps import qa_charts as charts
-    from ..apps.audit_section import results_table
-    from ..apps.governance_sections import diversity_chart
+    from ..analytics import qa_charts as charts
+    from ..analytics.governance import by_supervisor, diversity_chart, results_table
     names = {p.id: p.name for p in tk.practitioners()}
     out = []
 

@@ -6,24 +6,26 @@ import datetime as dt
 
 from ..domain.enums import OversightStatus, Role
 from ..domain.escalation import check_difference, escalation_due
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import escalations as store
 from ..store.extract import find_case
-from ..store.sessions import new_id
+from .catalog import CatalogService
+from .context import Context
+from .rules import RulesService
 
 
 class EscalationsService:
     """Escalate drift that stays unresolved; record other agencies' differences."""
 
-    def __init__(self, ctx, rules):
-        self.ctx, self.rules = ctx, rules
+    def __init__(self, ctx: Context, rules: RulesService, catalog: CatalogService):
+        self.ctx, self.rules, self.catalog = ctx, rules, catalog
 
     def _sync(self, day: dt.date) -> int:
         """Put every drift flag unresolved for the preset delay on its worker's line
         manager's list (once per flag); returns how many were added."""
-        from ..rules.policy import period_of
-        period = period_of((self.rules.policy() or {}).get("drift") or {}, "escalate_after")
+        from ..catalog.policies import period_of
+        period = period_of((self.catalog.policy() or {}).get("drift") or {}, "escalate_after")
         drift = self.rules.drift(as_of=day)
         added = 0
         with self.ctx.tx() as conn:

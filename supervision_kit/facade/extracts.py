@@ -9,6 +9,7 @@ from ..domain.enums import Role
 from ..errors import NotFound, ValidationError
 from ..export import case_extract as fmt
 from ..store import extract as store
+from .context import Context
 
 MAKERS = (Role.SUPERVISOR, Role.MANAGER)
 
@@ -16,7 +17,7 @@ MAKERS = (Role.SUPERVISOR, Role.MANAGER)
 class ExtractsService:
     """A case's decisions from supervision as text or PDF."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def _gather(self, case_id: str, kind: str):

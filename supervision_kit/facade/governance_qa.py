@@ -6,6 +6,7 @@ import datetime as dt
 from ..domain.enums import Role
 from ..domain.values import parse_date
 from ..store import qa as store
+from .context import Context
 
 QA_ROLES = (Role.AUDITOR, Role.MANAGER, Role.SUPERVISOR)
 
@@ -19,13 +20,18 @@ def window_start(as_of: dt.date, months: int) -> dt.date:
 class GovernanceQAService:
     """Measures the seeds' quality assurance asks for, by team and by supervisor."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def _visible_rows(self, rows: list[dict]) -> list[dict]:
         ctx = self.ctx
         return [r for r in rows if ctx.can_see(r["supervisor_id"])
                 or any(ctx.can_see(p) for p in r["supervisee_ids"])]
+
+    def diversity_form(self):
+        """The diversity and anti-discriminatory practice prompts of every record."""
+        from ..catalog.forms import diversity_form
+        return diversity_form(self.ctx.settings.templates)
 
     def diversity_measure(self, as_of=None, months: int = 12, team: str | None = None,
                           supervisor: str | None = None) -> dict:
@@ -56,7 +62,7 @@ class GovernanceQAService:
         ``training/levels.yaml`` courses: ``status`` (per person and course) and
         ``take_up`` (per course and team); the view is logged."""
         from ..analytics.governance import development_status, development_take_up
-        from ..forms import development_courses
+        from ..catalog.forms import development_courses
         ctx = self.ctx
         ctx.require("read quality-assurance measures", *QA_ROLES)
         day = parse_date(as_of, "as_of") or dt.date.today()

@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from ..domain.enums import Role
 from ..domain.holds import check_hold
+from ..domain.values import new_id
 from ..errors import NotFound, ValidationError
 from ..store import holds as store
 from ..store.schema import CaseRow, PractitionerRow
-from ..store.sessions import new_id
+from .context import Context
 
 P, C = PractitionerRow.__table__, CaseRow.__table__
 HOLDERS = (Role.ADMIN, Role.MANAGER)
@@ -18,7 +19,7 @@ HOLDERS = (Role.ADMIN, Role.MANAGER)
 class HoldsService:
     """Place, lift and list legal holds; every step is logged."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def _practitioner_of(self, conn, scope: str, target_id: str) -> str:

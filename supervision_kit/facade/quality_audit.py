@@ -8,11 +8,11 @@ import secrets
 
 from ..domain.enums import Role
 from ..domain.quality_audit import check_judgements, draw, stratum
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import quality_audit as store
 from ..store.qa import people
-from ..store.sessions import new_id
+from .context import Context
 
 QA_LEADS = (Role.AUDITOR, Role.MANAGER)
 
@@ -20,12 +20,12 @@ QA_LEADS = (Role.AUDITOR, Role.MANAGER)
 class QualityAuditService:
     """Draw, judge and read quality audits."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx: Context):
         self.ctx = ctx
 
     def audit_checklist(self) -> list[dict]:
         """The checklist's criteria: [{key, question, source}]."""
-        from ..forms import audit_checklist
+        from ..catalog.forms import audit_checklist
         return audit_checklist(self.ctx.settings.templates)
 
     def draw_audit_sample(self, start, end, per_stratum: int = 3, seed: int | None = None) -> dict:

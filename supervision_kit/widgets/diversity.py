@@ -16,9 +16,8 @@ class DiversitySection:
     def __init__(self, rec, form=None):
         self.rec = rec
         if form is None:
-            from ..forms import diversity_form
             try:
-                form = diversity_form(rec.tk.settings.templates)
+                form = rec.tk.diversity_form()
             except SupervisionError as e:
                 self.title, self.fields = "Diversity and anti-discriminatory practice", {}
                 self.widget = w.VBox([w.Label(value=f"The diversity prompts could not be read: {e}")])

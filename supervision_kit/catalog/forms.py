@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .domain.diversity import DiversityForm, parse_form
-from .errors import ValidationError
+from ..domain.diversity import DiversityForm, parse_form
+from ..errors import ValidationError
 
 
 def diversity_form(templates: Path) -> DiversityForm:
