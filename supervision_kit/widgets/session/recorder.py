@@ -23,6 +23,7 @@ from .items import AgreedActionsSection, DisagreementsSection
 from .reflect import ReflectionSection
 from .reviews import ReviewSection
 from .saving import FIELD, SavingMixin
+from ..diversity import DiversitySection
 from .sections import FunctionsSection, GroupSection, NextSessionSection, TextSection
 from .signing import SignSection
 
@@ -145,6 +146,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                 ("discussions", DiscussionsSection(self)),
                 ("wellbeing", TextSection(self, "Wellbeing, workload, sickness absence and training",
                                           WELLBEING)),
+                ("diversity", DiversitySection(self)),
                 ("functions", FunctionsSection(self)),
                 ("learning", TextSection(self, "Learning and development", [
                     ("learning_development", "Learning and development",

@@ -1,16 +1,16 @@
 """case_discussions.provenance (answers carried or confirmed from an earlier discussion)
 and discarded_drafts (a discarded draft, restorable; the audit log names it by id)
 
-Revision ID: 0005_lifecycle
-Revises: 0001
+Revision ID: 0008_lifecycle
+Revises: 0007_governance
 Create Date: 2026-12-02 06:00:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_lifecycle'
-down_revision = '0001'
+revision = '0008_lifecycle'
+down_revision = '0007_governance'
 branch_labels = None
 depends_on = None
 
