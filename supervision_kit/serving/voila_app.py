@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 
 from jupyter_server.utils import url_path_join
+from tornado.web import RedirectHandler
+from traitlets import Unicode
 from voila.app import Voila
 
 from .guarded import REPLACEMENTS
@@ -31,11 +33,19 @@ def kernel_args(settings=None) -> list[str]:
 class SupervisionVoila(Voila):
     """Voilà whose kernels answer only the page that started them."""
 
+    landing_url = Unicode("", config=True,
+                          help="Where the server's root redirects (relative to the base URL), "
+                               "instead of listing the notebooks; e.g. voila/render/index.ipynb")
+
     def init_handlers(self):
-        """Voilà's handlers with the guarded ones swapped in, and the identity provider's
-        own pages (login, OAuth callback) under the base URL like every other page."""
+        """Voilà's handlers with the guarded ones swapped in, the identity provider's own
+        pages (login, OAuth callback) under the base URL like every other page, and the
+        root redirected to ``landing_url`` when set."""
         own = {path for path, *_ in self.identity_provider.get_handlers()}
         handlers = []
+        if self.landing_url:
+            target = url_path_join(self.base_url, self.landing_url)
+            handlers.append((self.server_url.rstrip("/") + "/?", RedirectHandler, {"url": target}))
         for path, cls, *rest in super().init_handlers():
             if path in own and self.base_url != "/":
                 path = url_path_join(self.base_url, path)
