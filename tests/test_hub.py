@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import pick_session
-from tests.fixtures_hub import hub_or_skip, stop_hub
+from tests.fixtures_hub import hub_or_skip
+from tests.helpers_hub import stop_hub
 from tests.helpers_kernels import (cookie_header, kernel_processes, page_kernel_id, request,
                                    wait_for_kernels, websocket_handshake)
 
