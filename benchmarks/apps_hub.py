@@ -51,6 +51,21 @@ def hub_cold(browser, work: Path, notebooks: dict[str, Path], selectors: dict[st
     return times
 
 
+def _steady(pid: int, kernels: int, timeout: float = 180.0) -> tuple[int, float]:
+    """(kernels, RSS MB) once ``kernels`` run and their RSS holds still for 3 s (a pool
+    kernel is "filled" before it has finished running the notebook)."""
+    wait_for_kernels(pid, kernels, timeout=timeout)
+    deadline = time.monotonic() + timeout
+    last = kernels_rss_mb(pid)
+    while time.monotonic() < deadline:
+        time.sleep(3)
+        now = kernels_rss_mb(pid)
+        if abs(now - last) <= 0.01 * max(last, 1):
+            break
+        last = now
+    return len(kernel_processes(pid)), kernels_rss_mb(pid)
+
+
 def kernel_reclaim(browser, work: Path, notebook: Path, selector: str, env: dict, views: int,
                    idle_timeout: int = 10) -> dict:
     """Open and close ``views`` pages of ``notebook`` (preheated, as `make app` serves it);
@@ -64,8 +79,9 @@ def kernel_reclaim(browser, work: Path, notebook: Path, selector: str, env: dict
     with voila_process(folder, env=env, preheat=True, timeout=300) as server:
         server.wait_for_log(f"Kernel pool of {notebook.name} is filled", timeout=300)
         pid = server.proc.pid
-        start = (len(kernel_processes(pid)), kernels_rss_mb(pid))
         url = server.url + f"voila/render/{notebook.name}"
+        pool = len(kernel_processes(pid))
+        start = _steady(pid, pool)
         t0 = time.monotonic()
         for i in range(views):
             context = browser.new_context()
@@ -77,9 +93,7 @@ def kernel_reclaim(browser, work: Path, notebook: Path, selector: str, env: dict
         after = (len(kernel_processes(pid)), kernels_rss_mb(pid))
         # once every dropped page's kernel is past the idle timeout, and the pool refilled
         time.sleep(idle_timeout + 4)
-        wait_for_kernels(pid, start[0], timeout=120)
-        server.wait_for_log(f"Kernel pool of {notebook.name} is filled", timeout=300, count=1)
-        settled = (len(kernel_processes(pid)), kernels_rss_mb(pid))
+        settled = _steady(pid, pool)
     return {"views": views, "start": start, "after": after, "settled": settled,
             "seconds": elapsed}
 

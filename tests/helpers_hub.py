@@ -53,6 +53,7 @@ def start_hub(work: Path, env: dict | None = None, timeout: float = 240.0, db: P
     """Start the hub (accounts made and printed once) and wait for its login page."""
     db = db or demo_copy(work / "data")
     port = free_port()
+    work.mkdir(parents=True, exist_ok=True)
     log_path = work / "hub.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
