@@ -114,7 +114,8 @@ def test_lab_terminals_contents_and_kernels_api_are_not_there(hub, people, super
     assert request(base + "voila/render/index.ipynb", headers={"Cookie": cookie})[0] == 200
     for path in ("lab", "tree", "terminals/1", "api/terminals", "api/contents",
                  "api/contents/session.ipynb", "api/kernels", "api/sessions", "edit/session.ipynb",
-                 "files/session.ipynb", "voila/files/session.ipynb", "api/kernelspecs"):
+                 "files/session.ipynb", "voila/files/session.ipynb", "api/kernelspecs",
+                 "voila/tree", "voila/api/contents", "voila/api/contents/session.ipynb"):
         status = request(base + path, headers={"Cookie": cookie})[0]
         assert status in (403, 404, 405), (path, status)
     # starting a kernel to run one's own code: no such API

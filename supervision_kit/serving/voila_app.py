@@ -12,6 +12,8 @@ from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
 from traitlets import Unicode
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from .guarded import REPLACEMENTS
 
@@ -40,13 +42,16 @@ class SupervisionVoila(Voila):
     def init_handlers(self):
         """Voilà's handlers with the guarded ones swapped in, the identity provider's own
         pages (login, OAuth callback) under the base URL like every other page, and the
-        root redirected to ``landing_url`` when set."""
+        root redirected to ``landing_url`` when set (then the notebook listing and its
+        contents API are not served at all: the landing page is the way in)."""
         own = {path for path, *_ in self.identity_provider.get_handlers()}
         handlers = []
         if self.landing_url:
             target = url_path_join(self.base_url, self.landing_url)
             handlers.append((self.server_url.rstrip("/") + "/?", RedirectHandler, {"url": target}))
         for path, cls, *rest in super().init_handlers():
+            if self.landing_url and cls in (TornadoVoilaTreeHandler, VoilaContentsHandler):
+                continue
             if path in own and self.base_url != "/":
                 path = url_path_join(self.base_url, path)
             handlers.append((path, REPLACEMENTS.get(cls, cls), *rest))
