@@ -72,7 +72,8 @@ def _server(hub, username: str) -> str:
     return hub.url + f"user/{username}/"
 
 
-def test_without_signing_in_every_app_url_gives_the_login_page(hub, people, browser):
+def test_without_signing_in_every_app_url_gives_the_login_page(hub, people, browser, supervisor):
+    # the supervisor's server is running (their fixture signed in): it must refuse us itself
     context = browser.new_context()
     page = context.new_page()
     page.goto(_server(hub, people["supervisor"]) + "voila/render/session.ipynb")
