@@ -48,7 +48,8 @@ class SupervisionVoila(Voila):
         handlers = []
         if self.landing_url:
             target = url_path_join(self.base_url, self.landing_url)
-            handlers.append((self.server_url.rstrip("/") + "/?", RedirectHandler, {"url": target}))
+            handlers.append((self.server_url.rstrip("/") + "/?", RedirectHandler,
+                             {"url": target, "permanent": False}))
         for path, cls, *rest in super().init_handlers():
             if self.landing_url and cls in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 continue
