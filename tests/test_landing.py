@@ -56,3 +56,12 @@ def test_an_app_not_for_the_role_says_so_in_one_line(db, module, role):
     # and the landing page does not offer it to them
     entries = index_app.apps_for(role)
     assert module.__name__ not in {e.module for e in entries}
+
+
+def test_each_landing_entry_reads_roles_from_the_module_its_notebook_builds():
+    import nbformat
+    for entry in index_app.APPS:
+        nb = nbformat.read(ROOT / "notebooks" / entry.notebook, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+        assert f"from {entry.module} import build" in code, entry.notebook
+        assert entry.roles()  # the module imports and names its roles (or has a default)

@@ -48,10 +48,10 @@ APPS = (
              "supervision_kit.apps.qa_app"),
     AppEntry("training.ipynb", "Training",
              "case vignettes and RAG-rating calibration exercises",
-             "supervision_kit.widgets.training"),
+             "supervision_kit.apps.training_app"),
     AppEntry("research.ipynb", "Research",
              "charts of an anonymised research export",
-             "supervision_kit.widgets.research", ("researcher", "admin")),
+             "supervision_kit.apps.research_app", ("researcher", "admin")),
 )
 
 
