@@ -77,7 +77,7 @@ def test_without_signing_in_every_app_url_gives_the_login_page(hub, people, brow
     context = browser.new_context()
     page = context.new_page()
     page.goto(_server(hub, people["supervisor"]) + "voila/render/session.ipynb")
-    expect(page.locator("input[name=password]")).to_be_visible()
+    expect(page.locator("input[name=password]")).to_be_visible(timeout=LONG)
     assert "/hub/login" in page.url
     for path in ("", "voila/render/index.ipynb", "api/kernels"):
         status, headers, _ = request(_server(hub, people["supervisor"]) + path)
@@ -88,7 +88,7 @@ def test_without_signing_in_every_app_url_gives_the_login_page(hub, people, brow
 def test_a_wrong_password_is_refused(hub, people, browser):
     context = browser.new_context()
     page = hub.login(context, people["supervisor"], "not-the-password-123")
-    expect(page.get_by_text(re.compile("Invalid username or password", re.I))).to_be_visible()
+    expect(page.get_by_text(re.compile("Invalid username or password", re.I))).to_be_visible(timeout=LONG)
     assert "/hub/login" in page.url
     me = hub.url + "hub/api/user"
     assert request(me, headers={"Cookie": cookie_header(context, me)})[0] == 403

@@ -17,16 +17,17 @@ b = w.Button(description="Press me")
 b.on_click(lambda _: setattr(out, "value", "clicked"))
 w.VBox([b, out])
 '''
+SLOW = 180_000  # ms: a kernel start on a loaded two-core machine
 CULL = {"SUPERVISION_KIT_KERNEL_IDLE_TIMEOUT": "3", "SUPERVISION_KIT_KERNEL_CULL_INTERVAL": "1"}
 
 
 def _open(browser, url: str):
     context = browser.new_context()
-    context.set_default_timeout(60_000)
+    context.set_default_timeout(SLOW)
     page = context.new_page()
     page.goto(url)
     page.get_by_role("button", name="Press me").click()
-    expect(page.get_by_text("clicked")).to_be_visible()  # the kernel answers this page
+    expect(page.get_by_text("clicked")).to_be_visible(timeout=SLOW)  # the kernel answers this page
     return context, page
 
 
@@ -51,7 +52,7 @@ def test_closed_pages_give_their_kernels_back(tmp_path, voila, browser):
     # the page still open kept its kernel through the culls
     context, page = pages[3]
     page.get_by_role("button", name="Press me").click()
-    expect(page.get_by_text("clicked")).to_be_visible()
+    expect(page.get_by_text("clicked")).to_be_visible(timeout=SLOW)
     context.close()
 
 
@@ -82,6 +83,6 @@ def test_a_kernel_answers_only_its_own_page(tmp_path, voila, browser, token):
         assert websocket_handshake(channels + f"?token={token}") == 403
     # the page still works: nothing the stranger did reached its kernel
     page.get_by_role("button", name="Press me").click()
-    expect(page.get_by_text("clicked")).to_have_count(1)
+    expect(page.get_by_text("clicked")).to_have_count(1, timeout=SLOW)
     stranger_ctx.close()
     context.close()
