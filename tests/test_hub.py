@@ -102,7 +102,7 @@ def test_the_supervisor_signs_in_and_acts_as_themselves(hub, people, supervisor)
               "?user=admin&SUPERVISION_KIT_USER=admin&as_user=admin")
     header = page.locator(".app-user")
     expect(header).to_contain_text(f"Signed in as {people['supervisor_name']} (supervisor", timeout=LONG)
-    expect(page.get_by_role("combobox").first).to_be_visible()  # the session app itself
+    expect(page.get_by_role("combobox").first).to_be_visible(timeout=LONG)  # the session app itself
     expect(page.get_by_text("Sign in as")).to_have_count(0)  # no demo picker under the hub
     page.goto(_server(hub, people["supervisor"]))  # the server's root: the landing page
     expect(page.locator("a.app-link", has_text="Supervision session")).to_be_visible(timeout=LONG)
