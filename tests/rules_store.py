@@ -66,9 +66,12 @@ def contract(tk: Toolkit, supervisee, preset, start="2025-01-06", overrides=None
     return tk.save_contract(c)
 
 
-def observe(tk: Toolkit, supervisee, date, by="S") -> None:
+def observe(tk: Toolkit, supervisee, date, by="S", recorded=True) -> None:
+    """An observation made and written up (``recorded``), or only planned."""
     tk.save_observation(Observation(supervisee_id=supervisee, observer_id=by,
-                                    date=D(date) if isinstance(date, str) else date))
+                                    date=D(date) if isinstance(date, str) else date,
+                                    planned=True, setting="Home visit" if recorded else "",
+                                    permissions="Family agreed" if recorded else ""))
 
 
 def row(df, col, value) -> dict:

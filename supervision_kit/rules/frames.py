@@ -73,7 +73,9 @@ SQL = {
                 "WHERE (s.date IS NULL OR s.date <= :d) "
                 "AND (a.status = 'open' OR a.completed_date > :d OR r.date > :d)",
                 ("due_date", "completed_date", "reviewed_date")),
-    "observations": ("SELECT supervisee_id, date FROM observations WHERE date <= :d", ("date",)),
+    # ``notes`` tells a recorded observation from a planned one never written up.
+    "observations": ("SELECT supervisee_id, date, CAST(notes AS TEXT) AS notes FROM observations "
+                     "WHERE date <= :d ORDER BY supervisee_id, date", ("date",)),
     "session_checks": (
         "SELECT s.id AS session_id, s.date, s.supervisor_id, s.recorded_date, "
         "(SELECT COUNT(*) FROM session_attendees a WHERE a.session_id = s.id) AS n_att, "
@@ -162,7 +164,22 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
         fr.case_stats, fr.rated = discussion_stats(fr.discussions)
     if fr.actions is not None:
         fr.actions = _actions_as_of(fr.actions, day)
+    if fr.observations is not None:
+        fr.observations["recorded"] = observation_recorded(fr.observations["notes"])
     return fr
+
+
+def observation_recorded(notes: pd.Series) -> np.ndarray:
+    """True where an observation's notes say what was observed (its setting): a planned
+    observation whose date has passed without a write-up was not held [Havering 8]."""
+    import json
+
+    def setting(text) -> bool:
+        try:
+            return bool(str((json.loads(text) or {}).get("setting") or "").strip())
+        except (TypeError, ValueError, AttributeError):
+            return False
+    return np.fromiter((setting(t) for t in notes), dtype=bool, count=len(notes))
 
 
 def _actions_as_of(a: pd.DataFrame, day) -> pd.DataFrame:

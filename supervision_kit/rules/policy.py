@@ -24,13 +24,22 @@ _PERIOD_KEY = re.compile(r"^(?P<stem>.+)_(?P<unit>days|weeks|months)$")
 # The shape of a preset. "period" / "period?" is a stem (required / may be all null);
 # other leaves name a type. ``int+`` is a positive integer; ``?`` allows null.
 _STATUSES = tuple(s.value for s in CaseStatus) + ("default",)
+# The seed policies a preset may cite (see ``rules/sources.py``).
+SEED_NAMES = ("PG41", "Temple", "Havering", "HSCB", "Surrey")
 SCHEMA: dict = {
     "name": "str", "title": "str", "setting": "str", "extends": "str?",
     "bank_holidays": "str",
+    # Where the numbers come from: checked by ``rules.sources`` (and its test).
+    "seeds": ("list?", SEED_NAMES), "sources": ("sources",),
     "supervision": {
         "interval": "period", "counts_types": ("list", tuple(t.value for t in SessionType)),
         "duration_minutes": "int+?", "every_half_term": "bool", "term_calendar": "str?",
         "newly_qualified": ("phases",),
+        # Phases counted from practitioners.started_in_post [Temple; HSCB "newly appointed"].
+        "newly_appointed": ("phases",),
+        # Part-time staff: the interval is stretched by 1 / practitioners.working_time
+        # [Havering 5: "the equivalent of one month's work"].
+        "part_time_pro_rata": "bool",
         "sickness": {"reason": "str", "within_working_days": "int+"},
         # Days overdue a supervisee waits before asking for a three-way meeting
         # [Temple "Entitlement"]; null: as soon as supervision is overdue.
@@ -106,7 +115,14 @@ def _fail(where: str, path: str, message: str):
 
 
 def _check_leaf(kind, value, where: str, path: str) -> None:
-    if isinstance(kind, tuple) and kind[0] == "list":
+    if isinstance(kind, tuple) and kind[0] == "list?" and value is None:
+        return
+    if isinstance(kind, tuple) and kind[0] == "sources":
+        if value is not None and (not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            _fail(where, path, "expected a mapping of dotted paths to source text")
+        return
+    if isinstance(kind, tuple) and kind[0] in ("list", "list?"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             _fail(where, path, "expected a list of names")
         bad = [v for v in value if v not in kind[1]]

@@ -173,8 +173,11 @@ def contract_reviews(fr: Frames, book, day: dt.date) -> pd.DataFrame:
 
 
 def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """Observations of practice for supervisees whose preset requires them: N a year means
-    at most 12/N months between two (from the contract or ASYE start when none yet)."""
+    """Observations of practice for supervisees whose preset requires them [Havering 8: "at
+    least two occasions per year"]: at least N recorded in any 12 months. The next is due
+    12 months after the N-th most recent (the contract or ASYE start stands in for those
+    not yet made). A planned observation whose date has passed without a record of what
+    was observed is not counted; the reason names it."""
     sv = supervisees(fr)
     pk = policy_keys(fr, book, sv["id"])
     pk = pk.join(params(book, pk["key"], lambda pol: {"per_year": pol.get("observations.per_year")}),
@@ -182,15 +185,23 @@ def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     need = pk["per_year"].notna().to_numpy()
     sv, pk = sv[need].reset_index(drop=True), pk[need].reset_index(drop=True)
     o = fr.observations
-    last = o.groupby("supervisee_id")["date"].max()
+    held = o[o["recorded"].to_numpy(dtype=bool)] if len(o) else o
+    missed = o[~o["recorded"].to_numpy(dtype=bool)].groupby("supervisee_id").size() if len(o) \
+        else pd.Series(dtype=int)
+    last = held.groupby("supervisee_id")["date"].max()
     year_ago = pd.Timestamp(add_months(np.array([to_day(day)]), -12)[0])
-    recent = o[o["date"] > year_ago].groupby("supervisee_id").size()
+    recent = held[held["date"] > year_ago].groupby("supervisee_id").size()
     per_year = pk["per_year"].astype(int).to_numpy()
     L = days(lookup(sv["id"], last))
-    anchor = np.where(np.isnat(L), days(pk["contract_start"].fillna(sv["asye_start"])), L)
-    months = np.where(12 % per_year == 0, 12 // per_year, 0)
-    extra = np.where(12 % per_year == 0, 0, 365 // per_year).astype("timedelta64[D]")
-    due = add_months(anchor, months) + extra
+    anchor = days(pk["contract_start"].fillna(sv["asye_start"]))
+    # The N-th most recent recorded observation of each person (NaT when fewer than N).
+    ranked = held.sort_values("date", ascending=False)
+    ranked = ranked.assign(rank=ranked.groupby("supervisee_id").cumcount() + 1)
+    need_n = lookup(ranked["supervisee_id"], pd.Series(per_year, index=pd.Index(sv["id"], dtype=object)))
+    nth_rows = ranked[ranked["rank"].to_numpy() == need_n.to_numpy()]
+    nth = days(lookup(sv["id"], nth_rows.set_index("supervisee_id")["date"]))
+    base = np.where(np.isnat(nth), anchor, nth)
+    due = add_months(base, 12)
     due = np.where(np.isnat(due), to_day(day), due)
     late = _late(to_day(day), due)
     out = pd.DataFrame({"supervisee_id": sv["id"], "name": sv["name"], "team": sv["team"],
@@ -200,7 +211,9 @@ def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     word = np.where(per_year == 2, "twice a year", pd.Series(per_year).astype(str) + " times a year")
     head = np.where(late > 0, "Overdue by " + pd.Series(late).astype(str) + " days: due ", "Next due ")
     seen = ("last observed " + _fmt(out["last_observed"])).fillna("none recorded yet")
+    n_missed = lookup(sv["id"], missed).fillna(0).astype(int)
+    note = np.where(n_missed > 0, "; " + n_missed.astype(str) + " planned but not recorded", "")
     out["reason"] = (head + _fmt(out["next_due"]) + " (" + word + ", " + out["in_last_year"].astype(str)
-                     + " in the last 12 months); " + seen + ".")
+                     + " in the last 12 months); " + seen + note + ".")
     return out[OBS_COLUMNS].sort_values(["days_overdue", "next_due"], ascending=[False, True]
                                         ).reset_index(drop=True)
