@@ -19,6 +19,8 @@ class Practitioner:
     asye_start: dt.date | None = None
     leaving_date: dt.date | None = None
     line_manager_id: str | None = None
+    started_in_post: dt.date | None = None  # newly appointed phases count from here
+    working_percent: int | None = None  # share of full time, 1-100; None: full time
 
 
 @dc.dataclass

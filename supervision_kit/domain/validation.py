@@ -104,8 +104,19 @@ def validate_practitioner(p: Practitioner) -> Practitioner:
     p.role = parse_choice(p.role, Role, "role").value
     p.agency_type = parse_choice(p.agency_type, AgencyType, "agency_type").value
     p.team = clean_text(p.team, "team", max_len=200)
-    for name in ("qualified_date", "asye_start", "leaving_date"):
+    for name in ("qualified_date", "asye_start", "leaving_date", "started_in_post"):
         setattr(p, name, parse_date(getattr(p, name), name))
+    if p.working_percent in ("", None):
+        p.working_percent = None
+    else:
+        try:
+            p.working_percent = int(str(p.working_percent).strip().rstrip("%"))
+        except (TypeError, ValueError):
+            raise ValidationError("working_percent", "expected the share of full time as a whole "
+                                  f"percentage such as 50, got {p.working_percent!r}") from None
+        if not 5 <= p.working_percent <= 100:
+            raise ValidationError("working_percent", "a share of full time between 5 and 100 "
+                                  f"(50 is half time), got {p.working_percent}")
     return p
 
 

@@ -62,6 +62,8 @@ COLUMN_DOCS = {
     ("case_people", "role"): "child, parent, carer, sibling or other.",
     ("evaluations", "answers"): "Ten answers to the evaluation statements, in order.",
     ("observations", "notes"): "setting, permissions, went_well, development_points.",
+    ("practitioners", "started_in_post"): "Start in post; newly appointed phases count from it.",
+    ("practitioners", "working_percent"): "Share of full time (50: half time); null: full time.",
     ("contracts", "terms"): "Agreed terms by heading (purpose, frequency, duration, venue, ...).",
     ("reflections", "responses"): "One response per stage key of the framework.",
     ("case_status_history", "id"): "Integer; may be omitted to have one assigned.",

@@ -34,8 +34,9 @@ _HELD = ("FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
          "WHERE s.date <= :d AND s.state <> 'cancelled'")
 # name: (SQL, date columns). ``:d`` is the as-of date, ``:next`` the day after.
 SQL = {
-    "practitioners": ("SELECT id, name, role, team, asye_start, leaving_date FROM practitioners",
-                      ("asye_start", "leaving_date")),
+    "practitioners": ("SELECT id, name, role, team, asye_start, leaving_date, started_in_post, "
+                      "working_percent FROM practitioners",
+                      ("asye_start", "leaving_date", "started_in_post")),
     "contracts": ("SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
                   "AS overrides, start_date, review_date, "
                   "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "

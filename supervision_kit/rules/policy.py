@@ -37,7 +37,7 @@ SCHEMA: dict = {
         "newly_qualified": ("phases",),
         # Phases counted from practitioners.started_in_post [Temple; HSCB "newly appointed"].
         "newly_appointed": ("phases",),
-        # Part-time staff: the interval is stretched by 1 / practitioners.working_time
+        # Part-time staff: the interval is stretched by 100 / practitioners.working_percent
         # [Havering 5: "the equivalent of one month's work"].
         "part_time_pro_rata": "bool",
         "sickness": {"reason": "str", "within_working_days": "int+"},

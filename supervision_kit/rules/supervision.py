@@ -5,7 +5,10 @@ date when it is not cancelled (drafts and records awaiting signatures count: the
 meeting took place; signing is checked by ``records.timeliness``) and its type is
 one the preset counts (Havering counts only the formal one-to-one). The next due
 date is the last held session plus the preset's interval; for a newly qualified
-worker the interval follows the ASYE phases counted from ``asye_start``; in a
+worker the interval follows the ASYE phases counted from ``asye_start``, and for a
+newly appointed one the preset's ``newly_appointed`` phases counted from
+``started_in_post`` [Temple; HSCB]; a part-time worker under a pro-rata preset has the
+interval stretched to the equivalent of full time [Havering 5]; in a
 half-term preset it is the end of the first half term starting after the last
 session; after a sickness cancellation not yet followed by a session it is the
 return date plus N working days. With no session yet the clock starts at the
@@ -55,10 +58,14 @@ def _span(period) -> str:
     return f"{n_days // 7} weeks" if n_days % 7 == 0 else f"{n_days} days"
 
 
-def _regular(pol, book, last, asye, anchor, day_):
-    """(due, rule) for one policy group; every argument is a datetime64[D] array."""
+def _regular(pol, book, last, asye, anchor, day_, started=None, pct=None):
+    """(due, rule) for one policy group; every date argument is a datetime64[D] array,
+    ``pct`` the share of full time (100 where unknown)."""
+    n = len(last)
+    started = np.full(n, NAT) if started is None else started
+    pct = np.full(n, 100) if pct is None else pct
     interval = pol.period("supervision.interval")
-    rule = np.full(len(last), period_label(interval), dtype=object)
+    rule = np.full(n, period_label(interval), dtype=object)
     base = np.where(np.isnat(last), anchor, last)
     if pol.get("supervision.every_half_term"):
         starts, ends, names = book.half_terms(pol.get("supervision.term_calendar"))
@@ -71,25 +78,53 @@ def _regular(pol, book, last, asye, anchor, day_):
         beyond = ~found & ~np.isnat(base)
         due[beyond] = add_period(base[beyond], interval)
         rule[beyond] = period_label(interval) + ", no term dates this far ahead"
-        return due, rule
-    due = add_period(base, interval)
-    phases = pol.get("supervision.newly_qualified") or []
-    if phases:
-        from .policy import period_of
-        in_asye = ~np.isnat(asye) & (asye <= day_)
-        first = period_of(phases[0], "interval")
-        pre = in_asye & (np.isnat(last) | (last < asye))
-        due[pre] = add_period(asye[pre], first)
-        rule[pre] = f"{period_label(first)} in the first {_span(period_of(phases[0], 'for'))} of ASYE"
-        done = pre.copy()
-        for ph in phases:
-            until = add_period(asye, period_of(ph, "for"))
-            step = period_of(ph, "interval")
-            m = in_asye & ~done & (last < until)
-            due[m] = add_period(last[m], step)
-            rule[m] = f"{period_label(step)} in the first {_span(period_of(ph, 'for'))} of ASYE"
-            done |= m
+    else:
+        due = add_period(base, interval)
+        if pol.get("supervision.part_time_pro_rata"):
+            for share in np.unique(pct[pct < 100]):
+                m = pct == share
+                stretched = pro_rata(interval, int(share))
+                due[m] = add_period(base[m], stretched)
+                rule[m] = (f"{period_label(interval)} pro rata for {int(share)}% of full time: "
+                           f"{period_label(stretched)}")
+    done = np.zeros(n, dtype=bool)
+    done = _phases(pol.get("supervision.newly_qualified") or [], asye, last, day_, due, rule,
+                   done, "of ASYE")
+    _phases(pol.get("supervision.newly_appointed") or [], started, last, day_, due, rule, done,
+            "in post")
     return due, rule
+
+
+def pro_rata(interval, share: int):
+    """``interval`` stretched to the equivalent for ``share`` % of full time [Havering 5]:
+    whole months when they divide evenly (50%: monthly becomes two months), else days."""
+    months, n_days = interval
+    if n_days == 0 and (months * 100) % share == 0:
+        return months * 100 // share, 0
+    return 0, int(round((months * 365.25 / 12 + n_days) * 100 / share))
+
+
+def _phases(phases, start, last, day_, due, rule, done, words):
+    """Lay phases counted from ``start`` over ``due``/``rule`` (in place) where not ``done``;
+    the phase is the one the last session fell in; returns the rows now decided."""
+    if not phases:
+        return done
+    from .policy import period_of
+    in_phase = ~np.isnat(start) & (start <= day_) & ~done
+    # No session since the start: the first phase's interval counts from the start.
+    first = period_of(phases[0], "interval")
+    pre = in_phase & (np.isnat(last) | (last < start))
+    due[pre] = add_period(start[pre], first)
+    rule[pre] = f"{period_label(first)} in the first {_span(period_of(phases[0], 'for'))} {words}"
+    done = done | pre
+    for ph in phases:
+        until = add_period(start, period_of(ph, "for"))
+        step = period_of(ph, "interval")
+        m = in_phase & ~done & (last < until)
+        due[m] = add_period(last[m], step)
+        rule[m] = f"{period_label(step)} in the first {_span(period_of(ph, 'for'))} {words}"
+        done = done | m
+    return done
 
 
 def _sickness(fr: Frames, pk: pd.DataFrame, last: pd.Series) -> pd.DataFrame:
@@ -117,10 +152,13 @@ def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     L = days(lookup(sv["id"], last))
     A = days(sv["asye_start"])
     C = days(pk["contract_start"])
+    S = days(sv["started_in_post"])
+    P = sv["working_percent"].fillna(100).astype(np.int64).to_numpy()
     due = np.full(n, NAT)
     rule = np.empty(n, dtype=object)
     for key, idx in pk.groupby("key").indices.items():
-        due[idx], rule[idx] = _regular(book.by_key[key], book, L[idx], A[idx], C[idx], day_)
+        due[idx], rule[idx] = _regular(book.by_key[key], book, L[idx], A[idx], C[idx], day_,
+                                       S[idx], P[idx])
     never = np.isnat(due)
     due[never] = day_
     rule[never] = "no supervision recorded yet"

@@ -37,6 +37,10 @@ class PractitionerRow(Base):
     asye_start: Mapped[dt.date | None] = mapped_column(Date)
     leaving_date: Mapped[dt.date | None] = mapped_column(Date)
     line_manager_id: Mapped[str | None] = _fk("practitioners.id")
+    # Newly appointed phases count from here [Temple; HSCB]; working_percent is the share of
+    # full time (null: full time) that stretches a pro-rata interval [Havering 5].
+    started_in_post: Mapped[dt.date | None] = mapped_column(Date)
+    working_percent: Mapped[int | None] = mapped_column(Integer)
 
 
 class CaseRow(Base):
