@@ -156,6 +156,7 @@ class SessionRecord:
     cancelled_reason: str = ""
     return_date: dt.date | None = None
     recorded_date: dt.date | None = None
+    stream: str | None = None  # which of the supervisee's streams; None: recorded before streams
     content_hash: str | None = None
     version: int = 0
     id: str | None = None
@@ -203,6 +204,7 @@ class Contract:
     end_date: dt.date | None = None
     supervisor_signed_at: dt.datetime | None = None
     supervisee_signed_at: dt.datetime | None = None
+    stream: str | None = None  # management, safeguarding, ...; None: the preset's stream
     handover_note: str = ""
     replaces_id: str | None = None
     id: str | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ValidationError
+from .streams import parse_stream
 from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
 from .records import (Case, Contract, Evaluation, Observation, Practitioner,
@@ -77,6 +78,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         d.outcome = clean_text(d.outcome, f"disagreements[{i}].outcome")
     for i, r in enumerate(rec.reflections):
         validate_reflection(r, f"reflections[{i}]")
+    rec.stream = parse_stream(rec.stream)
     if rec.duration_minutes is not None:
         try:
             rec.duration_minutes = int(rec.duration_minutes)
@@ -147,6 +149,7 @@ def validate_contract(c: Contract) -> Contract:
     if not c.supervisee_id:
         raise ValidationError("supervisee_id", "a contract needs a supervisee")
     c.preset = clean_text(c.preset, "preset", required=True)
+    c.stream = parse_stream(c.stream)
     c.start_date = parse_date(c.start_date, "start_date", required=True)
     c.review_date = parse_date(c.review_date, "review_date")
     c.end_date = parse_date(c.end_date, "end_date")

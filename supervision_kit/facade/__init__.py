@@ -10,12 +10,14 @@ from .records import RecordsMixin
 from .research import ResearchMixin
 from .rules import RulesMixin
 from .sessions import SessionsMixin
+from .streams import StreamsMixin
 from .training import TrainingMixin
 from .workflows import WorkflowsMixin
 
 
 class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
-              TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, ToolkitBase):
+              TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, StreamsMixin,
+              ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

@@ -72,9 +72,10 @@ class EntitlementMixin:
         with self.engine.connect() as conn:
             sup = current_supervisor(conn, pid)
             mgr = third_party(conn, pid, sup)
-            overrides = conn.execute(select(K.c.overrides).where(
-                K.c.supervisee_id == pid, K.c.end_date.is_(None))
-                .order_by(K.c.start_date.desc()).limit(1)).scalar()
+            # The most overdue stream (the table sorts so) and its own contract's overrides.
+            cid = df["contract_id"].iloc[0] if len(df) else None
+            overrides = conn.execute(select(K.c.overrides).where(K.c.id == cid)).scalar() \
+                if isinstance(cid, str) else None
         self._log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,

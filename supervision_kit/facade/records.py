@@ -39,7 +39,8 @@ def _contract(r) -> Contract:
                     start_date=r.start_date, overrides=r.overrides or {}, review_date=r.review_date,
                     end_date=r.end_date, supervisor_signed_at=r.supervisor_signed_at,
                     supervisee_signed_at=r.supervisee_signed_at, handover_note=r.handover_note,
-                    replaces_id=r.replaces_id, id=r.id, **{k: terms.get(k, "") for k in CONTRACT_TERMS})
+                    replaces_id=r.replaces_id, id=r.id, stream=r.stream,
+                    **{k: terms.get(k, "") for k in CONTRACT_TERMS})
 
 
 def _check_session_open(conn, session_id: str | None, field: str) -> None:
@@ -227,7 +228,7 @@ class RecordsMixin:
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
                    overrides=dict(c.overrides), start_date=c.start_date, end_date=c.end_date,
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
-                   handover_note=c.handover_note, replaces_id=c.replaces_id)
+                   handover_note=c.handover_note, replaces_id=c.replaces_id, stream=c.stream)
         with self._tx() as conn:
             old = conn.execute(select(K).where(K.c.id == c.id)).first()
             if old is not None and old.supervisor_signed_at and old.supervisee_signed_at:

@@ -110,6 +110,7 @@ class SessionsMixin:
                 raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
                                       "can write its reflections")
         self._check_references(rec)
+        self._settle_stream(rec)
         with self._tx() as conn:
             row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
             if row is not None:
@@ -172,14 +173,17 @@ class SessionsMixin:
                 completed_date=rec.date if status == "done" else None))
 
     def record_cancellation(self, supervisee_id: str, date, reason: str = "sickness",
-                            return_date=None) -> str:
-        """A session that did not happen, and why (sickness starts the 5-working-day rule)."""
+                            return_date=None, stream: str | None = None) -> str:
+        """A session that did not happen, and why (sickness starts the 5-working-day rule);
+        ``stream``: which of the supervisee's streams (needed when they have several)."""
         rec = SessionRecord(id=new_id("sess"), date=parse_date(date, "date", required=True),
                             supervisor_id=self.me.id, supervisee_ids=[supervisee_id],
                             cancelled_reason=clean_text(reason, "reason", required=True),
-                            return_date=parse_date(return_date, "return_date"))
+                            return_date=parse_date(return_date, "return_date"), stream=stream)
         self._require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
         validate_session(rec)
+        if stream:  # without one, the absence counts for every stream of the supervisee
+            self._settle_stream(rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
         with self._tx() as conn:

@@ -38,15 +38,16 @@ SQL = {
                       "working_percent FROM practitioners",
                       ("asye_start", "leaving_date", "started_in_post")),
     "contracts": ("SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
-                  "AS overrides, start_date, review_date, "
+                  "AS overrides, start_date, review_date, stream, "
                   "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
                   "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
                   "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
                   ("start_date", "review_date")),
-    # Last held session of each person and session type.
-    "held_last": ("SELECT a.practitioner_id AS pid, s.type, MAX(s.date) AS last " + _HELD
-                  + " GROUP BY a.practitioner_id, s.type", ("last",)),
-    "cancelled": ("SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date "
+    # Last held session of each person, session type and stream.
+    "held_last": ("SELECT a.practitioner_id AS pid, s.type, s.stream, MAX(s.date) AS last "
+                  + _HELD + " GROUP BY a.practitioner_id, s.type, s.stream", ("last",)),
+    "cancelled": ("SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date, "
+                  "s.stream "
                   "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
                   "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
                   ("date", "return_date")),
@@ -94,7 +95,8 @@ class Frames:
     """DataFrames of the store as of ``as_of``; tables not asked for are None."""
     as_of: dt.date
     practitioners: pd.DataFrame | None = None
-    contracts: pd.DataFrame | None = None
+    contracts: pd.DataFrame | None = None  # one per supervisee (the latest to start)
+    all_contracts: pd.DataFrame | None = None  # every active contract, every stream
     held_last: pd.DataFrame | None = None
     cancelled: pd.DataFrame | None = None
     held_recent: pd.DataFrame | None = None
@@ -153,7 +155,9 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
         p = fr.practitioners
         p["left"] = (p["leaving_date"] < day).to_numpy()
     if fr.contracts is not None:
-        # One active contract per supervisee: the latest to start (the query sorts).
+        fr.all_contracts = fr.contracts
+        # Rules about cases, records and observations follow one contract per supervisee:
+        # the latest to start (the query sorts); supervision due follows every stream.
         fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(drop=True)
     if fr.cases is not None:
         c = fr.cases

@@ -34,6 +34,8 @@ SCHEMA: dict = {
     "supervision": {
         "interval": "period", "counts_types": ("list", tuple(t.value for t in SessionType)),
         "duration_minutes": "int+?", "every_half_term": "bool", "term_calendar": "str?",
+        # The stream a contract on this preset is, unless the contract names another.
+        "stream": "str?",
         "newly_qualified": ("phases",),
         # Phases counted from practitioners.started_in_post [Temple; HSCB "newly appointed"].
         "newly_appointed": ("phases",),

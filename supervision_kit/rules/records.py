@@ -15,6 +15,7 @@ from ..domain.enums import Function
 from .calendar import (NAT, add_months, add_period, add_working_days, day as to_day, days,
                        to_series, working_days_between)
 from .frames import Frames, lookup, params, policy_keys
+from .streams import contract_keys
 from .supervision import supervisees
 
 ACTION_COLUMNS = ["action_id", "description", "owner_id", "owner", "case_id", "reference",
@@ -24,7 +25,8 @@ BALANCE_COLUMNS = (["supervisee_id", "name", "sessions"] + [f.value for f in Fun
 TIMELY_COLUMNS = ["session_id", "date", "supervisor_id", "supervisee_ids", "issue", "days",
                   "team", "detail"]
 CONTRACT_COLUMNS = ["contract_id", "supervisor_id", "supervisor", "supervisee_id", "supervisee",
-                    "team", "preset", "start_date", "review_due", "days_overdue", "signed"]
+                    "team", "preset", "start_date", "review_due", "days_overdue", "signed",
+                    "stream"]
 OBS_COLUMNS = ["supervisee_id", "name", "team", "last_observed", "in_last_year", "required",
                "next_due", "days_overdue", "reason"]
 
@@ -150,11 +152,11 @@ def timeliness(fr: Frames, book, day: dt.date, unsigned_default: int) -> pd.Data
 
 
 def contract_reviews(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """Active contracts of current practitioners with their annual review date."""
-    k = fr.contracts.copy()
+    """Active contracts (every stream) of current practitioners with their review date."""
+    k = (fr.all_contracts if fr.all_contracts is not None else fr.contracts).copy()
     who = fr.practitioners.set_index("id")
     k = k[~lookup(k["supervisee_id"], who["left"]).fillna(False).astype(bool)].reset_index(drop=True)
-    pk = policy_keys(fr, book, k["supervisee_id"])
+    pk = contract_keys(k, book)
     start = days(k["start_date"])
     review = days(k["review_date"])
     for key, idx in pk.groupby("key").indices.items():
@@ -166,7 +168,7 @@ def contract_reviews(fr: Frames, book, day: dt.date) -> pd.DataFrame:
         "supervisor": lookup(k["supervisor_id"], who["name"]), "supervisee_id": k["supervisee_id"],
         "supervisee": lookup(k["supervisee_id"], who["name"]),
         "team": lookup(k["supervisee_id"], who["team"]), "preset": pk["preset"],
-        "start_date": k["start_date"], "review_due": to_series(review),
+        "start_date": k["start_date"], "review_due": to_series(review), "stream": pk["stream"],
         "days_overdue": _late(to_day(day), review), "signed": signed.to_numpy()})
     return out[CONTRACT_COLUMNS].sort_values(["days_overdue", "review_due"], ascending=[False, True]
                                              ).reset_index(drop=True)

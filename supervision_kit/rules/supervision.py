@@ -23,11 +23,13 @@ import pandas as pd
 
 from .calendar import (NAT, add_period, add_working_days, day as to_day, days,
                        half_term_end_after, half_term_end_from, next_working_day, to_series)
-from .frames import Frames, lookup, params, policy_keys
+from ..domain.streams import stream_label
+from .frames import Frames, params
 from .policy import period_label
+from .streams import matching, stream_keys
 
 COLUMNS = ["supervisee_id", "name", "team", "preset", "last_held", "next_due", "days_overdue",
-           "reason", "rule", "supervisor_id"]
+           "reason", "rule", "supervisor_id", "stream", "contract_id"]
 
 
 def supervisees(fr: Frames) -> pd.DataFrame:
@@ -39,16 +41,6 @@ def supervisees(fr: Frames) -> pd.DataFrame:
         known |= set(fr.cancelled["pid"])
     keep = ~p["left"] & ((p["role"] == "practitioner") | p["id"].isin(known))
     return p[keep].reset_index(drop=True)
-
-
-def last_held(fr: Frames, pk: pd.DataFrame, book) -> pd.Series:
-    """Date of each person's last held session of a type their preset counts."""
-    h = fr.held_last
-    key = lookup(h["pid"], pk.drop_duplicates("pid").set_index("pid")["key"])
-    allowed = {f"{k}\x1f{t}" for k, pol in book.by_key.items()
-               for t in pol.get("supervision.counts_types")}
-    h = h[(key + "\x1f" + h["type"]).isin(allowed)]
-    return h.groupby("pid")["last"].max()
 
 
 def _span(period) -> str:
@@ -127,29 +119,39 @@ def _phases(phases, start, last, day_, due, rule, done, words):
     return done
 
 
-def _sickness(fr: Frames, pk: pd.DataFrame, last: pd.Series) -> pd.DataFrame:
-    """Latest sickness cancellation per pid not yet followed by a held session."""
-    c = fr.cancelled.rename(columns={"date": "cancelled"})
-    by_pid = pk.drop_duplicates("pid").set_index("pid")
-    c = c.assign(key=lookup(c["pid"], by_pid["key"]),
-                 reason_word=lookup(c["pid"], by_pid["reason_word"]))
+def _last_by_row(fr: Frames, pk: pd.DataFrame, book) -> np.ndarray:
+    """Last held session of a counted type for each row (person and stream) of ``pk``."""
+    allowed = {f"{k}\x1f{t}" for k, pol in book.by_key.items()
+               for t in pol.get("supervision.counts_types")}
+    m = matching(pk, fr.held_last)
+    m = m[(m["row_key"] + "\x1f" + m["type"]).isin(allowed)]
+    last = m.groupby("row")["last"].max().reindex(np.arange(len(pk)))
+    return days(last)
+
+
+def _sickness(fr: Frames, pk: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:
+    """Latest sickness cancellation per row of ``pk`` not yet followed by a held session
+    (indexed by row; a cancellation without a stream applies to every stream)."""
+    c = matching(pk, fr.cancelled.rename(columns={"date": "cancelled"}))
+    c = c.assign(reason_word=pk["reason_word"].to_numpy(dtype=object)[c["row"].to_numpy()])
     c = c[c["cancelled_reason"].fillna("").str.strip().str.lower() == c["reason_word"]]
-    c = c.drop_duplicates("pid", keep="last")  # the query sorts by date
-    lh = lookup(c["pid"], last)
-    return c[lh.isna() | (lh <= c["cancelled"])].set_index("pid")
+    c = c.sort_values(["row", "cancelled"], kind="stable").drop_duplicates("row", keep="last")
+    lh = last[c["row"].to_numpy()]
+    keep = np.isnat(lh) | (lh <= days(c["cancelled"]))
+    return c[keep].set_index("row")
 
 
 def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """One row per supervisee: see ``COLUMNS`` and the module docstring."""
-    sv = supervisees(fr)
-    pk = policy_keys(fr, book, sv["id"])
+    """One row per supervisee and stream: see ``COLUMNS`` and the module docstring."""
+    people = supervisees(fr)
+    pk = stream_keys(fr, book, people["id"])
     prm = params(book, pk["key"], lambda pol: {
         "reason_word": pol.get("supervision.sickness.reason").strip().lower()})
     pk = pk.join(prm, on="key")
-    last = last_held(fr, pk, book)
+    sv = people.set_index("id").loc[pk["pid"]].reset_index()
+    L = _last_by_row(fr, pk, book)
     day_ = to_day(day)
     n = len(sv)
-    L = days(lookup(sv["id"], last))
     A = days(sv["asye_start"])
     C = days(pk["contract_start"])
     S = days(sv["started_in_post"])
@@ -163,12 +165,13 @@ def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     due[never] = day_
     rule[never] = "no supervision recorded yet"
 
-    sick = _sickness(fr, pk, last)
-    off = pk["pid"].isin(sick.index).to_numpy()
+    sick = _sickness(fr, pk, L)
+    off = np.zeros(n, dtype=bool)
+    off[sick.index.to_numpy(dtype=np.int64)] = True
     never &= ~off
     if off.any():
-        s = sick.loc[pk["pid"][off]]
-        for key, idx in s.groupby("key").indices.items():
+        s = sick.loc[np.flatnonzero(off)]
+        for key, idx in s.groupby("row_key").indices.items():
             where = np.flatnonzero(off)[idx]
             ret = days(s["return_date"].iloc[idx])
             pol = book.by_key[key]
@@ -186,24 +189,34 @@ def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     out = pd.DataFrame({"supervisee_id": sv["id"], "name": sv["name"], "team": sv["team"],
                         "preset": pk["preset"], "last_held": to_series(L), "next_due": to_series(due),
                         "days_overdue": overdue, "rule": rule,
-                        "supervisor_id": pk["contract_supervisor"]})
+                        "supervisor_id": pk["contract_supervisor"], "stream": pk["stream"],
+                        "contract_id": pk["contract_id"]})
     dues = out["next_due"].dt.strftime("%Y-%m-%d").fillna("not yet known")
     held = ("last held " + out["last_held"].dt.strftime("%Y-%m-%d")).fillna("none held yet")
     head = np.where(overdue > 0, "Overdue by " + pd.Series(overdue).astype(str) + " days: due ",
                     "Next due ")
-    out["reason"] = pk["note"].fillna("") + head + dues + " (" + out["rule"] + "); " + held + "."
-    out.loc[never, "reason"] = pk["note"].fillna("")[never] + "Due now: no supervision recorded yet."
-    return out[COLUMNS].sort_values(["days_overdue", "next_due", "name"],
-                                    ascending=[False, True, True]).reset_index(drop=True)
+    # Someone with two streams is told which one each row is about.
+    several = out["supervisee_id"].duplicated(keep=False).to_numpy()
+    label = np.where(several, out["stream"].map(stream_label).astype(str) + ": ", "")
+    note = pk["note"].fillna("") + label
+    out["reason"] = note + head + dues + " (" + out["rule"] + "); " + held + "."
+    out.loc[never, "reason"] = note[never] + "Due now: no supervision recorded yet."
+    return out[COLUMNS].sort_values(["days_overdue", "next_due", "name", "stream"],
+                                    ascending=[False, True, True, True]).reset_index(drop=True)
 
 
-def suggest_next(fr: Frames, book, day: dt.date, pid: str) -> dt.date | None:
-    """The next due date, on a working day after ``day``; None if not a current supervisee."""
+def suggest_next(fr: Frames, book, day: dt.date, pid: str, stream: str | None = None
+                 ) -> dt.date | None:
+    """The next due date (of ``stream``, or the soonest of the person's streams), on a
+    working day after ``day``; None if not a current supervisee."""
     table = supervision_due(fr, book, day)
-    row = table[table["supervisee_id"] == pid]
+    row = table[(table["supervisee_id"] == pid)
+                & ((table["stream"] == stream) if stream else True)]
     if row.empty:
         return None
-    key = policy_keys(fr, book, pd.Series([pid]))["key"].iloc[0]
+    row = row.sort_values("next_due").iloc[:1]
+    pk = stream_keys(fr, book, pd.Series([pid]))
+    key = pk[pk["stream"] == row["stream"].iloc[0]]["key"].iloc[0]
     hol = book.holidays(book.by_key[key])
     due = row["next_due"].iloc[0]
     after = to_day(day)

@@ -94,6 +94,8 @@ class ContractRow(Base):
     supervisee_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     handover_note: Mapped[str] = mapped_column(Text, default="")
     replaces_id: Mapped[str | None] = _fk("contracts.id")
+    # management, safeguarding, clinical, professional or a preset's own; null: the preset's.
+    stream: Mapped[str | None] = mapped_column(String(32))
 
 
 class SessionRow(Base):
@@ -108,6 +110,8 @@ class SessionRow(Base):
     next_session_date: Mapped[dt.date | None] = mapped_column(Date)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     cancelled_reason: Mapped[str] = mapped_column(String(64), default="")
+    # The supervisee's stream this session belongs to; null: recorded before streams.
+    stream: Mapped[str | None] = mapped_column(String(32))
     return_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str | None] = mapped_column(String(64))

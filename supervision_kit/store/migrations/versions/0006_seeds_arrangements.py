@@ -1,4 +1,4 @@
-"""practitioners: started_in_post and working_percent (part-time, newly appointed)
+"""streams on contracts and sessions; practitioners' started_in_post and working_percent
 
 Revision ID: 0006_seeds
 Revises: 0001
@@ -21,8 +21,14 @@ def upgrade() -> None:
     # tables refer to.
     op.add_column('practitioners', sa.Column('started_in_post', sa.Date(), nullable=True))
     op.add_column('practitioners', sa.Column('working_percent', sa.Integer(), nullable=True))
+    # Null stream: a contract keeps its preset's stream and a session counts for the
+    # supervisee's streams, exactly as before; no stored row (or signed hash) changes.
+    op.add_column('contracts', sa.Column('stream', sa.String(length=32), nullable=True))
+    op.add_column('sessions', sa.Column('stream', sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column('sessions', 'stream')
+    op.drop_column('contracts', 'stream')
     op.drop_column('practitioners', 'working_percent')  # SQLite 3.35+ drops in place
     op.drop_column('practitioners', 'started_in_post')
