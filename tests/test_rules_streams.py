@@ -1,9 +1,14 @@
 """Streams side by side: one supervisee, two contracts, two supervisors, two frequencies
 (hand-worked dates), on SQLite and PostgreSQL."""
+import json
+
+import jsonschema
 import pytest
 
 from supervision_kit.domain.records import Practitioner
 from supervision_kit.errors import ValidationError
+from supervision_kit.facade import Toolkit
+from supervision_kit.io.spec import SCHEMA_FILE
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.rules_store import D, cancel, contract, day, hold, person, store
 
@@ -84,3 +89,19 @@ def test_one_stream_is_taken_without_asking(tmp_path):
     contract(tk, "A", "temple_school_dsl", start="2025-09-01")
     sid = hold(tk, "A", "2025-10-06")
     assert tk.session(sid).stream == "safeguarding"      # the preset's stream
+
+
+def test_streams_go_out_and_come_back_with_the_dataset(tmp_path):
+    tk = two_streams(tmp_path)
+    hold(tk, "W", "2025-10-06", stream="management", sign=True)
+    hold(tk, "W", "2025-09-15", by="rita", stream="professional")
+    data = tk.export_dataset()
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text()))
+    assert sorted(c["stream"] or "" for c in data["contracts"]) == ["", "professional"]
+    other = Toolkit.system(tmp_path / "copy.sqlite")
+    other.import_dataset(data)
+    assert other.verify() == []                           # the signed record's hash holds
+    r = {x["stream"]: x for x in other.due(as_of="2025-11-20").to_dict("records")
+         if x["supervisee_id"] == "W"}
+    assert day(r["management"]["next_due"]) == D("2025-11-06")
+    assert day(r["professional"]["next_due"]) == D("2025-12-15")

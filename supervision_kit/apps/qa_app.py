@@ -24,7 +24,8 @@ ALL = ""
 
 TABLES = {
     "frequency": Section("frequency", "Supervision overdue",
-                         (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+                         (("name", "Supervisee"), ("team", "Team"), ("stream", "Stream"),
+                          ("rule", "Rule"),
                           ("last_held", "Last held"), ("next_due", "Next due"),
                           ("days_overdue", "Days overdue"), ("reason", "Reason")),
                          ("days_overdue", False), "days_overdue"),

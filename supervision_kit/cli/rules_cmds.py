@@ -6,7 +6,7 @@ import pandas as pd
 FORMATS = ("table", "csv", "json")
 # Columns shown in a terminal table; csv and json carry every column.
 TABLE_COLUMNS = {
-    "due": ["name", "team", "preset", "last_held", "next_due", "days_overdue", "reason"],
+    "due": ["name", "team", "stream", "preset", "last_held", "next_due", "days_overdue", "reason"],
     "drift": ["reference", "worker", "status", "since", "rags", "reason"],
     "actions": ["description", "owner", "reference", "due_date", "days_overdue"],
 }

@@ -37,7 +37,7 @@ class Section:
 
 SECTIONS = (
     Section("due", "Supervision due",
-            (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+            (("name", "Supervisee"), ("team", "Team"), ("stream", "Stream"), ("rule", "Rule"),
              ("last_held", "Last held"), ("next_due", "Next due"),
              ("days_overdue", "Days overdue"), ("reason", "Reason")),
             ("days_overdue", False), "days_overdue"),

@@ -15,6 +15,7 @@ from ...domain.enums import SessionState, SessionType
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import Displayable, Field, esc, message, now_text, walk
+from .arrangement import ArrangementSection
 from .context import ContextMixin
 from .discussions import DiscussionsSection
 from .items import AgreedActionsSection, DisagreementsSection
@@ -127,6 +128,9 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
             except SupervisionError:
                 carried = []
             specs = [("group", GroupSection(self))] if group else []
+            arrangement = ArrangementSection(self)
+            # Opened first when the writer must choose between streams, else near the end.
+            specs += [("arrangement", arrangement)] if arrangement.must_choose else []
             specs += [
                 ("agenda", TextSection(self, "Agree the agenda", [
                     ("agenda", "Agenda", "issues for discussion, from both of you")], rows=4)),
@@ -141,6 +145,7 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
                 ("disagreements", DisagreementsSection(self)),
                 ("reflection", ReflectionSection(self, self._frameworks or {})),
                 ("actions", AgreedActionsSection(self)),
+                *([] if arrangement.must_choose else [("arrangement", arrangement)]),
                 ("next", NextSessionSection(self)),
                 ("sign", SignSection(self)),
             ]
