@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import ToolkitBase
+from .bookings import BookingsMixin
 from .data import DataMixin
 from .documents import DocumentsMixin
 from .maintenance import MaintenanceMixin
@@ -17,7 +18,7 @@ from .workflows import WorkflowsMixin
 
 class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
               TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, StreamsMixin,
-              ToolkitBase):
+              BookingsMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

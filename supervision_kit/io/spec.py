@@ -20,7 +20,7 @@ FORMAT = "supervision_kit.dataset"
 VERSION = 1
 TABLE_ORDER = (
     "practitioners", "cases", "case_people", "case_status_history", "contracts", "sessions",
-    "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
+    "bookings", "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
     "reflections", "signatures", "addenda", "evaluations", "observations", "requests",
     "training_records", "exercises", "exercise_ratings")
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "templates" / "dataset.schema.json"
@@ -36,6 +36,8 @@ TABLE_DOCS = {
                  "when the next annual review is due.",
     "sessions": "A supervision record, draft to signed; free-text sections live in content.",
     "session_attendees": "The supervisee(s) of a session, in order.",
+    "bookings": "Sessions booked ahead (date, time, place, length, stream) and whether each "
+                "was held, cancelled (why, by whom, return from sickness) or rearranged.",
     "case_discussions": "One case discussed in a session, with the structured answers and RAG.",
     "actions": "Actions agreed in a session; status is where they stand now.",
     "action_reviews": "What a later session decided about an earlier action.",

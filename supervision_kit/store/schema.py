@@ -122,6 +122,26 @@ class SessionRow(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class BookingRow(Base):
+    """A session booked ahead, and whether it was held, cancelled or rearranged [Havering 5]."""
+    __tablename__ = "bookings"
+    id: Mapped[str] = _id()
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    stream: Mapped[str | None] = mapped_column(String(32))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[str] = mapped_column(String(5), default="")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    cancelled_reason: Mapped[str] = mapped_column(String(32), default="")
+    cancelled_by: Mapped[str] = mapped_column(String(16), default="")
+    return_date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    replaces_id: Mapped[str | None] = _fk("bookings.id")
+    cancelled_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+
+
 class AttendeeRow(Base):
     __tablename__ = "session_attendees"
     session_id: Mapped[str] = mapped_column(

@@ -25,9 +25,38 @@ def upgrade() -> None:
     # supervisee's streams, exactly as before; no stored row (or signed hash) changes.
     op.add_column('contracts', sa.Column('stream', sa.String(length=32), nullable=True))
     op.add_column('sessions', sa.Column('stream', sa.String(length=32), nullable=True))
+    op.create_table(
+        'bookings',
+        sa.Column('id', sa.String(length=64), nullable=False),
+        sa.Column('supervisee_id', sa.String(length=64), nullable=False),
+        sa.Column('supervisor_id', sa.String(length=64), nullable=False),
+        sa.Column('stream', sa.String(length=32), nullable=True),
+        sa.Column('date', sa.Date(), nullable=False),
+        sa.Column('start_time', sa.String(length=5), nullable=False),
+        sa.Column('duration_minutes', sa.Integer(), nullable=True),
+        sa.Column('place', sa.String(length=200), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('cancelled_reason', sa.String(length=32), nullable=False),
+        sa.Column('cancelled_by', sa.String(length=16), nullable=False),
+        sa.Column('return_date', sa.Date(), nullable=True),
+        sa.Column('note', sa.Text(), nullable=False),
+        sa.Column('replaces_id', sa.String(length=64), nullable=True),
+        sa.Column('cancelled_session_id', sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(['supervisee_id'], ['practitioners.id'],
+                                name=op.f('fk_bookings_supervisee_id_practitioners')),
+        sa.ForeignKeyConstraint(['supervisor_id'], ['practitioners.id'],
+                                name=op.f('fk_bookings_supervisor_id_practitioners')),
+        sa.ForeignKeyConstraint(['replaces_id'], ['bookings.id'],
+                                name=op.f('fk_bookings_replaces_id_bookings')),
+        sa.ForeignKeyConstraint(['cancelled_session_id'], ['sessions.id'], ondelete='SET NULL',
+                                name=op.f('fk_bookings_cancelled_session_id_sessions')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')))
+    for col in ('supervisee_id', 'supervisor_id', 'date', 'replaces_id', 'cancelled_session_id'):
+        op.create_index(op.f(f'ix_bookings_{col}'), 'bookings', [col], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('bookings')
     op.drop_column('sessions', 'stream')
     op.drop_column('contracts', 'stream')
     op.drop_column('practitioners', 'working_percent')  # SQLite 3.35+ drops in place
