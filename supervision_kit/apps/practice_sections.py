@@ -167,9 +167,12 @@ class ObservationsSection(Displayable):
 def practice_tabs(tk) -> dict:
     """{tab title: LazySection} of the caseload app for staff (empty for others)."""
     from ..widgets.training_record import TrainingRecordPanel
+    from .booking_sections import BOOKING_ROLES, BookingsSection
     if tk.me.role not in STAFF_ROLES:
         return {}
-    return {"Contracts": LazySection(lambda: ContractsSection(tk)),
+    bookings = ({"Bookings": LazySection(lambda: BookingsSection(tk))}
+                if tk.me.role in BOOKING_ROLES else {})
+    return {**bookings, "Contracts": LazySection(lambda: ContractsSection(tk)),
             "Observations": LazySection(lambda: ObservationsSection(tk)),
             "Training records": LazySection(lambda: TrainingRecordPanel(tk))}
 

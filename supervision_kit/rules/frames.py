@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import text
 
 GROUPS = {
-    "supervision": ("practitioners", "contracts", "held_last", "cancelled"),
+    "supervision": ("practitioners", "contracts", "held_last", "cancelled", "booked"),
     "cases": ("practitioners", "contracts", "cases", "case_history", "discussions"),
     "functions": ("practitioners", "contracts", "held_last", "held_recent"),
     "actions": ("practitioners", "actions"),
@@ -51,6 +51,10 @@ SQL = {
                   "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
                   "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
                   ("date", "return_date")),
+    # The next session booked on or after the day, per person and stream [Havering 5].
+    "booked": ("SELECT supervisee_id AS pid, stream, MIN(date) AS next_booked FROM bookings "
+               "WHERE status = 'booked' AND date >= :d GROUP BY supervisee_id, stream",
+               ("next_booked",)),
     "held_recent": ("SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
                     "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
                     "ROW_NUMBER() OVER (PARTITION BY a.practitioner_id ORDER BY s.date DESC, "
@@ -99,6 +103,7 @@ class Frames:
     all_contracts: pd.DataFrame | None = None  # every active contract, every stream
     held_last: pd.DataFrame | None = None
     cancelled: pd.DataFrame | None = None
+    booked: pd.DataFrame | None = None
     held_recent: pd.DataFrame | None = None
     cases: pd.DataFrame | None = None
     case_history: pd.DataFrame | None = None

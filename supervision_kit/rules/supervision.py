@@ -29,7 +29,7 @@ from .policy import period_label
 from .streams import matching, stream_keys
 
 COLUMNS = ["supervisee_id", "name", "team", "preset", "last_held", "next_due", "days_overdue",
-           "reason", "rule", "supervisor_id", "stream", "contract_id"]
+           "reason", "rule", "supervisor_id", "stream", "contract_id", "next_booked"]
 
 
 def supervisees(fr: Frames) -> pd.DataFrame:
@@ -129,6 +129,14 @@ def _last_by_row(fr: Frames, pk: pd.DataFrame, book) -> np.ndarray:
     return days(last)
 
 
+def _booked_by_row(fr: Frames, pk: pd.DataFrame) -> np.ndarray:
+    """The next booked session of each row's person and stream (NaT when none)."""
+    if fr.booked is None:
+        return np.full(len(pk), NAT)
+    m = matching(pk, fr.booked)
+    return days(m.groupby("row")["next_booked"].min().reindex(np.arange(len(pk))))
+
+
 def _sickness(fr: Frames, pk: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:
     """Latest sickness cancellation per row of ``pk`` not yet followed by a held session
     (indexed by row; a cancellation without a stream applies to every stream)."""
@@ -186,11 +194,12 @@ def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
 
     overdue = np.where(np.isnat(due), 0, (day_ - due).astype("timedelta64[D]").astype(np.int64))
     overdue = np.clip(overdue, 0, None)
+    booked = _booked_by_row(fr, pk)
     out = pd.DataFrame({"supervisee_id": sv["id"], "name": sv["name"], "team": sv["team"],
                         "preset": pk["preset"], "last_held": to_series(L), "next_due": to_series(due),
                         "days_overdue": overdue, "rule": rule,
                         "supervisor_id": pk["contract_supervisor"], "stream": pk["stream"],
-                        "contract_id": pk["contract_id"]})
+                        "contract_id": pk["contract_id"], "next_booked": to_series(booked)})
     dues = out["next_due"].dt.strftime("%Y-%m-%d").fillna("not yet known")
     held = ("last held " + out["last_held"].dt.strftime("%Y-%m-%d")).fillna("none held yet")
     head = np.where(overdue > 0, "Overdue by " + pd.Series(overdue).astype(str) + " days: due ",
@@ -199,7 +208,12 @@ def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     several = out["supervisee_id"].duplicated(keep=False).to_numpy()
     label = np.where(several, out["stream"].map(stream_label).astype(str) + ": ", "")
     note = pk["note"].fillna("") + label
-    out["reason"] = note + head + dues + " (" + out["rule"] + "); " + held + "."
+    when = out["next_booked"].dt.strftime("%Y-%m-%d")
+    late = ~np.isnat(booked) & ~np.isnat(due) & (booked > due)
+    booking = np.where(when.isna(), "", np.where(late, "; booked for " + when.fillna("")
+                                                 + ", after it is due", "; booked for "
+                                                 + when.fillna("")))
+    out["reason"] = note + head + dues + " (" + out["rule"] + "); " + held + booking + "."
     out.loc[never, "reason"] = note[never] + "Due now: no supervision recorded yet."
     return out[COLUMNS].sort_values(["days_overdue", "next_due", "name", "stream"],
                                     ascending=[False, True, True, True]).reset_index(drop=True)
