@@ -38,7 +38,7 @@ class BookingPanel(HasTraits, Displayable):
             streams = []
         sopts = [(s["label"], s["stream"]) for s in streams] or [("Supervision", "")]
         # Book
-        self.date = w.DatePicker(value=self.today, description="Date", style=auto)
+        self.date = w.DatePicker(value=self.today, description="Book for", style=auto)
         self.time = w.Text(value="10:00", description="Time", placeholder="HH:MM", style=auto,
                            layout={"width": "10em"})
         self.minutes = w.BoundedIntText(value=90, min=0, max=600, description="Minutes",
