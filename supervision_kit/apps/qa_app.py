@@ -29,6 +29,11 @@ TABLES = {
                           ("last_held", "Last held"), ("next_due", "Next due"),
                           ("days_overdue", "Days overdue"), ("reason", "Reason")),
                          ("days_overdue", False), "days_overdue"),
+    "arranged": Section("arranged", "Also due: contract reviews, case reviews, observations, "
+                        "case meetings", (("kind", "What"), ("person", "Who"), ("team", "Team"),
+                                          ("item", "Item"), ("due", "Due"),
+                                          ("days_overdue", "Days overdue"), ("reason", "Reason")),
+                        ("days_overdue", False), "days_overdue"),
     "cancel_reason": Section("cancel_reason", "Cancellations in the last 12 months, by reason",
                              (("reason", "Reason"), ("count", "Cancelled")), ("count", False)),
     "cancel_by": Section("cancel_by", "Cancellations in the last 12 months, by who cancelled",
@@ -151,7 +156,9 @@ class QualityAssuranceApp(Displayable):
             due = tk.due(as_of=day, team=team)
             png, text, _ = charts.compliance(due)
             by_reason, by_whom, said = cancellation_counts(tk, day, team)
+            also = tk.arrangements_due(as_of=day, team=team)
             return png, f"{text} {said}".strip(), {"frequency": due[due["days_overdue"] > 0],
+                                                   "arranged": also[also["flag"]],
                                                    "cancel_reason": by_reason,
                                                    "cancel_by": by_whom}
 

@@ -20,3 +20,17 @@ def booking_for(g: Gen, plan, session_id: str) -> None:
                            "cancelled_session_id": session_id})
     elif plan.next_day and plan.next_day > g.today and len(plan.supervisees) == 1:
         g.add("bookings", {**base, "id": g.id("B"), "date": iso(plan.next_day), "status": "booked"})
+
+
+def case_meetings(g: Gen) -> None:
+    """A coming meeting for open child-in-need and child-protection cases [HSCB aim 4]."""
+    import datetime as dt
+    kinds = {"child protection plan": ("core group", "review cp conference"),
+             "child in need": ("cin review",), "looked after": ("lac review",)}
+    for c in g.data["cases"]:
+        if c["closed"] or c["status"] not in kinds or g.rng.random() < 0.4:
+            continue
+        g.add("case_meetings", {"id": g.id("M"), "case_id": c["id"],
+                                "kind": g.pick(kinds[c["status"]]),
+                                "date": iso(g.today + dt.timedelta(days=g.rng.randint(3, 40))),
+                                "note": ""})

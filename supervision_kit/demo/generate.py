@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..io.dataset import Progress, gc_paused, import_dataset, seal
 from . import extras
+from .bookings import case_meetings
 from .cases import cases_for
 from .context import Gen
 from .people import SOCIAL, build_unit, contracts, training
@@ -55,6 +56,7 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY) -> dict:
             extras.observations(g, builder, t)
             extras.own_reflections(g, t)
         extras.requests(g, teams)
+        case_meetings(g)
         extras.exercise(g, specials["trainer"], unit)
     return g.data
 

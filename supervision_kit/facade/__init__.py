@@ -6,6 +6,7 @@ from .bookings import BookingsMixin
 from .data import DataMixin
 from .documents import DocumentsMixin
 from .maintenance import MaintenanceMixin
+from .meetings import MeetingsMixin
 from .people import PeopleMixin
 from .records import RecordsMixin
 from .research import ResearchMixin
@@ -18,7 +19,7 @@ from .workflows import WorkflowsMixin
 
 class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
               TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, StreamsMixin,
-              BookingsMixin, ToolkitBase):
+              BookingsMixin, MeetingsMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

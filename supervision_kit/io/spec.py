@@ -19,7 +19,8 @@ from pathlib import Path
 FORMAT = "supervision_kit.dataset"
 VERSION = 1
 TABLE_ORDER = (
-    "practitioners", "cases", "case_people", "case_status_history", "contracts", "sessions",
+    "practitioners", "cases", "case_people", "case_status_history", "case_meetings",
+    "contracts", "sessions",
     "bookings", "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
     "reflections", "signatures", "addenda", "evaluations", "observations", "requests",
     "training_records", "exercises", "exercise_ratings")
@@ -32,6 +33,8 @@ TABLE_DOCS = {
     "cases": "A child or family worked by a practitioner.",
     "case_people": "The people in a case (names, dates of birth, addresses are identifiers).",
     "case_status_history": "Each status a case has had, from a date.",
+    "case_meetings": "Meetings about a case (CIN review, core group, initial or review CP "
+                     "conference, looked-after review) to discuss the case before.",
     "contracts": "Supervision contract between a supervisor and a supervisee; review_date is "
                  "when the next annual review is due.",
     "sessions": "A supervision record, draft to signed; free-text sections live in content.",

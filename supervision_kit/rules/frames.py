@@ -29,6 +29,7 @@ GROUPS = {
     "actions": ("practitioners", "actions"),
     "records": ("practitioners", "contracts", "session_checks", "attendees"),
     "observations": ("practitioners", "contracts", "held_last", "observations"),
+    "meetings": ("practitioners", "contracts", "cases", "case_history", "discussions", "meetings"),
 }
 _HELD = ("FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
          "WHERE s.date <= :d AND s.state <> 'cancelled'")
@@ -55,6 +56,9 @@ SQL = {
     "booked": ("SELECT supervisee_id AS pid, stream, MIN(date) AS next_booked FROM bookings "
                "WHERE status = 'booked' AND date >= :d GROUP BY supervisee_id, stream",
                ("next_booked",)),
+    # Meetings about cases from the day on [HSCB aim 4].
+    "meetings": ("SELECT id, case_id, kind, date FROM case_meetings WHERE date >= :d "
+                 "ORDER BY date, id", ("date",)),
     "held_recent": ("SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
                     "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
                     "ROW_NUMBER() OVER (PARTITION BY a.practitioner_id ORDER BY s.date DESC, "
@@ -104,6 +108,7 @@ class Frames:
     held_last: pd.DataFrame | None = None
     cancelled: pd.DataFrame | None = None
     booked: pd.DataFrame | None = None
+    meetings: pd.DataFrame | None = None
     held_recent: pd.DataFrame | None = None
     cases: pd.DataFrame | None = None
     case_history: pd.DataFrame | None = None

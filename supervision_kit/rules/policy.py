@@ -47,7 +47,9 @@ SCHEMA: dict = {
         # [Temple "Entitlement"]; null: as soon as supervision is overdue.
         "entitlement_tolerance": "period?",
     },
-    "cases": {"windows": ("windows",), "quarterly_review": "period?"},
+    "cases": {"windows": ("windows",), "quarterly_review": "period?",
+              # Discuss a case within this many days before a meeting about it [HSCB aim 4].
+              "meeting_discussion_days": "int+?"},
     "drift": {"consecutive_amber_red": "int+?", "worsening": "bool",
               "no_improvement": "period?",
               "undiscussed_statuses": ("list", tuple(s.value for s in CaseStatus))},

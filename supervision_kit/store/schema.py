@@ -122,6 +122,16 @@ class SessionRow(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class CaseMeetingRow(Base):
+    """A CIN review, core group, CP conference or looked-after review [HSCB aim 4]."""
+    __tablename__ = "case_meetings"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 class BookingRow(Base):
     """A session booked ahead, and whether it was held, cancelled or rearranged [Havering 5]."""
     __tablename__ = "bookings"

@@ -58,6 +58,10 @@ SECTIONS = (
             (("date", "Session date"), ("supervisees", "Supervisee(s)"), ("issue", "Issue"),
              ("days", "Days late"), ("detail", "Detail")),
             ("days", False), "days"),
+    Section("arranged", "Also due: contract reviews, case reviews, observations, meetings",
+            (("kind", "What"), ("person", "Who"), ("item", "Item"), ("due", "Due"),
+             ("days_overdue", "Days overdue"), ("reason", "Reason")),
+            ("days_overdue", False), "days_overdue"),
 )
 BY_KEY = {s.key: s for s in SECTIONS}
 
@@ -200,7 +204,8 @@ class CaseloadOverview(HasTraits, Displayable):
             self.loading = True
             self.progress.value = 0
             calls = (("due", "due"), ("windows", "case_windows"), ("drift", "drift"),
-                     ("actions", "overdue_actions"), ("records", "timeliness"))
+                     ("actions", "overdue_actions"), ("records", "timeliness"),
+                     ("arranged", "arrangements_due"))
             problems = []
             for key, method in calls:
                 self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
@@ -231,6 +236,8 @@ class CaseloadOverview(HasTraits, Displayable):
         mine, me = self.mine, self.tk.me.id
         if key == "due":
             df["_case"], df["_person"] = None, df["supervisee_id"]
+        elif key == "arranged":
+            df["_case"], df["_person"] = None, df["person_id"]
         elif key in ("windows", "drift"):
             if key == "windows":
                 df = df[df["days_overdue"] > 0]

@@ -51,12 +51,25 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['cancelled_session_id'], ['sessions.id'], ondelete='SET NULL',
                                 name=op.f('fk_bookings_cancelled_session_id_sessions')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')))
+    op.create_table(
+        'case_meetings',
+        sa.Column('id', sa.String(length=64), nullable=False),
+        sa.Column('case_id', sa.String(length=64), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('date', sa.Date(), nullable=False),
+        sa.Column('note', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['cases.id'],
+                                name=op.f('fk_case_meetings_case_id_cases')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_case_meetings')))
+    op.create_index(op.f('ix_case_meetings_case_id'), 'case_meetings', ['case_id'], unique=False)
+    op.create_index(op.f('ix_case_meetings_date'), 'case_meetings', ['date'], unique=False)
     for col in ('supervisee_id', 'supervisor_id', 'date', 'replaces_id', 'cancelled_session_id'):
         op.create_index(op.f(f'ix_bookings_{col}'), 'bookings', [col], unique=False)
 
 
 def downgrade() -> None:
     op.drop_table('bookings')
+    op.drop_table('case_meetings')
     op.drop_column('sessions', 'stream')
     op.drop_column('contracts', 'stream')
     op.drop_column('practitioners', 'working_percent')  # SQLite 3.35+ drops in place
