@@ -7,6 +7,7 @@ from .data import DataMixin
 from .documents import DocumentsMixin
 from .maintenance import MaintenanceMixin
 from .meetings import MeetingsMixin
+from .reminders import RemindersMixin
 from .people import PeopleMixin
 from .records import RecordsMixin
 from .research import ResearchMixin
@@ -19,7 +20,7 @@ from .workflows import WorkflowsMixin
 
 class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
               TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, StreamsMixin,
-              BookingsMixin, MeetingsMixin, ToolkitBase):
+              BookingsMixin, MeetingsMixin, RemindersMixin, ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

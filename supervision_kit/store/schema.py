@@ -132,6 +132,26 @@ class CaseMeetingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+class ReminderOptOutRow(Base):
+    """A kind of reminder a person asked not to receive."""
+    __tablename__ = "reminder_optouts"
+    practitioner_id: Mapped[str] = mapped_column(String(64), ForeignKey("practitioners.id"),
+                                                 primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ReminderLogRow(Base):
+    """Every reminder sent (or refused by the mail server): to whom, when, what counts."""
+    __tablename__ = "reminder_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    practitioner_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
 class BookingRow(Base):
     """A session booked ahead, and whether it was held, cancelled or rearranged [Havering 5]."""
     __tablename__ = "bookings"

@@ -63,11 +63,35 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_case_meetings')))
     op.create_index(op.f('ix_case_meetings_case_id'), 'case_meetings', ['case_id'], unique=False)
     op.create_index(op.f('ix_case_meetings_date'), 'case_meetings', ['date'], unique=False)
+    op.create_table(
+        'reminder_optouts',
+        sa.Column('practitioner_id', sa.String(length=64), nullable=False),
+        sa.Column('kind', sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(['practitioner_id'], ['practitioners.id'],
+                                name=op.f('fk_reminder_optouts_practitioner_id_practitioners')),
+        sa.PrimaryKeyConstraint('practitioner_id', 'kind', name=op.f('pk_reminder_optouts')))
+    op.create_table(
+        'reminder_log',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('practitioner_id', sa.String(length=64), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('sent_at', sa.DateTime(), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('detail', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['practitioner_id'], ['practitioners.id'],
+                                name=op.f('fk_reminder_log_practitioner_id_practitioners')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_log')))
+    op.create_index(op.f('ix_reminder_log_practitioner_id'), 'reminder_log', ['practitioner_id'],
+                    unique=False)
+    op.create_index(op.f('ix_reminder_log_day'), 'reminder_log', ['day'], unique=False)
     for col in ('supervisee_id', 'supervisor_id', 'date', 'replaces_id', 'cancelled_session_id'):
         op.create_index(op.f(f'ix_bookings_{col}'), 'bookings', [col], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('reminder_log')
+    op.drop_table('reminder_optouts')
     op.drop_table('bookings')
     op.drop_table('case_meetings')
     op.drop_column('sessions', 'stream')

@@ -1,0 +1,109 @@
+"""Reminders through the facade: what each person has waiting, and one e-mail digest each.
+
+For cron or a systemd timer (``supervision-kit remind``). A digest holds counts and a
+link only (see ``notify.digest``). A person may opt out of any kind. The same digest is
+not sent twice on one day; a digest the mail server did not take is sent on the next
+run. Every send, failure and opt-out is logged (audit log and ``reminder_log``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from ..domain.enums import Role
+from ..domain.values import parse_date
+from ..errors import ValidationError
+from ..notify.digest import KINDS, compose, fingerprint
+from ..store import reminders as store
+
+SOON_DAYS = 7  # supervision due within a week is worth a reminder
+
+
+class RemindersMixin:
+    """E-mail digests of what is due, overdue or waiting."""
+
+    def reminder_counts(self, as_of=None) -> dict[str, dict[str, int]]:
+        """Per person id: {kind: count} of everything waiting for them (admin)."""
+        import pandas as pd
+        self._require("count everyone's reminders", Role.ADMIN)
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        counts: dict[str, Counter] = {}
+
+        def add(kind, pids):
+            for p in pids:
+                if isinstance(p, str) and p:
+                    counts.setdefault(p, Counter())[kind] += 1
+        due = self.due(as_of=day)
+        soon = due["next_due"] <= pd.Timestamp(day + dt.timedelta(days=SOON_DAYS))
+        add("supervision", due.loc[soon, "supervisee_id"])
+        add("supervision", due.loc[due["days_overdue"] > 0, "supervisor_id"])
+        add("actions", self.overdue_actions(as_of=day)["owner_id"])
+        add("oversight", [m for t in self.oversight_tasks() for m in t["routed_to"]])
+        with self.engine.connect() as conn:
+            for pid, n in store.awaiting_signature(conn).items():
+                counts.setdefault(pid, Counter())["signatures"] += n
+            for pid, n in store.open_requests(conn).items():
+                counts.setdefault(pid, Counter())["requests"] += n
+        return {p: dict(c) for p, c in counts.items()}
+
+    def set_reminder_opt_out(self, kind: str, opted_out: bool = True) -> None:
+        """Stop (or restart) one kind of reminder for the acting user."""
+        if kind not in KINDS:
+            raise ValidationError("kind", "one of " + ", ".join(KINDS))
+        with self._tx() as conn:
+            store.set_opt_out(conn, self.me.id, kind, opted_out)
+            self._log(conn, "opt out" if opted_out else "opt in", "reminders", self.me.id, kind)
+
+    def send_reminders(self, as_of=None, *, dry_run: bool = False) -> dict:
+        """Send each person with something waiting one digest. Returns {"sent": [ids],
+        "unchanged": [ids], "failed": [(id, why)], "digests": {id: (to, subject, body)}}.
+        A mail server that cannot be reached raises ``MailUnavailable``: nothing is
+        marked sent, so the next run sends everything."""
+        from ..notify.mailer import Mailer, message
+        self._require("send reminders", Role.ADMIN)
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        counts = self.reminder_counts(day)
+        people = {p.id: p for p in self.practitioners(include_left=False)}
+        with self.engine.connect() as conn:
+            off, done = store.opted_out(conn), store.sent_on(conn, day)
+        digests, prints, unchanged = {}, {}, []
+        for pid, c in sorted(counts.items()):
+            p = people.get(pid)
+            c = {k: n for k, n in c.items() if n and (pid, k) not in off}
+            if p is None or not p.email or not c:
+                continue
+            fp = fingerprint(c)
+            if (pid, fp) in done:
+                unchanged.append(pid)
+                continue
+            subject, body = compose({k: c.get(k, 0) for k in KINDS}, self.settings.app_url)
+            digests[pid], prints[pid] = (p.email, subject, body), fp
+        report = {"sent": [], "unchanged": unchanged, "failed": [], "digests": digests}
+        if dry_run or not digests:
+            with self._tx() as conn:
+                self._log(conn, "remind", "reminders", day.isoformat(),
+                          f"{'dry run: ' if dry_run else ''}{len(digests)} digests")
+            return report
+        import smtplib
+
+        from ..notify.mailer import MailUnavailable
+        try:
+            with Mailer(self.settings) as m:
+                for pid, (to, subject, body) in digests.items():
+                    try:
+                        m.send(message(self.settings.mail_from, to, subject, body))
+                    except (smtplib.SMTPException, OSError) as e:
+                        report["failed"].append((pid, str(e)[:200]))
+                        with self._tx() as conn:
+                            store.log_send(conn, pid, day, prints[pid], "failed", str(e))
+                        continue
+                    report["sent"].append(pid)
+                    items = sum(counts[pid].values())
+                    with self._tx() as conn:  # logged one by one: a crash loses no record
+                        store.log_send(conn, pid, day, prints[pid], "sent")
+                        self._log(conn, "send", "reminder", pid, f"{items} items")
+        except MailUnavailable as e:
+            with self._tx() as conn:
+                self._log(conn, "remind", "reminders", day.isoformat(), f"failed: {e}")
+            raise
+        return report
