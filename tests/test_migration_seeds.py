@@ -30,11 +30,15 @@ def test_a_previous_store_migrates_and_verifies(db_url, tmp_path):
     _to_previous_release(tk)
     cols = {c["name"] for c in inspect(tk.engine).get_columns("practitioners")}
     assert "started_in_post" not in cols and "working_percent" not in cols
+    assert not {"bookings", "case_meetings", "reminder_log"} & set(inspect(tk.engine).get_table_names())
     tk.engine.dispose()
 
     again = Toolkit.system(url)            # opens and migrates to head
     cols = {c["name"] for c in inspect(again.engine).get_columns("practitioners")}
     assert {"started_in_post", "working_percent"} <= cols
+    assert {"bookings", "case_meetings", "reminder_log", "reminder_optouts"} <= set(
+        inspect(again.engine).get_table_names())
+    assert {"stream"} <= {c["name"] for c in inspect(again.engine).get_columns("sessions")}
     assert again.verify() == []
     people = {p.id: p for p in again.practitioners()}
     assert len(people) == 9 and people["P9"].asye_start == D("2026-01-05")
@@ -43,4 +47,7 @@ def test_a_previous_store_migrates_and_verifies(db_url, tmp_path):
     assert sorted(s["id"] for s in held if s["state"] == "signed") == sorted(signed)
     # Full-time and no start date: the Havering monthly rule, as before the migration.
     row = again.due(as_of="2025-11-20")
-    assert str(row[row["supervisee_id"] == "P2"]["next_due"].iloc[0].date()) == "2025-12-06"
+    mine = row[row["supervisee_id"] == "P2"]
+    assert len(mine) == 1 and mine["stream"].iloc[0] == "management"   # the preset's stream
+    assert str(mine["next_due"].iloc[0].date()) == "2025-12-06"   # old sessions still count
+    assert {s.stream for s in (again.session(i) for i in signed)} == {None}

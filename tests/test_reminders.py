@@ -143,3 +143,25 @@ def test_dry_run_sends_nothing(tmp_path, smtp, capsys):
                  "--as-of", "2025-11-20", "--dry-run"])
     out = capsys.readouterr().out
     assert code == 0 and "dry run: 2 digests, none sent" in out and sink.messages == []
+
+
+def test_a_booked_session_is_e_mailed_as_an_invitation_to_both(tmp_path, smtp):
+    import email
+
+    import icalendar
+
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    b = tk.as_user("rita").book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    report = tk.send_reminders(as_of="2025-11-20")
+    assert report["invited"] == [b.id]
+    invites = [(to[0], email.message_from_bytes(raw)) for to, raw in sink.messages
+               if b"Supervision booked" in raw]
+    assert sorted(to for to, _ in invites) == ["rita@example.org", "wyn@example.org"]
+    for _, msg in invites:
+        [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+        [ev] = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+        assert ev["dtstart"].dt.isoformat() == "2025-11-24T14:00:00+00:00"
+        assert str(ev["uid"]) == f"{b.id}@supervision-kit"
+    assert tk.send_reminders(as_of="2025-11-20")["invited"] == []   # once only

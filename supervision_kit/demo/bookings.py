@@ -12,7 +12,7 @@ def booking_for(g: Gen, plan, session_id: str) -> None:
             "start_time": g.pick(("09:30", "10:00", "13:30", "14:00")), "duration_minutes": 90,
             "place": g.pick(("Room 2", "Team office", "Video call")), "cancelled_reason": "",
             "cancelled_by": "", "return_date": None, "note": "", "replaces_id": None,
-            "cancelled_session_id": None}
+            "cancelled_session_id": None, "invited_at": None}
     if plan.cancelled:
         g.add("bookings", {**base, "id": g.id("B"), "date": iso(plan.day), "status": "cancelled",
                            "cancelled_reason": "sickness", "cancelled_by": "supervisee",

@@ -43,6 +43,7 @@ class Booking:
     note: str = ""                  # why it was cancelled or rearranged
     replaces_id: str | None = None  # the booking this one rearranges
     cancelled_session_id: str | None = None
+    invited_at: dt.datetime | None = None  # when the calendar invitation was e-mailed
     id: str | None = None
 
 

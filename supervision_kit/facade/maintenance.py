@@ -252,7 +252,11 @@ class MaintenanceMixin:
         """Rows that belong to the practitioner alone, outside any session destroyed."""
         return {"reflections": RF.c.author_id == pid, "evaluations": E.c.supervisee_id == pid,
                 "observations": O.c.supervisee_id == pid, "contracts": K.c.supervisee_id == pid,
-                "requests": RQ.c.requester_id == pid, "training_records": TR.c.practitioner_id == pid}
+                "requests": RQ.c.requester_id == pid, "training_records": TR.c.practitioner_id == pid,
+                # Their bookings and reminder settings and log go with them.
+                "bookings": T["bookings"].c.supervisee_id == pid,
+                "reminder_optouts": T["reminder_optouts"].c.practitioner_id == pid,
+                "reminder_log": T["reminder_log"].c.practitioner_id == pid}
 
     def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
         def n(table, cond) -> int:

@@ -46,6 +46,44 @@ class RemindersMixin:
                 counts.setdefault(pid, Counter())["requests"] += n
         return {p: dict(c) for p, c in counts.items()}
 
+    def _invitations(self, day: dt.date) -> list[tuple]:
+        """(booking, [(person, ics bytes)]) for bookings whose invitation is not yet sent."""
+        from ..store.bookings import uninvited
+        with self.engine.connect() as conn:
+            todo = uninvited(conn, day)
+        people = {p.id: p for p in self.practitioners()}
+        out = []
+        for b in todo:
+            ics = self.booking_ics(b.id)
+            out.append((b, [people[p] for p in (b.supervisor_id, b.supervisee_id)
+                            if p in people and people[p].email], ics))
+        return out
+
+    def _send_invitations(self, m, invites, report) -> None:
+        """E-mail each booking's invitation to both parties; the booking is then marked."""
+        import smtplib
+
+        from ..notify.mailer import invitation
+        from ..store.bookings import mark_invited
+        for b, parties, ics in invites:
+            when = f"{b.date:%d %b %Y}" + (f" at {b.start_time}" if b.start_time else "")
+            try:
+                for p in parties:
+                    m.send(invitation(self.settings.mail_from, p.email,
+                                      f"Supervision booked: {when}",
+                                      f"Supervision is booked for {when}"
+                                      + (f", {b.duration_minutes} minutes" if b.duration_minutes
+                                         else "") + ". The invitation is attached.\n\n"
+                                      f"Sign in: {self.settings.app_url}", ics))
+            except (smtplib.SMTPException, OSError) as e:
+                report["failed"].append((b.id, str(e)[:200]))
+                continue
+            with self._tx() as conn:
+                mark_invited(conn, b.id, dt.datetime.now().replace(microsecond=0))
+                self._log(conn, "send", "invitation", b.id,
+                          ",".join(p.id for p in parties) or "no addresses")
+            report["invited"].append(b.id)
+
     def set_reminder_opt_out(self, kind: str, opted_out: bool = True) -> None:
         """Stop (or restart) one kind of reminder for the acting user."""
         if kind not in KINDS:
@@ -78,8 +116,10 @@ class RemindersMixin:
                 continue
             subject, body = compose({k: c.get(k, 0) for k in KINDS}, self.settings.app_url)
             digests[pid], prints[pid] = (p.email, subject, body), fp
-        report = {"sent": [], "unchanged": unchanged, "failed": [], "digests": digests}
-        if dry_run or not digests:
+        invites = self._invitations(day)
+        report = {"sent": [], "unchanged": unchanged, "failed": [], "digests": digests,
+                  "invited": []}
+        if dry_run or not (digests or invites):
             with self._tx() as conn:
                 self._log(conn, "remind", "reminders", day.isoformat(),
                           f"{'dry run: ' if dry_run else ''}{len(digests)} digests")
@@ -102,6 +142,7 @@ class RemindersMixin:
                     with self._tx() as conn:  # logged one by one: a crash loses no record
                         store.log_send(conn, pid, day, prints[pid], "sent")
                         self._log(conn, "send", "reminder", pid, f"{items} items")
+                self._send_invitations(m, invites, report)
         except MailUnavailable as e:
             with self._tx() as conn:
                 self._log(conn, "remind", "reminders", day.isoformat(), f"failed: {e}")

@@ -64,3 +64,11 @@ class Mailer:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def invitation(sender: str, to: str, subject: str, body: str, ics: bytes) -> EmailMessage:
+    """A message with a calendar invitation attached (text/calendar; method REQUEST)."""
+    msg = message(sender, to, subject, body)
+    msg.add_attachment(ics, maintype="text", subtype="calendar", filename="supervision.ics",
+                       params={"method": "REQUEST"})
+    return msg

@@ -37,6 +37,17 @@ def load_bookings(conn, supervisee_id: str | None = None, since: dt.date | None 
     return [booking_from_row(r) for r in conn.execute(q)]
 
 
+def uninvited(conn, day: dt.date) -> list[Booking]:
+    """Booked sessions from ``day`` on whose invitation has not been e-mailed."""
+    q = select(B).where(B.c.status == "booked", B.c.date >= day, B.c.invited_at.is_(None))
+    return [booking_from_row(r) for r in conn.execute(q.order_by(B.c.date, B.c.id))]
+
+
+def mark_invited(conn, booking_id: str, when: dt.datetime) -> None:
+    from sqlalchemy import update
+    conn.execute(update(B).where(B.c.id == booking_id).values(invited_at=when))
+
+
 def cancellation_rows(conn, since: dt.date, until: dt.date) -> list:
     """(supervisee_id, date, reason, cancelled_by) of every cancellation in the period:
     cancelled bookings, and cancelled sessions recorded without a booking (who cancelled

@@ -170,6 +170,7 @@ class BookingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     replaces_id: Mapped[str | None] = _fk("bookings.id")
     cancelled_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+    invited_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # invitation e-mailed
 
 
 class AttendeeRow(Base):

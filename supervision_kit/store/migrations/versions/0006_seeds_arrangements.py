@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column('note', sa.Text(), nullable=False),
         sa.Column('replaces_id', sa.String(length=64), nullable=True),
         sa.Column('cancelled_session_id', sa.String(length=64), nullable=True),
+        sa.Column('invited_at', sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(['supervisee_id'], ['practitioners.id'],
                                 name=op.f('fk_bookings_supervisee_id_practitioners')),
         sa.ForeignKeyConstraint(['supervisor_id'], ['practitioners.id'],
