@@ -53,12 +53,13 @@ def preset_frequency(policy) -> str:
     """How often a preset says supervision happens, in words."""
     base = ("every half term" if policy.get("supervision.every_half_term")
             else period_label(policy.period("supervision.interval")))
-    phases = policy.get("supervision.newly_qualified") or []
-    if phases:
-        steps = [f"{period_label(period_of(ph, 'interval'))} "
-                 f"{'for the first' if i == 0 else 'up to'} {_span(period_of(ph, 'for'))}"
-                 for i, ph in enumerate(phases)]
-        base += f" (newly qualified: {', then '.join(steps)})"
+    for key, who in (("newly_qualified", "newly qualified"), ("newly_appointed", "newly appointed")):
+        phases = policy.get(f"supervision.{key}") or []
+        if phases:
+            steps = [f"{period_label(period_of(ph, 'interval'))} "
+                     f"{'for the first' if i == 0 else 'up to'} {_span(period_of(ph, 'for'))}"
+                     for i, ph in enumerate(phases)]
+            base += f" ({who}: {', then '.join(steps)})"
     minutes = policy.get("supervision.duration_minutes")
     return base + (f"; about {minutes} minutes" if minutes else "")
 
