@@ -5,7 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
-from traitlets import CaselessStrEnum, Integer, Unicode, default
+from traitlets import Bool, CaselessStrEnum, Integer, Unicode, default
 from traitlets.config import Configurable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +69,10 @@ class Settings(Configurable):
     @default("app_url")
     def _app_url(self):
         return os.environ.get("SUPERVISION_KIT_APP_URL") or "http://localhost:8866/"
+
+    redaction_strict_case = Bool(False, help="Research export: also replace recorded names that "
+                                             "are ordinary words ('hope', 'will') in lower case "
+                                             "in text not about their case").tag(config=True)
 
     @default("db_url")
     def _db_url(self):
