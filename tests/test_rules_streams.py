@@ -105,3 +105,17 @@ def test_streams_go_out_and_come_back_with_the_dataset(tmp_path):
          if x["supervisee_id"] == "W"}
     assert day(r["management"]["next_due"]) == D("2025-11-06")
     assert day(r["professional"]["next_due"]) == D("2025-12-15")
+
+
+def test_case_windows_follow_the_first_arrangement_not_the_one_beside_it(tmp_path):
+    """W's cases follow the Havering management contract (CIN monthly), not the HSCB
+    professional contract added beside it later (CIN three-monthly)."""
+    from tests.rules_store import case
+    tk = store(tmp_path, [person("W"), Practitioner("R", "Rita Registered", "rita",
+                                                    role="supervisor", team="North")],
+               [case("CIN", "W", "child in need", opened="2025-06-02")])
+    contract(tk, "W", "havering_social_work", start="2025-06-02")
+    contract(tk, "W", "hscb_multi_agency", start="2025-09-01", by="R", stream="professional")
+    hold(tk, "W", "2025-10-06", stream="management", discussions=[("CIN", "G")])
+    w = tk.case_windows(as_of="2025-10-10")
+    assert day(w[w["case_id"] == "CIN"]["due_by"].iloc[0]) == D("2025-11-06")

@@ -42,7 +42,8 @@ SQL = {
                   "AS overrides, start_date, review_date, stream, "
                   "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
                   "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
-                  "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
+                  "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, "
+                  "CASE WHEN stream IS NULL THEN 1 ELSE 0 END, start_date, id",
                   ("start_date", "review_date")),
     # Last held session of each person, session type and stream.
     "held_last": ("SELECT a.practitioner_id AS pid, s.type, s.stream, MAX(s.date) AS last "
@@ -167,7 +168,9 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
     if fr.contracts is not None:
         fr.all_contracts = fr.contracts
         # Rules about cases, records and observations follow one contract per supervisee:
-        # the latest to start (the query sorts); supervision due follows every stream.
+        # one without a stream of its own (the supervisee's first arrangement) before one
+        # added beside it, then the latest to start (the query sorts); supervision due
+        # follows every stream.
         fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(drop=True)
     if fr.cases is not None:
         c = fr.cases

@@ -53,7 +53,9 @@ def stream_keys(fr: Frames, book, ids: pd.Series) -> pd.DataFrame:
                          "contract_id": k["id"].to_numpy(dtype=object),
                          "contract_start": k["start_date"].to_numpy(),
                          "contract_supervisor": k["supervisor_id"].to_numpy(dtype=object)})
-    rows = rows.drop_duplicates(["pid", "stream"], keep="last")  # the query sorts by start
+    # Of two in one stream the latest to start counts.
+    rows = rows.assign(_s=k["start_date"].to_numpy()).sort_values(["pid", "_s"], kind="stable")
+    rows = rows.drop_duplicates(["pid", "stream"], keep="last").drop(columns="_s")
     bare = ids[~ids.isin(set(rows["pid"]))]
     if len(bare):
         default_key = f"{book.default}|{{}}"
