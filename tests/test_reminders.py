@@ -16,7 +16,7 @@ from tests.helpers_browser import free_port
 
 D = dt.date.fromisoformat
 SECRETS = ["Jamie", "Fletcher", "Donna", "Ellis", "Brook", "ZZ1 1ZZ", "REF-CP", "REF-CIN",
-           "Home visits weekly", "Visit the school", "Carried actions"]
+           "Home visits weekly", "Visit the school", "Carried actions", "Step down"]
 
 
 class Sink:
@@ -46,8 +46,10 @@ def world(tmp_path, port):
     tk.settings.smtp_host, tk.settings.smtp_port = "127.0.0.1", port
     tk.settings.app_url = "https://supervision.example.org/"
     tk.add_practitioners([
+        Practitioner("M", "Mo Manager", "mo", role="manager", team="North",
+                     email="mo@example.org"),
         Practitioner("R", "Rita Supervisor", "rita", role="supervisor", team="North",
-                     email="rita@example.org"),
+                     email="rita@example.org", line_manager_id="M"),
         Practitioner("W", "Wyn Worker", "wyn", team="North", line_manager_id="R",
                      email="wyn@example.org"),
         Practitioner("N", "No Mail", "nomail", team="North", line_manager_id="R")])
@@ -61,7 +63,10 @@ def world(tmp_path, port):
     rec = SessionRecord(date=D("2025-10-06"), supervisor_id="R", supervisee_ids=["W"],
                         agenda="Carried actions",
                         discussions=[CaseDiscussion(case_id="CP", rag="A",
-                                                    summary="Home visits weekly")],
+                                                    summary="Home visits weekly",
+                                                    decision="Step down to child in need",
+                                                    rationale="Carried actions done",
+                                                    needs_oversight=True)],
                         actions=[ActionItem("Visit the school", owner_id="W",
                                             due_date=D("2025-10-13"), case_id="CP")])
     rec = rita.save_session(rec)
@@ -78,9 +83,15 @@ def test_digests_counts_privacy_and_once_a_day(tmp_path, smtp):
     sink, port = smtp
     tk = world(tmp_path, port)
     report = tk.send_reminders(as_of="2025-11-20")
-    assert sorted(report["sent"]) == ["R", "W"]          # N has no e-mail address
+    assert sorted(report["sent"]) == ["M", "R", "W"]     # N has no e-mail address
     got = bodies(sink)
-    assert set(got) == {"rita@example.org", "wyn@example.org"}
+    assert set(got) == {"mo@example.org", "rita@example.org", "wyn@example.org"}
+    # Mo: the decision Rita signed waits for his management oversight, and Wyn's request
+    # is addressed to him as the third party as well as to Rita.
+    mo = got["mo@example.org"].decode()
+    assert "Subject: Supervision reminders: 2 things need you" in mo
+    assert "- Decisions waiting for your management oversight: 1" in mo
+    assert "- Requests waiting for your answer: 1" in mo and "Overdue actions" not in mo
     wyn, rita = got["wyn@example.org"].decode(), got["rita@example.org"].decode()
     # Wyn: own supervision overdue (due 6 Nov), one record to sign, one overdue action.
     assert "Subject: Supervision reminders: 3 things need you" in wyn
@@ -98,10 +109,10 @@ def test_digests_counts_privacy_and_once_a_day(tmp_path, smtp):
             assert secret.lower().encode() not in low, secret
     # The same day again: nothing new.
     again = tk.send_reminders(as_of="2025-11-20")
-    assert again["sent"] == [] and sorted(again["unchanged"]) == ["R", "W"]
-    assert len(sink.messages) == 2
+    assert again["sent"] == [] and sorted(again["unchanged"]) == ["M", "R", "W"]
+    assert len(sink.messages) == 3
     sent = [e for e in tk.audit_log(action="send") if e["entity"] == "reminder"]
-    assert sorted(e["entity_id"] for e in sent) == ["R", "W"]
+    assert sorted(e["entity_id"] for e in sent) == ["M", "R", "W"]
 
 
 def test_opt_out_of_a_kind(tmp_path, smtp):
@@ -132,8 +143,9 @@ def test_a_refused_connection_is_one_line_and_loses_nothing(tmp_path, smtp, caps
     # The server is back: everything goes out.
     monkeypatch.setenv("SUPERVISION_KIT_SMTP_PORT", str(port))
     code = main(["remind", "--db", db, "--as-user", "system", "--as-of", "2025-11-20"])
-    assert code == 0 and "sent 2;" in capsys.readouterr().out
-    assert sorted(to[0] for to, _ in sink.messages) == ["rita@example.org", "wyn@example.org"]
+    assert code == 0 and "sent 3;" in capsys.readouterr().out
+    assert sorted(to[0] for to, _ in sink.messages) == ["mo@example.org", "rita@example.org",
+                                                         "wyn@example.org"]
 
 
 def test_dry_run_sends_nothing(tmp_path, smtp, capsys):
@@ -142,7 +154,7 @@ def test_dry_run_sends_nothing(tmp_path, smtp, capsys):
     code = main(["remind", "--db", str(tmp_path / "remind.sqlite"), "--as-user", "system",
                  "--as-of", "2025-11-20", "--dry-run"])
     out = capsys.readouterr().out
-    assert code == 0 and "dry run: 2 digests, none sent" in out and sink.messages == []
+    assert code == 0 and "dry run: 3 digests, none sent" in out and sink.messages == []
 
 
 def test_a_booked_session_is_e_mailed_as_an_invitation_to_both(tmp_path, smtp):
