@@ -19,7 +19,9 @@ def two_streams(tmp_path, url=None):
     tk = store(tmp_path, [person("W"), Practitioner("R", "Rita Registered", "rita",
                                                     role="supervisor", team="North")], url=url)
     contract(tk, "W", "havering_social_work", start="2025-06-02")          # stream: management
-    contract(tk, "W", "hscb_multi_agency", start="2025-06-02", by="R", stream="professional")
+    k = contract(tk, "W", "hscb_multi_agency", start="2025-06-02", by="R", stream="professional")
+    tk.as_user("rita").sign_contract(k.id)             # signed: Rita may record W's sessions
+    tk.as_user("w").sign_contract(k.id)
     return tk
 
 
