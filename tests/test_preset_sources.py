@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from supervision_kit.config import Settings
-from supervision_kit.rules.policy import list_policies, load_policy
+from supervision_kit.catalog.policies import list_policies, load_policy
 from supervision_kit.rules.sources import check_source, numbers, problems, seed_texts
 
 SEEDS = Path("/work/shared/seeds")

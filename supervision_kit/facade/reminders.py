@@ -15,17 +15,22 @@ from ..domain.values import parse_date
 from ..errors import ValidationError
 from ..notify.digest import KINDS, compose, fingerprint
 from ..store import reminders as store
+from .context import Context
 
 SOON_DAYS = 7  # supervision due within a week is worth a reminder
 
 
-class RemindersMixin:
+class RemindersService:
     """E-mail digests of what is due, overdue or waiting."""
+
+    def __init__(self, ctx: Context, rules, oversight, people, bookings):
+        self.ctx, self.rules, self.oversight = ctx, rules, oversight
+        self.people, self.bookings = people, bookings
 
     def reminder_counts(self, as_of=None) -> dict[str, dict[str, int]]:
         """Per person id: {kind: count} of everything waiting for them (admin)."""
         import pandas as pd
-        self._require("count everyone's reminders", Role.ADMIN)
+        self.ctx.require("count everyone's reminders", Role.ADMIN)
         day = parse_date(as_of, "as_of") or dt.date.today()
         counts: dict[str, Counter] = {}
 
@@ -33,13 +38,13 @@ class RemindersMixin:
             for p in pids:
                 if isinstance(p, str) and p:
                     counts.setdefault(p, Counter())[kind] += 1
-        due = self.due(as_of=day)
+        due = self.rules.due(as_of=day)
         soon = due["next_due"] <= pd.Timestamp(day + dt.timedelta(days=SOON_DAYS))
         add("supervision", due.loc[soon, "supervisee_id"])
         add("supervision", due.loc[due["days_overdue"] > 0, "supervisor_id"])
-        add("actions", self.overdue_actions(as_of=day)["owner_id"])
-        add("oversight", [m for t in self.oversight_tasks() for m in t["routed_to"]])
-        with self.engine.connect() as conn:
+        add("actions", self.rules.overdue_actions(as_of=day)["owner_id"])
+        add("oversight", [m for t in self.oversight.oversight_tasks() for m in t["routed_to"]])
+        with self.ctx.engine.connect() as conn:
             for pid, n in store.awaiting_signature(conn).items():
                 counts.setdefault(pid, Counter())["signatures"] += n
             for pid, n in store.open_requests(conn).items():
@@ -49,12 +54,12 @@ class RemindersMixin:
     def _invitations(self, day: dt.date) -> list[tuple]:
         """(booking, [(person, ics bytes)]) for bookings whose invitation is not yet sent."""
         from ..store.bookings import uninvited
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             todo = uninvited(conn, day)
-        people = {p.id: p for p in self.practitioners()}
+        people = {p.id: p for p in self.people.practitioners()}
         out = []
         for b in todo:
-            ics = self.booking_ics(b.id)
+            ics = self.bookings.booking_ics(b.id)
             out.append((b, [people[p] for p in (b.supervisor_id, b.supervisee_id)
                             if p in people and people[p].email], ics))
         return out
@@ -69,18 +74,18 @@ class RemindersMixin:
             when = f"{b.date:%d %b %Y}" + (f" at {b.start_time}" if b.start_time else "")
             try:
                 for p in parties:
-                    m.send(invitation(self.settings.mail_from, p.email,
+                    m.send(invitation(self.ctx.settings.mail_from, p.email,
                                       f"Supervision booked: {when}",
                                       f"Supervision is booked for {when}"
                                       + (f", {b.duration_minutes} minutes" if b.duration_minutes
                                          else "") + ". The invitation is attached.\n\n"
-                                      f"Sign in: {self.settings.app_url}", ics))
+                                      f"Sign in: {self.ctx.settings.app_url}", ics))
             except (smtplib.SMTPException, OSError) as e:
                 report["failed"].append((b.id, str(e)[:200]))
                 continue
-            with self._tx() as conn:
+            with self.ctx.tx() as conn:
                 mark_invited(conn, b.id, dt.datetime.now().replace(microsecond=0))
-                self._log(conn, "send", "invitation", b.id,
+                self.ctx.log(conn, "send", "invitation", b.id,
                           ",".join(p.id for p in parties) or "no addresses")
             report["invited"].append(b.id)
 
@@ -88,9 +93,9 @@ class RemindersMixin:
         """Stop (or restart) one kind of reminder for the acting user."""
         if kind not in KINDS:
             raise ValidationError("kind", "one of " + ", ".join(KINDS))
-        with self._tx() as conn:
-            store.set_opt_out(conn, self.me.id, kind, opted_out)
-            self._log(conn, "opt out" if opted_out else "opt in", "reminders", self.me.id, kind)
+        with self.ctx.tx() as conn:
+            store.set_opt_out(conn, self.ctx.me.id, kind, opted_out)
+            self.ctx.log(conn, "opt out" if opted_out else "opt in", "reminders", self.ctx.me.id, kind)
 
     def send_reminders(self, as_of=None, *, dry_run: bool = False) -> dict:
         """Send each person with something waiting one digest. Returns {"sent": [ids],
@@ -98,11 +103,11 @@ class RemindersMixin:
         A mail server that cannot be reached raises ``MailUnavailable``: nothing is
         marked sent, so the next run sends everything."""
         from ..notify.mailer import Mailer, message
-        self._require("send reminders", Role.ADMIN)
+        self.ctx.require("send reminders", Role.ADMIN)
         day = parse_date(as_of, "as_of") or dt.date.today()
         counts = self.reminder_counts(day)
-        people = {p.id: p for p in self.practitioners(include_left=False)}
-        with self.engine.connect() as conn:
+        people = {p.id: p for p in self.people.practitioners(include_left=False)}
+        with self.ctx.engine.connect() as conn:
             off, done = store.opted_out(conn), store.sent_on(conn, day)
         digests, prints, unchanged = {}, {}, []
         for pid, c in sorted(counts.items()):
@@ -114,37 +119,37 @@ class RemindersMixin:
             if (pid, fp) in done:
                 unchanged.append(pid)
                 continue
-            subject, body = compose({k: c.get(k, 0) for k in KINDS}, self.settings.app_url)
+            subject, body = compose({k: c.get(k, 0) for k in KINDS}, self.ctx.settings.app_url)
             digests[pid], prints[pid] = (p.email, subject, body), fp
         invites = self._invitations(day)
         report = {"sent": [], "unchanged": unchanged, "failed": [], "digests": digests,
                   "invited": []}
         if dry_run or not (digests or invites):
-            with self._tx() as conn:
-                self._log(conn, "remind", "reminders", day.isoformat(),
+            with self.ctx.tx() as conn:
+                self.ctx.log(conn, "remind", "reminders", day.isoformat(),
                           f"{'dry run: ' if dry_run else ''}{len(digests)} digests")
             return report
         import smtplib
 
         from ..notify.mailer import MailUnavailable
         try:
-            with Mailer(self.settings) as m:
+            with Mailer(self.ctx.settings) as m:
                 for pid, (to, subject, body) in digests.items():
                     try:
-                        m.send(message(self.settings.mail_from, to, subject, body))
+                        m.send(message(self.ctx.settings.mail_from, to, subject, body))
                     except (smtplib.SMTPException, OSError) as e:
                         report["failed"].append((pid, str(e)[:200]))
-                        with self._tx() as conn:
+                        with self.ctx.tx() as conn:
                             store.log_send(conn, pid, day, prints[pid], "failed", str(e))
                         continue
                     report["sent"].append(pid)
                     items = sum(counts[pid].values())
-                    with self._tx() as conn:  # logged one by one: a crash loses no record
+                    with self.ctx.tx() as conn:  # logged one by one: a crash loses no record
                         store.log_send(conn, pid, day, prints[pid], "sent")
-                        self._log(conn, "send", "reminder", pid, f"{items} items")
+                        self.ctx.log(conn, "send", "reminder", pid, f"{items} items")
                 self._send_invitations(m, invites, report)
         except MailUnavailable as e:
-            with self._tx() as conn:
-                self._log(conn, "remind", "reminders", day.isoformat(), f"failed: {e}")
+            with self.ctx.tx() as conn:
+                self.ctx.log(conn, "remind", "reminders", day.isoformat(), f"failed: {e}")
             raise
         return report

@@ -16,7 +16,8 @@ import pandas as pd
 from ..domain.meetings import MEETING_KINDS
 from .calendar import day as to_day, days, to_series
 from .cases import _cases
-from .frames import Frames, lookup, params
+from ..store.frames import Frames, lookup
+from .keys import params
 
 MEETING_COLUMNS = ["case_id", "reference", "worker_id", "worker", "team", "kind", "meeting_date",
                    "discuss_from", "last_discussed", "flag", "reason", "meeting_id"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .policy import deep_merge, policies_dir, read_yaml
+from ..catalog.files import read_yaml
+from ..catalog.policies import deep_merge, policies_dir
 
 # Seed name -> file-name prefix in the seeds folder (see the seeds' README).
 SEEDS = {"PG41": "000_", "Temple": "001_", "Havering": "002_", "HSCB": "003_", "Surrey": "004_"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frames import Frames, take
+from ..store.frames import Frames, take
 
 KEY_COLUMNS = ["pid", "key", "preset", "note", "stream", "contract_id", "contract_start",
                "contract_supervisor"]

@@ -21,11 +21,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .calendar import (NAT, add_period, add_working_days, day as to_day, days,
-                       half_term_end_after, half_term_end_from, next_working_day, to_series)
+from ..domain.periods import period_label
 from ..domain.streams import stream_label
-from .frames import Frames, params
-from .policy import period_label
+from ..store.frames import Frames
+from .calendar import NAT, add_period, add_working_days
+from .calendar import day as to_day
+from .calendar import days, half_term_end_after, half_term_end_from, next_working_day, to_series
+from .keys import params
 from .streams import matching, stream_keys
 
 COLUMNS = ["supervisee_id", "name", "team", "preset", "last_held", "next_due", "days_overdue",
@@ -101,7 +103,7 @@ def _phases(phases, start, last, day_, due, rule, done, words):
     the phase is the one the last session fell in; returns the rows now decided."""
     if not phases:
         return done
-    from .policy import period_of
+    from ..domain.periods import period_of
     in_phase = ~np.isnat(start) & (start <= day_) & ~done
     # No session since the start: the first phase's interval counts from the start.
     first = period_of(phases[0], "interval")
