@@ -1,4 +1,4 @@
-"""The 0006 migration: a store at the previous schema (0001) opens, migrates, keeps every
+"""The 0008 migration: a store at the previous schema (0007_governance) opens, migrates, keeps every
 row, and ``verify`` still passes on every signed record; on SQLite and PostgreSQL."""
 from alembic import command
 from alembic.config import Config
@@ -16,7 +16,7 @@ def _to_previous_release(tk) -> None:
     cfg.set_main_option("script_location", str(store_engine.MIGRATIONS))
     with tk.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")
+        command.downgrade(cfg, "0007_governance")  # the release before this one
     store_engine._migrated.discard(str(tk.engine.url))
 
 

@@ -14,10 +14,15 @@ from .context import Context
 from .data import DataService
 from .documents import DocumentsService
 from .entitlement import EntitlementService
+from .escalations import EscalationsService
+from .extracts import ExtractsService
+from .governance_qa import GovernanceQAService
+from .holds import HoldsService
 from .maintenance import MaintenanceService
 from .meetings import MeetingsService
 from .oversight import OversightService
 from .people import PeopleService
+from .quality_audit import QualityAuditService
 from .records import RecordsService
 from .reminders import RemindersService
 from .research import ResearchService
@@ -45,6 +50,11 @@ class Services:
     maintenance: MaintenanceService
     data: DataService
     catalog: CatalogService
+    holds: HoldsService
+    extracts: ExtractsService
+    governance_qa: GovernanceQAService
+    escalations: EscalationsService
+    quality_audit: QualityAuditService
     streams: StreamsService
     bookings: BookingsService
     meetings: MeetingsService
@@ -54,6 +64,7 @@ class Services:
     def build(cls, ctx: Context) -> Services:
         """Every service on ``ctx``; a service's dependencies are its constructor arguments."""
         people, sessions, rules = PeopleService(ctx), SessionsService(ctx), RulesService(ctx)
+        catalog = CatalogService(ctx)
         oversight = OversightService(ctx)
         bookings = BookingsService(ctx, sessions, people)
         return cls(people=people, sessions=sessions, records=RecordsService(ctx),
@@ -65,7 +76,10 @@ class Services:
                    documents=DocumentsService(ctx, people, sessions, rules),
                    research=ResearchService(ctx), training=TrainingService(ctx),
                    maintenance=MaintenanceService(ctx), data=DataService(ctx, sessions, people),
-                   catalog=CatalogService(ctx))
+                   catalog=catalog, holds=HoldsService(ctx), extracts=ExtractsService(ctx),
+                   governance_qa=GovernanceQAService(ctx),
+                   escalations=EscalationsService(ctx, rules, catalog),
+                   quality_audit=QualityAuditService(ctx))
 
 
 # Which service answers each public method of the toolkit: follow a call from a widget
@@ -99,6 +113,15 @@ DOORS: dict[str, tuple[str, ...]] = {
     "data": ("export_dataset", "export_json", "import_dataset", "import_json", "import_csv",
              "create_demo", "verify", "audit_head", "audit_log"),
     "catalog": ("policy", "preset", "policies", "frameworks"),
+    "holds": ("place_hold", "lift_hold", "legal_holds"),
+    "extracts": ("case_extract",),
+    "governance_qa": ("diversity_form", "diversity_measure", "development_take_up",
+                      "log_report_export"),
+    "escalations": ("drift_escalations", "answer_drift_escalation",
+                    "record_professional_difference", "update_professional_difference",
+                    "professional_differences"),
+    "quality_audit": ("audit_checklist", "draw_audit_sample", "audit_items", "judge_audit_item",
+                      "audit_results"),
     "streams": ("streams",),
     "bookings": ("book_session", "bookings", "cancel_booking", "rearrange_booking",
                  "earliest_date", "cancellations", "booking_ics"),
@@ -142,6 +165,16 @@ class Toolkit:
     settings = property(lambda self: self.context.settings, doc="The settings in force.")
     engine = property(lambda self: self.context.engine, doc="The SQLAlchemy engine.")
     role = property(lambda self: self.context.role, doc="The acting person's role.")
+
+    def inspection_report(self, as_of=None, months: int = 12, out="report.pdf"):
+        """Write the inspection report PDF to ``out`` (CSV files beside it) through this
+        toolkit's own measures, so its figures are the QA app's; returns (pdf, folder)."""
+        import datetime as dt
+
+        from ..domain.values import parse_date
+        from ..export.inspection import write_report
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        return write_report(self, day, int(months), out)
 
     def can_see(self, practitioner_id: str) -> bool:
         """May this user see records about ``practitioner_id``?"""

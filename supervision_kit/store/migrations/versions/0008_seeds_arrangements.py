@@ -1,15 +1,15 @@
 """streams on contracts and sessions; practitioners' started_in_post and working_percent
 
-Revision ID: 0006_seeds
-Revises: 0001
+Revision ID: 0008_seeds
+Revises: 0007_governance
 Create Date: 2026-12-02 06:40:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_seeds'
-down_revision = '0001'
+revision = '0008_seeds'
+down_revision = '0007_governance'
 branch_labels = None
 depends_on = None
 
