@@ -92,12 +92,14 @@ MAY_IMPORT = {
                       "io", "demo", "notify"},
     "widgets": BASE | {"analytics", "training", "facade"},
     "apps": BASE | {"config", "analytics", "widgets", "facade"},
-    "cli": BASE | {"config", "facade", "serve", "notify"},
-    "serve": BASE | {"config"},
+    "cli": BASE | {"config", "facade", "serve", "hub", "notify"},
+    "serve": BASE | {"config", "serving"},
+    "serving": BASE | {"config", "serve"},  # the Voilà behind serve and each hub user's server
+    "hub": BASE | {"config", "facade"},
     "testing": BASE | {"config", "store", "facade"},
 }
 # Above the facade only its package is imported, never one of its modules.
-ABOVE_FACADE = {"widgets", "apps", "cli", "serve", "testing"}
+ABOVE_FACADE = {"widgets", "apps", "cli", "serve", "serving", "hub", "testing"}
 
 
 def _imports(path: Path, module: str, root: Path):
