@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import text
+from .bookings import booking_for
 from .cases import CP, rag_for
 from .context import DemoCase, Gen, Staff, iso
 from .schedule import Plan
@@ -197,6 +198,7 @@ class SessionBuilder:
             "content_hash": None, "locked_at": None, "version": 1})
         for i, s in enumerate(plan.supervisees):
             g.add("session_attendees", {"session_id": sid, "practitioner_id": s.id, "position": i})
+        booking_for(g, plan, sid)
         if plan.cancelled:
             row.update(cancelled_reason="sickness", return_date=iso(plan.return_date),
                        recorded_date=iso(plan.day),

@@ -25,6 +25,8 @@ def canonical_content(rec: SessionRecord) -> dict:
         d.pop(k, None)
     if not d.get("diversity"):
         d.pop("diversity", None)  # records signed before the section existed keep their hash
+    if d.get("stream") is None:  # records signed before streams existed keep their hash
+        d.pop("stream", None)
     for a in d["actions"]:
         for k in VOLATILE_ACTION:
             a.pop(k, None)

@@ -19,6 +19,8 @@ class Practitioner:
     asye_start: dt.date | None = None
     leaving_date: dt.date | None = None
     line_manager_id: str | None = None
+    started_in_post: dt.date | None = None  # newly appointed phases count from here
+    working_percent: int | None = None  # share of full time, 1-100; None: full time
 
 
 @dc.dataclass
@@ -159,6 +161,7 @@ class SessionRecord:
     cancelled_reason: str = ""
     return_date: dt.date | None = None
     recorded_date: dt.date | None = None
+    stream: str | None = None  # which of the supervisee's streams; None: recorded before streams
     content_hash: str | None = None
     version: int = 0
     id: str | None = None
@@ -212,6 +215,7 @@ class Contract:
     end_date: dt.date | None = None
     supervisor_signed_at: dt.datetime | None = None
     supervisee_signed_at: dt.datetime | None = None
+    stream: str | None = None  # management, safeguarding, ...; None: the preset's stream
     handover_note: str = ""
     replaces_id: str | None = None
     id: str | None = None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..errors import ValidationError
+from .streams import parse_stream
 from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
 from .records import (Case, Contract, Evaluation, Observation, Practitioner,
@@ -84,6 +85,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         d.outcome = clean_text(d.outcome, f"disagreements[{i}].outcome")
     for i, r in enumerate(rec.reflections):
         validate_reflection(r, f"reflections[{i}]")
+    rec.stream = parse_stream(rec.stream)
     if rec.duration_minutes is not None:
         try:
             rec.duration_minutes = int(rec.duration_minutes)
@@ -112,13 +114,24 @@ def validate_practitioner(p: Practitioner) -> Practitioner:
     p.role = parse_choice(p.role, Role, "role").value
     p.agency_type = parse_choice(p.agency_type, AgencyType, "agency_type").value
     p.team = check_name(clean_text(p.team, "team", max_len=200), "team")
-    for name in ("qualified_date", "asye_start", "leaving_date"):
+    for name in ("qualified_date", "asye_start", "leaving_date", "started_in_post"):
         setattr(p, name, parse_date(getattr(p, name), name))
     if p.line_manager_id:
         check_id(p.line_manager_id, "line_manager_id")
     if p.leaving_date and p.asye_start and p.leaving_date < p.asye_start:
         raise ValidationError("leaving_date", f"left {p.leaving_date} before starting the ASYE "
                                               f"{p.asye_start}")
+    if p.working_percent in ("", None):
+        p.working_percent = None
+    else:
+        try:
+            p.working_percent = int(str(p.working_percent).strip().rstrip("%"))
+        except (TypeError, ValueError):
+            raise ValidationError("working_percent", "expected the share of full time as a whole "
+                                  f"percentage such as 50, got {p.working_percent!r}") from None
+        if not 5 <= p.working_percent <= 100:
+            raise ValidationError("working_percent", "a share of full time between 5 and 100 "
+                                  f"(50 is half time), got {p.working_percent}")
     return p
 
 
@@ -152,6 +165,7 @@ def validate_contract(c: Contract) -> Contract:
     if not c.supervisee_id:
         raise ValidationError("supervisee_id", "a contract needs a supervisee")
     c.preset = clean_text(c.preset, "preset", required=True)
+    c.stream = parse_stream(c.stream)
     c.start_date = parse_date(c.start_date, "start_date", required=True)
     c.review_date = parse_date(c.review_date, "review_date")
     c.end_date = parse_date(c.end_date, "end_date")

@@ -305,6 +305,10 @@ class MaintenanceService:
             "contracts": tables.contracts.c.supervisee_id == pid,
             "requests": tables.requests.c.requester_id == pid,
             "training_records": tables.training_records.c.practitioner_id == pid,
+            # Their bookings and reminder settings and log go with them.
+            "bookings": tables.bookings.c.supervisee_id == pid,
+            "reminder_optouts": tables.reminder_optouts.c.practitioner_id == pid,
+            "reminder_log": tables.reminder_log.c.practitioner_id == pid,
         }
 
     @staticmethod

@@ -232,7 +232,7 @@ class RecordsService:
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
                    overrides=dict(c.overrides), start_date=c.start_date, end_date=c.end_date,
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
-                   handover_note=c.handover_note, replaces_id=c.replaces_id)
+                   handover_note=c.handover_note, replaces_id=c.replaces_id, stream=c.stream)
         with self.ctx.tx() as conn:
             old = conn.execute(
                 select(tables.contracts).where(tables.contracts.c.id == c.id)

@@ -17,6 +17,7 @@ from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from .context import Context
+from .streams import settle_stream
 
 REVIEW_STATUS = {ReviewOutcome.DONE: "done", ReviewOutcome.DROPPED: "dropped",
                  ReviewOutcome.CARRIED: "open"}
@@ -124,6 +125,7 @@ class SessionsService:
         with self.ctx.engine.connect() as conn:
             named = access.named_in_session(conn, rec)
         self.ctx.check_named(named)
+        settle_stream(self.ctx, rec)
         with self.ctx.tx() as conn:
             row = conn.execute(
                 select(tables.sessions.c.state, tables.sessions.c.version).where(
@@ -212,15 +214,18 @@ class SessionsService:
                 completed_date=rec.date if status == "done" else None))
 
     def record_cancellation(self, supervisee_id: str, date, reason: str = "sickness",
-                            return_date=None) -> str:
-        """A session that did not happen, and why (sickness starts the 5-working-day rule)."""
+                            return_date=None, stream: str | None = None) -> str:
+        """A session that did not happen, and why (sickness starts the 5-working-day rule);
+        ``stream``: which of the supervisee's streams (needed when they have several)."""
         rec = SessionRecord(id=new_id("sess"), date=parse_date(date, "date", required=True),
                             supervisor_id=self.ctx.me.id, supervisee_ids=[supervisee_id],
                             cancelled_reason=clean_text(reason, "reason", required=True),
-                            return_date=parse_date(return_date, "return_date"))
+                            return_date=parse_date(return_date, "return_date"), stream=stream)
         self.ctx.require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
         self.ctx.check_named([("supervisee_id", supervisee_id)])
         validate_session(rec)
+        if stream:  # without one, the absence counts for every stream of the supervisee
+            settle_stream(self.ctx, rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
         with self.ctx.tx() as conn:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..domain.records import Practitioner
+from .bookings import BookingsService
 from .catalog import CatalogService
 from .context import Context
 from .data import DataService
@@ -19,13 +20,16 @@ from .governance_qa import GovernanceQAService
 from .holds import HoldsService
 from .lifecycle import LifecycleService
 from .maintenance import MaintenanceService
+from .meetings import MeetingsService
 from .oversight import OversightService
 from .people import PeopleService
 from .quality_audit import QualityAuditService
 from .records import RecordsService
+from .reminders import RemindersService
 from .research import ResearchService
 from .rules import RulesService
 from .sessions import SessionsService
+from .streams import StreamsService
 from .training import TraineeSession, TrainingService, trainee_door, trainee_session
 from .training_records import TrainingRecordsService
 
@@ -53,15 +57,24 @@ class Services:
     governance_qa: GovernanceQAService
     escalations: EscalationsService
     quality_audit: QualityAuditService
+    streams: StreamsService
+    bookings: BookingsService
+    meetings: MeetingsService
+    reminders: RemindersService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
         """Every service on ``ctx``; a service's dependencies are its constructor arguments."""
         people, sessions, rules = PeopleService(ctx), SessionsService(ctx), RulesService(ctx)
         catalog = CatalogService(ctx)
+        oversight = OversightService(ctx)
+        bookings = BookingsService(ctx, sessions, people)
         return cls(people=people, sessions=sessions,
                    lifecycle=LifecycleService(ctx, sessions, rules), records=RecordsService(ctx),
-                   oversight=OversightService(ctx), entitlement=EntitlementService(ctx, rules),
+                   oversight=oversight, entitlement=EntitlementService(ctx, rules),
+                   streams=StreamsService(ctx), bookings=bookings,
+                   meetings=MeetingsService(ctx, rules),
+                   reminders=RemindersService(ctx, rules, oversight, people, bookings),
                    training_records=TrainingRecordsService(ctx), rules=rules,
                    documents=DocumentsService(ctx, people, sessions, rules),
                    research=ResearchService(ctx), training=TrainingService(ctx),
@@ -114,6 +127,11 @@ DOORS: dict[str, tuple[str, ...]] = {
                     "professional_differences"),
     "quality_audit": ("audit_checklist", "draw_audit_sample", "audit_items", "judge_audit_item",
                       "audit_results"),
+    "streams": ("streams",),
+    "bookings": ("book_session", "bookings", "cancel_booking", "rearrange_booking",
+                 "earliest_date", "cancellations", "booking_ics"),
+    "meetings": ("add_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
+    "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
 }
 
 

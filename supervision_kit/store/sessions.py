@@ -114,6 +114,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
                 next_session_date=r.next_session_date, duration_minutes=r.duration_minutes,
                 cancelled_reason=r.cancelled_reason or "", return_date=r.return_date,
                 recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
+                stream=r.stream,
                 reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
                 disagreements=dis[r.id], reflections=refl[r.id],
                 diversity=diversity_from_content(content),
@@ -129,7 +130,7 @@ def session_row(rec: SessionRecord) -> dict:
                 functions=list(rec.functions), next_session_date=rec.next_session_date,
                 duration_minutes=rec.duration_minutes, cancelled_reason=rec.cancelled_reason,
                 return_date=rec.return_date, recorded_date=rec.recorded_date,
-                content_hash=rec.content_hash, version=rec.version)
+                content_hash=rec.content_hash, version=rec.version, stream=rec.stream)
 
 
 def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:

@@ -37,7 +37,7 @@ class Section:
 
 SECTIONS = (
     Section("due", "Supervision due",
-            (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+            (("name", "Supervisee"), ("team", "Team"), ("stream", "Stream"), ("rule", "Rule"),
              ("last_held", "Last held"), ("next_due", "Next due"),
              ("days_overdue", "Days overdue"), ("reason", "Reason")),
             ("days_overdue", False), "days_overdue"),
@@ -63,6 +63,10 @@ SECTIONS = (
             (("supervisor", "Supervisor"), ("date", "Session date"),
              ("supervisees", "Supervisee(s)"), ("days", "Days late"), ("detail", "Detail")),
             ("supervisor", True), "days"),
+    Section("arranged", "Also due: contract reviews, case reviews, observations, meetings",
+            (("kind", "What"), ("person", "Who"), ("item", "Item"), ("due", "Due"),
+             ("days_overdue", "Days overdue"), ("reason", "Reason")),
+            ("days_overdue", False), "days_overdue"),
 )
 BY_KEY = {s.key: s for s in SECTIONS}
 
@@ -206,7 +210,7 @@ class CaseloadOverview(HasTraits, Displayable):
             self.progress.value = 0
             calls = (("due", "due"), ("windows", "case_windows"), ("drift", "drift"),
                      ("actions", "overdue_actions"), ("records", "timeliness"),
-                     ("drafts", "stale_drafts"))
+                     ("drafts", "stale_drafts"), ("arranged", "arrangements_due"))
             problems = []
             for key, method in calls:
                 self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
@@ -239,6 +243,8 @@ class CaseloadOverview(HasTraits, Displayable):
         mine, me = self.mine, self.tk.me.id
         if key == "due":
             df["_case"], df["_person"] = None, df["supervisee_id"]
+        elif key == "arranged":
+            df["_case"], df["_person"] = None, df["person_id"]
         elif key in ("windows", "drift"):
             if key == "windows":
                 df = df[df["days_overdue"] > 0]

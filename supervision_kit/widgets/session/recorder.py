@@ -16,6 +16,7 @@ from ...domain.lifecycle import day_text
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import Displayable, Field, esc, now_text, show_refusal, walk
+from .arrangement import ArrangementSection
 from .context import ContextMixin
 from .discussions import DiscussionsSection
 from .drafts import DraftsMixin
@@ -139,6 +140,9 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             except SupervisionError:
                 carried = []
             specs = [("group", GroupSection(self))] if group else []
+            arrangement = ArrangementSection(self)
+            # Opened first when the writer must choose between streams, else near the end.
+            specs += [("arrangement", arrangement)] if arrangement.must_choose else []
             specs += [
                 ("agenda", TextSection(self, "Agree the agenda", [
                     ("agenda", "Agenda", "issues for discussion, from both of you")], rows=4)),
@@ -154,6 +158,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                 ("disagreements", DisagreementsSection(self)),
                 ("reflection", ReflectionSection(self, self._frameworks or {})),
                 ("actions", AgreedActionsSection(self)),
+                *([] if arrangement.must_choose else [("arrangement", arrangement)]),
                 ("next", NextSessionSection(self)),
                 ("sign", SignSection(self)),
             ]
