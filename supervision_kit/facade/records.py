@@ -8,8 +8,8 @@ from sqlalchemy import insert, select, update
 
 from ..domain.enums import ActionStatus, Role, SessionState
 from ..domain.records import ActionItem, Contract, Evaluation, Observation, Reflection
-from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
-                                 validate_reflection)
+from ..domain.validation import (validate_action, validate_contract, validate_evaluation,
+                                 validate_observation, validate_reflection)
 from ..domain.values import clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
@@ -97,9 +97,7 @@ class RecordsMixin:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
         self._require_write("add actions")
         a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
-        a.description = clean_text(a.description, "description", required=True)
-        a.due_date = parse_date(a.due_date, "due_date")
-        a.status = parse_choice(a.status, ActionStatus, "status").value
+        validate_action(a)  # text, date, status and ids, by field
         owner = a.owner_id or self.me.id
         self._check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
