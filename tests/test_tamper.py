@@ -298,16 +298,47 @@ def test_rows_reordered_by_raw_sql_are_named(signed, table):
 
 # ------------------------------------------------------------------ signatures
 
-@pytest.mark.parametrize("column", ["practitioner_id", "content_hash", "session_id"])
+@pytest.mark.parametrize("column", ["practitioner_id", "content_hash", "session_id", "signed_at",
+                                    "method"])
 @pytest.mark.parametrize("signer", ["P1", "P2", "P9"])
 def test_every_signature_changed_by_raw_sql_is_named(signed, signer, column):
     tk, raw, sid = signed
     row = (SG.c.session_id == sid) & (SG.c.practitioner_id == signer)
     with raw.begin() as conn:
         old = conn.execute(sa.select(SG.c[column]).where(row)).scalar_one()
-        new = {"practitioner_id": "P4", "session_id": "sess-elsewhere"}.get(column) or changed(old)
+        new = {"practitioner_id": "P4", "session_id": "sess-elsewhere",
+               "method": "own login" if signer != "P1" else "in person, on the supervisor's device"
+               }.get(column) or changed(old)
         conn.execute(sa.update(SG).where(row).values({column: new}))
-    assert named(tk.verify(), sid), column
+    problems = tk.verify()
+    assert named(problems, sid) and len(problems) == 1, problems
+
+
+def test_a_signature_removed_from_a_half_signed_record_is_named(world):
+    """Two of three have signed; one signature deleted leaves a record still 'awaiting' with
+    consistent hashes: only the audit log's record of the signing shows it."""
+    sam = world.as_user("sam")
+    rec = sam.save_session(sam.open_session(["P2", "P9"], date=DATE))
+    sam.sign(rec.id)
+    sam.sign(rec.id, "P2")
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(sa.delete(SG).where(SG.c.session_id == rec.id, SG.c.practitioner_id == "P1"))
+    problems = world.verify()
+    assert len(problems) == 1 and rec.id in problems[0] and "P1" in problems[0], problems
+
+
+def test_signings_logged_before_their_time_was_recorded_still_check():
+    """Audit details written before the signing time was recorded still parse."""
+    from supervision_kit.store.signing import parse_sign_detail, sign_detail
+    h = "a" * 64
+    old = parse_sign_detail(f"P2 (in person, on the supervisor's device); sha256 {h}")
+    assert old == {"signer": "P2", "method": "in person, on the supervisor's device",
+                   "at": None, "hash": h}
+    when = dt.datetime(2026, 3, 2, 10, 30, 5)
+    assert parse_sign_detail(sign_detail("P1", "own login", when, h)) == {
+        "signer": "P1", "method": "own login", "at": when, "hash": h}
+    assert parse_sign_detail("P1 signed") is None
 
 
 def test_content_and_session_hash_rewritten_together_is_named(signed):

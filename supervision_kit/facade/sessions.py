@@ -16,6 +16,7 @@ from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
                             SessionRow, SignatureRow)
 from ..store.sessions import load_sessions, new_id, session_row, write_session
+from ..store.signing import sign_detail, signature_problems
 
 S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
 SG, AD = SignatureRow.__table__, AddendumRow.__table__
@@ -292,15 +293,16 @@ class SessionsMixin:
             if signer in done:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
+            when = _now()
             conn.execute(insert(SG), [dict(session_id=session_id, practitioner_id=signer,
-                                           signed_at=_now(), method=method, content_hash=h)])
+                                           signed_at=when, method=method, content_hash=h)])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
             conn.execute(update(S).where(S.c.id == session_id).values(
                 state=state.value, content_hash=h, version=S.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            self._log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
+            self._log(conn, "sign", "session", session_id, sign_detail(signer, method, when, h))
         return self.session(session_id, log=False)
 
     def signatures(self, session_id: str) -> list[Signature]:
@@ -344,7 +346,7 @@ class SessionsMixin:
         """Records altered behind the application's back, by id: content that no longer
         matches its signatures' hash, a signed record's state reset, a signed record deleted."""
         self._require("verify records", Role.AUDITOR)
-        problems = []
+        problems, named = [], set()
         with self._tx() as conn:
             signers: dict[str, dict[str, str]] = {}
             for r in conn.execute(select(SG.c.session_id, SG.c.practitioner_id, SG.c.content_hash)):
@@ -355,8 +357,11 @@ class SessionsMixin:
                 | S.c.content_hash.is_not(None))).scalars()) | signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
-                    problems += _record_problems(rec, signers.get(rec.id, {}))
+                    found = _record_problems(rec, signers.get(rec.id, {}))
+                    problems += found
+                    named.update([rec.id] if found else [])
             problems += _deleted_signed(conn, set(ids))
+            problems += signature_problems(conn, set(ids) - named)  # one problem per record
             for r in conn.execute(select(AD)):
                 if hashlib.sha256(r.text.encode()).hexdigest() != r.content_hash:
                     problems.append(f"addendum {r.id} on session {r.session_id}: text altered")
