@@ -1,0 +1,144 @@
+"""Mutation testing of the evidence-critical modules with mutmut 3 (`make mutation`).
+
+Each group in scripts/mutation.toml runs in its own scratch copy (build/mutation/<group>)
+with a [tool.mutmut] section naming its modules and its few fast tests, so a group is
+feasible on two shared cores. Survivors are matched against scripts/mutation_equivalent.toml
+(mutants shown to be equivalent, each with a reason); the rest are listed with their diff
+in reports/mutation.txt, with a score per group.
+
+    python scripts/mutation.py [GROUP ...] [--jobs N] [--report PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+
+
+def _toml_list(values: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+def prepare(group: dict, work: Path) -> None:
+    """A fresh scratch copy of the package, its tests and templates, configured for mutmut."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "artifacts")
+    for name in ("supervision_kit", "tests", "templates"):
+        shutil.copytree(ROOT / name, work / name, ignore=skip)
+    config = (ROOT / "pyproject.toml").read_text()
+    config += ("\n[tool.mutmut]\n"
+               'source_paths = ["supervision_kit"]\n'
+               f"only_mutate = {_toml_list(group['modules'])}\n"
+               'also_copy = ["templates"]\n'
+               f"pytest_add_cli_args_test_selection = {_toml_list(group['tests'])}\n"
+               'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'
+               "use_git_change_detection = false\n")
+    (work / "pyproject.toml").write_text(config)
+
+
+def mutmut(work: Path, *args: str, log=None, timeout=None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the copy, not the tree
+    env["CI"] = ""  # PostgreSQL is not used here: no need to fail for want of it
+    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env,
+                          text=True, stdout=log or subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=timeout)
+
+
+def results(work: Path, patterns: list[str]) -> dict[str, str]:
+    """mutant name -> status, for the mutants of this group."""
+    out = mutmut(work, "results", "--all", "true").stdout
+    found = {}
+    for line in out.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name and any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            found[name] = status
+    return found
+
+
+def diff(work: Path, name: str) -> str:
+    text = mutmut(work, "show", name).stdout
+    return "\n".join(line for line in text.splitlines()
+                     if line[:1] in "-+" and not line.startswith(("---", "+++")))
+
+
+def run_group(group: dict, jobs: int, equivalent: dict[str, str]) -> dict:
+    work = ROOT / "build" / "mutation" / group["name"]
+    prepare(group, work)
+    started = time.monotonic()
+    with open(work / "run.log", "w") as log:
+        proc = mutmut(work, "run", "--max-children", str(jobs), *group["mutants"], log=log)
+    status = results(work, group["mutants"])
+    survivors = {n: diff(work, n) for n, s in sorted(status.items()) if s not in KILLED}
+    return dict(name=group["name"], about=group["about"], exit=proc.returncode,
+                minutes=(time.monotonic() - started) / 60, status=status,
+                survivors=survivors, equivalent={n: equivalent[n] for n in survivors
+                                                 if n in equivalent})
+
+
+def score_lines(r: dict) -> list[str]:
+    killed = sum(s in KILLED for s in r["status"].values())
+    equivalent = len(r["equivalent"])
+    real = len(r["survivors"]) - equivalent
+    pct = 100 * killed / (killed + real) if killed + real else 100.0
+    return [f"== {r['name']}: {r['about']}",
+            f"   {len(r['status'])} mutants, {killed} killed, {equivalent} equivalent, "
+            f"{real} surviving; score {pct:.1f}% of non-equivalent mutants killed "
+            f"({r['minutes']:.1f} min, mutmut exit {r['exit']})"]
+
+
+def report(runs: list[dict], skipped: list[str]) -> str:
+    lines = ["Mutation testing (mutmut 3) of the evidence-critical modules", ""]
+    for r in runs:
+        lines += score_lines(r)
+    if skipped:
+        lines += ["", "Not run this time: " + ", ".join(skipped)]
+    for r in runs:
+        real = {n: d for n, d in r["survivors"].items() if n not in r["equivalent"]}
+        lines += ["", f"---- {r['name']}: surviving mutants ({len(real)})"]
+        for n, d in real.items():
+            lines += [f"{n}: {r['status'][n]}", *("    " + x for x in d.splitlines())]
+        lines += ["", f"---- {r['name']}: equivalent mutants ({len(r['equivalent'])})"]
+        for n, why in r["equivalent"].items():
+            lines += [f"{n}: {why}", *("    " + x for x in r["survivors"][n].splitlines())]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("groups", nargs="*", help="groups to run (default: all, in order)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--report", type=Path, default=ROOT / "reports" / "mutation.txt")
+    args = ap.parse_args(argv)
+    groups = tomllib.loads((ROOT / "scripts" / "mutation.toml").read_text())["group"]
+    equivalent = tomllib.loads((ROOT / "scripts" / "mutation_equivalent.toml").read_text())
+    equivalent = {n: why for g in equivalent.values() for n, why in g.items()}
+    names = [g["name"] for g in groups]
+    unknown = set(args.groups) - set(names)
+    if unknown:
+        ap.error(f"unknown group {', '.join(sorted(unknown))}; choose from {', '.join(names)}")
+    chosen = [g for g in groups if not args.groups or g["name"] in args.groups]
+    runs = []
+    for g in chosen:
+        print(f"mutation: {g['name']} ...", flush=True)
+        runs.append(run_group(g, args.jobs, equivalent))
+        print("\n".join(score_lines(runs[-1])), flush=True)
+    text = report(runs, [n for n in names if n not in {g["name"] for g in chosen}])
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,322 @@
+"""Small, fast tests of the evidence-critical code, written to kill mutants that the
+scenario tests let live (scripts/mutation.toml): golden hashes, the audit chain entry by
+entry, signature checks word by word, and who may see whom."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from supervision_kit.domain.canonical import chain_hash, content_hash
+from supervision_kit.errors import AccessDenied, NotFound
+from supervision_kit.store import audit
+from tests.test_tamper import golden_record
+
+# ------------------------------------------------------------------ golden hashes
+
+
+def test_golden_hash_of_text_beyond_ascii():
+    """Typed text is hashed as UTF-8 as typed (not \\u escapes), so accents, curly quotes
+    and dashes keep the hash that was signed."""
+    rec = golden_record()
+    rec.agenda = "Zoë’s family — café, naïve"
+    assert content_hash(rec) == "0ba53ccd4cd5871acaff6e9441f13bc24eb34d8ecd6e1f7bfbc733b0e7d5bb6d"
+
+
+def test_golden_chain_hash():
+    fields = audit._fields(dt.datetime(2026, 3, 2, 9, 30, 0, 123456), "sam", "sign", "session",
+                           "sess-1", "P1 (own login); sha256 " + "a" * 64)
+    assert chain_hash(audit.GENESIS, fields) == \
+        "59370b74d60adb065593493e14f41e2f968957474c95ebb8f34acddbf8c27860"
+    assert chain_hash("1" * 64, fields) != chain_hash(audit.GENESIS, fields)
+
+
+# ------------------------------------------------------------------ the audit chain
+
+@pytest.fixture
+def store(world):
+    """The world's engine and the ids of the audit entries its building wrote."""
+    return world.engine
+
+
+def _rows(engine):
+    from sqlalchemy import select
+    with engine.begin() as conn:  # at least four entries to work on
+        for i in range(4 - conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar()):
+            audit.append(conn, "sam", "view", "session", f"s{i}")
+    with engine.connect() as conn:
+        return list(conn.execute(select(audit.T).order_by(audit.T.c.id)).mappings())
+
+
+def test_each_entry_is_chained_to_the_one_before(world):
+    engine = world.engine
+    with engine.begin() as conn:
+        audit.append(conn, "sam", "view", "session", "x" * 300, "first")
+        audit.append(conn, "pat", "save", "session", 42, "second")
+    rows = _rows(engine)
+    assert rows[0]["prev_hash"] == audit.GENESIS
+    for before, r in zip(rows, rows[1:]):
+        assert r["prev_hash"] == before["hash"]
+    *_, a, b = rows
+    assert a["entity_id"] == "x" * 200 and b["entity_id"] == "42"  # ids cut to the column
+    for r in (a, b):
+        assert r["hash"] == chain_hash(r["prev_hash"], audit._fields(
+            r["at"], r["user"], r["action"], r["entity"], r["entity_id"], r["detail"]))
+    assert (a["user"], a["action"], a["entity"], a["detail"]) == ("sam", "view", "session", "first")
+    with engine.connect() as conn:
+        assert audit.verify_chain(conn) == []
+        assert audit.head(conn) == (len(rows), rows[-1]["hash"])
+
+
+def test_an_empty_log_has_the_genesis_head(tmp_path):
+    from supervision_kit.facade import Toolkit
+    tk = Toolkit.system(tmp_path / "empty.sqlite")
+    with tk.engine.connect() as conn:
+        assert audit.head(conn) == (0, audit.GENESIS)
+        assert audit.verify_chain(conn) == []
+        assert audit.missing_head(conn, audit.GENESIS) == []
+    tk.engine.dispose()
+
+
+@pytest.mark.parametrize("column", ["at", "user", "action", "entity", "entity_id", "detail"])
+def test_every_chained_field_edited_is_named(world, column):
+    rows = _rows(world.engine)
+    target = rows[1]["id"]
+    value = "2020-01-01 00:00:00" if column == "at" else "changed"
+    with world.engine.begin() as conn:
+        conn.execute(text(f"UPDATE audit_log SET {column} = :v WHERE id = :i"),
+                     {"v": value, "i": target})
+        problems = audit.verify_chain(conn)
+    assert problems == [f"audit entry {target}: content changed after it was written"]
+
+
+def test_an_entry_deleted_names_the_one_after(world):
+    rows = _rows(world.engine)
+    with world.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :i"), {"i": rows[1]["id"]})
+        problems = audit.verify_chain(conn)
+    assert problems == [f"audit entry {rows[2]['id']}: chain broken before it (an entry was "
+                        f"deleted or reordered)"]
+
+
+def test_a_head_recorded_earlier_must_still_be_there(world):
+    with world.engine.connect() as conn:
+        n, last = audit.head(conn)
+        assert audit.missing_head(conn, last) == []
+        assert audit.missing_head(conn, f"  {last.upper()}\n") == []  # as pasted from a note
+    with world.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE hash = :h"), {"h": last})
+        problems = audit.missing_head(conn, last)
+        assert audit.verify_chain(conn) == []  # the chain alone cannot tell
+    assert problems == [f"audit entry with hash {last[:16]}… recorded earlier is gone: entries "
+                        f"were removed from the end of the log"]
+
+
+def test_entries_newest_first_by_user_and_action(world):
+    with world.engine.begin() as conn:
+        audit.append(conn, "sam", "view", "session", "s1")
+        audit.append(conn, "pat", "view", "session", "s2")
+        audit.append(conn, "sam", "save", "session", "s3")
+    with world.engine.connect() as conn:
+        newest = audit.entries(conn, limit=2)
+        assert [e["entity_id"] for e in newest] == ["s3", "s2"]
+        assert [e["entity_id"] for e in audit.entries(conn, user="sam")][:2] == ["s3", "s1"]
+        assert [e["entity_id"] for e in audit.entries(conn, action="view")][:2] == ["s2", "s1"]
+        assert [e["entity_id"] for e in audit.entries(conn, user="sam", action="view")] == ["s1"]
+        assert len(audit.entries(conn)) == min(200, len(_rows(world.engine)))
+
+
+# ------------------------------------------------------------------ signatures, word by word
+
+def _signed(world, who=("P1", "P2")):
+    sam = world.as_user("sam")
+    rec = sam.save_session(sam.open_session([who[-1] if len(who) > 1 else "P2"],
+                                            date="2026-03-02"))
+    for p in who:
+        sam.sign(rec.id, p)
+    return rec.id
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("UPDATE signatures SET method = 'own login' WHERE practitioner_id = 'P2'",
+     "P2's signature says 'own login' but was given \"in person, on the supervisor's device\""),
+    ("UPDATE signatures SET signed_at = '2020-01-01 09:00:00' WHERE practitioner_id = 'P1'",
+     "P1's signature is dated 01 Jan 2020 09:00:00 but was given at"),
+])
+def test_a_signature_rewritten_is_named_with_what_differs(world, sql, words):
+    sid = _signed(world)
+    with world.engine.begin() as conn:
+        conn.execute(text(sql))
+    problems = world.verify()
+    assert len(problems) == 1 and problems[0].startswith(f"session {sid}: ")
+    assert words in problems[0] and problems[0].endswith("altered outside the application")
+
+
+def test_a_signature_with_another_hash_in_a_half_signed_record_is_named(world):
+    """One of two signatures re-hashed to match a forged session hash."""
+    from supervision_kit.store.signing import _mismatch, parse_sign_detail, sign_detail
+    h = "b" * 64
+    entry = parse_sign_detail(sign_detail("P1", "own login", dt.datetime(2026, 3, 2, 9), h))
+
+    class Row:
+        method, content_hash, signed_at = "own login", h, dt.datetime(2026, 3, 2, 9)
+    assert _mismatch(entry, Row) == ""
+    assert _mismatch(None, Row) == "is not in the audit log"
+    assert _mismatch(entry, None) == "is recorded in the audit log but gone from the record"
+    Row.content_hash = "c" * 64
+    assert _mismatch(entry, Row) == "carries a hash other than the one signed"
+    Row.content_hash, Row.signed_at = h, dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc)
+    assert _mismatch(entry, Row) == ""  # a driver's zone does not make it another time
+
+
+def test_a_signature_the_log_never_saw_is_named(world):
+    sid = _signed(world, who=("P1",))
+    with world.engine.begin() as conn:
+        conn.execute(text("INSERT INTO signatures (session_id, practitioner_id, signed_at, method, "
+                          "content_hash) SELECT session_id, 'P2', signed_at, method, content_hash "
+                          "FROM signatures WHERE session_id = :s"), {"s": sid})
+        conn.execute(text("UPDATE sessions SET state = 'signed' WHERE id = :s"), {"s": sid})
+    problems = world.verify()
+    assert problems == [f"session {sid}: P2's signature is not in the audit log — altered "
+                        f"outside the application"]
+
+
+def test_signings_of_other_records_and_other_things_are_not_mixed_up(world):
+    """Two records signed, and a contract: each signature is checked against its own entry."""
+    a = _signed(world)
+    sam = world.as_user("sam")
+    b = sam.save_session(sam.open_session(["P9"], date="2026-03-03")).id
+    sam.sign(b), sam.sign(b, "P9")
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE signatures SET method = 'own login' WHERE session_id = :s "
+                          "AND practitioner_id = 'P9'"), {"s": b})
+    problems = world.verify()
+    assert len(problems) == 1 and b in problems[0] and a not in problems[0]
+
+
+# ------------------------------------------------------------------ verify, problem by problem
+
+def test_verify_names_each_kind_of_record_problem_in_its_words(world):
+    sam = world.as_user("sam")
+    half = _signed(world, who=("P1",))
+    gone = _signed(world, who=("P1", "P9"))
+    with world.engine.begin() as conn:
+        conn.execute(text("DELETE FROM signatures WHERE session_id = :s"), {"s": half})
+        conn.execute(text("UPDATE sessions SET state = 'draft' WHERE id = :s"), {"s": gone})
+    problems = sorted(world.verify())
+    assert len(problems) == 2
+    assert any(p.startswith(f"session {half} (2026-03-02): awaiting signatures but its "
+                            f"signatures are gone") for p in problems), problems
+    assert any(p.startswith(f"session {gone} (2026-03-02): has signatures but is marked draft")
+               for p in problems), problems
+    assert sam.session(half, log=False).state == "awaiting signatures"
+
+
+def test_an_addendum_edited_is_named(world):
+    sid = _signed(world)
+    add = world.as_user("pat").add_addendum(sid, "The date of the second action is wrong.")
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE addenda SET text = 'All fine.' WHERE id = :i"), {"i": add.id})
+    assert world.verify() == [f"addendum {add.id} on session {sid}: text altered"]
+
+
+def test_only_auditors_and_admins_verify(world):
+    with pytest.raises(AccessDenied):
+        world.as_user("sam").verify_records()
+    assert world.as_user("aud").verify_records() == []
+    assert world.as_user("ada").verify_records() == []
+
+
+# ------------------------------------------------------------------ who may see whom
+
+VISIBLE = {  # the world of tests/fixtures_db.py, before any session or contract
+    "sam": {"P1", "P2", "P9"},          # himself and his line reports
+    "pat": {"P2"},
+    "quinn": {"P3"},
+    "sue": {"P3", "P4"},
+    "mia": {"P1", "P2", "P5", "P9"},    # her team (North)
+    "rae": set(),
+}
+
+
+@pytest.mark.parametrize("user", sorted(VISIBLE))
+def test_who_sees_whom(world, user):
+    tk = world.as_user(user)
+    everyone = {f"P{i}" for i in range(1, 10)}
+    assert {p for p in everyone if tk.can_see(p)} == VISIBLE[user]
+
+
+@pytest.mark.parametrize("user", ["aud", "ada"])
+def test_auditors_and_admins_see_everyone(world, user):
+    tk = world.as_user(user)
+    assert all(tk.can_see(f"P{i}") for i in range(1, 10)) and tk.can_see("P-unknown")
+
+
+def test_supervising_or_contracting_someone_lets_you_see_them(world):
+    from supervision_kit.domain.records import Contract
+    sue = world.as_user("sue")
+    assert not sue.can_see("P2")
+    world.as_user("ada").save_contract(Contract("P4", "P2", "havering", dt.date(2026, 1, 5)))
+    assert world.as_user("sue").can_see("P2")
+    assert not world.as_user("sue").can_see("P9")
+    ada = world.as_user("ada")
+    rec = ada.open_session(["P9"], date="2026-03-02")
+    rec.supervisor_id = "P4"
+    ada.save_session(rec)
+    assert world.as_user("sue").can_see("P9")
+
+
+def test_a_researcher_sees_no_identifiable_record(world):
+    sid = _signed(world)
+    rae = world.as_user("rae")
+    with pytest.raises(AccessDenied, match="identifiable"):
+        rae.session(sid)
+    with pytest.raises(AccessDenied, match="identifiable"):
+        rae.history("P2")
+
+
+def test_a_party_sees_their_record_and_a_stranger_does_not(world):
+    sid = _signed(world)
+    assert world.as_user("pat").session(sid).id == sid
+    assert world.as_user("mia").session(sid).id == sid  # North's manager
+    with pytest.raises(AccessDenied, match="see session"):
+        world.as_user("quinn").session(sid)
+    with pytest.raises(NotFound):
+        world.as_user("pat").session("sess-nonesuch")
+    assert world.as_user("sam").session_parties(sid) == {"P1": "Sam Supervisor",
+                                                         "P2": "Pat Practitioner"}
+
+
+def test_writes_are_refused_to_auditors_and_researchers(world):
+    from supervision_kit.domain.records import ActionItem
+    for user in ("aud", "rae"):
+        with pytest.raises(AccessDenied, match="add actions"):
+            world.as_user(user).add_action(ActionItem("x", owner_id="P2"))
+    assert world.as_user("pat").add_action(ActionItem("mine")).owner_id == "P2"
+
+
+def test_roles_required_are_enforced_but_admins_pass(world):
+    with pytest.raises(AccessDenied, match="run a supervision session"):
+        world.as_user("pat").open_session(["P2"])
+    assert world.as_user("ada").open_session(["P2"]).supervisor_id == "P8"
+    with pytest.raises(AccessDenied, match="supervise P3"):
+        world.as_user("sam").open_session(["P3"])
+
+
+def test_seeing_nobody_in_a_list_is_refused(world):
+    sam = world.as_user("sam")
+    with pytest.raises(AccessDenied):
+        sam._check_see([None, ""], "see nobody")
+    sam._check_see(["P3", "P2"], "see one of two")  # one visible is enough
+    with pytest.raises(AccessDenied, match="see P3 and P4"):
+        sam._check_see(["P3", "P4"], "see P3 and P4")
+
+
+def test_the_order_of_a_sessions_attendees_is_kept(world):
+    sam = world.as_user("sam")
+    rec = sam.save_session(sam.open_session(["P9", "P2"], date="2026-03-02"))
+    with world.engine.connect() as conn:
+        assert sam._session_parties(conn, rec.id) == ("P1", ["P9", "P2"])
