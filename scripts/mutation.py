@@ -6,12 +6,16 @@ feasible on two shared cores. Survivors are matched against scripts/mutation_equ
 (mutants shown to be equivalent, each with a reason); the rest are listed with their diff
 in reports/mutation.txt, with a score per group.
 
-    python scripts/mutation.py [GROUP ...] [--jobs N] [--report PATH]
+    python scripts/mutation.py [GROUP ...] [--jobs N] [--report PATH] [--fresh]
+
+A second run of a group whose modules have not changed re-tests only the mutants not yet
+killed (new tests can only kill more); ``--fresh``, or a changed module, starts over.
 """
 from __future__ import annotations
 
 import argparse
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -29,13 +33,28 @@ def _toml_list(values: list[str]) -> str:
     return "[" + ", ".join(json.dumps(v) for v in values) + "]"
 
 
-def prepare(group: dict, work: Path) -> None:
-    """A fresh scratch copy of the package, its tests and templates, configured for mutmut."""
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+def fingerprint(group: dict) -> str:
+    """What the mutants are made from: the group's settings and its modules' source."""
+    h = hashlib.sha256(json.dumps(group, sort_keys=True).encode())
+    for m in group["modules"]:
+        h.update((ROOT / m).read_bytes())
+    return h.hexdigest()
+
+
+def prepare(group: dict, work: Path, fresh: bool) -> bool:
+    """A scratch copy of the package, its tests and templates, configured for mutmut.
+    Keeps the previous results (returns True) when the mutated modules are unchanged."""
+    mark = work / "fingerprint"
+    keep = not fresh and mark.exists() and mark.read_text() == fingerprint(group)
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
     skip = shutil.ignore_patterns("__pycache__", "*.pyc", "artifacts")
     for name in ("supervision_kit", "tests", "templates"):
-        shutil.copytree(ROOT / name, work / name, ignore=skip)
+        shutil.copytree(ROOT / name, work / name, ignore=skip, dirs_exist_ok=True)
+    if keep and (work / "mutants").exists():  # mutmut does not refresh its own copy of tests
+        shutil.copytree(ROOT / "tests", work / "mutants" / "tests", ignore=skip,
+                        dirs_exist_ok=True)
     config = (ROOT / "pyproject.toml").read_text()
     config += ("\n[tool.mutmut]\n"
                'source_paths = ["supervision_kit"]\n'
@@ -45,6 +64,8 @@ def prepare(group: dict, work: Path) -> None:
                'pytest_add_cli_args = ["-p", "no:cacheprovider", "-x", "-q"]\n'
                "use_git_change_detection = false\n")
     (work / "pyproject.toml").write_text(config)
+    mark.write_text(fingerprint(group))
+    return keep
 
 
 def mutmut(work: Path, *args: str, log=None, timeout=None) -> subprocess.CompletedProcess:
@@ -72,12 +93,16 @@ def diff(work: Path, name: str) -> str:
                      if line[:1] in "-+" and not line.startswith(("---", "+++")))
 
 
-def run_group(group: dict, jobs: int, equivalent: dict[str, str]) -> dict:
+def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool) -> dict:
     work = ROOT / "build" / "mutation" / group["name"]
-    prepare(group, work)
+    kept = prepare(group, work, fresh)
     started = time.monotonic()
+    names = group["mutants"]
+    if kept:  # only what is not killed yet; named mutants are always re-run by mutmut
+        names = [n for n, s in results(work, names).items() if s not in KILLED]
     with open(work / "run.log", "w") as log:
-        proc = mutmut(work, "run", "--max-children", str(jobs), *group["mutants"], log=log)
+        proc = mutmut(work, "run", "--max-children", str(jobs), *names, log=log) if names \
+            else subprocess.CompletedProcess([], 0)
     status = results(work, group["mutants"])
     survivors = {n: diff(work, n) for n, s in sorted(status.items()) if s not in KILLED}
     return dict(name=group["name"], about=group["about"], exit=proc.returncode,
@@ -119,6 +144,7 @@ def main(argv=None) -> int:
     ap.add_argument("groups", nargs="*", help="groups to run (default: all, in order)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--report", type=Path, default=ROOT / "reports" / "mutation.txt")
+    ap.add_argument("--fresh", action="store_true", help="forget earlier results")
     args = ap.parse_args(argv)
     groups = tomllib.loads((ROOT / "scripts" / "mutation.toml").read_text())["group"]
     equivalent = tomllib.loads((ROOT / "scripts" / "mutation_equivalent.toml").read_text())
@@ -131,7 +157,7 @@ def main(argv=None) -> int:
     runs = []
     for g in chosen:
         print(f"mutation: {g['name']} ...", flush=True)
-        runs.append(run_group(g, args.jobs, equivalent))
+        runs.append(run_group(g, args.jobs, equivalent, args.fresh))
         print("\n".join(score_lines(runs[-1])), flush=True)
     text = report(runs, [n for n in names if n not in {g["name"] for g in chosen}])
     args.report.parent.mkdir(parents=True, exist_ok=True)

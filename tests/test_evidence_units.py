@@ -320,3 +320,115 @@ def test_the_order_of_a_sessions_attendees_is_kept(world):
     rec = sam.save_session(sam.open_session(["P9", "P2"], date="2026-03-02"))
     with world.engine.connect() as conn:
         assert sam._session_parties(conn, rec.id) == ("P1", ["P9", "P2"])
+
+
+# ------------------------------------------------------------------ signing and saving, refusal by refusal
+
+def _draft(world, supervisee="P2"):
+    sam = world.as_user("sam")
+    return sam, sam.save_session(sam.open_session([supervisee], date="2026-03-02"))
+
+
+def test_signing_refusals_name_the_field_and_the_reason(world):
+    from supervision_kit.errors import RecordLocked, ValidationError
+    sam, rec = _draft(world)
+    with pytest.raises(ValidationError) as e:
+        sam.sign(rec.id, "P3")
+    assert (e.value.field, e.value.message) == ("signer", "P3 is not a party to this record")
+    with pytest.raises(AccessDenied) as d:
+        world.as_user("pat").sign(rec.id, "P1")
+    assert str(d.value) == "pat (practitioner) may not sign on behalf of P1"
+    with pytest.raises(AccessDenied) as d:
+        world.as_user("aud").sign(rec.id)
+    assert str(d.value) == "aud (auditor) may not sign supervision records"
+    sam.sign(rec.id)
+    with pytest.raises(ValidationError) as e:
+        sam.sign(rec.id)
+    assert (e.value.field, e.value.message) == ("signer", "already signed")
+    world.as_user("pat").sign(rec.id)
+    with pytest.raises(RecordLocked) as locked:
+        sam.sign(rec.id, "P2")
+    assert str(locked.value) == "this record is already signed by everyone"
+    cancelled = sam.record_cancellation("P9", "2026-03-04", "sickness")
+    with pytest.raises(ValidationError) as e:
+        sam.sign(cancelled)
+    assert (e.value.field, e.value.message) == ("state", "a cancelled session has no record to sign")
+
+
+def test_signing_records_who_how_when_and_locks_at_the_last_signature(world):
+    sam, rec = _draft(world)
+    first = sam.sign(rec.id)
+    assert first.state == "awaiting signatures" and first.version == rec.version + 1
+    assert first.content_hash == content_hash(rec) and first.recorded_date == dt.date.today()
+    with world.engine.connect() as conn:
+        assert conn.execute(text("SELECT locked_at FROM sessions WHERE id = :s"),
+                            {"s": rec.id}).scalar() is None
+    last = world.as_user("pat").sign(rec.id)
+    assert last.state == "signed" and last.version == rec.version + 2
+    assert last.content_hash == first.content_hash  # the hash signed first is kept
+    with world.engine.connect() as conn:
+        assert conn.execute(text("SELECT locked_at FROM sessions WHERE id = :s"),
+                            {"s": rec.id}).scalar() is not None
+    sigs = {s.practitioner_id: s for s in sam.signatures(rec.id)}
+    assert {p: s.method for p, s in sigs.items()} == {"P1": "own login", "P2": "own login"}
+    assert all(s.content_hash == first.content_hash for s in sigs.values())
+    log = world.as_user("aud").audit_log(action="sign")
+    assert [(e["user"], e["entity_id"]) for e in log[:2]] == [("pat", rec.id), ("sam", rec.id)]
+    assert log[0]["detail"].startswith("P2 (own login) at ") and first.content_hash in log[0]["detail"]
+
+
+def test_a_recorded_date_given_before_signing_is_kept(world):
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-03-02")
+    rec.recorded_date = dt.date(2026, 3, 3)
+    rec = sam.save_session(rec)
+    assert sam.sign(rec.id).recorded_date == dt.date(2026, 3, 3)
+
+
+def test_saving_refusals_name_the_field_and_the_reason(world):
+    from supervision_kit.domain.records import Reflection
+    from supervision_kit.errors import StaleRecord, ValidationError
+    sam, rec = _draft(world)
+    with pytest.raises(AccessDenied) as d:
+        world.as_user("aud").save_session(rec)
+    assert str(d.value) == "aud (auditor) may not write supervision records"
+    with pytest.raises(AccessDenied) as d:
+        world.as_user("pat").save_session(rec)
+    assert str(d.value) == "pat (practitioner) may not write a record supervised by P1"
+    rec.reflections = [Reflection("gibbs", "P3")]
+    with pytest.raises(ValidationError) as e:
+        sam.save_session(rec)
+    assert (e.value.field, e.value.message) == (
+        "reflections[0].author_id", "only a party to the session can write its reflections")
+    rec.reflections = [Reflection("gibbs", "P1")]
+    saved = sam.save_session(rec)
+    assert saved.reflections[0].author_id == "P1" and saved.version == 2
+    with pytest.raises(StaleRecord) as stale:
+        sam.save_session(rec)  # version 1, now 2
+    assert str(stale.value) == ("someone else saved this record after you opened it; your text "
+                                "is kept: reload and merge it")
+    assert stale.value.unsaved.reflections[0].framework == "gibbs"
+    sam.sign(saved.id)
+    with pytest.raises(Exception) as locked:
+        sam.save_session(sam.session(saved.id, log=False))
+    assert str(locked.value) == "this record has been signed; add an addendum instead"
+
+
+def test_an_admin_may_save_anyones_record_and_a_save_is_logged(world):
+    sam, rec = _draft(world)
+    rec.agenda = "corrected by the admin"
+    rec.state = "signed"  # only signing moves a record on
+    saved = world.as_user("ada").save_session(rec)
+    assert saved.agenda == "corrected by the admin" and saved.state == "draft"
+    assert saved.supervisor_id == "P1" and saved.version == 2
+    log = world.as_user("aud").audit_log(action="save")
+    assert (log[0]["user"], log[0]["entity"], log[0]["entity_id"], log[0]["detail"]) == \
+        ("ada", "session", rec.id, "version 2")
+
+
+def test_a_new_record_gets_an_id_and_version_one(world):
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-03-02")
+    rec.id = None
+    saved = sam.save_session(rec)
+    assert saved.id.startswith("sess-") and saved.version == 1 and saved.state == "draft"
