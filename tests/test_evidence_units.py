@@ -432,3 +432,36 @@ def test_a_new_record_gets_an_id_and_version_one(world):
     rec.id = None
     saved = sam.save_session(rec)
     assert saved.id.startswith("sess-") and saved.version == 1 and saved.state == "draft"
+
+
+def test_the_second_signer_signs_the_hash_the_first_signed(world):
+    """Content changed behind the application's back between two signatures: the second
+    signature still carries the first hash, so the change shows."""
+    sam, rec = _draft(world)
+    first = sam.sign(rec.id).content_hash
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET date = '2026-03-01' WHERE id = :s"), {"s": rec.id})
+    world.as_user("pat").sign(rec.id)
+    assert {s.content_hash for s in sam.signatures(rec.id)} == {first}
+    assert len(world.verify()) == 1
+
+
+def test_signing_is_logged_as_a_signature_not_a_view(world):
+    sam, rec = _draft(world)
+    sam.sign(rec.id)
+    newest = world.as_user("aud").audit_log(limit=1)[0]
+    assert (newest["user"], newest["action"], newest["entity_id"]) == ("sam", "sign", rec.id)
+
+
+def test_saving_leaves_the_callers_record_as_it_was(world):
+    """Validation normalises a copy: the form's own objects keep what was typed."""
+    from supervision_kit.domain.records import ActionItem, CaseDiscussion
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-03-02")
+    rec.discussions = [CaseDiscussion(case_id="C1", rag="")]
+    rec.actions = [ActionItem("Visit", owner_id="", due_date="2026-03-09")]
+    rec.state = "awaiting signatures"
+    saved = sam.save_session(rec)
+    assert saved.discussions[0].rag is None and saved.actions[0].due_date == dt.date(2026, 3, 9)
+    assert rec.discussions[0].rag == "" and rec.actions[0].due_date == "2026-03-09"
+    assert rec.actions[0].owner_id == "" and rec.version == 0 and rec.state == "awaiting signatures"
