@@ -69,6 +69,14 @@ def test_each_entry_is_chained_to_the_one_before(world):
         assert audit.head(conn) == (len(rows), rows[-1]["hash"])
 
 
+def test_an_entry_without_id_or_detail_stores_them_empty(world):
+    with world.engine.begin() as conn:
+        audit.append(conn, "aud", "verify", "store")
+    with world.engine.connect() as conn:
+        newest = audit.entries(conn, limit=1)[0]
+    assert (newest["action"], newest["entity_id"], newest["detail"]) == ("verify", "", "")
+
+
 def test_an_empty_log_has_the_genesis_head(tmp_path):
     from supervision_kit.facade import Toolkit
     tk = Toolkit.system(tmp_path / "empty.sqlite")
