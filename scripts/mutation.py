@@ -103,12 +103,21 @@ def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool) -
     with open(work / "run.log", "w") as log:
         proc = mutmut(work, "run", "--max-children", str(jobs), *names, log=log) if names \
             else subprocess.CompletedProcess([], 0)
+    minutes = (time.monotonic() - started) / 60
+    (work / "last_run.json").write_text(json.dumps({"minutes": minutes, "exit": proc.returncode}))
+    return collect(group, work, equivalent)
+
+
+def collect(group: dict, work: Path, equivalent: dict[str, str]) -> dict | None:
+    """The group's results as they stand in its scratch copy (None if it never ran)."""
+    if not (work / "last_run.json").exists():
+        return None
+    last = json.loads((work / "last_run.json").read_text())
     status = results(work, group["mutants"])
     survivors = {n: diff(work, n) for n, s in sorted(status.items()) if s not in KILLED}
-    return dict(name=group["name"], about=group["about"], exit=proc.returncode,
-                minutes=(time.monotonic() - started) / 60, status=status,
-                survivors=survivors, equivalent={n: equivalent[n] for n in survivors
-                                                 if n in equivalent})
+    return dict(name=group["name"], about=group["about"], exit=last["exit"],
+                minutes=last["minutes"], status=status, survivors=survivors,
+                equivalent={n: equivalent[n] for n in survivors if n in equivalent})
 
 
 def score_lines(r: dict) -> list[str]:
@@ -145,6 +154,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--report", type=Path, default=ROOT / "reports" / "mutation.txt")
     ap.add_argument("--fresh", action="store_true", help="forget earlier results")
+    ap.add_argument("--report-only", action="store_true",
+                    help="report the results already in build/mutation without running")
     args = ap.parse_args(argv)
     groups = tomllib.loads((ROOT / "scripts" / "mutation.toml").read_text())["group"]
     equivalent = tomllib.loads((ROOT / "scripts" / "mutation_equivalent.toml").read_text())
@@ -156,10 +167,14 @@ def main(argv=None) -> int:
     chosen = [g for g in groups if not args.groups or g["name"] in args.groups]
     runs = []
     for g in chosen:
+        if args.report_only:
+            r = collect(g, ROOT / "build" / "mutation" / g["name"], equivalent)
+            runs += [r] if r else []
+            continue
         print(f"mutation: {g['name']} ...", flush=True)
         runs.append(run_group(g, args.jobs, equivalent, args.fresh))
         print("\n".join(score_lines(runs[-1])), flush=True)
-    text = report(runs, [n for n in names if n not in {g["name"] for g in chosen}])
+    text = report(runs, [n for n in names if n not in {r["name"] for r in runs}])
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text)
     print(text)
