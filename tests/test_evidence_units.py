@@ -433,9 +433,19 @@ def test_an_admin_may_save_anyones_record_and_a_save_is_logged(world):
     saved = world.as_user("ada").save_session(rec)
     assert saved.agenda == "corrected by the admin" and saved.state == "draft"
     assert saved.supervisor_id == "P1" and saved.version == 2
-    log = world.as_user("aud").audit_log(action="save")
-    assert (log[0]["user"], log[0]["entity"], log[0]["entity_id"], log[0]["detail"]) == \
-        ("ada", "session", rec.id, "version 2")
+    log = world.as_user("aud").audit_log(limit=1)  # the save, and no view after it
+    assert (log[0]["user"], log[0]["action"], log[0]["entity"], log[0]["entity_id"],
+            log[0]["detail"]) == ("ada", "save", "session", rec.id, "version 2")
+
+
+def test_saving_one_draft_leaves_another_at_the_same_version_alone(world):
+    sam, mine = _draft(world, "P2")
+    _sam, other = _draft(world, "P9")
+    assert mine.version == other.version == 1
+    mine.agenda = "only this one"
+    sam.save_session(mine)
+    again = sam.session(other.id, log=False)
+    assert again.agenda == "" and again.supervisee_ids == ["P9"] and again.version == 1
 
 
 def test_a_new_record_gets_an_id_and_version_one(world):
