@@ -5,7 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
-from traitlets import Integer, Unicode, default
+from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Configurable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,13 @@ class Settings(Configurable):
                               ).tag(config=True)
     unsigned_after_days = Integer(14, help="A record still unsigned after this many days "
                                            "is flagged").tag(config=True)
+    import_max_mb = Integer(1024, help="Largest dataset file an import reads, in MB "
+                                       "(a bigger file is refused before it is read)").tag(config=True)
     default_preset = Unicode("havering_social_work",
                              help="Policy preset when a supervisee has no contract").tag(config=True)
+    redaction_strict_case = Bool(False, help="Research export: also replace recorded names that "
+                                             "are ordinary words ('hope', 'will') in lower case "
+                                             "in text not about their case").tag(config=True)
 
     @default("db_url")
     def _db_url(self):

@@ -6,6 +6,7 @@ from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
 from .records import (ActionItem, Case, Contract, Evaluation, Observation, Practitioner,
                       Reflection, SessionRecord)
+from .identifiers import check_id, check_name
 from .values import clean_id, clean_text, parse_choice, parse_date
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
@@ -119,23 +120,26 @@ def validate_reflection(r: Reflection, field: str = "reflection") -> Reflection:
 
 def validate_practitioner(p: Practitioner) -> Practitioner:
     """Names, role and dates of a practitioner."""
-    p.id = clean_text(p.id, "id", required=True, max_len=64)
-    p.name = clean_text(p.name, "name", required=True, max_len=200)
-    p.username = clean_text(p.username, "username", required=True, max_len=100)
+    p.id = check_id(clean_text(p.id, "id", required=True, max_len=64), "id")
+    p.name = check_name(clean_text(p.name, "name", required=True, max_len=200), "name")
+    p.username = check_name(clean_text(p.username, "username", required=True, max_len=100), "username")
     p.role = parse_choice(p.role, Role, "role").value
     p.agency_type = parse_choice(p.agency_type, AgencyType, "agency_type").value
-    p.team = clean_text(p.team, "team", max_len=200)
+    p.team = check_name(clean_text(p.team, "team", max_len=200), "team")
     p.email = clean_text(p.email, "email", max_len=200)
     p.line_manager_id = clean_id(p.line_manager_id, "line_manager_id")
     for name in ("qualified_date", "asye_start", "leaving_date"):
         setattr(p, name, parse_date(getattr(p, name), name))
+    if p.leaving_date and p.asye_start and p.leaving_date < p.asye_start:
+        raise ValidationError("leaving_date", f"left {p.leaving_date} before starting the ASYE "
+                                              f"{p.asye_start}")
     return p
 
 
 def validate_case(c: Case) -> Case:
     """Reference, status and people of a case."""
-    c.id = clean_text(c.id, "id", required=True, max_len=64)
-    c.reference = clean_text(c.reference, "reference", required=True, max_len=64)
+    c.id = check_id(clean_text(c.id, "id", required=True, max_len=64), "id")
+    c.reference = check_name(clean_text(c.reference, "reference", required=True, max_len=64), "reference")
     if not c.worker_id:
         raise ValidationError("worker_id", "a case needs an allocated worker")
     c.worker_id = clean_id(c.worker_id, "worker_id")
@@ -145,9 +149,11 @@ def validate_case(c: Case) -> Case:
     if c.closed and c.closed < c.opened:
         raise ValidationError("closed", f"closed {c.closed} before it opened {c.opened}")
     for i, p in enumerate(c.people):
-        p.first_name = clean_text(p.first_name, f"people[{i}].first_name", required=True, max_len=100)
-        for name, most in (("role", 32), ("last_name", 100), ("address", 300), ("postcode", 16),
-                           ("phone", 32)):
+        p.first_name = check_name(clean_text(p.first_name, f"people[{i}].first_name", required=True,
+                                             max_len=100), f"people[{i}].first_name")
+        p.last_name = check_name(clean_text(p.last_name, f"people[{i}].last_name", max_len=100),
+                                 f"people[{i}].last_name")
+        for name, most in (("role", 32), ("address", 300), ("postcode", 16), ("phone", 32)):
             setattr(p, name, clean_text(getattr(p, name), f"people[{i}].{name}", max_len=most))
         p.id = clean_id(p.id, f"people[{i}].id")
         p.dob = parse_date(p.dob, f"people[{i}].dob")
@@ -172,6 +178,8 @@ def validate_contract(c: Contract) -> Contract:
     c.end_date = parse_date(c.end_date, "end_date")
     if c.review_date and c.review_date <= c.start_date:
         raise ValidationError("review_date", "the review must come after the start")
+    if c.end_date and c.end_date < c.start_date:
+        raise ValidationError("end_date", f"ends {c.end_date} before it starts {c.start_date}")
     return c
 
 

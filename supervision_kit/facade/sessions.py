@@ -15,6 +15,7 @@ from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
                             SessionRow, SignatureRow)
+from ..store import access
 from ..store.sessions import load_sessions, new_id, session_row, write_session
 from ..store.signing import sign_detail, signature_problems
 
@@ -111,6 +112,9 @@ class SessionsMixin:
                 raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
                                       "can write its reflections")
         self._check_references(rec)
+        with self.engine.connect() as conn:
+            named = access.named_in_session(conn, rec)
+        self._check_named(named)
         with self._tx() as conn:
             row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
             if row is not None:
@@ -180,6 +184,7 @@ class SessionsMixin:
                             cancelled_reason=clean_text(reason, "reason", required=True),
                             return_date=parse_date(return_date, "return_date"))
         self._require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
+        self._check_named([("supervisee_id", supervisee_id)])
         validate_session(rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
@@ -275,6 +280,10 @@ class SessionsMixin:
         """Sign as the acting user, or record a supervisee's signature given in person."""
         self._require_write("sign supervision records")
         signer = signer_id or self.me.id
+        if signer != self.me.id:  # a signature given in person names its signer
+            with self.engine.connect() as conn:
+                self._check_session_access(conn, session_id, f"sign session {session_id}")
+            self._check_named([("signer", signer)])
         with self._tx() as conn:
             sup, att = self._check_session_access(conn, session_id, f"sign session {session_id}")
             if signer not in (sup, *att):
