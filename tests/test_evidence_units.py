@@ -267,18 +267,15 @@ def test_auditors_and_admins_see_everyone(world, user):
     assert all(tk.can_see(f"P{i}") for i in range(1, 10)) and tk.can_see("P-unknown")
 
 
-def test_supervising_or_contracting_someone_lets_you_see_them(world):
+def test_a_contract_the_supervisee_signed_lets_the_supervisor_see_them(world):
+    """Only facts the supervisor cannot write alone widen what they see (issue 19)."""
     from supervision_kit.domain.records import Contract
-    sue = world.as_user("sue")
-    assert not sue.can_see("P2")
-    world.as_user("ada").save_contract(Contract("P4", "P2", "havering", dt.date(2026, 1, 5)))
+    assert not world.as_user("sue").can_see("P2")
+    c = world.as_user("ada").save_contract(Contract("P4", "P2", "havering", dt.date(2026, 1, 5)))
+    assert not world.as_user("sue").can_see("P2")  # unsigned: anyone could have written it
+    world.as_user("pat").sign_contract(c.id)
     assert world.as_user("sue").can_see("P2")
     assert not world.as_user("sue").can_see("P9")
-    ada = world.as_user("ada")
-    rec = ada.open_session(["P9"], date="2026-03-02")
-    rec.supervisor_id = "P4"
-    ada.save_session(rec)
-    assert world.as_user("sue").can_see("P9")
 
 
 def test_a_researcher_sees_no_identifiable_record(world):
@@ -345,11 +342,11 @@ def test_signing_refusals_name_the_field_and_the_reason(world):
     from supervision_kit.errors import RecordLocked, ValidationError
     sam, rec = _draft(world)
     with pytest.raises(ValidationError) as e:
-        sam.sign(rec.id, "P3")
-    assert (e.value.field, e.value.message) == ("signer", "P3 is not a party to this record")
-    with pytest.raises(AccessDenied) as d:
-        world.as_user("pat").sign(rec.id, "P1")
-    assert str(d.value) == "pat (practitioner) may not sign on behalf of P1"
+        sam.sign(rec.id, "P9")  # his line report, but no party to this record
+    assert (e.value.field, e.value.message) == ("signer", "P9 is not a party to this record")
+    with pytest.raises(AccessDenied) as d:  # North's manager may see the record, not sign it
+        world.as_user("mia").sign(rec.id, "P2")
+    assert str(d.value) == "mia (manager) may not sign on behalf of P2"
     with pytest.raises(AccessDenied) as d:
         world.as_user("aud").sign(rec.id)
     assert str(d.value) == "aud (auditor) may not sign supervision records"
