@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # A timeout is not counted as a kill: on a loaded machine an equivalent mutant can time out.
 KILLED = {"killed", "caught by type check", "segfault"}
+UNTRIED = {"not checked", "check was interrupted by user"}  # a run stopped early
 
 
 def _toml_list(values: list[str]) -> str:
@@ -115,22 +116,29 @@ def collect(group: dict, work: Path, equivalent: dict[str, str]) -> dict | None:
         return None
     last = json.loads((work / "last_run.json").read_text())
     status = results(work, group["mutants"])
-    survivors = {n: diff(work, n) for n, s in sorted(status.items()) if s not in KILLED}
+    survivors = {n: diff(work, n) for n, s in sorted(status.items())
+                 if s not in KILLED and s not in UNTRIED}
     return dict(name=group["name"], about=group["about"], exit=last["exit"],
                 minutes=last["minutes"], status=status, survivors=survivors,
                 equivalent={n: equivalent[n] for n in survivors if n in equivalent})
 
 
 def score_lines(r: dict) -> list[str]:
+    head = f"== {r['name']}: {r['about']}"
+    if not r["status"]:
+        return [head, f"   NO RESULTS (mutmut exit {r['exit']}): see build/mutation/{r['name']}/run.log"]
     killed = sum(s in KILLED for s in r["status"].values())
     timeouts = sum(s == "timeout" for s in r["status"].values())
+    untried = sum(s in UNTRIED for s in r["status"].values())
     equivalent = len(r["equivalent"])
     real = len(r["survivors"]) - equivalent
     pct = 100 * killed / (killed + real) if killed + real else 100.0
-    return [f"== {r['name']}: {r['about']}",
-            f"   {len(r['status'])} mutants, {killed} killed, {equivalent} equivalent, "
-            f"{real} surviving (of which {timeouts} timed out); score {pct:.1f}% of non-equivalent mutants killed "
-            f"({r['minutes']:.1f} min, mutmut exit {r['exit']})"]
+    lines = [head, f"   {len(r['status'])} mutants, {killed} killed, {equivalent} equivalent, "
+                   f"{real} surviving (of which {timeouts} timed out); score {pct:.1f}% of "
+                   f"non-equivalent mutants killed ({r['minutes']:.1f} min, mutmut exit {r['exit']})"]
+    if untried:
+        lines.append(f"   PARTIAL: {untried} mutants not tried (the run was stopped early)")
+    return lines
 
 
 def report(runs: list[dict], skipped: list[str]) -> str:
