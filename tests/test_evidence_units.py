@@ -235,9 +235,15 @@ def test_an_addendum_edited_is_named(world):
     assert world.verify() == [f"addendum {add.id} on session {sid}: text altered"]
 
 
-def test_only_auditors_and_admins_verify(world):
-    with pytest.raises(AccessDenied):
+def test_only_auditors_and_admins_verify_and_each_check_is_logged(world):
+    with pytest.raises(AccessDenied) as d:
         world.as_user("sam").verify_records()
+    assert str(d.value) == "sam (supervisor) may not verify records"
+    _signed(world)
+    assert world.as_user("aud").verify_records() == []
+    e = world.as_user("aud").audit_log(limit=1)[0]
+    assert (e["user"], e["action"], e["entity"], e["entity_id"], e["detail"]) == \
+        ("aud", "verify", "store", "", "1 signed records, 0 problems")
     assert world.as_user("aud").verify_records() == []
     assert world.as_user("ada").verify_records() == []
 
@@ -293,7 +299,7 @@ def test_a_party_sees_their_record_and_a_stranger_does_not(world):
     assert world.as_user("mia").session(sid).id == sid  # North's manager
     with pytest.raises(AccessDenied, match="see session"):
         world.as_user("quinn").session(sid)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="no session 'sess-nonesuch'"):
         world.as_user("pat").session("sess-nonesuch")
     assert world.as_user("sam").session_parties(sid) == {"P1": "Sam Supervisor",
                                                          "P2": "Pat Practitioner"}
@@ -484,3 +490,15 @@ def test_saving_leaves_the_callers_record_as_it_was(world):
     assert saved.discussions[0].rag is None and saved.actions[0].due_date == dt.date(2026, 3, 9)
     assert rec.discussions[0].rag == "" and rec.actions[0].due_date == "2026-03-09"
     assert rec.actions[0].owner_id == "" and rec.version == 0 and rec.state == "awaiting signatures"
+
+
+def test_a_signature_given_since_is_seen_without_starting_again(world):
+    """The same toolkit object asks the store again before refusing: a supervisee may have
+    signed the contract since it last looked."""
+    from supervision_kit.domain.records import Contract
+    sue = world.as_user("sue")
+    assert not sue.can_see("P2")  # remembered
+    c = world.as_user("ada").save_contract(Contract("P4", "P2", "havering", dt.date(2026, 1, 5)))
+    world.as_user("pat").sign_contract(c.id)
+    sue._check_see(["P2"], "see P2")  # no AccessDenied
+    assert sue.can_see("P2")
