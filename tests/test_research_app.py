@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from supervision_kit.analytics import research as ra
+from supervision_kit.apps import research_app
 from supervision_kit.errors import NotFound
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.research import CHARTS, ResearchDashboard
@@ -50,7 +51,7 @@ def test_a_broken_export_is_one_clear_line_in_the_app(demo, tmp_path):
     (broken / "sessions.parquet").write_bytes(b"PAR1 cut short")
     with pytest.raises(NotFound, match="not a complete research export"):
         ra.load_export(broken)
-    app = ResearchDashboard.from_config(export_dir=broken)
+    app = research_app.build(export_dir=broken)
     assert "not a complete research export" in app.widget.value
     assert "Traceback" not in app.widget.value
 
@@ -149,15 +150,15 @@ def test_dashboard_builds_every_chart_headlessly(demo, tmp_path):
     assert (tmp_path / "charts" / "drift.png").exists()
 
 
-def test_from_config_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
+def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("SUPERVISION_KIT_DB", str(demo["db"]))
     monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "made"))
-    dash = ResearchDashboard.from_config()
+    dash = research_app.build()
     assert (tmp_path / "made" / "dictionary.json").exists()
     assert (tmp_path / "made.key").exists() and not (tmp_path / "made" / "made.key").exists()
     assert len(dash.png) == len(CHARTS)
     # An existing export is opened as it is.
-    again = ResearchDashboard.from_config()
+    again = research_app.build()
     assert again.export.report == dash.export.report
 
 

@@ -17,11 +17,12 @@ from traitlets import HasTraits, Unicode
 from ..config import Settings
 from ..domain.enums import Role
 from ..errors import SupervisionError
-from .common import Displayable, esc, message
-from .training_dashboard import TrainerDashboard
-from .training_trainee import TraineeView
+from ..widgets.common import Displayable, esc, message
+from ..widgets.training_dashboard import TrainerDashboard
+from ..widgets.training_trainee import TraineeView
+from .common import signed_in_toolkit
 
-__all__ = ["TrainerDashboard", "TraineeView", "TrainingApp", "training_app"]
+__all__ = ["TrainerDashboard", "TraineeView", "TrainingApp", "build", "trainee_view"]
 TRAINER_ROLES = (Role.TRAINER, Role.ADMIN)
 
 
@@ -69,9 +70,8 @@ class TrainingApp(HasTraits, Displayable):
 
     def as_trainer(self) -> TrainerDashboard | None:
         """Open the trainer's dashboard as the configured user (a trainer or an admin)."""
-        from ..facade import Toolkit
         try:
-            tk = Toolkit(self._db, self._user, settings=self.settings)
+            tk = signed_in_toolkit(self.settings, self._user, self._db)
         except SupervisionError as e:
             self._show(f"{message(e)}. The trainer's page needs SUPERVISION_KIT_USER set to a "
                        "trainer or an admin.")
@@ -95,7 +95,7 @@ class TrainingApp(HasTraits, Displayable):
 
     def as_trainee(self, code: str | None = None) -> TraineeView:
         """Open the trainee's page (no login), with ``code`` filled in if given."""
-        self.trainee = TraineeView(self._db, code, settings=self.settings)
+        self.trainee = trainee_view(self._db, code, settings=self.settings)
         self.role = "trainee"
         self._show("")
         self._choice.layout.display = "none"
@@ -103,6 +103,13 @@ class TrainingApp(HasTraits, Displayable):
         return self.trainee
 
 
-def training_app(settings: Settings | None = None, **kwargs) -> TrainingApp:
+def trainee_view(db=None, code: str | None = None, *, settings: Settings | None = None
+                 ) -> TraineeView:
+    """A trainee's page on ``db`` (default: the configured database), no account needed."""
+    from ..facade import Toolkit
+    return TraineeView(Toolkit.trainee_door(db, settings=settings or Settings()), code)
+
+
+def build(settings: Settings | None = None, **kwargs) -> TrainingApp:
     """The training notebook's whole app (display it)."""
     return TrainingApp(settings, **kwargs)
