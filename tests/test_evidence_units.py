@@ -46,7 +46,7 @@ def _rows(engine):
         for i in range(4 - conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar()):
             audit.append(conn, "sam", "view", "session", f"s{i}")
     with engine.connect() as conn:
-        return list(conn.execute(select(audit.T).order_by(audit.T.c.id)).mappings())
+        return list(conn.execute(select(audit.audit_log).order_by(audit.audit_log.c.id)).mappings())
 
 
 def test_each_entry_is_chained_to_the_one_before(world):
@@ -324,17 +324,17 @@ def test_roles_required_are_enforced_but_admins_pass(world):
 def test_seeing_nobody_in_a_list_is_refused(world):
     sam = world.as_user("sam")
     with pytest.raises(AccessDenied):
-        sam._check_see([None, ""], "see nobody")
-    sam._check_see(["P3", "P2"], "see one of two")  # one visible is enough
+        sam.context.check_see([None, ""], "see nobody")
+    sam.context.check_see(["P3", "P2"], "see one of two")  # one visible is enough
     with pytest.raises(AccessDenied, match="see P3 and P4"):
-        sam._check_see(["P3", "P4"], "see P3 and P4")
+        sam.context.check_see(["P3", "P4"], "see P3 and P4")
 
 
 def test_the_order_of_a_sessions_attendees_is_kept(world):
     sam = world.as_user("sam")
     rec = sam.save_session(sam.open_session(["P9", "P2"], date="2026-03-02"))
     with world.engine.connect() as conn:
-        assert sam._session_parties(conn, rec.id) == ("P1", ["P9", "P2"])
+        assert sam.context.session_parties(conn, rec.id) == ("P1", ["P9", "P2"])
 
 
 # ------------------------------------------------------------------ signing and saving, refusal by refusal
@@ -500,5 +500,5 @@ def test_a_signature_given_since_is_seen_without_starting_again(world):
     assert not sue.can_see("P2")  # remembered
     c = world.as_user("ada").save_contract(Contract("P4", "P2", "havering", dt.date(2026, 1, 5)))
     world.as_user("pat").sign_contract(c.id)
-    sue._check_see(["P2"], "see P2")  # no AccessDenied
+    sue.context.check_see(["P2"], "see P2")  # no AccessDenied
     assert sue.can_see("P2")
