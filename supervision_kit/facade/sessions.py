@@ -16,6 +16,7 @@ from ..store import access, session_queries, tables
 from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
+from ..store.signing import sign_detail, signature_problems
 from .context import Context
 from .streams import settle_stream
 
@@ -324,8 +325,9 @@ class SessionsService:
                 for field, why in lifecycle_queries.repeated_oversight(conn, rec):
                     raise ValidationError(field, why)
             h = content_hash(rec) if not done else rec.content_hash
+            when = _now()
             conn.execute(insert(tables.signatures), [dict(
-                session_id=session_id, practitioner_id=signer, signed_at=_now(), method=method,
+                session_id=session_id, practitioner_id=signer, signed_at=when, method=method,
                 content_hash=h)])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
@@ -333,7 +335,7 @@ class SessionsService:
                 state=state.value, content_hash=h, version=tables.sessions.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            self.ctx.log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
+            self.ctx.log(conn, "sign", "session", session_id, sign_detail(signer, method, when, h))
         return self.session(session_id, log=False)
 
     def signatures(self, session_id: str) -> list[Signature]:
@@ -371,14 +373,17 @@ class SessionsService:
         """Records altered behind the application's back, by id: content that no longer
         matches its signatures' hash, a signed record's state reset, a signed record deleted."""
         self.ctx.require("verify records", Role.AUDITOR)
-        problems = []
+        problems, named = [], set()
         with self.ctx.tx() as conn:
             signers = session_queries.signed_hashes(conn)
             ids = session_queries.once_signed(conn, signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
-                    problems += _record_problems(rec, signers.get(rec.id, {}))
+                    found = _record_problems(rec, signers.get(rec.id, {}))
+                    problems += found
+                    named.update([rec.id] if found else [])
             problems += session_queries.deleted_signed(conn, set(ids))
+            problems += signature_problems(conn, set(ids) - named)  # one problem per record
             problems += session_queries.altered_addenda(conn)
             self.ctx.log(
                 conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems"
