@@ -73,7 +73,8 @@ def first_session(tk: Toolkit, *, note: str = "") -> SessionRecord:
     rec.next_session_date = SECOND
     rec = tk.save_session(rec)
     tk.sign(rec.id)
-    return tk.sign(rec.id, "pw")
+    tk.as_user("pat").sign(rec.id)  # each person signs from their own sign-in
+    return tk.session(rec.id, log=False)
 
 
 def small_world(path, *, templates_dir=None, note: str = "") -> Toolkit:

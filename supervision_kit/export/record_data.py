@@ -100,7 +100,8 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
                      "case_reference": cases[a.case_id].reference if a.case_id in cases else ""}
                     for a in rec.actions],
         "signatures": [{"name": name(s.practitioner_id), "role": names.get(s.practitioner_id, ("", ""))[1],
-                        "signed_at": s.signed_at, "method": s.method} for s in sigs],
+                        "signed_at": s.signed_at, "method": s.method,
+                        "comment": s.comment or "", "disagrees": bool(s.disagrees)} for s in sigs],
         "addenda": [{"author": name(a.author_id), "created_at": a.created_at, "text": a.text}
                     for a in adds],
     }

@@ -21,7 +21,8 @@ person typed and is shown as text, never markup; dates/times may be ISO strings 
   ``learning_development``: str.
 - ``disagreements``: ``[{description, resolution, escalated (bool), escalated_to, outcome}]``.
 - ``actions``: ``[{description, owner, due_date, case_reference}]``.
-- ``signatures``: ``[{name, role, signed_at, method}]``; ``addenda``: ``[{author, created_at, text}]``.
+- ``signatures``: ``[{name, role, signed_at, method, comment, disagrees}]`` (how each
+  signed, and the signer's comment or disagreement); ``addenda``: ``[{author, created_at, text}]``.
 
 Only ``id`` and ``state`` are required; every other key may be missing or empty.
 """
@@ -250,7 +251,13 @@ def _signature_row(person: dict, sig: dict | None) -> list[str]:
         blank = f'<span class="sk-blank">Signed: {_BLANK}</span>', f'<span class="sk-blank">Date: {_BLANK[:12]}</span>'
         return [name, role, *blank]
     method = _text(sig.get("method")).strip()
-    return [name, role, "Signed" + (f" ({escape(method)})" if method else ""), _val(sig.get("signed_at"))]
+    signed = "Signed" + (f" ({escape(method)})" if method else "")
+    comment = _text(sig.get("comment")).strip()
+    if sig.get("disagrees"):  # the signer's disagreement travels with the signature [Havering 10]
+        signed += f'<br><b>Disagrees with the record:</b> {escape(comment) or _NOT_RECORDED}'
+    elif comment:
+        signed += f"<br><b>Comment:</b> {escape(comment)}"
+    return [name, role, signed, _val(sig.get("signed_at"))]
 
 
 def _escalation(disagreement: dict) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError as DBDataError
 from ..config import Settings
 from ..domain.enums import Role
 from ..domain.records import Practitioner
+from ..domain.signing import OWN_LOGIN
 from ..errors import AccessDenied, NotFound
 from ..store import audit
 from ..store.engine import make_engine, write_transaction
@@ -33,6 +34,9 @@ def practitioner_from_row(r) -> Practitioner:
 
 class ToolkitBase:
     """Every call is made as ``self.me``; refusals are logged and raised as ``AccessDenied``."""
+
+    # How ``me`` was established, stored with each signature: the demo picker says so.
+    sign_in_method: str = OWN_LOGIN
 
     def __init__(self, db=None, user: str | None = None, *, settings: Settings | None = None,
                  engine: Engine | None = None):

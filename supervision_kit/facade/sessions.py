@@ -10,6 +10,7 @@ from sqlalchemy import and_, insert, select, update
 from ..domain.canonical import content_hash
 from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
 from ..domain.records import (ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature)
+from ..domain.signing import MAX_COMMENT, signature_words
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
@@ -270,19 +271,22 @@ class SessionsMixin:
         return out
 
     # -- signing -----------------------------------------------------------------
-    def sign(self, session_id: str, signer_id: str | None = None) -> SessionRecord:
-        """Sign as the acting user, or record a supervisee's signature given in person."""
+    def sign(self, session_id: str, signer_id: str | None = None, *, comment: str = "",
+             disagrees: bool = False) -> SessionRecord:
+        """Sign as the acting user (nobody signs for anyone else), with an optional comment
+        or a disagreement with the record [Havering 10]; how is the toolkit's sign-in."""
         self._require_write("sign supervision records")
         signer = signer_id or self.me.id
+        if signer not in (self.me.id, self.me.username):
+            # A signature is evidence only if its signer proved who they are [issue 13].
+            raise self._deny(f"sign on behalf of {signer}: each person signs from their own sign-in")
+        signer = self.me.id
+        comment = clean_text(comment, "comment", required=bool(disagrees), max_len=MAX_COMMENT)
+        method = self.sign_in_method
         with self._tx() as conn:
             sup, att = self._check_session_access(conn, session_id, f"sign session {session_id}")
             if signer not in (sup, *att):
                 raise ValidationError("signer", f"{signer} is not a party to this record")
-            method = "own login"
-            if signer != self.me.id:
-                if self.me.id != sup:
-                    raise self._deny(f"sign on behalf of {signer}")
-                method = "in person, on the supervisor's device"
             rec = load_sessions(conn, [session_id])[0]
             if rec.state == SessionState.SIGNED:
                 raise RecordLocked("this record is already signed by everyone")
@@ -293,14 +297,18 @@ class SessionsMixin:
                 raise ValidationError("signer", "already signed")
             h = content_hash(rec) if not done else rec.content_hash
             conn.execute(insert(SG), [dict(session_id=session_id, practitioner_id=signer,
-                                           signed_at=_now(), method=method, content_hash=h)])
+                                           signed_at=_now(), method=method, content_hash=h,
+                                           comment=comment, disagrees=bool(disagrees))])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
             conn.execute(update(S).where(S.c.id == session_id).values(
                 state=state.value, content_hash=h, version=S.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            self._log(conn, "sign", "session", session_id, f"{signer} ({method}); sha256 {h}")
+            said = (f"; comment sha256 {hashlib.sha256(comment.encode()).hexdigest()}"
+                    if comment else "")
+            self._log(conn, "sign", "session", session_id,
+                      f"{signer} ({signature_words(method, disagrees, comment)}){said}; sha256 {h}")
         return self.session(session_id, log=False)
 
     def signatures(self, session_id: str) -> list[Signature]:
@@ -308,9 +316,22 @@ class SessionsMixin:
         with self.engine.connect() as conn:
             self._check_session_access(conn, session_id, f"see session {session_id}")
             return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
-                              signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
+                              signed_at=r.signed_at, method=r.method, content_hash=r.content_hash,
+                              comment=r.comment or "", disagrees=bool(r.disagrees))
                     for r in conn.execute(select(SG).where(SG.c.session_id == session_id)
                                           .order_by(SG.c.signed_at))]
+
+    def my_records(self) -> list[dict]:
+        """The acting user's own supervision records (as supervisee), newest first, each
+        with who has signed and ``awaiting_me``; the view is logged."""
+        from ..store.signing import attended_records, awaiting
+        with self.engine.connect() as conn:
+            out = attended_records(conn, self.me.id)
+        todo = {r["id"] for r in awaiting(out, self.me.id)}
+        for r in out:
+            r["awaiting_me"] = r["id"] in todo
+        self._log_view("my_records", self.me.id, f"{len(out)} records, {len(todo)} awaiting signature")
+        return out
 
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
