@@ -14,6 +14,7 @@ from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.common import html_values
 from tests.apps_demo import demo_copy, pick_session
 from tests.helpers_browser import ROOT
+from tests.worlds import supervisee_signs
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NOTEBOOKS = ROOT / "notebooks"
@@ -46,7 +47,7 @@ def test_session_app_opens_records_signs_and_offers_the_pdf_only_when_signed(dem
     rec.inputs["agenda"].value = "Agenda typed in the app"
     rec.add_discussion(pick.case_id)
     rec.discussion(pick.case_id).rag.value = "G"
-    assert rec.sign_supervisor() and rec.sign_supervisee(pick.supervisee_id)
+    assert rec.sign_supervisor() and supervisee_signs(rec, pick.supervisee_id)
     assert rec.record.state == "signed"
     shown = app.can_export and app.pdf_box.layout.display != "none"
     assert shown == hasattr(Toolkit, "session_pdf")

@@ -64,9 +64,9 @@ class ReflectionApp(Displayable):
         self.tabs = w.Tab(children=[reflect, w.VBox([]), w.VBox([])], titles=list(TABS))
         self.tabs.observe(lambda c: self._tab(c["new"]), "selected_index")
         self.widget = w.VBox([self.tabs], layout={"width": "100%"})
+        self._add_my_records_tab()
         from .workflow_sections import add_my_supervision_tab  # entitlement, disagreements
         add_my_supervision_tab(self)
-        self._add_my_records_tab()
 
     def _add_my_records_tab(self) -> None:
         """"My records": my supervision records to read, comment on and sign, and my
@@ -81,7 +81,7 @@ class ReflectionApp(Displayable):
         titles = tuple(self.tabs.titles)
         self.tabs.children = (*self.tabs.children, box)
         self.tabs.titles = (*titles, f"My records ({n} to sign)" if n else "My records")
-        index = len(self.tabs.children) - 1
+        index = self._my_records_index = len(self.tabs.children) - 1
 
         def opened(change):
             if change["new"] == index and self.my_records is None:
@@ -91,7 +91,7 @@ class ReflectionApp(Displayable):
 
     def show_my_records(self):
         """Open the "My records" tab (the gesture as a method)."""
-        self.tabs.selected_index = len(self.tabs.children) - 1
+        self.tabs.selected_index = self._my_records_index
         return self.my_records
 
     # -- reflecting -----------------------------------------------------------------------

@@ -257,7 +257,10 @@ def _signature_row(person: dict, sig: dict | None) -> list[str]:
         signed += f'<br><b>Disagrees with the record:</b> {escape(comment) or _NOT_RECORDED}'
     elif comment:
         signed += f"<br><b>Comment:</b> {escape(comment)}"
-    return [name, role, signed, _val(sig.get("signed_at"))]
+    at = sig.get("signed_at")
+    if isinstance(at, _dt.datetime):  # British: 2 Dec 2026 14:05
+        at = f"{at.day} {at:%b %Y %H:%M}"
+    return [name, role, signed, _val(at)]
 
 
 def _escalation(disagreement: dict) -> dict:
