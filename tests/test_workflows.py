@@ -17,7 +17,7 @@ from supervision_kit.widgets.observation import ObservationForm, ObservationList
 from supervision_kit.widgets.oversight import OversightAnswers, OversightTasks
 from supervision_kit.widgets.session import SessionRecorder
 from supervision_kit.widgets.training_record import TrainingRecordPanel, TrainingTakeUp
-from tests.worlds import supervisee_signs, small_world
+from tests.worlds import small_world, supervisee_signs
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
@@ -370,7 +370,9 @@ def test_contract_from_preset_to_handover_and_history_follows(world):
     form.save_button.click()
     assert pat.contract(form.contract.id).supervisor_signed_at is None
     form.sign_supervisor_button.click()
-    form.sign_supervisee_button.click()
+    assert form.sign_supervisee_button.layout.display == "none"  # Sam cannot sign for Pat
+    ContractForm(pat, "P2", contract_id=form.contract.id).sign_supervisee()  # Pat, signed in
+    form = ContractForm(sam, "P2", contract_id=form.contract.id)
     assert form.read_only and pat.contracts("P2")[0].venue == "Room 4 (renegotiated)"
     # The rules flag the annual review once it is past.
     rev = sam.contract_reviews(as_of=dt.date(2026, 2, 1))
@@ -522,8 +524,8 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     assert form.contract is None and form.inputs["frequency"].value.startswith("Monthly supervision")
     form.inputs["venue"].value = "Room 4 " + EVIL
     form.sign_supervisor_button.click()  # saves first
-    form.sign_supervisee_button.click()  # in person
-    assert form.read_only and contracts.choose("P2").read_only  # chosen again: the stored one
+    ContractForm(pat, "P2", contract_id=form.contract.id).sign_supervisee()  # Pat, signed in
+    assert contracts.choose("P2").read_only  # chosen again: the stored one
     form = contracts.form
     form.new_supervisor.value = "P4"
     form.handover.value = "Core group on the 20th; see January's record"
