@@ -10,12 +10,14 @@ from .records import RecordsMixin
 from .research import ResearchMixin
 from .rules import RulesMixin
 from .sessions import SessionsMixin
+from .signing import SigningMixin
 from .training import TrainingMixin
 from .workflows import WorkflowsMixin
 
 
-class Toolkit(SessionsMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin, ResearchMixin,
-              TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin, ToolkitBase):
+class Toolkit(SessionsMixin, SigningMixin, RecordsMixin, RulesMixin, PeopleMixin, DataMixin,
+              ResearchMixin, TrainingMixin, DocumentsMixin, MaintenanceMixin, WorkflowsMixin,
+              ToolkitBase):
     """Everything a user can do, each call made as ``self.me`` and logged."""
 
 

@@ -321,18 +321,6 @@ class SessionsMixin:
                     for r in conn.execute(select(SG).where(SG.c.session_id == session_id)
                                           .order_by(SG.c.signed_at))]
 
-    def my_records(self) -> list[dict]:
-        """The acting user's own supervision records (as supervisee), newest first, each
-        with who has signed and ``awaiting_me``; the view is logged."""
-        from ..store.signing import attended_records, awaiting
-        with self.engine.connect() as conn:
-            out = attended_records(conn, self.me.id)
-        todo = {r["id"] for r in awaiting(out, self.me.id)}
-        for r in out:
-            r["awaiting_me"] = r["id"] in todo
-        self._log_view("my_records", self.me.id, f"{len(out)} records, {len(todo)} awaiting signature")
-        return out
-
     def add_addendum(self, session_id: str, text: str) -> Addendum:
         """A later note that references a signed record without editing it."""
         self._require_write("add an addendum")

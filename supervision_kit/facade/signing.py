@@ -1,0 +1,22 @@
+"""The supervisee's side of signing: their own records and what awaits their signature.
+
+Signing itself is ``SessionsMixin.sign`` (as the acting user only); the queries live in
+``store.signing``.
+"""
+from __future__ import annotations
+
+
+class SigningMixin:
+    """A person's own supervision records, for the supervisee's side [issue 13]."""
+
+    def my_records(self) -> list[dict]:
+        """The acting user's own supervision records (as supervisee), newest first, each
+        with who has signed and ``awaiting_me``; the view is logged."""
+        from ..store.signing import attended_records, awaiting
+        with self.engine.connect() as conn:
+            out = attended_records(conn, self.me.id)
+        todo = {r["id"] for r in awaiting(out, self.me.id)}
+        for r in out:
+            r["awaiting_me"] = r["id"] in todo
+        self._log_view("my_records", self.me.id, f"{len(out)} records, {len(todo)} awaiting signature")
+        return out
