@@ -166,7 +166,9 @@ def test_from_config_creates_the_export_when_missing(demo, tmp_path, monkeypatch
 def test_research_app_in_voila(demo, voila, page):
     server = voila(ROOT / "notebooks" / "research.ipynb",
                    env={"SUPERVISION_KIT_EXPORT": str(demo["shift"]),
-                        "SUPERVISION_KIT_DB": str(demo["db"])}, timeout=120)
+                        "SUPERVISION_KIT_DB": str(demo["db"]),
+                        "SUPERVISION_KIT_USER": "researcher"},  # as `serve --as-user`
+                   timeout=120)
     page.goto(server.url)
     page.wait_for_selector("img.research-chart", timeout=180_000)
     page.wait_for_function("document.querySelectorAll('img.research-chart').length >= 7",
