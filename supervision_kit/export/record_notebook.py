@@ -322,3 +322,17 @@ def build_record_notebook(record: dict) -> nbformat.NotebookNode:
                                      content_hash=_text(record.get("content_hash"))),
     )
     return NotebookNode(nbformat=4, nbformat_minor=5, metadata=metadata, cells=cells)
+
+
+def record_html(record: dict) -> str:
+    """The record's whole layout as one HTML fragment (typed text escaped), for reading on
+    screen exactly what the PDF prints; timelines, if any, as inline PNG images."""
+    parts = []
+    for cell in build_record_notebook(record).cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                parts.append(data["text/html"])
+            elif "image/png" in data:
+                parts.append(f'<img alt="RAG timeline" src="data:image/png;base64,{data["image/png"]}">')
+    return "".join(parts)

@@ -20,3 +20,10 @@ class SigningMixin:
             r["awaiting_me"] = r["id"] in todo
         self._log_view("my_records", self.me.id, f"{len(out)} records, {len(todo)} awaiting signature")
         return out
+
+    def session_html(self, session_id: str) -> str:
+        """The whole record laid out as the PDF prints it, as HTML (typed text escaped), to
+        read on screen; refused to anyone who may not see it, and the view is logged."""
+        from ..export.record_notebook import record_html
+        self.session(session_id)  # the access check, and the logged view
+        return record_html(self.session_document(session_id, timelines=False))

@@ -42,16 +42,6 @@ def awaiting_line(tk) -> str:
     return f"{n} supervision record{'s' if n != 1 else ''} await{'' if n != 1 else 's'} your signature."
 
 
-def record_html(tk, session_id: str) -> str:
-    """The whole record as the paper layout's HTML (typed text escaped); the view is logged."""
-    from ..export.record_notebook import build_record_notebook
-    tk.session(session_id)  # logs the view, and refuses anyone who may not see it
-    nb = build_record_notebook(tk.session_document(session_id, timelines=False))
-    parts = [o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", [])
-             if "text/html" in o.get("data", {})]
-    return f"<div class='my-record'>{STYLE}{''.join(parts)}</div>"
-
-
 class MyRecords(Displayable):
     """Records awaiting my signature, my earlier records, one record open to read and sign."""
 
@@ -139,7 +129,7 @@ class MyRecords(Displayable):
             self._say(f"Not found: {session_id} is not a record of yours to read", bad=True)
             return False
         try:
-            html = record_html(self.tk, session_id)
+            html = f"<div class='my-record'>{STYLE}{self.tk.session_html(session_id)}</div>"
         except SupervisionError as e:
             self._say(message(e), bad=True)
             return False
