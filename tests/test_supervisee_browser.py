@@ -16,6 +16,7 @@ from supervision_kit.domain.signing import DEMO_PICKER, OWN_LOGIN
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.my_records import british
 from tests.apps_demo import demo_copy, pick_session
+from tests.conftest import ARTIFACTS
 from tests.helpers_browser import ROOT, RequestLog, voila_process
 
 pytestmark = pytest.mark.browser
@@ -107,6 +108,8 @@ def test_supervisee_signs_from_their_own_sign_in_and_downloads_their_copy(
         expect(pg.get_by_text(re.compile("your disagreement is recorded"))).to_be_visible(timeout=SLOW)
         expect(pg.locator(".signed-by").filter(has_text=me.name)).to_contain_text(
             "demo picker", timeout=SLOW)
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "supervisee-my-records.png"), full_page=True)
         pg.get_by_role("button", name="Prepare my PDF copy").click()
         link = pg.get_by_role("link", name=re.compile("^Download my copy"))
         expect(link).to_be_visible(timeout=SLOW)

@@ -56,7 +56,7 @@ class MyRecords(Displayable):
         self.awaiting = w.Dropdown(options=[], description="Awaiting your signature",
                                    layout={"width": "34em"}, style=auto)
         self.read_button = w.Button(description="Read and sign", icon="file-text-o",
-                                    button_style="primary")
+                                    button_style="primary", layout={"width": "auto"})
         self.earlier = w.Dropdown(options=[], description="Your earlier records",
                                   layout={"width": "34em"}, style=auto)
         self.earlier_button = w.Button(description="Read", icon="file-text-o")
@@ -66,7 +66,8 @@ class MyRecords(Displayable):
         self.signers = w.HTML(value="")
         self.record = w.HTML(value="")
         self.sign_area = w.VBox([])
-        self.pdf_button = w.Button(description="Prepare my PDF copy", icon="file-pdf-o")
+        self.pdf_button = w.Button(description="Prepare my PDF copy", icon="file-pdf-o",
+                                   layout={"width": "auto"})
         self.pdf_button.on_click(lambda _: self.prepare_pdf())
         self.pdf_link = w.HTML(value="")
         self.pdf_box = w.HBox([self.pdf_button, self.pdf_link], layout={"display": "none"})
