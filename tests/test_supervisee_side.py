@@ -20,6 +20,8 @@ from supervision_kit.store.schema import SignatureRow
 from supervision_kit.widgets.common import walk
 from supervision_kit.widgets.my_records import MyRecords, awaiting_line
 from supervision_kit.widgets.session import SessionRecorder
+from tests.fixtures_db import build_world
+from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.worlds import small_world
 
 SCRIPT = "<script>alert(1)</script>"
@@ -233,3 +235,26 @@ def test_existing_signatures_migrate_honestly_and_still_verify(tmp_path):
         "sup": (BEFORE_METHODS, "", False), "pw": (IN_PERSON_LEGACY, "", False)}
     assert tk.session(sid, log=False).content_hash == sealed
     assert Toolkit.system(path).verify_records() == []
+
+
+def test_my_records_and_signing_as_oneself_on_both_databases(db_url):  # noqa: F811
+    world = build_world(db_url)
+    sam, pat = world.as_user("sam"), world.as_user("pat")
+    rec = sam.open_session(["P2"])
+    rec.agenda = "Caseload " + SCRIPT
+    rec = sam.save_session(rec)
+    assert [r["id"] for r in pat.my_records()] == [rec.id]  # a draft: listed, not awaiting
+    assert not pat.my_records()[0]["awaiting_me"]
+    sam.sign(rec.id)
+    (mine,) = pat.my_records()
+    assert mine["awaiting_me"] and set(mine["signed"]) == {"P1"}
+    assert mine["names"] == {"P1": "Sam Supervisor", "P2": "Pat Practitioner"}
+    html = pat.session_html(rec.id)
+    assert "Caseload &lt;script&gt;" in html and SCRIPT not in html
+    with pytest.raises(AccessDenied):
+        world.as_user("quinn").session_html(rec.id)
+    pat.sign(rec.id, comment="Agreed, with thanks ✓", disagrees=False)
+    (mine,) = pat.my_records()
+    assert not mine["awaiting_me"] and mine["state"] == "signed"
+    assert mine["signed"]["P2"]["comment"] == "Agreed, with thanks ✓"
+    assert world.verify() == []
