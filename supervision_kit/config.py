@@ -5,7 +5,7 @@ import os
 import shutil
 from pathlib import Path
 
-from traitlets import Integer, Unicode, default
+from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Configurable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,9 @@ class Settings(Configurable):
                            "as\" picker (env SUPERVISION_KIT_DEMO_DB; default data/demo.sqlite). "
                            "Whoever sets it could equally set SUPERVISION_KIT_USER, so it "
                            "grants nothing new; tests point it at a copy").tag(config=True)
+    redaction_strict_case = Bool(False, help="Research export: also replace recorded names that "
+                                             "are ordinary words ('hope', 'will') in lower case "
+                                             "in text not about their case").tag(config=True)
 
     @default("db_url")
     def _db_url(self):

@@ -270,7 +270,9 @@ def test_free_text_is_redacted_with_placeholders(exports):
     # A name the store does not know is left, and listed for a person to review.
     assert "Uncle Bartholomew (not known to the store)" in text
     residual = (exports["plain"] / "residual_risk.csv").read_text().splitlines()
-    assert residual[0] == "word,count" and any(r.startswith("Bartholomew,") for r in residual)
+    # Grouped by reason (issue 20): a word after "Uncle" is most likely a name.
+    assert residual[0] == "reason,word,count"
+    assert any(r.startswith("after_title,Bartholomew,") for r in residual)
     assert not any(r.split(",")[0] in ("CHILD", "PARENT", "WORKER", "Jamie") for r in residual)
     assert report["rows"]["case_discussions"] == len(d)
 
@@ -305,14 +307,15 @@ def test_placeholders_are_consistent_within_a_case(exports):
         "Usernames [CHILD_1] and [CHILD_1]2024 on the tablet; file note_[CHILD_2]_v2."
     # Initials, logins, a name broken over a line, an apostrophe surname's tail, accents.
     assert out[("alpha", NOTES_A[9])] == (
-        "[CHILD_1] and [CHILD_2] signed; logins [CHILD_1], [CHILD_2], [WORKER], [WORKER]; "
+        # Issue 20: an initial with a surname is never resolved to a child.
+        "[PERSON] and [PERSON] signed; logins [PERSON], [PERSON], [WORKER], [WORKER]; "
         "[WORKER] wrote. [FAMILY_1] and [WORKER]; [CARER_1] and [CARER_1]; [CHILD_1].")
     assert out[("alpha", NOTES_A[10])] == (
         "[CHILD_2] DOB [DATE], [PARENT_1] [DATE], [CARER_1] [DATE]; they shop in [ADDRESS] "
         "and [ADDRESS]; [ADDRESS] is close by.")
     assert out[("beta", NOTES_B[4])] == (
         "[SIBLING_1]'s school ([SIBLING_1]) says [SIBLING_1] is settled; Ms [SIBLING_1], "
-        "[SIBLING_1], [SIBLING_1]; letters to [ADDRESS], [ADDRESS], [ADDRESS]; DOB [DATE]; "
+        "[PERSON], [SIBLING_1]; letters to [ADDRESS], [ADDRESS], [ADDRESS]; DOB [DATE]; "
         "file [CASE_REF].")
     # Numbering is per case: case B's child is its own [CHILD_1]; workers are [WORKER].
     assert out[("beta", NOTES_B[0])] == (
@@ -320,10 +323,17 @@ def test_placeholders_are_consistent_within_a_case(exports):
         "The [FAMILY_1] were kind.")
     assert out[("beta", NOTES_B[2])] == \
         "Ref [CASE_REF]; [WORKER] and [WORKER]'s manager [WORKER] agreed. [CHILD_1]."
-    # Text with no case (a session section) names nobody in particular.
+    # Issue 20: a session's own notes get the roles of the cases the session discussed, so
+    # its agenda reads exactly like the discussion's summary (the same note in the data);
+    # a session that discussed no case names nobody in particular.
     s = read(exports["plain"], "sessions")
-    joined = "\n".join(s["agenda"]) + "\n".join(s["wellbeing"])
-    assert "[PERSON]" in joined and "[CHILD_1]" not in joined
+    summary = dict(zip(d["session_id"], d["summary"]))
+    with_case = s[s["id"].isin(summary)]
+    assert len(with_case) == len(d) and "[CHILD_1]" in "".join(with_case["agenda"])
+    assert list(with_case["agenda"]) == [summary[i] for i in with_case["id"]]
+    without = s[~s["id"].isin(summary)]
+    joined = "\n".join(without["agenda"]) + "\n".join(without["wellbeing"])
+    assert len(without) == 2 and "[PERSON]" in joined and "[CHILD_" not in joined
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -544,7 +554,7 @@ def test_demo_export_leaks_no_name_postcode_or_phone(tmp_path):
     assert _leaks(tmp_path / "export", sorted(secrets), cased=()) == []
     assert report["rows"]["case_discussions"] > 100
     assert report["k_anonymity"]["cases"] == report["rows"]["cases"]
-    assert (tmp_path / "export" / "residual_risk.csv").read_text().startswith("word,count")
+    assert (tmp_path / "export" / "residual_risk.csv").read_text().startswith("reason,word,count")
 
 
 # -- arbitrary text ----------------------------------------------------------------------------

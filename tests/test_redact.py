@@ -145,9 +145,13 @@ def test_names_from_other_cases_are_person(redactor):
 
 
 def test_name_that_is_a_common_word(redactor):
-    # Documented rule: "Hope" and "HOPE" go, lower-case "hope" (the word) stays.
+    # Documented rule (issue 20): in text about Hope's own case the store knows "hope" is
+    # a person, so every form goes; elsewhere lower-case "hope" (the word) stays.
     out = redactor.redact("We hope Hope is safe. HOPE said she has hope.", OTHER_CASE)
-    assert out == "We hope [CHILD_2] is safe. [CHILD_2] said she has hope."
+    assert out == "We [CHILD_2] [CHILD_2] is safe. [CHILD_2] said she has [CHILD_2]."
+    out = redactor.redact("We hope Hope is safe. HOPE said she has hope.", CASE)
+    assert out == "We hope [PERSON] is safe. [PERSON] said she has hope."
+    assert redactor.redact("we hope", None) == "we hope"
     strict = Redactor({OTHER_CASE: [HOPE]}, [], strict_case=True)
     assert strict.redact("we hope", OTHER_CASE) == "we [CHILD_1]"
 
@@ -186,8 +190,10 @@ def test_invisible_characters_and_accents(redactor):
 
 def test_initials_with_a_surname_go_with_it(redactor):
     text = "J. Fletcher, J Fletcher, j.fletcher, jfletcher, D.FLETCHER and P Raman; praman."
+    # Issue 20: an initial with a surname is the adult it fits, never a child: Jamie is a
+    # child, so "J. Fletcher" is a neutral [PERSON]; Donna is the one adult "D. Fletcher".
     assert redactor.redact(text, CASE) == (
-        "[CHILD_1], [CHILD_1], [CHILD_1], [CHILD_1], [PARENT_1] and [WORKER]; [WORKER].")
+        "[PERSON], [PERSON], [PERSON], [PERSON], [PARENT_1] and [WORKER]; [WORKER].")
     # "A" and "I" are words: the surname goes, the letter stays.
     r = Redactor({"c": [Person("Amy", "Fletcher", "child"), Person("Ian", "Fletcher", "parent")]}, [])
     assert r.redact("A. Fletcher; a Fletcher child; I Fletcher", "c") == \

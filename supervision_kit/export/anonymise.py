@@ -32,6 +32,7 @@ from . import dictionary
 from .kanon import KAnonymity
 from .pseudonym import MAX_SHIFT_WEEKS, Pseudonymiser
 from .research_tables import TABLES, Context, case_qi, dates, days_between
+from .residual import residual_by_reason, residual_md
 from .scrub import build_scrubber
 
 DATE_MODES = ("shift", "days_since_open")
@@ -197,7 +198,8 @@ def _run(conn, out_dir, pseudo, since, team, date_mode, k, progress, chunk_size,
          as_of, settings) -> dict:
     stage = _stage(out_dir)
     try:
-        ctx = Context(pseudo=pseudo, scrub=build_scrubber(conn), as_of=as_of,
+        strict = bool(getattr(settings, "redaction_strict_case", False))
+        ctx = Context(pseudo=pseudo, scrub=build_scrubber(conn, strict_case=strict), as_of=as_of,
                       anchors=_anchors(conn), policies=_policies(conn, settings),
                       kanon=KAnonymity(k))
         queries = {t.name: t.query(since, team) for t in TABLES}
@@ -235,17 +237,23 @@ def _run(conn, out_dir, pseudo, since, team, date_mode, k, progress, chunk_size,
 
 def _report(ctx: Context, rows: dict, date_mode: str, since, team_filter: bool, as_of) -> dict:
     s = ctx.scrub
+    by_reason = residual_by_reason(s.residual_rows())
     return {
         "settings": {"date_mode": date_mode, "k": ctx.kanon.k, "max_shift_weeks": MAX_SHIFT_WEEKS,
                      "key_fingerprint": ctx.pseudo.fingerprint(),
                      "since": since.isoformat() if since else None,
-                     "one_team_only": team_filter, "export_date": as_of.isoformat()},
+                     "one_team_only": team_filter, "export_date": as_of.isoformat(),
+                     "strict_case": s.redactor.strict_case},
         "rows": rows,
         "free_text": {"fields": s.texts, "characters": s.chars,
-                      "placeholders": dict(sorted(s.placeholders.items()))},
+                      "placeholders": dict(sorted(s.placeholders.items())),
+                      "variant_replacements": {k: s.redactor.counts.get(k, 0)
+                                               for k in ("nickname", "spelling_variant")}},
         "residual_risk": {"distinct_words": len(s.residual),
                           "top": [{"word": w, "count": n} for w, n in
-                                  sorted(s.residual.items(), key=lambda kv: (-kv[1], kv[0]))[:50]]},
+                                  sorted(s.residual.items(), key=lambda kv: (-kv[1], kv[0]))[:50]],
+                          "by_reason": by_reason,
+                          "variant_replacements": dict(s.redactor.counts)},
         "k_anonymity": ctx.kanon.report(),
     }
 
@@ -256,8 +264,8 @@ def _write_reports(out: Path, report: dict, ctx: Context) -> None:
                                      encoding="utf-8")
     with open(out / "residual_risk.csv", "w", newline="", encoding="utf-8") as f:
         wr = csv.writer(f)
-        wr.writerow(["word", "count"])
-        wr.writerows(sorted(ctx.scrub.residual.items(), key=lambda kv: (-kv[1], kv[0])))
+        wr.writerow(["reason", "word", "count"])
+        wr.writerows(ctx.scrub.residual_rows())
     ka = report["k_anonymity"]
     with open(out / "kanon_cells.csv", "w", newline="", encoding="utf-8") as f:
         wr = csv.DictWriter(f, ["team", "agency_type", "status", "child_age_band", "cases"])
@@ -281,6 +289,7 @@ def _write_reports(out: Path, report: dict, ctx: Context) -> None:
               "residual_risk.csv). A name the store does not know (a nickname, a relative, a "
               "school) would be here.", "", "| word | count |", "| --- | --- |"]
     lines += [f"| {x['word']} | {x['count']} |" for x in r["residual_risk"]["top"]]
+    lines += residual_md(r["residual_risk"]["by_reason"], r["free_text"]["variant_replacements"])
     lines += ["", f"## k-anonymity (k = {ka['k']})", "",
               f"Quasi-identifiers: {', '.join(ka['quasi_identifiers'])} of {ka['cases']} cases. "
               f"As recorded, {ka['small_cells_as_recorded']} of {ka['cells_as_recorded']} cells "

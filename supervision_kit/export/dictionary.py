@@ -149,13 +149,23 @@ TABLES: dict[str, tuple[str, list[Col]]] = {
 
 PLACEHOLDERS = {
     "[CHILD_n]": "The n-th child of the case (numbered in the case's list; the same child "
-                 "has the same number everywhere in that case).",
+                 "has the same number everywhere in that case). In a session's own notes "
+                 "(sessions table, and actions, reflections and evaluations with no case) the "
+                 "people of the cases the session discussed, numbered across those cases in "
+                 "the order discussed (with one case, as in that case).",
     "[PARENT_n]": "The n-th parent of the case.", "[CARER_n]": "The n-th carer of the case.",
     "[SIBLING_n]": "The n-th sibling of the case.",
     "[OTHER_n]": "The n-th other person of the case.",
     "[FAMILY_n]": "A surname shared by two or more people of the case.",
     "[WORKER]": "A practitioner or other member of staff.",
-    "[PERSON]": "A person known to the store but not part of this case (or text with no case).",
+    "[PERSON]": "A person known to the store but not part of this case (or text with no case); "
+                "also an initial with a surname that fits no single adult of the case (an "
+                "initial is never resolved to a child), and a word one letter from the names "
+                "of two different people.",
+    "[ORGANISATION]": "An organisation named after a recorded person, with the rest of its "
+                      "name: '(surname) Medical Centre', 'St (name)'s Primary School', "
+                      "'(surname) Surgery' (a surname in a school's or surgery's name tells "
+                      "where a family lives, so it is not labelled as a person).",
     "[TEAM]": "The name of a team, school or clinic known to the store.",
     "[POSTCODE]": "A UK postcode.", "[PHONE]": "A telephone number.",
     "[EMAIL]": "An e-mail address.", "[URL]": "A web address.", "[HANDLE]": "A social-media handle.",
@@ -171,8 +181,10 @@ FILES = {
                    "empty for null, text in double quotes (values may hold line breaks).",
     "dictionary.md / dictionary.json": "This data dictionary.",
     "report.md / report.json": "Rows per table, placeholders used, residual risk and k-anonymity.",
-    "residual_risk.csv": "Capitalised words left in the free text that are neither common "
-                         "English words nor placeholders, with counts: review before release.",
+    "residual_risk.csv": "What is left in the free text that may still identify someone, "
+                         "grouped by reason (reason, word, count; the reasons are explained "
+                         "in report.md): capitalised words that are neither common English "
+                         "words nor placeholders. Review before release.",
     "kanon_cells.csv": "The released quasi-identifier cells of the cases table and their sizes.",
 }
 _TYPES = {  # kind -> (arrow, parquet, duckdb, spark)
@@ -267,6 +279,29 @@ def _method_notes(date_mode: str, s: dict) -> dict:
         "free text": "every name the store knows for the case and its workers, and pattern "
                      "identifiers (postcodes, phones, e-mails, NHS and NI numbers, dates, "
                      "street addresses, case references), replaced by the placeholders below",
+        "name matching": "names are compared after Unicode NFC normalisation, with accents "
+                         "removed and letters that do not decompose spelled as typed on an "
+                         "English keyboard ('ł' = 'l', 'ø' = 'o', 'ß' = 'ss', 'æ' = 'ae'); "
+                         "a placeholder replaces whole characters with their accents. Name "
+                         "parts of two letters (common in Irish and Vietnamese names) are "
+                         "replaced only as recorded, with their capitals and accents, so "
+                         "abbreviations that share their letters stay. Nicknames of the case's "
+                         "people (a curated table of diminutives) and capitalised words one "
+                         "letter from a recorded name of the case or a worker (misspellings) "
+                         "are replaced too; report.md counts them",
+        "names that are words": "a recorded name that is also an English word (many first "
+                                "names and surnames are) is replaced in any case, lower case "
+                                "too, in text about that person's case (and in the notes of a "
+                                "session that discussed it): there the store knows the word is "
+                                "a person, and a leaked child's name costs more than a lost "
+                                "word of prose ('we [CHILD_1] she is safe'). In other text only "
+                                "its capitalised forms are replaced, so ordinary prose survives; "
+                                + ("strict_case was set: the lower-case form is replaced in all "
+                                   "text" if s.get("strict_case") else
+                                   "the stricter option strict_case replaces the lower-case "
+                                   "form in all text"),
+        "punctuation": "placeholders replace only the identifier: brackets, quotes and "
+                       "possessive apostrophes around it stay ('([PHONE])', \"[CHILD_1]'s\")",
         "k-anonymity": f"cases with a quasi-identifier cell smaller than k = {s.get('k')} are "
                        "generalised, then suppressed ('*'); see report.md",
         "key": f"key fingerprint {s.get('key_fingerprint')} (identifies the key, does not reveal it)",

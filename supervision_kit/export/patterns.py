@@ -40,6 +40,9 @@ _SUFFIX_CAP = (
 )
 _STREET_TAIL = rf"(?:{_STREET_WORD}\s+){{1,3}}(?:{_SUFFIX_ANY}|{_SUFFIX_CAP})\b"
 _SEP = r"[ \t\-‐‑–—]"  # separators inside a written number
+# A two-digit year ends a date ("3 Apr 15") unless a time, a unit or more digits follow.
+_YY_END = (r"(?![\w:/%'’-]|\.\d)(?!\s*(?:am|pm|years?|yrs?|months?|weeks?|days?|hours?|mins?"
+           r"|minutes?|children|visits?|times)\b)")
 
 # One shared lookbehind, then a dispatch on the first character, so most start
 # positions are rejected after one or two checks. Inside a group the first
@@ -49,13 +52,17 @@ _SEP = r"[ \t\-‐‑–—]"  # separators inside a written number
 # "at 2021-08-17" stays a date.
 _IDENTIFIERS = rf"""
 (?<![\w])(?:
-  (?P<phone_intl>(?<!\+)(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(0)\d(?:[ \t\-.()]{{0,2}}\d){{8,11}}(?![\w]))
+  (?P<phone_intl>(?<!\+)(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?\d(?:[ \t\-.()]{{0,2}}\d){{8,11}}
+      | \(0\d{{2,5}}\)[ \t\-.]{{0,2}}\d(?:[ \t\-.]{{0,2}}\d){{4,8}})(?![\w]))
 | (?=\d)(?:
       (?P<date>(?<![/.-])(?:
           \d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}(?![\d/.-]?\d)
         | \d{{1,2}}[-/.]\d{{1,2}}[-/.](?:\d{{4}}|\d{{2}})(?![\d/.-]?\d)
-        | \d{{1,2}}{_ORD}(?:(?:\s+of)?[\s,]+|[-/.]){_MONTH}\b(?:\.(?=\s*\d))?
-            (?:,?\s+\d{{4}}\b|\s+'\d{{2}}\b|(?:(?<=\.)|[-/.])(?:\d{{4}}|\d{{2}})(?![\w/.-]?\d))?))
+        | \d{{1,2}}[ ]\d{{1,2}}[ ](?:19|20)\d\d(?!\d)
+        | (?:\d{{1,2}}{_ORD}\s*(?:[-‐‑–—&]|to|and)\s*)?
+          \d{{1,2}}{_ORD}(?:(?:\s+of)?[\s,]+|[-/.]){_MONTH}\b(?:\.(?=\s*['’]?\d))?
+            (?:,?\s+\d{{4}}\b|,?\s+['’]?\d{{2}}{_YY_END}
+              |(?:(?<=\.)|[-/.])(?:\d{{4}}|\d{{2}})(?![\w/.-]?\d))?))
     | (?P<dm>(?<![/.-])\d{{1,2}}/\d{{1,2}}(?![\w/]))
     | (?P<phone>0\d(?:[ \t\-.()]{{0,2}}\d){{8,11}}(?![\w]))
     | (?P<nhs>\d{{3}}{_SEP}?\d{{3}}{_SEP}?\d{{4}}(?![\w]))
@@ -63,9 +70,11 @@ _IDENTIFIERS = rf"""
     | (?P<years>(?:19|20)\d\d\s?[-‐‑–—/]\s?(?:19|20)?\d\d(?![\w/-]))
     | (?P<number>\d(?:[ \t\-‐‑–—/]?\d){{5,}}(?![\w]))
   )
-| (?=[a-z]{{1,9}}\.?,?[\s\-/]{{0,3}}\d)(?:
-      (?P<date_m>{_MONTH}\b(?:\.(?=\s*\d))?(?:,?\s+|[-/.](?=\d))
-          (?:\d{{4}}(?!\d)|\d{{1,2}}{_ORD}(?![\w])(?:,?\s+\d{{4}}\b|[-/.](?:\d{{4}}|\d{{2}})\b)?))
+| (?=[a-z]{{1,9}}\.?,?[\s\-/'’]{{0,3}}\d)(?:
+      (?P<date_m>{_MONTH}\b(?:\.(?=\s*['’]?\d))?(?:
+          ,?\s*['’]\d\d(?![\w'’])
+        | (?:,?\s+|[-/.](?=\d))(?:\d{{4}}(?!\d)|\d{{1,2}}{_ORD}(?![\w])
+            (?:,?\s+\d{{4}}\b|,?\s+['’]?\d{{2}}{_YY_END}|[-/.](?:\d{{4}}|\d{{2}})\b)?)))
     | (?P<flat>(?:flat|apartment|apt|unit)\.?\s*\d+[a-z]?\b(?:,?\s+\d{{1,4}}[a-z]?,?\s+{_STREET_TAIL})?)
     | (?P<ni>[a-z]{{2}}(?P<nisep>{_SEP}?)\d{{2}}(?P=nisep)\d{{2}}(?P=nisep)\d{{2}}(?:{_SEP}?[a-d])?(?![\w]))
     | (?P<postcode>(?:[a-z]{{1,2}}\d[a-z\d]?|gir)\s*\d[a-z]{{2}}(?![\w]))
@@ -75,11 +84,11 @@ _IDENTIFIERS = rf"""
 """
 
 _WEB = r"""
-  (?P<email>(?<![\w.+'’-])[\w.+'’-]+@[\w-]+(?:\.[\w-]+)+(?![\w'’]))
-| (?P<url>(?:https?://|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’])
+  (?P<email>(?<![\w.+-])\w[\w.+'’-]*@[\w-]+(?:\.[\w-]+)+(?![\w]))
+| (?P<url>(?:https?://|www\.)[^\s<>"“”]*[^\s<>".,;:!?)\]}'’“”»])
 | (?P<domain>(?<![\w@.-])[\w-]+(?:\.[\w-]+)*\.(?:co\.uk|org\.uk|gov\.uk|nhs\.uk|sch\.uk|ac\.uk
-    |com|org|net|uk|info|io)\b(?:/[^\s<>"]*[^\s<>".,;:!?)\]'’])?)
-| (?P<handle>(?<![\w.@])@[A-Za-z0-9_]{2,}(?![\w'’]))
+    |com|org|net|uk|info|io)\b(?:/[^\s<>"“”]*[^\s<>".,;:!?)\]}'’“”»])?)
+| (?P<handle>(?<![\w.@])@[A-Za-z0-9_]{2,}(?![\w]))
 """
 
 _LABEL = {
@@ -93,7 +102,7 @@ _LABEL = {
 # one of them must not be redacted again inside an existing placeholder.
 PLACEHOLDER_WORDS = frozenset(
     "DATE PHONE ADDRESS NUMBER NI NHS POSTCODE CASE REF EMAIL URL HANDLE "
-    "CHILD PARENT CARER SIBLING OTHER WORKER FAMILY PERSON "
+    "CHILD PARENT CARER SIBLING OTHER WORKER FAMILY PERSON ORGANISATION TEAM "
     "NI_NUMBER NHS_NUMBER CASE_REF".split()
 )
 

@@ -105,6 +105,12 @@ class Table:
                 f"SELECT COUNT(*) FROM {self.frm}{w}", params)
 
 
+def text_keys(case_ids, session_ids) -> list:
+    """The redaction key of each row's text: its case, else its session (whose discussed
+    cases give the people their roles), else None."""
+    return [c if c else (("session", s) if s else None) for c, s in zip(case_ids, session_ids)]
+
+
 def _practitioners(c: dict, ctx: Context) -> dict:
     ids = c["id"]
     p = ctx.pseudo
@@ -150,7 +156,7 @@ def _sessions(c: dict, ctx: Context) -> dict:
     who = c["supervisee_id"]
     fns = [[x for x in loads(f, []) if x in FUNCTIONS] for f in c["functions"]]
     content = [loads(x, {}) for x in c["content"]]
-    none = [None] * len(who)
+    keys = [("session", s) for s in c["id"]]
     out = {
         "id": p.ids("session", c["id"]), "supervisee_id": p.ids("practitioner", who),
         "supervisor_id": p.ids("practitioner", c["supervisor_id"]),
@@ -160,11 +166,11 @@ def _sessions(c: dict, ctx: Context) -> dict:
         **{f"covers_{f}": [f in fs for fs in fns] for f in FUNCTIONS},
         "next_session_date": dates(c["next_session_date"]),
         "duration_minutes": c["duration_minutes"],
-        "cancelled_reason": ctx.text(c["cancelled_reason"], none),
+        "cancelled_reason": ctx.text(c["cancelled_reason"], keys),
         "return_date": dates(c["return_date"]), "recorded_date": dates(c["recorded_date"]),
         "_offset": ctx.offsets("practitioner", who), "_anchor": ctx.person_anchors(who)}
     for k in SESSION_TEXT:
-        out[k] = ctx.text([x.get(k) for x in content], none)
+        out[k] = ctx.text([x.get(k) for x in content], keys)
     return out
 
 
@@ -231,7 +237,7 @@ def _actions(c: dict, ctx: Context) -> dict:
         "has_owner": [bool(o) for o in c["owner_id"]], "has_due_date": ~np.isnat(due),
         "overdue_at_export": is_open & ~np.isnat(due) & (due < today),
         "completed_on_time": np.ma.masked_array(both & (done_on <= due), ~both),
-        "description": ctx.text(c["description"], c["case_id"]),
+        "description": ctx.text(c["description"], text_keys(c["case_id"], c["session_id"])),
         "_offset": off, "_anchor": anchor}
 
 
@@ -246,7 +252,8 @@ def _reflections(c: dict, ctx: Context) -> dict:
     opened = dates(c["opened"])
     anchors = np.where(np.isnat(opened), ctx.person_anchors(authors), opened)
     responses, n = [], []
-    for raw, case in zip(c["responses"], cases):
+    keys = text_keys(cases, c["session_id"])
+    for raw, case in zip(c["responses"], keys):
         r = loads(raw, {})
         clean = {ctx.scrub(str(k), case): ctx.scrub(v if isinstance(v, str) else json.dumps(v), case)
                  for k, v in r.items()}
@@ -257,7 +264,7 @@ def _reflections(c: dict, ctx: Context) -> dict:
         "id": p.ids("reflection", c["id"]), "author_id": p.ids("practitioner", authors),
         "session_id": p.ids("session", c["session_id"]), "case_id": p.ids("case", cases),
         "exercise_id": p.ids("exercise", c["exercise_id"]),
-        "framework": ctx.scrub.column(c["framework"], cases),
+        "framework": ctx.scrub.column(c["framework"], keys),
         "created": created, "n_stages": n, "responses": responses,
         "_offset": offs, "_anchor": anchors}
 
@@ -266,12 +273,12 @@ def _evaluations(c: dict, ctx: Context) -> dict:
     p = ctx.pseudo
     who = c["supervisee_id"]
     answers = [loads(a, []) for a in c["answers"]]
-    none = [None] * len(who)
+    keys = text_keys([None] * len(who), c["session_id"])
     out = {
         "id": p.ids("evaluation", c["id"]), "supervisee_id": p.ids("practitioner", who),
         "supervisor_id": p.ids("practitioner", c["supervisor_id"]),
         "session_id": p.ids("session", c["session_id"]), "date": dates(c["date"]),
-        "more_of": ctx.text(c["more_of"], none), "less_of": ctx.text(c["less_of"], none),
+        "more_of": ctx.text(c["more_of"], keys), "less_of": ctx.text(c["less_of"], keys),
         "_offset": ctx.offsets("practitioner", who), "_anchor": ctx.person_anchors(who)}
     for i in range(10):
         # Only the tool's three answers: anything else typed into the JSON is not released.

@@ -5,8 +5,11 @@ practitioner's name and every team name from the store, and the identifying valu
 store holds in other columns (addresses and their parts, postcodes, phones, case
 references, usernames), which are replaced wherever they appear, in any format the
 patterns would miss (a town, a house name, a five-digit reference).
-``Scrubber(text, case_id)`` returns the de-identified text. ``account(texts)`` adds a chunk of released text to the
-placeholder counts and the residual-risk word counts of the export's report.
+It also reads which cases each session discussed, so a session's own notes (key
+``("session", id)``) get the roles of those cases' people.
+``Scrubber(text, case_id)`` returns the de-identified text. ``account(texts)`` adds a chunk
+of released text to the placeholder counts and the residual-risk word counts of the
+export's report; ``residual_rows()`` gives what is left, grouped by reason.
 """
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ from functools import cache
 from sqlalchemy import text as sql
 
 from .dictionary import PLACEHOLDERS
+from .fold import fold, span
+from .names import ROLES, Person, key as _key, spelling as _spelling, trie_regex as _trie_regex
 from .patterns import PLACEHOLDER_WORDS
-from .redact import ROLES, Person, Redactor, _key, _spelling, _trie_regex
-from .residual import _POSSESSIVE, _is_common, common_words, name_words
+from .redact import Redactor
+from .residual import _POSSESSIVE, _is_common, classify, common_words, name_words
 
 # "[CHILD_" counts [CHILD_1], [CHILD_2], ...; "[WORKER]" itself: str.count is the fastest scan.
 _PREFIXES = {p[1:].split("_n]")[0].rstrip("]"): (p[:-3] + "_" if p.endswith("_n]") else p)
@@ -29,6 +34,14 @@ _PREFIXES = {p[1:].split("_n]")[0].rstrip("]"): (p[:-3] + "_" if p.endswith("_n]
 _TOKENS = re.compile(
     r"\[(?:" + "|".join(sorted(_PREFIXES, key=len, reverse=True)) + r")(?:_\d+)?\]"
     r"|([^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)")
+# A capitalised word after a title or a relative: most likely a name.
+# (Mr, Mrs, Dr, Aunt, Uncle, Nan, Grandad, Cousin, Baby, Sister, Stepdad, Mum, ...): the
+# first letter leads, so the regex engine skips fast to the candidates.
+_TITLED = re.compile(
+    r"[ABCDGMNPSU](?<![^\W\d_].)(?:(?<=M)(?:rs|r|s|iss|x|um)|(?<=D)(?:r|ad)|(?<=P)rof"
+    r"|(?<=A)unt(?:ie|y)?|(?<=U)ncle|(?<=N)an(?:a|ny)?|(?<=G)ran(?:dad|dma|ny|dpa)?"
+    r"|(?<=C)ousin|(?<=B)(?:aby|rother)|(?<=S)(?:ister|tep-?dad|tep-?mum))"
+    r"\.?[ \t]+([^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)")
 # Joins a column's values so the team pattern runs once per chunk: no pattern matches
 # across a NUL, and a value holding one is done on its own.
 _SEP = "\n\x00\n"
@@ -110,6 +123,7 @@ class Scrubber:
         self._teams = re.compile("(?:" + body + r")(?![^\W\d_])") if body else None
         self.placeholders: Counter = Counter()
         self.residual: Counter = Counter()
+        self.titled: Counter = Counter()
         self.texts = 0
         self.chars = 0
 
@@ -144,23 +158,22 @@ class Scrubber:
         rx = self._teams
         if rx is None or not out:
             return out
-        low = out.lower()
-        if len(low) != len(out):  # odd case-folding: match the text itself
-            low = out
-            rx = re.compile(rx.pattern, re.IGNORECASE)
+        low, pos = fold(out)  # values are folded spellings: "Łódź" is found as "lodz"
         pieces, last = [], 0
         labels = self._labels
         for m in rx.finditer(low):
-            start = m.start()
+            fs = m.start()
             # A value starts a word, or a number when it starts with a digit.
-            if start and (start < last or low[start - 1].isalpha()
-                          or (low[start - 1].isdigit() and low[start].isdigit())):
+            if fs and (low[fs - 1].isalpha() or (low[fs - 1].isdigit() and low[fs].isdigit())):
                 continue
-            raw = out[start:m.end()]
+            start, end = span(pos, fs, m.end())
+            if start < last:
+                continue
+            raw = out[start:end]
             if start and out[start - 1] in "[_" and raw in PLACEHOLDER_WORDS:
                 continue  # a word inside a placeholder already emitted
             pieces += [out[last:start], labels.get(_glued(raw), "[TEAM]")]
-            last = m.end()
+            last = end
         if pieces:
             out = "".join(pieces) + out[last:]
         return out
@@ -183,9 +196,15 @@ class Scrubber:
         for word, n in counts.items():
             if word[0].isupper() and not _is_common(word, common):
                 self.residual[_POSSESSIVE.sub("", word)] += n
+        self.titled.update(_POSSESSIVE.sub("", w) for w in _TITLED.findall(joined))
+
+    def residual_rows(self) -> list[tuple[str, str, int]]:
+        """(reason, word, count) of every residual word, grouped by reason (see
+        ``residual.REASONS``), most frequent first within each."""
+        return classify(self.residual, self.titled, self.redactor)
 
 
-def build_scrubber(conn) -> Scrubber:
+def build_scrubber(conn, *, strict_case: bool = False) -> Scrubber:
     """A scrubber knowing every person of every case, every practitioner and every team,
     and every address, postcode, phone, case reference and username in the store."""
     people: dict[str, list[Person]] = {}
@@ -219,4 +238,11 @@ def build_scrubber(conn) -> Scrubber:
         words = re.findall(r"[^\W\d_]+", (username or "").lower())
         if any(len(w) > 3 and w not in common for w in words):
             known.setdefault(username, "[WORKER]")
-    return Scrubber(Redactor(people, workers), sorted(teams), known)
+    groups: dict = {}
+    for sid, case_id in conn.execute(sql("SELECT session_id, case_id FROM case_discussions "
+                                         "ORDER BY session_id, position, id")):
+        cases = groups.setdefault(("session", sid), [])
+        if case_id not in cases:
+            cases.append(case_id)
+    return Scrubber(Redactor(people, workers, groups=groups, strict_case=strict_case),
+                    sorted(teams), known)
