@@ -24,6 +24,8 @@ class Settings(Configurable):
                               ).tag(config=True)
     unsigned_after_days = Integer(14, help="A record still unsigned after this many days "
                                            "is flagged").tag(config=True)
+    import_max_mb = Integer(1024, help="Largest dataset file an import reads, in MB "
+                                       "(a bigger file is refused before it is read)").tag(config=True)
     default_preset = Unicode("havering_social_work",
                              help="Policy preset when a supervisee has no contract").tag(config=True)
     demo_db = Unicode(help="The demo database: only on it do the apps offer the \"Sign in "

@@ -181,6 +181,12 @@ def test_outgoing_supervisor_hands_over_and_history_follows(world):
                                      replaces_id=old.id, handover_note="C1: core group on 3 Feb"))
     assert sam.contract(old.id).end_date == dt.date(2026, 2, 1)
     sue = world.as_user("sue")
+    # An unsigned contract grants nothing (issue 19): the supervisee signs it as themselves.
+    assert sue.supervisees() == [] and not sue.can_see("P2")
+    sue.sign_contract(new.id)
+    assert not world.as_user("sue").can_see("P2")  # her own signature proves nothing
+    world.as_user("pat").sign_contract(new.id)
+    sue = world.as_user("sue")
     assert [p.id for p in sue.supervisees()] == ["P2"]
     assert sue.session(s1.id).id == s1.id  # the supervision history follows the supervisee
     assert sue.contract(new.id).handover_note == "C1: core group on 3 Feb"

@@ -58,7 +58,7 @@ def test_nobody_signs_for_anyone_else_and_the_refusal_is_logged(sam):
     assert {s.practitioner_id for s in sam.signatures(sid)} == {"sup"}
     assert sam.session(sid, log=False).state == "awaiting signatures"
     denied = [e for e in Toolkit.system(sam.engine.url.database).audit_log(action="denied")]
-    assert any("sign on behalf of pw" in e["detail"] for e in denied)
+    assert any("sign on behalf of 'pw'" in e["detail"] for e in denied)
     # Pat signs as Pat, naming herself or not.
     assert sam.as_user("pat").sign(sid, "pat").state == "signed"
 

@@ -534,7 +534,9 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     assert (new.supervisor_id, new.replaces_id, new.handover_note) == (
         "P4", old.id, "Core group on the 20th; see January's record")
     assert old.end_date == dt.date.today() and old.terms["venue"] == "Room 4 " + EVIL
-    # The new supervisor finds the supervisee in their own caseload app and signs.
+    # The supervisee agrees to the new contract (an unsigned one grants nothing, issue 19);
+    # then the new supervisor finds them in their own caseload app and signs.
+    pat.sign_contract(new.id)
     theirs = open_tab(CaseloadApp(sue), "Contracts").choose("P2")
     assert theirs.contract.id == new.id and "Core group on the 20th" in theirs.header.value
     assert theirs.sign_supervisor() is not None

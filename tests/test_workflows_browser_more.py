@@ -137,11 +137,15 @@ def test_supervisor_agrees_a_contract_observes_practice_and_records_training(tmp
     assert old.supervisor_signed_at and old.supervisee_signed_at
     assert (new.supervisor_id, new.replaces_id, new.handover_note) == ("P4", old.id, HANDOVER)
     assert new.venue == old.venue and new.supervisor_signed_at is None  # both sign it anew
-    # The new supervisor finds the handover; the supervisee the contract to sign.
+    # The supervisee finds the contract to sign; once they have (an unsigned contract grants
+    # nothing, issue 19), the new supervisor finds the handover.
+    assert [c.id for c in pat.contracts("P2", active_only=True)] == [new.id]
+    assert sue.supervisees() == []
+    pat.sign_contract(new.id)
+    sue = tk.as_user("sue")
     assert [p.id for p in sue.supervisees()] == ["P2"]
     theirs = ContractForm.for_supervisee(sue, "P2")
     assert theirs.contract.id == new.id and "Core group on the 20th &lt;b&gt;" in theirs.header.value
-    assert [c.id for c in pat.contracts("P2", active_only=True)] == [new.id]
 
     (obs,) = sam.observations("P2")
     assert (obs.observer_id, obs.date, obs.planned) == ("P1", TODAY - dt.timedelta(days=3), True)

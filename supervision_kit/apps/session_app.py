@@ -215,7 +215,8 @@ class SessionApp(Displayable):
             return None
         finally:
             self.pdf_button.disabled = False
-        name = f"supervision-{r.id}.pdf"
+        from ..io.paths import safe_name
+        name = safe_name("supervision", r.id, suffix=".pdf")
         data = base64.b64encode(self.pdf).decode("ascii")
         self.pdf_link.value = (f"<a class='pdf-download' download='{esc(name)}' "
                                f"href='data:application/pdf;base64,{data}'>Download {esc(name)}</a>")

@@ -23,7 +23,8 @@ def emit(df: pd.DataFrame, fmt: str, kind: str) -> None:
                 out[col] = out[col].dt.strftime("%Y-%m-%d")
         print(out.to_json(orient="records", date_format="iso"))
     elif fmt == "csv":
-        print(df.to_csv(index=False, date_format="%Y-%m-%d"), end="")
+        from ..io.safe_csv import frame_text  # formulas neutralised, numbers kept
+        print(frame_text(df), end="")
     elif df.empty:
         print(EMPTY[kind])
     else:

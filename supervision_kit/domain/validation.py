@@ -6,6 +6,7 @@ from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
 from .records import (Case, Contract, Evaluation, Observation, Practitioner,
                       Reflection, SessionRecord)
+from .identifiers import check_id, check_name
 from .values import clean_text, parse_choice, parse_date
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
@@ -21,6 +22,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     rec.type = parse_choice(rec.type, SessionType, "type").value
     if not rec.supervisor_id:
         raise ValidationError("supervisor_id", "a session needs a supervisor")
+    check_id(rec.id, "id", required=False)
     ids = [s for s in (rec.supervisee_ids or []) if s]
     if not ids:
         raise ValidationError("supervisee_ids", "a session needs at least one supervisee")
@@ -60,6 +62,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     for i, a in enumerate(rec.actions):
         field = f"actions[{i}]"
         a.owner_id, a.case_id = a.owner_id or None, a.case_id or None  # "" from a form: none
+        check_id(a.id, f"{field}.id", required=False)
         a.description = clean_text(a.description, f"{field}.description", required=True)
         a.due_date = parse_date(a.due_date, f"{field}.due_date")
         if a.due_date and a.due_date < rec.date:
@@ -90,6 +93,7 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
 def validate_reflection(r: Reflection, field: str = "reflection") -> Reflection:
     """A reflection names its framework and author; responses are text."""
     r.framework = clean_text(r.framework, f"{field}.framework", required=True)
+    check_id(r.id, f"{field}.id", required=False)
     if not r.author_id:
         raise ValidationError(f"{field}.author_id", "who wrote this reflection?")
     r.responses = {str(k): clean_text(v, f"{field}.responses.{k}") for k, v in (r.responses or {}).items()}
@@ -98,21 +102,26 @@ def validate_reflection(r: Reflection, field: str = "reflection") -> Reflection:
 
 def validate_practitioner(p: Practitioner) -> Practitioner:
     """Names, role and dates of a practitioner."""
-    p.id = clean_text(p.id, "id", required=True, max_len=64)
-    p.name = clean_text(p.name, "name", required=True, max_len=200)
-    p.username = clean_text(p.username, "username", required=True, max_len=100)
+    p.id = check_id(clean_text(p.id, "id", required=True, max_len=64), "id")
+    p.name = check_name(clean_text(p.name, "name", required=True, max_len=200), "name")
+    p.username = check_name(clean_text(p.username, "username", required=True, max_len=100), "username")
     p.role = parse_choice(p.role, Role, "role").value
     p.agency_type = parse_choice(p.agency_type, AgencyType, "agency_type").value
-    p.team = clean_text(p.team, "team", max_len=200)
+    p.team = check_name(clean_text(p.team, "team", max_len=200), "team")
     for name in ("qualified_date", "asye_start", "leaving_date"):
         setattr(p, name, parse_date(getattr(p, name), name))
+    if p.line_manager_id:
+        check_id(p.line_manager_id, "line_manager_id")
+    if p.leaving_date and p.asye_start and p.leaving_date < p.asye_start:
+        raise ValidationError("leaving_date", f"left {p.leaving_date} before starting the ASYE "
+                                              f"{p.asye_start}")
     return p
 
 
 def validate_case(c: Case) -> Case:
     """Reference, status and people of a case."""
-    c.id = clean_text(c.id, "id", required=True, max_len=64)
-    c.reference = clean_text(c.reference, "reference", required=True, max_len=64)
+    c.id = check_id(clean_text(c.id, "id", required=True, max_len=64), "id")
+    c.reference = check_name(clean_text(c.reference, "reference", required=True, max_len=64), "reference")
     if not c.worker_id:
         raise ValidationError("worker_id", "a case needs an allocated worker")
     c.status = parse_choice(c.status, CaseStatus, "status").value
@@ -121,7 +130,10 @@ def validate_case(c: Case) -> Case:
     if c.closed and c.closed < c.opened:
         raise ValidationError("closed", f"closed {c.closed} before it opened {c.opened}")
     for i, p in enumerate(c.people):
-        p.first_name = clean_text(p.first_name, f"people[{i}].first_name", required=True, max_len=100)
+        p.first_name = check_name(clean_text(p.first_name, f"people[{i}].first_name", required=True,
+                                             max_len=100), f"people[{i}].first_name")
+        p.last_name = check_name(clean_text(p.last_name, f"people[{i}].last_name", max_len=100),
+                                 f"people[{i}].last_name")
         p.dob = parse_date(p.dob, f"people[{i}].dob")
     for i, s in enumerate(c.status_history):
         s.status = parse_choice(s.status, CaseStatus, f"status_history[{i}].status").value
@@ -141,12 +153,17 @@ def validate_contract(c: Contract) -> Contract:
     c.end_date = parse_date(c.end_date, "end_date")
     if c.review_date and c.review_date <= c.start_date:
         raise ValidationError("review_date", "the review must come after the start")
+    if c.end_date and c.end_date < c.start_date:
+        raise ValidationError("end_date", f"ends {c.end_date} before it starts {c.start_date}")
+    for name in ("id", "supervisor_id", "supervisee_id", "replaces_id"):
+        check_id(getattr(c, name), name, required=False)
     return c
 
 
 def validate_evaluation(e: Evaluation) -> Evaluation:
     """Ten answers, each yes / no / maybe or unanswered."""
     e.date = parse_date(e.date, "date", required=True)
+    check_id(e.id, "id", required=False)
     answers = list(e.answers or [])
     if len(answers) != 10:
         raise ValidationError("answers", f"the tool has 10 statements, got {len(answers)}")
@@ -160,6 +177,7 @@ def validate_evaluation(e: Evaluation) -> Evaluation:
 def validate_observation(o: Observation) -> Observation:
     """Date, observer and supervisee of an observation of practice."""
     o.date = parse_date(o.date, "date", required=True)
+    check_id(o.id, "id", required=False)
     if not o.observer_id:
         raise ValidationError("observer_id", "who observed?")
     for name in ("setting", "permissions", "went_well", "development_points"):

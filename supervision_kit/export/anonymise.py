@@ -28,6 +28,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import ValidationError
+from ..io import safe_csv
 from . import dictionary
 from .kanon import KAnonymity
 from .pseudonym import MAX_SHIFT_WEEKS, Pseudonymiser
@@ -78,7 +79,7 @@ class _Writer:
         table = pa.Table.from_arrays(arrays, schema=self.schema)
         if table.num_rows:
             self._pq.write_table(table, row_group_size=table.num_rows)
-            self._csv.write_table(table)
+            self._csv.write_table(safe_csv.arrow_table(table))  # formulas neutralised
         self.rows += table.num_rows
         return table.num_rows
 
@@ -259,18 +260,14 @@ def _report(ctx: Context, rows: dict, date_mode: str, since, team_filter: bool, 
 
 
 def _write_reports(out: Path, report: dict, ctx: Context) -> None:
-    import csv
     (out / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
                                      encoding="utf-8")
-    with open(out / "residual_risk.csv", "w", newline="", encoding="utf-8") as f:
-        wr = csv.writer(f)
-        wr.writerow(["reason", "word", "count"])
-        wr.writerows(ctx.scrub.residual_rows())
+    safe_csv.write_file(out / "residual_risk.csv", ctx.scrub.residual_rows(),
+                        ["reason", "word", "count"])
     ka = report["k_anonymity"]
-    with open(out / "kanon_cells.csv", "w", newline="", encoding="utf-8") as f:
-        wr = csv.DictWriter(f, ["team", "agency_type", "status", "child_age_band", "cases"])
-        wr.writeheader()
-        wr.writerows(ka["released_cells"])
+    safe_csv.write_dicts(out / "kanon_cells.csv",
+                         ["team", "agency_type", "status", "child_age_band", "cases"],
+                         ka["released_cells"])
     r = report
     lines = ["# Research export: report", "",
              f"Export date {r['settings']['export_date']}; dates: {r['settings']['date_mode']}; "

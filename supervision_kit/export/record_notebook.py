@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-from html import escape
+import html
 
 import nbformat
 from nbformat import NotebookNode
@@ -39,6 +39,12 @@ from nbformat import NotebookNode
 from supervision_kit.errors import ValidationError
 
 STATES = ("draft", "awaiting_signatures", "signed")
+
+
+def escape(text: str) -> str:
+    """Typed text as HTML text, hidden characters shown as ``<U+202E>`` (issue 19)."""
+    from supervision_kit.domain.identifiers import visible
+    return html.escape(visible(text))
 STATE_LABELS = {"draft": "Draft", "awaiting_signatures": "Awaiting signatures", "signed": "Signed"}
 RAG_WORDS = {"R": ("Red", "worse"), "A": ("Amber", "the same"), "G": ("Green", "improving")}
 RAG_LABEL = "RAG rating: are the child's circumstances improving (G), the same (A) or worse (R)"

@@ -12,8 +12,8 @@ from ..config import Settings
 from ..domain.enums import Role
 from ..domain.records import Practitioner
 from ..domain.signing import OWN_LOGIN
-from ..errors import AccessDenied, NotFound
-from ..store import audit
+from ..errors import AccessDenied, NotFound, ValidationError
+from ..store import access, audit
 from ..store.engine import make_engine, write_transaction
 from ..store.refusals import refused_value
 from ..store.schema import (AttendeeRow, ContractRow, PractitionerRow, SessionRow)
@@ -132,18 +132,31 @@ class ToolkitBase:
             return None
         if role == Role.RESEARCHER:
             return frozenset()
-        me = self.me.id
-        ids = {me}
         with self.engine.connect() as conn:
-            if role == Role.MANAGER:
-                ids |= set(conn.execute(select(P.c.id).where(P.c.team == self.me.team)).scalars())
-                ids |= set(conn.execute(select(P.c.id).where(P.c.line_manager_id == me)).scalars())
-            sup = select(AT.c.practitioner_id).join(S, S.c.id == AT.c.session_id).where(
-                S.c.supervisor_id == me)
-            ids |= set(conn.execute(sup).scalars())
-            ids |= set(conn.execute(select(K.c.supervisee_id).where(K.c.supervisor_id == me)).scalars())
-            ids |= set(conn.execute(select(P.c.id).where(P.c.line_manager_id == me)).scalars())
-        return frozenset(ids)
+            return frozenset(access.visible_ids(conn, self.me.id, manager=role == Role.MANAGER,
+                                                team=self.me.team or ""))
+
+    def _check_named(self, named, *, supervisors=()) -> None:
+        """Refuse a write naming someone this user may not already see, by field.
+
+        ``named`` is (field, practitioner id) pairs; ids in ``supervisors`` may also be any
+        current member of staff who may supervise (a handover may go to anyone).
+        Admins are not checked; the refusal is logged."""
+        self._forget_access()  # checked against the store as it is now
+        if self._visible is None:
+            return
+        named = [(f, p) for f, p in named if p and p != self.me.id and not self.can_see(p)]
+        if not named:
+            return
+        if supervisors:
+            with self.engine.connect() as conn:
+                ok = access.may_supervise(conn, [p for f, p in named if f in supervisors])
+            named = [(f, p) for f, p in named if not (f in supervisors and p in ok)]
+        if named:
+            field, pid = named[0]
+            self._deny(f"name {pid} in {field}")  # logged; the user sees the field
+            raise ValidationError(field, f"you may not name {pid!r} here: they are not your "
+                                         f"line report, in your team or your signed supervisee")
 
     def _forget_access(self) -> None:
         self.__dict__.pop("_visible", None)
@@ -157,6 +170,8 @@ class ToolkitBase:
         ids = [p for p in practitioner_ids if p]
         if self.role == Role.RESEARCHER:
             raise self._deny(f"see identifiable records ({what})")
+        if ids and not any(self.can_see(p) for p in ids):
+            self._forget_access()  # someone may have signed since: ask the store again
         if not ids or not any(self.can_see(p) for p in ids):
             raise self._deny(what)
 

@@ -42,12 +42,8 @@ class DataMixin:
 
     def import_json(self, path, progress=None) -> dict[str, int]:
         """Import a dataset JSON file; a malformed file imports nothing."""
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as e:
-            raise ImportFailed(str(path), "file", f"cannot read: {e}") from None
-        except json.JSONDecodeError as e:
-            raise ImportFailed(str(path), f"line {e.lineno}", f"not valid JSON: {e.msg}") from None
+        from ..io.limits import read_json
+        data = read_json(path, self.settings.import_max_mb)
         if not isinstance(data, dict):
             raise ImportFailed(str(path), "top level", "expected a JSON object")
         return self.import_dataset(data, progress=progress)

@@ -80,12 +80,13 @@ class DocumentsMixin:
 
         The next record is loaded and its timelines drawn while Chromium prints the last."""
         from ..export.record_notebook import build_record_notebook
+        from ..io.paths import inside, safe_name
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         ids, figures, paths = list(session_ids), {}, []
         notebooks = (build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids)
         for sid, (nb, pdf) in zip(ids, self._exporter().iter_export(notebooks)):
-            path = out / f"supervision-{sid}.pdf"
+            path = inside(out, safe_name("supervision", sid, suffix=".pdf"))  # ids never paths
             path.write_bytes(pdf)
             paths.append(path)
             meta = nb.metadata["supervision_kit"]

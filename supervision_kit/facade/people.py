@@ -139,6 +139,7 @@ class PeopleMixin:
         """Record that a practitioner left (starts the retention clock)."""
         self._require("record a leaving date", Role.ADMIN, Role.MANAGER)
         when = parse_date(when, "leaving_date", required=True)
+        self._check_named([("practitioner_id", pid)])
         with self._tx() as conn:
             conn.execute(update(P).where(P.c.id == pid).values(leaving_date=when))
             self._log(conn, "update", "practitioner", pid, f"left {when}")
@@ -208,6 +209,7 @@ class PeopleMixin:
         for i, c in enumerate(cases):
             if c.worker_id not in workers:
                 raise ValidationError(f"cases[{i}].worker_id", f"unknown practitioner {c.worker_id!r}")
+        self._check_named([(f"cases[{i}].worker_id", c.worker_id) for i, c in enumerate(cases)])
         with self._tx() as conn:
             for t, data in ((C, rows), (CP, people), (SH, hist)):
                 if data:

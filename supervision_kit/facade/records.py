@@ -14,6 +14,8 @@ from ..domain.values import clean_text, parse_choice, parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store.schema import (ActionRow, AttendeeRow, CaseRow, ContractRow, EvaluationRow,
                             ObservationRow, ReflectionRow, SessionRow, SignatureRow)
+from ..domain.identifiers import check_id
+from ..store import access
 from ..store.sessions import new_id
 from .oversight import names_of
 
@@ -97,12 +99,16 @@ class RecordsMixin:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
         self._require_write("add actions")
         a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
+        check_id(a.id, "id")
         a.description = clean_text(a.description, "description", required=True)
         a.due_date = parse_date(a.due_date, "due_date")
         a.status = parse_choice(a.status, ActionStatus, "status").value
         owner = a.owner_id or self.me.id
         self._check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
+        with self.engine.connect() as conn:
+            worker = access.case_workers(conn, [a.case_id]).get(a.case_id)
+        self._check_named([("owner_id", owner), ("case_id", worker)])
         with self._tx() as conn:
             if a.case_id and conn.execute(select(C.c.id).where(C.c.id == a.case_id)).first() is None:
                 raise ValidationError("case_id", f"unknown case {a.case_id!r}")
@@ -222,6 +228,15 @@ class RecordsMixin:
         if (self.me.id not in (c.supervisor_id, c.supervisee_id) and not handing_over
                 and self.role not in (Role.ADMIN, Role.MANAGER)):
             raise self._deny("write a contract between other people")
+        with self.engine.connect() as conn:
+            known = access.known_people(conn, [c.supervisor_id, c.supervisee_id])
+        for field in ("supervisor_id", "supervisee_id"):
+            if getattr(c, field) not in known:
+                raise ValidationError(field, f"unknown person {getattr(c, field)!r}")
+        # The supervisee must be someone the writer already sees; the supervisor may be anyone
+        # who may supervise (a handover, or a supervisee's own contract, names them).
+        self._check_named([("supervisee_id", c.supervisee_id), ("supervisor_id", c.supervisor_id)],
+                          supervisors=("supervisor_id",))
         c.id = c.id or new_id("contract")
         c.review_date = c.review_date or c.start_date.replace(year=c.start_date.year + 1)
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
@@ -249,6 +264,7 @@ class RecordsMixin:
         self._require_write("sign contracts")
         signer = signer_id or self.me.id
         c = self.contract(contract_id, log=False)
+        self._check_named([("signer", signer)])  # a signature given in person names its signer
         if signer not in (c.supervisor_id, c.supervisee_id):
             raise ValidationError("signer", f"{signer} is not a party to this contract")
         if signer != self.me.id:  # each party signs from their own sign-in [issue 13]
@@ -302,6 +318,8 @@ class RecordsMixin:
         self._require_write("record observations")
         validate_observation(o)
         self._check_see([o.supervisee_id], f"observe {o.supervisee_id}")
+        self._check_named([("supervisee_id", o.supervisee_id), ("observer_id", o.observer_id)],
+                          supervisors=("observer_id",))
         o.id = o.id or new_id("obs")
         row = dict(supervisee_id=o.supervisee_id, observer_id=o.observer_id, date=o.date,
                    planned=o.planned, qa_sample=o.qa_sample,

@@ -16,6 +16,7 @@ from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store.schema import (ActionRow, AddendumRow, AttendeeRow, CaseRow, DiscussionRow,
                             SessionRow, SignatureRow)
+from ..store import access
 from ..store.sessions import load_sessions, new_id, session_row, write_session
 
 S, AT, A, D = SessionRow.__table__, AttendeeRow.__table__, ActionRow.__table__, DiscussionRow.__table__
@@ -111,6 +112,9 @@ class SessionsMixin:
                 raise ValidationError(f"reflections[{i}].author_id", "only a party to the session "
                                       "can write its reflections")
         self._check_references(rec)
+        with self.engine.connect() as conn:
+            named = access.named_in_session(conn, rec)
+        self._check_named(named)
         with self._tx() as conn:
             row = conn.execute(select(S.c.state, S.c.version).where(S.c.id == rec.id)).first()
             if row is not None:
@@ -180,6 +184,7 @@ class SessionsMixin:
                             cancelled_reason=clean_text(reason, "reason", required=True),
                             return_date=parse_date(return_date, "return_date"))
         self._require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
+        self._check_named([("supervisee_id", supervisee_id)])
         validate_session(rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
@@ -276,11 +281,7 @@ class SessionsMixin:
         """Sign as the acting user (nobody signs for anyone else), with an optional comment
         or a disagreement with the record [Havering 10]; how is the toolkit's sign-in."""
         self._require_write("sign supervision records")
-        signer = signer_id or self.me.id
-        if signer not in (self.me.id, self.me.username):
-            # A signature is evidence only if its signer proved who they are [issue 13].
-            raise self._deny(f"sign on behalf of {signer}: each person signs from their own sign-in")
-        signer = self.me.id
+        signer = self._own_signer(signer_id)
         comment = clean_text(comment, "comment", required=bool(disagrees), max_len=MAX_COMMENT)
         method = self.sign_in_method
         with self._tx() as conn:

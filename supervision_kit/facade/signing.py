@@ -1,13 +1,23 @@
 """The supervisee's side of signing: their own records and what awaits their signature.
 
-Signing itself is ``SessionsMixin.sign`` (as the acting user only); the queries live in
-``store.signing``.
+Signing itself is ``SessionsMixin.sign``, as the acting user only (``_own_signer``); the
+queries live in ``store.signing``.
 """
 from __future__ import annotations
 
 
 class SigningMixin:
     """A person's own supervision records, for the supervisee's side [issue 13]."""
+
+    def _own_signer(self, signer_id: str | None) -> str:
+        """The acting user's id: a person signs only as themselves, from their own sign-in;
+        naming anyone else is refused and logged [issue 13]."""
+        signer = signer_id or self.me.id
+        if signer not in (self.me.id, self.me.username):
+            # A signature is evidence only if its signer proved who they are.
+            raise self._deny(f"sign on behalf of {signer!r}: each person signs from their "
+                             f"own sign-in")
+        return self.me.id
 
     def my_records(self) -> list[dict]:
         """The acting user's own supervision records (as supervisee), newest first, each

@@ -143,7 +143,7 @@ class TraineeSession:
         """Keep this trainee's guided reflection on one vignette (one per vignette)."""
         self.exercise.vignette(vignette_id)
         r = dc.replace(r, author_id=self.me.id, exercise_id=self.exercise.id,
-                       id=r.id or f"{self.exercise.id}:{self.alias}:{vignette_id}")
+                       id=r.id or self._reflection_id(vignette_id))
         validate_reflection(r)
         body = json.dumps({"framework": r.framework, "responses": r.responses}, ensure_ascii=False)
         with write_transaction(self.engine) as conn:
@@ -163,7 +163,13 @@ class TraineeSession:
         body = json.loads(r.rationale or "{}")
         return Reflection(framework=body.get("framework", "gibbs"), author_id=self.me.id,
                           responses=body.get("responses", {}), exercise_id=self.exercise.id,
-                          created=r.at, id=f"{self.exercise.id}:{self.alias}:{vignette_id}")
+                          created=r.at, id=self._reflection_id(vignette_id))
+
+    def _reflection_id(self, vignette_id: str) -> str:
+        # The same for the same trainee and vignette, and a valid id whatever the alias.
+        import hashlib
+        key = f"{self.exercise.id}:{self.alias}:{vignette_id}".encode()
+        return f"tr-{hashlib.sha256(key).hexdigest()[:24]}"
 
 
 class TrainingMixin:

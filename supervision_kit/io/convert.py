@@ -11,12 +11,33 @@ import datetime as dt
 import functools
 from typing import Callable
 
+from ..domain.identifiers import hidden_character, is_id
 from ..errors import ImportFailed
 from .spec import REQUIRED, ColSpec, primary_key, table_specs
 
 CHUNK = 5000
 INT_MIN, INT_MAX = -2**31, 2**31 - 1  # SQL INTEGER on PostgreSQL
 _CTRL = bytes(i for i in range(32) if chr(i) not in "\t\n\r")
+
+
+MAX_DEPTH = 32  # nesting inside one JSON column (a policy override is 3 or 4 deep)
+
+
+def depth(v, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``v`` nests lists and objects, counting at most to ``limit + 1``
+    (iterative, so a hostile value cannot exhaust the stack)."""
+    best, stack = 0, [(v, 1)]
+    while stack:
+        x, d = stack.pop()
+        if type(x) is dict:
+            x = x.values()
+        elif type(x) is not list:
+            continue
+        best = max(best, d)
+        if d > limit:
+            return d
+        stack.extend((y, d + 1) for y in x if type(y) in (dict, list))
+    return best
 
 
 class _Bad(Exception):
@@ -64,6 +85,12 @@ def converter(c: ColSpec) -> Callable:
                 raise _Bad(f"too long ({len(v)} characters; at most {c.max_len})")
             if has_control(v):
                 raise _Bad("contains control characters")
+            if c.id_like and not is_id(v):
+                raise _Bad(f"{v!r} is not a valid id: use letters, digits, '.', '_' and '-' "
+                           f"(starting with a letter or digit, at most 64)")
+            if c.plain and hidden_character(v):
+                raise _Bad(f"contains {hidden_character(v)}, a bidirectional or invisible "
+                           f"character that makes the name read differently from what it says")
             return v
         if kind == "date":
             if type(v) is dt.date:
@@ -97,6 +124,8 @@ def converter(c: ColSpec) -> Callable:
         if kind == "dict":
             if type(v) is not dict:
                 raise _Bad(f"expected an object, got {type(v).__name__}")
+            if depth(v) > MAX_DEPTH:
+                raise _Bad(f"nested more than {MAX_DEPTH} levels deep")
             for k, x in (v.items() if c.text_values else ()):
                 if type(x) is not str:
                     raise _Bad(f"{k!r}: expected text, got {type(x).__name__}")
@@ -105,6 +134,8 @@ def converter(c: ColSpec) -> Callable:
             return v
         if type(v) is not list:
             raise _Bad(f"expected a list, got {type(v).__name__}")
+        if depth(v) > MAX_DEPTH:
+            raise _Bad(f"nested more than {MAX_DEPTH} levels deep")
         if c.length is not None and len(v) != c.length:
             raise _Bad(f"expected {c.length} items, got {len(v)}")
         for i, x in enumerate(v if c.items_enum else ()):
@@ -119,6 +150,7 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
     """A generated loop: rows -> tuples of stored values; raises on the first doubt."""
     specs = table_specs()[table]
     env: dict = {"_date": _iso_date, "_datetime": dt.datetime.fromisoformat, "_ctrl": has_control,
+                 "_isid": is_id, "_hidden": hidden_character, "_depth": depth,
                  "_Slow": _Bad, "_allowed": frozenset(c.name for c in specs)}
     body, texts, names = [], [], []
     for k, c in enumerate(specs):
@@ -133,6 +165,10 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
             if c.enum:
                 env[f"e{k}"] = frozenset(c.enum)
                 test += f" or {v} not in e{k}"
+            if c.id_like:
+                test += f" or ({v} is not None and not _isid({v}))"
+            if c.plain:
+                test += f" or _hidden({v})"
             body.append(f"if {test}: {v} = {conv}({v})")
             texts.append(f"{v} or ''" if c.default is None else v)
         elif c.kind == "date":
@@ -146,7 +182,9 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
         elif c.kind == "bool":
             body.append(f"if {v} is not True and {v} is not False: {v} = {conv}({v})")
         elif c.kind == "dict":
-            body.append(f"if type({v}) is not dict: {v} = {conv}({v})")
+            # Text-valued objects are checked flat below (''.join of the values).
+            deep = "" if c.text_values else f" or _depth({v}) > {MAX_DEPTH}"
+            body.append(f"if type({v}) is not dict{deep}: {v} = {conv}({v})")
             if c.text_values:
                 texts.append(f"''.join({v}.values())")  # TypeError on a value that is not text
         else:
@@ -156,7 +194,8 @@ def fast_checker(table: str) -> Callable[[list], list[tuple]]:
             if c.items_enum:
                 env[f"i{k}"] = frozenset(c.items_enum) | ({None} if c.items_nullable else set())
                 checks.append(f"not i{k}.issuperset({v})")
-            body.append(f"if type({v}) is not list: {v} = {conv}({v})")
+            deep = "" if c.items_enum else f" or _depth({v}) > {MAX_DEPTH}"  # enum items are flat
+            body.append(f"if type({v}) is not list{deep}: {v} = {conv}({v})")
             if checks:
                 body.append(f"elif {' or '.join(checks)}: raise _Slow")
     if texts:
@@ -175,9 +214,12 @@ def label(table: str, i: int, row) -> str:
     pk = primary_key(table)
     if not isinstance(row, dict):
         return f"{table}[{i}]"
+
+    def shown(v) -> str:  # a hostile id is quoted, so the message stays one line
+        return v if is_id(v) or (isinstance(v, int) and not isinstance(v, bool)) else repr(v)
     if len(pk) > 1:
-        return f"{table}[{i}] ({', '.join(f'{k} {row.get(k)}' for k in pk)})"
-    return f"{table}[{i}] (id {row.get('id')})"
+        return f"{table}[{i}] ({', '.join(f'{k} {shown(row.get(k))}' for k in pk)})"
+    return f"{table}[{i}] (id {shown(row.get('id'))})"
 
 
 def _explain(table: str, rows: list, start: int) -> ImportFailed:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import ImportFailed
 from .convert import CHUNK, convert_table, label
+from .date_order import check_date_order
 from .spec import FORMAT, TABLE_ORDER, VERSION, primary_key, table_specs
 
 Progress = Callable[[int, int], None] | None
@@ -237,6 +238,7 @@ def _import(conn: Connection, data: dict, progress: Progress) -> dict[str, int]:
         absent = missing - _existing(conn, tables[c.ref], primary_key(c.ref), missing)
         if absent:
             raise t.fail((c.name,), absent, functools.partial(_refers, c.ref))
+    check_date_order(conn, checked)  # closed before opened, due before made, left before started
     _assign_serial_ids(conn, checked["case_status_history"])
     counts = {}
     for name in TABLE_ORDER:

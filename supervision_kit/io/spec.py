@@ -66,6 +66,9 @@ COLUMN_DOCS = {
     ("reflections", "responses"): "One response per stage key of the framework.",
     ("case_status_history", "id"): "Integer; may be omitted to have one assigned.",
 }
+# Names, references and usernames: refused with hidden characters (issue 19).
+NAME_COLUMNS = {("practitioners", "name"), ("practitioners", "username"), ("practitioners", "team"),
+                ("cases", "reference"), ("case_people", "first_name"), ("case_people", "last_name")}
 # JSON objects whose values are typed text.
 TEXT_DICTS = {("sessions", "content"), ("case_discussions", "answers"),
               ("reflections", "responses"), ("observations", "notes"), ("contracts", "terms")}
@@ -86,6 +89,8 @@ class ColSpec:
     length: int | None = None
     text_values: bool = False
     autoincrement: bool = False
+    id_like: bool = False          # matches ``domain.identifiers.ID_PATTERN``
+    plain: bool = False            # a name: no control, bidirectional or invisible characters
 
 
 def _enums() -> dict:
@@ -148,6 +153,8 @@ def table_specs() -> dict[str, tuple[ColSpec, ...]]:
             elif isinstance(c.type, (String, Text)):
                 kind = "str"
                 extra["max_len"] = getattr(c.type, "length", None)
+                extra["id_like"] = c.name == "id" or c.name.endswith("_id")
+                extra["plain"] = key in NAME_COLUMNS
             else:  # a new column type: teach the dataset format about it
                 raise TypeError(f"{tname}.{c.name}: unsupported type {c.type!r}")
             if c.default is not None:
@@ -192,6 +199,9 @@ def _column_schema(table: str, c: ColSpec) -> dict:
             s["maxLength"] = c.max_len
         if c.enum:
             s["enum"] = list(c.enum)
+        if c.id_like:
+            from ..domain.identifiers import ID_PATTERN
+            s["pattern"] = ID_PATTERN
     elif c.kind == "int":
         s = {"type": "integer"}
     elif c.kind == "bool":

@@ -15,7 +15,6 @@ RATING_COLUMNS = ["alias", "vignette", "update_index", "item", "when", "rating",
                   "expert_rating", "rationale", "at"]
 CSV_COLUMNS = ["trainee", "vignette", "vignette_title", "update", "when", "rating",
                "expert_rating", "agrees_with_expert", "rationale"]
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def empty_ratings() -> pd.DataFrame:
@@ -78,11 +77,6 @@ def results(ex: Exercise, ratings: pd.DataFrame, names: dict[str, str] | None = 
     return out
 
 
-def _safe_cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula: keep it text.
-    return "'" + text if text.startswith(_FORMULA) else text
-
-
 def _replace_alias(text: str, alias: str, pseudonym: str) -> str:
     if not text or not alias:
         return text or ""
@@ -107,10 +101,9 @@ def results_csv(ex: Exercise, ratings: pd.DataFrame) -> str:
             "update": int(r.update_index) + 1, "when": r.when, "rating": rating,
             "expert_rating": r.expert_rating,
             "agrees_with_expert": "" if not rating else ("yes" if rating == r.expert_rating else "no"),
-            "rationale": _safe_cell(rationale)})
-    buf = io.StringIO()
-    pd.DataFrame(rows, columns=CSV_COLUMNS).to_csv(buf, index=False)
-    return buf.getvalue()
+            "rationale": rationale})
+    from ..io.safe_csv import frame_text  # the one CSV writer: formulas neutralised
+    return frame_text(pd.DataFrame(rows, columns=CSV_COLUMNS))
 
 
 def fmt(x, percent: bool = False) -> str:

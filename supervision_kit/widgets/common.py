@@ -15,8 +15,10 @@ ERROR_STYLE = {"text_color": "#b00020"}
 
 
 def esc(value) -> str:
-    """Text as HTML-safe text (typed text is never markup)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text as HTML-safe text (typed text is never markup); bidirectional and invisible
+    characters shown as ``<U+202E>`` so text reads as what it says (issue 19)."""
+    from ..domain.identifiers import visible
+    return html.escape(visible("" if value is None else str(value)), quote=True)
 
 
 def message(exc: BaseException) -> str:

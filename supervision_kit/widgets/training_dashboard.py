@@ -197,7 +197,8 @@ class TrainerDashboard(HasTraits, Displayable):
             self.status = message(e)
             return ""
         data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-        name = f"exercise-{self.code}-{dt.date.today():%Y%m%d}.csv"
+        from ..io.paths import safe_name
+        name = safe_name("exercise", self.code, f"{dt.date.today():%Y%m%d}", suffix=".csv")
         self._download.value = (f"<a download='{esc(name)}' href='data:text/csv;base64,{data}'>"
                                 f"Download {esc(name)}</a> <small>(trainees as T01, T02, …)</small>")
         return text
