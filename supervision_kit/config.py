@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,20 @@ from traitlets import Bool, Integer, Unicode, default
 from traitlets.config import Configurable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sqlite_file(db) -> Path | None:
+    """The file behind a SQLite path or ``sqlite:///`` URL; None for another database or
+    an in-memory one."""
+    s = str(db)
+    m = re.match(r"sqlite(\+\w+)?:///", s)
+    if m:
+        s = s[m.end():]
+    elif "://" in s:
+        return None
+    if not s or s == ":memory:":
+        return None
+    return Path(s).expanduser().resolve()
 
 
 class Settings(Configurable):

@@ -153,7 +153,7 @@ def run(system: Toolkit, user: str, kind: str, a: dict) -> bool:
             from sqlalchemy import update
             from supervision_kit.store.schema import PractitionerRow
             P = PractitionerRow.__table__
-            with system._tx() as conn:  # an administrator's correction, as an import makes it
+            with system.context.tx() as conn:  # an administrator's correction, as an import makes it
                 conn.execute(update(P).where(P.c.id == "P4").values(line_manager_id=tk.me.id))
         return True
     return False
@@ -187,11 +187,13 @@ def test_no_sequence_of_own_writes_widens_what_a_user_reads(store_factory, user,
 def test_the_property_bites_without_the_write_checks(store_factory, monkeypatch):
     """With the write check switched off, the finding's self-grant comes back (the
     property above is not passing vacuously)."""
-    from supervision_kit.facade.base import ToolkitBase
-    monkeypatch.setattr(ToolkitBase, "_check_named", lambda self, named, **kw: None)
+    from supervision_kit.facade.context import Context
+    from supervision_kit.facade.sessions import SessionsService
+    monkeypatch.setattr(Context, "check_named", lambda self, named, **kw: None)
     # Signing for someone else is refused on its own too (issue 13): switched off as well,
     # the old "in person" self-grant is back for the property to catch.
-    monkeypatch.setattr(Toolkit, "_own_signer", lambda self, signer_id: signer_id or self.me.id)
+    monkeypatch.setattr(SessionsService, "_own_signer",
+                        lambda self, signer_id: signer_id or self.ctx.me.id)
     system = store_factory()
     base = readable(system, "sam")
     sam = system.as_user("sam")

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from supervision_kit.analytics import research as ra
+from supervision_kit.apps import research_app
+from supervision_kit.config import Settings
 from supervision_kit.errors import NotFound
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.research import CHARTS, ResearchDashboard
@@ -50,9 +52,10 @@ def test_a_broken_export_is_one_clear_line_in_the_app(demo, tmp_path):
     (broken / "sessions.parquet").write_bytes(b"PAR1 cut short")
     with pytest.raises(NotFound, match="not a complete research export"):
         ra.load_export(broken)
-    app = ResearchDashboard.from_config(export_dir=broken)
-    assert "not a complete research export" in app.widget.value
-    assert "Traceback" not in app.widget.value
+    box = research_app.build(Settings(db_url=str(demo["db"]), user="researcher"),
+                             export_dir=broken, background=False)
+    assert box.app is None and "not a complete research export" in box.notice
+    assert "Traceback" not in box.notice and "\n" not in box.notice
 
 
 def test_rag_transitions(export):
@@ -149,16 +152,22 @@ def test_dashboard_builds_every_chart_headlessly(demo, tmp_path):
     assert (tmp_path / "charts" / "drift.png").exists()
 
 
-def test_from_config_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
+def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("SUPERVISION_KIT_DB", str(demo["db"]))
     monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "made"))
-    dash = ResearchDashboard.from_config()
+    monkeypatch.setenv("SUPERVISION_KIT_USER", "researcher")  # as `serve --as-user`
+    dash = research_app.build(background=False).app  # made by the signed-in researcher
     assert (tmp_path / "made" / "dictionary.json").exists()
     assert (tmp_path / "made.key").exists() and not (tmp_path / "made" / "made.key").exists()
     assert len(dash.png) == len(CHARTS)
     # An existing export is opened as it is.
-    again = ResearchDashboard.from_config()
+    again = research_app.build(background=False).app
     assert again.export.report == dash.export.report
+    # Nobody signed in, not the demo database: no export is made, and it says how to sign in.
+    monkeypatch.setenv("SUPERVISION_KIT_USER", "")
+    monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "other"))
+    box = research_app.build(background=False)
+    assert box.notice.startswith("No user configured") and not (tmp_path / "other").exists()
 
 
 @pytest.mark.browser

@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 import yaml
 
+from supervision_kit.catalog.calendars import load_half_terms, load_holidays
+from supervision_kit.catalog.policies import deep_merge, list_policies, load_policy
 from supervision_kit.config import Settings
+from supervision_kit.domain.periods import period_label
 from supervision_kit.errors import ValidationError
 from supervision_kit.rules import calendar as cal
-from supervision_kit.rules.policy import (PolicyBook, deep_merge, list_policies, load_policy,
-                                          period_label)
+from supervision_kit.rules.policy import PolicyBook
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 D = np.datetime64
@@ -136,7 +138,7 @@ def test_policy_through_the_facade(tmp_path):
 
 # -- calendars ------------------------------------------------------------------------
 def test_bank_holidays_2024_to_2028_eight_a_year_on_weekdays():
-    h = cal.load_holidays("england_bank_holidays", TEMPLATES)
+    h = load_holidays("england_bank_holidays", TEMPLATES)
     years = h.astype("datetime64[Y]").astype(int) + 1970
     assert sorted(set(years)) == [2024, 2025, 2026, 2027, 2028]
     assert all((years == y).sum() == 8 for y in range(2024, 2029))
@@ -146,7 +148,7 @@ def test_bank_holidays_2024_to_2028_eight_a_year_on_weekdays():
 
 
 def test_half_terms_cover_2024_to_2028_in_order():
-    starts, ends, names = cal.load_half_terms("england_school_terms", TEMPLATES)
+    starts, ends, names = load_half_terms("england_school_terms", TEMPLATES)
     assert (starts <= ends).all() and (ends[:-1] < starts[1:]).all()
     assert starts[0] <= D("2024-01-08") and ends[-1] >= D("2028-12-15")
     assert len(names) == 30 and names[10] == "Autumn 1 2025"
@@ -161,7 +163,7 @@ def test_calendar_months_clip_to_the_end_of_the_month():
 
 
 def test_working_days_skip_weekends_and_bank_holidays():
-    h = cal.load_holidays("england_bank_holidays", TEMPLATES)
+    h = load_holidays("england_bank_holidays", TEMPLATES)
     thu = np.array(["2025-08-21"], dtype="datetime64[D]")       # Thursday before a bank-holiday Monday
     assert cal.add_working_days(thu, 5, h)[0] == D("2025-08-29")
     assert cal.add_working_days(thu, 5, np.array([], dtype="datetime64[D]"))[0] == D("2025-08-28")

@@ -4,15 +4,16 @@ is pseudonymised, and a trainee cannot read the results."""
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from supervision_kit.analytics import agreement
+from supervision_kit.apps.training_app import TrainerDashboard, TrainingApp, trainee_view
 from supervision_kit.domain.records import Practitioner
 from supervision_kit.errors import AccessDenied, NotFound, ValidationError
 from supervision_kit.facade import Toolkit
@@ -20,7 +21,6 @@ from supervision_kit.facade.training import TraineeSession
 from supervision_kit.training.exercises import CODE_ALPHABET
 from supervision_kit.training.results import fmt
 from supervision_kit.widgets.common import html_values
-from supervision_kit.widgets.training import TrainerDashboard, TraineeView, TrainingApp
 from tests.fixtures_db import build_world
 
 VIGNETTES = ["cin_disguised_compliance", "hv_fear_of_mother_partner"]
@@ -95,6 +95,7 @@ def test_create_exercise_and_codes(tk, tmp_path):
 
 def test_exercise_keeps_the_vignettes_it_was_made_with(tk, tmp_path):
     import shutil
+
     from supervision_kit.config import REPO_ROOT, Settings
     root = tmp_path / "templates"
     shutil.copytree(REPO_ROOT / "templates", root)
@@ -254,7 +255,7 @@ def test_trainee_view_saves_as_it_goes_and_resumes(tk):
     db = tk.engine.url.database
     tess = tk.as_user("tess")
     xid, code = tess.create_exercise(VIGNETTES)
-    view = TraineeView(db, "nope")
+    view = trainee_view(db, "nope")
     assert view.join(alias="Ann") is False and "check the code" in view.status
     alias = "<b>$x$</b> Ann"
     assert view.join(code.lower(), alias) and view.current == ("cin_disguised_compliance", 0)
@@ -274,7 +275,7 @@ def test_trainee_view_saves_as_it_goes_and_resumes(tk):
     assert "saved" in guide.status.lower()
     view.back()
     assert view.rating.value == "R" and view.rationale.value.startswith("He is wetting")
-    again = TraineeView(db, code)  # the same alias in a new tab picks up where it was
+    again = trainee_view(db, code)  # the same alias in a new tab picks up where it was
     assert again.join(alias=alias)
     assert again.current == ("cin_disguised_compliance", 2) and "Welcome back" in again.status
     again.position = 1

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from supervision_kit.analytics import agreement
+from supervision_kit.catalog.vignettes import load_vignettes
 from supervision_kit.domain.records import Practitioner
 from supervision_kit.training.results import fmt
-from supervision_kit.training.vignettes import load_vignettes
 from tests.conftest import ARTIFACTS
 from tests.fixtures_db import build_world
 from tests.helpers_browser import ROOT, RequestLog

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from supervision_kit.catalog.frameworks import load_frameworks
+from supervision_kit.catalog.vignettes import SETTINGS, load_vignette, load_vignettes
 from supervision_kit.config import REPO_ROOT, Settings
 from supervision_kit.errors import ValidationError
 from supervision_kit.facade import Toolkit
-from supervision_kit.training.vignettes import SETTINGS, load_vignette, load_vignettes
-from supervision_kit.widgets.frameworks import load_frameworks
 
 TEMPLATES = REPO_ROOT / "templates"
 REQUIRED_THEMES = {"neglect", "long-term repeated concerns", "disguised compliance",
@@ -142,7 +142,7 @@ def test_lower_case_rating_is_accepted_and_round_trips(tmp_path):
     data = good()
     data["updates"][0]["expert_rating"] = " g "
     path = write(tmp_path, "x.yaml", data)
-    from supervision_kit.training.vignettes import parse_vignette
+    from supervision_kit.catalog.vignettes import parse_vignette
     v = load_vignette(path)
     assert v.updates[0].expert_rating == "G"
     assert dataclasses.replace(parse_vignette(v.to_dict(), "again"), path=v.path) == v

@@ -172,7 +172,7 @@ def test_contract_form_for_someone_not_visible_shows_a_message(world):
 
 
 def test_preset_frequency_words(sam):
-    from supervision_kit.rules.policy import load_policy
+    from supervision_kit.catalog.policies import load_policy
     t = sam.settings.templates
     assert preset_frequency(load_policy("hscb_multi_agency", t)) == "quarterly"
     assert preset_frequency(load_policy("health_clinical", t)).startswith(

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from supervision_kit.catalog.frameworks import load_frameworks
 from supervision_kit.config import REPO_ROOT
 from supervision_kit.errors import ValidationError
 from supervision_kit.widgets.common import html_values
-from supervision_kit.widgets.frameworks import load_frameworks
 from supervision_kit.widgets.reflection import ReflectionGuide, parse_action_line
 from supervision_kit.widgets.session import SessionRecorder
 from tests.worlds import SECOND, empty_world, small_world

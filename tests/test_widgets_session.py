@@ -42,8 +42,7 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     r.inputs["agenda"].value = "Two cases; wellbeing; training"
     assert r.record.version >= 1 and r.status.startswith("Draft saved")
     # The policy's suggestion is in the draft once it is first saved.
-    if hasattr(tk, "suggest_next_session"):
-        assert tk.session(r.record.id).next_session_date == tk.suggest_next_session("pw", after=SECOND)
+    assert tk.session(r.record.id).next_session_date == tk.suggest_next_session("pw", after=SECOND)
 
     # Review two carried actions: one through its ToggleButtons, one through the method.
     r.review_buttons[a_done.id].value = "done"
@@ -338,8 +337,6 @@ def test_typed_markup_is_shown_as_text(tmp_path):
 
 
 def test_next_session_date_is_prefilled_from_the_policy(tk):
-    if not hasattr(tk, "suggest_next_session"):
-        pytest.skip("the rules mixin is not in the facade")
     r = SessionRecorder(tk, "pw", date=SECOND)
     assert r.inputs["next_session_date"].value is None and r.record.version == 0
     r.accordion.selected_index = list(r.sections).index("next")   # opening the section
@@ -353,8 +350,6 @@ def test_next_session_date_is_prefilled_from_the_policy(tk):
 
 
 def test_drift_flag_asks_for_an_amendment(tk):
-    if not hasattr(tk, "drift"):
-        pytest.skip("the rules mixin is not in the facade")
     r = SessionRecorder(tk, "pw", date=SECOND)
     flagged = dict(zip(tk.drift(as_of=SECOND)["case_id"], tk.drift(as_of=SECOND)["reason"]))
     r._drift = {"c2": "amber or red across consecutive discussions"} | flagged

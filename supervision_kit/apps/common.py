@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 from typing import Callable
 
 import ipywidgets as w
 
-from ..config import REPO_ROOT, Settings
+from ..config import REPO_ROOT, Settings, sqlite_file
 from ..domain.signing import DEMO_PICKER
 from ..errors import SupervisionError
-from ..widgets.common import esc, message
+from ..widgets.common import esc, message, message_box
 
 DEMO_DB = REPO_ROOT / "data" / "demo.sqlite"
 STAFF_ROLES = ("supervisor", "manager", "admin")
@@ -39,31 +38,10 @@ class AppBox(w.VBox):
         self.loading = None  # a threading.Event while the app is built in the background
 
 
-def message_box(text: str, kind: str = "warning") -> w.HTML:
-    """A coloured box with one plain-text message (never markup)."""
-    colours = {"warning": ("#fff4d6", "#8a5a00"), "error": ("#fde2e2", "#b00020"),
-               "info": ("#e8f0fe", "#1a3d7c")}
-    bg, fg = colours.get(kind, colours["info"])
-    return w.HTML(value=f"<div class='app-message' style='background:{bg};color:{fg};"
-                        f"padding:8px 12px;border-radius:4px;margin:6px 0'>{esc(text)}</div>")
-
-
-def _sqlite_path(db_url: str) -> Path | None:
-    """The file behind a SQLite path or ``sqlite:///`` URL (None for other databases)."""
-    s = str(db_url)
-    if s.startswith("sqlite:///"):
-        s = s[len("sqlite:///"):]
-    elif "://" in s:
-        return None
-    if not s or s == ":memory:":
-        return None
-    return Path(s).expanduser().resolve()
-
-
 def is_demo_db(db_url: str, demo_db=None) -> bool:
     """True only for the demo database (``data/demo.sqlite``, or ``Settings.demo_db``)."""
-    path = _sqlite_path(db_url)
-    demo = _sqlite_path(str(demo_db)) if demo_db else DEMO_DB.resolve()
+    path = sqlite_file(db_url)
+    demo = sqlite_file(str(demo_db)) if demo_db else DEMO_DB.resolve()
     return path is not None and path == demo
 
 
@@ -71,7 +49,7 @@ def db_problem(db_url: str) -> str:
     """Why the configured database cannot be opened ("" when it looks fine)."""
     if not db_url:
         return "No database configured: set SUPERVISION_KIT_DB"
-    path = _sqlite_path(db_url)
+    path = sqlite_file(db_url)
     if path is not None and not path.exists():
         hint = ("run `make demo` (or `supervision-kit demo`) to create it" if is_demo_db(db_url)
                 else "check SUPERVISION_KIT_DB")
@@ -93,13 +71,25 @@ def _role_text(roles) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def signed_in_toolkit(settings: Settings, user: str | None = None, db=None):
+    """The one place where settings become a toolkit acting as a signed-in person.
+
+    ``user`` is whom the sign-in chose: the demo picker's choice, ``--as-user`` (which
+    ``serve`` passes on as ``SUPERVISION_KIT_USER``), or "system" for the built-in
+    account; None takes ``settings.user`` (``SUPERVISION_KIT_USER``, else
+    ``JUPYTERHUB_USER``). ``db`` overrides ``settings.db_url``. A server-side sign-in
+    plugs in here."""
+    from ..facade import Toolkit
+    return Toolkit(db or settings.db_url, settings.user if user is None else user,
+                   settings=settings)
+
+
 def open_app(box: AppBox, settings: Settings, user: str, make: Callable, roles=None,
              method: str | None = None) -> AppBox:
     """Open the facade as ``user`` and build the app into ``box`` (or show why not);
     ``method`` says how the user was established (stored with their signatures)."""
-    from ..facade import Toolkit
     try:
-        tk = Toolkit(settings.db_url, user, settings=settings)
+        tk = signed_in_toolkit(settings, user)
     except SupervisionError as e:
         return show_message(box, message(e), "error")
     if method:
@@ -128,8 +118,7 @@ def show_message(box: AppBox, text: str, kind: str = "warning", tk=None) -> AppB
 def demo_people(settings: Settings, roles=None) -> list[tuple[str, str]]:
     """(label, username) of the demo agency's current staff who may use the app,
     supervisors first."""
-    from ..facade import Toolkit
-    tk = Toolkit.system(settings.db_url, settings=settings)
+    tk = signed_in_toolkit(settings, "system")
     people = [p for p in tk.practitioners(include_left=False) if not roles or p.role in roles]
     order = {"supervisor": 0, "manager": 1, "practitioner": 2, "auditor": 3, "admin": 4}
     people.sort(key=lambda p: (order.get(p.role, 5), p.name))

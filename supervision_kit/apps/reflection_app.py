@@ -21,13 +21,12 @@ class ReflectionApp(Displayable):
     """Choose a framework (and a case), walk it stage by stage; resume an earlier one."""
 
     def __init__(self, tk):
-        from ..widgets.frameworks import load_frameworks
         self.tk = tk
         self.guide = None
         self.tracker = None
         self.evaluation = None
         try:
-            self.frameworks = load_frameworks(tk.settings.templates)
+            self.frameworks = tk.frameworks()
         except ValidationError as e:
             self.frameworks = {}
             problem = f"Reflective frameworks not loaded: {e}"

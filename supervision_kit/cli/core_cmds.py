@@ -18,10 +18,9 @@ def _progress(desc: str):
 
 
 def run_demo(args, _tk=None) -> int:
-    from ..config import Settings
     from ..facade import Toolkit
-    db = args.db or Settings().db_url
-    tk = Toolkit.system(db)
+    db = args.db or args.settings.db_url
+    tk = Toolkit.system(db, settings=args.settings)
     bar = _progress("demo")
     today = dt.date.fromisoformat(args.today) if args.today else None
     counts = tk.create_demo(scale=args.scale, seed=args.seed, today=today, progress=bar)
@@ -33,7 +32,7 @@ def run_demo(args, _tk=None) -> int:
 def run_import(args, tk) -> int:
     from ..facade import Toolkit
     if tk is None:
-        tk = Toolkit.system(args.db)
+        tk = Toolkit.system(args.db, settings=args.settings)
     if args.kind == "json":
         bar = _progress("import")
         counts = tk.import_json(args.file, progress=bar)
@@ -67,9 +66,8 @@ def run_verify(args, tk) -> int:
 
 
 def run_serve(args) -> int:
-    from ..config import Settings
     from ..serve import serve
-    db = args.db or Settings().db_url
+    db = args.db or args.settings.db_url
     if "://" not in db and not Path(db).exists():
         print(f"no database at {db}: run `supervision-kit demo --db {db}` first")
         return 2

@@ -10,8 +10,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from ..errors import SupervisionError
 
 # Each module adds its subcommands with ``register(subparsers)``.
-COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds",
-                   "training_cmds")
+COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,38 +25,23 @@ def build_parser() -> argparse.ArgumentParser:
     subs = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     subs.common = common  # modules pass it as a parent so --db works after the command
     for name in COMMAND_MODULES:
-        try:
-            mod = importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"{__package__}.{name}":
-                continue
-            raise
-        mod.register(subs)
+        importlib.import_module(f"{__package__}.{name}").register(subs)
     return parser
 
 
 def open_toolkit(args):
-    """The facade for ``--db`` acting as ``--as-user``."""
+    """The facade for ``--db`` acting as ``--as-user`` ($SUPERVISION_KIT_USER, else admin);
+    a new, empty ``--db`` opens as the system account so the first import can run."""
     import os
 
-    from sqlalchemy import func, select
-
-    from ..facade import Toolkit
-    from ..store.engine import make_engine
-    from ..store.schema import PractitionerRow
+    from ..facade import open_toolkit as open_facade
     user = args.as_user or os.environ.get("SUPERVISION_KIT_USER") or "admin"
-    engine = make_engine(args.db) if args.db else None
-    if engine is not None and not args.as_user:
-        with engine.connect() as conn:
-            if not conn.execute(select(func.count()).select_from(PractitionerRow)).scalar():
-                # An empty store has no people yet: the first import runs as the system account.
-                return Toolkit.system(engine=engine)
-    return Toolkit(args.db, user, engine=engine)
+    return open_facade(args.db, user, settings=args.settings,
+                       empty_store_as_system=not args.as_user)
 
 
 def _db_name(args) -> str:
-    from ..config import Settings
-    db = str(getattr(args, "db", None) or Settings().db_url)
+    db = str(getattr(args, "db", None) or args.settings.db_url)
     if "://" not in db:
         return db
     try:  # never print a password
@@ -73,8 +57,10 @@ def _first_line(e) -> str:
 
 def main(argv=None) -> int:
     """Run one command; user mistakes print one line and exit non-zero."""
+    from ..config import Settings
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.settings = Settings()  # built once; every command reads it from here
     try:
         if getattr(args, "needs_toolkit", True):
             return int(args.func(args, open_toolkit(args)) or 0)

@@ -9,9 +9,8 @@ def run_backup(args, tk) -> int:
 
 
 def run_restore(args) -> int:
-    from ..config import Settings
-    from ..facade.maintenance import restore
-    db = args.db or Settings().db_url
+    from ..facade import restore
+    db = args.db or args.settings.db_url
     problems = restore(args.file, db)
     for p in problems:
         print(p)

@@ -22,7 +22,6 @@ def _bar():
 
 def run_anonymise(args, tk) -> int:
     """Write the export; create the key file (0600) with a warning when it is new."""
-    from ..export.pseudonym import key_created_message
     key_file = Path(args.key_file or os.environ.get(KEY_ENV) or DEFAULT_KEY).expanduser().resolve()
     out = Path(args.out).expanduser().resolve()
     if key_file == out or out in key_file.parents:
@@ -30,7 +29,7 @@ def run_anonymise(args, tk) -> int:
         return 2
     key, created = tk.research_key(key_file)  # refused before any key is created
     if created:
-        print(key_created_message(key_file))
+        print(tk.key_created_message(key_file))
     bar = _bar()
     try:
         report = tk.anonymise(out, key, since=args.since, team=args.team,

@@ -98,13 +98,13 @@ def own_reflections(g: Gen, team: Team) -> None:
             "created": g.at(day, 17, 21)})
 
 
-def exercise(g: Gen, trainer: Staff, unit: int) -> None:
+def exercise(g: Gen, trainer: Staff, unit: int, templates) -> None:
     """A rating-calibration exercise on three of the library's vignettes: trainees mostly
     agree with the expert, some skip an update."""
-    from ..training.vignettes import load_vignettes
+    from ..catalog.vignettes import load_vignettes
     rng = g.rng
     xid = g.id("X")
-    library = load_vignettes()
+    library = load_vignettes(templates)
     vignettes = [library[v] for v in rng.sample(sorted(library), 3)]
     day = g.between(g.window_start, g.today - dt.timedelta(days=7))
     created = dt.datetime(day.year, day.month, day.day, 9, 30)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
+from ..catalog.files import SHIPPED_TEMPLATES
 from ..io.dataset import Progress, gc_paused, import_dataset, seal
 from . import extras
 from .cases import cases_for
@@ -25,7 +26,7 @@ from .sessions import SessionBuilder
 TODAY = dt.date(2026, 11, 23)
 
 
-def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY) -> dict:
+def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY, templates=None) -> dict:
     """A demo dataset (the ``io.dataset`` format), the same for the same arguments.
 
     Signed sessions and signatures carry no content hash yet: ``create_demo`` seals them
@@ -55,19 +56,19 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY) -> dict:
             extras.observations(g, builder, t)
             extras.own_reflections(g, t)
         extras.requests(g, teams)
-        extras.exercise(g, specials["trainer"], unit)
+        extras.exercise(g, specials["trainer"], unit, templates or SHIPPED_TEMPLATES)
     return g.data
 
 
 def create_demo(engine_or_conn: Engine | Connection | str | Path, scale: int = 1, seed: int = 0,
-                today: dt.date = TODAY, progress: Progress = None) -> dict[str, int]:
+                today: dt.date = TODAY, progress: Progress = None, templates=None) -> dict[str, int]:
     """Generate, import and seal a demo dataset in one transaction; rows per table.
 
     Takes an engine (or a database URL / SQLite path) and commits, or a connection and
     works inside the caller's transaction. The store must not already hold the demo's ids.
     """
     with gc_paused():
-        data = generate(scale, seed, today)
+        data = generate(scale, seed, today, templates)
     if isinstance(engine_or_conn, Connection):
         return _load(engine_or_conn, data, progress)
     if not isinstance(engine_or_conn, Engine):

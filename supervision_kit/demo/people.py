@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 
+from ..domain.values import add_years
 from . import text
 from .context import Gen, Staff, iso
 
@@ -103,21 +104,14 @@ def build_unit(g: Gen, unit: int) -> tuple[dict[str, Staff], list[Team]]:
     return specials, teams
 
 
-def _anniversary(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _contract(g: Gen, sup: Staff, who: Staff, preset: str, start: dt.date,
               end: dt.date | None = None, replaces: str | None = None, note: str = "") -> dict:
     rng, today = g.rng, g.today
     k = 1
-    while _anniversary(start, k) <= today:
+    while add_years(start, k) <= today:
         k += 1
     # review_date is when the next annual review is due; a quarter are past it.
-    due = _anniversary(start, k - 1 if k > 1 and rng.random() < 0.25 else k)
+    due = add_years(start, k - 1 if k > 1 and rng.random() < 0.25 else k)
     signed = g.days(start, 0, 10)
     return g.add("contracts", {
         "id": g.id("K"), "supervisor_id": sup.id, "supervisee_id": who.id, "preset": preset,

@@ -179,6 +179,12 @@ class Addendum:
     id: str | None = None
 
 
+# The written terms of a supervision contract, in the order the form shows them.
+CONTRACT_TERMS = ("purpose", "frequency", "duration", "venue", "supervisor_responsibilities",
+                  "supervisee_responsibilities", "recording", "ad_hoc", "cancelling",
+                  "agenda_setting", "disagreement", "complaints_review")
+
+
 @dc.dataclass
 class Contract:
     """Supervision contract [Havering 6; Temple Appendix 1; HSCB Appendix IV]."""

@@ -6,6 +6,8 @@ honestly say so instead of claiming a login nobody can now vouch for.
 """
 from __future__ import annotations
 
+import hashlib
+
 OWN_LOGIN = "own login"
 DEMO_PICKER = "demo picker (demo database; no password)"
 BEFORE_METHODS = "recorded before sign-in methods were kept"
@@ -23,3 +25,8 @@ def signature_words(method: str, disagrees: bool = False, comment: str = "") -> 
     elif comment.strip():
         parts.append("with a comment")
     return "; ".join(parts)
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of typed text (a comment's fingerprint in the audit log)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

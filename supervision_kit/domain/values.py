@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from enum import Enum
 from typing import TypeVar
 
@@ -70,3 +71,16 @@ def clean_text(value, field: str, *, required: bool = False, max_len: int = 100_
     except UnicodeEncodeError:  # a lone surrogate: no database can store it
         raise ValidationError(field, "contains a character that is not valid text") from None
     return value
+
+
+def add_years(d: dt.date, n: int = 1) -> dt.date:
+    """The same day ``n`` years on; 29 February becomes 28 February in a common year."""
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def new_id(prefix: str) -> str:
+    """A fresh identifier in the store's format: prefix plus 12 hex digits."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"

@@ -7,32 +7,51 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..domain.records import SessionRecord
-from ..store.schema import (ActionRow, AddendumRow, CaseRow, PractitionerRow, SessionRow,
-                            SignatureRow, AttendeeRow, DiscussionRow)
+from ..store import tables
 from ..store.sessions import load_sessions
 
-P, C, A = PractitionerRow.__table__, CaseRow.__table__, ActionRow.__table__
-S, AT, D = SessionRow.__table__, AttendeeRow.__table__, DiscussionRow.__table__
-SG, AD = SignatureRow.__table__, AddendumRow.__table__
 STATE = {"draft": "draft", "awaiting signatures": "awaiting_signatures", "signed": "signed"}
 
 
 def _people(conn: Connection, ids) -> dict[str, tuple[str, str]]:
     ids = [i for i in set(ids) if i]
-    return {r.id: (r.name, r.role) for r in conn.execute(select(P.c.id, P.c.name, P.c.role)
-                                                          .where(P.c.id.in_(ids)))}
+    return {
+        r.id: (r.name, r.role)
+        for r in conn.execute(
+            select(
+                tables.practitioners.c.id, tables.practitioners.c.name, tables.practitioners.c.role
+            ).where(tables.practitioners.c.id.in_(ids))
+        )
+    }
 
 
 def _previous(conn: Connection, rec: SessionRecord) -> tuple[dt.date | None, dict[str, str]]:
     """The date of the last session before this one and each case's last rating."""
-    last = conn.execute(select(S.c.date).join(AT, AT.c.session_id == S.c.id).where(
-        AT.c.practitioner_id.in_(rec.supervisee_ids), S.c.id != rec.id, S.c.date < rec.date,
-        S.c.state != "cancelled").order_by(S.c.date.desc()).limit(1)).scalar()
+    last = conn.execute(
+        select(tables.sessions.c.date)
+        .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+        .where(
+            tables.attendees.c.practitioner_id.in_(rec.supervisee_ids),
+            tables.sessions.c.id != rec.id,
+            tables.sessions.c.date < rec.date,
+            tables.sessions.c.state != "cancelled",
+        )
+        .order_by(tables.sessions.c.date.desc())
+        .limit(1)
+    ).scalar()
     rags: dict[str, str] = {}
     cases = [d.case_id for d in rec.discussions]
-    q = (select(D.c.case_id, D.c.rag, S.c.date).join(S, S.c.id == D.c.session_id)
-         .where(D.c.case_id.in_(cases), S.c.id != rec.id, S.c.date <= rec.date,
-                D.c.rag.is_not(None)).order_by(S.c.date))
+    q = (
+        select(tables.discussions.c.case_id, tables.discussions.c.rag, tables.sessions.c.date)
+        .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+        .where(
+            tables.discussions.c.case_id.in_(cases),
+            tables.sessions.c.id != rec.id,
+            tables.sessions.c.date <= rec.date,
+            tables.discussions.c.rag.is_not(None),
+        )
+        .order_by(tables.sessions.c.date)
+    )
     for r in conn.execute(q):
         rags[r.case_id] = r.rag
     return last, rags
@@ -43,15 +62,45 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
     """Everything the paper record shows, names resolved; ``timeline_png(case_id)`` draws figures."""
     rec = load_sessions(conn, [session_id])[0]
     reviewed = {r.action_id: r for r in rec.reviews}
-    prev_actions = {r.id: r for r in conn.execute(select(A).where(A.c.id.in_(list(reviewed))))}
-    sigs = list(conn.execute(select(SG).where(SG.c.session_id == session_id).order_by(SG.c.signed_at)))
-    adds = list(conn.execute(select(AD).where(AD.c.session_id == session_id).order_by(AD.c.created_at)))
-    cases = {r.id: r for r in conn.execute(select(C.c.id, C.c.reference, C.c.status).where(
-        C.c.id.in_([d.case_id for d in rec.discussions] + [a.case_id for a in rec.actions if a.case_id])))}
-    ids = [rec.supervisor_id, *rec.supervisee_ids, *(a.owner_id for a in rec.actions),
-           *(a.owner_id for a in prev_actions.values()), *(s.practitioner_id for s in sigs),
-           *(a.author_id for a in adds), *(d.oversight.manager_id for d in rec.discussions if d.oversight),
-           *(d.escalated_to_id for d in rec.disagreements)]
+    prev_actions = {
+        r.id: r
+        for r in conn.execute(select(tables.actions).where(tables.actions.c.id.in_(list(reviewed))))
+    }
+    sigs = list(
+        conn.execute(
+            select(tables.signatures)
+            .where(tables.signatures.c.session_id == session_id)
+            .order_by(tables.signatures.c.signed_at)
+        )
+    )
+    adds = list(
+        conn.execute(
+            select(tables.addenda)
+            .where(tables.addenda.c.session_id == session_id)
+            .order_by(tables.addenda.c.created_at)
+        )
+    )
+    cases = {
+        r.id: r
+        for r in conn.execute(
+            select(tables.cases.c.id, tables.cases.c.reference, tables.cases.c.status).where(
+                tables.cases.c.id.in_(
+                    [d.case_id for d in rec.discussions]
+                    + [a.case_id for a in rec.actions if a.case_id]
+                )
+            )
+        )
+    }
+    ids = [
+        rec.supervisor_id,
+        *rec.supervisee_ids,
+        *(a.owner_id for a in rec.actions),
+        *(a.owner_id for a in prev_actions.values()),
+        *(s.practitioner_id for s in sigs),
+        *(a.author_id for a in adds),
+        *(d.oversight.manager_id for d in rec.discussions if d.oversight),
+        *(d.escalated_to_id for d in rec.disagreements),
+    ]
     names = _people(conn, ids)
     name = lambda pid: names.get(pid, (pid or "", ""))[0]  # noqa: E731
     person = lambda pid: {"name": name(pid), "role": names.get(pid, ("", ""))[1]}  # noqa: E731
@@ -60,48 +109,123 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
 
     def stages(r):
         fw = frameworks.get(r.framework)
-        order = [(s.key, s.title) for s in fw.stages] if fw else [(k, k.replace("_", " ").capitalize())
-                                                                   for k in r.responses]
+        order = (
+            [(s.key, s.title) for s in fw.stages]
+            if fw
+            else [(k, k.replace("_", " ").capitalize()) for k in r.responses]
+        )
         return [{"title": t, "response": r.responses.get(k, "")} for k, t in order]
 
     return {
-        "id": rec.id, "state": STATE.get(rec.state, "draft"), "content_hash": rec.content_hash,
-        "date": rec.date, "last_session_date": last, "session_type": rec.type,
+        "id": rec.id,
+        "state": STATE.get(rec.state, "draft"),
+        "content_hash": rec.content_hash,
+        "date": rec.date,
+        "last_session_date": last,
+        "session_type": rec.type,
         "next_session_date": rec.next_session_date,
         "supervisor": person(rec.supervisor_id),
         "supervisees": [person(p) for p in rec.supervisee_ids],
-        "group_confidentiality": rec.group_confidentiality or None, "agenda": rec.agenda,
-        "previous_actions": [{"description": prev_actions[r.action_id].description,
-                              "owner": name(prev_actions[r.action_id].owner_id),
-                              "due_date": prev_actions[r.action_id].due_date,
-                              "outcome": r.outcome + (f" — {r.note}" if r.note else "")}
-                             for r in rec.reviews if r.action_id in prev_actions],
-        "discussions": [{
-            "case_reference": cases[d.case_id].reference if d.case_id in cases else d.case_id,
-            "case_status": cases[d.case_id].status if d.case_id in cases else "",
-            **{k: getattr(d, k) for k in ("summary", "worries", "working_well", "barriers",
-                                          "impact", "needs", "engagement", "plan",
-                                          "proposed_amendment", "refusal_action")},
-            "decision": d.decision, "rationale": d.rationale, "rag": d.rag, "previous_rag": rags.get(d.case_id),
-            "oversight": ({"status": d.oversight.status, "by": name(d.oversight.manager_id),
-                           "reason": d.oversight.reason, "at": d.oversight.answered_at}
-                          if d.needs_oversight and d.oversight else None),
-            "timeline_png": timeline_png(d.case_id) if timeline_png else None,
-        } for d in rec.discussions],
-        "reflections": [{"framework": (frameworks[r.framework].name if r.framework in frameworks
-                                       else r.framework), "stages": stages(r)} for r in rec.reflections],
+        "group_confidentiality": rec.group_confidentiality or None,
+        "agenda": rec.agenda,
+        "previous_actions": [
+            {
+                "description": prev_actions[r.action_id].description,
+                "owner": name(prev_actions[r.action_id].owner_id),
+                "due_date": prev_actions[r.action_id].due_date,
+                "outcome": r.outcome + (f" — {r.note}" if r.note else ""),
+            }
+            for r in rec.reviews
+            if r.action_id in prev_actions
+        ],
+        "discussions": [
+            {
+                "case_reference": cases[d.case_id].reference if d.case_id in cases else d.case_id,
+                "case_status": cases[d.case_id].status if d.case_id in cases else "",
+                **{
+                    k: getattr(d, k)
+                    for k in (
+                        "summary",
+                        "worries",
+                        "working_well",
+                        "barriers",
+                        "impact",
+                        "needs",
+                        "engagement",
+                        "plan",
+                        "proposed_amendment",
+                        "refusal_action",
+                    )
+                },
+                "decision": d.decision,
+                "rationale": d.rationale,
+                "rag": d.rag,
+                "previous_rag": rags.get(d.case_id),
+                "oversight": (
+                    {
+                        "status": d.oversight.status,
+                        "by": name(d.oversight.manager_id),
+                        "reason": d.oversight.reason,
+                        "at": d.oversight.answered_at,
+                    }
+                    if d.needs_oversight and d.oversight
+                    else None
+                ),
+                "timeline_png": timeline_png(d.case_id) if timeline_png else None,
+            }
+            for d in rec.discussions
+        ],
+        "reflections": [
+            {
+                "framework": (
+                    frameworks[r.framework].name if r.framework in frameworks else r.framework
+                ),
+                "stages": stages(r),
+            }
+            for r in rec.reflections
+        ],
         "functions": list(rec.functions),
-        **{k: getattr(rec, k) for k in ("wellbeing", "workload", "sickness_absence",
-                                        "training_since", "learning_development")},
-        "disagreements": [{"description": d.description, "resolution": d.resolution,
-                           "escalated": d.escalated or bool(d.escalated_to_id), "escalated_to": name(d.escalated_to_id),
-                           "outcome": d.outcome} for d in rec.disagreements],
-        "actions": [{"description": a.description, "owner": name(a.owner_id), "due_date": a.due_date,
-                     "case_reference": cases[a.case_id].reference if a.case_id in cases else ""}
-                    for a in rec.actions],
-        "signatures": [{"name": name(s.practitioner_id), "role": names.get(s.practitioner_id, ("", ""))[1],
-                        "signed_at": s.signed_at, "method": s.method,
-                        "comment": s.comment or "", "disagrees": bool(s.disagrees)} for s in sigs],
-        "addenda": [{"author": name(a.author_id), "created_at": a.created_at, "text": a.text}
-                    for a in adds],
+        **{
+            k: getattr(rec, k)
+            for k in (
+                "wellbeing",
+                "workload",
+                "sickness_absence",
+                "training_since",
+                "learning_development",
+            )
+        },
+        "disagreements": [
+            {
+                "description": d.description,
+                "resolution": d.resolution,
+                "escalated": d.escalated or bool(d.escalated_to_id),
+                "escalated_to": name(d.escalated_to_id),
+                "outcome": d.outcome,
+            }
+            for d in rec.disagreements
+        ],
+        "actions": [
+            {
+                "description": a.description,
+                "owner": name(a.owner_id),
+                "due_date": a.due_date,
+                "case_reference": cases[a.case_id].reference if a.case_id in cases else "",
+            }
+            for a in rec.actions
+        ],
+        "signatures": [
+            {
+                "name": name(s.practitioner_id),
+                "role": names.get(s.practitioner_id, ("", ""))[1],
+                "signed_at": s.signed_at,
+                "method": s.method,
+                "comment": s.comment or "",
+                "disagrees": bool(s.disagrees),
+            }
+            for s in sigs
+        ],
+        "addenda": [
+            {"author": name(a.author_id), "created_at": a.created_at, "text": a.text} for a in adds
+        ],
     }

@@ -9,14 +9,24 @@ from sqlalchemy import select
 
 from ..domain.enums import Role
 from ..errors import NotFound, SupervisionError, ValidationError
-from ..store.schema import SessionRow
+from ..store import tables
+from .context import Context
+from .people import PeopleService
+from .rules import RulesService
+from .sessions import SessionsService
 
-S = SessionRow.__table__
 HASH = re.compile(r"\b([0-9a-f]{64})\b")
 
 
-class DocumentsMixin:
+class DocumentsService:
     """PDF export through nbconvert, every export logged."""
+
+    def __init__(self, ctx: Context, people: PeopleService, sessions: SessionsService,
+                 rules: RulesService):
+        self.ctx = ctx
+        self.people = people
+        self.sessions = sessions
+        self.rules = rules
 
     def session_document(self, session_id: str, *, timelines: bool = True,
                          figures: dict | None = None) -> dict:
@@ -24,44 +34,54 @@ class DocumentsMixin:
 
         ``figures`` is a cache shared by a batch: the agency-wide drift and window rules
         are worked out once per date, and each case's timeline drawn once per date."""
+        from ..catalog.frameworks import load_frameworks
         from ..export.record_data import record_dict
-        from ..widgets.frameworks import load_frameworks
         figures = {} if figures is None else figures
         draw = None
         if timelines:
             draw = lambda case_id: self._timeline_png(case_id, date, figures)  # noqa: E731
-        with self._tx() as conn:
-            self._check_session_access(conn, session_id, f"export session {session_id}")
-            date = conn.execute(select(S.c.date).where(S.c.id == session_id)).scalar()
+        with self.ctx.tx() as conn:
+            self.ctx.check_session_access(conn, session_id, f"export session {session_id}")
+            date = conn.execute(
+                select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)
+            ).scalar()
         try:
-            frameworks = load_frameworks(self.settings.templates)
+            frameworks = load_frameworks(self.ctx.settings.templates)
         except ValidationError:
             frameworks = {}
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return record_dict(conn, session_id, frameworks=frameworks, timeline_png=draw)
 
     def _timeline_png(self, case_id: str, date, figures: dict) -> bytes:
         """One case's RAG timeline as of ``date``; the rules behind it (which cover every
         case) were recomputed per case before, most of a record's export time."""
-        from ..widgets.timeline import render_png, timeline_data
+        from ..analytics.timeline import render_png, timeline_from
         if (case_id, date) not in figures:
             if ("rules", date) not in figures:
-                figures["rules", date] = tuple(self._rule_frame(m, date) for m in ("drift", "case_windows"))
+                figures["rules", date] = tuple(
+                    self._rule_frame(m, date) for m in ("drift", "case_windows")
+                )
             drift, window = figures["rules", date]
-            figures[case_id, date] = render_png(timeline_data(self, case_id, as_of=date,
-                                                              drift=drift, window=window))
+            case = self.people.case(case_id)
+            found = [f for f in self.sessions.case_discussions(case.id) if f[0] <= date]
+            figures[case_id, date] = render_png(timeline_from(case, found, date, drift, window))
         return figures[case_id, date]
 
     def _rule_frame(self, method: str, date):
         import pandas as pd
         try:
-            return getattr(self, method)(as_of=date)
+            return getattr(self.rules, method)(as_of=date)
         except SupervisionError:  # the figure still shows the ratings, without the overlays
             return pd.DataFrame()
 
     def _exporter(self):
         from ..export.pdf import SupervisionPDFExporter
-        return SupervisionPDFExporter(chromium_path=self.settings.chromium_path)
+        return SupervisionPDFExporter(chromium_path=self.ctx.settings.chromium_path)
+
+    def pdf_name(self, session_id: str) -> str:
+        """The file name of a record's PDF (a safe name whatever the id holds)."""
+        from ..io.paths import safe_name
+        return safe_name("supervision", session_id, suffix=".pdf")
 
     def session_pdf(self, session_id: str, *, exporter=None) -> bytes:
         """The PDF of one record (drafts watermarked DRAFT); the export is logged."""
@@ -72,8 +92,10 @@ class DocumentsMixin:
         return pdf
 
     def _log_export(self, session_id: str, state: str, digest: str) -> None:
-        with self._tx() as conn:
-            self._log(conn, "export", "session", session_id, f"pdf, {state}, sha256 {digest or '-'}")
+        with self.ctx.tx() as conn:
+            self.ctx.log(
+                conn, "export", "session", session_id, f"pdf, {state}, sha256 {digest or '-'}"
+            )
 
     def export_pdfs(self, session_ids, out_dir, progress=None) -> list[Path]:
         """Write one PDF per record into ``out_dir`` through one browser, each export logged.
@@ -84,7 +106,9 @@ class DocumentsMixin:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         ids, figures, paths = list(session_ids), {}, []
-        notebooks = (build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids)
+        notebooks = (
+            build_record_notebook(self.session_document(sid, figures=figures)) for sid in ids
+        )
         for sid, (nb, pdf) in zip(ids, self._exporter().iter_export(notebooks)):
             path = inside(out, safe_name("supervision", sid, suffix=".pdf"))  # ids never paths
             path.write_bytes(pdf)
@@ -99,11 +123,11 @@ class DocumentsMixin:
         """Ids of signed records this user may see, dated on or after ``since``."""
         from ..domain.values import parse_date
         since = parse_date(since, "since") or dt.date.min
-        return [s["id"] for s in self.sessions(state="signed") if s["date"] >= since]
+        return [s["id"] for s in self.sessions.sessions(state="signed") if s["date"] >= since]
 
     def verify_pdf(self, path) -> str:
         """Check a PDF's footer hash against the store; returns the verdict or raises."""
-        self._require("verify PDFs", Role.AUDITOR, Role.MANAGER, Role.SUPERVISOR)
+        self.ctx.require("verify PDFs", Role.AUDITOR, Role.MANAGER, Role.SUPERVISOR)
         from pypdf import PdfReader
         try:
             text = "\n".join(p.extract_text() or "" for p in PdfReader(str(path)).pages)
@@ -115,13 +139,17 @@ class DocumentsMixin:
         if len(found) > 1:
             raise ValidationError("file", "the PDF carries more than one record hash")
         digest = found.pop()
-        with self._tx() as conn:
-            row = conn.execute(select(S.c.id, S.c.state).where(S.c.content_hash == digest)).first()
-            self._log(conn, "verify", "pdf", row.id if row else "", digest)
+        with self.ctx.tx() as conn:
+            row = conn.execute(
+                select(tables.sessions.c.id, tables.sessions.c.state).where(
+                    tables.sessions.c.content_hash == digest
+                )
+            ).first()
+            self.ctx.log(conn, "verify", "pdf", row.id if row else "", digest)
         if row is None:
             raise NotFound(f"hash {digest[:12]}… matches no record in the store: the PDF was "
                            "altered, or comes from another database")
-        problems = [p for p in self.verify_records() if row.id in p]
+        problems = [p for p in self.sessions.verify_records() if row.id in p]
         if problems:
             return f"PDF hash matches record {row.id}, but the stored record was altered: {problems[0]}"
         return f"PDF matches signed record {row.id} (sha256 {digest})"

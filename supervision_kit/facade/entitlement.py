@@ -7,7 +7,7 @@ discussion with their supervisor between sessions. [Havering 10; HSCB "Managing
 professional differences"] a disagreement that the session could not resolve goes to the
 supervisor's line manager, with both parties' knowledge; its resolution is recorded.
 A request or escalation goes to the supervisor's line manager, else the managers of the
-supervisor's team (see ``oversight.managers_above``).
+supervisor's team (see ``store.people.managers_above``).
 """
 from __future__ import annotations
 
@@ -17,45 +17,23 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import Role, SessionState
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (AttendeeRow, CaseRow, ContractRow, DisagreementRow, PractitionerRow,
-                            RequestRow, SessionRow)
-from ..store.sessions import new_id
-from .oversight import ASKED, add_note, managers_above, names_of, now
+from ..store import tables
+from ..store.people import current_supervisor, managers_above, names_of, third_party
+from .context import Context
+from .oversight import ASKED, add_note, now
+from .rules import RulesService
 
-P, C, K, RQ = (PractitionerRow.__table__, CaseRow.__table__, ContractRow.__table__,
-               RequestRow.__table__)
-S, AT, DG = SessionRow.__table__, AttendeeRow.__table__, DisagreementRow.__table__
 THREE_WAY, URGENT = "three-way meeting", "urgent case discussion"
 
 
-def current_supervisor(conn: Connection, pid: str) -> str | None:
-    """The supervisor of an active contract, else of the last session, else the line manager."""
-    sup = conn.execute(select(K.c.supervisor_id).where(K.c.supervisee_id == pid, K.c.end_date.is_(None))
-                       .order_by(K.c.start_date.desc()).limit(1)).scalar()
-    if sup:
-        return sup
-    sup = conn.execute(select(S.c.supervisor_id).join(AT, AT.c.session_id == S.c.id)
-                       .where(AT.c.practitioner_id == pid, S.c.state != SessionState.CANCELLED.value)
-                       .order_by(S.c.date.desc()).limit(1)).scalar()
-    if sup:
-        return sup
-    return conn.execute(select(P.c.line_manager_id).where(P.c.id == pid)).scalar()
-
-
-def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | None:
-    """The line manager for a three-way meeting: the supervisee's own line manager when
-    that is not the supervisor, else the supervisor's line manager or team manager."""
-    lm = conn.execute(select(P.c.line_manager_id).where(P.c.id == pid)).scalar()
-    if lm and lm not in (supervisor, pid):
-        return lm
-    found = [m for m in managers_above(conn, supervisor) if m != pid]
-    return found[0] if found else None
-
-
-class EntitlementMixin:
+class EntitlementService:
     """Requests between sessions and escalated disagreements."""
+
+    def __init__(self, ctx: Context, rules: RulesService):
+        self.ctx = ctx
+        self.rules = rules
 
     # -- entitlement ---------------------------------------------------------------------
     def entitlement(self, supervisee_id: str | None = None, as_of=None) -> dict:
@@ -63,19 +41,20 @@ class EntitlementMixin:
         supervisee_id, next_due, days_overdue, tolerance_days, beyond_tolerance,
         preset, supervisor_id, manager_id, message."""
         import pandas as pd
-        from ..rules.policy import load_policy
-        pid = supervisee_id or self.me.id
-        self._check_see([pid], f"see the supervision entitlement of {pid}")
+
+        from ..catalog.policies import load_policy
+        pid = supervisee_id or self.ctx.me.id
+        self.ctx.check_see([pid], f"see the supervision entitlement of {pid}")
         day = parse_date(as_of, "as_of") or dt.date.today()
-        df = self.due(as_of=day)
+        df = self.rules.due(as_of=day)
         df = df[df["supervisee_id"] == pid]
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             sup = current_supervisor(conn, pid)
             mgr = third_party(conn, pid, sup)
-            overrides = conn.execute(select(K.c.overrides).where(
-                K.c.supervisee_id == pid, K.c.end_date.is_(None))
-                .order_by(K.c.start_date.desc()).limit(1)).scalar()
-        self._log_view("entitlement", pid, f"as of {day}")
+            overrides = conn.execute(select(tables.contracts.c.overrides).where(
+                tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
+                .order_by(tables.contracts.c.start_date.desc()).limit(1)).scalar()
+        self.ctx.log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,
                    message="No supervision is required of you at the moment.")
@@ -84,7 +63,7 @@ class EntitlementMixin:
         r = df.iloc[0]
         try:
             # A contract may override the tolerance as it may any number of its preset.
-            pol = load_policy(r["preset"], self.settings.templates, overrides or None)
+            pol = load_policy(r["preset"], self.ctx.settings.templates, overrides or None)
             months, days = pol.period("supervision.entitlement_tolerance") or (0, 0)
         except ValidationError:
             months, days = 0, 0
@@ -102,9 +81,11 @@ class EntitlementMixin:
                               f"supervisor first; if that does not resolve it, ask for a "
                               f"three-way meeting.")
         elif out["days_overdue"]:
-            out["message"] = (f"Your supervision was due on {due:%d %B %Y} "
-                              f"({out['days_overdue']} days ago). Arrange it with your supervisor; "
-                              f"after {out['tolerance_days']} days you may ask for a three-way meeting.")
+            out["message"] = (
+                f"Your supervision was due on {due:%d %B %Y} "
+                f"({out['days_overdue']} days ago). Arrange it with your supervisor; "
+                f"after {out['tolerance_days']} days you may ask for a three-way meeting."
+            )
         else:
             out["message"] = f"Your next supervision is due by {due:%d %B %Y}."
         return out
@@ -112,20 +93,20 @@ class EntitlementMixin:
     def _request(self, kind: str, reason: str, supervisor: str | None, manager: str | None,
                  case_id: str | None) -> dict:
         rid = new_id("req")
-        with self._tx() as conn:
-            conn.execute(insert(RQ), [dict(id=rid, kind=kind, requester_id=self.me.id,
-                                           supervisor_id=supervisor, manager_id=manager,
-                                           case_id=case_id, created=now(), reason=reason)])
-            self._log(conn, "create", "request", rid, kind)
-        self._forget_access()
+        with self.ctx.tx() as conn:
+            row = dict(id=rid, kind=kind, requester_id=self.ctx.me.id, supervisor_id=supervisor,
+                       manager_id=manager, case_id=case_id, created=now(), reason=reason)
+            conn.execute(insert(tables.requests), [row])
+            self.ctx.log(conn, "create", "request", rid, kind)
+        self.ctx.forget_access()
         return self.request(rid)
 
     def request_three_way(self, reason: str, as_of=None) -> dict:
         """Ask for a three-way meeting (supervisor, line manager or head, supervisee);
         only when one's own supervision is overdue beyond the tolerance."""
-        self._require_write("request a three-way meeting")
+        self.ctx.require_write("request a three-way meeting")
         reason = clean_text(reason, "reason", required=True).strip()
-        ent = self.entitlement(self.me.id, as_of)
+        ent = self.entitlement(self.ctx.me.id, as_of)
         if not ent["beyond_tolerance"]:
             raise ValidationError("entitlement", "a three-way meeting can be asked for once your "
                                   "supervision is overdue beyond your policy's tolerance. "
@@ -133,10 +114,14 @@ class EntitlementMixin:
         if not ent["manager_id"]:
             raise ValidationError("manager_id", "no line manager is recorded for you or your "
                                                 "supervisor: ask your administrator to add one")
-        with self.engine.connect() as conn:
-            open_ = conn.execute(select(RQ.c.created).where(
-                RQ.c.requester_id == self.me.id, RQ.c.kind == THREE_WAY,
-                RQ.c.resolved_at.is_(None))).scalar()
+        with self.ctx.engine.connect() as conn:
+            open_ = conn.execute(
+                select(tables.requests.c.created).where(
+                    tables.requests.c.requester_id == self.ctx.me.id,
+                    tables.requests.c.kind == THREE_WAY,
+                    tables.requests.c.resolved_at.is_(None),
+                )
+            ).scalar()
         if open_ is not None:
             raise ValidationError("request", f"you asked for a three-way meeting on "
                                              f"{open_:%d %B %Y} and it is still open")
@@ -144,27 +129,37 @@ class EntitlementMixin:
 
     def request_urgent_discussion(self, reason: str, case_id: str | None = None) -> dict:
         """Ask one's supervisor for an urgent discussion between sessions [HSCB aim 7]."""
-        self._require_write("request an urgent discussion")
+        self.ctx.require_write("request an urgent discussion")
         reason = clean_text(reason, "reason", required=True).strip()
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             if case_id:
-                worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+                worker = conn.execute(
+                    select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)
+                ).scalar()
                 if worker is None:
                     raise ValidationError("case_id", f"unknown case {case_id!r}")
-                self._check_see([worker], f"raise case {case_id}")
-            sup = current_supervisor(conn, self.me.id)
-            mgr = third_party(conn, self.me.id, sup)
+                self.ctx.check_see([worker], f"raise case {case_id}")
+            sup = current_supervisor(conn, self.ctx.me.id)
+            mgr = third_party(conn, self.ctx.me.id, sup)
         if not sup:
             raise ValidationError("supervisor_id", "no supervisor is recorded for you")
         return self._request(URGENT, reason, sup, mgr, case_id)
 
     def _request_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(RQ, C.c.reference).outerjoin(C, C.c.id == RQ.c.case_id)
-                                 .where(*conds).order_by(RQ.c.created.desc())))
-        me = self.me.id
+        rows = list(
+            conn.execute(
+                select(tables.requests, tables.cases.c.reference)
+                .outerjoin(tables.cases, tables.cases.c.id == tables.requests.c.case_id)
+                .where(*conds)
+                .order_by(tables.requests.c.created.desc())
+            )
+        )
+        me = self.ctx.me.id
         rows = [r for r in rows if me in (r.requester_id, r.supervisor_id, r.manager_id)
-                or self.can_see(r.requester_id)]
-        names = names_of(conn, [p for r in rows for p in (r.requester_id, r.supervisor_id, r.manager_id)])
+                or self.ctx.can_see(r.requester_id)]
+        names = names_of(
+            conn, [p for r in rows for p in (r.requester_id, r.supervisor_id, r.manager_id)]
+        )
         return [dict(id=r.id, kind=r.kind, requester_id=r.requester_id,
                      requester=names.get(r.requester_id, r.requester_id),
                      supervisor_id=r.supervisor_id, supervisor=names.get(r.supervisor_id, ""),
@@ -175,8 +170,8 @@ class EntitlementMixin:
 
     def request(self, request_id: str) -> dict:
         """One request (as in ``requests``)."""
-        with self.engine.connect() as conn:
-            found = self._request_rows(conn, RQ.c.id == request_id)
+        with self.ctx.engine.connect() as conn:
+            found = self._request_rows(conn, tables.requests.c.id == request_id)
         if not found:
             raise NotFound(f"no request {request_id!r}")
         return found[0]
@@ -188,49 +183,77 @@ class EntitlementMixin:
         resolved_at, open."""
         conds = []
         if kind:
-            conds.append(RQ.c.kind == kind)
+            conds.append(tables.requests.c.kind == kind)
         if open_only:
-            conds.append(RQ.c.resolved_at.is_(None))
+            conds.append(tables.requests.c.resolved_at.is_(None))
         if addressed_to_me:
-            conds.append((RQ.c.supervisor_id == self.me.id) | (RQ.c.manager_id == self.me.id))
-        with self._tx() as conn:
+            conds.append(
+                (tables.requests.c.supervisor_id == self.ctx.me.id)
+                | (tables.requests.c.manager_id == self.ctx.me.id)
+            )
+        with self.ctx.tx() as conn:
             rows = self._request_rows(conn, *conds)
-            self._log(conn, "view", "requests", kind or "", f"{len(rows)} requests")
+            self.ctx.log(conn, "view", "requests", kind or "", f"{len(rows)} requests")
         return rows
 
     def resolve_request(self, request_id: str, outcome: str) -> dict:
         """Record what came of a request (its supervisor or manager, or an admin)."""
-        self._require_write("resolve requests")
+        self.ctx.require_write("resolve requests")
         outcome = clean_text(outcome, "outcome", required=True).strip()
         r = self.request(request_id)
-        if self.me.id not in (r["supervisor_id"], r["manager_id"]) and not (
-                self.role in (Role.ADMIN, Role.MANAGER) and self.can_see(r["requester_id"])):
-            raise self._deny(f"resolve request {request_id}")
+        if self.ctx.me.id not in (r["supervisor_id"], r["manager_id"]) and not (
+            self.ctx.role in (Role.ADMIN, Role.MANAGER) and self.ctx.can_see(r["requester_id"])
+        ):
+            raise self.ctx.deny(f"resolve request {request_id}")
         if not r["open"]:
             raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
-        with self._tx() as conn:
-            conn.execute(update(RQ).where(RQ.c.id == request_id).values(outcome=outcome,
-                                                                         resolved_at=now()))
-            self._log(conn, "resolve", "request", request_id)
+        with self.ctx.tx() as conn:
+            conn.execute(
+                update(tables.requests)
+                .where(tables.requests.c.id == request_id)
+                .values(outcome=outcome, resolved_at=now())
+            )
+            self.ctx.log(conn, "resolve", "request", request_id)
         return self.request(request_id)
 
     # -- disagreements --------------------------------------------------------------------
     def _disagreement_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(conn.execute(select(DG, S.c.date, S.c.state, S.c.supervisor_id)
-                                 .join(S, S.c.id == DG.c.session_id).where(*conds)
-                                 .order_by(S.c.date, DG.c.position)))
+        rows = list(
+            conn.execute(
+                select(
+                    tables.disagreements,
+                    tables.sessions.c.date,
+                    tables.sessions.c.state,
+                    tables.sessions.c.supervisor_id,
+                )
+                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
+                .where(*conds)
+                .order_by(tables.sessions.c.date, tables.disagreements.c.position)
+            )
+        )
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
-        for a in conn.execute(select(AT).where(AT.c.session_id.in_(sids)).order_by(AT.c.position)):
+        for a in conn.execute(
+            select(tables.attendees)
+            .where(tables.attendees.c.session_id.in_(sids))
+            .order_by(tables.attendees.c.position)
+        ):
             att.setdefault(a.session_id, []).append(a.practitioner_id)
-        me, out, above = self.me.id, [], {}
+        me, out, above = self.ctx.me.id, [], {}
         for r in rows:
             parties = att.get(r.session_id, [])
             if r.supervisor_id not in above:
                 above[r.supervisor_id] = managers_above(conn, r.supervisor_id)
             escalated = bool(r.escalated or r.escalated_to_id)
-            routed = [r.escalated_to_id] if r.escalated_to_id else (above[r.supervisor_id] if escalated else [])
-            if not (me in (r.supervisor_id, *parties, *routed) or any(self.can_see(p) for p in parties)):
+            routed = (
+                [r.escalated_to_id]
+                if r.escalated_to_id
+                else (above[r.supervisor_id] if escalated else [])
+            )
+            if not (
+                me in (r.supervisor_id, *parties, *routed)
+                or any(self.ctx.can_see(p) for p in parties)
+            ):
                 continue
             out.append(dict(id=r.id, session_id=r.session_id, session_date=r.date,
                             session_state=r.state, supervisor_id=r.supervisor_id,
@@ -253,37 +276,54 @@ class EntitlementMixin:
         went to), oldest first: id, session_id, session_date, supervisor, supervisees,
         description, resolution, escalated, escalated_to, routed_to, outcome,
         resolved_date, open."""
-        conds = [S.c.state != SessionState.CANCELLED.value]
+        conds = [tables.sessions.c.state != SessionState.CANCELLED.value]
         if supervisee_id:
-            conds.append(DG.c.session_id.in_(select(AT.c.session_id).where(
-                AT.c.practitioner_id == supervisee_id)))
+            conds.append(
+                tables.disagreements.c.session_id.in_(
+                    select(tables.attendees.c.session_id).where(
+                        tables.attendees.c.practitioner_id == supervisee_id
+                    )
+                )
+            )
         if escalated_only or to_me:
-            conds.append(DG.c.escalated.is_(True) | DG.c.escalated_to_id.is_not(None))
+            conds.append(
+                tables.disagreements.c.escalated.is_(True)
+                | tables.disagreements.c.escalated_to_id.is_not(None)
+            )
         if to_me:  # only once the record is signed does an escalation reach the manager
-            conds.append(S.c.state.in_(ASKED))
-        with self._tx() as conn:
+            conds.append(tables.sessions.c.state.in_(ASKED))
+        with self.ctx.tx() as conn:
             rows = self._disagreement_rows(conn, *conds)
             if to_me:
-                rows = [d for d in rows if self.me.id in d["routed_to"]]
-            self._log(conn, "view", "disagreements", supervisee_id or "", f"{len(rows)} items")
+                rows = [d for d in rows if self.ctx.me.id in d["routed_to"]]
+            self.ctx.log(conn, "view", "disagreements", supervisee_id or "", f"{len(rows)} items")
         return rows
 
     def escalate_disagreement(self, disagreement_id: str, to_manager_id: str | None = None) -> dict:
         """Refer a disagreement of a signed record to the supervisor's line manager (or
         ``to_manager_id``); either party may; an addendum tells both."""
-        self._require_write("escalate disagreements")
-        with self._tx() as conn:
-            r = conn.execute(select(DG, S.c.state, S.c.supervisor_id).join(S, S.c.id == DG.c.session_id)
-                             .where(DG.c.id == disagreement_id)).first()
+        self.ctx.require_write("escalate disagreements")
+        with self.ctx.tx() as conn:
+            r = conn.execute(
+                select(
+                    tables.disagreements, tables.sessions.c.state, tables.sessions.c.supervisor_id
+                )
+                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
+                .where(tables.disagreements.c.id == disagreement_id)
+            ).first()
             if r is None:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
-            sup, att = self._check_session_access(conn, r.session_id,
-                                                  f"escalate a disagreement of session {r.session_id}")
-            if self.me.id not in (sup, *att) and self.role != Role.ADMIN:
-                raise self._deny("escalate a disagreement they are not a party to")
+            sup, att = self.ctx.check_session_access(
+                conn, r.session_id, f"escalate a disagreement of session {r.session_id}"
+            )
+            if self.ctx.me.id not in (sup, *att) and self.ctx.role != Role.ADMIN:
+                raise self.ctx.deny("escalate a disagreement they are not a party to")
             if r.state not in ASKED:
-                raise ValidationError("state", "the record is still a draft: tick 'Escalated' on the "
-                                               "disagreement; it reaches the line manager when signed")
+                raise ValidationError(
+                    "state",
+                    "the record is still a draft: tick 'Escalated' on the "
+                    "disagreement; it reaches the line manager when signed",
+                )
             if r.escalated_to_id:
                 raise ValidationError("disagreement", "already escalated")
             to = to_manager_id or next(iter(managers_above(conn, sup)), None)
@@ -291,43 +331,73 @@ class EntitlementMixin:
                 raise ValidationError("to_manager_id", "the supervisor has no line manager and "
                                                        "their team no manager: choose who to ask")
             if to in (sup, *att):
-                raise ValidationError("to_manager_id", "escalate to someone outside this supervision")
-            if conn.execute(select(P.c.id).where(P.c.id == to)).first() is None:
+                raise ValidationError(
+                    "to_manager_id", "escalate to someone outside this supervision"
+                )
+            if (
+                conn.execute(
+                    select(tables.practitioners.c.id).where(tables.practitioners.c.id == to)
+                ).first()
+                is None
+            ):
                 raise ValidationError("to_manager_id", f"unknown person {to!r}")
             # Only the lifecycle column changes: the signed content (and its hash) stays.
-            conn.execute(update(DG).where(DG.c.id == disagreement_id).values(escalated_to_id=to))
+            conn.execute(
+                update(tables.disagreements)
+                .where(tables.disagreements.c.id == disagreement_id)
+                .values(escalated_to_id=to)
+            )
             name = names_of(conn, [to]).get(to, to)
-            add_note(conn, r.session_id, self.me.id,
-                     f"Disagreement escalated to {name} by {self.me.name}, with the knowledge of "
-                     f"both parties: {r.description}")
-            self._log(conn, "escalate", "disagreement", disagreement_id, f"to {to}")
-            return self._disagreement_rows(conn, DG.c.id == disagreement_id)[0]
+            add_note(
+                conn,
+                r.session_id,
+                self.ctx.me.id,
+                f"Disagreement escalated to {name} by {self.ctx.me.name}, with the knowledge of "
+                f"both parties: {r.description}",
+            )
+            self.ctx.log(conn, "escalate", "disagreement", disagreement_id, f"to {to}")
+            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]
 
     def resolve_disagreement(self, disagreement_id: str, outcome: str, when=None) -> dict:
         """Record the outcome of an escalated disagreement (the manager it went to, or an
         admin); an addendum tells both parties."""
-        self._require_write("resolve disagreements")
+        self.ctx.require_write("resolve disagreements")
         outcome = clean_text(outcome, "outcome", required=True).strip()
         day = parse_date(when, "resolved_date") or dt.date.today()
-        with self._tx() as conn:
-            found = self._disagreement_rows(conn, DG.c.id == disagreement_id)
+        with self.ctx.tx() as conn:
+            found = self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)
             if not found:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             d = found[0]
             if not d["escalated"]:
-                raise ValidationError("disagreement", "not escalated: the session records its resolution")
+                raise ValidationError(
+                    "disagreement", "not escalated: the session records its resolution"
+                )
             if d["session_state"] not in ASKED:
                 raise ValidationError("state", "the record is still a draft")
             if d["resolved_date"]:
                 raise ValidationError("disagreement", f"already resolved on {d['resolved_date']}")
-            if self.me.id not in d["routed_to"] and not (
-                    self.role in (Role.ADMIN, Role.MANAGER) and any(self.can_see(p) for p in d["supervisee_ids"])):
-                raise self._deny(f"resolve disagreement {disagreement_id}")
-            if self.me.id in (d["supervisor_id"], *d["supervisee_ids"]):
-                raise self._deny("resolve a disagreement they are a party to")
-            conn.execute(update(DG).where(DG.c.id == disagreement_id).values(
-                outcome=outcome, resolved_date=day, escalated_to_id=d["escalated_to_id"] or self.me.id))
-            add_note(conn, d["session_id"], self.me.id,
-                     f"Escalated disagreement resolved by {self.me.name} on {day:%d %B %Y}: {outcome}")
-            self._log(conn, "resolve", "disagreement", disagreement_id)
-            return self._disagreement_rows(conn, DG.c.id == disagreement_id)[0]
+            if self.ctx.me.id not in d["routed_to"] and not (
+                self.ctx.role in (Role.ADMIN, Role.MANAGER)
+                and any(self.ctx.can_see(p) for p in d["supervisee_ids"])
+            ):
+                raise self.ctx.deny(f"resolve disagreement {disagreement_id}")
+            if self.ctx.me.id in (d["supervisor_id"], *d["supervisee_ids"]):
+                raise self.ctx.deny("resolve a disagreement they are a party to")
+            conn.execute(
+                update(tables.disagreements)
+                .where(tables.disagreements.c.id == disagreement_id)
+                .values(
+                    outcome=outcome,
+                    resolved_date=day,
+                    escalated_to_id=d["escalated_to_id"] or self.ctx.me.id,
+                )
+            )
+            add_note(
+                conn,
+                d["session_id"],
+                self.ctx.me.id,
+                f"Escalated disagreement resolved by {self.ctx.me.name} on {day:%d %B %Y}: {outcome}",
+            )
+            self.ctx.log(conn, "resolve", "disagreement", disagreement_id)
+            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]

@@ -29,20 +29,18 @@ from pathlib import Path
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 
+from ..config import sqlite_file
 from ..domain.enums import Role
-from ..domain.values import parse_date
+from ..domain.values import add_years, parse_date
 from ..errors import ValidationError
+from ..store import tables
 from ..store.engine import normalise_url
 from ..store.schema import Base
+from .context import Context
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
-T = Base.metadata.tables
-S, AT, A, R, D, DG, RF, SG, AD = (T[n] for n in (
-    "sessions", "session_attendees", "actions", "action_reviews", "case_discussions",
-    "disagreements", "reflections", "signatures", "addenda"))
-P, E, O, K, RQ, TR = (T[n] for n in ("practitioners", "evaluations", "observations", "contracts",
-                                     "requests", "training_records"))
+by_name = Base.metadata.tables
 
 
 def _pg_tool(name: str) -> str:
@@ -80,17 +78,6 @@ def _run(argv: list[str], env: dict, what: str) -> None:
         raise ValidationError("backup", f"{what} failed: {res.stderr.strip()[-800:]}")
 
 
-def _add_years(d: dt.date, n: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)
-
-
-def _sqlite_path(url: str) -> str:
-    return make_url(url).database
-
-
 def restore(path, db) -> list[str]:
     """Replace database ``db`` with the backup at ``path``; the problems ``verify`` finds.
 
@@ -111,10 +98,12 @@ def restore(path, db) -> list[str]:
         src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             ok = src.execute("PRAGMA integrity_check").fetchone()[0]
-            tables = {r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if ok != "ok" or not {"sessions", "audit_log"} <= tables:
                 raise ValidationError("backup", f"{path} is not an intact supervision_kit database")
-            target = Path(_sqlite_path(url))
+            target = sqlite_file(url)
             target.parent.mkdir(parents=True, exist_ok=True)
             dst = sqlite3.connect(target, timeout=30)
             try:
@@ -135,8 +124,8 @@ def restore(path, db) -> list[str]:
     store_engine._migrated.discard(str(make_url(url)))  # the schema may be older: migrate again
     tk = Toolkit.system(url)
     try:
-        with tk._tx() as conn:
-            tk._log(conn, "restore", "database", "", f"from backup {path.name}")
+        with tk.context.tx() as conn:
+            tk.context.log(conn, "restore", "database", "", f"from backup {path.name}")
         return tk.verify()
     finally:
         tk.engine.dispose()
@@ -146,29 +135,36 @@ def _ensure_pg_database(url: str) -> None:
     """Create the target PostgreSQL database when it does not exist yet."""
     import psycopg
     u = make_url(url)
-    admin = u.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    admin = u.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
     with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)).fetchone():
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (u.database,)
+        ).fetchone():
             conn.execute(f'CREATE DATABASE "{u.database}"')
 
 
-class MaintenanceMixin:
+class MaintenanceService:
     """Backups, restores and destruction of records past their retention date."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     restore = staticmethod(restore)
 
     def backup(self, path) -> Path:
         """A consistent copy of the whole store at ``path`` (written atomically)."""
-        self._require("back up the database", Role.ADMIN)
+        self.ctx.require("back up the database", Role.ADMIN)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._tx() as conn:
-            self._log(conn, "backup", "database", "", f"to {path.name}")
+        with self.ctx.tx() as conn:
+            self.ctx.log(conn, "backup", "database", "", f"to {path.name}")
         fd, tmp = tempfile.mkstemp(prefix=".backup-", dir=path.parent)
         os.close(fd)
         try:
-            if self.engine.dialect.name == "sqlite":
-                raw = self.engine.raw_connection()
+            if self.ctx.engine.dialect.name == "sqlite":
+                raw = self.ctx.engine.raw_connection()
                 try:
                     dst = sqlite3.connect(tmp)
                     try:
@@ -178,7 +174,7 @@ class MaintenanceMixin:
                 finally:
                     raw.close()
             else:
-                args, env = _pg_args(self.engine.url.render_as_string(hide_password=False))
+                args, env = _pg_args(self.ctx.engine.url.render_as_string(hide_password=False))
                 _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                       "--file", tmp, *args], env, "pg_dump")
             os.replace(tmp, path)
@@ -196,53 +192,91 @@ class MaintenanceMixin:
         count). Nothing is deleted unless ``apply``; then it all goes in one transaction
         and each destruction is logged with ids and dates, never content.
         """
-        self._require("apply the retention schedule", Role.ADMIN)
+        self.ctx.require("apply the retention schedule", Role.ADMIN)
         as_of = parse_date(as_of, "as_of") or dt.date.today()
-        years = int(self.settings.retention_years)
-        with self._tx() as conn:
+        years = int(self.ctx.settings.retention_years)
+        with self.ctx.tx() as conn:
             plan = self._retention_plan(conn, as_of, years)
             if not apply:
-                self._log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
+                self.ctx.log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
                 return plan
             for item in plan:
                 self._destroy(conn, item)
                 sessions = ", ".join(f"{sid} ({d})" for sid, d in item["sessions"])
                 counts = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n)
-                self._log(conn, "destroy", "practitioner", item["practitioner_id"],
-                          f"left {item['left']}; retention {years} years, due {item['due']}; "
-                          f"as of {as_of}; sessions: {sessions or 'none'}; rows: {counts or 'none'}")
-        self._forget_access()
+                self.ctx.log(
+                    conn,
+                    "destroy",
+                    "practitioner",
+                    item["practitioner_id"],
+                    f"left {item['left']}; retention {years} years, due {item['due']}; "
+                    f"as of {as_of}; sessions: {sessions or 'none'}; rows: {counts or 'none'}",
+                )
+        self.ctx.forget_access()
         return plan
 
     def _retention_plan(self, conn, as_of: dt.date, years: int) -> list[dict]:
-        leavers = {r.id: r.leaving_date for r in conn.execute(
-            select(P.c.id, P.c.leaving_date, P.c.username).where(P.c.leaving_date.is_not(None)))
-            if _add_years(r.leaving_date, years) <= as_of}
+        leavers = {
+            r.id: r.leaving_date
+            for r in conn.execute(
+                select(
+                    tables.practitioners.c.id,
+                    tables.practitioners.c.leaving_date,
+                    tables.practitioners.c.username,
+                ).where(tables.practitioners.c.leaving_date.is_not(None))
+            )
+            if add_years(r.leaving_date, years) <= as_of
+        }
         if not leavers:
             return []
         attendees: dict[str, set] = {}
-        for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)):
+        for r in conn.execute(
+            select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)
+        ):
             attendees.setdefault(r.session_id, set()).add(r.practitioner_id)
         doomed = {s for s, who in attendees.items() if who and who <= leavers.keys()}
         # Keep a session whose actions a kept record reviewed: destroying it would change
         # that record's signed content.
         while True:
-            reviewed_elsewhere = {r.session_id for r in conn.execute(
-                select(A.c.session_id).join(R, R.c.action_id == A.c.id)
-                .where(A.c.session_id.in_(doomed), R.c.session_id.not_in(doomed)))}
+            reviewed_elsewhere = {
+                r.session_id
+                for r in conn.execute(
+                    select(tables.actions.c.session_id)
+                    .join(
+                        tables.action_reviews,
+                        tables.action_reviews.c.action_id == tables.actions.c.id,
+                    )
+                    .where(
+                        tables.actions.c.session_id.in_(doomed),
+                        tables.action_reviews.c.session_id.not_in(doomed),
+                    )
+                )
+            }
             if not reviewed_elsewhere:
                 break
             doomed -= reviewed_elsewhere
-        dates = {r.id: r.date for r in conn.execute(select(S.c.id, S.c.date).where(S.c.id.in_(doomed)))}
+        dates = {
+            r.id: r.date
+            for r in conn.execute(
+                select(tables.sessions.c.id, tables.sessions.c.date).where(
+                    tables.sessions.c.id.in_(doomed)
+                )
+            )
+        }
         plan = []
         for pid, left in sorted(leavers.items()):
             mine = sorted((s for s in doomed if pid in attendees[s]), key=lambda s: (dates[s], s))
             kept = sorted(s for s, who in attendees.items() if pid in who and s not in doomed)
-            item = {"practitioner_id": pid, "left": left, "due": _add_years(left, years),
+            item = {"practitioner_id": pid, "left": left, "due": add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
                     "rows": self._retention_counts(conn, pid, mine)}
-            anonymised = conn.execute(select(P.c.username).where(P.c.id == pid)).scalar() \
+            anonymised = (
+                conn.execute(
+                    select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)
+                )
+                .scalar()
                 .startswith("left-")
+            )
             if any(item["rows"].values()) or not anonymised:
                 plan.append(item)
         return plan
@@ -250,49 +284,103 @@ class MaintenanceMixin:
     @staticmethod
     def _own(pid: str) -> dict:
         """Rows that belong to the practitioner alone, outside any session destroyed."""
-        return {"reflections": RF.c.author_id == pid, "evaluations": E.c.supervisee_id == pid,
-                "observations": O.c.supervisee_id == pid, "contracts": K.c.supervisee_id == pid,
-                "requests": RQ.c.requester_id == pid, "training_records": TR.c.practitioner_id == pid}
+        return {
+            "reflections": tables.reflections.c.author_id == pid,
+            "evaluations": tables.evaluations.c.supervisee_id == pid,
+            "observations": tables.observations.c.supervisee_id == pid,
+            "contracts": tables.contracts.c.supervisee_id == pid,
+            "requests": tables.requests.c.requester_id == pid,
+            "training_records": tables.training_records.c.practitioner_id == pid,
+        }
 
     def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
         def n(table, cond) -> int:
             return conn.execute(select(func.count()).select_from(table).where(cond)).scalar()
-        acts = select(A.c.id).where(A.c.session_id.in_(sessions))
-        rows = {"sessions": len(sessions),
-                "case_discussions": n(D, D.c.session_id.in_(sessions)),
-                "actions": n(A, A.c.session_id.in_(sessions)),
-                "action_reviews": n(R, R.c.session_id.in_(sessions) | R.c.action_id.in_(acts)),
-                "disagreements": n(DG, DG.c.session_id.in_(sessions)),
-                "signatures": n(SG, SG.c.session_id.in_(sessions)),
-                "addenda": n(AD, AD.c.session_id.in_(sessions))}
+        acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sessions))
+        rows = {
+            "sessions": len(sessions),
+            "case_discussions": n(
+                tables.discussions, tables.discussions.c.session_id.in_(sessions)
+            ),
+            "actions": n(tables.actions, tables.actions.c.session_id.in_(sessions)),
+            "action_reviews": n(
+                tables.action_reviews,
+                tables.action_reviews.c.session_id.in_(sessions)
+                | tables.action_reviews.c.action_id.in_(acts),
+            ),
+            "disagreements": n(
+                tables.disagreements, tables.disagreements.c.session_id.in_(sessions)
+            ),
+            "signatures": n(tables.signatures, tables.signatures.c.session_id.in_(sessions)),
+            "addenda": n(tables.addenda, tables.addenda.c.session_id.in_(sessions)),
+        }
         own = self._own(pid)
-        own["reflections"] = (RF.c.session_id.in_(sessions)
-                              | ((RF.c.author_id == pid) & RF.c.session_id.is_(None)))
+        own["reflections"] = tables.reflections.c.session_id.in_(sessions) | (
+            (tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)
+        )
         for name, cond in own.items():
-            rows[name] = n(T[name], cond)
+            rows[name] = n(by_name[name], cond)
         return rows
 
     def _destroy(self, conn, item: dict) -> None:
         pid = item["practitioner_id"]
         sids = [s for s, _ in item["sessions"]]
-        acts = select(A.c.id).where(A.c.session_id.in_(sids))
-        conn.execute(delete(R).where(R.c.session_id.in_(sids) | R.c.action_id.in_(acts)))
+        acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sids))
+        conn.execute(
+            delete(tables.action_reviews).where(
+                tables.action_reviews.c.session_id.in_(sids)
+                | tables.action_reviews.c.action_id.in_(acts)
+            )
+        )
         # Kept actions reviewed in a destroyed session lose the link (not part of their hash).
-        conn.execute(update(A).where(A.c.reviewed_session_id.in_(sids), A.c.session_id.not_in(sids))
-                     .values(reviewed_session_id=None))
-        conn.execute(update(E).where(E.c.session_id.in_(sids)).values(session_id=None))
-        conn.execute(update(O).where(O.c.discussed_session_id.in_(sids)).values(discussed_session_id=None))
-        for t in (A, D, DG, RF, SG, AD, AT):
+        conn.execute(
+            update(tables.actions)
+            .where(
+                tables.actions.c.reviewed_session_id.in_(sids),
+                tables.actions.c.session_id.not_in(sids),
+            )
+            .values(reviewed_session_id=None)
+        )
+        conn.execute(
+            update(tables.evaluations)
+            .where(tables.evaluations.c.session_id.in_(sids))
+            .values(session_id=None)
+        )
+        conn.execute(
+            update(tables.observations)
+            .where(tables.observations.c.discussed_session_id.in_(sids))
+            .values(discussed_session_id=None)
+        )
+        for t in (
+            tables.actions,
+            tables.discussions,
+            tables.disagreements,
+            tables.reflections,
+            tables.signatures,
+            tables.addenda,
+            tables.attendees,
+        ):
             conn.execute(delete(t).where(t.c.session_id.in_(sids)))
-        conn.execute(delete(S).where(S.c.id.in_(sids)))
+        conn.execute(delete(tables.sessions).where(tables.sessions.c.id.in_(sids)))
         own = self._own(pid)
-        own["reflections"] = (RF.c.author_id == pid) & RF.c.session_id.is_(None)
-        mine = select(K.c.id).where(K.c.supervisee_id == pid)
-        conn.execute(update(K).where(K.c.replaces_id.in_(mine), K.c.supervisee_id != pid)
-                     .values(replaces_id=None))
-        conn.execute(update(K).where(K.c.supervisee_id == pid).values(replaces_id=None))
+        own["reflections"] = (
+            tables.reflections.c.author_id == pid
+        ) & tables.reflections.c.session_id.is_(None)
+        mine = select(tables.contracts.c.id).where(tables.contracts.c.supervisee_id == pid)
+        conn.execute(
+            update(tables.contracts)
+            .where(
+                tables.contracts.c.replaces_id.in_(mine), tables.contracts.c.supervisee_id != pid
+            )
+            .values(replaces_id=None)
+        )
+        conn.execute(
+            update(tables.contracts)
+            .where(tables.contracts.c.supervisee_id == pid)
+            .values(replaces_id=None)
+        )
         for name, cond in own.items():
-            conn.execute(delete(T[name]).where(cond))
-        conn.execute(update(P).where(P.c.id == pid).values(
+            conn.execute(delete(by_name[name]).where(cond))
+        conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

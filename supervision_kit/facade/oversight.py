@@ -12,21 +12,18 @@ addendum, so the whole exchange travels with the record and prints in its PDF.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import OversightStatus, Role, SessionState
-from ..domain.values import clean_text, parse_date
+from ..domain.records import Addendum
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.schema import (AddendumRow, AttendeeRow, CaseRow, DiscussionRow, PractitionerRow,
-                            SessionRow)
-from ..store.sessions import new_id
+from ..store import session_queries, tables
+from ..store.people import managers_above, names_of
+from .context import Context
 
-P, S, AT, D = (PractitionerRow.__table__, SessionRow.__table__, AttendeeRow.__table__,
-               DiscussionRow.__table__)
-C, AD = CaseRow.__table__, AddendumRow.__table__
 ASKED = (SessionState.AWAITING.value, SessionState.SIGNED.value)
 PENDING = OversightStatus.PENDING.value
 MORE_INFO = OversightStatus.MORE_INFO.value
@@ -41,35 +38,12 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def managers_above(conn: Connection, pid: str | None) -> list[str]:
-    """Who a person's decisions and escalations go to: their line manager, else the
-    current managers of their team; never the person themselves."""
-    if not pid:
-        return []
-    r = conn.execute(select(P.c.line_manager_id, P.c.team).where(P.c.id == pid)).first()
-    if r is None:
-        return []
-    if r.line_manager_id and r.line_manager_id != pid:
-        return [r.line_manager_id]
-    if not r.team:
-        return []
-    q = (select(P.c.id).where(P.c.team == r.team, P.c.role == Role.MANAGER.value,
-                              P.c.leaving_date.is_(None)).order_by(P.c.name))
-    return [m for m in conn.execute(q).scalars() if m != pid]
-
-
-def names_of(conn: Connection, ids) -> dict[str, str]:
-    """Names of practitioners by id."""
-    ids = sorted({i for i in ids if i})
-    return {r.id: r.name for r in conn.execute(select(P.c.id, P.c.name).where(P.c.id.in_(ids)))}
-
-
 def add_note(conn: Connection, session_id: str, author_id: str, text: str) -> None:
     """An addendum written inside the caller's transaction (hashed like any other)."""
     # Microseconds keep the steps of one exchange in order when they fall in one second.
-    conn.execute(insert(AD), [dict(id=new_id("add"), session_id=session_id, author_id=author_id,
-                                   text=text, created_at=dt.datetime.now(),
-                                   content_hash=hashlib.sha256(text.encode()).hexdigest())])
+    session_queries.add_addendum(conn, Addendum(session_id=session_id, author_id=author_id,
+                                                text=text, created_at=dt.datetime.now(),
+                                                id=new_id("add")))
 
 
 def marker(reference: str) -> str:
@@ -77,25 +51,47 @@ def marker(reference: str) -> str:
     return f"Management oversight of {reference}:"
 
 
-class OversightMixin:
+class OversightService:
     """The manager's task list of decisions, their answers, and the supervisor's replies."""
 
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
     def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
-        q = (select(D.c.id, D.c.session_id, D.c.case_id, D.c.answers, D.c.oversight_status,
-                    D.c.oversight_manager_id, D.c.oversight_reason, D.c.oversight_at,
-                    S.c.date, S.c.state, S.c.supervisor_id, C.c.reference, C.c.worker_id)
-             .join(S, S.c.id == D.c.session_id).join(C, C.c.id == D.c.case_id)
-             .where(D.c.needs_oversight.is_(True), S.c.state.in_(ASKED), *conds)
-             .order_by(S.c.date, C.c.reference))
+        discussion, session, case = tables.discussions.c, tables.sessions.c, tables.cases.c
+        q = (
+            select(discussion.id, discussion.session_id, discussion.case_id, discussion.answers,
+                   discussion.oversight_status, discussion.oversight_manager_id,
+                   discussion.oversight_reason, discussion.oversight_at, session.date,
+                   session.state, session.supervisor_id, case.reference, case.worker_id)
+            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+            .join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
+            .where(
+                tables.discussions.c.needs_oversight.is_(True),
+                tables.sessions.c.state.in_(ASKED),
+                *conds,
+            )
+            .order_by(tables.sessions.c.date, tables.cases.c.reference)
+        )
         rows = list(conn.execute(q))
         sids = sorted({r.session_id for r in rows})
         att: dict[str, list[str]] = {}
         notes: dict[str, list] = {}
         if sids:
-            for a in conn.execute(select(AT).where(AT.c.session_id.in_(sids)).order_by(AT.c.position)):
+            for a in conn.execute(
+                select(tables.attendees)
+                .where(tables.attendees.c.session_id.in_(sids))
+                .order_by(tables.attendees.c.position)
+            ):
                 att.setdefault(a.session_id, []).append(a.practitioner_id)
-            for n in conn.execute(select(AD).where(AD.c.session_id.in_(sids), AD.c.text.like(
-                    "Management oversight of %")).order_by(AD.c.created_at, AD.c.id)):
+            for n in conn.execute(
+                select(tables.addenda)
+                .where(
+                    tables.addenda.c.session_id.in_(sids),
+                    tables.addenda.c.text.like("Management oversight of %"),
+                )
+                .order_by(tables.addenda.c.created_at, tables.addenda.c.id)
+            ):
                 notes.setdefault(n.session_id, []).append(n)
         above: dict[str, list[str]] = {}
         out = []
@@ -114,9 +110,21 @@ class OversightMixin:
                 exchange=[dict(author_id=n.author_id, at=n.created_at, text=n.text)
                           for n in notes.get(r.session_id, [])
                           if n.text.startswith(marker(r.reference))]))
-        names = names_of(conn, [p for d in out for p in (
-            d["supervisor_id"], d["manager_id"], d["worker_id"], *d["routed_to"], *d["supervisee_ids"],
-            *(e["author_id"] for e in d["exchange"]))])
+        names = names_of(
+            conn,
+            [
+                p
+                for d in out
+                for p in (
+                    d["supervisor_id"],
+                    d["manager_id"],
+                    d["worker_id"],
+                    *d["routed_to"],
+                    *d["supervisee_ids"],
+                    *(e["author_id"] for e in d["exchange"]),
+                )
+            ],
+        )
         for d in out:
             d["supervisor"] = names.get(d["supervisor_id"], d["supervisor_id"])
             d["supervisees"] = [names.get(p, p) for p in d["supervisee_ids"]]
@@ -133,23 +141,26 @@ class OversightMixin:
         Each item: discussion_id, session_id, session_date, case_id, reference,
         supervisor(_id), supervisee(s/_ids), decision, rationale, status, routed_to,
         routed_names, manager(_id), reason, answered_at, exchange [{author, at, text}]."""
-        self._require("see management oversight tasks", Role.MANAGER)
-        mid = manager_id or (None if self.role == Role.ADMIN else self.me.id)
-        if mid and mid != self.me.id and self.role != Role.ADMIN:
-            raise self._deny(f"see the oversight tasks of {mid}")
-        with self._tx() as conn:
-            rows = self._oversight_rows(conn, (D.c.oversight_status == PENDING)
-                                        | D.c.oversight_status.is_(None))
+        self.ctx.require("see management oversight tasks", Role.MANAGER)
+        mid = manager_id or (None if self.ctx.role == Role.ADMIN else self.ctx.me.id)
+        if mid and mid != self.ctx.me.id and self.ctx.role != Role.ADMIN:
+            raise self.ctx.deny(f"see the oversight tasks of {mid}")
+        with self.ctx.tx() as conn:
+            rows = self._oversight_rows(conn, (tables.discussions.c.oversight_status == PENDING)
+                                        | tables.discussions.c.oversight_status.is_(None))
             rows = [r for r in rows if mid is None or mid in r["routed_to"]]
-            self._log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
+            self.ctx.log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
         return rows
 
     def _oversight_item(self, conn: Connection, discussion_id: str) -> dict:
-        found = self._oversight_rows(conn, D.c.id == discussion_id)
+        found = self._oversight_rows(conn, tables.discussions.c.id == discussion_id)
         if found:
             return found[0]
-        r = conn.execute(select(D.c.needs_oversight, S.c.state).join(S, S.c.id == D.c.session_id)
-                         .where(D.c.id == discussion_id)).first()
+        r = conn.execute(
+            select(tables.discussions.c.needs_oversight, tables.sessions.c.state)
+            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
+            .where(tables.discussions.c.id == discussion_id)
+        ).first()
         if r is None:
             raise NotFound(f"no case discussion {discussion_id!r}")
         if not r.needs_oversight:
@@ -163,49 +174,63 @@ class OversightMixin:
 
         A manager to whom the decision was sent, or any manager who can see the
         supervisee, answers; an agreed or disagreed decision is signed off and final."""
-        self._require("give management oversight", Role.MANAGER)
+        self.ctx.require("give management oversight", Role.MANAGER)
         key = str(status or "").strip().lower()
         if key not in ANSWERS:
             raise ValidationError("status", "use agreed, disagreed or more information requested")
         status = ANSWERS[key]
         reason = clean_text(reason, "reason", required=status != "agreed").strip()
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             item = self._oversight_item(conn, discussion_id)
-            if self.role != Role.ADMIN and self.me.id not in item["routed_to"] and not any(
-                    self.can_see(p) for p in item["supervisee_ids"]):
-                raise self._deny(f"give oversight on session {item['session_id']}")
-            if self.me.id == item["supervisor_id"]:
-                raise self._deny("give oversight on a decision made in their own supervision")
+            if self.ctx.role != Role.ADMIN and self.ctx.me.id not in item["routed_to"] and not any(
+                    self.ctx.can_see(p) for p in item["supervisee_ids"]):
+                raise self.ctx.deny(f"give oversight on session {item['session_id']}")
+            if self.ctx.me.id == item["supervisor_id"]:
+                raise self.ctx.deny("give oversight on a decision made in their own supervision")
             if item["status"] in FINAL:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
                                       f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
             at = now()
-            conn.execute(update(D).where(D.c.id == discussion_id).values(
-                oversight_status=status, oversight_manager_id=self.me.id,
-                oversight_reason=reason, oversight_at=at))
-            add_note(conn, item["session_id"], self.me.id,
-                     f"{marker(item['reference'])} {status} by {self.me.name}."
+            conn.execute(
+                update(tables.discussions)
+                .where(tables.discussions.c.id == discussion_id)
+                .values(
+                    oversight_status=status,
+                    oversight_manager_id=self.ctx.me.id,
+                    oversight_reason=reason,
+                    oversight_at=at,
+                )
+            )
+            add_note(conn, item["session_id"], self.ctx.me.id,
+                     f"{marker(item['reference'])} {status} by {self.ctx.me.name}."
                      + (f"\nReason: {reason}" if reason else ""))
-            self._log(conn, "oversight", "discussion", discussion_id, status)
+            self.ctx.log(conn, "oversight", "discussion", discussion_id, status)
             return self._oversight_item(conn, discussion_id)
 
     def reply_oversight(self, discussion_id: str, text: str) -> dict:
         """The supervisor gives the more information a manager asked for; the decision
         goes back to that manager's task list."""
-        self._require_write("reply to management oversight")
+        self.ctx.require_write("reply to management oversight")
         text = clean_text(text, "text", required=True).strip()
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             item = self._oversight_item(conn, discussion_id)
-            if self.me.id != item["supervisor_id"] and self.role != Role.ADMIN:
-                raise self._deny(f"reply for the supervisor of session {item['session_id']}")
+            if self.ctx.me.id != item["supervisor_id"] and self.ctx.role != Role.ADMIN:
+                raise self.ctx.deny(f"reply for the supervisor of session {item['session_id']}")
             if item["status"] != MORE_INFO:
                 raise ValidationError("status", f"the manager has not asked for more information "
                                                 f"(it is {item['status']})")
-            conn.execute(update(D).where(D.c.id == discussion_id).values(
-                oversight_status=PENDING, oversight_reason="", oversight_at=None))
-            add_note(conn, item["session_id"], self.me.id,
-                     f"{marker(item['reference'])} more information from {self.me.name}.\n{text}")
-            self._log(conn, "oversight", "discussion", discussion_id, "more information given")
+            conn.execute(
+                update(tables.discussions)
+                .where(tables.discussions.c.id == discussion_id)
+                .values(oversight_status=PENDING, oversight_reason="", oversight_at=None)
+            )
+            add_note(
+                conn,
+                item["session_id"],
+                self.ctx.me.id,
+                f"{marker(item['reference'])} more information from {self.ctx.me.name}.\n{text}",
+            )
+            self.ctx.log(conn, "oversight", "discussion", discussion_id, "more information given")
             return self._oversight_item(conn, discussion_id)
 
     def oversight_answers(self, supervisee_ids, before=None, exclude_session: str | None = None
@@ -214,25 +239,36 @@ class OversightMixin:
         still waiting, and every answer given since their last session before ``before``
         (all answers when ``before`` is None). Items as in ``oversight_tasks``."""
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
-        self._check_see(ids, "see the management oversight of " + ", ".join(ids))
+        self.ctx.check_see(ids, "see the management oversight of " + ", ".join(ids))
         before = parse_date(before, "before")
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             since = None
             if before is not None:
-                q = (select(S.c.date).join(AT, AT.c.session_id == S.c.id)
-                     .where(AT.c.practitioner_id.in_(ids), S.c.date <= before,
-                            S.c.state != SessionState.CANCELLED.value)
-                     .order_by(S.c.date.desc()).limit(1))
+                q = (
+                    select(tables.sessions.c.date)
+                    .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+                    .where(
+                        tables.attendees.c.practitioner_id.in_(ids),
+                        tables.sessions.c.date <= before,
+                        tables.sessions.c.state != SessionState.CANCELLED.value,
+                    )
+                    .order_by(tables.sessions.c.date.desc())
+                    .limit(1)
+                )
                 if exclude_session:
-                    q = q.where(S.c.id != exclude_session)
+                    q = q.where(tables.sessions.c.id != exclude_session)
                 since = conn.execute(q).scalar()
-            mine = select(AT.c.session_id).where(AT.c.practitioner_id.in_(ids))
-            conds = [D.c.session_id.in_(mine)]
+            mine = select(tables.attendees.c.session_id).where(
+                tables.attendees.c.practitioner_id.in_(ids)
+            )
+            conds = [tables.discussions.c.session_id.in_(mine)]
             if exclude_session:
-                conds.append(D.c.session_id != exclude_session)
+                conds.append(tables.discussions.c.session_id != exclude_session)
             rows = self._oversight_rows(conn, *conds)
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None
                     or (r["answered_at"] is not None and r["answered_at"] >= start)]
-            self._log(conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items")
+            self.ctx.log(
+                conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items"
+            )
         return rows

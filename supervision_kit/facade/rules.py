@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.values import parse_date
 from ..errors import NotFound
+from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
@@ -20,17 +21,20 @@ if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
 _LISTS = ("supervisee_ids",)
 
 
-class RulesMixin:
+class RulesService:
     """What is due, overdue and drifting, exactly as the policy presets say."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     # -- plumbing ------------------------------------------------------------------
     def _rules_context(self, as_of, only=None):
-        from ..rules.frames import load_frames
         from ..rules.policy import PolicyBook
+        from ..store.frames import load_frames
         day = parse_date(as_of, "as_of") or dt.date.today()
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             frames = load_frames(conn, day, only=only)
-        book = PolicyBook(self.settings.templates, self.settings.default_preset)
+        book = PolicyBook(self.ctx.settings.templates, self.ctx.settings.default_preset)
         return day, frames, book
 
     def _rules_out(self, df: pd.DataFrame, what: str, day: dt.date, team, *,
@@ -39,7 +43,7 @@ class RulesMixin:
         import pandas as pd
         if team and team_col in df.columns:
             df = df[df[team_col] == team]
-        vis = self._visible
+        vis = self.ctx.visible
         if vis is not None and len(df):
             keep = pd.Series(False, index=df.index)
             for col in who:
@@ -50,7 +54,7 @@ class RulesMixin:
                     keep |= vals.isin(vis)
             df = df[keep]
         df = df.reset_index(drop=True)
-        self._log_view("rules", what, f"as of {day.isoformat()}"
+        self.ctx.log_view("rules", what, f"as of {day.isoformat()}"
                        + (f"; team {team}" if team else "") + f"; {len(df)} rows")
         return df
 
@@ -66,12 +70,12 @@ class RulesMixin:
         """A date for the next session: the policy's next due date, or the next working
         day when that has already passed."""
         from ..rules.supervision import suggest_next
-        self._check_see([supervisee_id], f"plan supervision for {supervisee_id}")
+        self.ctx.check_see([supervisee_id], f"plan supervision for {supervisee_id}")
         day, fr, book = self._rules_context(after, only=("supervision",))
         found = suggest_next(fr, book, day, supervisee_id)
         if found is None:
             raise NotFound(f"no current supervisee {supervisee_id!r} on {day.isoformat()}")
-        self._log_view("rules", "suggest_next_session",
+        self.ctx.log_view("rules", "suggest_next_session",
                        f"{supervisee_id} after {day.isoformat()}: {found.isoformat()}")
         return found
 
@@ -106,10 +110,10 @@ class RulesMixin:
     def function_balance(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Functions covered over each supervisee's last sessions: supervisee_id, name,
         sessions, management, support, development, mediation, flag (then team)."""
-        from ..rules.frames import read
         from ..rules.records import function_balance, window_needed
+        from ..store.frames import read
         day, fr, book = self._rules_context(as_of, only=("supervision",))
-        with self.engine.connect() as conn:  # as many recent sessions as any policy looks at
+        with self.ctx.engine.connect() as conn:  # as many recent sessions as any policy looks at
             fr.held_recent = read(conn, "held_recent", day, recent=window_needed(fr, book))
         return self._rules_out(function_balance(fr, book, day), "function_balance", day, team)
 
@@ -118,7 +122,7 @@ class RulesMixin:
         supervisee_ids (a list), issue, days (then team, detail)."""
         from ..rules.records import timeliness
         day, fr, book = self._rules_context(as_of, only=("records",))
-        return self._rules_out(timeliness(fr, book, day, self.settings.unsigned_after_days),
+        return self._rules_out(timeliness(fr, book, day, self.ctx.settings.unsigned_after_days),
                                "timeliness", day, team, who=("supervisor_id", "supervisee_ids"))
 
     def contract_reviews(self, as_of=None, team: str | None = None) -> pd.DataFrame:
@@ -136,14 +140,3 @@ class RulesMixin:
         from ..rules.records import observations_due
         day, fr, book = self._rules_context(as_of, only=("observations",))
         return self._rules_out(observations_due(fr, book, day), "observations_due", day, team)
-
-    # -- presets ---------------------------------------------------------------------
-    def policy(self, name: str | None = None) -> dict:
-        """A policy preset as a plain dict (default: the configured default preset)."""
-        from ..rules.policy import load_policy
-        return load_policy(name or self.settings.default_preset, self.settings.templates).data
-
-    def policies(self) -> list[str]:
-        """Names of the policy presets in ``templates/policies/``."""
-        from ..rules.policy import list_policies
-        return list_policies(self.settings.templates)

@@ -1,6 +1,6 @@
 """Training exercises through the facade: trainers make exercises; trainees join with a code.
 
-Trainees have no account: :meth:`TrainingMixin.join_exercise` (or ``Toolkit.trainee``)
+Trainees have no account: :meth:`TrainingService.join_exercise` (or ``Toolkit.trainee``)
 gives a :class:`TraineeSession` that can only rate and reflect in that one exercise, and is
 logged as ``trainee:<alias>``. A trainee's guided reflection is kept beside the ratings,
 as the row with ``update_index = -1`` for that vignette (the ``reflections`` table needs a
@@ -17,23 +17,21 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Connection
 
+from ..catalog.vignettes import Vignette, item_label, load_vignettes
 from ..domain.enums import Role
 from ..domain.records import Practitioner, Reflection
 from ..domain.validation import validate_reflection
-from ..domain.values import clean_text
+from ..domain.values import clean_text, new_id
 from ..errors import NotFound, ValidationError
-from ..store import audit
+from ..store import audit, tables
 from ..store.engine import make_engine, write_transaction
-from ..store.schema import ExerciseRow, RatingRow
-from ..store.sessions import new_id
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
-from ..training.vignettes import Vignette, item_label, load_vignettes
+from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
 
-X, XR = ExerciseRow.__table__, RatingRow.__table__
 READERS = (Role.TRAINER, Role.AUDITOR)
 
 
@@ -49,12 +47,18 @@ def _find(conn: Connection, code_or_id: str, library=None) -> Exercise:
         keys.add(normalise_code(raw))
     except ValidationError:
         pass
-    r = conn.execute(select(X).where(or_(X.c.id.in_(keys), X.c.code.in_(keys)))).first()
+    r = conn.execute(
+        select(tables.exercises).where(
+            or_(tables.exercises.c.id.in_(keys), tables.exercises.c.code.in_(keys))
+        )
+    ).first()
     if r is None:
         raise NotFound(f"no exercise with code {raw!r}; check the code the trainer shows")
     counts = {}
     if any(not isinstance(v, dict) for v in r.vignettes or []):
-        q = select(XR.c.vignette, XR.c.update_index).where(XR.c.exercise_id == r.id)
+        q = select(tables.ratings.c.vignette, tables.ratings.c.update_index).where(
+            tables.ratings.c.exercise_id == r.id
+        )
         for vid, i in conn.execute(q):
             counts[vid] = max(counts.get(vid, 0), int(i) + 1)
     return exercise_from_row(r, library, counts)
@@ -70,12 +74,12 @@ def _upsert(conn: Connection, row: dict) -> None:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         else:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(XR).values(**row)
+        stmt = dialect_insert(tables.ratings).values(**row)
         conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=values))
         return
-    where = [XR.c[k] == row[k] for k in keys]
-    conn.execute(delete(XR).where(*where))
-    conn.execute(insert(XR), [row])
+    where = [tables.ratings.c[k] == row[k] for k in keys]
+    conn.execute(delete(tables.ratings).where(*where))
+    conn.execute(insert(tables.ratings), [row])
 
 
 def _save_rating(conn: Connection, ex: Exercise, alias: str, vignette_id: str, update_index,
@@ -93,10 +97,18 @@ def ratings_frame(conn: Connection, ex: Exercise, alias: str | None = None) -> p
     import pandas as pd
 
     from ..training import results as res
-    q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index >= 0)
+    q = select(tables.ratings).where(
+        tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index >= 0
+    )
     if alias is not None:
-        q = q.where(XR.c.alias == alias)
-    rows = list(conn.execute(q.order_by(XR.c.alias, XR.c.vignette, XR.c.update_index)))
+        q = q.where(tables.ratings.c.alias == alias)
+    rows = list(
+        conn.execute(
+            q.order_by(
+                tables.ratings.c.alias, tables.ratings.c.vignette, tables.ratings.c.update_index
+            )
+        )
+    )
     if not rows:
         return res.empty_ratings()
     when = {item_label(v.id, i): u.when for v in ex.vignettes for i, u in enumerate(v.updates)}
@@ -122,6 +134,11 @@ class TraineeSession:
     def _log(self, conn, action: str, detail: str = "") -> None:
         audit.append(conn, self.me.username, action, "exercise", self.exercise.id, detail)
 
+    def frameworks(self) -> dict:
+        """The reflective frameworks a trainee may reflect with, by id."""
+        from ..catalog.frameworks import load_frameworks
+        return load_frameworks(self.settings.templates)
+
     def rate(self, vignette_id: str, update_index: int, rating=None, rationale: str = "") -> dict:
         """Save (or replace) this trainee's rating of one update; ``rating`` None = not yet."""
         with write_transaction(self.engine) as conn:
@@ -133,8 +150,11 @@ class TraineeSession:
 
     def my_ratings(self) -> dict[tuple[str, int], tuple[str | None, str]]:
         """(vignette id, update index) -> (rating, rationale) saved so far by this trainee."""
-        q = select(XR).where(XR.c.exercise_id == self.exercise.id, XR.c.alias == self.alias,
-                             XR.c.update_index >= 0)
+        q = select(tables.ratings).where(
+            tables.ratings.c.exercise_id == self.exercise.id,
+            tables.ratings.c.alias == self.alias,
+            tables.ratings.c.update_index >= 0,
+        )
         with self.engine.connect() as conn:
             return {(r.vignette, int(r.update_index)): (r.rating, r.rationale or "")
                     for r in conn.execute(q)}
@@ -148,14 +168,19 @@ class TraineeSession:
         body = json.dumps({"framework": r.framework, "responses": r.responses}, ensure_ascii=False)
         with write_transaction(self.engine) as conn:
             _upsert(conn, dict(exercise_id=self.exercise.id, alias=self.alias, vignette=vignette_id,
-                               update_index=REFLECTION_INDEX, rating=None, rationale=body, at=_now()))
+                               update_index=REFLECTION_INDEX, rating=None, rationale=body,
+                               at=_now()))
             self._log(conn, "reflect", f"{vignette_id} {r.framework}")
         return r
 
     def reflection(self, vignette_id: str) -> Reflection | None:
         """This trainee's reflection on ``vignette_id``, if one was saved."""
-        q = select(XR).where(XR.c.exercise_id == self.exercise.id, XR.c.alias == self.alias,
-                             XR.c.vignette == vignette_id, XR.c.update_index == REFLECTION_INDEX)
+        q = select(tables.ratings).where(
+            tables.ratings.c.exercise_id == self.exercise.id,
+            tables.ratings.c.alias == self.alias,
+            tables.ratings.c.vignette == vignette_id,
+            tables.ratings.c.update_index == REFLECTION_INDEX,
+        )
         with self.engine.connect() as conn:
             r = conn.execute(q).first()
         if r is None:
@@ -172,99 +197,102 @@ class TraineeSession:
         return f"tr-{hashlib.sha256(key).hexdigest()[:24]}"
 
 
-class TrainingMixin:
+class TrainingService:
     """Vignette exercises: make one, let trainees join and rate, read and export the results."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     def vignette_library(self) -> dict[str, Vignette]:
         """Every vignette in ``templates/vignettes`` by id (files are validated)."""
-        return load_vignettes(self.settings.templates)
+        return load_vignettes(self.ctx.settings.templates)
 
     def create_exercise(self, vignette_ids, title: str = "") -> tuple[str, str]:
         """A new exercise of these vignettes (trainer or admin); returns (id, join code)."""
-        self._require("run training exercises", Role.TRAINER)
+        self.ctx.require("run training exercises", Role.TRAINER)
         ids = [vignette_ids] if isinstance(vignette_ids, str) else list(vignette_ids or [])
         if not ids:
             raise ValidationError("vignettes", "choose at least one vignette")
         library = self.vignette_library()
         unknown = [v for v in ids if v not in library]
         if unknown:
-            raise ValidationError("vignettes", f"unknown vignette(s): {', '.join(map(str, unknown))}")
+            raise ValidationError(
+                "vignettes", f"unknown vignette(s): {', '.join(map(str, unknown))}"
+            )
         if len(set(ids)) != len(ids):
             raise ValidationError("vignettes", "a vignette is chosen twice")
-        title = clean_text(title, "title", max_len=200).strip() or f"RAG calibration {dt.date.today():%d %B %Y}"
+        title = (
+            clean_text(title, "title", max_len=200).strip()
+            or f"RAG calibration {dt.date.today():%d %B %Y}"
+        )
         xid = new_id("ex")
-        with self._tx() as conn:
-            taken = set(conn.execute(select(X.c.code)).scalars())
+        with self.ctx.tx() as conn:
+            taken = set(conn.execute(select(tables.exercises.c.code)).scalars())
             code = new_code()
             while code in taken:
                 code = new_code()
-            conn.execute(insert(X), [dict(id=xid, code=code, trainer_id=self.me.id, title=title,
-                                          vignettes=[library[v].to_dict() for v in ids],
-                                          created=_now())])
-            self._log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
+            row = dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
+                       vignettes=[library[v].to_dict() for v in ids], created=_now())
+            conn.execute(insert(tables.exercises), [row])
+            self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
         return xid, code
 
     def _readable(self, conn, code_or_id: str, what: str) -> Exercise:
-        self._require(what, *READERS)
+        self.ctx.require(what, *READERS)
         ex = _find(conn, code_or_id, self.vignette_library())
-        if self.role == Role.TRAINER and ex.trainer_id != self.me.id:
-            raise self._deny(f"{what} of another trainer's exercise")
+        if self.ctx.role == Role.TRAINER and ex.trainer_id != self.ctx.me.id:
+            raise self.ctx.deny(f"{what} of another trainer's exercise")
         return ex
 
     def exercise(self, code_or_id: str) -> Exercise:
         """An exercise with its expert ratings (its trainer, an admin or an auditor)."""
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return self._readable(conn, code_or_id, "see training exercises")
 
     def exercises(self) -> list[Exercise]:
         """The acting trainer's exercises (all, for an admin or auditor), newest first."""
-        self._require("see training exercises", *READERS)
-        q = select(X).order_by(X.c.created.desc())
-        if self.role == Role.TRAINER:
-            q = q.where(X.c.trainer_id == self.me.id)
+        self.ctx.require("see training exercises", *READERS)
+        q = select(tables.exercises).order_by(tables.exercises.c.created.desc())
+        if self.ctx.role == Role.TRAINER:
+            q = q.where(tables.exercises.c.trainer_id == self.ctx.me.id)
         library = self.vignette_library()
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             return [exercise_from_row(r, library) for r in conn.execute(q)]
 
     def join_exercise(self, code: str, alias: str) -> TraineeSession:
         """Join as a trainee (no account needed): the session can only rate and reflect."""
-        return _join(self.engine, self.settings, code, alias)
-
-    @classmethod
-    def trainee(cls, db=None, code: str = "", alias: str = "", *, settings=None,
-                engine=None) -> TraineeSession:
-        """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
-        from ..config import Settings
-        settings = settings or Settings()
-        return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
+        return _join(self.ctx.engine, self.ctx.settings, code, alias)
 
     def rate(self, exercise_id: str, alias: str, vignette_id: str, update_index: int,
              rating=None, rationale: str = "") -> dict:
         """Save (or replace) a rating on a trainee's behalf, e.g. from paper (the trainer)."""
-        with self._tx() as conn:
+        with self.ctx.tx() as conn:
             ex = self._readable(conn, exercise_id, "enter ratings")
-            if self.role == Role.AUDITOR:
-                raise self._deny("enter ratings")
+            if self.ctx.role == Role.AUDITOR:
+                raise self.ctx.deny("enter ratings")
             row = _save_rating(conn, ex, alias, vignette_id, update_index, rating, rationale)
-            self._log(conn, "rate", "exercise", ex.id, f"{row['alias']} "
+            self.ctx.log(conn, "rate", "exercise", ex.id, f"{row['alias']} "
                       f"{item_label(vignette_id, row['update_index'])}")
         return row
 
     def exercise_ratings(self, exercise_id: str, log: bool = True) -> pd.DataFrame:
         """Every trainee's ratings (``results.RATING_COLUMNS``); the trainer, admin or auditor."""
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise results")
             df = ratings_frame(conn, ex)
         if log:  # the live dashboard reads every few seconds and logs only its first look
-            self._log_view("exercise_ratings", ex.id)
+            self.ctx.log_view("exercise_ratings", ex.id)
         return df
 
     def exercise_reflections(self, exercise_id: str) -> pd.DataFrame:
         """Trainees' reflections: alias, vignette, framework, responses (dict)."""
         import pandas as pd
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
-            q = select(XR).where(XR.c.exercise_id == ex.id, XR.c.update_index == REFLECTION_INDEX)
+            q = select(tables.ratings).where(
+                tables.ratings.c.exercise_id == ex.id,
+                tables.ratings.c.update_index == REFLECTION_INDEX,
+            )
             rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}")) for r in conn.execute(q)]
         return pd.DataFrame([dict(alias=a, vignette=v, framework=b.get("framework", ""),
                                   responses=b.get("responses", {})) for a, v, b in rows],
@@ -273,14 +301,34 @@ class TrainingMixin:
     def export_results_csv(self, exercise_id: str, path=None) -> str:
         """The results as CSV, trainees as T01, T02, ...; written to ``path`` when given."""
         from ..training import results as res
-        with self.engine.connect() as conn:
+        with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "export exercise results")
             text = res.results_csv(ex, ratings_frame(conn, ex))
-        with self._tx() as conn:
-            self._log(conn, "export", "exercise_ratings", ex.id, "csv, pseudonymised")
+        with self.ctx.tx() as conn:
+            self.ctx.log(conn, "export", "exercise_ratings", ex.id, "csv, pseudonymised")
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+
+def trainee_session(db=None, code: str = "", alias: str = "", *, settings=None,
+                    engine=None) -> TraineeSession:
+    """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
+    from ..config import Settings
+    settings = settings or Settings()
+    return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
+
+
+def trainee_door(db=None, *, settings=None, engine=None):
+    """``join(code, alias) -> TraineeSession`` on one engine, opened on first use: what a
+    trainee's page holds instead of a toolkit (trainees have no account)."""
+    state = {"engine": engine}
+
+    def join(code: str, alias: str) -> TraineeSession:
+        if state["engine"] is None:
+            state["engine"] = make_engine(db or settings.db_url)
+        return trainee_session(code=code, alias=alias, settings=settings, engine=state["engine"])
+    return join
 
 
 def _join(engine, settings, code: str, alias: str) -> TraineeSession:

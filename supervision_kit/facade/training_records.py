@@ -9,44 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select, update
 
+from ..catalog.training_levels import load_training_levels
 from ..domain.enums import Role
-from ..domain.values import clean_text, parse_date
+from ..domain.values import clean_text, new_id, parse_date
 from ..errors import ValidationError
-from ..store.schema import ObservationRow, PractitionerRow, TrainingRecordRow
-from ..store.sessions import new_id
-from .oversight import names_of
+from ..store import tables
+from ..store.people import names_of
+from .context import Context
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
 
-P, TR, O = PractitionerRow.__table__, TrainingRecordRow.__table__, ObservationRow.__table__
 STATUS_COLUMNS = ["practitioner_id", "name", "role", "team", "required_level", "latest_course",
                   "latest_level", "last_attended", "renewal_due", "out_of_date", "reason"]
-
-
-def load_training_levels(templates_dir) -> dict:
-    """``templates/training/levels.yaml``: levels, renewal_months, required_by_role."""
-    from ..rules.policy import read_yaml
-    path = Path(templates_dir) / "training" / "levels.yaml"
-    if not path.is_file():
-        raise ValidationError("training levels", f"missing {path}")
-    data = read_yaml(path)
-    levels = {int(k): str(v) for k, v in (data.get("levels") or {}).items()}
-    req = data.get("required_by_role") or {}
-    months = data.get("renewal_months")
-    if not levels or not isinstance(req, dict) or not isinstance(months, int) or months < 1:
-        raise ValidationError(path.name, "needs levels, renewal_months (a whole number) "
-                                         "and required_by_role")
-    for role, lvl in req.items():
-        if lvl is not None and lvl not in levels:
-            raise ValidationError(f"{path.name}: required_by_role.{role}", f"unknown level {lvl!r}")
-    return {"levels": levels, "renewal_months": months,
-            "required_by_role": {str(k): v for k, v in req.items()}}
 
 
 def _add_months(d: dt.date, months: int) -> dt.date:
@@ -54,53 +33,74 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return (pd.Timestamp(d) + pd.DateOffset(months=months)).date()
 
 
-class TrainingRecordsMixin:
+class TrainingRecordsService:
     """Training take-up and who is out of date; the QA sample of observations."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
 
     def training_levels(self) -> dict:
         """The training levels, default renewal and level required by role."""
-        return load_training_levels(self.settings.templates)
+        return load_training_levels(self.ctx.settings.templates)
 
     def add_training_record(self, practitioner_id: str, course: str, level: int, attended,
                             renewal_due=None) -> dict:
         """Record a course attended (oneself, or someone one supervises or manages)."""
-        self._require_write("record training")
+        self.ctx.require_write("record training")
         conf = self.training_levels()
         course = clean_text(course, "course", required=True, max_len=200).strip()
         try:
             level = int(level)
         except (TypeError, ValueError):
-            raise ValidationError("level", f"a level: one of {', '.join(map(str, conf['levels']))}") from None
+            raise ValidationError(
+                "level", f"a level: one of {', '.join(map(str, conf['levels']))}"
+            ) from None
         if level not in conf["levels"]:
             raise ValidationError("level", f"unknown level {level}; use one of "
                                   + ", ".join(map(str, conf["levels"])))
         attended = parse_date(attended, "attended", required=True)
-        renewal = parse_date(renewal_due, "renewal_due") or _add_months(attended, conf["renewal_months"])
+        renewal = parse_date(renewal_due, "renewal_due") or _add_months(
+            attended, conf["renewal_months"]
+        )
         if renewal <= attended:
             raise ValidationError("renewal_due", "renewal must come after the course")
-        if practitioner_id != self.me.id:
-            if self.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR):
-                raise self._deny(f"record training for {practitioner_id}")
-            self._check_see([practitioner_id], f"record training for {practitioner_id}")
+        if practitioner_id != self.ctx.me.id:
+            if self.ctx.role not in (Role.ADMIN, Role.MANAGER, Role.SUPERVISOR):
+                raise self.ctx.deny(f"record training for {practitioner_id}")
+            self.ctx.check_see([practitioner_id], f"record training for {practitioner_id}")
         rid = new_id("train")
-        with self._tx() as conn:
-            if conn.execute(select(P.c.id).where(P.c.id == practitioner_id)).first() is None:
-                raise ValidationError("practitioner_id", f"unknown practitioner {practitioner_id!r}")
-            conn.execute(insert(TR), [dict(id=rid, practitioner_id=practitioner_id, course=course,
-                                           level=level, attended=attended, renewal_due=renewal)])
-            self._log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
+        with self.ctx.tx() as conn:
+            if (
+                conn.execute(
+                    select(tables.practitioners.c.id).where(
+                        tables.practitioners.c.id == practitioner_id
+                    )
+                ).first()
+                is None
+            ):
+                raise ValidationError(
+                    "practitioner_id", f"unknown practitioner {practitioner_id!r}"
+                )
+            conn.execute(insert(tables.training_records), [dict(
+                id=rid, practitioner_id=practitioner_id, course=course, level=level,
+                attended=attended, renewal_due=renewal)])
+            self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
 
     def training_records(self, practitioner_id: str | None = None) -> list[dict]:
         """Courses attended, newest first: id, practitioner_id, name, course, level,
         attended, renewal_due."""
-        q = select(TR).order_by(TR.c.attended.desc(), TR.c.id)
+        q = select(tables.training_records).order_by(
+            tables.training_records.c.attended.desc(), tables.training_records.c.id
+        )
         if practitioner_id:
-            q = q.where(TR.c.practitioner_id == practitioner_id)
-        with self._tx() as conn:  # a read, logged like every view of personal records
-            rows = [r for r in conn.execute(q) if self.can_see(r.practitioner_id)]
+            q = q.where(tables.training_records.c.practitioner_id == practitioner_id)
+        with self.ctx.tx() as conn:  # a read, logged like every view of personal records
+            rows = [r for r in conn.execute(q) if self.ctx.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
-            self._log(conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses")
+            self.ctx.log(
+                conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses"
+            )
         return [dict(id=r.id, practitioner_id=r.practitioner_id,
                      name=names.get(r.practitioner_id, r.practitioner_id), course=r.course,
                      level=r.level, attended=r.attended, renewal_due=r.renewal_due) for r in rows]
@@ -112,14 +112,18 @@ class TrainingRecordsMixin:
         import pandas as pd
         conf = self.training_levels()
         day = parse_date(as_of, "as_of") or dt.date.today()
-        q = select(P).order_by(P.c.name)
+        q = select(tables.practitioners).order_by(tables.practitioners.c.name)
         if team:
-            q = q.where(P.c.team == team)
-        with self.engine.connect() as conn:
-            people = [p for p in conn.execute(q) if self.can_see(p.id)
+            q = q.where(tables.practitioners.c.team == team)
+        with self.ctx.engine.connect() as conn:
+            people = [p for p in conn.execute(q) if self.ctx.can_see(p.id)
                       and (p.leaving_date is None or p.leaving_date > day)]
             recs: dict[str, list] = {}
-            for r in conn.execute(select(TR).where(TR.c.attended <= day).order_by(TR.c.attended)):
+            for r in conn.execute(
+                select(tables.training_records)
+                .where(tables.training_records.c.attended <= day)
+                .order_by(tables.training_records.c.attended)
+            ):
                 recs.setdefault(r.practitioner_id, []).append(r)
         rows = []
         for p in people:
@@ -132,7 +136,10 @@ class TrainingRecordsMixin:
             if need is None:
                 out, why = False, "no safeguarding level required for this role"
             elif valid:
-                out, why = False, f"level {cover.level} valid until {cover.renewal_due or 'no end date'}"
+                out, why = (
+                    False,
+                    f"level {cover.level} valid until {cover.renewal_due or 'no end date'}",
+                )
             elif at_level:
                 out, why = True, f"level {need} renewal was due {cover.renewal_due}"
             elif last is not None:
@@ -151,7 +158,7 @@ class TrainingRecordsMixin:
         df["required_level"] = df["required_level"].astype("Int64")
         df["latest_level"] = df["latest_level"].astype("Int64")
         df["out_of_date"] = df["out_of_date"].astype(bool)
-        self._log_view("training_status", team or "", f"as of {day}; {len(df)} rows")
+        self.ctx.log_view("training_status", team or "", f"as of {day}; {len(df)} rows")
         return df
 
     def training_take_up(self, as_of=None) -> pd.DataFrame:
@@ -173,11 +180,11 @@ class TrainingRecordsMixin:
     def observation_names(self, supervisee_id: str | None = None) -> dict[str, str]:
         """Names of the supervisees and observers of the observations this user may see
         (a supervisee may not look their observer up, but is told who observed them)."""
-        q = select(O.c.supervisee_id, O.c.observer_id)
+        q = select(tables.observations.c.supervisee_id, tables.observations.c.observer_id)
         if supervisee_id:
-            q = q.where(O.c.supervisee_id == supervisee_id)
-        with self.engine.connect() as conn:
-            ids = {p for r in conn.execute(q) if self.can_see(r.supervisee_id)
+            q = q.where(tables.observations.c.supervisee_id == supervisee_id)
+        with self.ctx.engine.connect() as conn:
+            ids = {p for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id)
                    for p in (r.supervisee_id, r.observer_id)}
             return names_of(conn, ids)
 
@@ -185,7 +192,7 @@ class TrainingRecordsMixin:
                                    as_of=None) -> list[str]:
         """Mark a random sample of recorded observations (not yet sampled) for the quality
         assurance audit [Havering 8]; at least one when any are eligible. Returns their ids."""
-        self._require("sample observations for quality assurance", Role.MANAGER)
+        self.ctx.require("sample observations for quality assurance", Role.MANAGER)
         try:
             fraction = float(fraction)
         except (TypeError, ValueError):
@@ -194,14 +201,20 @@ class TrainingRecordsMixin:
             raise ValidationError("fraction", "a fraction between 0 and 1 (e.g. 0.2)")
         day = parse_date(as_of, "as_of") or dt.date.today()
         since = parse_date(since, "since")
-        q = select(O.c.id, O.c.supervisee_id).where(O.c.qa_sample.is_(False), O.c.date <= day)
+        q = select(tables.observations.c.id, tables.observations.c.supervisee_id).where(
+            tables.observations.c.qa_sample.is_(False), tables.observations.c.date <= day
+        )
         if since:
-            q = q.where(O.c.date >= since)
-        with self._tx() as conn:
-            pool = sorted(r.id for r in conn.execute(q) if self.can_see(r.supervisee_id))
+            q = q.where(tables.observations.c.date >= since)
+        with self.ctx.tx() as conn:
+            pool = sorted(r.id for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id))
             n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
             chosen = sorted(random.Random(seed).sample(pool, n))
             if chosen:
-                conn.execute(update(O).where(O.c.id.in_(chosen)).values(qa_sample=True))
-            self._log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
+                conn.execute(
+                    update(tables.observations)
+                    .where(tables.observations.c.id.in_(chosen))
+                    .values(qa_sample=True)
+                )
+            self.ctx.log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
         return chosen

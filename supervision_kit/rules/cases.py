@@ -22,9 +22,12 @@ import operator
 import numpy as np
 import pandas as pd
 
-from .calendar import NAT, add_months, add_period, day as to_day, days, to_series
-from .frames import Frames, lookup, params, policy_keys
-from .policy import every_label, period_of
+from ..domain.periods import every_label, period_of
+from ..store.frames import Frames, lookup
+from .calendar import NAT, add_months, add_period
+from .calendar import day as to_day
+from .calendar import days, to_series
+from .keys import params, policy_keys
 
 WINDOW_COLUMNS = ["case_id", "reference", "worker_id", "worker", "status", "last_discussed",
                   "due_by", "days_overdue", "quarterly_review_due", "team", "window"]

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ..domain.enums import Function
-from .calendar import (NAT, add_months, add_period, add_working_days, day as to_day, days,
-                       to_series, working_days_between)
-from .frames import Frames, lookup, params, policy_keys
+from ..store.frames import Frames, lookup
+from .calendar import NAT, add_months, add_period, add_working_days
+from .calendar import day as to_day
+from .calendar import days, to_series, working_days_between
+from .keys import params, policy_keys
 from .supervision import supervisees
 
 ACTION_COLUMNS = ["action_id", "description", "owner_id", "owner", "case_id", "reference",

@@ -18,10 +18,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .calendar import (NAT, add_period, add_working_days, day as to_day, days,
-                       half_term_end_after, half_term_end_from, next_working_day, to_series)
-from .frames import Frames, lookup, params, policy_keys
-from .policy import period_label
+from ..domain.periods import period_label
+from ..store.frames import Frames, lookup
+from .calendar import NAT, add_period, add_working_days
+from .calendar import day as to_day
+from .calendar import days, half_term_end_after, half_term_end_from, next_working_day, to_series
+from .keys import params, policy_keys
 
 COLUMNS = ["supervisee_id", "name", "team", "preset", "last_held", "next_due", "days_overdue",
            "reason", "rule", "supervisor_id"]
@@ -75,7 +77,7 @@ def _regular(pol, book, last, asye, anchor, day_):
     due = add_period(base, interval)
     phases = pol.get("supervision.newly_qualified") or []
     if phases:
-        from .policy import period_of
+        from ..domain.periods import period_of
         in_asye = ~np.isnat(asye) & (asye <= day_)
         first = period_of(phases[0], "interval")
         pre = in_asye & (np.isnat(last) | (last < asye))

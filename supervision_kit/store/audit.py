@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection
 from ..domain.canonical import chain_hash
 from .schema import AuditRow
 
-T = AuditRow.__table__
+audit_log = AuditRow.__table__
 GENESIS = "0" * 64
 
 
@@ -24,10 +24,13 @@ def append(conn: Connection, user: str, action: str, entity: str, entity_id: str
     if conn.dialect.name == "postgresql":
         # Serialise appenders so two transactions cannot both chain to one entry.
         conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
-    prev = conn.execute(select(T.c.hash).order_by(T.c.id.desc()).limit(1)).scalar() or GENESIS
+    prev = (
+        conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
+        or GENESIS
+    )
     at = dt.datetime.now().replace(tzinfo=None)
     fields = _fields(at, user, action, entity, str(entity_id)[:200], detail)
-    conn.execute(insert(T), [dict(at=at, user=user, action=action, entity=entity,
+    conn.execute(insert(audit_log), [dict(at=at, user=user, action=action, entity=entity,
                                   entity_id=str(entity_id)[:200], detail=detail,
                                   prev_hash=prev, hash=chain_hash(prev, fields))])
 
@@ -36,9 +39,11 @@ def verify_chain(conn: Connection) -> list[str]:
     """Problems in the chain: an edited, deleted or reordered entry is named."""
     problems = []
     prev = GENESIS
-    for r in conn.execute(select(T).order_by(T.c.id)):
+    for r in conn.execute(select(audit_log).order_by(audit_log.c.id)):
         if r.prev_hash != prev:
-            problems.append(f"audit entry {r.id}: chain broken before it (an entry was deleted or reordered)")
+            problems.append(
+                f"audit entry {r.id}: chain broken before it (an entry was deleted or reordered)"
+            )
         expected = chain_hash(r.prev_hash, _fields(r.at, r.user, r.action, r.entity,
                                                    r.entity_id, r.detail))
         if expected != r.hash:
@@ -50,15 +55,21 @@ def verify_chain(conn: Connection) -> list[str]:
 def head(conn: Connection) -> tuple[int, str]:
     """(number of entries, hash of the newest): written down outside the database, it lets a
     later ``verify`` see entries removed from the end, which the chain alone cannot."""
-    n = conn.execute(select(func.count()).select_from(T)).scalar() or 0
-    last = conn.execute(select(T.c.hash).order_by(T.c.id.desc()).limit(1)).scalar() or GENESIS
+    n = conn.execute(select(func.count()).select_from(audit_log)).scalar() or 0
+    last = (
+        conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
+        or GENESIS
+    )
     return n, last
 
 
 def missing_head(conn: Connection, recorded: str) -> list[str]:
     """A problem when the entry whose hash was recorded earlier is no longer in the log."""
     recorded = recorded.strip().lower()
-    if recorded == GENESIS or conn.execute(select(T.c.id).where(T.c.hash == recorded)).first():
+    if (
+        recorded == GENESIS
+        or conn.execute(select(audit_log.c.id).where(audit_log.c.hash == recorded)).first()
+    ):
         return []
     return [f"audit entry with hash {recorded[:16]}… recorded earlier is gone: entries were "
             f"removed from the end of the log"]
@@ -67,9 +78,9 @@ def missing_head(conn: Connection, recorded: str) -> list[str]:
 def entries(conn: Connection, limit: int = 200, user: str | None = None,
             action: str | None = None) -> list[dict]:
     """Newest entries first."""
-    q = select(T).order_by(T.c.id.desc()).limit(limit)
+    q = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
     if user:
-        q = q.where(T.c.user == user)
+        q = q.where(audit_log.c.user == user)
     if action:
-        q = q.where(T.c.action == action)
+        q = q.where(audit_log.c.action == action)
     return [dict(r._mapping) for r in conn.execute(q)]

@@ -10,6 +10,8 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from ..config import sqlite_file
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 _lock = threading.Lock()
 _migrated: set[str] = set()
@@ -58,8 +60,9 @@ def make_engine(url_or_path: str | Path, *, migrate: bool = True) -> Engine:
     """An engine for the store, with the schema brought up to date."""
     url = normalise_url(url_or_path)
     if url.startswith("sqlite"):
-        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_file(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

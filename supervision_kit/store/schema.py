@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData,
-                        String, Text, UniqueConstraint)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (JSON, Boolean, Date, DateTime, ForeignKey, Integer, MetaData, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {"ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_name)s",
           "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
@@ -47,10 +47,6 @@ class CaseRow(Base):
     status: Mapped[str] = mapped_column(String(64))
     opened: Mapped[dt.date] = mapped_column(Date)
     closed: Mapped[dt.date | None] = mapped_column(Date)
-    people: Mapped[list[CasePersonRow]] = relationship(
-        order_by="CasePersonRow.position", cascade="all, delete-orphan")
-    history: Mapped[list[StatusChangeRow]] = relationship(
-        order_by="StatusChangeRow.from_date", cascade="all, delete-orphan")
 
 
 class CasePersonRow(Base):
@@ -108,10 +104,9 @@ class SessionRow(Base):
     recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     locked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Optimistic locking is done in Core (``SessionsService.save_session`` updates
+    # ``WHERE version = <read version>``), so no ORM version_id_col.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    attendees: Mapped[list[AttendeeRow]] = relationship(
-        order_by="AttendeeRow.position", cascade="all, delete-orphan")
-    __mapper_args__ = {"version_id_col": version}
 
 
 class AttendeeRow(Base):

@@ -1,18 +1,17 @@
 """Session records to and from the tables: batch loading and one-transaction saves."""
 from __future__ import annotations
 
-import copy
-import uuid
 from collections import defaultdict
 from typing import Iterable
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,
-                              Oversight, Reflection, SessionRecord)
-from .schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow,
-                     DisagreementRow, ReflectionRow, SessionRow)
+from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement, Oversight,
+                              SessionRecord)
+from ..domain.values import new_id
+from . import tables
+from .records import reflection_from_row
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
                 "learning_development", "group_confidentiality")
@@ -20,13 +19,14 @@ ANSWERS = ("summary", "worries", "working_well", "barriers", "impact", "needs",
            "engagement", "plan", "proposed_amendment", "refusal_action", "decision",
            "rationale")
 
-S, D, A, R = SessionRow.__table__, DiscussionRow.__table__, ActionRow.__table__, ActionReviewRow.__table__
-AT, DG, RF = AttendeeRow.__table__, DisagreementRow.__table__, ReflectionRow.__table__
 
 
-def new_id(prefix: str) -> str:
-    """A fresh identifier: prefix plus 12 hex digits."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+def action_from_row(r) -> ActionItem:
+    """An ``ActionItem`` from an ``actions`` row."""
+    return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
+                      case_id=r.case_id, status=r.status, session_id=r.session_id,
+                      reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date,
+                      id=r.id)
 
 
 def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
@@ -39,36 +39,60 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
     out: dict[str, SessionRecord] = {}
     for chunk in _chunks(list(dict.fromkeys(ids))):
         att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
-        for r in conn.execute(select(AT).where(AT.c.session_id.in_(chunk)).order_by(AT.c.position)):
+        for r in conn.execute(
+            select(tables.attendees)
+            .where(tables.attendees.c.session_id.in_(chunk))
+            .order_by(tables.attendees.c.position)
+        ):
             att[r.session_id].append(r.practitioner_id)
-        for r in conn.execute(select(D).where(D.c.session_id.in_(chunk)).order_by(D.c.position)):
+        for r in conn.execute(
+            select(tables.discussions)
+            .where(tables.discussions.c.session_id.in_(chunk))
+            .order_by(tables.discussions.c.position)
+        ):
             ov = None
             if r.needs_oversight or r.oversight_status:
-                ov = Oversight(status=r.oversight_status or "pending", manager_id=r.oversight_manager_id,
-                               reason=r.oversight_reason or "", answered_at=r.oversight_at)
+                ov = Oversight(
+                    status=r.oversight_status or "pending",
+                    manager_id=r.oversight_manager_id,
+                    reason=r.oversight_reason or "",
+                    answered_at=r.oversight_at,
+                )
             ans = r.answers or {}
             disc[r.session_id].append(CaseDiscussion(
                 case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
                 **{k: ans.get(k, "") for k in ANSWERS}))
-        for r in conn.execute(select(A).where(A.c.session_id.in_(chunk)).order_by(A.c.position)):
-            acts[r.session_id].append(ActionItem(
-                description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                case_id=r.case_id, status=r.status, session_id=r.session_id,
-                reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date, id=r.id))
-        for r in conn.execute(select(R).where(R.c.session_id.in_(chunk)).order_by(R.c.position)):
-            revs[r.session_id].append(ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note))
-        for r in conn.execute(select(DG).where(DG.c.session_id.in_(chunk)).order_by(DG.c.position)):
+        for r in conn.execute(
+            select(tables.actions)
+            .where(tables.actions.c.session_id.in_(chunk))
+            .order_by(tables.actions.c.position)
+        ):
+            acts[r.session_id].append(action_from_row(r))
+        for r in conn.execute(
+            select(tables.action_reviews)
+            .where(tables.action_reviews.c.session_id.in_(chunk))
+            .order_by(tables.action_reviews.c.position)
+        ):
+            revs[r.session_id].append(
+                ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note)
+            )
+        for r in conn.execute(
+            select(tables.disagreements)
+            .where(tables.disagreements.c.session_id.in_(chunk))
+            .order_by(tables.disagreements.c.position)
+        ):
             dis[r.session_id].append(Disagreement(
                 description=r.description, resolution=r.resolution, escalated=bool(r.escalated),
                 escalated_to_id=r.escalated_to_id, outcome=r.outcome,
                 resolved_date=r.resolved_date, id=r.id))
-        for r in conn.execute(select(RF).where(RF.c.session_id.in_(chunk)).order_by(RF.c.created, RF.c.id)):
-            refl[r.session_id].append(Reflection(
-                framework=r.framework, author_id=r.author_id, responses=r.responses or {},
-                session_id=r.session_id, case_id=r.case_id, exercise_id=r.exercise_id,
-                created=r.created, id=r.id))
-        for r in conn.execute(select(S).where(S.c.id.in_(chunk))):
+        for r in conn.execute(
+            select(tables.reflections)
+            .where(tables.reflections.c.session_id.in_(chunk))
+            .order_by(tables.reflections.c.created, tables.reflections.c.id)
+        ):
+            refl[r.session_id].append(reflection_from_row(r))
+        for r in conn.execute(select(tables.sessions).where(tables.sessions.c.id.in_(chunk))):
             content = r.content or {}
             out[r.id] = SessionRecord(
                 id=r.id, date=r.date, type=r.type, supervisor_id=r.supervisor_id,
@@ -136,20 +160,28 @@ def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
     return rows
 
 
-TABLES = {"session_attendees": AT, "case_discussions": D, "actions": A,
-          "action_reviews": R, "disagreements": DG, "reflections": RF}
+TABLES = {
+    "session_attendees": tables.attendees,
+    "case_discussions": tables.discussions,
+    "actions": tables.actions,
+    "action_reviews": tables.action_reviews,
+    "disagreements": tables.disagreements,
+    "reflections": tables.reflections,
+}
 
 
 def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
                   row_written: bool = False) -> None:
     """Replace a record's rows inside the caller's transaction."""
     if insert_new:
-        conn.execute(insert(S), [session_row(rec)])
+        conn.execute(insert(tables.sessions), [session_row(rec)])
     else:
         if not row_written:
             row = session_row(rec)
             row.pop("id")
-            conn.execute(S.update().where(S.c.id == rec.id).values(**row))
+            conn.execute(
+                tables.sessions.update().where(tables.sessions.c.id == rec.id).values(**row)
+            )
         for name in ("case_discussions", "action_reviews", "disagreements", "session_attendees"):
             t = TABLES[name]
             conn.execute(delete(t).where(t.c.session_id == rec.id))
@@ -157,14 +189,9 @@ def write_session(conn: Connection, rec: SessionRecord, *, insert_new: bool,
         # replace only those this record carries.
         ids = [r.id for r in rec.reflections if r.id]
         if ids:
-            conn.execute(delete(RF).where(RF.c.id.in_(ids)))
+            conn.execute(delete(tables.reflections).where(tables.reflections.c.id.in_(ids)))
         # Actions made here may already be referenced; replace only the ones this record lists.
-        conn.execute(delete(A).where(A.c.session_id == rec.id))
+        conn.execute(delete(tables.actions).where(tables.actions.c.session_id == rec.id))
     for name, rows in child_rows(rec).items():
         if rows:
             conn.execute(insert(TABLES[name]), rows)
-
-
-def copy_record(rec: SessionRecord) -> SessionRecord:
-    """A deep copy, so callers' objects are not changed behind their back."""
-    return copy.deepcopy(rec)

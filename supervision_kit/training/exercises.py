@@ -6,9 +6,9 @@ import datetime as dt
 import re
 import secrets
 
+from ..catalog.vignettes import RATINGS, Prompts, Update, Vignette, item_label, vignette_from_dict
 from ..domain.values import clean_text
 from ..errors import ValidationError
-from .vignettes import RATINGS, Prompts, Update, Vignette, item_label, vignette_from_dict
 
 # No 0/O, 1/I/L: a code read off a projector is typed correctly.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

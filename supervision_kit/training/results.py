@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..analytics import agreement
+from ..catalog.vignettes import item_label
 from .exercises import Exercise
-from .vignettes import item_label
 
 RATING_COLUMNS = ["alias", "vignette", "update_index", "item", "when", "rating",
                   "expert_rating", "rationale", "at"]

@@ -5,7 +5,6 @@ _EXPORTS = {
     "SessionRecorder": ".session",
     "ReflectionGuide": ".reflection",
     "ActionTracker": ".actions",
-    "load_frameworks": ".frameworks",
     "RAGTimeline": ".timeline",
     "CaseloadStrip": ".timeline",
     "figure_png": ".timeline",
@@ -21,7 +20,6 @@ _EXPORTS = {
     "DisagreementsPanel": ".escalation",
     "TrainingRecordPanel": ".training_record",
     "TrainingTakeUp": ".training_record",
-    "TrainingApp": ".training",
     "TrainerDashboard": ".training_dashboard",
     "TraineeView": ".training_trainee",
     "ResearchDashboard": ".research",
@@ -29,7 +27,7 @@ _EXPORTS = {
 
 
 def __getattr__(name):
-    # Lazy, so importing one module (e.g. the framework loader) does not build the rest.
+    # Lazy, so importing one widget does not build the rest.
     if name in _EXPORTS:
         import importlib
         return getattr(importlib.import_module(_EXPORTS[name], __name__), name)

@@ -11,7 +11,7 @@ from traitlets import Bool, HasTraits, List, Unicode, observe
 from ..domain.records import ActionItem
 from ..domain.smart import smart_warnings
 from ..errors import SupervisionError, ValidationError
-from .common import WIDE, Displayable, Field, esc, message, now_text
+from .common import WIDE, Displayable, Field, esc, now_text, show_refusal
 
 NO_OWNER, NO_CASE = "— no owner —", "— no case —"
 NONE = ""   # the value of the "no owner" / "no case" option (None would show a blank box)
@@ -149,7 +149,7 @@ class ActionTracker(HasTraits, Displayable):
             self.actions = self.tk.actions(owner_id=self.owner_id, case_id=self.case_id,
                                            status=None if self.show_all else "open")
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
 
     def is_overdue(self, a: ActionItem) -> bool:
         """Open and past its due date."""
@@ -183,7 +183,7 @@ class ActionTracker(HasTraits, Displayable):
         try:
             a = self.tk.set_action_status(action_id, status, when)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return None
         self.status = f"{status.capitalize()} at {now_text()}"
         self.refresh()
@@ -223,16 +223,16 @@ class ActionTracker(HasTraits, Displayable):
                 stored = self.tk.save_session(rec).actions[-1]
             else:
                 stored = self.tk.add_action(item)
-        except ValidationError as e:
-            attr = e.field.rsplit(".", 1)[-1]
-            if attr in self.form.fields:
-                self.form.set_errors({attr: e.message})
-            self.status = f"Not added: {e.message}"
-            return None
         except SupervisionError as e:
-            self.status = message(e)
+            # A refusal of what was typed is "Not added"; others (access) speak for themselves.
+            show_refusal(self, e, "Not added" if isinstance(e, ValidationError) else "",
+                         beside=self._beside)
             return None
         self.form.set_errors({})
         self.status = f"Action added at {now_text()}"
         self.refresh()
         return stored
+
+    def _beside(self, attr: str, text: str) -> None:
+        if attr in self.form.fields:
+            self.form.set_errors({attr: text})

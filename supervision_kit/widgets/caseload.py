@@ -17,7 +17,7 @@ from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, v
 
 from ..domain.values import parse_date
 from ..errors import SupervisionError
-from .common import Displayable, esc, message
+from .common import Displayable, esc, message, show_refusal
 from .timeline import CaseloadStrip, RAGTimeline
 
 LATE_STYLE = "background:#fde2e2"
@@ -394,7 +394,7 @@ class CaseloadOverview(HasTraits, Displayable):
             self.timeline = RAGTimeline(self.tk, case_id, self.as_of, drift=self.raw.get("drift"),
                                         window=self.raw.get("windows"))
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return None
         if self.timeline.data is None:
             self.status = self.timeline.status

@@ -70,18 +70,56 @@ def html_values(widget) -> list[str]:
     return [x.value for x in walk(widget) if isinstance(x, (w.HTML, w.HTMLMath))]
 
 
+def show_refusal(owner, e: SupervisionError, refused: str = "", *, beside=None) -> None:
+    """The one translation of a facade error at a widget's edge.
+
+    Every refusal goes into ``owner.status`` as "<refused>: why" (just "why" without
+    ``refused``). A ``ValidationError`` also goes ``beside`` its control: a field
+    (``set_error``), a mapping of field names to fields (``e.field`` picks one), or a
+    function called with the field's last name part and the message. What was typed stays
+    where it is."""
+    if isinstance(e, ValidationError) and beside is not None:
+        if hasattr(beside, "set_error"):
+            beside.set_error(e.message)
+        elif isinstance(beside, dict):
+            if e.field in beside:
+                beside[e.field].set_error(e.message)
+        else:
+            beside(e.field.rsplit(".", 1)[-1], e.message)
+    text = message(e)
+    owner.status = f"{refused}: {text}" if refused else text
+
+
 def attempt(owner, field, refused: str, call):
-    """``call()``'s result, or None with the refusal shown: a ``ValidationError`` beside
-    ``field``, and every refusal in ``owner.status`` as "<refused>: why". What was typed
-    stays where it is."""
+    """``call()``'s result, or None with the refusal shown (``show_refusal``)."""
     try:
         return call()
-    except ValidationError as e:
-        field.set_error(e.message)
-        owner.status = f"{refused}: {e.message}"
     except SupervisionError as e:
-        owner.status = f"{refused}: {message(e)}"
+        show_refusal(owner, e, refused, beside=field)
     return None
+
+
+def reply_in(owner, field, refused: str, call, said):
+    """``attempt`` what was typed in ``field``; once accepted ``owner.status`` is
+    ``said(result)``, the typed text is cleared and ``owner`` refreshed."""
+    result = attempt(owner, field, refused, call)
+    if result is None:
+        return None
+    owner.status = said(result)
+    field.input.value = ""
+    owner.refresh()
+    return result
+
+
+def nav_buttons(owner, save: str = "Save") -> tuple[w.Button, w.Button, w.Button]:
+    """Back, Save and Next buttons wired to ``owner.back``, ``save`` and ``next``."""
+    back = w.Button(description="Back", icon="arrow-left")
+    keep = w.Button(description=save)
+    onward = w.Button(description="Next", icon="arrow-right")
+    back.on_click(lambda _: owner.back())
+    keep.on_click(lambda _: owner.save())
+    onward.on_click(lambda _: owner.next())
+    return back, keep, onward
 
 
 class Displayable:
@@ -115,3 +153,12 @@ class Field:
             self.error = error_label()
             self.box.children = (*self.box.children, self.error)
         self.error.value = text
+
+
+def message_box(text: str, kind: str = "warning") -> w.HTML:
+    """A coloured box with one plain-text message (never markup)."""
+    colours = {"warning": ("#fff4d6", "#8a5a00"), "error": ("#fde2e2", "#b00020"),
+               "info": ("#e8f0fe", "#1a3d7c")}
+    bg, fg = colours.get(kind, colours["info"])
+    return w.HTML(value=f"<div class='app-message' style='background:{bg};color:{fg};"
+                        f"padding:8px 12px;border-radius:4px;margin:6px 0'>{esc(text)}</div>")

@@ -15,26 +15,29 @@ import datetime as dt
 import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, Instance, Unicode, observe, validate
 
-from ..domain.records import Contract
+from ..domain.periods import period_label, period_of
+from ..domain.records import CONTRACT_TERMS, Contract
+from ..domain.values import add_years
 from ..errors import SupervisionError, ValidationError
-from ..rules.policy import load_policy, period_label, period_of
-from .common import Displayable, Field, esc, message, now_text, textarea
+from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
-TERMS = (
-    ("purpose", "Purpose of supervision", "why we meet: the four functions, the child's needs"),
-    ("frequency", "Frequency", "how often; filled from the policy preset"),
-    ("duration", "Duration", "how long a session lasts"),
-    ("venue", "Venue", "where, free from interruptions"),
-    ("supervisor_responsibilities", "Responsibilities of the supervisor", ""),
-    ("supervisee_responsibilities", "Responsibilities of the supervisee", ""),
-    ("recording", "Recording", "who records, where it is kept, within 2 working days"),
-    ("ad_hoc", "Ad-hoc supervision", "how unplanned discussions are arranged and recorded"),
-    ("cancelling", "Cancelling and rearranging", "setting dates; rearranging within 5 working days"),
-    ("agenda_setting", "Agenda setting", "who brings what"),
-    ("disagreement", "Disagreement and escalation", "how differences are recorded and escalated"),
-    ("complaints_review", "Complaints and review", "how to complain; review at least annually"),
-)
-TERM_KEYS = tuple(k for k, _, _ in TERMS)
+# The label and hint of each of the contract's terms (``CONTRACT_TERMS``), in its order.
+TERM_TEXT = {
+    "purpose": ("Purpose of supervision", "why we meet: the four functions, the child's needs"),
+    "frequency": ("Frequency", "how often; filled from the policy preset"),
+    "duration": ("Duration", "how long a session lasts"),
+    "venue": ("Venue", "where, free from interruptions"),
+    "supervisor_responsibilities": ("Responsibilities of the supervisor", ""),
+    "supervisee_responsibilities": ("Responsibilities of the supervisee", ""),
+    "recording": ("Recording", "who records, where it is kept, within 2 working days"),
+    "ad_hoc": ("Ad-hoc supervision", "how unplanned discussions are arranged and recorded"),
+    "cancelling": ("Cancelling and rearranging", "setting dates; rearranging within 5 working days"),
+    "agenda_setting": ("Agenda setting", "who brings what"),
+    "disagreement": ("Disagreement and escalation", "how differences are recorded and escalated"),
+    "complaints_review": ("Complaints and review", "how to complain; review at least annually"),
+}
+TERM_KEYS = CONTRACT_TERMS
+TERMS = tuple((k, *TERM_TEXT[k]) for k in TERM_KEYS)
 
 
 def _span(period: tuple[int, int] | None) -> str:
@@ -60,13 +63,6 @@ def preset_frequency(policy) -> str:
         base += f" (newly qualified: {', then '.join(steps)})"
     minutes = policy.get("supervision.duration_minutes")
     return base + (f"; about {minutes} minutes" if minutes else "")
-
-
-def _add_year(d: dt.date) -> dt.date:
-    try:
-        return d.replace(year=d.year + 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + 1, day=28)
 
 
 class ContractForm(HasTraits, Displayable):
@@ -104,7 +100,7 @@ class ContractForm(HasTraits, Displayable):
                 self.replaces = active[0] if active else None
                 self._new(start_date or dt.date.today())
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             self._disable(True, everything=True)
 
     @classmethod
@@ -123,7 +119,7 @@ class ContractForm(HasTraits, Displayable):
         opts = []
         for n in names:
             try:
-                pol = load_policy(n, self.tk.settings.templates)
+                pol = self.tk.preset(n)
                 opts.append((f"{pol.get('title') or n} — {preset_frequency(pol).split(' (')[0]}", n))
             except ValidationError:
                 continue
@@ -180,7 +176,7 @@ class ContractForm(HasTraits, Displayable):
     def _new(self, start: dt.date) -> None:
         self._loading = True
         try:
-            self.start.value, self.review.value = start, _add_year(start)
+            self.start.value, self.review.value = start, add_years(start)
             if self.replaces is not None:  # a review keeps last year's terms as the draft
                 self.preset.value = self.replaces.preset if self.replaces.preset in \
                     dict((v, k) for k, v in self.preset.options) else self.preset.value
@@ -277,7 +273,7 @@ class ContractForm(HasTraits, Displayable):
         self.sign_supervisee_button.layout.display = None if me == self.supervisee_id else "none"
 
     def _policy(self):
-        return load_policy(self.preset.value, self.tk.settings.templates)
+        return self.tk.preset(self.preset.value)
 
     def _preset_changed(self, _=None) -> None:
         self._show_frequency()
@@ -307,8 +303,8 @@ class ContractForm(HasTraits, Displayable):
         old, new = change["old"], change["new"]
         if self._loading or new is None:
             return
-        if self.review.value is None or (old is not None and self.review.value == _add_year(old)):
-            self.review.value = _add_year(new)
+        if self.review.value is None or (old is not None and self.review.value == add_years(old)):
+            self.review.value = add_years(new)
 
     # -- composing and saving ----------------------------------------------------------------
     def _overrides(self) -> tuple[dict, str]:
@@ -339,15 +335,10 @@ class ContractForm(HasTraits, Displayable):
         keys = ("preset", "start_date", "review_date", "overrides") + TERM_KEYS
         return c is None or any(getattr(c, k) != getattr(new, k) for k in keys)
 
-    def _refused(self, e: SupervisionError, what: str) -> None:
-        if isinstance(e, ValidationError):
-            key = e.field.rsplit(".", 1)[-1]
-            key = {"overrides": "frequency_days", "supervision": "frequency_days"}.get(key, key)
-            if key in self.fields:
-                self.errors = {key: e.message}
-                self.status = f"{what}: {e.message}"
-                return
-        self.status = f"{what}: {message(e)}"
+    def _beside(self, key: str, text: str) -> None:
+        key = {"overrides": "frequency_days", "supervision": "frequency_days"}.get(key, key)
+        if key in self.fields:
+            self.errors = {key: text}
 
     def save(self) -> Contract | None:
         """Save the contract as typed; messages appear beside the fields, nothing is lost."""
@@ -361,10 +352,10 @@ class ContractForm(HasTraits, Displayable):
             return None
         try:
             if overrides:
-                load_policy(self.preset.value, self.tk.settings.templates, overrides)
+                self.tk.preset(self.preset.value, overrides)
             saved = self.tk.save_contract(self.compose())
         except SupervisionError as e:
-            self._refused(e, "Not saved")
+            show_refusal(self, e, "Not saved", beside=self._beside)
             return None
         self.errors = {}
         self.contract = saved
@@ -380,7 +371,7 @@ class ContractForm(HasTraits, Displayable):
         try:
             c = self.tk.sign_contract(self.contract.id, signer)
         except SupervisionError as e:
-            self._refused(e, "Not signed")
+            show_refusal(self, e, "Not signed", beside=self._beside)
             return None
         self.contract = c
         self.status = f"Signed by the {who} at {now_text()}"
@@ -415,13 +406,13 @@ class ContractForm(HasTraits, Displayable):
             return None
         start = start_date or dt.date.today()
         new = dc.replace(old, supervisor_id=new_supervisor_id, start_date=start,
-                         review_date=_add_year(start), end_date=None, supervisor_signed_at=None,
+                         review_date=add_years(start), end_date=None, supervisor_signed_at=None,
                          supervisee_signed_at=None, handover_note=handover_note,
                          replaces_id=old.id, id=None)
         try:
             saved = self.tk.save_contract(new)
         except SupervisionError as e:
-            self._refused(e, "Not replaced")
+            show_refusal(self, e, "Not replaced", beside=self._beside)
             return None
         self.errors = {}
         self.replaces = old

@@ -12,7 +12,7 @@ import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, now_text, textarea
+from .common import Displayable, Field, attempt, esc, now_text, reply_in, show_refusal, textarea
 
 PRE = "white-space:pre-wrap"
 NO_CASE = ("— not about one case —", "")
@@ -79,7 +79,7 @@ class EntitlementPanel(HasTraits, Displayable):
             self.state = self.tk.entitlement(as_of=self.as_of)
             self.mine = [r for r in self.tk.requests() if r["requester_id"] == self.tk.me.id]
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("state")
     def _state_changed(self, change) -> None:
@@ -154,7 +154,7 @@ class RequestInbox(HasTraits, Displayable):
             self.items = self.tk.requests(open_only=True, addressed_to_me=True)
         except SupervisionError as e:
             self.items = []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("items")
     def _items_changed(self, change) -> None:
@@ -181,11 +181,6 @@ class RequestInbox(HasTraits, Displayable):
         if f is None:
             self.status = "Not recorded: that request is not open for you"
             return None
-        r = attempt(self, f, "Not recorded", lambda: self.tk.resolve_request(
-            request_id, f.input.value if outcome is None else outcome))
-        if r is None:
-            return None
-        self.status = f"Outcome recorded at {now_text()}"
-        f.input.value = ""
-        self.refresh()
-        return r
+        return reply_in(self, f, "Not recorded", lambda: self.tk.resolve_request(
+            request_id, f.input.value if outcome is None else outcome),
+            lambda _: f"Outcome recorded at {now_text()}")

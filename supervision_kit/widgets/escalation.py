@@ -12,7 +12,7 @@ import ipywidgets as w
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, message, now_text
+from .common import Displayable, esc, now_text, show_refusal
 
 PRE = "white-space:pre-wrap"
 
@@ -63,7 +63,7 @@ class EscalationControl:
         try:
             found = self.rec.tk.escalate_disagreement(self.d.id)
         except SupervisionError as e:
-            self.rec.status = f"Not escalated: {message(e)}"
+            show_refusal(self.rec, e, "Not escalated")
             return None
         self.d.escalated_to_id = found["escalated_to_id"]
         self.rec.status = f"Escalated to {found['escalated_to']} at {now_text()}"
@@ -97,7 +97,7 @@ class DisagreementsPanel(HasTraits, Displayable):
             self.items = self.tk.disagreements(self.supervisee_id)
         except SupervisionError as e:
             self.items = []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("items")
     def _items_changed(self, change) -> None:
@@ -127,7 +127,7 @@ class DisagreementsPanel(HasTraits, Displayable):
         try:
             d = self.tk.escalate_disagreement(disagreement_id, to_manager_id)
         except SupervisionError as e:
-            self.status = f"Not escalated: {message(e)}"
+            show_refusal(self, e, "Not escalated")
             return None
         self.status = f"Escalated to {d['escalated_to']} at {now_text()}"
         self.refresh()

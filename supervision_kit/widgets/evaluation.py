@@ -10,8 +10,8 @@ from traitlets import Bool, HasTraits, Instance, List, TraitError, Unicode, obse
 
 from ..domain.enums import EVALUATION_STATEMENTS, Answer
 from ..domain.records import Evaluation
-from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, message, now_text, textarea
+from ..errors import SupervisionError
+from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
 CHOICES = [a.value for a in Answer]  # yes, no, maybe
 
@@ -109,13 +109,8 @@ class EvaluationForm(HasTraits, Displayable):
             f.set_error("")
         try:
             stored = self.tk.save_evaluation(e)
-        except ValidationError as err:
-            if err.field in self.fields:
-                self.fields[err.field].set_error(err.message)
-            self.status = f"Not submitted: {err.message}"
-            return None
         except SupervisionError as err:
-            self.status = f"Not submitted: {message(err)}"
+            show_refusal(self, err, "Not submitted", beside=self.fields)
             return None
         self.submitted = stored
         self.disabled = True

@@ -18,7 +18,7 @@ from traitlets import HasTraits, Instance, List, Unicode, observe
 from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, message, now_text, textarea
+from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("permissions", "Permissions sought", "from the service users or professionals present"),
@@ -73,7 +73,7 @@ class ObservationForm(HasTraits, Displayable):
             elif supervisee_id:
                 self.supervisee.value = supervisee_id
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
         self._header()
 
     def _sessions(self) -> None:
@@ -169,14 +169,8 @@ class ObservationForm(HasTraits, Displayable):
             return None
         try:
             saved = self.tk.save_observation(o)
-        except ValidationError as e:
-            f = self.fields.get(e.field)
-            if f is not None:
-                f.set_error(e.message)
-            self.status = f"Not saved: {e.message}"
-            return None
         except SupervisionError as e:
-            self.status = f"Not saved: {message(e)}"
+            show_refusal(self, e, "Not saved", beside=self.fields)
             return None
         self.observation = dc.replace(saved)
         self.status = f"Saved at {now_text()}"
@@ -210,7 +204,7 @@ class ObservationList(HasTraits, Displayable):
             self.items = self.tk.observations(self.supervisee_id)
             df = self.tk.observations_due(as_of=self.as_of)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return
         if self.supervisee_id:
             df = df[df["supervisee_id"] == self.supervisee_id]
@@ -245,7 +239,7 @@ class ObservationList(HasTraits, Displayable):
         try:
             ids = self.tk.sample_observations_for_qa(fraction, seed, as_of=self.as_of)
         except SupervisionError as e:
-            self.status = f"Not sampled: {message(e)}"
+            show_refusal(self, e, "Not sampled")
             return []
         self.status = f"{len(ids)} observation(s) marked for the quality-assurance audit"
         self.refresh()

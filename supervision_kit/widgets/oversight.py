@@ -13,7 +13,7 @@ import ipywidgets as w
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, now_text, textarea
+from .common import Displayable, Field, esc, now_text, reply_in, show_refusal, textarea
 
 STATUS_WORDS = {"pending": "Waiting for management oversight",
                 "agreed": "Agreed", "disagreed": "Disagreed",
@@ -117,7 +117,7 @@ class OversightTasks(HasTraits, Displayable):
             self.escalations = [d for d in self.tk.disagreements(to_me=True) if d["open"]]
         except SupervisionError as e:
             self.tasks, self.escalations = [], []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("tasks")
     def _tasks_changed(self, change) -> None:
@@ -165,15 +165,11 @@ class OversightTasks(HasTraits, Displayable):
             self.status = "Not answered: that decision is not on your task list"
             return None
         text = card.text.value if reason is None else reason
-        item = attempt(self, card.field, "Not answered",
-                       lambda: self.tk.answer_oversight(discussion_id, status, text))
-        if item is None:
-            return None
-        self.status = (f"{item['reference']}: {STATUS_WORDS.get(item['status'], item['status'])} "
-                       f"at {now_text()}; the supervisor sees it in the next session")
-        card.text.value = ""
-        self.refresh()
-        return item
+        return reply_in(self, card.field, "Not answered",
+                        lambda: self.tk.answer_oversight(discussion_id, status, text),
+                        lambda item: f"{item['reference']}: "
+                                     f"{STATUS_WORDS.get(item['status'], item['status'])} at "
+                                     f"{now_text()}; the supervisor sees it in the next session")
 
     def agree(self, discussion_id: str, reason: str | None = None) -> dict | None:
         """Agree with the decision (the reason says why it is agreed)."""
@@ -194,14 +190,10 @@ class OversightTasks(HasTraits, Displayable):
             self.status = "Not recorded: that disagreement is not waiting for you"
             return None
         text = card.text.value if outcome is None else outcome
-        d = attempt(self, card.field, "Not recorded",
-                    lambda: self.tk.resolve_disagreement(disagreement_id, text))
-        if d is None:
-            return None
-        self.status = f"Outcome recorded at {now_text()}; both parties see it on the record"
-        card.text.value = ""
-        self.refresh()
-        return d
+        return reply_in(self, card.field, "Not recorded",
+                        lambda: self.tk.resolve_disagreement(disagreement_id, text),
+                        lambda _: f"Outcome recorded at {now_text()}; both parties see it on "
+                                  "the record")
 
 
 class OversightAnswers(HasTraits, Displayable):
@@ -228,7 +220,7 @@ class OversightAnswers(HasTraits, Displayable):
             self.items = self.tk.oversight_answers(*self.args)
         except SupervisionError as e:
             self.items = []
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("items")
     def _items_changed(self, change) -> None:
@@ -262,11 +254,6 @@ class OversightAnswers(HasTraits, Displayable):
         if card is None:
             self.status = "Not sent: no request for more information on that decision"
             return None
-        item = attempt(self, card.field, "Not sent", lambda: self.tk.reply_oversight(
-            discussion_id, card.text.value if text is None else text))
-        if item is None:
-            return None
-        self.status = f"Sent to {item['manager'] or 'the manager'} at {now_text()}"
-        card.text.value = ""
-        self.refresh()
-        return item
+        return reply_in(self, card.field, "Not sent", lambda: self.tk.reply_oversight(
+            discussion_id, card.text.value if text is None else text),
+            lambda item: f"Sent to {item['manager'] or 'the manager'} at {now_text()}")

@@ -15,8 +15,7 @@ from traitlets import Bool, HasTraits, Instance, Int, TraitError, Unicode, obser
 
 from ..domain.records import ActionItem, Reflection
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, esc, message, now_text, textarea
-from .frameworks import Framework, load_frameworks
+from .common import Displayable, esc, nav_buttons, now_text, show_refusal, textarea
 
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -65,7 +64,7 @@ class ReflectionGuide(HasTraits, Displayable):
     def __init__(self, tk, framework: str = "gibbs", session_id: str | None = None,
                  case_id: str | None = None, exercise_id: str | None = None, *,
                  reflection: Reflection | None = None, author_id: str | None = None,
-                 frameworks: dict[str, Framework] | None = None, autosave: bool = True,
+                 frameworks: dict | None = None, autosave: bool = True,
                  on_save: Callable[[Reflection], Reflection] | None = None,
                  on_actions: Callable[[list[ActionItem]], list[ActionItem]] | None = None,
                  owners: dict[str, str] | None = None, default_owner: str | None = None,
@@ -76,12 +75,12 @@ class ReflectionGuide(HasTraits, Displayable):
         self._on_save, self._on_actions = on_save, on_actions
         self.owners = owners or {tk.me.id: tk.me.name}
         self.default_owner = default_owner or tk.me.id
-        fws = frameworks if frameworks is not None else load_frameworks(tk.settings.templates)
+        fws = frameworks if frameworks is not None else tk.frameworks()
         fid = reflection.framework if reflection is not None else framework
         if fid not in fws:
             raise ValidationError("framework", f"unknown framework {fid!r}; available: "
                                                f"{', '.join(sorted(fws)) or 'none'}")
-        self.framework: Framework = fws[fid]
+        self.framework = fws[fid]
         if reflection is None:
             reflection = self._resume(session_id, case_id, exercise_id) or Reflection(
                 framework=fid, author_id=author_id or tk.me.id, session_id=session_id,
@@ -158,13 +157,8 @@ class ReflectionGuide(HasTraits, Displayable):
             t.observe(self._typed, names="value")
             self.textareas[s.key] = t
         self._box = w.Box([], layout={"width": "100%"})
-        self.back_button = w.Button(description="Back", icon="arrow-left")
-        self.next_button = w.Button(description="Next", icon="arrow-right")
-        self._save_btn = w.Button(description="Save")
+        self.back_button, self._save_btn, self.next_button = nav_buttons(self)
         self._make_btn = w.Button(description="Make these lines actions", icon="check")
-        self.back_button.on_click(lambda _: self.back())
-        self.next_button.on_click(lambda _: self.next())
-        self._save_btn.on_click(lambda _: self.save())
         self._make_btn.on_click(lambda _: self.make_actions())
         self._made = w.HTML(value="")
         self._status = w.Label(value=self.status)
@@ -216,7 +210,7 @@ class ReflectionGuide(HasTraits, Displayable):
         try:
             saved = self._on_save(r) if self._on_save else self.tk.save_reflection(r)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.reflection = saved or r
         self._dirty = False
@@ -238,7 +232,7 @@ class ReflectionGuide(HasTraits, Displayable):
         try:
             stored = self._store_actions(items)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return []
         self.made_actions.extend(stored)
         self._made.value = "<b>Actions made:</b><ul>" + "".join(

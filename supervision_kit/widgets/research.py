@@ -2,14 +2,11 @@
 
 Seven charts (``analytics.research`` + ``analytics.research_plots``), each with a one-line
 reading in words and a "Save PNG" button that writes the chart into ``save_dir`` and says
-where. ``ResearchDashboard.from_config()`` opens ``$SUPERVISION_KIT_EXPORT`` (default
-``data/research_export``), first creating it from the configured database as the system
-account, with a progress bar, when it does not exist yet.
+where. ``apps.research_app.build()`` opens the configured export.
 """
 from __future__ import annotations
 
 import dataclasses as dc
-import os
 import re
 from pathlib import Path
 from typing import Callable
@@ -18,13 +15,7 @@ import ipywidgets as w
 
 from ..analytics import research as ra
 from ..analytics import research_plots as rp
-from ..config import REPO_ROOT, Settings
-from ..errors import SupervisionError
 from .common import Displayable, esc, message
-
-EXPORT_ENV = "SUPERVISION_KIT_EXPORT"
-DEFAULT_EXPORT = REPO_ROOT / "data" / "research_export"
-DEFAULT_DB = REPO_ROOT / "data" / "demo.sqlite"
 
 
 @dc.dataclass(frozen=True)
@@ -119,20 +110,6 @@ class ResearchDashboard(Displayable):
         except OSError as e:
             self.status[key].value = f"Not saved: {e}"
 
-    # -- opening the configured export -----------------------------------------------------
-    @classmethod
-    def from_config(cls, settings: Settings | None = None, export_dir=None, save_dir=None):
-        """The dashboard of ``$SUPERVISION_KIT_EXPORT`` (default ``data/research_export``),
-        created first from the configured database when missing."""
-        settings = settings or Settings()
-        export_dir = Path(export_dir or os.environ.get(EXPORT_ENV) or DEFAULT_EXPORT)
-        try:
-            if not (export_dir / "dictionary.json").exists():
-                make_demo_export(settings, export_dir)
-            return cls(export_dir, save_dir)
-        except (SupervisionError, OSError) as e:  # an app shows one line, not a traceback
-            return Notice(message(e) if isinstance(e, SupervisionError) else str(e))
-
 
 class Notice(Displayable):
     """The research app's place when no export can be opened: why, in one line."""
@@ -140,34 +117,3 @@ class Notice(Displayable):
     def __init__(self, text: str):
         self.text = text
         self.widget = w.HTML(value=f"<div style='color:#b00020'>{esc(text)}</div>")
-
-
-def make_demo_export(settings: Settings, export_dir: Path) -> dict:
-    """Export the configured database (the demo one is created when it is missing) into
-    ``export_dir`` as the system account, showing a progress bar meanwhile."""
-    from IPython.display import display
-
-    from ..facade import Toolkit
-    label = w.Label(value=f"Creating the research export in {export_dir} …")
-    bar = w.IntProgress(value=0, min=0, max=1, description="Exporting",
-                        layout={"width": "60%"})
-    box = w.VBox([label, bar])
-    display(box)
-
-    def progress(done: int, total: int) -> None:
-        bar.max = max(total, 1)
-        bar.value = min(done, bar.max)
-
-    try:
-        db = settings.db_url
-        if "://" not in db and not Path(db).exists():
-            if Path(db).resolve() != DEFAULT_DB.resolve():
-                raise FileNotFoundError(f"no database at {db}")
-            label.value = "Creating the demo database first …"
-            Toolkit.system(db, settings=settings).create_demo(progress=progress)
-        tk = Toolkit.system(db, settings=settings)
-        label.value = f"Creating the research export in {export_dir} …"
-        key_file = export_dir.parent / f"{export_dir.name}.key"
-        return tk.anonymise(export_dir, key_file, progress=progress)
-    finally:
-        box.close()

@@ -18,7 +18,7 @@ from ..errors import SupervisionError
 from ..training import results as res
 from ..training.exercises import Exercise
 from . import training_charts as charts
-from .common import Displayable, esc, message, now_text
+from .common import Displayable, esc, message, now_text, show_refusal
 
 CODE_STYLE = ("font-size:56px;font-weight:bold;letter-spacing:0.25em;font-family:monospace;"
               "padding:8px 16px;border:3px solid #1565c0;display:inline-block")
@@ -140,7 +140,7 @@ class TrainerDashboard(HasTraits, Displayable):
         try:
             xid, _ = self.tk.create_exercise(ids, title)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return None
         self.open(xid)
         self.previous.options = self._previous_options()
@@ -151,7 +151,7 @@ class TrainerDashboard(HasTraits, Displayable):
         try:
             self.exercise = self.tk.exercise(code_or_id)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return None
         self.exercise_id, self.code = self.exercise.id, self.exercise.code
         self._code.value = (
@@ -173,7 +173,7 @@ class TrainerDashboard(HasTraits, Displayable):
         try:
             df = self.tk.exercise_ratings(self.exercise.id, log=not self._logged)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self._logged = True
         signature = (len(df), df["at"].max() if len(df) else None,
@@ -194,7 +194,7 @@ class TrainerDashboard(HasTraits, Displayable):
         try:
             text = self.tk.export_results_csv(self.exercise.id)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return ""
         data = base64.b64encode(text.encode("utf-8")).decode("ascii")
         from ..io.paths import safe_name

@@ -14,8 +14,8 @@ import ipywidgets as w
 import pandas as pd
 from traitlets import HasTraits, List, Unicode, observe
 
-from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, message, now_text
+from ..errors import SupervisionError
+from .common import Displayable, Field, esc, now_text, show_refusal
 
 
 def _d(x) -> str:
@@ -87,7 +87,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
             self.records = self.tk.training_records(pid)
             st = self.tk.training_status(as_of=self.as_of)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return
         row = st[st["practitioner_id"] == pid]
         if row.empty:
@@ -126,13 +126,8 @@ class TrainingRecordPanel(HasTraits, Displayable):
             f.set_error("")
         try:
             r = self.tk.add_training_record(self.person.value, **args)
-        except ValidationError as e:
-            if e.field in self.fields:
-                self.fields[e.field].set_error(e.message)
-            self.status = f"Not added: {e.message}"
-            return None
         except SupervisionError as e:
-            self.status = f"Not added: {message(e)}"
+            show_refusal(self, e, "Not added", beside=self.fields)
             return None
         self.course.value = ""
         self.attended.value = self.renewal.value = None
@@ -162,7 +157,7 @@ class TrainingTakeUp(HasTraits, Displayable):
             self.take_up = self.tk.training_take_up(as_of=self.as_of)
             st = self.tk.training_status(as_of=self.as_of, team=self.team)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             self.summary.value = f"<i>{esc(self.status)}</i>"
             return
         if self.team:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import ipywidgets as w
 from traitlets import Bool, HasTraits, Int, TraitError, Unicode, observe, validate
 
-from ..config import Settings
 from ..errors import SupervisionError
-from .common import Displayable, esc, message, now_text
+from .common import Displayable, esc, nav_buttons, now_text, show_refusal
 from .training_charts import COLOURS
 
 RATING_OPTIONS = [("G — improving", "G"), ("A — the same", "A"), ("R — worse", "R")]
@@ -24,11 +23,10 @@ class TraineeView(HasTraits, Displayable):
     status = Unicode("", help="Last save or problem, as text")
     joined = Bool(False, help="Joined an exercise")
 
-    def __init__(self, db=None, code: str | None = None, *, settings: Settings | None = None,
-                 engine=None):
+    def __init__(self, join, code: str | None = None):
+        """``join(code, alias)`` opens the trainee's session (``Toolkit.trainee_door``)."""
         super().__init__()
-        self.settings = settings or Settings()
-        self._db, self._engine = db, engine
+        self._join = join
         self.session = None
         self.saved: dict[tuple[str, int], tuple[str | None, str]] = {}
         self.guides: dict = {}
@@ -54,12 +52,7 @@ class TraineeView(HasTraits, Displayable):
         self.rationale = w.Textarea(value="", rows=4, continuous_update=False, layout={"width": "98%"},
                                     placeholder="Why? What in this update makes you rate it so?")
         self.rationale.observe(self._changed, names="value")
-        self.back_button = w.Button(description="Back", icon="arrow-left")
-        self.save_button = w.Button(description="Save")
-        self.next_button = w.Button(description="Next", icon="arrow-right")
-        self.back_button.on_click(lambda _: self.back())
-        self.save_button.on_click(lambda _: self.save())
-        self.next_button.on_click(lambda _: self.next())
+        self.back_button, self.save_button, self.next_button = nav_buttons(self)
         self.framework = w.Dropdown(options=[], description="Framework")
         self.reflect_button = w.Button(description="Reflect on this vignette", icon="pencil")
         self.reflect_button.on_click(lambda _: self.reflect())
@@ -111,19 +104,14 @@ class TraineeView(HasTraits, Displayable):
     # -- gestures ------------------------------------------------------------------------
     def join(self, code: str | None = None, alias: str | None = None) -> bool:
         """Join the exercise with this code under this alias (no account needed)."""
-        from ..facade import Toolkit
-        from ..store.engine import make_engine
         code = self.code_input.value if code is None else code
         alias = self.alias_input.value if alias is None else alias
         self.code_input.value, self.alias_input.value = code, alias
         try:
-            if self._engine is None:
-                self._engine = make_engine(self._db or self.settings.db_url)
-            self.session = Toolkit.trainee(code=code, alias=alias, settings=self.settings,
-                                           engine=self._engine)
+            self.session = self._join(code, alias)
             self.saved = self.session.my_ratings()
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.joined = True
         self._join_box.layout.display = "none"
@@ -186,7 +174,7 @@ class TraineeView(HasTraits, Displayable):
         try:
             row = self.session.rate(vid, i, self.rating.value, self.rationale.value)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.saved[(vid, i)] = (row["rating"], row["rationale"])
         self.status = f"Saved at {now_text()} — rated {self.rated} of {len(self.items)}"
@@ -218,7 +206,7 @@ class TraineeView(HasTraits, Displayable):
                     on_save=lambda r, v=vid: self.session.save_reflection(r, v),
                     on_actions=lambda items: items, owners={self.session.me.id: self.session.alias})
             except SupervisionError as e:
-                self.status = message(e)
+                show_refusal(self, e)
                 return None
             # Actions belong to real cases; in training the plan stays in the reflection.
             guide._make_btn.disabled = True
@@ -272,8 +260,7 @@ class TraineeView(HasTraits, Displayable):
         if last:
             self._questions.value = ("<ul>" + "".join(f"<li>{esc(q)}</li>"
                                                       for q in v.prompts.questions) + "</ul>")
-            from .frameworks import load_frameworks
-            fws = load_frameworks(self.settings.templates)
+            fws = self.session.frameworks()
             self.framework.options = [(f.name, f.id) for f in fws.values()]
             if v.prompts.framework in fws:
                 self.framework.value = v.prompts.framework

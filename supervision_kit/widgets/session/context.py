@@ -6,7 +6,6 @@ import datetime as dt
 from ...domain.records import SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import message
-from ..frameworks import load_frameworks
 
 
 class ContextMixin:
@@ -26,7 +25,7 @@ class ContextMixin:
                 self._cases[c.id] = c
         if self._frameworks is None:
             try:
-                self._frameworks = load_frameworks(self.tk.settings.templates)
+                self._frameworks = self.tk.frameworks()
             except ValidationError as e:
                 self._frameworks = {}
                 self.status = f"Reflective frameworks not loaded: {e}"
@@ -69,19 +68,16 @@ class ContextMixin:
         """Why the rules flag this case as drifting (computed once, when first needed)."""
         if self._drift is None:
             self._drift = {}
-            if hasattr(self.tk, "drift"):
-                try:
-                    df = self.tk.drift(as_of=self.record.date)
-                    for cid, why in zip(df["case_id"], df["reason"]):
-                        self._drift.setdefault(str(cid), str(why))
-                except Exception:  # the rules are optional here: no flag beats no recorder
-                    self._drift = {}
+            try:
+                df = self.tk.drift(as_of=self.record.date)
+                for cid, why in zip(df["case_id"], df["reason"]):
+                    self._drift.setdefault(str(cid), str(why))
+            except Exception:  # a rules failure must not stop the recording: no flag, then
+                self._drift = {}
         return self._drift.get(case_id)
 
     def _suggestion(self) -> tuple[dt.date | None, str]:
         r = self.record
-        if not hasattr(self.tk, "suggest_next_session"):
-            return None, "No suggestion: the supervision rules are not available"
         found = []
         for sid in r.supervisee_ids:
             try:

@@ -14,7 +14,7 @@ from traitlets import Bool, Dict, HasTraits, Instance, TraitError, Unicode, obse
 from ...domain.enums import SessionState, SessionType
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
-from ..common import Displayable, Field, esc, message, now_text, walk
+from ..common import Displayable, Field, esc, now_text, show_refusal, walk
 from .context import ContextMixin
 from .discussions import DiscussionsSection
 from .items import AgreedActionsSection, DisagreementsSection
@@ -64,7 +64,7 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
                    else tk.open_session(self.supervisee_ids, date=date, type=type))
             self._context(rec)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return
         self._last_saved = copy.deepcopy(rec) if rec.version else None
         self.record = rec
@@ -202,11 +202,8 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
             return None
         try:
             return getattr(self.sections[section], method)(*args)
-        except ValidationError as e:  # red in the status line, like every other refusal
-            self.status = f"Not done: {e.message}"
-            return None
-        except SupervisionError as e:
-            self.status = message(e)
+        except SupervisionError as e:  # red in the status line, like every other refusal
+            show_refusal(self, e, "Not done" if isinstance(e, ValidationError) else "")
             return None
 
     def add_discussion(self, case_id: str):
@@ -301,7 +298,7 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
         try:
             rec = self.tk.sign(self.record.id, signer, **how)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self._last_saved = rec
         self.record = rec
@@ -328,12 +325,9 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
             return None
         try:
             a = self.tk.add_addendum(self.record.id, text)
-        except ValidationError as e:
-            self.errors = {"text": e.message}
-            self.status = f"Not added: {e.message}"
-            return None
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e, "Not added" if isinstance(e, ValidationError) else "",
+                         beside=lambda _, text: setattr(self, "errors", {"text": text}))
             return None
         sign = self.sections["sign"]
         sign.addendum_text.value = ""

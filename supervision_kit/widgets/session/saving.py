@@ -5,19 +5,14 @@ import copy
 import dataclasses as dc
 import datetime as dt
 import re
-import uuid
 
 from ...domain.records import SessionRecord
+from ...domain.values import new_id
 from ...errors import SupervisionError, ValidationError
-from ..common import message, now_text
+from ..common import message, now_text, show_refusal
 
 FIELD = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?")
 FIXED = {"date", "type", "supervisor_id", "supervisee_ids", "state", "id", "version"}
-
-
-def new_id(prefix: str) -> str:
-    """A fresh id in the store's format."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
 def default_of(obj, attr):
@@ -105,7 +100,7 @@ class SavingMixin:
                     break
             except SupervisionError as e:
                 self.errors = errors
-                self.status = message(e)
+                show_refusal(self, e)
                 return False
             except Exception as e:  # never lose a session to an unexpected error: say so
                 self.status = message(e)

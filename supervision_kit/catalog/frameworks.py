@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 from ..errors import ValidationError
+from .files import load_folder, load_yaml_file, text_field
 
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 TOP_KEYS = {"id", "name", "source", "stages", "description"}
 STAGE_KEYS = {"key", "title", "label", "prompts", "action_plan"}
-_cache: dict[tuple, dict] = {}
 
 
 @dc.dataclass(frozen=True)
@@ -55,14 +55,6 @@ class Framework:
         return next((s for s in self.stages if s.action_plan), None)
 
 
-def _text(value, where: str, key: str, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(f"{where}: {key}", "required text" if required else "must be text")
-    return value.strip()
-
-
 def _stage(raw, where: str, i: int) -> Stage:
     at = f"stages[{i}]"
     if not isinstance(raw, dict):
@@ -71,17 +63,17 @@ def _stage(raw, where: str, i: int) -> Stage:
     if extra:
         raise ValidationError(f"{where}: {at}.{extra[0]}",
                               f"unknown key; a stage has {', '.join(sorted(STAGE_KEYS))}")
-    key = _text(raw.get("key"), where, f"{at}.key")
+    key = text_field(raw.get("key"), where, f"{at}.key")
     if not _KEY.match(key):
         raise ValidationError(f"{where}: {at}.key",
                               f"{key!r}: use lower-case letters, digits and _ (e.g. action_plan)")
-    title = _text(raw.get("title"), where, f"{at}.title")
-    label = _text(raw.get("label"), where, f"{at}.label", required=False) or title
+    title = text_field(raw.get("title"), where, f"{at}.title")
+    label = text_field(raw.get("label"), where, f"{at}.label", required=False) or title
     prompts = raw.get("prompts")
     if not isinstance(prompts, list) or not prompts:
         raise ValidationError(f"{where}: {at}.prompts", "a non-empty list of prompt questions")
     for j, p in enumerate(prompts):
-        _text(p, where, f"{at}.prompts[{j}]")
+        text_field(p, where, f"{at}.prompts[{j}]")
     flag = raw.get("action_plan", False)
     if not isinstance(flag, bool):
         raise ValidationError(f"{where}: {at}.action_plan", "true or false")
@@ -97,7 +89,7 @@ def parse_framework(data, where: str = "framework") -> Framework:
     if extra:
         raise ValidationError(f"{where}: {extra[0]}",
                               f"unknown key; a framework has {', '.join(sorted(TOP_KEYS))}")
-    fid = _text(data.get("id"), where, "id")
+    fid = text_field(data.get("id"), where, "id")
     if not _KEY.match(fid):
         raise ValidationError(f"{where}: id", f"{fid!r}: use lower-case letters, digits and _")
     stages = data.get("stages")
@@ -109,25 +101,16 @@ def parse_framework(data, where: str = "framework") -> Framework:
         if s.key in seen:
             raise ValidationError(f"{where}: stages[{i}].key", f"{s.key!r} is used twice")
         seen.add(s.key)
-    return Framework(id=fid, name=_text(data.get("name"), where, "name"),
-                     source=_text(data.get("source"), where, "source"), stages=parsed,
-                     description=_text(data.get("description"), where, "description",
+    return Framework(id=fid, name=text_field(data.get("name"), where, "name"),
+                     source=text_field(data.get("source"), where, "source"), stages=parsed,
+                     description=text_field(data.get("description"), where, "description",
                                        required=False))
 
 
 def load_framework(path) -> Framework:
     """One framework file."""
-    import yaml
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ValidationError(path.name, f"cannot read: {e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise ValidationError(path.name, f"not valid YAML: {line}{getattr(e, 'problem', e)}") from None
-    return dc.replace(parse_framework(data, path.name), path=str(path))
+    return dc.replace(parse_framework(load_yaml_file(path), path.name), path=str(path))
 
 
 def frameworks_dir(templates_dir) -> Path:
@@ -135,23 +118,6 @@ def frameworks_dir(templates_dir) -> Path:
     return Path(templates_dir) / "frameworks"
 
 
-def load_frameworks(templates_dir=None) -> dict[str, Framework]:
+def load_frameworks(templates_dir) -> dict[str, Framework]:
     """Every framework in ``<templates_dir>/frameworks/*.yaml`` by id (files re-read when changed)."""
-    if templates_dir is None:
-        from ..config import Settings
-        templates_dir = Settings().templates
-    folder = frameworks_dir(templates_dir)
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
-    stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
-                                          for f in files))
-    if stamp in _cache:
-        return dict(_cache[stamp])
-    out: dict[str, Framework] = {}
-    for f in files:
-        fw = load_framework(f)
-        if fw.id in out:
-            raise ValidationError(f"{f.name}: id", f"{fw.id!r} is also the id of "
-                                                   f"{Path(out[fw.id].path).name}")
-        out[fw.id] = fw
-    _cache[stamp] = out
-    return dict(out)
+    return load_folder(frameworks_dir(templates_dir), lambda: load_framework)

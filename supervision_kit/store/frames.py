@@ -34,55 +34,83 @@ _HELD = ("FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
          "WHERE s.date <= :d AND s.state <> 'cancelled'")
 # name: (SQL, date columns). ``:d`` is the as-of date, ``:next`` the day after.
 SQL = {
-    "practitioners": ("SELECT id, name, role, team, asye_start, leaving_date FROM practitioners",
-                      ("asye_start", "leaving_date")),
-    "contracts": ("SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
-                  "AS overrides, start_date, review_date, "
-                  "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
-                  "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
-                  "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
-                  ("start_date", "review_date")),
+    "practitioners": (
+        "SELECT id, name, role, team, asye_start, leaving_date FROM practitioners",
+        ("asye_start", "leaving_date"),
+    ),
+    "contracts": (
+        "SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
+        "AS overrides, start_date, review_date, "
+        "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
+        "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
+        "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
+        ("start_date", "review_date"),
+    ),
     # Last held session of each person and session type.
-    "held_last": ("SELECT a.practitioner_id AS pid, s.type, MAX(s.date) AS last " + _HELD
-                  + " GROUP BY a.practitioner_id, s.type", ("last",)),
-    "cancelled": ("SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date "
-                  "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
-                  "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
-                  ("date", "return_date")),
-    "held_recent": ("SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
-                    "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
-                    "ROW_NUMBER() OVER (PARTITION BY a.practitioner_id ORDER BY s.date DESC, "
-                    "s.id DESC) AS rn " + _HELD + ") x WHERE rn <= :recent", ("date",)),
+    "held_last": (
+        "SELECT a.practitioner_id AS pid, s.type, MAX(s.date) AS last "
+        + _HELD
+        + " GROUP BY a.practitioner_id, s.type",
+        ("last",),
+    ),
+    "cancelled": (
+        "SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date "
+        "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
+        "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
+        ("date", "return_date"),
+    ),
+    "held_recent": (
+        "SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
+        "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
+        "ROW_NUMBER() OVER (PARTITION BY a.practitioner_id ORDER BY s.date DESC, "
+        "s.id DESC) AS rn " + _HELD + ") x WHERE rn <= :recent",
+        ("date",),
+    ),
     # The status as of the day is resolved in pandas (last row of ``case_history`` per
     # case): a window function over the history takes SQLite twice as long as both reads.
-    "cases": ("SELECT id, reference, worker_id, status, opened FROM cases "
-              "WHERE opened <= :d AND (closed IS NULL OR closed > :d)", ("opened",)),
-    "case_history": ("SELECT case_id, status FROM case_status_history WHERE from_date <= :d "
-                     "ORDER BY case_id, from_date, id", ()),
+    "cases": (
+        "SELECT id, reference, worker_id, status, opened FROM cases "
+        "WHERE opened <= :d AND (closed IS NULL OR closed > :d)",
+        ("opened",),
+    ),
+    "case_history": (
+        "SELECT case_id, status FROM case_status_history WHERE from_date <= :d "
+        "ORDER BY case_id, from_date, id",
+        (),
+    ),
     # CROSS JOIN keeps SQLite scanning the discussions once and looking each session up
     # by key; left to itself it walks the date index and fetches every discussion by
     # session (a third slower). PostgreSQL plans it like any inner join.
-    "discussions": ("SELECT d.case_id, s.date, d.rag, d.quarterly_review "
-                    "FROM case_discussions d CROSS JOIN sessions s WHERE s.id = d.session_id "
-                    "AND s.date <= :d AND s.state <> 'cancelled'", ("date",)),
-    "actions": ("SELECT a.id, a.description, a.owner_id, a.due_date, a.case_id, a.session_id, "
-                "a.status, a.completed_date, r.date AS reviewed_date, c.reference, c.worker_id "
-                "FROM actions a LEFT JOIN sessions s ON s.id = a.session_id "
-                "LEFT JOIN sessions r ON r.id = a.reviewed_session_id "
-                "LEFT JOIN cases c ON c.id = a.case_id "
-                "WHERE (s.date IS NULL OR s.date <= :d) "
-                "AND (a.status = 'open' OR a.completed_date > :d OR r.date > :d)",
-                ("due_date", "completed_date", "reviewed_date")),
+    "discussions": (
+        "SELECT d.case_id, s.date, d.rag, d.quarterly_review "
+        "FROM case_discussions d CROSS JOIN sessions s WHERE s.id = d.session_id "
+        "AND s.date <= :d AND s.state <> 'cancelled'",
+        ("date",),
+    ),
+    "actions": (
+        "SELECT a.id, a.description, a.owner_id, a.due_date, a.case_id, a.session_id, "
+        "a.status, a.completed_date, r.date AS reviewed_date, c.reference, c.worker_id "
+        "FROM actions a LEFT JOIN sessions s ON s.id = a.session_id "
+        "LEFT JOIN sessions r ON r.id = a.reviewed_session_id "
+        "LEFT JOIN cases c ON c.id = a.case_id "
+        "WHERE (s.date IS NULL OR s.date <= :d) "
+        "AND (a.status = 'open' OR a.completed_date > :d OR r.date > :d)",
+        ("due_date", "completed_date", "reviewed_date"),
+    ),
     "observations": ("SELECT supervisee_id, date FROM observations WHERE date <= :d", ("date",)),
     "session_checks": (
         "SELECT s.id AS session_id, s.date, s.supervisor_id, s.recorded_date, "
         "(SELECT COUNT(*) FROM session_attendees a WHERE a.session_id = s.id) AS n_att, "
         "(SELECT COUNT(*) FROM signatures g WHERE g.session_id = s.id AND g.signed_at < :next) "
         "AS n_signed FROM sessions s WHERE s.date <= :d AND s.state <> 'cancelled'",
-        ("date", "recorded_date")),
-    "attendees": ("SELECT a.session_id, a.practitioner_id, a.position FROM session_attendees a "
-                  "JOIN sessions s ON s.id = a.session_id WHERE s.date <= :d "
-                  "AND s.state <> 'cancelled' ORDER BY a.session_id, a.position", ()),
+        ("date", "recorded_date"),
+    ),
+    "attendees": (
+        "SELECT a.session_id, a.practitioner_id, a.position FROM session_attendees a "
+        "JOIN sessions s ON s.id = a.session_id WHERE s.date <= :d "
+        "AND s.state <> 'cancelled' ORDER BY a.session_id, a.position",
+        (),
+    ),
 }
 
 
@@ -151,7 +179,9 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
         p["left"] = (p["leaving_date"] < day).to_numpy()
     if fr.contracts is not None:
         # One active contract per supervisee: the latest to start (the query sorts).
-        fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(drop=True)
+        fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(
+            drop=True
+        )
     if fr.cases is not None:
         c = fr.cases
         if fr.case_history is not None:  # the latest status dated by the day (query sorts)
@@ -202,7 +232,9 @@ def discussion_stats(d: pd.DataFrame, last_n: int = 8) -> tuple[pd.DataFrame, pd
     key = (case_codes.astype(np.int64) * (int(day_no.max(initial=0)) + 1) + day_no) * 4 + rank
     order = np.argsort(key, kind="stable")
     cc, dd, rk = case_codes[order], date[order], rank[order]
-    review = pd.Series(d["quarterly_review"].to_numpy()[order]).fillna(False).astype(bool).to_numpy()
+    review = (
+        pd.Series(d["quarterly_review"].to_numpy()[order]).fillna(False).astype(bool).to_numpy()
+    )
 
     def last_of_each(codes, values):
         ends = np.flatnonzero(np.r_[codes[1:] != codes[:-1], True]) if len(codes) else codes
@@ -237,47 +269,9 @@ def discussion_stats(d: pd.DataFrame, last_n: int = 8) -> tuple[pd.DataFrame, pd
     return stats, pd.DataFrame(out)
 
 
-# -- policies per practitioner ---------------------------------------------------------
-def policy_keys(fr: Frames, book, ids: pd.Series) -> pd.DataFrame:
-    """For practitioner ``ids`` (same order): preset name, policy key, contract start and
-    supervisor of the active contract (the default preset without one), and a note when
-    a contract names a preset that does not exist."""
-    k = fr.contracts
-    ov = k["overrides"].fillna("{}").astype(object)
-    ov = ov.where(~ov.isin(["null", ""]), "{}")
-    table = pd.DataFrame({"key": (k["preset"].fillna(book.default).astype(object) + "|" + ov)
-                          .to_numpy(dtype=object), "contract_start": k["start_date"].to_numpy(),
-                          "contract_supervisor": k["supervisor_id"].to_numpy(dtype=object)},
-                         index=pd.Index(k["supervisee_id"].to_numpy(dtype=object), dtype=object))
-    default_key = f"{book.default}|{{}}"
-    pos = table.index.get_indexer(pd.Index(ids.to_numpy(dtype=object), dtype=object))
-    keys = pd.Series(take(table["key"], pos), dtype=object).fillna(default_key)
-    out = pd.DataFrame({"pid": ids.to_numpy(dtype=object), "key": keys.to_numpy(),
-                        "contract_start": take(table["contract_start"], pos),
-                        "contract_supervisor": take(table["contract_supervisor"], pos)})
-    names, notes = {}, {}
-    for key in pd.unique(out["key"]):  # one pass per distinct policy, not per person
-        preset, _, overrides = key.partition("|")
-        pol, note = book.resolve(preset, overrides)
-        book.by_key[key] = pol
-        names[key], notes[key] = pol.name, note
-    out["preset"] = out["key"].map(names)
-    out["note"] = out["key"].map(notes)
-    return out
-
-
 def take(values: pd.Series, pos: np.ndarray) -> np.ndarray:
     """``values`` at positions ``pos``; -1 gives a missing value of the right kind."""
     return pd.api.extensions.take(values.to_numpy(), pos, allow_fill=True)
-
-
-def params(book, keys, fn) -> pd.DataFrame:
-    """A frame indexed by policy key with the columns ``fn(policy)`` returns (one row per
-    distinct policy, so per-record work stays vectorised)."""
-    rows = {k: fn(book.by_key[k]) for k in pd.unique(pd.Series(keys, dtype=object))}
-    if not rows:
-        return pd.DataFrame(columns=list(fn(book.default_policy())))
-    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 from ..errors import ValidationError
+from .files import load_folder, load_yaml_file, text_field
+from .frameworks import load_frameworks
 
 SETTINGS = ("early help", "child in need", "child protection", "looked after")
 RATINGS = ("G", "A", "R")
@@ -20,7 +22,6 @@ TOP_KEYS = {"id", "title", "setting", "themes", "summary", "updates", "teaching_
 UPDATE_KEYS = {"when", "text", "expert_rating", "rationale"}
 PROMPT_KEYS = {"framework", "questions"}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-_cache: dict[tuple, dict] = {}
 
 
 @dc.dataclass(frozen=True)
@@ -73,13 +74,7 @@ def item_label(vignette_id: str, index: int) -> str:
 
 
 def _text(value, where: str, key: str, *, required: bool = True) -> str:
-    if value is None and not required:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)  # "when: 2024" is still text
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(f"{where}: {key}", "required text" if required else "must be text")
-    return value.strip()
+    return text_field(value, where, key, required=required, numbers=True)  # "when: 2024"
 
 
 def _texts(value, where: str, key: str, what: str) -> tuple[str, ...]:
@@ -156,19 +151,8 @@ def parse_vignette(data, where: str = "vignette", frameworks=None) -> Vignette:
 
 def load_vignette(path, frameworks=None) -> Vignette:
     """One vignette file; errors name the file and the key."""
-    import yaml
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise ValidationError(path.name, f"cannot read: {e}") from None
-    except UnicodeDecodeError:
-        raise ValidationError(path.name, "not UTF-8 text") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise ValidationError(path.name, f"not valid YAML: {line}{getattr(e, 'problem', e)}") from None
-    return dc.replace(parse_vignette(data, path.name, frameworks), path=str(path))
+    return dc.replace(parse_vignette(load_yaml_file(path), path.name, frameworks), path=str(path))
 
 
 def vignettes_dir(templates_dir) -> Path:
@@ -177,35 +161,19 @@ def vignettes_dir(templates_dir) -> Path:
 
 
 def _framework_ids(templates_dir) -> list[str] | None:
-    from ..widgets.frameworks import load_frameworks
     fws = load_frameworks(templates_dir)
     return sorted(fws) or None
 
 
-def load_vignettes(templates_dir=None) -> dict[str, Vignette]:
+def load_vignettes(templates_dir) -> dict[str, Vignette]:
     """Every vignette in ``<templates_dir>/vignettes/*.yaml`` by id, in file-name order.
 
     Files are re-read when any changes, so a new file is picked up without a restart.
     """
-    if templates_dir is None:
-        from ..config import Settings
-        templates_dir = Settings().templates
-    folder = vignettes_dir(templates_dir)
-    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
-    stamp = (str(folder.resolve()), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size)
-                                          for f in files))
-    if stamp in _cache:
-        return dict(_cache[stamp])
-    frameworks = _framework_ids(templates_dir)
-    out: dict[str, Vignette] = {}
-    for f in files:
-        v = load_vignette(f, frameworks)
-        if v.id in out:
-            raise ValidationError(f"{f.name}: id", f"{v.id!r} is also the id of "
-                                                   f"{Path(out[v.id].path).name}")
-        out[v.id] = v
-    _cache[stamp] = out
-    return dict(out)
+    def loader():
+        frameworks = _framework_ids(templates_dir)
+        return lambda f: load_vignette(f, frameworks)
+    return load_folder(vignettes_dir(templates_dir), loader)
 
 
 def vignette_from_dict(data: dict) -> Vignette:

@@ -1,0 +1,182 @@
+"""``SessionApp``: pick a supervisee (or a group), run and record the session with the
+``SessionRecorder``, both parties sign, then download the signed record as a PDF.
+
+The recorder's module is imported only when a session is opened, so the page is ready
+to use as soon as the picker shows.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import ipywidgets as w
+
+from ..domain.enums import SessionState, SessionType
+from ..errors import SupervisionError
+from .common import Displayable, esc, message, message_box
+
+ONE, GROUP = "one", "group"
+KINDS = [("Formal one-to-one", SessionType.ONE_TO_ONE.value), ("Ad hoc", SessionType.AD_HOC.value),
+         ("Clinical", SessionType.CLINICAL.value)]
+
+
+class SessionApp(Displayable):
+    """Choose who, open the record, sign, export."""
+
+    def __init__(self, tk, supervisee: str = "", date=None):
+        self.tk = tk
+        self.recorder = None
+        self.pdf: bytes | None = None
+        self.people = tk.supervisees()
+        self.names = {p.id: p.name for p in self.people}
+        opts = [(p.name + (f" ({p.team})" if p.team else ""), p.id) for p in self.people]
+        self.mode = w.ToggleButtons(options=[("One-to-one", ONE), ("Group", GROUP)], value=ONE)
+        auto = {"description_width": "auto"}
+        self.person = w.Dropdown(options=[("Choose a supervisee…", ""), *opts], value="",
+                                 description="Supervisee", layout={"width": "24em"}, style=auto)
+        self.group = w.SelectMultiple(options=opts, description="Group", rows=min(6, max(len(opts), 2)),
+                                      layout={"width": "24em", "display": "none"}, style=auto)
+        self.kind = w.Dropdown(options=KINDS, value=SessionType.ONE_TO_ONE.value,
+                               description="Type", layout={"width": "15em"}, style=auto)
+        self.date = w.DatePicker(value=date or dt.date.today(), description="Date", style=auto,
+                                 layout={"width": "12em"})
+        self.open_button = w.Button(description="Open session", icon="folder-open",
+                                    button_style="primary", disabled=True)
+        self.earlier = w.Dropdown(options=[], description="Earlier records", style=auto,
+                                  layout={"width": "24em", "display": "none"})
+        self.earlier_button = w.Button(description="Open record", icon="file-text-o",
+                                       layout={"display": "none"})
+        self.status = w.HTML(value="")
+        self.area = w.VBox([])
+        self.pdf_button = w.Button(description="Prepare PDF", icon="file-pdf-o")
+        self.pdf_link = w.HTML(value="")
+        self.pdf_box = w.HBox([self.pdf_button, self.pdf_link], layout={"display": "none"})
+        self.mode.observe(lambda c: self._mode_changed(), "value")
+        self.person.observe(lambda c: self._chosen(), "value")
+        self.group.observe(lambda c: self._chosen(), "value")
+        self.open_button.on_click(lambda _: self.open_session())
+        self.earlier_button.on_click(lambda _: self.earlier.value and self.open_record(self.earlier.value))
+        self.pdf_button.on_click(lambda _: self.prepare_pdf())
+        top = [w.HBox([self.mode]),
+               w.HBox([self.person, self.group, self.kind, self.date, self.open_button]),
+               w.HBox([self.earlier, self.earlier_button])]
+        if not self.people:
+            top.append(message_box("You have no current supervisees: a supervisee appears here "
+                                   "once a supervision contract names you, or you have "
+                                   "supervised them before.", "info"))
+        self.widget = w.VBox([*top, self.status, self.area, self.pdf_box],
+                             layout={"width": "100%"})
+        if supervisee:
+            self.preselect(supervisee)
+
+    # -- choosing -------------------------------------------------------------------------
+    @property
+    def chosen(self) -> list[str]:
+        """The supervisee ids the session would be for."""
+        if self.mode.value == GROUP:
+            return list(self.group.value)
+        return [self.person.value] if self.person.value else []
+
+    def _mode_changed(self) -> None:
+        group = self.mode.value == GROUP
+        self.person.layout.display = "none" if group else None
+        self.group.layout.display = None if group else "none"
+        self.kind.layout.display = "none" if group else None
+        self._chosen()
+
+    def _chosen(self) -> None:
+        ids = self.chosen
+        need = 2 if self.mode.value == GROUP else 1
+        self.open_button.disabled = len(ids) < need
+        self._say("" if len(ids) >= need or not ids else "Choose at least two people for a group")
+        sessions = []
+        if len(ids) == 1:
+            try:
+                sessions = self.tk.sessions(supervisee_id=ids[0])
+            except SupervisionError:
+                sessions = []
+        self.earlier.options = [("Choose a record…", ""), *[
+            (f"{s['date']} · {s['type']} · {s['state']}", s["id"]) for s in sessions]]
+        self.earlier.value = ""
+        shown = None if sessions else "none"
+        self.earlier.layout.display = self.earlier_button.layout.display = shown
+
+    def choose(self, supervisee_id: str) -> None:
+        """Choose one supervisee (one-to-one)."""
+        self.mode.value = ONE
+        self.person.value = supervisee_id
+
+    def choose_group(self, supervisee_ids) -> None:
+        """Choose the attendees of a group session."""
+        self.mode.value = GROUP
+        self.group.value = tuple(supervisee_ids)
+
+    def preselect(self, supervisee_id: str) -> bool:
+        """Choose the supervisee a link asked for, if they are one of mine."""
+        if supervisee_id in self.names:
+            self.choose(supervisee_id)
+            return True
+        self._say(f"Not found: {supervisee_id} is not one of your current supervisees", bad=True)
+        return False
+
+    def _say(self, text: str, bad: bool = False) -> None:
+        colour = "#b00020" if bad else "#555"
+        self.status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+
+    # -- opening --------------------------------------------------------------------------
+    def open_session(self):
+        """Open the draft for the chosen supervisee(s), or start a new record."""
+        ids = self.chosen
+        if not ids:
+            self._say("Choose a supervisee first", bad=True)
+            return None
+        kind = SessionType.GROUP.value if self.mode.value == GROUP else self.kind.value
+        return self._show(ids, date=self.date.value, type=kind)
+
+    def open_record(self, session_id: str):
+        """Open an earlier record (a signed one read only, with its addenda)."""
+        ids = self.chosen
+        return self._show(ids, session_id=session_id)
+
+    def _show(self, ids, **kw):
+        from ..widgets.session import SessionRecorder
+        self._say("")
+        self.pdf, self.pdf_link.value = None, ""
+        rec = SessionRecorder(self.tk, ids, **kw)
+        if rec.record is None:  # the facade refused: the recorder says why
+            self._say(rec.status, bad=True)
+            return None
+        self.recorder = rec
+        rec.observe(lambda _: self._signed_state(), names="record")
+        self.area.children = [rec.widget]
+        self._signed_state()
+        return rec
+
+    # -- the PDF ----------------------------------------------------------------------------
+    def _signed_state(self) -> None:
+        r = self.recorder.record if self.recorder else None
+        signed = r is not None and r.state == SessionState.SIGNED.value
+        self.pdf_box.layout.display = None if signed else "none"
+
+    def prepare_pdf(self) -> bytes | None:
+        """Render the signed record as a PDF and offer it as a download link."""
+        r = self.recorder.record if self.recorder else None
+        if r is None or r.state != SessionState.SIGNED.value:
+            return None
+        self.pdf_button.disabled = True
+        self.pdf_link.value = "<i>Preparing the PDF…</i>"
+        try:
+            self.pdf = self.tk.session_pdf(r.id)
+        except SupervisionError as e:
+            self.pdf_link.value = f"<span style='color:#b00020'>{esc(message(e))}</span>"
+            return None
+        except Exception as e:  # the PDF renderer (Chromium) failing is not the user's fault
+            self.pdf_link.value = f"<span style='color:#b00020'>{esc(message(e))}</span>"
+            return None
+        finally:
+            self.pdf_button.disabled = False
+        name = self.tk.pdf_name(r.id)
+        data = base64.b64encode(self.pdf).decode("ascii")
+        self.pdf_link.value = (f"<a class='pdf-download' download='{esc(name)}' "
+                               f"href='data:application/pdf;base64,{data}'>Download {esc(name)}</a>")
+        return self.pdf
