@@ -437,13 +437,16 @@ def test_caseload_and_quality_assurance_apps_show_the_workflows(world):
     mia.add_training_record("P2", "Safeguarding Children Level 3", 3, "2025-06-02")
 
     app = CaseloadApp(mia, as_of=dt.date(2026, 3, 1))
-    assert list(app.sections) == ["Management oversight", "Requests", *PRACTICE_TABS]
+    assert list(app.sections) == ["Management oversight", "Requests", "Drift escalated",
+                                  *PRACTICE_TABS]
     tabs = app.widget.children[1]
-    assert tabs.titles == ("Caseload", "Management oversight", "Requests", *PRACTICE_TABS)
+    assert tabs.titles == ("Caseload", "Management oversight", "Requests", "Drift escalated",
+                           *PRACTICE_TABS)
     oversight = app.sections["Management oversight"]
     oversight.agree(oversight.tasks[0]["discussion_id"], "Proportionate")
     assert rows(world, DiscussionRow)[0].oversight_status == "agreed"
-    assert list(CaseloadApp(sam, as_of=dt.date(2026, 3, 1)).sections) == ["Requests", *PRACTICE_TABS]
+    assert list(CaseloadApp(sam, as_of=dt.date(2026, 3, 1)).sections) == [
+        "Requests", "Drift escalated", *PRACTICE_TABS]
 
     qa = QualityAssuranceApp(aud)  # requests are stamped with the real time
     assert qa.tabs.titles[-2:] == ("Requests", "Training")

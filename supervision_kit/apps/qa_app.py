@@ -113,6 +113,8 @@ class QualityAssuranceApp(Displayable):
         self.widget = w.VBox([w.HBox([self.as_of, self.team, self.refresh_button]),
                               self.summary, self.tabs], layout={"width": "100%"})
         self.refresh()
+        from .governance_sections import add_governance_tabs  # diversity, by supervisor
+        add_governance_tabs(self)
         from .workflow_sections import add_qa_tabs  # "Requests" and "Training" tabs
         add_qa_tabs(self)
 

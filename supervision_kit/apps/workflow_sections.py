@@ -35,6 +35,8 @@ def caseload_tabs(tk) -> dict:
         out["Management oversight"] = OversightTasks(tk)
     if tk.me.role in INBOX_ROLES:
         out["Requests"] = RequestInbox(tk)
+        from ..widgets.drift_escalation import DriftEscalations
+        out["Drift escalated"] = DriftEscalations(tk)  # line managers [HSCB aim 3]
     out.update(practice_tabs(tk))  # lazy: built when their tab is first opened
     return out
 

@@ -39,8 +39,12 @@ SCHEMA: dict = {
     "cases": {"windows": ("windows",), "quarterly_review": "period?"},
     "drift": {"consecutive_amber_red": "int+?", "worsening": "bool",
               "no_improvement": "period?",
-              "undiscussed_statuses": ("list", tuple(s.value for s in CaseStatus))},
-    "records": {"within_working_days": "int+", "unsigned_after_days": "int+?"},
+              "undiscussed_statuses": ("list", tuple(s.value for s in CaseStatus)),
+              # Days a drift flag may stay unresolved before the line manager is told.
+              "escalate_after": "period?"},
+    "records": {"within_working_days": "int+", "unsigned_after_days": "int+?",
+                # Late records by one supervisor in the QA period that count as "repeated".
+                "repeated_late": "int+?"},
     "contract": {"review": "period"},
     "observations": {"per_year": "int+?"},
     "functions": {"window_sessions": "int+", "min_sessions": "int+",

@@ -10,7 +10,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from ..errors import SupervisionError
 
 # Each module adds its subcommands with ``register(subparsers)``.
-COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds")
+COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds",
+                   "governance_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,13 +32,22 @@ def run_retention(args, tk) -> int:
         print(f"nothing is due for destruction (retention {years} years after leaving)")
         return 0
     verb = "destroyed" if args.apply else "due for destruction"
+    held = [i for i in plan if i["held"]]
+    plan = [i for i in plan if not i["held"]]
+    for item in held:
+        holds = ", ".join(f"{h['id']} ({h['reason']}, {h['reference']})" for h in item["held"])
+        print(f"{item['practitioner_id']}: left {item['left']}, due {item['due']}: "
+              f"KEPT under legal hold {holds}")
     for item in plan:
         rows = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n) or "no records"
         print(f"{item['practitioner_id']}: left {item['left']}, due {item['due']}: {rows}")
         for sid, day in item["sessions"]:
             print(f"    session {sid} ({day})")
-        if item["kept_sessions"]:
-            print(f"    kept for others: {', '.join(item['kept_sessions'])}")
+        if item["held_sessions"]:
+            print(f"    kept under legal hold on case(s): {', '.join(item['held_sessions'])}")
+        others = [s for s in item["kept_sessions"] if s not in item["held_sessions"]]
+        if others:
+            print(f"    kept for others: {', '.join(others)}")
     print(f"{len(plan)} practitioner(s) {verb}" + ("" if args.apply else
           "; run `retention --apply --confirm` to destroy them"))
     return 0

@@ -23,6 +23,8 @@ def canonical_content(rec: SessionRecord) -> dict:
     d = to_dict(rec)
     for k in VOLATILE_SESSION:
         d.pop(k, None)
+    if not d.get("diversity"):
+        d.pop("diversity", None)  # records signed before the section existed keep their hash
     for a in d["actions"]:
         for k in VOLATILE_ACTION:
             a.pop(k, None)

@@ -145,6 +145,8 @@ class SessionRecord:
     sickness_absence: str = ""
     training_since: str = ""
     learning_development: str = ""
+    # Diversity and anti-discriminatory practice: prompt key -> answer [Havering 7, 13.3].
+    diversity: dict[str, str] = dc.field(default_factory=dict)
     disagreements: list[Disagreement] = dc.field(default_factory=list)
     actions: list[ActionItem] = dc.field(default_factory=list)
     reflections: list[Reflection] = dc.field(default_factory=list)

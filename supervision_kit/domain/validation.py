@@ -35,6 +35,8 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     rec.supervisee_ids = ids
     for name in SESSION_TEXT:
         setattr(rec, name, clean_text(getattr(rec, name), name))
+    rec.diversity = {str(k): clean_text(v, f"diversity.{k}")
+                     for k, v in dict(rec.diversity or {}).items() if str(v or "").strip()}
     rec.next_session_date = parse_date(rec.next_session_date, "next_session_date")
     if rec.next_session_date and rec.next_session_date <= rec.date:
         raise ValidationError("next_session_date",

@@ -57,8 +57,20 @@ def _previous(conn: Connection, rec: SessionRecord) -> tuple[dt.date | None, dic
     return last, rags
 
 
+def _diversity(answers: dict, form) -> dict:
+    """The diversity section as (question, answer) pairs in the form's order."""
+    if form is None:
+        from ..export.pdf import default_templates_dir
+        from ..catalog.forms import diversity_form
+        form = diversity_form(default_templates_dir())
+    known = {p.key for p in form.prompts}
+    items = [{"question": p.question, "answer": answers.get(p.key, "")} for p in form.prompts]
+    items += [{"question": k, "answer": v} for k, v in answers.items() if k not in known]
+    return {"title": form.title, "items": items}
+
+
 def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = None,
-                timeline_png=None) -> dict:
+                timeline_png=None, diversity_form=None) -> dict:
     """Everything the paper record shows, names resolved; ``timeline_png(case_id)`` draws figures."""
     rec = load_sessions(conn, [session_id])[0]
     reviewed = {r.action_id: r for r in rec.reviews}
@@ -185,6 +197,7 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
             for r in rec.reflections
         ],
         "functions": list(rec.functions),
+        "diversity": _diversity(rec.diversity, diversity_form),
         **{
             k: getattr(rec, k)
             for k in (

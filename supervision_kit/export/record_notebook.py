@@ -17,6 +17,7 @@ person typed and is shown as text, never markup; dates/times may be ISO strings 
   ``{status, by, reason, at}`` or None and ``timeline_png`` is PNG ``bytes`` or None.
 - ``reflections``: ``[{framework, stages: [{title, response}]}]``.
 - ``functions``: list of str (functions of supervision covered).
+- ``diversity``: ``{title, items: [{question, answer}]}`` (anti-discriminatory practice).
 - ``wellbeing``, ``workload``, ``sickness_absence``, ``training_since``,
   ``learning_development``: str.
 - ``disagreements``: ``[{description, resolution, escalated (bool), escalated_to, outcome}]``.
@@ -291,6 +292,11 @@ def _body_cells(record: dict) -> list:
         reflections += f"<h3>{_val(reflection.get('framework'))}</h3>{_form(stages)}"
     cells.append(_section("Reflection", reflections or '<p class="sk-muted">No structured reflection recorded.</p>'))
     functions = ", ".join(escape(_text(f)) for f in record.get("functions") or []) or _NOT_RECORDED
+    diversity = record.get("diversity") or {}
+    if diversity:
+        rows = [(_text(i.get("question")), _val(i.get("answer"))) for i in diversity.get("items") or []]
+        cells.append(_section(_text(diversity.get("title")) or "Diversity and anti-discriminatory practice",
+                              _form(rows)))
     cells.append(_section("Functions of supervision covered", f'<p class="sk-text">{functions}</p>'))
     wellbeing = _form([(label, _val(record.get(key))) for key, label in WELLBEING_FIELDS])
     cells.append(_section("Wellbeing, workload and development", wellbeing))

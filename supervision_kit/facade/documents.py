@@ -49,8 +49,10 @@ class DocumentsService:
             frameworks = load_frameworks(self.ctx.settings.templates)
         except ValidationError:
             frameworks = {}
+        from ..catalog.forms import diversity_form
         with self.ctx.engine.connect() as conn:
-            return record_dict(conn, session_id, frameworks=frameworks, timeline_png=draw)
+            return record_dict(conn, session_id, frameworks=frameworks, timeline_png=draw,
+                               diversity_form=diversity_form(self.ctx.settings.templates))
 
     def _timeline_png(self, case_id: str, date, figures: dict) -> bytes:
         """One case's RAG timeline as of ``date``; the rules behind it (which cover every

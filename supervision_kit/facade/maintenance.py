@@ -33,6 +33,7 @@ from ..config import sqlite_file
 from ..domain.enums import Role
 from ..domain.values import add_years, parse_date
 from ..errors import ValidationError
+from ..store import holds as holds_store
 from ..store import tables
 from ..store.engine import normalise_url
 from ..store.schema import Base
@@ -201,6 +202,12 @@ class MaintenanceService:
                 self.ctx.log(conn, "view", "retention", "", f"as of {as_of}: {len(plan)} due")
                 return plan
             for item in plan:
+                if item["held"]:
+                    # A legal hold keeps everything of this practitioner [Temple Appendix 1].
+                    self.ctx.log(conn, "keep", "practitioner", item["practitioner_id"],
+                                 f"retention due {item['due']}; kept under legal hold "
+                                 f"{', '.join(h['id'] for h in item['held'])}")
+                    continue
                 self._destroy(conn, item)
                 sessions = ", ".join(f"{sid} ({d})" for sid, d in item["sessions"])
                 counts = ", ".join(f"{n} {t}" for t, n in item["rows"].items() if n)
@@ -229,12 +236,15 @@ class MaintenanceService:
         }
         if not leavers:
             return []
+        held_p, held_c = holds_store.active_targets(conn)
+        held_sessions = holds_store.sessions_touching_cases(conn, held_c)
         attendees: dict[str, set] = {}
         for r in conn.execute(
             select(tables.attendees.c.session_id, tables.attendees.c.practitioner_id)
         ):
             attendees.setdefault(r.session_id, set()).add(r.practitioner_id)
-        doomed = {s for s, who in attendees.items() if who and who <= leavers.keys()}
+        free = leavers.keys() - held_p.keys()  # a held practitioner's sessions are all kept
+        doomed = {s for s, who in attendees.items() if who and who <= free} - held_sessions
         # Keep a session whose actions a kept record reviewed: destroying it would change
         # that record's signed content.
         while True:
@@ -269,7 +279,11 @@ class MaintenanceService:
             kept = sorted(s for s, who in attendees.items() if pid in who and s not in doomed)
             item = {"practitioner_id": pid, "left": left, "due": add_years(left, years),
                     "sessions": [(s, dates[s]) for s in mine], "kept_sessions": kept,
-                    "rows": self._retention_counts(conn, pid, mine)}
+                    "held": held_p.get(pid, []),
+                    "held_sessions": sorted(s for s in kept if s in held_sessions),
+                    "held_cases": sorted(held_c),
+                    "rows": {} if pid in held_p else
+                    self._retention_counts(conn, pid, mine, sorted(held_c))}
             anonymised = (
                 conn.execute(
                     select(tables.practitioners.c.username).where(tables.practitioners.c.id == pid)
@@ -277,7 +291,7 @@ class MaintenanceService:
                 .scalar()
                 .startswith("left-")
             )
-            if any(item["rows"].values()) or not anonymised:
+            if any(item["rows"].values()) or not anonymised or item["held"]:
                 plan.append(item)
         return plan
 
@@ -293,7 +307,15 @@ class MaintenanceService:
             "training_records": tables.training_records.c.practitioner_id == pid,
         }
 
-    def _retention_counts(self, conn, pid: str, sessions: list[str]) -> dict[str, int]:
+    @staticmethod
+    def _loose_reflections(pid: str, held_cases: list[str]):
+        """The practitioner's reflections outside any session, except those on a held case."""
+        rf = tables.reflections.c
+        return ((rf.author_id == pid) & rf.session_id.is_(None)
+                & (rf.case_id.is_(None) | rf.case_id.not_in(held_cases)))
+
+    def _retention_counts(self, conn, pid: str, sessions: list[str],
+                          held_cases: list[str] = ()) -> dict[str, int]:
         def n(table, cond) -> int:
             return conn.execute(select(func.count()).select_from(table).where(cond)).scalar()
         acts = select(tables.actions.c.id).where(tables.actions.c.session_id.in_(sessions))
@@ -315,9 +337,8 @@ class MaintenanceService:
             "addenda": n(tables.addenda, tables.addenda.c.session_id.in_(sessions)),
         }
         own = self._own(pid)
-        own["reflections"] = tables.reflections.c.session_id.in_(sessions) | (
-            (tables.reflections.c.author_id == pid) & tables.reflections.c.session_id.is_(None)
-        )
+        own["reflections"] = (tables.reflections.c.session_id.in_(sessions)
+                              | self._loose_reflections(pid, list(held_cases)))
         for name, cond in own.items():
             rows[name] = n(by_name[name], cond)
         return rows
@@ -363,9 +384,7 @@ class MaintenanceService:
             conn.execute(delete(t).where(t.c.session_id.in_(sids)))
         conn.execute(delete(tables.sessions).where(tables.sessions.c.id.in_(sids)))
         own = self._own(pid)
-        own["reflections"] = (
-            tables.reflections.c.author_id == pid
-        ) & tables.reflections.c.session_id.is_(None)
+        own["reflections"] = self._loose_reflections(pid, item["held_cases"])
         mine = select(tables.contracts.c.id).where(tables.contracts.c.supervisee_id == pid)
         conn.execute(
             update(tables.contracts)
@@ -381,6 +400,8 @@ class MaintenanceService:
         )
         for name, cond in own.items():
             conn.execute(delete(by_name[name]).where(cond))
+        if item["held_sessions"]:
+            return  # held records still name the practitioner: anonymise once the hold is lifted
         conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

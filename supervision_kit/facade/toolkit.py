@@ -13,9 +13,14 @@ from .context import Context
 from .data import DataService
 from .documents import DocumentsService
 from .entitlement import EntitlementService
+from .escalations import EscalationsService
+from .extracts import ExtractsService
+from .governance_qa import GovernanceQAService
+from .holds import HoldsService
 from .maintenance import MaintenanceService
 from .oversight import OversightService
 from .people import PeopleService
+from .quality_audit import QualityAuditService
 from .records import RecordsService
 from .research import ResearchService
 from .rules import RulesService
@@ -42,12 +47,18 @@ class Services:
     maintenance: MaintenanceService
     data: DataService
     catalog: CatalogService
+    holds: HoldsService
+    extracts: ExtractsService
+    governance_qa: GovernanceQAService
+    escalations: EscalationsService
+    quality_audit: QualityAuditService
     signing: SigningService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
         """Every service on ``ctx``; a service's dependencies are its constructor arguments."""
         people, sessions, rules = PeopleService(ctx), SessionsService(ctx), RulesService(ctx)
+        catalog = CatalogService(ctx)
         documents = DocumentsService(ctx, people, sessions, rules)
         return cls(people=people, sessions=sessions, records=RecordsService(ctx),
                    oversight=OversightService(ctx), entitlement=EntitlementService(ctx, rules),
@@ -55,7 +66,11 @@ class Services:
                    documents=documents,
                    research=ResearchService(ctx), training=TrainingService(ctx),
                    maintenance=MaintenanceService(ctx), data=DataService(ctx, sessions, people),
-                   catalog=CatalogService(ctx), signing=SigningService(ctx, sessions, documents))
+                   catalog=catalog, holds=HoldsService(ctx), extracts=ExtractsService(ctx),
+                   governance_qa=GovernanceQAService(ctx),
+                   escalations=EscalationsService(ctx, rules, catalog),
+                   quality_audit=QualityAuditService(ctx),
+                   signing=SigningService(ctx, sessions, documents))
 
 
 # Which service answers each public method of the toolkit: follow a call from a widget
@@ -89,6 +104,15 @@ DOORS: dict[str, tuple[str, ...]] = {
     "data": ("export_dataset", "export_json", "import_dataset", "import_json", "import_csv",
              "create_demo", "verify", "audit_head", "audit_log"),
     "catalog": ("policy", "preset", "policies", "frameworks"),
+    "holds": ("place_hold", "lift_hold", "legal_holds"),
+    "extracts": ("case_extract",),
+    "governance_qa": ("diversity_form", "diversity_measure", "development_take_up",
+                      "log_report_export"),
+    "escalations": ("drift_escalations", "answer_drift_escalation",
+                    "record_professional_difference", "update_professional_difference",
+                    "professional_differences"),
+    "quality_audit": ("audit_checklist", "draw_audit_sample", "audit_items", "judge_audit_item",
+                      "audit_results"),
     "signing": ("my_records", "session_html"),
 }
 
@@ -132,6 +156,16 @@ class Toolkit:
         lambda self: self.context.sign_in_method,
         lambda self, how: setattr(self.context, "sign_in_method", how),
         doc="How the acting person signed in; stored with each signature they give.")
+
+    def inspection_report(self, as_of=None, months: int = 12, out="report.pdf"):
+        """Write the inspection report PDF to ``out`` (CSV files beside it) through this
+        toolkit's own measures, so its figures are the QA app's; returns (pdf, folder)."""
+        import datetime as dt
+
+        from ..domain.values import parse_date
+        from ..export.inspection import write_report
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        return write_report(self, day, int(months), out)
 
     def can_see(self, practitioner_id: str) -> bool:
         """May this user see records about ``practitioner_id``?"""

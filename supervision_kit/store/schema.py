@@ -296,3 +296,75 @@ class RatingRow(Base):
     rating: Mapped[str | None] = mapped_column(String(1))
     rationale: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LegalHoldRow(Base):
+    """A legal hold on a practitioner's or a case's records [Temple Appendix 1; Havering 9]."""
+    __tablename__ = "legal_holds"
+    id: Mapped[str] = _id()
+    scope: Mapped[str] = mapped_column(String(16))  # "practitioner" or "case"
+    target_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(200), default="")
+    placed_by_id: Mapped[str] = mapped_column(String(64))
+    placed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    lifted_by_id: Mapped[str | None] = mapped_column(String(64))
+    lifted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    lift_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DriftEscalationRow(Base):
+    """A drift flag unresolved past the preset delay, on the line manager's list [HSCB aim 3]."""
+    __tablename__ = "drift_escalations"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    flagged_since: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    manager_id: Mapped[str | None] = _fk("practitioners.id")
+    status: Mapped[str] = mapped_column(String(40), default="pending")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("case_id", "flagged_since"),)
+
+
+class ProfessionalDifferenceRow(Base):
+    """A professional difference with another agency and how far it went [HSCB]."""
+    __tablename__ = "professional_differences"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    agency: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[str] = mapped_column(String(64))
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class QualityAuditRow(Base):
+    """A drawn sample of signed discussions for a supervision quality audit [HSCB aim 2]."""
+    __tablename__ = "quality_audits"
+    id: Mapped[str] = _id()
+    created_by_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    start: Mapped[dt.date] = mapped_column(Date)
+    end: Mapped[dt.date] = mapped_column(Date)
+    seed: Mapped[int] = mapped_column(Integer)
+    per_stratum: Mapped[int] = mapped_column(Integer)
+
+
+class AuditItemRow(Base):
+    """One sampled discussion and the QA lead's judgement of it."""
+    __tablename__ = "audit_items"
+    audit_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("quality_audits.id", ondelete="CASCADE"), primary_key=True)
+    discussion_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str] = mapped_column(String(64))
+    stratum: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    judgements: Mapped[dict] = mapped_column(JSON, default=dict)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    judged_by_id: Mapped[str | None] = mapped_column(String(64))
+    judged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

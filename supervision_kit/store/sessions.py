@@ -21,6 +21,20 @@ ANSWERS = ("summary", "worries", "working_well", "barriers", "impact", "needs",
 
 
 
+DIVERSITY_PREFIX = "diversity."  # flat text keys: the dataset schema wants text values
+
+
+def diversity_content(answers: dict) -> dict[str, str]:
+    """The diversity answers as ``content`` keys (empty answers are not stored)."""
+    return {DIVERSITY_PREFIX + k: str(v) for k, v in (answers or {}).items() if str(v).strip()}
+
+
+def diversity_from_content(content: dict) -> dict[str, str]:
+    """The diversity answers back out of a session's ``content``."""
+    n = len(DIVERSITY_PREFIX)
+    return {k[n:]: v for k, v in content.items() if k.startswith(DIVERSITY_PREFIX)}
+
+
 def action_from_row(r) -> ActionItem:
     """An ``ActionItem`` from an ``actions`` row."""
     return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
@@ -102,6 +116,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
                 recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
                 reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
                 disagreements=dis[r.id], reflections=refl[r.id],
+                diversity=diversity_from_content(content),
                 **{k: content.get(k, "") for k in SESSION_TEXT})
     return [out[i] for i in ids if i in out]
 
@@ -109,7 +124,8 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
 def session_row(rec: SessionRecord) -> dict:
     """The ``sessions`` row of a record."""
     return dict(id=rec.id, date=rec.date, type=rec.type, supervisor_id=rec.supervisor_id,
-                state=rec.state, content={k: getattr(rec, k) for k in SESSION_TEXT},
+                state=rec.state, content={**{k: getattr(rec, k) for k in SESSION_TEXT},
+                                         **diversity_content(rec.diversity)},
                 functions=list(rec.functions), next_session_date=rec.next_session_date,
                 duration_minutes=rec.duration_minutes, cancelled_reason=rec.cancelled_reason,
                 return_date=rec.return_date, recorded_date=rec.recorded_date,

@@ -402,6 +402,10 @@ class CaseloadOverview(HasTraits, Displayable):
         self.opened_case = self.timeline.data.case.id
         self.detail.children = [w.HTML(value=f"<h4>RAG timeline: {esc(self.timeline.data.case.reference)}"
                                              f"</h4>"), self.timeline.widget]
+        if self.tk.role in ("supervisor", "manager", "admin"):
+            from .case_extract import CaseExtractPanel
+            self.extract = CaseExtractPanel(self.tk, self.opened_case)
+            self.detail.children = (*self.detail.children, self.extract.widget)
         return self.timeline
 
     def open_session(self, supervisee_id: str) -> str:

@@ -21,6 +21,7 @@ from .items import AgreedActionsSection, DisagreementsSection
 from .reflect import ReflectionSection
 from .reviews import ReviewSection
 from .saving import FIELD, SavingMixin
+from ..diversity import DiversitySection
 from .sections import FunctionsSection, GroupSection, NextSessionSection, TextSection
 from .signing import SignSection
 
@@ -134,6 +135,7 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
                 ("discussions", DiscussionsSection(self)),
                 ("wellbeing", TextSection(self, "Wellbeing, workload, sickness absence and training",
                                           WELLBEING)),
+                ("diversity", DiversitySection(self)),
                 ("functions", FunctionsSection(self)),
                 ("learning", TextSection(self, "Learning and development", [
                     ("learning_development", "Learning and development",

@@ -1,0 +1,190 @@
+"""The quality-assurance charts: each a function of the rules' DataFrames returning a PNG
+and a one-line reading of it in words (so the chart is never the only way to the finding).
+
+Matplotlib's object API (``Figure`` + Agg canvas), never pyplot: no global state, safe in
+a kernel serving widgets. Team names and statuses are data, so ``$`` is escaped before
+matplotlib could read it as mathematics.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .figures import new_figure, to_png
+from ..domain.enums import Function
+
+GREEN, AMBER, RED, GREY, BLUE = "#2e7d32", "#f9a825", "#c62828", "#9e9e9e", "#1565c0"
+ISSUES = (("unsigned", RED), ("not recorded", GREY), ("recorded late", AMBER))
+FUNCTIONS = [f.value for f in Function]
+FUNCTION_COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00")
+NO_TEAM = "(no team)"
+
+
+def _t(text) -> str:
+    """Text for matplotlib, taken literally."""
+    return str(text).replace("$", r"\$")
+
+
+def _pct(part, whole) -> float:
+    return 100.0 * part / whole if whole else 0.0
+
+
+def _figure(rows: int, width: float = 8.0):
+    return new_figure(width, 1.4 + 0.45 * max(rows, 1))
+
+
+def _png(fig) -> bytes:
+    return to_png(fig, tight=True)
+
+
+def _teams(df: pd.DataFrame) -> pd.Series:
+    col = df["team"] if "team" in df.columns else pd.Series(index=df.index, dtype=object)
+    return col.fillna(NO_TEAM).replace("", NO_TEAM).astype(str)
+
+
+def _empty_png(text: str) -> bytes:
+    fig = _figure(1)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.axis("off")
+    ax.text(0.5, 0.5, _t(text), ha="center", va="center", fontsize=11, color="#555")
+    return _png(fig)
+
+
+def compliance(due: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+    """Supervision frequency compliance by team: who is within their policy's frequency."""
+    if due.empty:
+        return _empty_png("No supervisees in scope"), "No supervisees in scope.", pd.DataFrame()
+    d = due.assign(team=_teams(due), ok=due["days_overdue"] <= 0)
+    by = d.groupby("team").agg(people=("ok", "size"), within=("ok", "sum")).reset_index()
+    by["pct"] = [_pct(a, b) for a, b in zip(by["within"], by["people"])]
+    by = by.sort_values(["pct", "team"]).reset_index(drop=True)
+    fig = _figure(len(by))
+    ax = fig.add_subplot(1, 1, 1)
+    ax.barh(range(len(by)), by["pct"], color=[GREEN if p >= 100 else AMBER if p >= 75 else RED
+                                              for p in by["pct"]])
+    for y, (p, a, b) in enumerate(zip(by["pct"], by["within"], by["people"])):
+        ax.text(min(p, 100) + 1, y, f"{a} of {b}", va="center", fontsize=8)
+    ax.set_yticks(range(len(by)), [_t(x) for x in by["team"]], fontsize=9)
+    ax.set_xlim(0, 115)
+    ax.set_xlabel("% of supervisees within their supervision frequency")
+    ax.set_title("Supervision frequency compliance by team", fontsize=10, loc="left")
+    n, ok = int(by["people"].sum()), int(by["within"].sum())
+    low = by.iloc[0]
+    reading = (f"{ok} of {n} supervisees ({_pct(ok, n):.0f}%) are within their supervision "
+               f"frequency; the lowest team is {low['team']} ({low['pct']:.0f}%, "
+               f"{low['people'] - low['within']} overdue).")
+    return _png(fig), reading, by
+
+
+def records(timeliness: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+    """Unsigned, unrecorded and late records by team."""
+    if timeliness.empty:
+        return (_empty_png("No unsigned or late records"),
+                "No unsigned or late records.", pd.DataFrame())
+    t = timeliness.assign(team=_teams(timeliness))
+    table = pd.crosstab(t["team"], t["issue"])
+    for issue, _ in ISSUES:
+        if issue not in table.columns:
+            table[issue] = 0
+    table = table[[i for i, _ in ISSUES]]
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    fig = _figure(len(table))
+    ax = fig.add_subplot(1, 1, 1)
+    left = pd.Series(0, index=table.index)
+    for issue, colour in ISSUES:
+        ax.barh(range(len(table)), table[issue], left=left, color=colour, label=issue)
+        left = left + table[issue]
+    ax.set_yticks(range(len(table)), [_t(x) for x in table.index], fontsize=9)
+    ax.set_xlabel("records")
+    ax.set_title("Unsigned and late records by team", fontsize=10, loc="left")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    counts = {i: int(table[i].sum()) for i, _ in ISSUES}
+    worst = table.sum(axis=1).idxmax()
+    reading = (f"{sum(counts.values())} record problems: {counts['unsigned']} unsigned, "
+               f"{counts['not recorded']} not recorded, {counts['recorded late']} recorded late "
+               f"(after the 2-working-day limit); most in {worst} ({int(table.loc[worst].sum())}).")
+    return _png(fig), reading, table.reset_index()
+
+
+def drift(drifting: pd.DataFrame, windows: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+    """Drift prevalence (and cases outside their discussion window) by case status and team."""
+    if windows.empty:
+        return _empty_png("No open cases in scope"), "No open cases in scope.", pd.DataFrame()
+    cases = windows.assign(team=_teams(windows), late=windows["days_overdue"] > 0,
+                           drifting=windows["case_id"].isin(set(drifting["case_id"])))
+    fig = _figure(cases["status"].nunique() + cases["team"].nunique() + 1, width=9.0)
+    groups = []
+    for i, key in enumerate(("status", "team")):
+        by = cases.groupby(key).agg(cases=("case_id", "size"), drifting=("drifting", "sum"),
+                                    late=("late", "sum")).reset_index()
+        by["drift_pct"] = [_pct(a, b) for a, b in zip(by["drifting"], by["cases"])]
+        by["late_pct"] = [_pct(a, b) for a, b in zip(by["late"], by["cases"])]
+        by = by.sort_values(["drift_pct", key]).reset_index(drop=True)
+        ax = fig.add_subplot(2, 1, i + 1)
+        ys = range(len(by))
+        ax.barh([y + 0.2 for y in ys], by["drift_pct"], height=0.4, color=RED, label="drifting")
+        ax.barh([y - 0.2 for y in ys], by["late_pct"], height=0.4, color=AMBER,
+                label="outside discussion window")
+        for y, (p, a, b) in enumerate(zip(by["drift_pct"], by["drifting"], by["cases"])):
+            ax.text(p + 1, y + 0.2, f"{a} of {b}", va="center", fontsize=7)
+        ax.set_yticks(list(ys), [_t(x) for x in by[key]], fontsize=9)
+        ax.set_xlim(0, 110)
+        ax.set_title(f"Open cases by {key}", fontsize=10, loc="left")
+        if i == 0:
+            ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+        groups.append(by.rename(columns={key: "group"}).assign(by=key))
+    ax.set_xlabel("% of open cases")
+    fig.subplots_adjust(hspace=0.5)
+    n, d, late = len(cases), int(cases["drifting"].sum()), int(cases["late"].sum())
+    by_status = groups[0]
+    top = by_status.iloc[-1]
+    reading = (f"{d} of {n} open cases ({_pct(d, n):.0f}%) are flagged for drift, most often "
+               f"among {top['group']} cases ({top['drift_pct']:.0f}%); {late} "
+               f"{'is' if late == 1 else 'are'} outside their discussion window.")
+    return _png(fig), reading, pd.concat(groups, ignore_index=True)
+
+
+def balance(fb: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+    """The four functions' share of recent sessions, by team (balance over time)."""
+    if fb.empty or int(fb["sessions"].sum()) == 0:
+        return _empty_png("No recent sessions in scope"), "No recent sessions in scope.", pd.DataFrame()
+    f = fb.assign(team=_teams(fb))
+    by = f.groupby("team")[["sessions", *FUNCTIONS]].sum()
+    pct = by[FUNCTIONS].div(by["sessions"].where(by["sessions"] > 0), axis=0).fillna(0) * 100
+    fig = _figure(len(pct) * 2, width=9.0)
+    ax = fig.add_subplot(1, 1, 1)
+    h = 0.8 / len(FUNCTIONS)
+    for j, (fn, colour) in enumerate(zip(FUNCTIONS, FUNCTION_COLOURS)):
+        ax.barh([y + (1.5 - j) * h for y in range(len(pct))], pct[fn], height=h, color=colour,
+                label=fn)
+    ax.set_yticks(range(len(pct)), [_t(x) for x in pct.index], fontsize=9)
+    ax.set_xlim(0, 105)
+    ax.set_xlabel("% of recent sessions covering the function")
+    ax.set_title("Function balance by team", fontsize=10, loc="left")
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    total = by[FUNCTIONS].sum() / by["sessions"].sum() * 100
+    flagged = int((f["flag"].fillna("").astype(str).str.strip() != "").sum())
+    reading = (f"Over {int(by['sessions'].sum())} recent sessions of {len(f)} supervisees: "
+               + ", ".join(f"{fn} {total[fn]:.0f}%" for fn in FUNCTIONS)
+               + f"; {total.idxmin()} is covered least; {flagged} supervisee"
+               + f"{'' if flagged == 1 else 's'} flagged for imbalance.")
+    return _png(fig), reading, pct.round(1).reset_index()
+
+
+def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
+    """The evaluation tool's results [HSCB Appendix I]: yes / maybe / no per statement."""
+    from ..analytics.evaluation import evaluation_chart_png, evaluation_summary
+    evaluations = list(evaluations)
+    if not evaluations:
+        return (_empty_png("No evaluations returned yet"), "No evaluations returned yet.",
+                pd.DataFrame())
+    df = evaluation_summary(evaluations)
+    png = evaluation_chart_png(df)
+    answered = df[df["answered"] > 0]
+    if answered.empty:
+        return png, f"{len(evaluations)} evaluations, none with an answer.", df
+    best = answered.sort_values(["yes_pct", "number"], ascending=[False, True]).iloc[0]
+    worst = answered.sort_values(["yes_pct", "number"], ascending=[True, True]).iloc[0]
+    reading = (f"{len(evaluations)} evaluations. Most agreed: {best['number']}. "
+               f"“{best['statement']}” ({best['yes_pct']:.0f}% yes); least agreed: "
+               f"{worst['number']}. “{worst['statement']}” ({worst['yes_pct']:.0f}% yes).")
+    return png, reading, df
