@@ -223,7 +223,7 @@ def test_existing_signatures_migrate_honestly_and_still_verify(tmp_path):
     SG = SignatureRow.__table__
     with store_engine.write_transaction(sam.engine) as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0001")  # as a store made before this change
+        command.downgrade(cfg, "-1")  # this change's migration undone: as a store made before it
         conn.execute(update(SG).where(SG.c.practitioner_id == "pw").values(method=IN_PERSON_LEGACY))
         assert set(conn.execute(select(SG.c.method)).scalars()) == {OWN_LOGIN, IN_PERSON_LEGACY}
         assert "comment" not in {r[1] for r in conn.execute(text("PRAGMA table_info(signatures)"))}
