@@ -1,11 +1,13 @@
-# supervision_kit: `make app` serves the apps on a demo database; `make test` runs every test.
+# supervision_kit: `make app` serves the apps on a demo database; `make test` runs every test;
+# `make hub` runs JupyterHub with sign-in for a team on this machine.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= data/demo.sqlite
 PORT ?= 8866
+HUB_PORT ?= 8000
 
-.PHONY: install system-deps app-deps demo app test bench clean
+.PHONY: install system-deps app-deps hub-deps demo app hub test bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,6 +27,15 @@ system-deps:
 app-deps:
 	sh scripts/system-deps.sh app
 
+# JupyterHub's proxy comes from npm, pinned in package.json/package-lock.json, into node_modules/.
+NODE_PROXY := node_modules/.bin/configurable-http-proxy
+$(NODE_PROXY): package.json package-lock.json
+	sh scripts/system-deps.sh hub
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+hub-deps: $(NODE_PROXY)
+
 $(DB): | $(VENV)/.installed
 	$(BIN)/supervision-kit demo --db $(DB)
 
@@ -33,11 +44,14 @@ demo: install $(DB)
 app: install app-deps demo
 	$(BIN)/supervision-kit serve --db $(DB) --port $(PORT) --preheat
 
-test: install system-deps
+hub: install app-deps hub-deps demo
+	$(BIN)/supervision-kit hub --db $(DB) --port $(HUB_PORT)
+
+test: install system-deps hub-deps
 	$(BIN)/python -m pytest -q
 
 bench: install system-deps
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) data tests/artifacts
+	rm -rf $(VENV) data tests/artifacts node_modules

@@ -10,7 +10,11 @@ context; the first round warms Voilà's templates and is dropped. Time-to-intera
 from navigation start until the app's first widget accepts input (``apps_harness``).
 Prints medians and minima, and each app's ratio to the cold bare notebook.
 Targets: session cold ≤ 1.5× bare cold; session preheated < bare cold.
-Run: ``.venv/bin/python benchmarks/apps.py [--repeats N] [--db DEMO.sqlite] [APP ...]``.
+Then (``apps_hub``): the session app against the bare notebook through JupyterHub, signed
+in, cold (target ≤ 1.5×; ``--no-hub`` skips it), and kernels alive and their RSS after
+``--views`` page views of the caseload app opened and closed (default 200; 0 skips it).
+Run: ``.venv/bin/python benchmarks/apps.py [--repeats N] [--db DEMO.sqlite] [--views N]
+[--no-hub] [APP ...]``.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from apps_harness import time_to_interactive  # noqa: E402
+import apps_hub  # noqa: E402
 from tests.helpers_browser import chromium_browser, voila_process, write_notebook  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -98,10 +103,32 @@ def _demo_env(apps: list[App], db: str | None, work: Path) -> dict:
     return {k: fill.get(k, v) if v == DEMO else v for k, v in env.items()}
 
 
+def _hub_and_kernels(args, chosen: list[App], notebooks: dict[str, Path], env: dict,
+                     work: Path) -> None:
+    """The hub comparison and the kernel reclaim figure (benchmarks/apps_hub.py)."""
+    hub_times = reclaim = None
+    with chromium_browser() as browser:
+        if not args.no_hub:
+            names = [a.name for a in chosen if a.name in ("bare_button", "session")]
+            hub_times = apps_hub.hub_cold(
+                browser, work, {n: notebooks[n] for n in names},
+                {a.name: a.selector for a in chosen}, args.hub_repeats or args.repeats)
+        if args.views:
+            demo_env = env if "SUPERVISION_KIT_DB" in env else _demo_env(APPS, args.db, work)
+            reclaim = apps_hub.kernel_reclaim(browser, work, NOTEBOOKS / "caseload.ipynb",
+                                              BUTTON_SELECTOR, demo_env, args.views)
+    apps_hub.report(hub_times, reclaim, APPS[0].name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--db", help="a demo database to use (default: a fresh one in a temp folder)")
+    parser.add_argument("--views", type=int, default=200,
+                        help="page views for the kernel reclaim figure (0: skip it)")
+    parser.add_argument("--no-hub", action="store_true", help="skip the JupyterHub figure")
+    parser.add_argument("--hub-repeats", type=int, default=None,
+                        help="views per notebook through the hub (default --repeats)")
     parser.add_argument("apps", nargs="*", help="names of APPS entries (default: all)")
     args = parser.parse_args()
     chosen = [a for a in APPS if not args.apps or a.name in args.apps or a is APPS[0]]
@@ -122,6 +149,7 @@ def main() -> None:
             print(f"{name}: cold {c:.2f}s ({min(cold):.2f}s)  preheated {w:.2f}s ({min(warm):.2f}s)  "
                   f"cold/bare-cold {c / base:.2f}x  preheated/bare-cold {w / base:.2f}x  "
                   f"preheated/cold {w / c:.2f}x")
+        _hub_and_kernels(args, chosen, notebooks, env, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -39,6 +39,13 @@ class Settings(Configurable):
                               ).tag(config=True)
     unsigned_after_days = Integer(14, help="A record still unsigned after this many days "
                                            "is flagged").tag(config=True)
+    kernel_idle_timeout = Integer(1200, help="Seconds a page's kernel may sit with no page "
+                                             "connected before it is shut down; 0 never culls "
+                                             "(env SUPERVISION_KIT_KERNEL_IDLE_TIMEOUT)"
+                                  ).tag(config=True)
+    kernel_cull_interval = Integer(60, help="Seconds between checks for idle kernels "
+                                            "(env SUPERVISION_KIT_KERNEL_CULL_INTERVAL)"
+                                   ).tag(config=True)
     import_max_mb = Integer(1024, help="Largest dataset file an import reads, in MB "
                                        "(a bigger file is refused before it is read)").tag(config=True)
     default_preset = Unicode("havering_social_work",
@@ -67,6 +74,14 @@ class Settings(Configurable):
     @default("retention_years")
     def _retention_years(self):
         return int(os.environ.get("SUPERVISION_KIT_RETENTION_YEARS") or 3)
+
+    @default("kernel_idle_timeout")
+    def _kernel_idle_timeout(self):
+        return int(os.environ.get("SUPERVISION_KIT_KERNEL_IDLE_TIMEOUT") or 1200)
+
+    @default("kernel_cull_interval")
+    def _kernel_cull_interval(self):
+        return int(os.environ.get("SUPERVISION_KIT_KERNEL_CULL_INTERVAL") or 60)
 
     @default("templates_dir")
     def _templates_dir(self):

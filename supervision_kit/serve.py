@@ -36,6 +36,10 @@ What the command built by :func:`build_voila_command` does, and why:
   environment is copied from the Voilà process at start, hence the env variables.
 * ``--VoilaConfiguration.allow_template_override=NO``: otherwise ``?template=lab`` in
   the URL brings the CDN links back.
+* **Kernels belong to their page** (``supervision_kit.serving``, Voilà subclassed): a
+  kernel answers only the browser whose page started it; closing the page shuts it
+  down; a kernel with no page connected for ``Settings.kernel_idle_timeout`` seconds
+  is culled.
 * ``--no-browser``, ``--show_tracebacks=False`` (alias of
   ``VoilaConfiguration.show_tracebacks``), and ``file_denylist=.*`` so that no file
   next to the notebooks (a SQLite database, say) is served under ``/voila/files``.
@@ -57,6 +61,8 @@ TEMPLATE = "supervision"
 DB_ENV = "SUPERVISION_KIT_DB"
 USER_ENV = "SUPERVISION_KIT_USER"
 TOKEN_ENV = "JUPYTER_TOKEN"
+# Voilà with kernels bound to their page, reclaimed on close and culled when idle
+VOILA_MODULE = "supervision_kit.serving.voila_app"
 # templates/ is a Jupyter data dir: templates/voila/templates/<name>/
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates"
 
@@ -99,7 +105,7 @@ def build_voila_command(
         env[TOKEN_ENV] = token
     cmd = ["env", *(f"{k}={v}" for k, v in env.items())]
     cmd += [
-        sys.executable, "-m", "voila", str(Path(notebook_dir).resolve()),
+        sys.executable, "-m", VOILA_MODULE, str(Path(notebook_dir).resolve()),
         "--no-browser",
         f"--port={int(port)}",
         f"--Voila.ip={ip}",
@@ -113,7 +119,8 @@ def build_voila_command(
         cmd.append("--token")  # Voila.auto_token: the identity provider reads JUPYTER_TOKEN
     if preheat:
         cmd += ["--preheat_kernel=True", "--pool_size=1"]
-    return cmd
+    from .serving.voila_app import kernel_args
+    return cmd + kernel_args()
 
 
 def token_of(cmd: list[str]) -> str | None:

@@ -192,13 +192,11 @@ def test_notebooks_only_import_build_and_display(name):
     assert nb.cells[1].source == f"from {APPS[name].__name__} import build\n\nbuild()"
 
 
-def test_landing_page_links_every_app_in_one_line_each():
+def test_landing_page_notebook_builds_the_index_app():
+    # which apps it lists, for whom, is tests/test_landing.py
     nb = nbformat.read(NOTEBOOKS / "index.ipynb", as_version=4)
-    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    links = re.findall(r"^- \[\*\*[^*]+\*\*\]\(([\w.]+\.ipynb)\): .+$", text, flags=re.M)
-    assert set(APPS) <= {link.removesuffix(".ipynb") for link in links}
-    for link in links:
-        assert (NOTEBOOKS / link).exists(), link
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code"]
+    assert nb.cells[1].source == "from supervision_kit.apps.index_app import build\n\nbuild()"
 
 
 def test_preheated_kernels_ask_voila_for_the_request_on_its_query_websocket():

@@ -91,12 +91,14 @@ MAY_IMPORT = {
                       "io", "demo"},
     "widgets": BASE | {"analytics", "training", "facade"},
     "apps": BASE | {"config", "analytics", "widgets", "facade"},
-    "cli": BASE | {"config", "facade", "serve"},
-    "serve": BASE | {"config"},
+    "cli": BASE | {"config", "facade", "serve", "hub"},
+    "serve": BASE | {"config", "serving"},
+    "serving": BASE | {"config", "serve"},  # the Voilà behind serve and each hub user's server
+    "hub": BASE | {"config", "facade"},
     "testing": BASE | {"config", "store", "facade"},
 }
 # Above the facade only its package is imported, never one of its modules.
-ABOVE_FACADE = {"widgets", "apps", "cli", "serve", "testing"}
+ABOVE_FACADE = {"widgets", "apps", "cli", "serve", "serving", "hub", "testing"}
 
 
 def _imports(path: Path, module: str, root: Path):

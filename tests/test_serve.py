@@ -112,7 +112,7 @@ def test_command_carries_environment_and_options(tmp_path):
     cmd = build_voila_command(tmp_path, 9999, db_url="sqlite:///x.sqlite", user="sam", preheat=True)
     assert cmd[0] == "env"
     assert "SUPERVISION_KIT_DB=sqlite:///x.sqlite" in cmd and "SUPERVISION_KIT_USER=sam" in cmd
-    voila_args = cmd[cmd.index("voila") + 1:]
+    voila_args = cmd[cmd.index("supervision_kit.serving.voila_app") + 1:]
     assert "sqlite:///x.sqlite" not in " ".join(voila_args)  # the database URL stays out of argv
     for flag in ("--no-browser", "--port=9999", "--template=supervision", "--show_tracebacks=False",
                  "--preheat_kernel=True", "--pool_size=1"):
