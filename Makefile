@@ -7,7 +7,7 @@ DB ?= data/demo.sqlite
 PORT ?= 8866
 HUB_PORT ?= 8000
 
-.PHONY: install system-deps app-deps hub-deps demo app hub test bench clean
+.PHONY: install system-deps app-deps hub-deps demo app hub test bench mutation clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,12 @@ test: install system-deps hub-deps
 
 bench: install system-deps
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# Mutation testing of the evidence-critical modules (slow; not part of `make test`):
+# `make mutation` runs every group of scripts/mutation.toml, `make mutation GROUPS=hashing`
+# one; survivors and scores go to reports/mutation.txt.
+mutation: install
+	$(BIN)/python scripts/mutation.py $(GROUPS)
 
 clean:
 	rm -rf $(VENV) data tests/artifacts node_modules

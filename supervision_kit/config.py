@@ -6,7 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-from traitlets import Bool, Integer, Unicode, default
+from traitlets import Bool, CaselessStrEnum, Integer, Unicode, default
 from traitlets.config import Configurable
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +54,50 @@ class Settings(Configurable):
                            "as\" picker (env SUPERVISION_KIT_DEMO_DB; default data/demo.sqlite). "
                            "Whoever sets it could equally set SUPERVISION_KIT_USER, so it "
                            "grants nothing new; tests point it at a copy").tag(config=True)
+    # Reminders (``supervision-kit remind``): one digest per person over SMTP.
+    smtp_host = Unicode("localhost", help="Mail server for reminders (env SUPERVISION_KIT_SMTP_HOST)"
+                        ).tag(config=True)
+    smtp_port = Integer(25, help="Its port (env SUPERVISION_KIT_SMTP_PORT)").tag(config=True)
+    smtp_tls = CaselessStrEnum(("none", "starttls", "ssl"), "none",
+                               help="none, starttls (usually port 587) or ssl (usually 465) "
+                                    "(env SUPERVISION_KIT_SMTP_TLS)").tag(config=True)
+    smtp_user = Unicode("", help="Login for the mail server; blank: none "
+                                 "(env SUPERVISION_KIT_SMTP_USER)").tag(config=True)
+    smtp_password = Unicode("", help="Its password (env SUPERVISION_KIT_SMTP_PASSWORD; keep it "
+                                     "out of config files)").tag(config=True)
+    mail_from = Unicode("supervision@localhost", help="Sender of reminders "
+                                                      "(env SUPERVISION_KIT_MAIL_FROM)").tag(config=True)
+    app_url = Unicode("http://localhost:8866/", help="The link in reminders: where people sign "
+                                                     "in (env SUPERVISION_KIT_APP_URL)").tag(config=True)
+
+    @default("smtp_host")
+    def _smtp_host(self):
+        return os.environ.get("SUPERVISION_KIT_SMTP_HOST") or "localhost"
+
+    @default("smtp_port")
+    def _smtp_port(self):
+        return int(os.environ.get("SUPERVISION_KIT_SMTP_PORT") or 25)
+
+    @default("smtp_tls")
+    def _smtp_tls(self):
+        return (os.environ.get("SUPERVISION_KIT_SMTP_TLS") or "none").lower()
+
+    @default("smtp_user")
+    def _smtp_user(self):
+        return os.environ.get("SUPERVISION_KIT_SMTP_USER", "")
+
+    @default("smtp_password")
+    def _smtp_password(self):
+        return os.environ.get("SUPERVISION_KIT_SMTP_PASSWORD", "")
+
+    @default("mail_from")
+    def _mail_from(self):
+        return os.environ.get("SUPERVISION_KIT_MAIL_FROM") or "supervision@localhost"
+
+    @default("app_url")
+    def _app_url(self):
+        return os.environ.get("SUPERVISION_KIT_APP_URL") or "http://localhost:8866/"
+
     redaction_strict_case = Bool(False, help="Research export: also replace recorded names that "
                                              "are ordinary words ('hope', 'will') in lower case "
                                              "in text not about their case").tag(config=True)

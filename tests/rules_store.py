@@ -31,14 +31,15 @@ def case(cid, worker, status, opened="2025-01-06", **kw) -> Case:
 
 
 def hold(tk: Toolkit, supervisee, date, *, by="sam", discussions=(), functions=("management",),
-         type=None, recorded=None, actions=(), reviews=(), sign=False) -> str:
+         type=None, recorded=None, actions=(), reviews=(), sign=False, stream=None) -> str:
     """A held session (draft unless ``sign``); ``discussions`` are (case_id, rag[, quarterly]);
     ``reviews`` are (action_id, outcome) of earlier actions."""
     sup = tk.as_user(by)
     ids = [supervisee] if isinstance(supervisee, str) else list(supervisee)
     # Built directly: open_session would hand back the supervisee's open draft.
     rec = SessionRecord(date=D(date) if isinstance(date, str) else date, supervisor_id=sup.me.id,
-                        supervisee_ids=ids, type=type or ("group" if len(ids) > 1 else "one-to-one"))
+                        supervisee_ids=ids, type=type or ("group" if len(ids) > 1 else "one-to-one"),
+                        stream=stream)
     rec.discussions = [CaseDiscussion(case_id=d[0], rag=d[1],
                                       quarterly_review=bool(d[2]) if len(d) > 2 else False)
                        for d in discussions]
@@ -54,8 +55,9 @@ def hold(tk: Toolkit, supervisee, date, *, by="sam", discussions=(), functions=(
     return rec.id
 
 
-def cancel(tk: Toolkit, supervisee, date, reason="sickness", return_date=None, by="sam") -> str:
-    return tk.as_user(by).record_cancellation(supervisee, date, reason, return_date)
+def cancel(tk: Toolkit, supervisee, date, reason="sickness", return_date=None, by="sam",
+           stream=None) -> str:
+    return tk.as_user(by).record_cancellation(supervisee, date, reason, return_date, stream)
 
 
 def contract(tk: Toolkit, supervisee, preset, start="2025-01-06", overrides=None, by="S",
@@ -66,9 +68,12 @@ def contract(tk: Toolkit, supervisee, preset, start="2025-01-06", overrides=None
     return tk.save_contract(c)
 
 
-def observe(tk: Toolkit, supervisee, date, by="S") -> None:
+def observe(tk: Toolkit, supervisee, date, by="S", recorded=True) -> None:
+    """An observation made and written up (``recorded``), or only planned."""
     tk.save_observation(Observation(supervisee_id=supervisee, observer_id=by,
-                                    date=D(date) if isinstance(date, str) else date))
+                                    date=D(date) if isinstance(date, str) else date,
+                                    planned=True, setting="Home visit" if recorded else "",
+                                    permissions="Family agreed" if recorded else ""))
 
 
 def row(df, col, value) -> dict:

@@ -46,8 +46,10 @@ def test_session_app_opens_records_signs_and_offers_the_pdf_only_when_signed(dem
     assert rec is app.recorder and rec.record.supervisee_ids == [pick.supervisee_id]
     assert app.pdf_box.layout.display == "none" and app.prepare_pdf() is None
     rec.inputs["agenda"].value = "Agenda typed in the app"
-    rec.add_discussion(pick.case_id)
-    rec.discussion(pick.case_id).rag.value = "G"
+    f = rec.add_discussion(pick.case_id)
+    f.rag.value = "G"
+    f.inputs["rationale"].value = "Improving for two months"  # needed if the rating changed
+    f.confirm_all()                                          # the carried context, unchanged
     assert rec.sign_supervisor() and supervisee_signs(rec, pick.supervisee_id)
     assert rec.record.state == "signed"
     assert app.pdf_box.layout.display != "none"  # a signed record offers its PDF

@@ -78,14 +78,27 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
     done.click()
     expect(done).to_have_class(re.compile("mod-active"))
 
+    # A follow-up of a case whose last (signed) discussion had a decision and rationale.
+    prev = Toolkit(db, pick.supervisor).previous_discussion(pick.case_id)
+    assert prev is not None and prev.decision and prev.rationale and prev.rag
     section(page, "Case discussions")
     page.get_by_role("combobox", name="Case", exact=True).select_option(label=pick.case_label)
     page.get_by_role("button", name="Add discussion").click()
     summary = page.get_by_placeholder("Summary of events since the last supervision")
     leave(summary, "Home visits weekly; school reports better attendance")
-    rag = page.get_by_role("button", name="G improving")
-    rag.click()
+    # This meeting's decision starts empty; last time's is only shown beside it.
+    expect(page.get_by_placeholder("Decision", exact=True)).to_have_value("")
+    expect(page.get_by_text(prev.decision).first).to_be_visible()
+    rag = page.get_by_role("button", name={"G": "G improving", "A": "A same", "R": "R worse"}[prev.rag])
+    rag.click()                                       # unchanged since last time
     expect(rag).to_have_class(re.compile("mod-active"))
+    if prev.rag != "G":                               # no improvement: an amendment is asked for
+        leave(page.get_by_placeholder("Proposed amendment to the plan"),
+              "Escalate to a legal planning meeting if no change by the next core group")
+    page.get_by_role("button", name="Confirm all carried answers unchanged").click()
+    expect(page.get_by_text(re.compile("confirmed from")).first).to_be_visible()
+    page.get_by_placeholder("Decision", exact=True).scroll_into_view_if_needed()
+    shot(page, "session-follow-up")
 
     section(page, "Agreed actions")
     leave(page.get_by_placeholder(re.compile("^What exactly will be done")),
@@ -114,8 +127,11 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
     tk.as_user(pick.supervisee_id).sign(newest["id"])  # from the supervisee's own sign-in
     rec = tk.session(newest["id"])
     assert rec.state == "signed" and rec.agenda == "Carried actions; one case; wellbeing"
-    assert [(d.case_id, d.rag) for d in rec.discussions] == [(pick.case_id, "G")]
+    assert [(d.case_id, d.rag) for d in rec.discussions] == [(pick.case_id, prev.rag)]
     assert rec.discussions[0].summary.startswith("Home visits weekly")
+    # Signed without touching them: last time's decision and rationale are not in it.
+    assert (rec.discussions[0].decision, rec.discussions[0].rationale) == ("", "")
+    assert rec.discussions[0].plan == prev.plan and rec.discussions[0].provenance["plan"]["how"] == "confirmed"
     assert [r.outcome for r in rec.reviews] == ["done"]
     assert [(a.description, a.owner_id, str(a.due_date)) for a in rec.actions] == [
         ("Book the review meeting with the school", pick.supervisee_id, "2030-01-31")]
@@ -184,3 +200,42 @@ def test_other_apps_open_offline(page, voila, demo, notebook, user, ready):
             page.get_by_role("tab", name=ready)).first)
     shot(page, notebook.removesuffix(".ipynb"))
     # the page fixture fails the test if anything was fetched from beyond 127.0.0.1
+
+
+def test_an_old_draft_is_not_reopened_without_asking(page, server, demo):
+    """Issue 21: opening a session when a draft from another day is open for the pair says
+    so; discarding it starts today's record, the audit log names the draft and it is kept."""
+    import datetime as dt
+
+    from supervision_kit.domain.records import CaseDiscussion
+    db, pick = demo
+    tk = Toolkit(db, pick.supervisor)
+    other = next(p for p in tk.supervisees() if p.id != pick.supervisee_id
+                 and not tk.open_drafts(p.id))
+    old = tk.open_session(other.id, date=dt.date(2026, 8, 12))
+    old.agenda = "Started in August, never finished"
+    cases = tk.cases(worker_id=other.id)
+    if cases:
+        old.discussions = [CaseDiscussion(case_id=cases[0].id, summary="August words")]
+    old = tk.save_session(old)
+
+    picker = page.get_by_role("combobox", name="Supervisee")
+    open_app(page, server, "session.ipynb", picker)
+    picker.select_option(label=other.name + (f" ({other.team})" if other.team else ""))
+    page.get_by_role("button", name="Open session").click()
+    expect(page.get_by_text("A draft from 12 Aug 2026 is open")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text(re.compile("continue it, or discard it and start"))).to_be_visible()
+    expect(page.get_by_role("button", name="Continue the draft of 12 Aug 2026")).to_be_visible()
+    shot(page, "session-draft-prompt")
+    page.get_by_role("button", name=re.compile("Discard it and start")).click()
+    expect(page.get_by_text("Supervision record")).to_be_visible(timeout=SLOW)
+    expect(page.get_by_text("The draft of 12 Aug 2026 was discarded (logged, and kept so it "
+                            "can be restored)")).to_be_visible()
+    expect(page.get_by_placeholder("Agenda")).to_have_value("")
+
+    assert old.id not in {s["id"] for s in tk.sessions(supervisee_id=other.id)}
+    from supervision_kit.store.audit import entries
+    with tk.engine.connect() as conn:
+        logged = [e for e in entries(conn, limit=500, action="discard") if e["entity_id"] == old.id]
+    assert len(logged) == 1 and logged[0]["detail"] == "draft of 2026-08-12; kept in discarded_drafts"
+    assert tk.discarded_draft(old.id)["agenda"] == "Started in August, never finished"

@@ -119,11 +119,20 @@ def test_a_draft_is_reopened_not_duplicated(world):
     assert sam.open_session(["P2"]).id == rec.id
 
 
-def test_follow_up_discussion_starts_from_the_last_answers(world):
+def test_follow_up_discussion_starts_from_the_last_signed_answers(world):
     sam = world.as_user("sam")
-    first_session(sam)
+    rec = first_session(sam)
+    assert sam.previous_discussion("C1") is None          # a draft is nobody's agreed record
+    sam.sign(rec.id)
+    assert sam.previous_discussion("C1") is None          # nor is one awaiting a signature
+    world.as_user("pat").sign(rec.id)
     prev = sam.previous_discussion("C1")
     assert prev.summary == "Jamie's school attendance fell" and prev.rag == "A"
+    later = sam.open_session(["P2"], date="2026-02-09")
+    later.discussions.append(CaseDiscussion(case_id="C1", summary="Unsigned later words"))
+    later = sam.save_session(later)
+    assert sam.previous_discussion("C1").summary == "Jamie's school attendance fell"
+    assert [u.session_id for u in sam.follow_up_basis("C1").unsigned] == [later.id]
 
 
 @pytest.mark.parametrize("user, call", [

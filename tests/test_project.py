@@ -83,15 +83,16 @@ MAY_IMPORT = {
     "store": BASE | {"config"},
     "rules": BASE | {"catalog", "store.frames"},  # the frames' type, never a connection
     "analytics": BASE,
+    "notify": BASE,  # e-mail digests and SMTP: a leaf like domain
     "training": BASE | {"catalog", "analytics"},
     "io": BASE | {"store", "catalog"},
     "export": BASE | {"config", "store", "rules", "catalog", "analytics", "training", "version"},
     "demo": BASE | {"store", "io", "training", "catalog"},
     "facade": BASE | {"config", "store", "rules", "catalog", "analytics", "training", "export",
-                      "io", "demo"},
+                      "io", "demo", "notify"},
     "widgets": BASE | {"analytics", "training", "facade"},
     "apps": BASE | {"config", "analytics", "widgets", "facade"},
-    "cli": BASE | {"config", "facade", "serve", "hub"},
+    "cli": BASE | {"config", "facade", "serve", "hub", "notify"},
     "serve": BASE | {"config", "serving"},
     "serving": BASE | {"config", "serve"},  # the Voilà behind serve and each hub user's server
     "hub": BASE | {"config", "facade"},

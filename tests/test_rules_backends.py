@@ -43,7 +43,7 @@ def test_all_rules_on_both_backends(db_url, tmp_path):
     fb = tk.function_balance(as_of=as_of)
     assert row(fb, "supervisee_id", "A")["flag"] == "no support or development in the last 3 sessions"
     assert row(tk.contract_reviews(as_of=as_of), "supervisee_id", "A")["days_overdue"] == 0
-    assert day(row(tk.observations_due(as_of=as_of), "supervisee_id", "A")["next_due"]) == D("2026-01-01")
+    assert day(row(tk.observations_due(as_of=as_of), "supervisee_id", "A")["next_due"]) == D("2026-06-02")
     t = tk.timeliness(as_of=as_of)
     assert set(t["issue"]) == {"not recorded", "unsigned"}
     assert sorted(map(tuple, t[t["issue"] == "not recorded"]["supervisee_ids"])) == [("N",), ("T",)]

@@ -36,11 +36,14 @@ def test_windows_by_status_and_never_discussed(tmp_path):
         case("NEW", "A", "child protection plan", opened="2025-01-06")])
     hold(tk, "A", "2025-11-30", discussions=[("CIN", "A")])
     hold(tk, "A", "2025-01-31", discussions=[("EH", "G")])
-    assert day(window(tk, "CIN", "2025-12-01")["due_by"]) == D("2026-02-28")     # 3 months apart
+    # Havering 9.2: all cases monthly (child in need too); CP at least every two months.
+    assert day(window(tk, "CIN", "2025-12-01")["due_by"]) == D("2025-12-30")
     assert day(window(tk, "EH", "2025-02-01")["due_by"]) == D("2025-02-28")      # monthly
     r = window(tk, "NEW", "2025-03-10")
     assert day(r["last_discussed"]) is None and day(r["due_by"]) == D("2025-03-06")
     assert r["days_overdue"] == 4
+    contract(tk, "A", "hscb_multi_agency", start="2025-01-06")   # HSCB aim 4: 3 months apart
+    assert day(window(tk, "CIN", "2025-12-01")["due_by"]) == D("2026-02-28")
 
 
 def test_quarterly_case_review(tmp_path):
@@ -62,7 +65,7 @@ def test_status_as_of_its_history_closed_and_not_yet_opened_cases(tmp_path):
     tk.set_case_status("C", "child protection plan", "2025-06-01")
     tk.set_case_status("X", "closed", "2025-06-01")
     r = window(tk, "C", "2025-05-31")
-    assert r["status"] == "child in need" and day(r["due_by"]) == D("2025-08-15")
+    assert r["status"] == "child in need" and day(r["due_by"]) == D("2025-06-15")  # monthly
     r = window(tk, "C", "2025-07-20")
     assert r["status"] == "child protection plan" and day(r["due_by"]) == D("2025-07-15")
     assert r["days_overdue"] == 5
@@ -166,7 +169,7 @@ def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
     assert drift_of(tk, "EH", "2026-03-01") is None            # other statuses: window only
     r = drift_of(tk, "CIN", "2026-03-01")
     assert r["reason"] == ("Never discussed since the case opened on 2025-11-03 (child in need: "
-                           "at least every 3 months; due by 2026-02-03).")
+                           "at least monthly; due by 2025-12-03).")   # Havering 9.2
     assert r["rags"] == ""
 
 

@@ -29,13 +29,13 @@ def run(capsys, *argv):
 
 def test_due_as_json_csv_and_table(db, capsys):
     code, out, _ = run(capsys, "due", "--db", db, "--as-user", "sam", "--as-of", "2026-02-10",
-                       "--format", "json")
+                       "--format", "json", "--what", "supervision")
     assert code == 0
     rows = json.loads(out)
     assert [r["supervisee_id"] for r in rows] == ["A"]
     assert rows[0]["next_due"] == "2026-02-05" and rows[0]["days_overdue"] == 5
     code, out, _ = run(capsys, "due", "--db", db, "--as-user", "system", "--as-of", "2026-02-10",
-                       "--format", "csv", "--team", "South")
+                       "--format", "csv", "--team", "South", "--what", "supervision")
     df = pd.read_csv(io.StringIO(out))
     assert list(df["supervisee_id"]) == ["Q"] and df.loc[0, "reason"].startswith("Due now")
     code, out, _ = run(capsys, "due", "--db", db, "--as-user", "sam", "--as-of", "2026-02-10")

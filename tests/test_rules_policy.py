@@ -27,7 +27,8 @@ def test_the_four_presets_load_with_the_seed_numbers():
     assert [(p["for_weeks"] if "for_weeks" in p else None, p["interval_days"])
             for p in hav.get("supervision.newly_qualified")] == [(6, 7), (None, 14)]
     assert hav.get("cases.windows")["child protection plan"] == {"within_months": 2}   # 9.2
-    assert hav.get("cases.windows")["child in need"] == {"within_months": 3}           # HSCB 4
+    assert "child in need" not in hav.get("cases.windows")    # all cases monthly (9.2)
+    assert hav.get("cases.windows")["default"] == {"within_months": 1}
     assert hav.period("cases.quarterly_review") == (3, 0)
     assert hav.get("records.within_working_days") == 2
     assert hav.get("observations.per_year") == 2                              # Havering 8

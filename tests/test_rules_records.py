@@ -135,18 +135,27 @@ def test_contract_review_is_annual(tmp_path):
 
 
 def test_observations_twice_a_year(tmp_path):
-    tk = store(tmp_path, [person("A"), person("B"), person("T", team="School")])
+    """At least two recorded observations in any 12 months [Havering 8]: the next is due a
+    year after the second most recent, not six months after the last."""
+    tk = store(tmp_path, [person("A"), person("B"), person("T", team="School"), person("P")])
     contract(tk, "B", "havering_social_work", start="2025-01-06")
     contract(tk, "T", "temple_school_dsl", start="2025-01-06")
+    contract(tk, "P", "havering_social_work", start="2024-03-04")
     observe(tk, "A", "2025-01-15")
     observe(tk, "A", "2025-06-30")
+    observe(tk, "P", "2024-05-01")
+    observe(tk, "P", "2025-05-01", recorded=False)   # planned, its date passed, never written up
     df = tk.observations_due(as_of="2025-08-01")
     a = row(df, "supervisee_id", "A")
-    assert day(a["last_observed"]) == D("2025-06-30") and day(a["next_due"]) == D("2025-12-30")
+    assert day(a["last_observed"]) == D("2025-06-30") and day(a["next_due"]) == D("2026-01-15")
     assert (a["in_last_year"], a["required"], a["days_overdue"]) == (2, 2, 0)
-    b = row(df, "supervisee_id", "B")
-    assert day(b["next_due"]) == D("2025-07-06") and b["days_overdue"] == 26
-    assert b["reason"] == ("Overdue by 26 days: due 2025-07-06 (twice a year, 0 in the last "
+    b = row(df, "supervisee_id", "B")   # none yet: two due within a year of the contract
+    assert day(b["next_due"]) == D("2026-01-06") and b["days_overdue"] == 0
+    assert b["reason"] == ("Next due 2026-01-06 (twice a year, 0 in the last "
                            "12 months); none recorded yet.")
+    p = row(df, "supervisee_id", "P")   # one recorded: the contract start stands in for the 2nd
+    assert day(p["next_due"]) == D("2025-03-04") and p["days_overdue"] == 150
+    assert p["in_last_year"] == 0 and day(p["last_observed"]) == D("2024-05-01")
+    assert p["reason"].endswith("last observed 2024-05-01; 1 planned but not recorded.")
     assert "T" not in set(df["supervisee_id"])                          # schools: no requirement
     assert row(tk.observations_due(as_of="2025-03-01"), "supervisee_id", "A")["in_last_year"] == 1

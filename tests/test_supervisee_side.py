@@ -8,12 +8,12 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from supervision_kit.apps import common, reflection_app, session_app
 from supervision_kit.config import Settings
 from supervision_kit.domain.canonical import content_hash
-from supervision_kit.domain.signing import BEFORE_METHODS, DEMO_PICKER, IN_PERSON_LEGACY, OWN_LOGIN
+from supervision_kit.domain.signing import BEFORE_METHODS, DEMO_PICKER, OWN_LOGIN
 from supervision_kit.errors import AccessDenied, ValidationError
 from supervision_kit.facade import Toolkit
 from supervision_kit.store.schema import SignatureRow
@@ -80,7 +80,8 @@ def test_comment_and_disagreement_are_stored_logged_and_leave_the_hash_alone(sam
     log = [e for e in Toolkit.system(sam.engine.url.database).audit_log(action="sign")
            if e["entity_id"] == sid][::-1]  # oldest first
     assert [e["user"] for e in log] == ["sam", "pat"]
-    assert "pw (own login; disagrees with the record); comment sha256 " in log[1]["detail"]
+    assert log[1]["detail"].startswith("pw (own login) at ")
+    assert "; disagrees with the record; comment sha256 " in log[1]["detail"]
     assert Toolkit.system(sam.engine.url.database).verify_records() == []
 
 
@@ -224,15 +225,14 @@ def test_existing_signatures_migrate_honestly_and_still_verify(tmp_path):
     with store_engine.write_transaction(sam.engine) as conn:
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "-1")  # this change's migration undone: as a store made before it
-        conn.execute(update(SG).where(SG.c.practitioner_id == "pw").values(method=IN_PERSON_LEGACY))
-        assert set(conn.execute(select(SG.c.method)).scalars()) == {OWN_LOGIN, IN_PERSON_LEGACY}
+        assert set(conn.execute(select(SG.c.method)).scalars()) == {OWN_LOGIN}
         assert "comment" not in {r[1] for r in conn.execute(text("PRAGMA table_info(signatures)"))}
     sam.engine.dispose()
     store_engine._migrated.discard(str(sam.engine.url))
     tk = Toolkit(path, "sam")
     sigs = {s.practitioner_id: s for s in tk.signatures(sid)}
     assert {p: (s.method, s.comment, s.disagrees) for p, s in sigs.items()} == {
-        "sup": (BEFORE_METHODS, "", False), "pw": (IN_PERSON_LEGACY, "", False)}
+        "sup": (BEFORE_METHODS, "", False), "pw": (BEFORE_METHODS, "", False)}
     assert tk.session(sid, log=False).content_hash == sealed
     assert Toolkit.system(path).verify_records() == []
 

@@ -174,9 +174,11 @@ def test_contract_form_for_someone_not_visible_shows_a_message(world):
 def test_preset_frequency_words(sam):
     from supervision_kit.catalog.policies import load_policy
     t = sam.settings.templates
-    assert preset_frequency(load_policy("hscb_multi_agency", t)) == "quarterly"
+    assert preset_frequency(load_policy("hscb_multi_agency", t)) == \
+        "quarterly (newly appointed: monthly for the first 6 months)"
+    # Health has no ASYE: its first months are for newly appointed staff [HSCB].
     assert preset_frequency(load_policy("health_clinical", t)).startswith(
-        "quarterly (newly qualified: monthly for the first 6 months)")
+        "quarterly (newly appointed: monthly for the first 6 months)")
 
 
 # -- evaluation ---------------------------------------------------------------------------------

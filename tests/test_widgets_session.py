@@ -53,18 +53,27 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     disc.picker.value = "c1"
     disc.add_button.click()
     f1 = r.discussion("c1")
-    assert f1.inputs["worries"].value == "Neglect at home"          # started from last time
+    # Only the stable context is carried from the last signed discussion, marked to be
+    # confirmed or changed; this meeting's answers start empty, last time's shown beside.
     assert f1.inputs["plan"].value == "CP plan: weekly visits"
+    assert "carried from 4 Mar 2024: confirm or change" in f1.notes["plan"].note.value
+    assert f1.inputs["worries"].value == "" and f1.inputs["summary"].value == ""
+    assert "Neglect at home" in f1.notes["worries"].reference.value
     assert f1.previous_label.value == "Previous rating: A (the same)"
     f1.inputs["summary"].value = "Core group met; home conditions better"
     f1.rag.value = "G"
     f1.inputs["decision"].value = "Continue the plan"
+    f1.inputs["rationale"].value = "Home conditions better for six weeks"   # the rating changed
+    f1.notes["plan"].button.click()                                 # the plan is unchanged
+    assert "confirmed from 4 Mar 2024" in f1.notes["plan"].note.value
     f2 = r.add_discussion("c3")
     assert f2.previous_label.value == "No previous rating" and f2.inputs["worries"].value == ""
     f2.inputs["worries"].value = "Poor school attendance"
     f2.inputs["impact"].value = "Falling behind in reading"
     f2.rag.value = "A"
     f2.oversight.value = True
+    f2.inputs["decision"].value = "Refer to the early help panel"
+    f2.inputs["rationale"].value = "Attendance below 80% for a term"
 
     r.inputs["wellbeing"].value = "Tired but coping"
     r.inputs["workload"].value = "18 cases"
@@ -109,7 +118,9 @@ def test_full_session_then_next_session_carries_open_actions(tk):
         (a_done.id, "done", ""), (a_dropped.id, "dropped", "Family moved out of area")]
     assert [(d.case_id, d.rag) for d in s.discussions] == [("c1", "G"), ("c3", "A")]
     d1, d2 = s.discussions
-    assert d1.summary == "Core group met; home conditions better" and d1.worries == "Neglect at home"
+    assert d1.summary == "Core group met; home conditions better" and d1.worries == ""
+    assert d1.plan == "CP plan: weekly visits"
+    assert d1.provenance == {"plan": {"how": "confirmed", "from": "2024-03-04"}}
     assert d1.decision == "Continue the plan" and not d1.needs_oversight
     assert d2.worries == "Poor school attendance" and d2.needs_oversight
     assert (s.wellbeing, s.workload, s.sickness_absence, s.training_since) == (
@@ -148,8 +159,12 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     assert set(r2.review_buttons) == open_ids == {a_left.id} | {a.id for a in s.actions}
     for aid in r2.review_buttons:
         r2.review(aid, "carried forward")
-    r2.add_discussion("c1").rag.value = "G"
-    assert r2.discussion("c1").previous_label.value == "Previous rating: G (improving)"
+    f = r2.add_discussion("c1")
+    f.rag.value = "G"
+    assert f.previous_label.value == "Previous rating: G (improving)"
+    assert not r2.sign_supervisor() and "was carried from 2 Apr 2024" in r2.error_for(
+        "discussions[0].plan")
+    assert f.confirm_all() == 1 and r2.errors == {}
     assert r2.sign_supervisor() and supervisee_signs(r2, "pw")
     s2 = tk.session(r2.record.id)
     assert sorted((v.action_id, v.outcome) for v in s2.reviews) == sorted(
@@ -178,14 +193,17 @@ def test_draft_survives_a_new_widget_and_a_new_kernel(tmp_path):
     session_id = r.record.id
 
     fresh = Toolkit(path, "sam")                       # a restarted kernel: nothing shared
-    again = SessionRecorder(fresh, ["pw"])
+    again = SessionRecorder(fresh, ["pw"], date=SECOND)   # the same day: no question asked
+    assert again.pending_draft is None
+    assert again.status == "Continuing the draft of 2 Apr 2024 already open for Pat Worker"
     assert again.record.id == session_id and again.record.date == SECOND
     assert again.inputs["agenda"].value == "Agenda typed once"
     assert again.review_buttons[carried[0].id].value == "done"
     assert again.review_buttons[carried[1].id].value is None
     f2 = again.discussion("c2")
     assert f2.inputs["barriers"].value == "Housing waiting list" and f2.rag.value == "A"
-    assert f2.inputs["worries"].value == "Housing"   # still the answer it started from
+    assert f2.inputs["worries"].value == ""          # this meeting's answer, never copied
+    assert "Housing" in f2.notes["worries"].reference.value   # last time's, for reference
     assert again.function_boxes["management"].value and not again.function_boxes["support"].value
     row = again.sections["disagreements"].rows[0]
     assert row.inputs["description"].value == "Whether to step down to early help"
@@ -274,8 +292,14 @@ def test_escalating_rating_requires_a_proposed_amendment_before_signing(tk):
     assert "escalating" in f.amendment_prompt.value
     assert not r.sign_supervisor()
     assert "propose an amendment" in r.error_for("discussions[0].proposed_amendment")
+    # The rating changed and the plan was carried: each is named beside its field.
+    assert r.error_for("discussions[0].rationale").startswith("The rating changed (A → R)")
+    assert "was carried from 4 Mar 2024" in r.error_for("discussions[0].plan")
     f.inputs["proposed_amendment"].value = "Convene a strategy discussion this week"
+    f.inputs["rationale"].value = "New injury seen at nursery"
+    f.inputs["plan"].value = "CP plan: daily visits until the strategy discussion"
     assert r.sign_supervisor() and r.record.state == "awaiting signatures"
+    assert tk.session(r.record.id).discussions[0].provenance == {}   # all written today
 
 
 def test_group_record_needs_confidentiality_before_signing(tmp_path):
@@ -325,6 +349,7 @@ def test_typed_markup_is_shown_as_text(tmp_path):
     r.add_action(script, "pw", dt.date(2024, 4, 20))
     r.add_disagreement(script)
     r.review(tk.carried_actions(r.record)[0].id, "done", note=script)
+    f.confirm_all()                                    # the carried plan, unchanged
     assert r.sign_supervisor() and supervisee_signs(r, "pw")
     assert r.add_addendum(script) is not None
     htmls = html_values(r.widget)

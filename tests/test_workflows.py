@@ -21,7 +21,7 @@ from tests.worlds import small_world, supervisee_signs
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
-PRACTICE_TABS = ("Contracts", "Observations", "Training records")  # caseload, for staff
+PRACTICE_TABS = ("Bookings", "Contracts", "Observations", "Training records")  # caseload, supervisors
 
 
 def rows(tk, table, **where):
@@ -67,6 +67,9 @@ def test_oversight_goes_to_the_manager_and_back_to_the_next_session(world):
     f.inputs["decision"].value = "Step down to child in need " + EVIL
     f.inputs["proposed_amendment"].value = "Review the plan at the next core group"
     f.oversight.value = True
+    assert not r.sign_supervisor()      # oversight asked: the reason for it is needed too
+    assert "give the rationale" in r.error_for("discussions[0].rationale")
+    f.inputs["rationale"].value = "Parenting course completed; school reports improvement"
     assert mia.oversight_tasks() == []  # a draft is still being written: nothing sent yet
     assert r.sign_supervisor() and supervisee_signs(r, "P2")
     sid = r.record.id
@@ -476,6 +479,7 @@ def test_answering_one_item_keeps_what_is_typed_for_the_others(world):
     for case in ("C1", "C2"):
         f = r.add_discussion(case)
         f.inputs["decision"].value = f"Step down {case}"
+        f.inputs["rationale"].value = f"Improving for three months ({case})"
         f.inputs["proposed_amendment"].value = "Review at the next core group"
         f.oversight.value = True
     assert r.sign_supervisor() and supervisee_signs(r, "P2")
@@ -518,7 +522,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     from supervision_kit.store.schema import ContractRow
     sam, sue, pat = world.as_user("sam"), world.as_user("sue"), world.as_user("pat")
     app = CaseloadApp(sam)
-    assert app.widget.children[1].titles[-3:] == PRACTICE_TABS
+    assert app.widget.children[1].titles[-4:] == PRACTICE_TABS
     # Contracts: my supervisees (here by line management: no contract or session yet).
     contracts = open_tab(app, "Contracts")
     assert [v for _, v in contracts.person.options] == ["", "P9", "P2"]

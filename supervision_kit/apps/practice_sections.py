@@ -59,6 +59,11 @@ class ContractsSection(Displayable):
                                  value=NEW, description="Supervisee", layout={"width": "24em"},
                                  style={"description_width": "auto"})
         self.person.observe(lambda c: self.choose(c["new"]), "value")
+        # Streams side by side: one contract per stream (management, safeguarding, ...).
+        self.which = w.Dropdown(options=[], description="Contract", layout={"width": "34em"},
+                                style={"description_width": "auto"})
+        self.which.observe(lambda c: self._quiet or self.open(c["new"]), "value")
+        self._quiet = False
         self.area = w.VBox([])
         intro = ("<small>The supervisee's current contract, or a new one drafted from the policy "
                  "preset. Both of you sign; a signed contract is read only. A change of "
@@ -72,15 +77,38 @@ class ContractsSection(Displayable):
 
     def choose(self, supervisee_id: str):
         """Show the contract form for ``supervisee_id`` (its current contract, or a new one)."""
-        from ..widgets.contract import ContractForm
         if self.person.value != supervisee_id:
             self.person.value = supervisee_id  # observed: comes back here once
             return self.form
         if not supervisee_id:
             self.form, self.area.children = None, []
             return None
-        self.form = ContractForm.for_supervisee(self.tk, supervisee_id)
-        self.area.children = [self.form.widget]
+        from ..domain.streams import stream_label
+        try:
+            streams = {s["contract_id"]: s["stream"] for s in self.tk.streams(supervisee_id)}
+        except SupervisionError:
+            streams = {}
+        names = self.tk.contract_names(supervisee_id)
+        opts = [(f"{stream_label(streams.get(c.id, c.stream))} with "
+                 f"{names.get(c.supervisor_id, c.supervisor_id)}", c.id)
+                for c in self.tk.contracts(supervisee_id, active_only=True)]
+        opts.append(("New contract in another stream" if opts else "New contract", NEW))
+        self._quiet = True
+        try:
+            self.which.options, self.which.value = opts, opts[0][1]
+        finally:
+            self._quiet = False
+        return self.open(self.which.value)
+
+    def open(self, contract_id: str):
+        """Show one of the chosen supervisee's contracts, or a new one beside them."""
+        from ..widgets.contract import ContractForm
+        pid = self.person.value
+        if contract_id:
+            self.form = ContractForm(self.tk, pid, contract_id)
+        else:
+            self.form = ContractForm(self.tk, pid, None, side_by_side=len(self.which.options) > 1)
+        self.area.children = [self.which, self.form.widget]
         return self.form
 
 
@@ -139,9 +167,12 @@ class ObservationsSection(Displayable):
 def practice_tabs(tk) -> dict:
     """{tab title: LazySection} of the caseload app for staff (empty for others)."""
     from ..widgets.training_record import TrainingRecordPanel
+    from .booking_sections import BOOKING_ROLES, BookingsSection
     if tk.me.role not in STAFF_ROLES:
         return {}
-    return {"Contracts": LazySection(lambda: ContractsSection(tk)),
+    bookings = ({"Bookings": LazySection(lambda: BookingsSection(tk))}
+                if tk.me.role in BOOKING_ROLES else {})
+    return {**bookings, "Contracts": LazySection(lambda: ContractsSection(tk)),
             "Observations": LazySection(lambda: ObservationsSection(tk)),
             "Training records": LazySection(lambda: TrainingRecordPanel(tk))}
 

@@ -24,14 +24,29 @@ ALL = ""
 
 TABLES = {
     "frequency": Section("frequency", "Supervision overdue",
-                         (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+                         (("name", "Supervisee"), ("team", "Team"), ("stream", "Stream"),
+                          ("rule", "Rule"),
                           ("last_held", "Last held"), ("next_due", "Next due"),
                           ("days_overdue", "Days overdue"), ("reason", "Reason")),
                          ("days_overdue", False), "days_overdue"),
+    "arranged": Section("arranged", "Also due: contract reviews, case reviews, observations, "
+                        "case meetings", (("kind", "What"), ("person", "Who"), ("team", "Team"),
+                                          ("item", "Item"), ("due", "Due"),
+                                          ("days_overdue", "Days overdue"), ("reason", "Reason")),
+                        ("days_overdue", False), "days_overdue"),
+    "cancel_reason": Section("cancel_reason", "Cancellations in the last 12 months, by reason",
+                             (("reason", "Reason"), ("count", "Cancelled")), ("count", False)),
+    "cancel_by": Section("cancel_by", "Cancellations in the last 12 months, by who cancelled",
+                         (("cancelled_by", "Cancelled by"), ("count", "Cancelled")),
+                         ("count", False)),
     "records": Section("records", "Unsigned and late records",
                        (("date", "Session date"), ("supervisees", "Supervisee(s)"),
                         ("team", "Team"), ("issue", "Issue"), ("days", "Days late"),
                         ("detail", "Detail")), ("days", False), "days"),
+    "drafts": Section("drafts", "Drafts past the recording limit, by supervisor",
+                      (("supervisor", "Supervisor"), ("date", "Session date"),
+                       ("supervisees", "Supervisee(s)"), ("team", "Team"), ("days", "Days late"),
+                       ("detail", "Detail")), ("supervisor", True), "days"),
     "drift": Section("drift", "Drifting cases",
                      (("reference", "Case"), ("worker", "Worker"), ("team", "Team"),
                       ("status", "Status"), ("rags", "Recent ratings"), ("since", "Since"),
@@ -53,6 +68,21 @@ TABLES = {
 }
 TOPICS = (("frequency", "Frequency"), ("records", "Records"), ("drift", "Drift and windows"),
           ("balance", "Function balance"), ("evaluation", "Evaluation"))
+
+
+def cancellation_counts(tk, day, team) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Cancellations in the 12 months to ``day``: counts by reason and by who cancelled
+    [Havering 5; Surrey], and a sentence about them."""
+    from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY
+    c = tk.cancellations(until=day, team=team)
+    reason = c["reason"].map(lambda r: CANCEL_REASONS.get(r, r or "not recorded"))
+    whom = c["cancelled_by"].map(lambda r: CANCELLED_BY.get(r, r or "not recorded"))
+    by_reason = reason.value_counts().rename_axis("reason").reset_index(name="count")
+    by_whom = whom.value_counts().rename_axis("cancelled_by").reset_index(name="count")
+    sick = int((c["reason"] == "sickness").sum())
+    said = (f"{len(c)} sessions cancelled in the last 12 months ({sick} for the supervisee's "
+            f"sickness)." if len(c) else "No sessions cancelled in the last 12 months.")
+    return by_reason, by_whom, said
 
 
 def _sorted(sec: Section, df: pd.DataFrame) -> pd.DataFrame:
@@ -131,14 +161,24 @@ class QualityAssuranceApp(Displayable):
         def frequency():
             due = tk.due(as_of=day, team=team)
             png, text, _ = charts.compliance(due)
-            return png, text, {"frequency": due[due["days_overdue"] > 0]}
+            by_reason, by_whom, said = cancellation_counts(tk, day, team)
+            also = tk.arrangements_due(as_of=day, team=team)
+            return png, f"{text} {said}".strip(), {"frequency": due[due["days_overdue"] > 0],
+                                                   "arranged": also[also["flag"]],
+                                                   "cancel_reason": by_reason,
+                                                   "cancel_by": by_whom}
 
         def records():
             t = tk.timeliness(as_of=day, team=team)
             t = t.assign(supervisees=t["supervisee_ids"].map(
                 lambda ids: [names.get(i, i) for i in ids]))
             png, text, _ = charts.records(t)
-            return png, text, {"records": t}
+            drafts = tk.stale_drafts(as_of=day, team=team, timely=t)
+            if len(drafts):
+                who = drafts["supervisor"].nunique()
+                text += (f" {len(drafts)} draft{'s' if len(drafts) != 1 else ''} past the "
+                         f"recording limit, by {who} supervisor{'s' if who != 1 else ''}.")
+            return png, text, {"records": t, "drafts": drafts}
 
         def drifting():
             d, win = tk.drift(as_of=day, team=team), tk.case_windows(as_of=day, team=team)

@@ -24,19 +24,32 @@ _PERIOD_KEY = re.compile(r"^(?P<stem>.+)_(?P<unit>days|weeks|months)$")
 # The shape of a preset. "period" / "period?" is a stem (required / may be all null);
 # other leaves name a type. ``int+`` is a positive integer; ``?`` allows null.
 _STATUSES = tuple(s.value for s in CaseStatus) + ("default",)
+# The seed policies a preset may cite (see ``rules/sources.py``).
+SEED_NAMES = ("PG41", "Temple", "Havering", "HSCB", "Surrey")
 SCHEMA: dict = {
     "name": "str", "title": "str", "setting": "str", "extends": "str?",
     "bank_holidays": "str",
+    # Where the numbers come from: checked by ``rules.sources`` (and its test).
+    "seeds": ("list?", SEED_NAMES), "sources": ("sources",),
     "supervision": {
         "interval": "period", "counts_types": ("list", tuple(t.value for t in SessionType)),
         "duration_minutes": "int+?", "every_half_term": "bool", "term_calendar": "str?",
+        # The stream a contract on this preset is, unless the contract names another.
+        "stream": "str?",
         "newly_qualified": ("phases",),
+        # Phases counted from practitioners.started_in_post [Temple; HSCB "newly appointed"].
+        "newly_appointed": ("phases",),
+        # Part-time staff: the interval is stretched by 100 / practitioners.working_percent
+        # [Havering 5: "the equivalent of one month's work"].
+        "part_time_pro_rata": "bool",
         "sickness": {"reason": "str", "within_working_days": "int+"},
         # Days overdue a supervisee waits before asking for a three-way meeting
         # [Temple "Entitlement"]; null: as soon as supervision is overdue.
         "entitlement_tolerance": "period?",
     },
-    "cases": {"windows": ("windows",), "quarterly_review": "period?"},
+    "cases": {"windows": ("windows",), "quarterly_review": "period?",
+              # Discuss a case within this many days before a meeting about it [HSCB aim 4].
+              "meeting_discussion_days": "int+?"},
     "drift": {"consecutive_amber_red": "int+?", "worsening": "bool",
               "no_improvement": "period?",
               "undiscussed_statuses": ("list", tuple(s.value for s in CaseStatus)),
@@ -100,7 +113,14 @@ def _fail(where: str, path: str, message: str):
 
 
 def _check_leaf(kind, value, where: str, path: str) -> None:
-    if isinstance(kind, tuple) and kind[0] == "list":
+    if isinstance(kind, tuple) and kind[0] == "list?" and value is None:
+        return
+    if isinstance(kind, tuple) and kind[0] == "sources":
+        if value is not None and (not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            _fail(where, path, "expected a mapping of dotted paths to source text")
+        return
+    if isinstance(kind, tuple) and kind[0] in ("list", "list?"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             _fail(where, path, "expected a list of names")
         bad = [v for v in value if v not in kind[1]]

@@ -6,11 +6,12 @@ import pandas as pd
 FORMATS = ("table", "csv", "json")
 # Columns shown in a terminal table; csv and json carry every column.
 TABLE_COLUMNS = {
-    "due": ["name", "team", "preset", "last_held", "next_due", "days_overdue", "reason"],
+    "due": ["name", "team", "stream", "preset", "last_held", "next_due", "days_overdue", "reason"],
+    "everything": ["kind", "person", "team", "item", "due", "days_overdue", "reason"],
     "drift": ["reference", "worker", "status", "since", "rags", "reason"],
     "actions": ["description", "owner", "reference", "due_date", "days_overdue"],
 }
-EMPTY = {"due": "no supervisees", "drift": "no drifting cases",
+EMPTY = {"due": "no supervisees", "everything": "nothing due", "drift": "no drifting cases",
          "actions": "no overdue actions", "open actions": "no open actions"}
 
 
@@ -38,9 +39,22 @@ def emit(df: pd.DataFrame, fmt: str, kind: str) -> None:
         print(table.to_string(index=False, max_colwidth=None))
 
 
+WHAT = {"all": None, "supervision": ("supervision",), "contract-reviews": ("contract review",),
+        "quarterly-reviews": ("quarterly case review",), "observations": ("observation",),
+        "case-meetings": ("case meeting",)}
+
+
 def run_due(args, tk) -> int:
-    """Supervision due and overdue per supervisee."""
-    emit(tk.due(as_of=args.as_of, team=args.team), args.format, "due")
+    """Everything due in one place (``--what all``), or supervision due per supervisee and
+    stream (``--what supervision``), or one other kind."""
+    what = getattr(args, "what", "all")
+    if what == "supervision":
+        emit(tk.due(as_of=args.as_of, team=args.team), args.format, "due")
+        return 0
+    kinds = WHAT[what]
+    df = (tk.everything_due(as_of=args.as_of, team=args.team) if kinds is None else
+          tk.everything_due(as_of=args.as_of, team=args.team, kinds=kinds))
+    emit(df, args.format, "everything")
     return 0
 
 
@@ -68,8 +82,11 @@ def register(subs) -> None:
     """Add ``due``, ``drift`` and ``actions``."""
     common = [subs.common] if hasattr(subs, "common") else []
     p = subs.add_parser("due", parents=common,
-                        help="supervision due and overdue per supervisee (policy presets)")
+                        help="everything due: supervision per stream, contract reviews, "
+                             "quarterly case reviews, observations, case meetings")
     _options(p)
+    p.add_argument("--what", choices=tuple(WHAT), default="all",
+                   help="one kind only (default all: one table with a kind column)")
     p.set_defaults(func=run_due)
     p = subs.add_parser("drift", parents=common,
                         help="cases with no evident change, each with the reason")

@@ -125,3 +125,4 @@ def exercise(g: Gen, trainer: Staff, unit: int, templates) -> None:
                     "exercise_id": xid, "alias": alias, "vignette": v.id, "update_index": i,
                     "rating": rating, "rationale": g.pick(text.RATING_RATIONALE),
                     "at": at.isoformat()})
+

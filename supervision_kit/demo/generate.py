@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..catalog.files import SHIPPED_TEMPLATES
 from ..io.dataset import Progress, gc_paused, import_dataset, seal
 from . import extras
+from .bookings import case_meetings
 from .cases import cases_for
 from .context import Gen
 from .people import SOCIAL, build_unit, contracts, training
@@ -56,6 +57,7 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY, templates=No
             extras.observations(g, builder, t)
             extras.own_reflections(g, t)
         extras.requests(g, teams)
+        case_meetings(g)
         extras.exercise(g, specials["trainer"], unit, templates or SHIPPED_TEMPLATES)
     return g.data
 

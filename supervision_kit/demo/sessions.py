@@ -5,6 +5,7 @@ import datetime as dt
 
 from ..domain.signing import DEMO_DATA
 from . import text
+from .bookings import booking_for
 from .cases import CP, rag_for
 from .context import DemoCase, Gen, Staff, iso
 from .schedule import Plan
@@ -30,6 +31,7 @@ class SessionBuilder:
         self.held: dict[str, list[tuple[dt.date, str]]] = {}
         self.disagreements: list[tuple[dict, Plan]] = []
         self.fallback: tuple | None = None  # a session to hold a disagreement if none arose
+        self.recent = 0                     # sessions of the last three weeks so far
 
     # -- parts of a record
     def _functions(self, who: Staff) -> list[str]:
@@ -197,6 +199,7 @@ class SessionBuilder:
             "content_hash": None, "locked_at": None, "version": 1})
         for i, s in enumerate(plan.supervisees):
             g.add("session_attendees", {"session_id": sid, "practitioner_id": s.id, "position": i})
+        booking_for(g, plan, sid)
         if plan.cancelled:
             row.update(cancelled_reason="sickness", return_date=iso(plan.return_date),
                        recorded_date=iso(plan.day),
@@ -217,11 +220,20 @@ class SessionBuilder:
             self._disagreement(sid, plan, cases[0])
         elif cases and age > 30:
             self.fallback = (sid, plan, cases[0])
-        if age <= 7:
-            state = "draft" if rng.random() < 0.5 else "awaiting signatures"
+        # As in a real team: about one in four records of the last three weeks still a
+        # draft (those past the recording limit show in the stale-draft lists), half of the
+        # last two days'; some awaiting a signature; older ones signed, bar the odd one still
+        # waiting for a supervisee. Drafts are counted, not drawn, so even the smallest
+        # agency has a few; one draw per session as before, so the rest comes out the same.
+        x = rng.random()
+        if age <= 21:
+            self.recent += 1
+            if self.recent % (2 if age <= 2 else 4) == 0:
+                state = "draft"
+            else:
+                state = "awaiting signatures" if x < 0.3 else "signed"
         else:
-            x = rng.random()
-            state = "draft" if x < 0.03 else "awaiting signatures" if x < 0.06 else "signed"
+            state = "awaiting signatures" if x < 0.025 else "signed"
         delay = g.pick((0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 5, 8))
         recorded = min(today, plan.day + dt.timedelta(days=delay))
         minutes = {"group": 90, "ad-hoc": 30}.get(plan.type, g.pick((45, 60, 60, 75, 90)))

@@ -25,12 +25,16 @@ def canonical_content(rec: SessionRecord) -> dict:
         d.pop(k, None)
     if not d.get("diversity"):
         d.pop("diversity", None)  # records signed before the section existed keep their hash
+    if d.get("stream") is None:  # records signed before streams existed keep their hash
+        d.pop("stream", None)
     for a in d["actions"]:
         for k in VOLATILE_ACTION:
             a.pop(k, None)
     for x in d["discussions"]:
         for k in VOLATILE_DISCUSSION:
             x.pop(k, None)
+        if not x.get("provenance"):  # records signed before provenance existed hash as then
+            x.pop("provenance", None)
     for x in d["disagreements"]:
         for k in VOLATILE_DISAGREEMENT:
             x.pop(k, None)

@@ -19,6 +19,8 @@ class Practitioner:
     asye_start: dt.date | None = None
     leaving_date: dt.date | None = None
     line_manager_id: str | None = None
+    started_in_post: dt.date | None = None  # newly appointed phases count from here
+    working_percent: int | None = None  # share of full time, 1-100; None: full time
 
 
 @dc.dataclass
@@ -81,6 +83,9 @@ class CaseDiscussion:
     needs_oversight: bool = False
     oversight: Oversight | None = None
     id: str | None = None
+    # Where carried or confirmed answers came from (see domain/lifecycle.py); {} = all
+    # written in this session.
+    provenance: dict[str, dict[str, str]] = dc.field(default_factory=dict)
 
 
 @dc.dataclass
@@ -156,6 +161,7 @@ class SessionRecord:
     cancelled_reason: str = ""
     return_date: dt.date | None = None
     recorded_date: dt.date | None = None
+    stream: str | None = None  # which of the supervisee's streams; None: recorded before streams
     content_hash: str | None = None
     version: int = 0
     id: str | None = None
@@ -211,6 +217,7 @@ class Contract:
     end_date: dt.date | None = None
     supervisor_signed_at: dt.datetime | None = None
     supervisee_signed_at: dt.datetime | None = None
+    stream: str | None = None  # management, safeguarding, ...; None: the preset's stream
     handover_note: str = ""
     replaces_id: str | None = None
     id: str | None = None

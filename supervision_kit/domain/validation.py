@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from ..errors import ValidationError
+from .streams import parse_stream
 from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
                     ReviewOutcome, Role, SessionType)
-from .records import (Case, Contract, Evaluation, Observation, Practitioner,
+from .records import (ActionItem, Case, Contract, Evaluation, Observation, Practitioner,
                       Reflection, SessionRecord)
 from .identifiers import check_id, check_name
-from .values import clean_text, parse_choice, parse_date
+from .lifecycle import check_provenance
+from .values import clean_id, clean_text, parse_choice, parse_date
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
                 "learning_development", "group_confidentiality", "cancelled_reason")
@@ -20,10 +22,14 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     """Normalise a session record in place, or raise ``ValidationError``."""
     rec.date = parse_date(rec.date, "date", required=True)
     rec.type = parse_choice(rec.type, SessionType, "type").value
+    # Every id is checked here, before any lookup: one a database cannot hold (a lone
+    # surrogate, say) must be refused by field, not by the driver [issue 22].
+    rec.id = clean_id(rec.id, "id")
     if not rec.supervisor_id:
         raise ValidationError("supervisor_id", "a session needs a supervisor")
-    check_id(rec.id, "id", required=False)
-    ids = [s for s in (rec.supervisee_ids or []) if s]
+    rec.supervisor_id = clean_id(rec.supervisor_id, "supervisor_id")
+    ids = [clean_id(s, f"supervisee_ids[{i}]") for i, s in enumerate(rec.supervisee_ids or [])]
+    ids = [s for s in ids if s]
     if not ids:
         raise ValidationError("supervisee_ids", "a session needs at least one supervisee")
     if len(set(ids)) != len(ids):
@@ -52,36 +58,39 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         field = f"discussions[{i}]"
         if not d.case_id:
             raise ValidationError(f"{field}.case_id", "choose the case discussed")
+        d.case_id = clean_id(d.case_id, f"{field}.case_id")
+        d.id = clean_id(d.id, f"{field}.id")
         if d.case_id in seen_cases:
             raise ValidationError(f"{field}.case_id", "this case is already discussed in this session")
         seen_cases.add(d.case_id)
         for name in DISCUSSION_TEXT:
             setattr(d, name, clean_text(getattr(d, name), f"{field}.{name}"))
+        d.provenance = check_provenance(d, field)
         if d.rag is not None and d.rag != "":
             d.rag = parse_choice(d.rag, RAG, f"{field}.rag").value
         else:
             d.rag = None
     for i, a in enumerate(rec.actions):
         field = f"actions[{i}]"
-        a.owner_id, a.case_id = a.owner_id or None, a.case_id or None  # "" from a form: none
-        check_id(a.id, f"{field}.id", required=False)
-        a.description = clean_text(a.description, f"{field}.description", required=True)
-        a.due_date = parse_date(a.due_date, f"{field}.due_date")
+        validate_action(a, f"{field}.")
         if a.due_date and a.due_date < rec.date:
             raise ValidationError(f"{field}.due_date",
                                   f"due date {a.due_date} is before the session date {rec.date}")
-        a.status = parse_choice(a.status, ActionStatus, f"{field}.status").value
     for i, r in enumerate(rec.reviews):
         if not r.action_id:
             raise ValidationError(f"reviews[{i}].action_id", "which action was reviewed?")
+        r.action_id = clean_id(r.action_id, f"reviews[{i}].action_id")
         r.outcome = parse_choice(r.outcome, ReviewOutcome, f"reviews[{i}].outcome").value
         r.note = clean_text(r.note, f"reviews[{i}].note")
     for i, d in enumerate(rec.disagreements):
         d.description = clean_text(d.description, f"disagreements[{i}].description", required=True)
         d.resolution = clean_text(d.resolution, f"disagreements[{i}].resolution")
         d.outcome = clean_text(d.outcome, f"disagreements[{i}].outcome")
+        d.escalated_to_id = clean_id(d.escalated_to_id, f"disagreements[{i}].escalated_to_id")
+        d.id = clean_id(d.id, f"disagreements[{i}].id")
     for i, r in enumerate(rec.reflections):
         validate_reflection(r, f"reflections[{i}]")
+    rec.stream = parse_stream(rec.stream)
     if rec.duration_minutes is not None:
         try:
             rec.duration_minutes = int(rec.duration_minutes)
@@ -92,13 +101,26 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     return rec
 
 
+def validate_action(a: ActionItem, prefix: str = "") -> ActionItem:
+    """An action's text, date, status and ids; fields are named ``prefix + name``."""
+    for name in ("owner_id", "case_id", "session_id", "reviewed_session_id", "id"):
+        setattr(a, name, clean_id(getattr(a, name), prefix + name))  # "" from a form: none
+    a.description = clean_text(a.description, f"{prefix}description", required=True)
+    a.due_date = parse_date(a.due_date, f"{prefix}due_date")
+    a.completed_date = parse_date(a.completed_date, f"{prefix}completed_date")
+    a.status = parse_choice(a.status, ActionStatus, f"{prefix}status").value
+    return a
+
+
 def validate_reflection(r: Reflection, field: str = "reflection") -> Reflection:
     """A reflection names its framework and author; responses are text."""
-    r.framework = clean_text(r.framework, f"{field}.framework", required=True)
-    check_id(r.id, f"{field}.id", required=False)
+    r.framework = clean_text(r.framework, f"{field}.framework", required=True, max_len=100)
     if not r.author_id:
         raise ValidationError(f"{field}.author_id", "who wrote this reflection?")
-    r.responses = {str(k): clean_text(v, f"{field}.responses.{k}") for k, v in (r.responses or {}).items()}
+    for name in ("author_id", "session_id", "case_id", "exercise_id", "id"):
+        setattr(r, name, clean_id(getattr(r, name), f"{field}.{name}"))
+    r.responses = {clean_text(str(k), f"{field}.responses"):
+                   clean_text(v, f"{field}.responses.{k}") for k, v in (r.responses or {}).items()}
     return r
 
 
@@ -110,13 +132,24 @@ def validate_practitioner(p: Practitioner) -> Practitioner:
     p.role = parse_choice(p.role, Role, "role").value
     p.agency_type = parse_choice(p.agency_type, AgencyType, "agency_type").value
     p.team = check_name(clean_text(p.team, "team", max_len=200), "team")
-    for name in ("qualified_date", "asye_start", "leaving_date"):
+    p.email = clean_text(p.email, "email", max_len=200)
+    p.line_manager_id = clean_id(p.line_manager_id, "line_manager_id")
+    for name in ("qualified_date", "asye_start", "leaving_date", "started_in_post"):
         setattr(p, name, parse_date(getattr(p, name), name))
-    if p.line_manager_id:
-        check_id(p.line_manager_id, "line_manager_id")
     if p.leaving_date and p.asye_start and p.leaving_date < p.asye_start:
         raise ValidationError("leaving_date", f"left {p.leaving_date} before starting the ASYE "
                                               f"{p.asye_start}")
+    if p.working_percent in ("", None):
+        p.working_percent = None
+    else:
+        try:
+            p.working_percent = int(str(p.working_percent).strip().rstrip("%"))
+        except (TypeError, ValueError):
+            raise ValidationError("working_percent", "expected the share of full time as a whole "
+                                  f"percentage such as 50, got {p.working_percent!r}") from None
+        if not 5 <= p.working_percent <= 100:
+            raise ValidationError("working_percent", "a share of full time between 5 and 100 "
+                                  f"(50 is half time), got {p.working_percent}")
     return p
 
 
@@ -126,6 +159,7 @@ def validate_case(c: Case) -> Case:
     c.reference = check_name(clean_text(c.reference, "reference", required=True, max_len=64), "reference")
     if not c.worker_id:
         raise ValidationError("worker_id", "a case needs an allocated worker")
+    c.worker_id = clean_id(c.worker_id, "worker_id")
     c.status = parse_choice(c.status, CaseStatus, "status").value
     c.opened = parse_date(c.opened, "opened", required=True)
     c.closed = parse_date(c.closed, "closed")
@@ -136,6 +170,9 @@ def validate_case(c: Case) -> Case:
                                              max_len=100), f"people[{i}].first_name")
         p.last_name = check_name(clean_text(p.last_name, f"people[{i}].last_name", max_len=100),
                                  f"people[{i}].last_name")
+        for name, most in (("role", 32), ("address", 300), ("postcode", 16), ("phone", 32)):
+            setattr(p, name, clean_text(getattr(p, name), f"people[{i}].{name}", max_len=most))
+        p.id = clean_id(p.id, f"people[{i}].id")
         p.dob = parse_date(p.dob, f"people[{i}].dob")
     for i, s in enumerate(c.status_history):
         s.status = parse_choice(s.status, CaseStatus, f"status_history[{i}].status").value
@@ -149,7 +186,11 @@ def validate_contract(c: Contract) -> Contract:
         raise ValidationError("supervisor_id", "a contract needs a supervisor")
     if not c.supervisee_id:
         raise ValidationError("supervisee_id", "a contract needs a supervisee")
+    for name in ("supervisor_id", "supervisee_id", "replaces_id", "id"):
+        setattr(c, name, clean_id(getattr(c, name), name))
+    c.handover_note = clean_text(c.handover_note, "handover_note")
     c.preset = clean_text(c.preset, "preset", required=True)
+    c.stream = parse_stream(c.stream)
     c.start_date = parse_date(c.start_date, "start_date", required=True)
     c.review_date = parse_date(c.review_date, "review_date")
     c.end_date = parse_date(c.end_date, "end_date")
@@ -157,15 +198,14 @@ def validate_contract(c: Contract) -> Contract:
         raise ValidationError("review_date", "the review must come after the start")
     if c.end_date and c.end_date < c.start_date:
         raise ValidationError("end_date", f"ends {c.end_date} before it starts {c.start_date}")
-    for name in ("id", "supervisor_id", "supervisee_id", "replaces_id"):
-        check_id(getattr(c, name), name, required=False)
     return c
 
 
 def validate_evaluation(e: Evaluation) -> Evaluation:
     """Ten answers, each yes / no / maybe or unanswered."""
     e.date = parse_date(e.date, "date", required=True)
-    check_id(e.id, "id", required=False)
+    for name in ("supervisee_id", "supervisor_id", "session_id", "id"):
+        setattr(e, name, clean_id(getattr(e, name), name))
     answers = list(e.answers or [])
     if len(answers) != 10:
         raise ValidationError("answers", f"the tool has 10 statements, got {len(answers)}")
@@ -179,9 +219,10 @@ def validate_evaluation(e: Evaluation) -> Evaluation:
 def validate_observation(o: Observation) -> Observation:
     """Date, observer and supervisee of an observation of practice."""
     o.date = parse_date(o.date, "date", required=True)
-    check_id(o.id, "id", required=False)
     if not o.observer_id:
         raise ValidationError("observer_id", "who observed?")
+    for name in ("supervisee_id", "observer_id", "discussed_session_id", "id"):
+        setattr(o, name, clean_id(getattr(o, name), name))
     for name in ("setting", "permissions", "went_well", "development_points"):
         setattr(o, name, clean_text(getattr(o, name), name))
     return o

@@ -54,6 +54,17 @@ def parse_choice(value, enum: type[E], field: str, *, required: bool = True) -> 
         raise ValidationError(field, f"unknown value {value!r}; use one of {allowed}") from None
 
 
+def clean_id(value, field: str, *, required: bool = False) -> str | None:
+    """An identifier as stored (``None`` when empty), checked against the id pattern before
+    any query, so a bad one (a lone surrogate, say) is refused by field, not by the driver."""
+    from .identifiers import check_id
+    if value is None or value == "":
+        if required:
+            raise ValidationError(field, "required; choose one")
+        return None
+    return check_id(value, field)
+
+
 def clean_text(value, field: str, *, required: bool = False, max_len: int = 100_000) -> str:
     """Text as typed (never interpreted); only control characters are refused."""
     if value is None:

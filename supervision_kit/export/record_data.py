@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain.lifecycle import provenance_text
 from ..domain.records import SessionRecord
 from ..store import tables
 from ..store.sessions import load_sessions
@@ -173,6 +174,8 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
                 "rationale": d.rationale,
                 "rag": d.rag,
                 "previous_rag": rags.get(d.case_id),
+                # "confirmed from 2 Apr 2024" beside an answer kept from an earlier discussion.
+                "provenance": {k: provenance_text(d, k) for k in d.provenance},
                 "oversight": (
                     {
                         "status": d.oversight.status,

@@ -12,9 +12,10 @@ person typed and is shown as text, never markup; dates/times may be ISO strings 
 - ``previous_actions``: ``[{description, owner, due_date, outcome}]``.
 - ``discussions``: ``[{case_reference, case_status, summary, worries, working_well,
   barriers, impact, needs, engagement, plan, rag, previous_rag, proposed_amendment,
-  refusal_action, decision, rationale, oversight, timeline_png}]`` where ``rag`` and
+  refusal_action, decision, rationale, oversight, timeline_png, provenance}]`` where ``rag`` and
   ``previous_rag`` are ``"R" | "A" | "G"`` or None, ``oversight`` is
-  ``{status, by, reason, at}`` or None and ``timeline_png`` is PNG ``bytes`` or None.
+  ``{status, by, reason, at}`` or None, ``timeline_png`` is PNG ``bytes`` or None and
+  ``provenance`` maps an answer to a note such as "confirmed from 2 Apr 2024".
 - ``reflections``: ``[{framework, stages: [{title, response}]}]``.
 - ``functions``: list of str (functions of supervision covered).
 - ``diversity``: ``{title, items: [{question, answer}]}`` (anti-discriminatory practice).
@@ -196,16 +197,23 @@ def _png(value, field: str) -> str:
     return base64.b64encode(bytes(value)).decode("ascii")
 
 
+def _noted(case: dict, key: str) -> str:
+    """An answer, with where it came from when kept from an earlier discussion."""
+    note = _text((case.get("provenance") or {}).get(key)).strip()
+    return _val(case.get(key)) + (f' <span class="sk-muted">({escape(note)})</span>' if note else "")
+
+
 def _case_cell(number: int, case: dict):
     ref, status = _text(case.get("case_reference")), _text(case.get("case_status"))
     title = f"Case {number}: {ref}" + (f" ({status})" if status.strip() else "")
-    rows = [(label, _val(case.get(key))) for key, label in CASE_FIELDS]
+    rows = [(label, _noted(case, key)) for key, label in CASE_FIELDS]
     rag = rag_badge(case.get("rag"))
     if _text(case.get("previous_rag")).strip():
         rag += f'<br><span class="sk-muted">Previous rating:</span> {rag_badge(case.get("previous_rag"))}'
     rows.append((RAG_LABEL, rag))
-    rows += [(label, _val(case.get(key))) for key, label in CASE_FIELDS_AFTER_RAG]
-    decision = f"<b>Decision:</b> {_val(case.get('decision'))}\n<b>Rationale:</b> {_val(case.get('rationale'))}"
+    rows += [(label, _noted(case, key)) for key, label in CASE_FIELDS_AFTER_RAG]
+    decision = (f"<b>Decision:</b> {_noted(case, 'decision')}\n"
+                f"<b>Rationale:</b> {_noted(case, 'rationale')}")
     rows.append(("Decision and rationale", decision))
     rows.append(("Management oversight", _oversight(case.get("oversight"))))
     html = f'<div class="sk-case"><h3>{escape(title)}</h3>{_form(rows)}'

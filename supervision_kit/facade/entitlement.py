@@ -51,9 +51,10 @@ class EntitlementService:
         with self.ctx.engine.connect() as conn:
             sup = current_supervisor(conn, pid)
             mgr = third_party(conn, pid, sup)
+            # The most overdue stream (the table sorts so) and its own contract's overrides.
+            cid = df["contract_id"].iloc[0] if len(df) else None
             overrides = conn.execute(select(tables.contracts.c.overrides).where(
-                tables.contracts.c.supervisee_id == pid, tables.contracts.c.end_date.is_(None))
-                .order_by(tables.contracts.c.start_date.desc()).limit(1)).scalar()
+                tables.contracts.c.id == cid)).scalar() if isinstance(cid, str) else None
         self.ctx.log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,

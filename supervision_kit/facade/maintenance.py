@@ -305,6 +305,10 @@ class MaintenanceService:
             "contracts": tables.contracts.c.supervisee_id == pid,
             "requests": tables.requests.c.requester_id == pid,
             "training_records": tables.training_records.c.practitioner_id == pid,
+            # Their bookings and reminder settings and log go with them.
+            "bookings": tables.bookings.c.supervisee_id == pid,
+            "reminder_optouts": tables.reminder_optouts.c.practitioner_id == pid,
+            "reminder_log": tables.reminder_log.c.practitioner_id == pid,
         }
 
     @staticmethod
@@ -402,6 +406,8 @@ class MaintenanceService:
             conn.execute(delete(by_name[name]).where(cond))
         if item["held_sessions"]:
             return  # held records still name the practitioner: anonymise once the hold is lifted
+        from ..store.lifecycle import forget_discarded  # drafts discarded about them, too
+        forget_discarded(conn, pid)
         conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == pid).values(
             name=f"Former practitioner {pid}", username=f"left-{pid}", email="",
             qualified_date=None, asye_start=None))

@@ -125,7 +125,7 @@ class PeopleService:
                                       f"unknown practitioner {p.line_manager_id!r}")
         for p, r in zip(people, rows):
             r.update(qualified_date=p.qualified_date, asye_start=p.asye_start,
-                     leaving_date=p.leaving_date)
+                     leaving_date=p.leaving_date, started_in_post=p.started_in_post)
         managers = {r["id"]: r.pop("line_manager_id") for r in rows}
         with self.ctx.tx() as conn:
             if rows:

@@ -7,11 +7,10 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 
 from ..domain.enums import ActionStatus, Role
-from ..domain.identifiers import check_id
 from ..domain.records import (CONTRACT_TERMS, ActionItem, Contract, Evaluation, Observation,
                               Reflection)
-from ..domain.validation import (validate_contract, validate_evaluation, validate_observation,
-                                 validate_reflection)
+from ..domain.validation import (validate_action, validate_contract, validate_evaluation,
+                                 validate_observation, validate_reflection)
 from ..domain.values import add_years, clean_text, new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import access, tables
@@ -75,10 +74,7 @@ class RecordsService:
         """An action agreed outside a session (a reflection's plan, a manager's task)."""
         self.ctx.require_write("add actions")
         a = dc.replace(a, id=a.id or new_id("act"), status=a.status or "open")
-        check_id(a.id, "id")
-        a.description = clean_text(a.description, "description", required=True)
-        a.due_date = parse_date(a.due_date, "due_date")
-        a.status = parse_choice(a.status, ActionStatus, "status").value
+        validate_action(a)  # text, date, status and ids, by field
         owner = a.owner_id or self.ctx.me.id
         self.ctx.check_see([owner], f"give an action to {owner}")
         a.owner_id = owner
@@ -232,7 +228,7 @@ class RecordsService:
         row = dict(supervisor_id=c.supervisor_id, supervisee_id=c.supervisee_id, preset=c.preset,
                    overrides=dict(c.overrides), start_date=c.start_date, end_date=c.end_date,
                    review_date=c.review_date, terms={k: getattr(c, k) for k in CONTRACT_TERMS},
-                   handover_note=c.handover_note, replaces_id=c.replaces_id)
+                   handover_note=c.handover_note, replaces_id=c.replaces_id, stream=c.stream)
         with self.ctx.tx() as conn:
             old = conn.execute(
                 select(tables.contracts).where(tables.contracts.c.id == c.id)

@@ -9,16 +9,18 @@ from sqlalchemy import and_, insert, select, update
 from ..domain.canonical import content_hash
 from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
 from ..domain.records import ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature
-from ..domain.signing import MAX_COMMENT, signature_words, sha256_text
+from ..domain.signing import MAX_COMMENT
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store import access, session_queries, tables
+from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
+from ..store.signing import sign_detail, signature_problems
 from .context import Context
+from .streams import settle_stream
 
-OPEN_STATES = (SessionState.DRAFT.value, SessionState.AWAITING.value)
 REVIEW_STATUS = {ReviewOutcome.DONE: "done", ReviewOutcome.DROPPED: "dropped",
                  ReviewOutcome.CARRIED: "open"}
 
@@ -42,18 +44,12 @@ class SessionsService:
             raise ValidationError("supervisee_ids", "choose at least one supervisee")
         for p in ids:
             self.ctx.check_see([p], f"supervise {p}")
+        # Only a draft is reopened (a record awaiting signatures is locked); the widgets ask
+        # first whether to continue or discard it (LifecycleService: open_drafts, discard_draft).
         with self.ctx.engine.connect() as conn:
-            drafts = conn.execute(
-                select(tables.sessions.c.id)
-                .where(
-                    tables.sessions.c.supervisor_id == self.ctx.me.id,
-                    tables.sessions.c.state.in_(OPEN_STATES),
-                )
-                .order_by(tables.sessions.c.date.desc())
-            ).scalars()
-            for rec in load_sessions(conn, list(drafts)):
-                if sorted(rec.supervisee_ids) == sorted(ids):
-                    return rec
+            found = lifecycle_queries.pair_drafts(conn, self.ctx.me.id, ids)
+            if found:
+                return load_sessions(conn, found[:1])[0]
         date = parse_date(date, "date") or dt.date.today()
         kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
         return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.ctx.me.id,
@@ -94,7 +90,8 @@ class SessionsService:
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
                             ) -> CaseDiscussion | None:
-        """The case's last discussion, so a follow-up starts from its answers."""
+        """The case's last discussion in a signed record (an unsigned draft is never the
+        starting point: see ``follow_up_basis``)."""
         before = parse_date(before, "before") or dt.date.max
         with self.ctx.engine.connect() as conn:
             worker = conn.execute(
@@ -104,20 +101,12 @@ class SessionsService:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
         with self.ctx.engine.connect() as conn:
-            q = (
-                select(tables.discussions.c.session_id)
-                .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
-                .where(tables.discussions.c.case_id == case_id, tables.sessions.c.date <= before)
-                .order_by(tables.sessions.c.date.desc(), tables.sessions.c.id.desc())
-            )
-            if exclude_session:
-                q = q.where(tables.sessions.c.id != exclude_session)
-            sid = conn.execute(q.limit(1)).scalar()
-            if sid is None:
-                return None
-            rec = load_sessions(conn, [sid])[0]
-        self.ctx.log_view("case_discussions", case_id, f"previous discussion, session {sid}")
-        return next(d for d in rec.discussions if d.case_id == case_id)
+            last = lifecycle_queries.last_signed(conn, case_id, before, exclude_session)
+            rec = load_sessions(conn, [last.id])[0] if last is not None else None
+        # Looked for is looked at: logged whether or not a signed discussion was found.
+        self.ctx.log_view("case_discussions", case_id,
+                          f"previous signed discussion: {last.id if last else 'none'}")
+        return next(d for d in rec.discussions if d.case_id == case_id) if rec else None
 
     # -- saving ------------------------------------------------------------------
     def save_session(self, rec: SessionRecord) -> SessionRecord:
@@ -138,6 +127,7 @@ class SessionsService:
         with self.ctx.engine.connect() as conn:
             named = access.named_in_session(conn, rec)
         self.ctx.check_named(named)
+        settle_stream(self.ctx, rec)
         with self.ctx.tx() as conn:
             row = conn.execute(
                 select(tables.sessions.c.state, tables.sessions.c.version).where(
@@ -226,15 +216,18 @@ class SessionsService:
                 completed_date=rec.date if status == "done" else None))
 
     def record_cancellation(self, supervisee_id: str, date, reason: str = "sickness",
-                            return_date=None) -> str:
-        """A session that did not happen, and why (sickness starts the 5-working-day rule)."""
+                            return_date=None, stream: str | None = None) -> str:
+        """A session that did not happen, and why (sickness starts the 5-working-day rule);
+        ``stream``: which of the supervisee's streams (needed when they have several)."""
         rec = SessionRecord(id=new_id("sess"), date=parse_date(date, "date", required=True),
                             supervisor_id=self.ctx.me.id, supervisee_ids=[supervisee_id],
                             cancelled_reason=clean_text(reason, "reason", required=True),
-                            return_date=parse_date(return_date, "return_date"))
+                            return_date=parse_date(return_date, "return_date"), stream=stream)
         self.ctx.require("record a cancelled session", Role.SUPERVISOR, Role.MANAGER)
         self.ctx.check_named([("supervisee_id", supervisee_id)])
         validate_session(rec)
+        if stream:  # without one, the absence counts for every stream of the supervisee
+            settle_stream(self.ctx, rec)
         rec.state = SessionState.CANCELLED.value
         rec.version = 1
         with self.ctx.tx() as conn:
@@ -324,9 +317,13 @@ class SessionsService:
             done = session_queries.signers_of(conn, session_id)
             if signer in done:
                 raise ValidationError("signer", "already signed")
+            if not done:  # one decision, one oversight item (store/lifecycle.py)
+                for field, why in lifecycle_queries.repeated_oversight(conn, rec):
+                    raise ValidationError(field, why)
             h = content_hash(rec) if not done else rec.content_hash
+            when = _now()
             conn.execute(insert(tables.signatures), [dict(
-                session_id=session_id, practitioner_id=signer, signed_at=_now(), method=method,
+                session_id=session_id, practitioner_id=signer, signed_at=when, method=method,
                 content_hash=h, comment=comment, disagrees=bool(disagrees))])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
@@ -334,9 +331,8 @@ class SessionsService:
                 state=state.value, content_hash=h, version=tables.sessions.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            said = f"; comment sha256 {sha256_text(comment)}" if comment else ""
             self.ctx.log(conn, "sign", "session", session_id,
-                         f"{signer} ({signature_words(method, disagrees, comment)}){said}; sha256 {h}")
+                         sign_detail(signer, method, when, h, disagrees=disagrees, comment=comment))
         return self.session(session_id, log=False)
 
     def _own_signer(self, signer_id: str | None) -> str:
@@ -385,14 +381,17 @@ class SessionsService:
         """Records altered behind the application's back, by id: content that no longer
         matches its signatures' hash, a signed record's state reset, a signed record deleted."""
         self.ctx.require("verify records", Role.AUDITOR)
-        problems = []
+        problems, named = [], set()
         with self.ctx.tx() as conn:
             signers = session_queries.signed_hashes(conn)
             ids = session_queries.once_signed(conn, signers.keys())
             for i in range(0, len(ids), 500):
                 for rec in load_sessions(conn, ids[i:i + 500]):
-                    problems += _record_problems(rec, signers.get(rec.id, {}))
+                    found = _record_problems(rec, signers.get(rec.id, {}))
+                    problems += found
+                    named.update([rec.id] if found else [])
             problems += session_queries.deleted_signed(conn, set(ids))
+            problems += signature_problems(conn, set(ids) - named)  # one problem per record
             problems += session_queries.altered_addenda(conn)
             self.ctx.log(
                 conn, "verify", "store", "", f"{len(ids)} signed records, {len(problems)} problems"

@@ -20,7 +20,7 @@ class SigningService:
     def my_records(self) -> list[dict]:
         """The acting user's own supervision records (as supervisee), newest first, each
         with who has signed and ``awaiting_me``; the view is logged."""
-        from ..store.signing import attended_records, awaiting
+        from ..store.supervisee_records import attended_records, awaiting
         me = self.ctx.me.id
         with self.ctx.engine.connect() as conn:
             out = attended_records(conn, me)

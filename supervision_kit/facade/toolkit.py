@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..domain.records import Practitioner
+from .bookings import BookingsService
 from .catalog import CatalogService
 from .context import Context
 from .data import DataService
@@ -17,15 +18,19 @@ from .escalations import EscalationsService
 from .extracts import ExtractsService
 from .governance_qa import GovernanceQAService
 from .holds import HoldsService
+from .lifecycle import LifecycleService
 from .maintenance import MaintenanceService
+from .meetings import MeetingsService
 from .oversight import OversightService
 from .people import PeopleService
 from .quality_audit import QualityAuditService
 from .records import RecordsService
+from .reminders import RemindersService
 from .research import ResearchService
 from .rules import RulesService
 from .sessions import SessionsService
 from .signing import SigningService
+from .streams import StreamsService
 from .training import TraineeSession, TrainingService, trainee_door, trainee_session
 from .training_records import TrainingRecordsService
 
@@ -36,6 +41,7 @@ class Services:
 
     people: PeopleService
     sessions: SessionsService
+    lifecycle: LifecycleService
     records: RecordsService
     oversight: OversightService
     entitlement: EntitlementService
@@ -52,6 +58,10 @@ class Services:
     governance_qa: GovernanceQAService
     escalations: EscalationsService
     quality_audit: QualityAuditService
+    streams: StreamsService
+    bookings: BookingsService
+    meetings: MeetingsService
+    reminders: RemindersService
     signing: SigningService
 
     @classmethod
@@ -60,8 +70,14 @@ class Services:
         people, sessions, rules = PeopleService(ctx), SessionsService(ctx), RulesService(ctx)
         catalog = CatalogService(ctx)
         documents = DocumentsService(ctx, people, sessions, rules)
-        return cls(people=people, sessions=sessions, records=RecordsService(ctx),
-                   oversight=OversightService(ctx), entitlement=EntitlementService(ctx, rules),
+        oversight = OversightService(ctx)
+        bookings = BookingsService(ctx, sessions, people)
+        return cls(people=people, sessions=sessions,
+                   lifecycle=LifecycleService(ctx, sessions, rules), records=RecordsService(ctx),
+                   oversight=oversight, entitlement=EntitlementService(ctx, rules),
+                   streams=StreamsService(ctx), bookings=bookings,
+                   meetings=MeetingsService(ctx, rules),
+                   reminders=RemindersService(ctx, rules, oversight, people, bookings),
                    training_records=TrainingRecordsService(ctx), rules=rules,
                    documents=documents,
                    research=ResearchService(ctx), training=TrainingService(ctx),
@@ -83,6 +99,8 @@ DOORS: dict[str, tuple[str, ...]] = {
                  "record_cancellation", "session", "session_parties", "history",
                  "case_discussions", "sessions", "sign", "signatures", "add_addendum", "addenda",
                  "verify_records"),
+    "lifecycle": ("follow_up_basis", "open_drafts", "discard_draft", "discarded_draft",
+                  "restore_draft", "stale_drafts"),
     "records": ("actions", "add_action", "set_action_status", "save_reflection", "reflections",
                 "save_evaluation", "evaluations", "save_contract", "sign_contract", "contract",
                 "contracts", "contract_names", "save_observation", "observations"),
@@ -113,6 +131,11 @@ DOORS: dict[str, tuple[str, ...]] = {
                     "professional_differences"),
     "quality_audit": ("audit_checklist", "draw_audit_sample", "audit_items", "judge_audit_item",
                       "audit_results"),
+    "streams": ("streams",),
+    "bookings": ("book_session", "bookings", "cancel_booking", "rearrange_booking",
+                 "earliest_date", "cancellations", "booking_ics"),
+    "meetings": ("add_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
+    "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
     "signing": ("my_records", "session_html"),
 }
 

@@ -3,7 +3,8 @@
 practitioners.csv columns — id, name, username, role (practitioner, supervisor, manager,
 auditor, researcher, trainer, admin) and, optionally, team, agency_type (children's social
 care, school, health, early help, other; default children's social care), email,
-qualified_date, asye_start, leaving_date (YYYY-MM-DD) and line_manager_id.
+qualified_date, asye_start, leaving_date, started_in_post (YYYY-MM-DD), line_manager_id and
+working_percent (share of full time, e.g. 50; blank: full time).
 
 cases.csv columns — id, reference, worker_id, status (early help, child in need, child
 protection plan, looked after, other, closed), opened (YYYY-MM-DD) and, optionally, closed
@@ -28,7 +29,8 @@ from ..domain.values import parse_date
 from ..errors import ImportFailed, ValidationError
 
 PRACTITIONER_COLUMNS = ("id", "name", "username", "role", "team", "agency_type", "email",
-                        "qualified_date", "asye_start", "leaving_date", "line_manager_id")
+                        "qualified_date", "asye_start", "leaving_date", "line_manager_id",
+                        "started_in_post", "working_percent")
 PRACTITIONER_REQUIRED = ("id", "name", "username", "role")
 CASE_COLUMNS = ("id", "reference", "worker_id", "status", "opened", "closed", "people")
 CASE_REQUIRED = ("id", "reference", "worker_id", "status", "opened")
@@ -94,7 +96,9 @@ def _practitioner(row: dict) -> Practitioner:
         agency_type=(row.get("agency_type") or "children's social care").lower(),
         email=row.get("email", ""), qualified_date=row.get("qualified_date") or None,
         asye_start=row.get("asye_start") or None, leaving_date=row.get("leaving_date") or None,
-        line_manager_id=row.get("line_manager_id") or None)
+        line_manager_id=row.get("line_manager_id") or None,
+        started_in_post=row.get("started_in_post") or None,
+        working_percent=row.get("working_percent") or None)
 
 
 def read_practitioners_csv(path: str | Path, row_numbers: list | None = None) -> list[Practitioner]:

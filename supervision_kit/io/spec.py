@@ -2,7 +2,8 @@
 
 A dataset is one JSON object: {"format": "supervision_kit.dataset", "version": 1,
 "practitioners": [row, ...], "cases": [...], ...} with one list of rows per table, in
-foreign-key order (the audit log is never part of a dataset). A row is an object with one
+foreign-key order (the audit log and discarded drafts are never part of a dataset; a backup
+keeps them). A row is an object with one
 key per column: dates as YYYY-MM-DD, date-times as YYYY-MM-DDTHH:MM:SS[.ffffff] (no
 offset), JSON columns as objects or lists. A missing or null column takes its default;
 required columns have none. Rows are exported sorted by primary key.
@@ -19,8 +20,9 @@ from pathlib import Path
 FORMAT = "supervision_kit.dataset"
 VERSION = 1
 TABLE_ORDER = (
-    "practitioners", "cases", "case_people", "case_status_history", "contracts", "sessions",
-    "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
+    "practitioners", "cases", "case_people", "case_status_history", "case_meetings",
+    "contracts", "sessions",
+    "bookings", "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
     "reflections", "signatures", "addenda", "evaluations", "observations", "requests",
     "training_records", "exercises", "exercise_ratings")
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "templates" / "dataset.schema.json"
@@ -32,10 +34,14 @@ TABLE_DOCS = {
     "cases": "A child or family worked by a practitioner.",
     "case_people": "The people in a case (names, dates of birth, addresses are identifiers).",
     "case_status_history": "Each status a case has had, from a date.",
+    "case_meetings": "Meetings about a case (CIN review, core group, initial or review CP "
+                     "conference, looked-after review) to discuss the case before.",
     "contracts": "Supervision contract between a supervisor and a supervisee; review_date is "
                  "when the next annual review is due.",
     "sessions": "A supervision record, draft to signed; free-text sections live in content.",
     "session_attendees": "The supervisee(s) of a session, in order.",
+    "bookings": "Sessions booked ahead (date, time, place, length, stream) and whether each "
+                "was held, cancelled (why, by whom, return from sickness) or rearranged.",
     "case_discussions": "One case discussed in a session, with the structured answers and RAG.",
     "actions": "Actions agreed in a session; status is where they stand now.",
     "action_reviews": "What a later session decided about an earlier action.",
@@ -59,9 +65,13 @@ COLUMN_DOCS = {
                                      "impact, needs, engagement, plan, proposed_amendment, "
                                      "refusal_action, decision, rationale.",
     ("case_discussions", "rag"): "Circumstances improving (G), the same (A), worse (R).",
+    ("case_discussions", "provenance"): "Answers carried or confirmed from an earlier discussion: "
+                                        "{answer: {how: carried | confirmed, from: date}}.",
     ("case_people", "role"): "child, parent, carer, sibling or other.",
     ("evaluations", "answers"): "Ten answers to the evaluation statements, in order.",
     ("observations", "notes"): "setting, permissions, went_well, development_points.",
+    ("practitioners", "started_in_post"): "Start in post; newly appointed phases count from it.",
+    ("practitioners", "working_percent"): "Share of full time (50: half time); null: full time.",
     ("contracts", "terms"): "Agreed terms by heading (purpose, frequency, duration, venue, ...).",
     ("reflections", "responses"): "One response per stage key of the framework.",
     ("case_status_history", "id"): "Integer; may be omitted to have one assigned.",

@@ -17,6 +17,7 @@ from .calendar import NAT, add_months, add_period, add_working_days
 from .calendar import day as to_day
 from .calendar import days, to_series, working_days_between
 from .keys import params, policy_keys
+from .streams import contract_keys
 from .supervision import supervisees
 
 ACTION_COLUMNS = ["action_id", "description", "owner_id", "owner", "case_id", "reference",
@@ -26,7 +27,8 @@ BALANCE_COLUMNS = (["supervisee_id", "name", "sessions"] + [f.value for f in Fun
 TIMELY_COLUMNS = ["session_id", "date", "supervisor_id", "supervisee_ids", "issue", "days",
                   "team", "detail"]
 CONTRACT_COLUMNS = ["contract_id", "supervisor_id", "supervisor", "supervisee_id", "supervisee",
-                    "team", "preset", "start_date", "review_due", "days_overdue", "signed"]
+                    "team", "preset", "start_date", "review_due", "days_overdue", "signed",
+                    "stream"]
 OBS_COLUMNS = ["supervisee_id", "name", "team", "last_observed", "in_last_year", "required",
                "next_due", "days_overdue", "reason"]
 
@@ -152,11 +154,11 @@ def timeliness(fr: Frames, book, day: dt.date, unsigned_default: int) -> pd.Data
 
 
 def contract_reviews(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """Active contracts of current practitioners with their annual review date."""
-    k = fr.contracts.copy()
+    """Active contracts (every stream) of current practitioners with their review date."""
+    k = (fr.all_contracts if fr.all_contracts is not None else fr.contracts).copy()
     who = fr.practitioners.set_index("id")
     k = k[~lookup(k["supervisee_id"], who["left"]).fillna(False).astype(bool)].reset_index(drop=True)
-    pk = policy_keys(fr, book, k["supervisee_id"])
+    pk = contract_keys(k, book)
     start = days(k["start_date"])
     review = days(k["review_date"])
     for key, idx in pk.groupby("key").indices.items():
@@ -168,15 +170,18 @@ def contract_reviews(fr: Frames, book, day: dt.date) -> pd.DataFrame:
         "supervisor": lookup(k["supervisor_id"], who["name"]), "supervisee_id": k["supervisee_id"],
         "supervisee": lookup(k["supervisee_id"], who["name"]),
         "team": lookup(k["supervisee_id"], who["team"]), "preset": pk["preset"],
-        "start_date": k["start_date"], "review_due": to_series(review),
+        "start_date": k["start_date"], "review_due": to_series(review), "stream": pk["stream"],
         "days_overdue": _late(to_day(day), review), "signed": signed.to_numpy()})
     return out[CONTRACT_COLUMNS].sort_values(["days_overdue", "review_due"], ascending=[False, True]
                                              ).reset_index(drop=True)
 
 
 def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """Observations of practice for supervisees whose preset requires them: N a year means
-    at most 12/N months between two (from the contract or ASYE start when none yet)."""
+    """Observations of practice for supervisees whose preset requires them [Havering 8: "at
+    least two occasions per year"]: at least N recorded in any 12 months. The next is due
+    12 months after the N-th most recent (the contract or ASYE start stands in for those
+    not yet made). A planned observation whose date has passed without a record of what
+    was observed is not counted; the reason names it."""
     sv = supervisees(fr)
     pk = policy_keys(fr, book, sv["id"])
     pk = pk.join(params(book, pk["key"], lambda pol: {"per_year": pol.get("observations.per_year")}),
@@ -184,15 +189,23 @@ def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     need = pk["per_year"].notna().to_numpy()
     sv, pk = sv[need].reset_index(drop=True), pk[need].reset_index(drop=True)
     o = fr.observations
-    last = o.groupby("supervisee_id")["date"].max()
+    held = o[o["recorded"].to_numpy(dtype=bool)] if len(o) else o
+    missed = o[~o["recorded"].to_numpy(dtype=bool)].groupby("supervisee_id").size() if len(o) \
+        else pd.Series(dtype=int)
+    last = held.groupby("supervisee_id")["date"].max()
     year_ago = pd.Timestamp(add_months(np.array([to_day(day)]), -12)[0])
-    recent = o[o["date"] > year_ago].groupby("supervisee_id").size()
+    recent = held[held["date"] > year_ago].groupby("supervisee_id").size()
     per_year = pk["per_year"].astype(int).to_numpy()
     L = days(lookup(sv["id"], last))
-    anchor = np.where(np.isnat(L), days(pk["contract_start"].fillna(sv["asye_start"])), L)
-    months = np.where(12 % per_year == 0, 12 // per_year, 0)
-    extra = np.where(12 % per_year == 0, 0, 365 // per_year).astype("timedelta64[D]")
-    due = add_months(anchor, months) + extra
+    anchor = days(pk["contract_start"].fillna(sv["asye_start"]))
+    # The N-th most recent recorded observation of each person (NaT when fewer than N).
+    ranked = held.sort_values("date", ascending=False)
+    ranked = ranked.assign(rank=ranked.groupby("supervisee_id").cumcount() + 1)
+    need_n = lookup(ranked["supervisee_id"], pd.Series(per_year, index=pd.Index(sv["id"], dtype=object)))
+    nth_rows = ranked[ranked["rank"].to_numpy() == need_n.to_numpy()]
+    nth = days(lookup(sv["id"], nth_rows.set_index("supervisee_id")["date"]))
+    base = np.where(np.isnat(nth), anchor, nth)
+    due = add_months(base, 12)
     due = np.where(np.isnat(due), to_day(day), due)
     late = _late(to_day(day), due)
     out = pd.DataFrame({"supervisee_id": sv["id"], "name": sv["name"], "team": sv["team"],
@@ -202,7 +215,9 @@ def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
     word = np.where(per_year == 2, "twice a year", pd.Series(per_year).astype(str) + " times a year")
     head = np.where(late > 0, "Overdue by " + pd.Series(late).astype(str) + " days: due ", "Next due ")
     seen = ("last observed " + _fmt(out["last_observed"])).fillna("none recorded yet")
+    n_missed = lookup(sv["id"], missed).fillna(0).astype(int)
+    note = np.where(n_missed > 0, "; " + n_missed.astype(str) + " planned but not recorded", "")
     out["reason"] = (head + _fmt(out["next_due"]) + " (" + word + ", " + out["in_last_year"].astype(str)
-                     + " in the last 12 months); " + seen + ".")
+                     + " in the last 12 months); " + seen + note + ".")
     return out[OBS_COLUMNS].sort_values(["days_overdue", "next_due"], ascending=[False, True]
                                         ).reset_index(drop=True)

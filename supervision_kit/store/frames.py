@@ -23,42 +23,43 @@ import pandas as pd
 from sqlalchemy import text
 
 GROUPS = {
-    "supervision": ("practitioners", "contracts", "held_last", "cancelled"),
+    "supervision": ("practitioners", "contracts", "held_last", "cancelled", "booked"),
     "cases": ("practitioners", "contracts", "cases", "case_history", "discussions"),
     "functions": ("practitioners", "contracts", "held_last", "held_recent"),
     "actions": ("practitioners", "actions"),
     "records": ("practitioners", "contracts", "session_checks", "attendees"),
     "observations": ("practitioners", "contracts", "held_last", "observations"),
+    "meetings": ("practitioners", "contracts", "cases", "case_history", "discussions", "meetings"),
 }
 _HELD = ("FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
          "WHERE s.date <= :d AND s.state <> 'cancelled'")
 # name: (SQL, date columns). ``:d`` is the as-of date, ``:next`` the day after.
 SQL = {
-    "practitioners": (
-        "SELECT id, name, role, team, asye_start, leaving_date FROM practitioners",
-        ("asye_start", "leaving_date"),
-    ),
-    "contracts": (
-        "SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
-        "AS overrides, start_date, review_date, "
-        "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
-        "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
-        "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, start_date, id",
-        ("start_date", "review_date"),
-    ),
-    # Last held session of each person and session type.
-    "held_last": (
-        "SELECT a.practitioner_id AS pid, s.type, MAX(s.date) AS last "
-        + _HELD
-        + " GROUP BY a.practitioner_id, s.type",
-        ("last",),
-    ),
-    "cancelled": (
-        "SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date "
-        "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
-        "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
-        ("date", "return_date"),
-    ),
+    "practitioners": ("SELECT id, name, role, team, asye_start, leaving_date, started_in_post, "
+                      "working_percent FROM practitioners",
+                      ("asye_start", "leaving_date", "started_in_post")),
+    "contracts": ("SELECT id, supervisor_id, supervisee_id, preset, CAST(overrides AS TEXT) "
+                  "AS overrides, start_date, review_date, stream, "
+                  "CASE WHEN supervisor_signed_at < :next AND supervisee_signed_at < :next "
+                  "THEN 1 ELSE 0 END AS signed FROM contracts WHERE start_date <= :d "
+                  "AND (end_date IS NULL OR end_date > :d) ORDER BY supervisee_id, "
+                  "CASE WHEN stream IS NULL THEN 1 ELSE 0 END, start_date, id",
+                  ("start_date", "review_date")),
+    # Last held session of each person, session type and stream.
+    "held_last": ("SELECT a.practitioner_id AS pid, s.type, s.stream, MAX(s.date) AS last "
+                  + _HELD + " GROUP BY a.practitioner_id, s.type, s.stream", ("last",)),
+    "cancelled": ("SELECT a.practitioner_id AS pid, s.date, s.cancelled_reason, s.return_date, "
+                  "s.stream "
+                  "FROM session_attendees a JOIN sessions s ON s.id = a.session_id "
+                  "WHERE s.date <= :d AND s.state = 'cancelled' ORDER BY s.date, s.id",
+                  ("date", "return_date")),
+    # The next session booked on or after the day, per person and stream [Havering 5].
+    "booked": ("SELECT supervisee_id AS pid, stream, MIN(date) AS next_booked FROM bookings "
+               "WHERE status = 'booked' AND date >= :d GROUP BY supervisee_id, stream",
+               ("next_booked",)),
+    # Meetings about cases from the day on [HSCB aim 4].
+    "meetings": ("SELECT id, case_id, kind, date FROM case_meetings WHERE date >= :d "
+                 "ORDER BY date, id", ("date",)),
     "held_recent": (
         "SELECT pid, session_id, date, functions FROM (SELECT a.practitioner_id AS pid, "
         "s.id AS session_id, s.date, CAST(s.functions AS TEXT) AS functions, "
@@ -97,7 +98,9 @@ SQL = {
         "AND (a.status = 'open' OR a.completed_date > :d OR r.date > :d)",
         ("due_date", "completed_date", "reviewed_date"),
     ),
-    "observations": ("SELECT supervisee_id, date FROM observations WHERE date <= :d", ("date",)),
+    # ``notes`` tells a recorded observation from a planned one never written up.
+    "observations": ("SELECT supervisee_id, date, CAST(notes AS TEXT) AS notes FROM observations "
+                     "WHERE date <= :d ORDER BY supervisee_id, date", ("date",)),
     "session_checks": (
         "SELECT s.id AS session_id, s.date, s.supervisor_id, s.recorded_date, "
         "(SELECT COUNT(*) FROM session_attendees a WHERE a.session_id = s.id) AS n_att, "
@@ -119,9 +122,12 @@ class Frames:
     """DataFrames of the store as of ``as_of``; tables not asked for are None."""
     as_of: dt.date
     practitioners: pd.DataFrame | None = None
-    contracts: pd.DataFrame | None = None
+    contracts: pd.DataFrame | None = None  # one per supervisee (see load_frames)
+    all_contracts: pd.DataFrame | None = None  # every active contract, every stream
     held_last: pd.DataFrame | None = None
     cancelled: pd.DataFrame | None = None
+    booked: pd.DataFrame | None = None
+    meetings: pd.DataFrame | None = None
     held_recent: pd.DataFrame | None = None
     cases: pd.DataFrame | None = None
     case_history: pd.DataFrame | None = None
@@ -178,7 +184,11 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
         p = fr.practitioners
         p["left"] = (p["leaving_date"] < day).to_numpy()
     if fr.contracts is not None:
-        # One active contract per supervisee: the latest to start (the query sorts).
+        fr.all_contracts = fr.contracts
+        # Rules about cases, records and observations follow one contract per supervisee:
+        # one without a stream of its own (the supervisee's first arrangement) before one
+        # added beside it, then the latest to start (the query sorts); supervision due
+        # follows every stream.
         fr.contracts = fr.contracts.drop_duplicates("supervisee_id", keep="last").reset_index(
             drop=True
         )
@@ -192,7 +202,22 @@ def load_frames(conn, as_of: dt.date, only=None, recent: int = 12) -> Frames:
         fr.case_stats, fr.rated = discussion_stats(fr.discussions)
     if fr.actions is not None:
         fr.actions = _actions_as_of(fr.actions, day)
+    if fr.observations is not None:
+        fr.observations["recorded"] = observation_recorded(fr.observations["notes"])
     return fr
+
+
+def observation_recorded(notes: pd.Series) -> np.ndarray:
+    """True where an observation's notes say what was observed (its setting): a planned
+    observation whose date has passed without a write-up was not held [Havering 8]."""
+    import json
+
+    def setting(text) -> bool:
+        try:
+            return bool(str((json.loads(text) or {}).get("setting") or "").strip())
+        except (TypeError, ValueError, AttributeError):
+            return False
+    return np.fromiter((setting(t) for t in notes), dtype=bool, count=len(notes))
 
 
 def _actions_as_of(a: pd.DataFrame, day) -> pd.DataFrame:

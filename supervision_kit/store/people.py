@@ -14,7 +14,8 @@ def practitioner_from_row(r) -> Practitioner:
     return Practitioner(id=r.id, name=r.name, username=r.username, role=r.role, team=r.team,
                         agency_type=r.agency_type, email=r.email, qualified_date=r.qualified_date,
                         asye_start=r.asye_start, leaving_date=r.leaving_date,
-                        line_manager_id=r.line_manager_id)
+                        line_manager_id=r.line_manager_id, started_in_post=r.started_in_post,
+                        working_percent=r.working_percent)
 
 
 def managers_above(conn: Connection, pid: str | None) -> list[str]:

@@ -21,7 +21,7 @@ def contract_from_row(r) -> Contract:
                     review_date=r.review_date, end_date=r.end_date,
                     supervisor_signed_at=r.supervisor_signed_at,
                     supervisee_signed_at=r.supervisee_signed_at, handover_note=r.handover_note,
-                    replaces_id=r.replaces_id, id=r.id,
+                    replaces_id=r.replaces_id, id=r.id, stream=r.stream,
                     **{k: terms.get(k, "") for k in CONTRACT_TERMS})
 
 

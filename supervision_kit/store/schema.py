@@ -37,6 +37,10 @@ class PractitionerRow(Base):
     asye_start: Mapped[dt.date | None] = mapped_column(Date)
     leaving_date: Mapped[dt.date | None] = mapped_column(Date)
     line_manager_id: Mapped[str | None] = _fk("practitioners.id")
+    # Newly appointed phases count from here [Temple; HSCB]; working_percent is the share of
+    # full time (null: full time) that stretches a pro-rata interval [Havering 5].
+    started_in_post: Mapped[dt.date | None] = mapped_column(Date)
+    working_percent: Mapped[int | None] = mapped_column(Integer)
 
 
 class CaseRow(Base):
@@ -86,6 +90,8 @@ class ContractRow(Base):
     supervisee_signed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     handover_note: Mapped[str] = mapped_column(Text, default="")
     replaces_id: Mapped[str | None] = _fk("contracts.id")
+    # management, safeguarding, clinical, professional or a preset's own; null: the preset's.
+    stream: Mapped[str | None] = mapped_column(String(32))
 
 
 class SessionRow(Base):
@@ -100,6 +106,8 @@ class SessionRow(Base):
     next_session_date: Mapped[dt.date | None] = mapped_column(Date)
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     cancelled_reason: Mapped[str] = mapped_column(String(64), default="")
+    # The supervisee's stream this session belongs to; null: recorded before streams.
+    stream: Mapped[str | None] = mapped_column(String(32))
     return_date: Mapped[dt.date | None] = mapped_column(Date)
     recorded_date: Mapped[dt.date | None] = mapped_column(Date)
     content_hash: Mapped[str | None] = mapped_column(String(64))
@@ -107,6 +115,57 @@ class SessionRow(Base):
     # Optimistic locking is done in Core (``SessionsService.save_session`` updates
     # ``WHERE version = <read version>``), so no ORM version_id_col.
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CaseMeetingRow(Base):
+    """A CIN review, core group, CP conference or looked-after review [HSCB aim 4]."""
+    __tablename__ = "case_meetings"
+    id: Mapped[str] = _id()
+    case_id: Mapped[str] = _fk("cases.id", nullable=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReminderOptOutRow(Base):
+    """A kind of reminder a person asked not to receive."""
+    __tablename__ = "reminder_optouts"
+    practitioner_id: Mapped[str] = mapped_column(String(64), ForeignKey("practitioners.id"),
+                                                 primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ReminderLogRow(Base):
+    """Every reminder sent (or refused by the mail server): to whom, when, what counts."""
+    __tablename__ = "reminder_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    practitioner_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class BookingRow(Base):
+    """A session booked ahead, and whether it was held, cancelled or rearranged [Havering 5]."""
+    __tablename__ = "bookings"
+    id: Mapped[str] = _id()
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    stream: Mapped[str | None] = mapped_column(String(32))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    start_time: Mapped[str] = mapped_column(String(5), default="")
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="booked")
+    cancelled_reason: Mapped[str] = mapped_column(String(32), default="")
+    cancelled_by: Mapped[str] = mapped_column(String(16), default="")
+    return_date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    replaces_id: Mapped[str | None] = _fk("bookings.id")
+    cancelled_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+    invited_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # invitation e-mailed
 
 
 class AttendeeRow(Base):
@@ -132,6 +191,8 @@ class DiscussionRow(Base):
     oversight_manager_id: Mapped[str | None] = _fk("practitioners.id")
     oversight_reason: Mapped[str] = mapped_column(Text, default="")
     oversight_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Answers carried or confirmed from an earlier discussion: {field: {how, from}}.
+    provenance: Mapped[dict] = mapped_column(JSON, default=dict)
     __table_args__ = (UniqueConstraint("session_id", "case_id"),)
 
 
@@ -232,6 +293,20 @@ class ObservationRow(Base):
     qa_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[dict] = mapped_column(JSON, default=dict)
     discussed_session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+
+
+class DiscardedDraftRow(Base):
+    """A draft its supervisor discarded, kept whole so it can be restored; the audit log
+    names it by id only, and the retention schedule destroys it with its supervisees'
+    records (the audit log itself is never destroyed, so it holds no content)."""
+    __tablename__ = "discarded_drafts"
+    id: Mapped[str] = _id()                      # the draft's session id
+    supervisor_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    supervisee_ids: Mapped[list] = mapped_column(JSON, default=list)
+    date: Mapped[dt.date] = mapped_column(Date)
+    discarded_by: Mapped[str] = _fk("practitioners.id", nullable=False)
+    discarded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    content: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class AuditRow(Base):

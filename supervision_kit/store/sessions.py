@@ -76,7 +76,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
             disc[r.session_id].append(CaseDiscussion(
                 case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
-                **{k: ans.get(k, "") for k in ANSWERS}))
+                provenance=dict(r.provenance or {}), **{k: ans.get(k, "") for k in ANSWERS}))
         for r in conn.execute(
             select(tables.actions)
             .where(tables.actions.c.session_id.in_(chunk))
@@ -114,6 +114,7 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
                 next_session_date=r.next_session_date, duration_minutes=r.duration_minutes,
                 cancelled_reason=r.cancelled_reason or "", return_date=r.return_date,
                 recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
+                stream=r.stream,
                 reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
                 disagreements=dis[r.id], reflections=refl[r.id],
                 diversity=diversity_from_content(content),
@@ -129,7 +130,7 @@ def session_row(rec: SessionRecord) -> dict:
                 functions=list(rec.functions), next_session_date=rec.next_session_date,
                 duration_minutes=rec.duration_minutes, cancelled_reason=rec.cancelled_reason,
                 return_date=rec.return_date, recorded_date=rec.recorded_date,
-                content_hash=rec.content_hash, version=rec.version)
+                content_hash=rec.content_hash, version=rec.version, stream=rec.stream)
 
 
 def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
@@ -149,7 +150,8 @@ def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
             needs_oversight=d.needs_oversight,
             oversight_status=(ov.status if ov else ("pending" if d.needs_oversight else None)),
             oversight_manager_id=ov.manager_id if ov else None,
-            oversight_reason=ov.reason if ov else "", oversight_at=ov.answered_at if ov else None))
+            oversight_reason=ov.reason if ov else "", oversight_at=ov.answered_at if ov else None,
+            provenance=dict(d.provenance or {})))
     for i, a in enumerate(rec.actions):
         a.id = a.id or new_id("act")
         a.session_id = sid

@@ -1,47 +1,103 @@
-"""Queries for the supervisee's side: the records a person attended and who has signed them."""
+"""Signatures checked against the audit log's own record of each signing.
+
+A signature row says who signed, how (own login or in person) and when; none of that is in
+the record's hash. The hash-chained audit entry written in the same transaction says the
+same, so a signature rewritten, back-dated or removed behind the application's back no
+longer matches it.
+"""
 from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from ..domain.enums import SessionState
-from .schema import AttendeeRow, PractitionerRow, SessionRow, SignatureRow
+from ..domain.signing import BEFORE_METHODS
+from .schema import AuditRow, SignatureRow
 
-S, AT, SG, P = (SessionRow.__table__, AttendeeRow.__table__, SignatureRow.__table__,
-                PractitionerRow.__table__)
-
-
-def attended_records(conn: Connection, practitioner_id: str) -> list[dict]:
-    """Every record (not cancelled) ``practitioner_id`` attended as a supervisee, newest
-    first: id, date, type, state, supervisor_id, supervisee_ids, and ``signed`` mapping
-    each signer to {signed_at, method, disagrees, comment}; ``names`` of all parties."""
-    mine = select(AT.c.session_id).where(AT.c.practitioner_id == practitioner_id)
-    rows = list(conn.execute(
-        select(S.c.id, S.c.date, S.c.type, S.c.state, S.c.supervisor_id)
-        .where(S.c.id.in_(mine), S.c.state != SessionState.CANCELLED.value)
-        .order_by(S.c.date.desc(), S.c.id.desc())))
-    ids = [r.id for r in rows]
-    attendees: dict[str, list[str]] = {}
-    signed: dict[str, dict] = {}
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
-        for r in conn.execute(select(AT.c.session_id, AT.c.practitioner_id)
-                              .where(AT.c.session_id.in_(chunk)).order_by(AT.c.position)):
-            attendees.setdefault(r.session_id, []).append(r.practitioner_id)
-        for r in conn.execute(select(SG).where(SG.c.session_id.in_(chunk)).order_by(SG.c.signed_at)):
-            signed.setdefault(r.session_id, {})[r.practitioner_id] = dict(
-                signed_at=r.signed_at, method=r.method, disagrees=bool(r.disagrees),
-                comment=r.comment or "")
-    people = {p for r in rows for p in (r.supervisor_id, *attendees.get(r.id, []))}
-    names = {r.id: r.name for r in conn.execute(select(P.c.id, P.c.name).where(
-        P.c.id.in_(sorted(people))))} if people else {}
-    return [dict(id=r.id, date=r.date, type=r.type, state=r.state,
-                 supervisor_id=r.supervisor_id, supervisee_ids=attendees.get(r.id, []),
-                 signed=signed.get(r.id, {}), names=names) for r in rows]
+SG, L = SignatureRow.__table__, AuditRow.__table__
+_DETAIL = re.compile(r"^(?P<signer>\S+) \((?P<method>.*)\)(?: at (?P<at>\S+))?"
+                     r"(?P<disagrees>; disagrees with the record)?"
+                     r"(?:; comment sha256 (?P<comment>[0-9a-f]{64}))?; "
+                     r"sha256 (?P<hash>[0-9a-f]{64})$")
 
 
-def awaiting(records: list[dict], practitioner_id: str) -> list[dict]:
-    """Of ``attended_records``: those signed by someone (the content is final) and not yet
-    by ``practitioner_id``."""
-    return [r for r in records if r["state"] == SessionState.AWAITING.value
-            and practitioner_id not in r["signed"]]
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sign_detail(signer: str, method: str, signed_at: dt.datetime, content_hash: str, *,
+                disagrees: bool = False, comment: str = "") -> str:
+    """The audit detail of one signing (read back by ``signature_problems``): who, how,
+    when, whether they disagreed and their comment's hash [issue 13], and the hash signed."""
+    said = ("; disagrees with the record" if disagrees else "") + (
+        f"; comment sha256 {_text_hash(comment)}" if comment else "")
+    return (f"{signer} ({method}) at {signed_at.isoformat(timespec='seconds')}{said}; "
+            f"sha256 {content_hash}")
+
+
+def parse_sign_detail(detail: str) -> dict | None:
+    """signer, method, at (a datetime, or None in entries written before it was recorded)
+    and hash of a signing's audit detail; None when it is not one."""
+    m = _DETAIL.match(detail or "")
+    if m is None:
+        return None
+    out = m.groupdict()
+    out["at"] = dt.datetime.fromisoformat(out["at"]) if out["at"] else None
+    out["disagrees"] = bool(out["disagrees"])
+    return out
+
+
+def signature_problems(conn: Connection, present: set[str]) -> list[str]:
+    """Signatures of the records in ``present`` that differ from the audit log's record of
+    their signing, and signings the log shows whose signature row is gone. Records with no
+    signing in the log (imported ones) cannot be checked this way and are passed over."""
+    logged: dict[str, dict[str, dict]] = {}
+    for r in conn.execute(select(L.c.entity_id, L.c.detail)
+                          .where(L.c.action == "sign", L.c.entity == "session").order_by(L.c.id)):
+        d = parse_sign_detail(r.detail)
+        if d is not None and r.entity_id in present:
+            logged.setdefault(r.entity_id, {})[d["signer"]] = d
+    rows: dict[str, dict] = {}
+    for r in conn.execute(select(SG).where(SG.c.session_id.in_(sorted(logged)))):
+        rows.setdefault(r.session_id, {})[r.practitioner_id] = r
+    problems = []
+    for sid in sorted(logged):
+        found = rows.get(sid, {})
+        for who in sorted(logged[sid].keys() | found.keys()):
+            why = _mismatch(logged[sid].get(who), found.get(who))
+            if why:
+                problems.append(f"session {sid}: {who}'s signature {why} — altered outside "
+                                f"the application")
+    return problems
+
+
+def _mismatch(entry: dict | None, row) -> str:
+    """Why a signature row and its audit entry disagree ('' when they agree)."""
+    if row is None:
+        return "is recorded in the audit log but gone from the record"
+    if entry is None:
+        return "is not in the audit log"
+    # Migration 0005_signature_how relabelled the old "own login" rows honestly; their
+    # signing entries, written before, still say "own login" [docs/signing.md].
+    relabelled = entry["method"] == "own login" and row.method == BEFORE_METHODS
+    if entry["method"] != row.method and not relabelled:
+        return f"says {row.method!r} but was given {entry['method']!r}"
+    if entry["hash"] != row.content_hash:
+        return "carries a hash other than the one signed"
+    if entry["disagrees"] != bool(getattr(row, "disagrees", False)):
+        return "says the signer " + ("disagreed" if row.disagrees else "agreed") + \
+            " but the signing said otherwise"
+    comment = getattr(row, "comment", "") or ""
+    if entry["comment"] != (_text_hash(comment) if comment else None):
+        return "carries a comment other than the one given"
+    if entry["at"] is not None and entry["at"] != _naive(row.signed_at):
+        return f"is dated {row.signed_at:%d %b %Y %H:%M:%S} but was given at {entry['at']:%d %b %Y %H:%M:%S}"
+    return ""
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    """Stored times are naive local times (a driver may attach a zone)."""
+    return value.replace(tzinfo=None)

@@ -2,7 +2,8 @@
 reads as words where the ORM classes in ``schema`` would need ``SessionRow.__table__``."""
 from __future__ import annotations
 
-from .schema import (ActionReviewRow, ActionRow, AddendumRow, AttendeeRow, AuditRow, CasePersonRow,
+from .schema import (ActionReviewRow, ActionRow, AddendumRow, AttendeeRow, AuditRow, BookingRow,
+                     CaseMeetingRow, CasePersonRow, ReminderLogRow, ReminderOptOutRow,
                      CaseRow, ContractRow, DisagreementRow, DiscussionRow, EvaluationRow,
                      ExerciseRow, ObservationRow, PractitionerRow, RatingRow, ReflectionRow,
                      RequestRow, SessionRow, SignatureRow, StatusChangeRow, TrainingRecordRow)
@@ -28,3 +29,7 @@ requests = RequestRow.__table__
 training_records = TrainingRecordRow.__table__
 exercises = ExerciseRow.__table__
 ratings = RatingRow.__table__
+bookings = BookingRow.__table__
+case_meetings = CaseMeetingRow.__table__
+reminder_optouts = ReminderOptOutRow.__table__
+reminder_log = ReminderLogRow.__table__

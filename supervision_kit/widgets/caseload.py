@@ -1,7 +1,7 @@
 """``CaseloadOverview``: the supervisor's view of what is due, overdue and drifting.
 
-Five sections from the rules engine (supervision due, cases outside their window, drift,
-overdue actions, unsigned or late records) as escaped, sortable HTML tables with overdue
+Six sections from the rules engine (supervision due, cases outside their window, drift,
+overdue actions, unsigned or late records, drafts past the recording limit) as escaped, sortable HTML tables with overdue
 rows highlighted; a row opens the case's RAG timeline below, or asks the app to open the
 supervisee's session (``requested_session``, observed by the caseload notebook).
 """
@@ -37,7 +37,7 @@ class Section:
 
 SECTIONS = (
     Section("due", "Supervision due",
-            (("name", "Supervisee"), ("team", "Team"), ("rule", "Rule"),
+            (("name", "Supervisee"), ("team", "Team"), ("stream", "Stream"), ("rule", "Rule"),
              ("last_held", "Last held"), ("next_due", "Next due"),
              ("days_overdue", "Days overdue"), ("reason", "Reason")),
             ("days_overdue", False), "days_overdue"),
@@ -58,6 +58,15 @@ SECTIONS = (
             (("date", "Session date"), ("supervisees", "Supervisee(s)"), ("issue", "Issue"),
              ("days", "Days late"), ("detail", "Detail")),
             ("days", False), "days"),
+    # Drafts left longer than the policy's recording limit, per supervisor (issue 21).
+    Section("drafts", "Drafts past the recording limit",
+            (("supervisor", "Supervisor"), ("date", "Session date"),
+             ("supervisees", "Supervisee(s)"), ("days", "Days late"), ("detail", "Detail")),
+            ("supervisor", True), "days"),
+    Section("arranged", "Also due: contract reviews, case reviews, observations, meetings",
+            (("kind", "What"), ("person", "Who"), ("item", "Item"), ("due", "Due"),
+             ("days_overdue", "Days overdue"), ("reason", "Reason")),
+            ("days_overdue", False), "days_overdue"),
 )
 BY_KEY = {s.key: s for s in SECTIONS}
 
@@ -200,12 +209,15 @@ class CaseloadOverview(HasTraits, Displayable):
             self.loading = True
             self.progress.value = 0
             calls = (("due", "due"), ("windows", "case_windows"), ("drift", "drift"),
-                     ("actions", "overdue_actions"), ("records", "timeliness"))
+                     ("actions", "overdue_actions"), ("records", "timeliness"),
+                     ("drafts", "stale_drafts"), ("arranged", "arrangements_due"))
             problems = []
             for key, method in calls:
                 self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
+                # The drafts are the timeliness rule's rows still in draft: not worked out twice.
+                extra = {"timely": self.raw.get("records")} if key == "drafts" else {}
                 try:
-                    self.raw[key] = getattr(self.tk, method)(as_of=self.as_of)
+                    self.raw[key] = getattr(self.tk, method)(as_of=self.as_of, **extra)
                 except SupervisionError as e:
                     self.raw[key] = None
                     problems.append(f"{BY_KEY[key].title}: {message(e)}")
@@ -231,6 +243,8 @@ class CaseloadOverview(HasTraits, Displayable):
         mine, me = self.mine, self.tk.me.id
         if key == "due":
             df["_case"], df["_person"] = None, df["supervisee_id"]
+        elif key == "arranged":
+            df["_case"], df["_person"] = None, df["person_id"]
         elif key in ("windows", "drift"):
             if key == "windows":
                 df = df[df["days_overdue"] > 0]
@@ -244,7 +258,7 @@ class CaseloadOverview(HasTraits, Displayable):
             df["_case"] = None
             df["_person"] = df["supervisee_ids"].map(lambda ids: ids[0] if len(ids) else None)
         if self.scope == "mine" and len(df):
-            if key == "records":
+            if key in ("records", "drafts"):
                 keep = (df["supervisor_id"] == me) | df["supervisee_ids"].map(
                     lambda ids: any(i in mine for i in ids))
             elif key == "actions":
@@ -286,7 +300,8 @@ class CaseloadOverview(HasTraits, Displayable):
                  (n.get("windows", 0), "cases outside their window"),
                  (n.get("drift", 0), "drifting cases"),
                  (n.get("actions", 0), "overdue actions"),
-                 (n.get("records", 0), "unsigned or late records")]
+                 (n.get("records", 0), "unsigned or late records"),
+                 (n.get("drafts", 0), "drafts past the recording limit")]
         items = " · ".join(f"<b>{k}</b> {esc(t)}" for k, t in parts)
         who = "my supervisees" if self.scope == "mine" else "everyone I can see"
         return (f"<div class='caseload-summary'>{items}<br><small>As of {esc(self.as_of)}, "
@@ -299,6 +314,8 @@ class CaseloadOverview(HasTraits, Displayable):
             return f"{r['reference']} — {r['worker']}"
         if key == "actions":
             return f"{str(r['description'])[:60]} — {r['owner'] if isinstance(r['owner'], str) else 'no owner'}"
+        if key == "drafts":
+            return f"{cell(r['date'])} — {', '.join(r['supervisees'])}: draft by {r['supervisor']}"
         return f"{cell(r['date'])} — {', '.join(r['supervisees'])}: {r['issue']}"
 
     def _row_options(self) -> None:

@@ -18,6 +18,7 @@ from traitlets import Bool, Dict, HasTraits, Instance, Unicode, observe, validat
 from ..domain.periods import period_label, period_of
 from ..domain.records import CONTRACT_TERMS, Contract
 from ..domain.values import add_years
+from ..domain.streams import STREAMS
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, Field, esc, now_text, show_refusal, textarea
 
@@ -55,12 +56,13 @@ def preset_frequency(policy) -> str:
     """How often a preset says supervision happens, in words."""
     base = ("every half term" if policy.get("supervision.every_half_term")
             else period_label(policy.period("supervision.interval")))
-    phases = policy.get("supervision.newly_qualified") or []
-    if phases:
-        steps = [f"{period_label(period_of(ph, 'interval'))} "
-                 f"{'for the first' if i == 0 else 'up to'} {_span(period_of(ph, 'for'))}"
-                 for i, ph in enumerate(phases)]
-        base += f" (newly qualified: {', then '.join(steps)})"
+    for key, who in (("newly_qualified", "newly qualified"), ("newly_appointed", "newly appointed")):
+        phases = policy.get(f"supervision.{key}") or []
+        if phases:
+            steps = [f"{period_label(period_of(ph, 'interval'))} "
+                     f"{'for the first' if i == 0 else 'up to'} {_span(period_of(ph, 'for'))}"
+                     for i, ph in enumerate(phases)]
+            base += f" ({who}: {', then '.join(steps)})"
     minutes = policy.get("supervision.duration_minutes")
     return base + (f"; about {minutes} minutes" if minutes else "")
 
@@ -74,7 +76,8 @@ class ContractForm(HasTraits, Displayable):
     read_only = Bool(False, help="Signed by both: replace it rather than edit it")
 
     def __init__(self, tk, supervisee_id: str, contract_id: str | None = None, *,
-                 supervisor_id: str | None = None, start_date: dt.date | None = None):
+                 supervisor_id: str | None = None, start_date: dt.date | None = None,
+                 side_by_side: bool = False):
         super().__init__()
         self.tk, self.supervisee_id = tk, supervisee_id
         self.supervisor_id = supervisor_id or tk.me.id
@@ -97,7 +100,8 @@ class ContractForm(HasTraits, Displayable):
             else:
                 tk.practitioner(supervisee_id)
                 active = [c for c in tk.contracts(supervisee_id, active_only=True) if c.id]
-                self.replaces = active[0] if active else None
+                # A contract in another stream stands beside the current ones.
+                self.replaces = active[0] if active and not side_by_side else None
                 self._new(start_date or dt.date.today())
         except SupervisionError as e:
             show_refusal(self, e)
@@ -127,6 +131,10 @@ class ContractForm(HasTraits, Displayable):
         self.preset = w.Dropdown(options=opts, value=default if default in names else
                                  (opts[0][1] if opts else None), layout={"width": "98%"})
         self.frequency_words = w.HTML(value="")
+        # Streams side by side [HSCB "Definition"; Havering 1]: a name of the agency's own
+        # may be typed; blank is the preset's stream.
+        self.stream = w.Combobox(options=list(STREAMS), value="", ensure_option=False,
+                                 placeholder="blank: the preset's", description="Stream")
         self.frequency_days = w.Text(value="", placeholder="blank: as the preset says",
                                      description="Every (days)")
         self.start = w.DatePicker(description="Start")
@@ -135,6 +143,8 @@ class ContractForm(HasTraits, Displayable):
                                             for k, t, h in TERMS}
         self.fields: dict[str, Field] = {
             "preset": Field("Policy preset", self.preset),
+            "stream": Field(None, self.stream, help_text="management, safeguarding, clinical, "
+                            "professional or your own; one active contract per stream"),
             "frequency_days": Field(None, self.frequency_days,
                                     help_text="override the preset's frequency"),
             "start_date": Field(None, self.start), "review_date": Field(None, self.review),
@@ -166,7 +176,7 @@ class ContractForm(HasTraits, Displayable):
             self.fields["new_supervisor"].box, self.fields["handover_note"].box,
             self.replace_button])], titles=["Change of supervisor"], selected_index=None)
         self.widget = w.VBox([
-            self.header, self.fields["preset"].box, self.frequency_words,
+            self.header, self.fields["preset"].box, self.fields["stream"].box, self.frequency_words,
             w.HBox([self.fields[k].box for k in ("frequency_days", "start_date", "review_date")]),
             *[self.fields[k].box for k in TERM_KEYS], self.signatures,
             w.HBox([self.save_button, self.sign_supervisor_button, self.sign_supervisee_button]),
@@ -182,6 +192,7 @@ class ContractForm(HasTraits, Displayable):
                     dict((v, k) for k, v in self.preset.options) else self.preset.value
                 for k in TERM_KEYS:
                     self.inputs[k].value = getattr(self.replaces, k) or ""
+                self.stream.value = self.replaces.stream or ""
         finally:
             self._loading = False
         self._preset_changed()
@@ -207,6 +218,7 @@ class ContractForm(HasTraits, Displayable):
             days = (c.overrides or {}).get("supervision", {}).get("interval_days")
             self.frequency_days.value = "" if days is None else str(days)
             self.start.value, self.review.value = c.start_date, c.review_date
+            self.stream.value = c.stream or ""
             for k in TERM_KEYS:
                 self.inputs[k].value = getattr(c, k) or ""
         finally:
@@ -221,7 +233,8 @@ class ContractForm(HasTraits, Displayable):
         self._disable(change["new"])
 
     def _disable(self, on: bool, everything: bool = False) -> None:
-        for x in (self.preset, self.frequency_days, self.start, self.review, *self.inputs.values(),
+        for x in (self.preset, self.stream, self.frequency_days, self.start, self.review,
+                  *self.inputs.values(),
                   self.save_button, self.sign_supervisor_button, self.sign_supervisee_button):
             x.disabled = on
         for x in (self.new_supervisor, self.handover, self.replace_button):
@@ -328,11 +341,12 @@ class ContractForm(HasTraits, Displayable):
         return Contract(supervisor_id=self.supervisor_id, supervisee_id=self.supervisee_id,
                         preset=self.preset.value or "", start_date=self.start.value,
                         overrides=overrides, review_date=self.review.value,
+                        stream=self.stream.value or None,
                         **{k: self.inputs[k].value for k in TERM_KEYS}, **base)
 
     def _changed(self) -> bool:
         c, new = self.contract, self.compose()
-        keys = ("preset", "start_date", "review_date", "overrides") + TERM_KEYS
+        keys = ("preset", "stream", "start_date", "review_date", "overrides") + TERM_KEYS
         return c is None or any(getattr(c, k) != getattr(new, k) for k in keys)
 
     def _beside(self, key: str, text: str) -> None:

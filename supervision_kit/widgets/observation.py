@@ -28,6 +28,16 @@ NOT_YET = ("— not yet discussed —", "")
 PRE = "white-space:pre-wrap"
 
 
+def observation_state(o: Observation, today: dt.date) -> str:
+    """Planned (ahead), not written up (its date passed with no record: not counted as
+    held), discussed, or recorded."""
+    if o.date > today:
+        return "planned"
+    if not (o.setting or "").strip():
+        return "planned, not written up"
+    return "discussed" if o.discussed_session_id else "recorded"
+
+
 class ObservationForm(HasTraits, Displayable):
     """One observation: new (planned or recorded) or stored (``observation_id``)."""
 
@@ -96,7 +106,7 @@ class ObservationForm(HasTraits, Displayable):
                                  "one (a date ahead) or record one you have made. At least twice "
                                  "a year [Havering 8].</small>")
         else:
-            state = ("planned" if o.date > self.today else "recorded") + (
+            state = observation_state(o, self.today).replace("discussed", "recorded") + (
                 ", discussed in supervision" if o.discussed_session_id else "") + (
                 ", in the quality-assurance sample" if o.qa_sample else "")
             self.header.value = (f"<h3 style='margin:4px 0'>Observation of practice</h3>"
@@ -223,7 +233,7 @@ class ObservationList(HasTraits, Displayable):
             f"<tr><td>{esc(o.date)}</td><td>{esc(names.get(o.supervisee_id, o.supervisee_id))}</td>"
             f"<td>{esc(names.get(o.observer_id, o.observer_id))}</td>"
             f"<td style='{PRE}'>{esc(o.setting)}</td>"
-            f"<td>{'planned' if o.date > today else ('discussed' if o.discussed_session_id else 'recorded')}</td>"
+            f"<td>{observation_state(o, today)}</td>"
             f"<td>{'yes' if o.qa_sample else ''}</td></tr>" for o in change["new"])
         head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
                        ("Date", "Supervisee", "Observer", "Setting", "State", "QA sample"))

@@ -47,6 +47,11 @@ class SessionApp(Displayable):
         self.earlier_button = w.Button(description="Open record", icon="file-text-o",
                                        layout={"display": "none"})
         self.status = w.HTML(value="")
+        # The chosen supervisee's booked sessions: book, cancel, rearrange, add to calendar.
+        self.booking = None
+        self.bookings_box = w.Accordion(children=[w.VBox([])], titles=["Bookings"],
+                                        selected_index=None, layout={"display": "none"})
+        self.bookings_box.observe(lambda c: c["new"] == 0 and self.show_bookings(), "selected_index")
         self.area = w.VBox([])
         self.pdf_button = w.Button(description="Prepare PDF", icon="file-pdf-o")
         self.pdf_link = w.HTML(value="")
@@ -64,7 +69,7 @@ class SessionApp(Displayable):
             top.append(message_box("You have no current supervisees: a supervisee appears here "
                                    "once a supervision contract names you, or you have "
                                    "supervised them before.", "info"))
-        self.widget = w.VBox([*top, self.status, self.area, self.pdf_box],
+        self.widget = w.VBox([*top, self.bookings_box, self.status, self.area, self.pdf_box],
                              layout={"width": "100%"})
         if supervisee:
             self.preselect(supervisee)
@@ -100,6 +105,23 @@ class SessionApp(Displayable):
         self.earlier.value = ""
         shown = None if sessions else "none"
         self.earlier.layout.display = self.earlier_button.layout.display = shown
+        self.booking = None
+        self.bookings_box.children = [w.VBox([])]
+        self.bookings_box.selected_index = None
+        self.bookings_box.layout.display = None if len(ids) == 1 and self.mode.value == ONE \
+            else "none"
+
+    def show_bookings(self):
+        """Build the chosen supervisee's ``BookingPanel`` (on opening "Bookings")."""
+        from .booking import BookingPanel
+        ids = self.chosen
+        if len(ids) != 1:
+            return None
+        if self.booking is None or self.booking.supervisee_id != ids[0]:
+            self.booking = BookingPanel(self.tk, ids[0], today=self.date.value)
+            self.bookings_box.children = [self.booking.widget]
+        self.bookings_box.selected_index = 0
+        return self.booking
 
     def choose(self, supervisee_id: str) -> None:
         """Choose one supervisee (one-to-one)."""
@@ -143,11 +165,13 @@ class SessionApp(Displayable):
         self._say("")
         self.pdf, self.pdf_link.value = None, ""
         rec = SessionRecorder(self.tk, ids, **kw)
-        if rec.record is None:  # the facade refused: the recorder says why
+        if rec.record is None and rec.pending_draft is None:  # the facade refused: it says why
             self._say(rec.status, bad=True)
             return None
         self.recorder = rec
         rec.observe(lambda _: self._signed_state(), names="record")
+        # A later unsigned discussion of a case, opened from its link in a discussion.
+        rec.observe(lambda c: c["new"] and self.open_record(c["new"]), names="requested_record")
         self.area.children = [rec.widget]
         self._signed_state()
         return rec

@@ -1,14 +1,18 @@
 """Case discussions with the recording templates' questions and a RAG rating
 [HSCB Appendix III; Havering 9.2; Temple Appendix 3]. Widgets are built only when a
-case is added, and a follow-up starts from the case's last discussion."""
+case is added; a follow-up starts from the case's last signed discussion, carrying only
+its stable context (domain/lifecycle.py)."""
 from __future__ import annotations
 
 import ipywidgets as w
 
+from ...domain import lifecycle as lc
 from ...domain.enums import RAG
+from ...domain.lifecycle import FollowUpBasis, day_text, unsigned_label
 from ...domain.records import CaseDiscussion
 from ...errors import SupervisionError, ValidationError
 from ..common import Field, esc, textarea
+from .carry import AnswerNote
 from .sections import Section
 
 QUESTIONS = [
@@ -29,7 +33,7 @@ AFTER_RAG = [
     ("decision", "Decision", "what was decided"),
     ("rationale", "Rationale", "why: the evidence and management oversight"),
 ]
-COPIED = tuple(k for k, _, _ in QUESTIONS + AFTER_RAG)
+TITLES = {k: t for k, t, _ in QUESTIONS + AFTER_RAG} | {"needs_oversight": "Management oversight"}
 RAG_OPTIONS = [("G improving", RAG.G.value), ("A same", RAG.A.value), ("R worse", RAG.R.value)]
 RANK = {RAG.G.value: 0, RAG.A.value: 1, RAG.R.value: 2}
 
@@ -46,22 +50,30 @@ def amendment_reason(rag: str | None, previous: str | None, drift: str | None) -
 
 
 class DiscussionForm:
-    """The questions for one case, bound to its ``CaseDiscussion``."""
+    """The questions for one case, bound to its ``CaseDiscussion``. A follow-up shows where
+    it started (the last signed discussion), any later unsigned ones, and beside each
+    answer where its text came from."""
 
-    def __init__(self, rec, d: CaseDiscussion, previous: CaseDiscussion | None,
-                 drift: str | None, started_from_previous: bool):
+    def __init__(self, rec, d: CaseDiscussion, basis: FollowUpBasis | None, drift: str | None):
         self.rec, self.d = rec, d
-        self.previous_rag = previous.rag if previous else None
+        self.basis = basis or FollowUpBasis(case_id=d.case_id)
+        self.previous, self.previous_date = self.basis.previous, self.basis.previous_date
+        self.previous_rag = self.previous.rag if self.previous else None
         self.drift = drift
+        self._setting = False
         self.inputs: dict[str, w.Widget] = {}
         self.fields: dict[str, Field] = {}
-        head = f"<h4 style='margin:4px 0'>{esc(rec.case_label(d.case_id))}</h4>"
-        if started_from_previous:
-            head += ("<small><i>Started from this case's last discussion: change what is "
-                     "different.</i></small>")
-        if drift:
-            head += f"<div style='color:#b00020'>Drift flagged: {esc(drift)}</div>"
-        self.head = Field(None, w.HTML(value=head))
+        self.notes: dict[str, AnswerNote] = {}
+        self.head = Field(None, w.HTML(value=self._head_html()))
+        self.unsigned_buttons: dict[str, w.Button] = {}
+        rows = []
+        for u in self.basis.unsigned:
+            b = w.Button(description="Open it", icon="external-link", layout={"width": "auto"})
+            b.on_click(lambda _, sid=u.session_id: rec.request_record(sid))
+            self.unsigned_buttons[u.session_id] = b
+            rows.append(w.HBox([w.HTML(value=f"<small>Not copied: the {esc(unsigned_label(u))}"
+                                             f"</small>"), b]))
+        self.unsigned_box = w.VBox(rows)
         for key, title, help_text in QUESTIONS:
             self._text(key, title, help_text)
         self.rag = w.ToggleButtons(options=RAG_OPTIONS, value=d.rag or None,
@@ -85,29 +97,100 @@ class DiscussionForm:
         rec.bind(self.oversight, d, "needs_oversight")
         rec.bind(self.quarterly, d, "quarterly_review")
         self.inputs.update(needs_oversight=self.oversight, quarterly_review=self.quarterly)
-        self.remove_button = w.Button(description="Remove this discussion", icon="trash")
+        self.fields["needs_oversight"] = Field(None, w.VBox([
+            w.HBox([self.oversight, self.quarterly]), w.HTML(value=self._oversight_before())]))
+        self.confirm_all_button = w.Button(description="Confirm all carried answers unchanged",
+                                           icon="check", layout={"width": "auto"})
+        self.confirm_all_button.on_click(lambda _: self.confirm_all())
+        self.remove_button = w.Button(description="Remove this discussion", icon="trash",
+                                      layout={"width": "auto"})
         self.remove_button.on_click(lambda _: rec.remove_discussion(d.case_id))
         self.reflect_button = w.Button(description="Reflect on this case", icon="refresh",
                                        layout={"width": "auto"})
         self.reflect_button.on_click(lambda _: rec.reflect_on_case(d.case_id))
-        self.widget = w.VBox([self.head.box, *[self.fields[k].box for k, _, _ in QUESTIONS],
+        self.widget = w.VBox([self.head.box, self.unsigned_box, self.confirm_all_button,
+                              *[self.fields[k].box for k, _, _ in QUESTIONS],
                               self.fields["rag"].box,
                               *[self.fields[k].box for k, _, _ in AFTER_RAG],
-                              w.HBox([self.oversight, self.quarterly]),
+                              self.fields["needs_oversight"].box,
                               w.HBox([self.reflect_button, self.remove_button])],
                              layout={"border": "1px solid #ccc", "padding": "6px", "margin": "6px 0"})
         self._show_amendment()
+        self._show_confirm_all()
+
+    def _head_html(self) -> str:
+        head = f"<h4 style='margin:4px 0'>{esc(self.rec.case_label(self.d.case_id))}</h4>"
+        if self.previous is not None:
+            head += (f"<small><i>Follow-up of the signed discussion of "
+                     f"{esc(day_text(self.previous_date))}: the child's needs, the plan and "
+                     f"family engagement are carried (confirm or change each); what belongs to "
+                     f"this meeting starts empty, with last time's answer shown for "
+                     f"reference.</i></small>")
+        if self.drift:
+            head += f"<div style='color:#b00020'>Drift flagged: {esc(self.drift)}</div>"
+        return head
+
+    def _oversight_before(self) -> str:
+        p = self.previous
+        if p is None or not p.needs_oversight:
+            return ""
+        status = f" ({p.oversight.status})" if p.oversight else ""
+        return (f"<small style='color:#555'><i>Last time ({esc(day_text(self.previous_date))}) "
+                f"the decision went to management oversight{esc(status)}.</i></small>")
 
     def _text(self, key: str, title: str, help_text: str) -> None:
         box = textarea(title, getattr(self.d, key), rows=2)
-        self.rec.bind(box, self.d, key)
+        self.rec.bind(box, self.d, key, after=lambda k=key: self._edited(k))
         self.inputs[key] = box
-        self.fields[key] = Field(title, box, help_text)
+        self.notes[key] = AnswerNote(self, key)
+        self.fields[key] = Field(title, w.VBox([box, self.notes[key].widget]), help_text)
+        self.fields[key].input = box
+
+    def _edited(self, key: str) -> None:
+        if self._setting:
+            return
+        lc.edited(self.d, key)  # typed here: today's own text
+        self.notes[key].show()
+        self._show_confirm_all()
+
+    def confirm(self, key: str) -> bool:
+        """Confirm a carried answer unchanged, or take last time's answer as today's."""
+        try:
+            lc.confirm(self.d, key, self.previous, self.previous_date)
+        except ValidationError as e:
+            self.fields[key].set_error(e.message)
+            return False
+        self._setting = True
+        try:
+            self.inputs[key].value = getattr(self.d, key)
+        finally:
+            self._setting = False
+        self.fields[key].set_error("")
+        self.notes[key].show()
+        self._show_confirm_all()
+        self.rec.changed()
+        return True
+
+    def confirm_all(self) -> int:
+        """Confirm every carried answer unchanged (one step); how many were confirmed."""
+        keys = [k for k in lc.STABLE if lc.how(self.d, k) == lc.CARRIED]
+        for k in keys:
+            self.confirm(k)
+        return len(keys)
+
+    def _show_confirm_all(self) -> None:
+        carried = any(lc.how(self.d, k) == lc.CARRIED for k in lc.STABLE)
+        self.confirm_all_button.layout.display = None if carried else "none"
 
     @property
     def amendment_reason(self) -> str:
         """Why this discussion needs a proposed amendment ("" if it does not)."""
         return amendment_reason(self.d.rag, self.previous_rag, self.drift)
+
+    def problems(self) -> dict[str, str]:
+        """What must be confirmed or written here before signing, by answer."""
+        return lc.today_problems(self.d, self.previous, self.previous_date,
+                                 self.amendment_reason, TITLES)
 
     def _show_amendment(self) -> None:
         reason = self.amendment_reason
@@ -139,24 +222,25 @@ class DiscussionsSection(Section):
         self.forms: dict[str, DiscussionForm] = {}
         self.box = w.VBox([])
         for d in rec.record.discussions:
-            self._build(d, self._previous(d.case_id), started=False)
+            self._build(d, self._basis(d.case_id))
         self.widget.children = [self.picker_field.box, self.box]
 
-    def _previous(self, case_id: str) -> CaseDiscussion | None:
+    def _basis(self, case_id: str) -> FollowUpBasis | None:
         r = self.rec.record
         try:
-            return self.rec.tk.previous_discussion(case_id, before=r.date, exclude_session=r.id)
+            return self.rec.tk.follow_up_basis(case_id, before=r.date, exclude_session=r.id)
         except SupervisionError:
             return None
 
-    def _build(self, d: CaseDiscussion, previous, started: bool) -> DiscussionForm:
-        form = DiscussionForm(self.rec, d, previous, self.rec.drift_reason(d.case_id), started)
+    def _build(self, d: CaseDiscussion, basis) -> DiscussionForm:
+        form = DiscussionForm(self.rec, d, basis, self.rec.drift_reason(d.case_id))
         self.forms[d.case_id] = form
         self.box.children = [*self.box.children, form.widget]
         return form
 
     def add(self, case_id: str) -> DiscussionForm | None:
-        """Add a discussion of ``case_id``, starting from its last discussion's answers."""
+        """Add a discussion of ``case_id``: its stable context carried from the last signed
+        discussion, each carried answer to be confirmed or changed."""
         self.picker_field.set_error("")
         if case_id in self.forms:
             self.picker_field.set_error("This case is already discussed in this session")
@@ -167,11 +251,10 @@ class DiscussionsSection(Section):
         if case_id not in self.rec._cases:
             self.picker_field.set_error(f"{case_id} is not an open case of this supervisee")
             return None
-        previous = self._previous(case_id)
-        answers = {k: getattr(previous, k) for k in COPIED} if previous else {}
-        d = CaseDiscussion(case_id=case_id, **answers)
+        basis = self._basis(case_id)
+        d = lc.follow_up(basis) if basis else CaseDiscussion(case_id=case_id)
         self.rec.record.discussions.append(d)
-        form = self._build(d, previous, started=previous is not None)
+        form = self._build(d, basis)
         self.picker.value = ""
         self.rec.changed()
         return form
@@ -186,13 +269,13 @@ class DiscussionsSection(Section):
         self.rec.changed()
 
     def sign_problems(self) -> dict[str, str]:
-        """Required before signing: an amendment where concern escalates or drift is flagged."""
+        """Required before signing, by field: carried answers confirmed or changed, and
+        what today's situation asks for written (or confirmed) today."""
         out = {}
         for i, d in enumerate(self.rec.record.discussions):
             form = self.forms.get(d.case_id)
-            if form and form.amendment_reason and not d.proposed_amendment.strip():
-                out[f"discussions[{i}].proposed_amendment"] = (
-                    f"{form.amendment_reason}: propose an amendment to the plan")
+            if form is not None:
+                out.update({f"discussions[{i}].{k}": m for k, m in form.problems().items()})
         return out
 
     def error_field(self, name, index, attr):
@@ -203,4 +286,3 @@ class DiscussionsSection(Section):
         if form is None:
             return self.picker_field
         return form.fields.get(attr or "", form.head)
-

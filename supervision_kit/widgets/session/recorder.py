@@ -12,11 +12,14 @@ import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, Instance, TraitError, Unicode, observe, validate
 
 from ...domain.enums import SessionState, SessionType
+from ...domain.lifecycle import day_text
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
 from ..common import Displayable, Field, esc, now_text, show_refusal, walk
+from .arrangement import ArrangementSection
 from .context import ContextMixin
 from .discussions import DiscussionsSection
+from .drafts import DraftsMixin
 from .items import AgreedActionsSection, DisagreementsSection
 from .reflect import ReflectionSection
 from .reviews import ReviewSection
@@ -32,13 +35,14 @@ WELLBEING = [("wellbeing", "Wellbeing", "how the supervisee is; staff safety"),
              ("training_since", "Safeguarding training since the last supervision", "")]
 
 
-class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
+class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Displayable):
     """One supervisor with one supervisee (or a group): the whole record in an Accordion."""
 
     record = Instance(SessionRecord, allow_none=True, help="The record being written")
     status = Unicode("", help="Last save, or the problem that stopped it")
     errors = Dict(help="Field (as the facade names it) → message shown beside it")
     locked = Bool(False, help="Signed by someone: read only, addenda only")
+    requested_record = Unicode("", help="Another record the user asked to open (the app opens it)")
 
     def __init__(self, tk, supervisee_ids, date=None, *, type: str | None = None,
                  session_id: str | None = None, autosave: bool = True, frameworks=None):
@@ -60,6 +64,8 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
         self.parties: dict[str, str] = {}
         self._cases: dict = {}
         self._frameworks = frameworks
+        self.pending_draft: SessionRecord | None = None
+        self._wanted = (type, date)
         try:
             rec = (tk.session(session_id) if session_id
                    else tk.open_session(self.supervisee_ids, date=date, type=type))
@@ -67,8 +73,14 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
         except SupervisionError as e:
             show_refusal(self, e)
             return
+        if not session_id and rec.version and rec.date != self.wanted_date:
+            self._ask_about(rec)  # never type into an old draft without being told
+            return
         self._last_saved = copy.deepcopy(rec) if rec.version else None
         self.record = rec
+        if not session_id and rec.version:  # the same day's draft: said, not silent
+            names = ", ".join(self.name_of(p) for p in rec.supervisee_ids)
+            self.status = f"Continuing the draft of {day_text(rec.date)} already open for {names}"
 
     # -- traitlets state ----------------------------------------------------------------
     @validate("record")
@@ -128,6 +140,9 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
             except SupervisionError:
                 carried = []
             specs = [("group", GroupSection(self))] if group else []
+            arrangement = ArrangementSection(self)
+            # Opened first when the writer must choose between streams, else near the end.
+            specs += [("arrangement", arrangement)] if arrangement.must_choose else []
             specs += [
                 ("agenda", TextSection(self, "Agree the agenda", [
                     ("agenda", "Agenda", "issues for discussion, from both of you")], rows=4)),
@@ -143,6 +158,7 @@ class SessionRecorder(ContextMixin, SavingMixin, HasTraits, Displayable):
                 ("disagreements", DisagreementsSection(self)),
                 ("reflection", ReflectionSection(self, self._frameworks or {})),
                 ("actions", AgreedActionsSection(self)),
+                *([] if arrangement.must_choose else [("arrangement", arrangement)]),
                 ("next", NextSessionSection(self)),
                 ("sign", SignSection(self)),
             ]

@@ -2,7 +2,7 @@
 honest method on the signatures made before sign-in methods were kept
 
 Revision ID: 0005_signature_how
-Revises: 0007_governance
+Revises: 0009_seeds
 Create Date: 2026-12-02 06:00:00
 
 Before this revision the facade wrote "own login" whenever the signer was the acting
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_signature_how'
-down_revision = '0007_governance'
+down_revision = '0009_seeds'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Reminders by e-mail: digests of counts (``digest``) sent over SMTP (``mailer``)."""

@@ -1,0 +1,214 @@
+"""``BookingPanel``: book a supervisee's next sessions, cancel one (why, by whom, the
+return from sickness), rearrange one to the earliest date, and add one to a calendar.
+
+[Havering 5; Surrey.] Every button is also a method (``book``, ``cancel``,
+``rearrange``, ``calendar_link``), so tests drive it by setting values and clicking.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import ipywidgets as w
+from traitlets import HasTraits, List, Unicode, observe
+
+from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
+from ..domain.streams import stream_label
+from ..errors import SupervisionError, ValidationError
+from .common import Displayable, Field, attempt, esc, message
+
+NONE = ("— choose a booked session —", "")
+
+
+class BookingPanel(HasTraits, Displayable):
+    """One supervisee's bookings: the diary, a form to book, and cancel / rearrange."""
+
+    bookings = List(help="The supervisee's bookings, soonest first")
+    status = Unicode("")
+
+    def __init__(self, tk, supervisee_id: str, *, today: dt.date | None = None):
+        super().__init__()
+        self.tk, self.supervisee_id = tk, supervisee_id
+        self.today = today or dt.date.today()
+        auto = {"description_width": "auto"}
+        self.table = w.HTML(value="")
+        try:
+            streams = tk.streams(supervisee_id, as_of=self.today)
+        except SupervisionError:
+            streams = []
+        sopts = [(s["label"], s["stream"]) for s in streams] or [("Supervision", "")]
+        # Book
+        self.date = w.DatePicker(value=self.today, description="Book for", style=auto)
+        self.time = w.Text(value="10:00", description="Time", placeholder="HH:MM", style=auto,
+                           layout={"width": "10em"})
+        self.minutes = w.BoundedIntText(value=90, min=0, max=600, description="Minutes",
+                                        style=auto, layout={"width": "10em"})
+        self.place = w.Text(value="", description="Place", placeholder="room, site or call",
+                            style=auto, layout={"width": "22em"})
+        self.stream = w.Dropdown(options=sopts, value=sopts[0][1], description="Stream",
+                                 style=auto, layout={"width": "22em"})
+        self.book_button = w.Button(description="Book session", icon="calendar-plus-o",
+                                    button_style="primary")
+        self.fields = {"date": Field(None, self.date), "start_time": Field(None, self.time),
+                       "duration_minutes": Field(None, self.minutes),
+                       "place": Field(None, self.place), "stream": Field(None, self.stream)}
+        # Cancel or rearrange a booked one
+        self.which = w.Dropdown(options=[NONE], value="", description="Booked session",
+                                style=auto, layout={"width": "30em"})
+        self.reason = w.Dropdown(options=[(v, k) for k, v in CANCEL_REASONS.items()],
+                                 value="sickness", description="Why", style=auto)
+        self.by = w.Dropdown(options=[(v, k) for k, v in CANCELLED_BY.items()],
+                             value="supervisee", description="Cancelled by", style=auto)
+        self.return_date = w.DatePicker(value=None, description="Back at work on", style=auto)
+        self.note = w.Text(value="", description="Note", style=auto, layout={"width": "30em"})
+        self.cancel_button = w.Button(description="Cancel session", icon="ban",
+                                      button_style="warning")
+        self.new_date = w.DatePicker(value=None, description="New date", style=auto)
+        self.new_time = w.Text(value="", description="New time", placeholder="HH:MM", style=auto,
+                               layout={"width": "12em"})
+        self.why = w.Text(value="", description="Reason", placeholder="why it moves",
+                          style=auto, layout={"width": "30em"})
+        self.rearrange_button = w.Button(description="Rearrange", icon="exchange")
+        self.calendar = w.HTML(value="")
+        for k, f in (("cancelled_reason", self.reason), ("cancelled_by", self.by),
+                     ("return_date", self.return_date), ("note", self.why),
+                     ("new_date", self.new_date), ("new_time", self.new_time)):
+            self.fields[k] = Field(None, f)
+        self._status = w.HTML(value="")
+        self.book_button.on_click(lambda _: self.book())
+        self.cancel_button.on_click(lambda _: self.cancel())
+        self.rearrange_button.on_click(lambda _: self.rearrange())
+        self.which.observe(lambda _: self._chosen(), "value")
+        self.widget = w.VBox([
+            w.HTML(value="<b>Booked sessions</b> <small>arranged in advance by agreement; a "
+                         "change is rebooked for the earliest date [Havering 5]</small>"),
+            self.table,
+            w.HBox([self.fields[k].box for k in ("date", "start_time", "duration_minutes")]),
+            w.HBox([self.fields["place"].box, self.fields["stream"].box, self.book_button]),
+            self.which, self.calendar,
+            w.HBox([self.fields["cancelled_reason"].box, self.fields["cancelled_by"].box,
+                    self.fields["return_date"].box]),
+            w.HBox([self.note, self.cancel_button]),
+            w.HBox([self.fields["new_date"].box, self.fields["new_time"].box]),
+            w.HBox([self.fields["note"].box, self.rearrange_button]), self._status])
+        self.refresh()
+
+    # -- state -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the supervisee's bookings."""
+        try:
+            self.bookings = self.tk.bookings(self.supervisee_id)
+        except SupervisionError as e:
+            self.status = message(e)
+
+    @observe("bookings")
+    def _bookings_changed(self, change) -> None:
+        rows = []
+        for b in change["new"]:
+            what = b.status
+            if b.status == "cancelled":
+                what += f": {CANCEL_REASONS.get(b.cancelled_reason, b.cancelled_reason)}, by " \
+                        f"{b.cancelled_by}" + (f", back {b.return_date:%d %b %Y}"
+                                               if b.return_date else "")
+            elif b.status == "rearranged" and b.note:
+                what += f": {b.note}"
+            rows.append("<tr>" + "".join(f"<td style='padding-right:1em'>{esc(v)}</td>" for v in (
+                f"{b.date:%d %b %Y}", b.start_time or "-", b.duration_minutes or "-",
+                b.place or "-", stream_label(b.stream), what)) + "</tr>")
+        head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
+                       ("Date", "Time", "Minutes", "Place", "Stream", "State"))
+        self.table.value = (f"<table class='bookings'><tr>{head}</tr>{''.join(rows)}</table>"
+                            if rows else "<i>Nothing booked yet.</i>")
+        opts = [NONE] + [(f"{b.date:%d %b %Y} {b.start_time} {stream_label(b.stream)}".strip(),
+                          b.id) for b in change["new"] if b.status == "booked"]
+        keep = self.which.value if self.which.value in {v for _, v in opts} else ""
+        self.which.options, self.which.value = opts, keep
+        self._chosen()
+
+    @observe("status")
+    def _status_changed(self, change) -> None:
+        text = change["new"]
+        colour = "#b00020" if text.startswith("Not") else "#555"
+        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+
+    def _chosen(self) -> None:
+        bid = self.which.value
+        for b in (self.cancel_button, self.rearrange_button):
+            b.disabled = not bid
+        self.calendar.value = self.calendar_link(bid) if bid else ""
+        if bid and self.new_date.value is None:
+            try:
+                self.new_date.value = self.tk.earliest_date(self.supervisee_id, self.today)
+            except SupervisionError:
+                pass
+
+    def _clear_errors(self) -> None:
+        for f in self.fields.values():
+            f.set_error("")
+
+    def _refused(self, e: SupervisionError, what: str) -> None:
+        if isinstance(e, ValidationError):
+            key = {"date": "new_date" if what == "Not rearranged" else "date"}.get(e.field, e.field)
+            if key in self.fields:
+                self.fields[key].set_error(e.message)
+        self.status = f"{what}: {message(e)}"
+
+    # -- gestures ------------------------------------------------------------------------
+    def book(self) -> Booking | None:
+        """Book a session with the date, time, length, place and stream shown."""
+        self._clear_errors()
+        b = Booking(supervisee_id=self.supervisee_id, supervisor_id=self.tk.me.id,
+                    date=self.date.value, start_time=self.time.value,
+                    duration_minutes=self.minutes.value or None, place=self.place.value,
+                    stream=self.stream.value or None)
+        try:
+            b = self.tk.book_session(b)
+        except SupervisionError as e:
+            self._refused(e, "Not booked")
+            return None
+        self.status = f"Booked for {b.date:%d %b %Y}" + (f" at {b.start_time}" if b.start_time else "")
+        self.refresh()
+        self.which.value = b.id
+        return b
+
+    def cancel(self) -> Booking | None:
+        """Cancel the chosen booking with the reason, who cancelled and any return date."""
+        self._clear_errors()
+        if not self.which.value:
+            self.status = "Not cancelled: choose a booked session"
+            return None
+        out = attempt(self, self.fields["cancelled_reason"], "Not cancelled", lambda: self.tk.cancel_booking(
+            self.which.value, self.reason.value, self.by.value,
+            self.return_date.value if self.reason.value == "sickness" else None, self.note.value))
+        if out is not None:
+            back = f"; back {out.return_date:%d %b %Y}" if out.return_date else ""
+            self.status = f"Cancelled the session of {out.date:%d %b %Y} ({out.cancelled_reason}{back})"
+            self.refresh()
+        return out
+
+    def rearrange(self) -> Booking | None:
+        """Move the chosen booking to the new date and time, keeping the reason."""
+        self._clear_errors()
+        if not self.which.value:
+            self.status = "Not rearranged: choose a booked session"
+            return None
+        try:
+            new = self.tk.rearrange_booking(self.which.value, self.new_date.value,
+                                            self.new_time.value, self.why.value)
+        except SupervisionError as e:
+            self._refused(e, "Not rearranged")
+            return None
+        self.status = f"Rearranged to {new.date:%d %b %Y}"
+        self.refresh()
+        self.which.value = new.id
+        return new
+
+    def calendar_link(self, booking_id: str) -> str:
+        """An "Add to calendar" download (an .ics file) for a booking, as HTML."""
+        try:
+            data = self.tk.booking_ics(booking_id)
+        except SupervisionError as e:
+            return f"<span style='color:#b00020'>{esc(message(e))}</span>"
+        b64 = base64.b64encode(data).decode("ascii")
+        return (f"<a class='ics-download' download='supervision-{esc(booking_id)}.ics' "
+                f"href='data:text/calendar;base64,{b64}'>Add to calendar</a>")
