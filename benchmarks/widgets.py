@@ -59,7 +59,7 @@ def build_world(path: Path):
         rec.next_session_date = day + dt.timedelta(days=30)
         rec = tk.save_session(rec)
         tk.sign(rec.id)
-        tk.sign(rec.id, "pw")
+        tk.as_user("pw").sign(rec.id)
         last = rec.id
     return tk, START + dt.timedelta(days=30 * MONTHS)
 

@@ -50,6 +50,10 @@ class Settings(Configurable):
                                        "(a bigger file is refused before it is read)").tag(config=True)
     default_preset = Unicode("havering_social_work",
                              help="Policy preset when a supervisee has no contract").tag(config=True)
+    demo_db = Unicode(help="The demo database: only on it do the apps offer the \"Sign in "
+                           "as\" picker (env SUPERVISION_KIT_DEMO_DB; default data/demo.sqlite). "
+                           "Whoever sets it could equally set SUPERVISION_KIT_USER, so it "
+                           "grants nothing new; tests point it at a copy").tag(config=True)
     # Reminders (``supervision-kit remind``): one digest per person over SMTP.
     smtp_host = Unicode("localhost", help="Mail server for reminders (env SUPERVISION_KIT_SMTP_HOST)"
                         ).tag(config=True)
@@ -106,6 +110,10 @@ class Settings(Configurable):
     def _user(self):
         # Under JupyterHub each user's server carries the hub's login in JUPYTERHUB_USER.
         return os.environ.get("SUPERVISION_KIT_USER") or os.environ.get("JUPYTERHUB_USER", "")
+
+    @default("demo_db")
+    def _demo_db(self):
+        return os.environ.get("SUPERVISION_KIT_DEMO_DB") or str(REPO_ROOT / "data" / "demo.sqlite")
 
     @default("retention_years")
     def _retention_years(self):

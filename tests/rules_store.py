@@ -51,7 +51,7 @@ def hold(tk: Toolkit, supervisee, date, *, by="sam", discussions=(), functions=(
     if sign:
         sup.sign(rec.id)
         for p in ids:
-            sup.sign(rec.id, p)
+            sup.as_user(p).sign(rec.id)  # each supervisee signs as themselves
     return rec.id
 
 

@@ -188,7 +188,12 @@ def test_the_property_bites_without_the_write_checks(store_factory, monkeypatch)
     """With the write check switched off, the finding's self-grant comes back (the
     property above is not passing vacuously)."""
     from supervision_kit.facade.context import Context
+    from supervision_kit.facade.sessions import SessionsService
     monkeypatch.setattr(Context, "check_named", lambda self, named, **kw: None)
+    # Signing for someone else is refused on its own too (issue 13): switched off as well,
+    # the old "in person" self-grant is back for the property to catch.
+    monkeypatch.setattr(SessionsService, "_own_signer",
+                        lambda self, signer_id: signer_id or self.ctx.me.id)
     system = store_factory()
     base = readable(system, "sam")
     sam = system.as_user("sam")

@@ -15,6 +15,7 @@ from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.common import html_values
 from tests.apps_demo import demo_copy, pick_session
 from tests.helpers_browser import ROOT
+from tests.worlds import supervisee_signs
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NOTEBOOKS = ROOT / "notebooks"
@@ -49,7 +50,7 @@ def test_session_app_opens_records_signs_and_offers_the_pdf_only_when_signed(dem
     f.rag.value = "G"
     f.inputs["rationale"].value = "Improving for two months"  # needed if the rating changed
     f.confirm_all()                                          # the carried context, unchanged
-    assert rec.sign_supervisor() and rec.sign_supervisee(pick.supervisee_id)
+    assert rec.sign_supervisor() and supervisee_signs(rec, pick.supervisee_id)
     assert rec.record.state == "signed"
     assert app.pdf_box.layout.display != "none"  # a signed record offers its PDF
     stored = Toolkit(db, pick.supervisor).session(rec.record.id)

@@ -20,7 +20,7 @@ def sue_session(world, day, **kw):
     sue = world.as_user("sue")
     rec = sue.save_session(SessionRecord(date=day, supervisor_id="P4", supervisee_ids=["P3"], **kw))
     sue.sign(rec.id)
-    sue.sign(rec.id, signer_id="P3")
+    sue.as_user("P3").sign(rec.id)  # quinn signs from her own sign-in
     return rec
 
 
@@ -64,7 +64,7 @@ def test_the_section_is_in_the_session_widget_and_the_pdf(world):
     saved = sam.session(r.record.id, log=False)
     assert saved.diversity == {"practice": ANSWER}
     sam.sign(saved.id)
-    sam.sign(saved.id, signer_id="P2")
+    sam.as_user("P2").sign(saved.id)  # pat signs from her own sign-in
     assert world.verify() == []
     pdf = sam.session_pdf(saved.id)
     text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split())

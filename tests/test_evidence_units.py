@@ -146,13 +146,17 @@ def _signed(world, who=("P1", "P2")):
     rec = sam.save_session(sam.open_session([who[-1] if len(who) > 1 else "P2"],
                                             date="2026-03-02"))
     for p in who:
-        sam.sign(rec.id, p)
+        world.as_user(p).sign(rec.id)  # each from their own sign-in [issue 13]
     return rec.id
 
 
 @pytest.mark.parametrize("sql, words", [
-    ("UPDATE signatures SET method = 'own login' WHERE practitioner_id = 'P2'",
-     "P2's signature says 'own login' but was given \"in person, on the supervisor's device\""),
+    ("UPDATE signatures SET method = 'in person' WHERE practitioner_id = 'P2'",
+     "P2's signature says 'in person' but was given 'own login'"),
+    ("UPDATE signatures SET comment = 'Agreed' WHERE practitioner_id = 'P2'",
+     "P2's signature carries a comment other than the one given"),
+    ("UPDATE signatures SET disagrees = TRUE WHERE practitioner_id = 'P2'",
+     "P2's signature says the signer disagreed but the signing said otherwise"),
     ("UPDATE signatures SET signed_at = '2020-01-01 09:00:00' WHERE practitioner_id = 'P1'",
      "P1's signature is dated 01 Jan 2020 09:00:00 but was given at"),
 ])
@@ -199,10 +203,10 @@ def test_signings_of_other_records_and_other_things_are_not_mixed_up(world):
     a = _signed(world)
     sam = world.as_user("sam")
     b = sam.save_session(sam.open_session(["P9"], date="2026-03-03")).id
-    sam.sign(b), sam.sign(b, "P9")
+    sam.sign(b), world.as_user("P9").sign(b)
     assert world.verify() == []
     with world.engine.begin() as conn:
-        conn.execute(text("UPDATE signatures SET method = 'own login' WHERE session_id = :s "
+        conn.execute(text("UPDATE signatures SET method = 'in person' WHERE session_id = :s "
                           "AND practitioner_id = 'P9'"), {"s": b})
     problems = world.verify()
     assert len(problems) == 1 and b in problems[0] and a not in problems[0]
@@ -347,12 +351,13 @@ def _draft(world, supervisee="P2"):
 def test_signing_refusals_name_the_field_and_the_reason(world):
     from supervision_kit.errors import RecordLocked, ValidationError
     sam, rec = _draft(world)
-    with pytest.raises(ValidationError) as e:
-        sam.sign(rec.id, "P9")  # his line report, but no party to this record
-    assert (e.value.field, e.value.message) == ("signer", "P9 is not a party to this record")
-    with pytest.raises(AccessDenied) as d:  # North's manager may see the record, not sign it
+    with pytest.raises(ValidationError) as e:  # North's manager may see the record, not sign it
+        world.as_user("mia").sign(rec.id)
+    assert (e.value.field, e.value.message) == ("signer", "P5 is not a party to this record")
+    with pytest.raises(AccessDenied) as d:  # nobody signs for anyone else [issue 13]
         world.as_user("mia").sign(rec.id, "P2")
-    assert str(d.value) == "mia (manager) may not sign on behalf of P2"
+    assert str(d.value) == ("mia (manager) may not sign on behalf of 'P2': each person signs "
+                            "from their own sign-in")
     with pytest.raises(AccessDenied) as d:
         world.as_user("aud").sign(rec.id)
     assert str(d.value) == "aud (auditor) may not sign supervision records"
@@ -362,7 +367,7 @@ def test_signing_refusals_name_the_field_and_the_reason(world):
     assert (e.value.field, e.value.message) == ("signer", "already signed")
     world.as_user("pat").sign(rec.id)
     with pytest.raises(RecordLocked) as locked:
-        sam.sign(rec.id, "P2")
+        sam.sign(rec.id)
     assert str(locked.value) == "this record is already signed by everyone"
     cancelled = sam.record_cancellation("P9", "2026-03-04", "sickness")
     with pytest.raises(ValidationError) as e:

@@ -38,22 +38,24 @@ def test_signing_by_both_parties_locks_the_record(world):
     assert all(s.content_hash == signed.content_hash for s in sigs)
 
 
-def test_supervisor_can_record_a_supervisees_signature_given_in_person(world):
+def test_nobody_signs_for_a_supervisee_not_even_their_supervisor(world):
     sam = world.as_user("sam")
     rec = first_session(sam)
     sam.sign(rec.id)
-    signed = sam.sign(rec.id, "P2")
-    assert signed.state == "signed"
-    assert {s.method for s in sam.signatures(rec.id)} == {"own login", "in person, on the supervisor's device"}
+    with pytest.raises(AccessDenied, match="own sign-in"):
+        sam.sign(rec.id, "P2")
     with pytest.raises(AccessDenied):
         world.as_user("quinn").sign(rec.id, "P2")
+    signed = world.as_user("pat").sign(rec.id)
+    assert signed.state == "signed"
+    assert {s.method for s in sam.signatures(rec.id)} == {"own login"}
 
 
 def test_verify_names_a_record_changed_by_raw_sql(world):
     sam = world.as_user("sam")
     rec = first_session(sam)
     sam.sign(rec.id)
-    sam.sign(rec.id, "P2")
+    world.as_user("P2").sign(rec.id)
     assert world.verify() == []
     with world.engine.begin() as conn:
         conn.execute(text("UPDATE case_discussions SET rag = 'G' WHERE session_id = :s"), {"s": rec.id})
@@ -95,7 +97,7 @@ def test_failed_save_writes_nothing(world):
 def test_open_actions_carry_over_across_three_sessions(world):
     sam = world.as_user("sam")
     s1 = first_session(sam)
-    sam.sign(s1.id), sam.sign(s1.id, "P2")
+    sam.sign(s1.id), world.as_user("P2").sign(s1.id)
     s2 = sam.open_session(["P2"], date="2026-02-09")
     carried = sam.carried_actions(s2)
     assert [a.description for a in carried] == ["Visit Jamie at home", "Chase the GP report"]
@@ -103,7 +105,7 @@ def test_open_actions_carry_over_across_three_sessions(world):
     s2.reviews = [ActionReview(visit.id, "done"), ActionReview(gp.id, "carried forward")]
     s2.actions.append(ActionItem("Book the core group", owner_id="P2", due_date=dt.date(2026, 2, 20)))
     s2 = sam.save_session(s2)
-    sam.sign(s2.id), sam.sign(s2.id, "P2")
+    sam.sign(s2.id), world.as_user("P2").sign(s2.id)
     s3 = sam.open_session(["P2"], date="2026-03-09")
     assert [a.description for a in sam.carried_actions(s3)] == ["Chase the GP report", "Book the core group"]
     statuses = {a.description: (a.status, a.reviewed_session_id) for a in sam.actions(owner_id="P2")}
@@ -209,7 +211,7 @@ def signed_pair(world):
     rec.actions.append(ActionItem("Ring Jamie's school about attendance",
                                   due_date=dt.date(2026, 1, 30)))
     rec = sam.save_session(rec)
-    sam.sign(rec.id), sam.sign(rec.id, "P2")
+    sam.sign(rec.id), world.as_user("P2").sign(rec.id)
     return sam.session(rec.id, log=False)
 
 

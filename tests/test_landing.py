@@ -31,7 +31,8 @@ def _listed(box) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("role, expected", [
     ("supervisor", {"session", "caseload", "reflection", "training"}),
-    ("practitioner", {"reflection", "training"}),
+    # A practitioner signs in to the session app to read and sign their own records.
+    ("practitioner", {"session", "reflection", "training"}),
     ("manager", {"session", "caseload", "reflection", "quality_assurance", "training"}),
     ("auditor", {"caseload", "quality_assurance", "training"}),
     ("researcher", {"research", "training"}),
@@ -65,3 +66,21 @@ def test_each_landing_entry_reads_roles_from_the_module_its_notebook_builds():
         code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
         assert f"from {entry.module} import build" in code, entry.notebook
         assert entry.roles()  # the module imports and names its roles (or has a default)
+
+
+def test_the_landing_page_counts_the_records_awaiting_my_signature(db):
+    """Issue 13: a supervisee's landing page says how many records await their signature."""
+    system = Toolkit.system(db)
+    me = next((p.username for p in system.practitioners(include_left=False)
+               if p.role == "practitioner"
+               and any(x["awaiting_me"] for x in Toolkit(db, p.username).my_records())), None)
+    assert me, "the demo has records awaiting a practitioner's signature"
+    n = sum(x["awaiting_me"] for x in Toolkit(db, me).my_records())
+    box = index_app.build(Settings(db_url=str(db), user=me))
+    html = box.app.widget.value
+    word = "record awaits" if n == 1 else "records await"
+    assert f"<b>{n} supervision {word} your signature.</b>" in html
+    assert "<a href='session.ipynb'>Read and sign now</a>" in html
+    # Someone not themselves supervised gets no such line.
+    aud = index_app.build(Settings(db_url=str(db), user=_someone(db, "auditor")))
+    assert "awaiting-signature" not in aud.app.widget.value

@@ -12,7 +12,7 @@ from supervision_kit.domain.records import CaseDiscussion
 from supervision_kit.store.engine import write_transaction
 from supervision_kit.widgets.common import html_values
 from supervision_kit.widgets.session import SessionRecorder
-from tests.worlds import FIRST, SECOND, small_world
+from tests.worlds import FIRST, SECOND, small_world, supervisee_signs
 
 THIRD = dt.date(2024, 5, 7)
 LAST_DECISION = "A new incident shows that Amy's situation has worsened"
@@ -38,7 +38,7 @@ def signed_second(tk, **answers):
             f.inputs[k].value = v
     f.confirm_all()
     assert r.sign_supervisor(), r.status
-    assert r.sign_supervisee("pw")
+    assert supervisee_signs(r, "pw")
     return r.record
 
 
@@ -189,7 +189,7 @@ def test_confirmed_text_prints_as_confirmed_in_the_record(tk):
     f.rag.value = "R"
     f.confirm("proposed_amendment")
     f.confirm_all()
-    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    assert r.sign_supervisor() and supervisee_signs(r, "pw")
     from supervision_kit.export.record_notebook import build_record_notebook
     data = tk.session_document(r.record.id, timelines=False)
     assert data["discussions"][0]["provenance"]["proposed_amendment"] == "confirmed from 2 Apr 2024"
@@ -209,7 +209,7 @@ def test_confirmed_text_is_marked_in_the_signed_pdf(tk, tmp_path):
     f.rag.value = "R"
     f.confirm("proposed_amendment")
     f.inputs["plan"].value = "CP plan: weekly visits and a parenting assessment"
-    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    assert r.sign_supervisor() and supervisee_signs(r, "pw")
     text = text_of(tk.session_pdf(r.record.id), tmp_path)
     assert f"{LAST_AMENDMENT} (confirmed from 2 Apr 2024)" in text
     assert "CP plan: weekly visits and a parenting assessment" in text

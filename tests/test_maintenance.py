@@ -32,7 +32,7 @@ def signed_session(tk: Toolkit, supervisees: list[str], day: dt.date, **kw) -> S
     rec = sam.save_session(rec)
     sam.sign(rec.id)
     for who in supervisees:
-        sam.sign(rec.id, signer_id=who)  # in person, on the supervisor's device
+        tk.as_user(who).sign(rec.id)  # each from their own sign-in
     return sam.session(rec.id, log=False)
 
 

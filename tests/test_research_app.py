@@ -11,6 +11,7 @@ import pytest
 
 from supervision_kit.analytics import research as ra
 from supervision_kit.apps import research_app
+from supervision_kit.config import Settings
 from supervision_kit.errors import NotFound
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.research import CHARTS, ResearchDashboard
@@ -51,9 +52,10 @@ def test_a_broken_export_is_one_clear_line_in_the_app(demo, tmp_path):
     (broken / "sessions.parquet").write_bytes(b"PAR1 cut short")
     with pytest.raises(NotFound, match="not a complete research export"):
         ra.load_export(broken)
-    app = research_app.build(export_dir=broken)
-    assert "not a complete research export" in app.widget.value
-    assert "Traceback" not in app.widget.value
+    box = research_app.build(Settings(db_url=str(demo["db"]), user="researcher"),
+                             export_dir=broken, background=False)
+    assert box.app is None and "not a complete research export" in box.notice
+    assert "Traceback" not in box.notice and "\n" not in box.notice
 
 
 def test_rag_transitions(export):
@@ -153,13 +155,19 @@ def test_dashboard_builds_every_chart_headlessly(demo, tmp_path):
 def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
     monkeypatch.setenv("SUPERVISION_KIT_DB", str(demo["db"]))
     monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "made"))
-    dash = research_app.build()
+    monkeypatch.setenv("SUPERVISION_KIT_USER", "researcher")  # as `serve --as-user`
+    dash = research_app.build(background=False).app  # made by the signed-in researcher
     assert (tmp_path / "made" / "dictionary.json").exists()
     assert (tmp_path / "made.key").exists() and not (tmp_path / "made" / "made.key").exists()
     assert len(dash.png) == len(CHARTS)
     # An existing export is opened as it is.
-    again = research_app.build()
+    again = research_app.build(background=False).app
     assert again.export.report == dash.export.report
+    # Nobody signed in, not the demo database: no export is made, and it says how to sign in.
+    monkeypatch.setenv("SUPERVISION_KIT_USER", "")
+    monkeypatch.setenv("SUPERVISION_KIT_EXPORT", str(tmp_path / "other"))
+    box = research_app.build(background=False)
+    assert box.notice.startswith("No user configured") and not (tmp_path / "other").exists()
 
 
 @pytest.mark.browser
@@ -167,7 +175,9 @@ def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
 def test_research_app_in_voila(demo, voila, page):
     server = voila(ROOT / "notebooks" / "research.ipynb",
                    env={"SUPERVISION_KIT_EXPORT": str(demo["shift"]),
-                        "SUPERVISION_KIT_DB": str(demo["db"])}, timeout=120)
+                        "SUPERVISION_KIT_DB": str(demo["db"]),
+                        "SUPERVISION_KIT_USER": "researcher"},  # as `serve --as-user`
+                   timeout=120)
     page.goto(server.url)
     page.wait_for_selector("img.research-chart", timeout=180_000)
     page.wait_for_function("document.querySelectorAll('img.research-chart').length >= 7",

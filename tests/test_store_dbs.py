@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from supervision_kit.domain.records import (ActionItem, ActionReview, CaseDiscussion,
                                             Contract, Disagreement, Reflection)
-from supervision_kit.errors import RecordLocked, StaleRecord, ValidationError
+from supervision_kit.errors import AccessDenied, RecordLocked, StaleRecord, ValidationError
 from supervision_kit.facade import Toolkit
 from tests.fixtures_db import build_world
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
@@ -120,14 +120,17 @@ def test_signing_locks_addendum_allowed_and_verify_catches_raw_sql(world_db):
     assert any(add.id in p and "altered" in p for p in problems)
 
 
-def test_supervisee_signs_in_person_on_the_supervisors_device(world_db):
+def test_supervisee_signs_from_their_own_sign_in_with_a_disagreement(world_db):
     sam = world_db.as_user("sam")
     rec = _draft(sam)
     sam.sign(rec.id)
-    signed = sam.sign(rec.id, signer_id="P2")
+    with pytest.raises(AccessDenied):
+        sam.sign(rec.id, signer_id="P2")  # no signing for anyone else, on either database
+    signed = world_db.as_user("pat").sign(rec.id, comment="The visit plan is too thin",
+                                          disagrees=True)
     assert signed.state == "signed"
-    methods = {s.practitioner_id: s.method for s in sam.signatures(rec.id)}
-    assert methods == {"P1": "own login", "P2": "in person, on the supervisor's device"}
+    how = {s.practitioner_id: (s.method, s.disagrees, s.comment) for s in sam.signatures(rec.id)}
+    assert how == {"P1": ("own login", False, ""), "P2": ("own login", True, "The visit plan is too thin")}
     assert world_db.verify() == []
 
 

@@ -84,7 +84,7 @@ def sign_full_record(tk: Toolkit) -> str:
     rec.id = sam.open_session(["P2", "P9"], date=DATE).id
     rec = sam.save_session(rec)
     for who in ("P1", "P2", "P9"):
-        sam.sign(rec.id, who)
+        tk.as_user(who).sign(rec.id)  # each from their own sign-in [issue 13]
     assert tk.verify() == []
     return rec.id
 
@@ -313,7 +313,7 @@ def test_every_signature_changed_by_raw_sql_is_named(signed, signer, column):
     with raw.begin() as conn:
         old = conn.execute(sa.select(SG.c[column]).where(row)).scalar_one()
         new = {"practitioner_id": "P4", "session_id": "sess-elsewhere",
-               "method": "own login" if signer != "P1" else "in person, on the supervisor's device"
+               "method": "in person, on the supervisor's device"  # each signed as own login
                }.get(column) or changed(old)
         conn.execute(sa.update(SG).where(row).values({column: new}))
     problems = tk.verify()
@@ -326,7 +326,7 @@ def test_a_signature_removed_from_a_half_signed_record_is_named(world):
     sam = world.as_user("sam")
     rec = sam.save_session(sam.open_session(["P2", "P9"], date=DATE))
     sam.sign(rec.id)
-    sam.sign(rec.id, "P2")
+    world.as_user("P2").sign(rec.id)
     assert world.verify() == []
     with world.engine.begin() as conn:
         conn.execute(sa.delete(SG).where(SG.c.session_id == rec.id, SG.c.practitioner_id == "P1"))
@@ -340,10 +340,11 @@ def test_signings_logged_before_their_time_was_recorded_still_check():
     h = "a" * 64
     old = parse_sign_detail(f"P2 (in person, on the supervisor's device); sha256 {h}")
     assert old == {"signer": "P2", "method": "in person, on the supervisor's device",
-                   "at": None, "hash": h}
+                   "at": None, "hash": h, "disagrees": False, "comment": None}
     when = dt.datetime(2026, 3, 2, 10, 30, 5)
     assert parse_sign_detail(sign_detail("P1", "own login", when, h)) == {
-        "signer": "P1", "method": "own login", "at": when, "hash": h}
+        "signer": "P1", "method": "own login", "at": when, "hash": h, "disagrees": False,
+        "comment": None}
     assert parse_sign_detail("P1 signed") is None
 
 

@@ -73,7 +73,9 @@ def test_contract_save_sign_and_replace_land_in_the_store(world, sam):
     form.sign_supervisor_button.click()
     assert sam.contract(c.id).supervisor_signed_at is not None and not form.read_only
     assert "Signed by the supervisor on" in form.signatures.value
-    form.sign_supervisee_button.click()  # pat signs in person on sam's device
+    assert form.sign_supervisee_button.layout.display == "none"  # nobody signs for Pat
+    ContractForm(world.as_user("pat"), "P2", contract_id=c.id).sign_supervisee_button.click()
+    form = ContractForm(sam, "P2", contract_id=c.id)  # Sam's screen, reopened
     signed = sam.contract(c.id)
     assert signed.supervisee_signed_at is not None and form.read_only
     assert "Signed by the supervisee on " + signed.supervisee_signed_at.strftime("%Y-%m-%d") \
@@ -107,8 +109,10 @@ def test_contract_save_sign_and_replace_land_in_the_store(world, sam):
     assert all("<script>" not in h for h in html_values(change.widget))
     # The new supervisor and the supervisee sign the new contract.
     change.sign_supervisor()
-    change.sign_supervisee()
-    assert change.read_only and mia.contract(new.id).supervisee_signed_at is not None
+    assert change.sign_supervisee() is None and "Not signed" in change.status  # not Mia's to sign
+    ContractForm(world.as_user("pat"), "P2", contract_id=new.id).sign_supervisee()
+    assert ContractForm(mia, "P2", contract_id=new.id).read_only
+    assert mia.contract(new.id).supervisee_signed_at is not None
 
 
 def test_bad_review_date_shows_message_and_keeps_what_was_typed(sam):

@@ -7,7 +7,7 @@ import pytest
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.common import html_values, walk
 from supervision_kit.widgets.session import SessionRecorder
-from tests.worlds import FIRST_ACTIONS, SECOND, empty_world, small_world
+from tests.worlds import FIRST_ACTIONS, SECOND, empty_world, small_world, supervisee_signs
 
 THIRD = dt.date(2024, 5, 2)
 
@@ -110,7 +110,7 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     sign.buttons["sup"].click()
     assert r.record.state == "awaiting signatures" and r.locked
     sign = r.sections["sign"]
-    assert r.sign_supervisee("pw") and r.record.state == "signed"
+    assert supervisee_signs(r, "pw") and r.record.state == "signed"
 
     s = tk.session(r.record.id)
     assert s.state == "signed" and s.agenda == "Two cases; wellbeing; training"
@@ -165,7 +165,7 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     assert not r2.sign_supervisor() and "was carried from 2 Apr 2024" in r2.error_for(
         "discussions[0].plan")
     assert f.confirm_all() == 1 and r2.errors == {}
-    assert r2.sign_supervisor() and r2.sign_supervisee("pw")
+    assert r2.sign_supervisor() and supervisee_signs(r2, "pw")
     s2 = tk.session(r2.record.id)
     assert sorted((v.action_id, v.outcome) for v in s2.reviews) == sorted(
         (aid, "carried forward") for aid in open_ids)
@@ -308,15 +308,17 @@ def test_group_record_needs_confidentiality_before_signing(tmp_path):
     assert r.record.type == "group" and "group" in r.sections
     names = r.sections["group"].attendees.value
     assert "Pat Worker" in names and "Kim Worker" in names
-    assert [b.description for b in r.sections["sign"].buttons.values()] == [
-        "Sign as supervisor", "Sign for Pat Worker (in person)", "Sign for Kim Worker (in person)"]
+    # Each attendee signs from their own sign-in: the supervisor's screen signs only for them.
+    assert [b.description for b in r.sections["sign"].buttons.values()] == ["Sign as supervisor"]
+    assert "Not signed yet:</b> Sam Supervisor, Pat Worker, Kim Worker" in r.sections["sign"].signatures.value
     r.inputs["agenda"].value = "Group case consultation"
     assert not r.sign_supervisor()
     assert r.error_for("group_confidentiality").startswith("Record the group's confidentiality")
     r.inputs["group_confidentiality"].value = "What is said here stays here unless a child is at risk"
     assert r.sign_supervisor()
-    for b in list(r.sections["sign"].buttons.values())[1:]:
-        b.click()
+    assert tk.session(r.record.id).state == "awaiting signatures"
+    for who in ("pw", "pw2"):
+        supervisee_signs(r, who)
     assert tk.session(r.record.id).state == "signed"
 
 
@@ -348,7 +350,7 @@ def test_typed_markup_is_shown_as_text(tmp_path):
     r.add_disagreement(script)
     r.review(tk.carried_actions(r.record)[0].id, "done", note=script)
     f.confirm_all()                                    # the carried plan, unchanged
-    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    assert r.sign_supervisor() and supervisee_signs(r, "pw")
     assert r.add_addendum(script) is not None
     htmls = html_values(r.widget)
     assert not any("<script" in h for h in htmls)
@@ -448,7 +450,7 @@ def test_every_row_button_is_also_a_method(tk):
     assert r.start_reflection("no-such-framework") is None
     assert r.status.startswith("Not done: choose a framework") and "Not done" in r._status.value
     assert "#b00020" in r._status.value              # shown as a refusal, not a traceback
-    assert r.sign_supervisor() and r.sign_supervisee("pw")
+    assert r.sign_supervisor() and supervisee_signs(r, "pw")
     r.remove_disagreement(0)
     assert r.status.startswith("Locked") and len(tk.session(r.record.id).disagreements) == 1
     # Signed: the disagreement goes to the supervisor's line manager, by method or button.

@@ -17,7 +17,7 @@ from supervision_kit.widgets.observation import ObservationForm, ObservationList
 from supervision_kit.widgets.oversight import OversightAnswers, OversightTasks
 from supervision_kit.widgets.session import SessionRecorder
 from supervision_kit.widgets.training_record import TrainingRecordPanel, TrainingTakeUp
-from tests.worlds import small_world
+from tests.worlds import small_world, supervisee_signs
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
@@ -54,7 +54,7 @@ def record(sam, supervisees, day, *, decision=None, disagreement=None, escalated
         r.add_disagreement(disagreement, "Could not agree in the session", escalated)
     assert r.sign_supervisor(), r.status
     for pid in r.record.supervisee_ids:
-        assert r.sign_supervisee(pid), r.status
+        assert supervisee_signs(r, pid), r.status
     assert r.record.state == "signed"
     return r.record
 
@@ -71,7 +71,7 @@ def test_oversight_goes_to_the_manager_and_back_to_the_next_session(world):
     assert "give the rationale" in r.error_for("discussions[0].rationale")
     f.inputs["rationale"].value = "Parenting course completed; school reports improvement"
     assert mia.oversight_tasks() == []  # a draft is still being written: nothing sent yet
-    assert r.sign_supervisor() and r.sign_supervisee("P2")
+    assert r.sign_supervisor() and supervisee_signs(r, "P2")
     sid = r.record.id
     (row,) = rows(world, DiscussionRow, session_id=sid)
     assert row.needs_oversight and row.oversight_status == "pending"
@@ -284,7 +284,7 @@ def test_disagreement_escalated_with_both_parties_knowledge_and_resolved(world):
     dis_id = draft.record.disagreements[0].id
     with pytest.raises(ValidationError):  # a draft is escalated by ticking it, then signing
         pat.escalate_disagreement(dis_id)
-    assert draft.sign_supervisor() and draft.sign_supervisee("P2")
+    assert draft.sign_supervisor() and supervisee_signs(draft, "P2")
     # The signed record offers escalation (it is an addendum to the record).
     signed = SessionRecorder(sam, "P2", session_id=draft.record.id)
     (ctl,) = signed.sections["sign"].escalations
@@ -373,7 +373,9 @@ def test_contract_from_preset_to_handover_and_history_follows(world):
     form.save_button.click()
     assert pat.contract(form.contract.id).supervisor_signed_at is None
     form.sign_supervisor_button.click()
-    form.sign_supervisee_button.click()
+    assert form.sign_supervisee_button.layout.display == "none"  # Sam cannot sign for Pat
+    ContractForm(pat, "P2", contract_id=form.contract.id).sign_supervisee()  # Pat, signed in
+    form = ContractForm(sam, "P2", contract_id=form.contract.id)
     assert form.read_only and pat.contracts("P2")[0].venue == "Room 4 (renegotiated)"
     # The rules flag the annual review once it is past.
     rev = sam.contract_reviews(as_of=dt.date(2026, 2, 1))
@@ -412,8 +414,8 @@ def test_group_agrees_confidentiality_records_a_group_and_everyone_signs(world):
     assert not r.sign_supervisor() and "confidentiality" in r.error_for("group_confidentiality")
     r.inputs["group_confidentiality"].value = "What we share stays here unless a child is at risk"
     assert r.sign_supervisor() and r.record.state == "awaiting signatures"
-    assert r.sign_supervisee("P2") and r.record.state == "awaiting signatures"
-    assert r.sign_supervisee("P9") and r.record.state == "signed"
+    assert supervisee_signs(r, "P2") and r.record.state == "awaiting signatures"
+    assert supervisee_signs(r, "P9") and r.record.state == "signed"
     stored = nia.session(r.record.id)
     assert stored.type == "group" and stored.group_confidentiality.startswith("What we share")
     assert {s.practitioner_id for s in nia.signatures(r.record.id)} == {"P1", "P2", "P9"}
@@ -480,7 +482,7 @@ def test_answering_one_item_keeps_what_is_typed_for_the_others(world):
         f.inputs["rationale"].value = f"Improving for three months ({case})"
         f.inputs["proposed_amendment"].value = "Review at the next core group"
         f.oversight.value = True
-    assert r.sign_supervisor() and r.sign_supervisee("P2")
+    assert r.sign_supervisor() and supervisee_signs(r, "P2")
     tasks = OversightTasks(mia)
     first, second = tasks.cards
     tasks.cards[second].text.value = "Half-written question about the school report"
@@ -529,8 +531,8 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     assert form.contract is None and form.inputs["frequency"].value.startswith("Monthly supervision")
     form.inputs["venue"].value = "Room 4 " + EVIL
     form.sign_supervisor_button.click()  # saves first
-    form.sign_supervisee_button.click()  # in person
-    assert form.read_only and contracts.choose("P2").read_only  # chosen again: the stored one
+    ContractForm(pat, "P2", contract_id=form.contract.id).sign_supervisee()  # Pat, signed in
+    assert contracts.choose("P2").read_only  # chosen again: the stored one
     form = contracts.form
     form.new_supervisor.value = "P4"
     form.handover.value = "Core group on the 20th; see January's record"

@@ -71,7 +71,7 @@ def tab(page, title: str) -> None:
 
 
 # -- a supervisor in the caseload app: contract (6), observation (2), training (5) -------------
-def agree_and_hand_over_contract(page) -> None:
+def agree_and_hand_over_contract(page, tk) -> None:
     tab(page, "Contracts")
     page.get_by_role("combobox", name="Supervisee").select_option(label="Pat Practitioner")
     expect(page.get_by_text("Supervision contract: Sam Supervisor (supervisor) and Pat "
@@ -81,8 +81,10 @@ def agree_and_hand_over_contract(page) -> None:
     leave(page.get_by_placeholder("where, free from interruptions"), "Room 4, door closed")
     button(page, "Sign as supervisor").click()  # saves first
     expect(page.get_by_text(re.compile(r"^Signed by the supervisor at"))).to_be_visible()
-    button(page, "Supervisee signs (in person)").click()
-    expect(page.get_by_text("Signed by both: read only.")).to_be_visible()
+    # Pat signs from her own sign-in, never on Sam's screen [issue 13].
+    expect(button(page, "Sign as supervisee")).to_be_hidden()
+    (draft,) = tk.as_user("pat").contracts("P2")
+    tk.as_user("pat").sign_contract(draft.id)
     page.get_by_text("Change of supervisor", exact=True).click()
     page.get_by_role("combobox", name="New supervisor").select_option(label="Sue Southern")
     leave(page.get_by_placeholder("What the new supervisor needs to know"), HANDOVER)
@@ -123,7 +125,7 @@ def test_supervisor_agrees_a_contract_observes_practice_and_records_training(tmp
     tk = build_world(db)
     tk.engine.dispose()  # the kernel opens the file itself
     open_page(page, serve(voila, db, "sam"), "caseload.ipynb")
-    agree_and_hand_over_contract(page)
+    agree_and_hand_over_contract(page, tk)
     record_observation(page)
     record_training(page)
     shot(page, "caseload-practice")
@@ -243,16 +245,20 @@ def test_group_session_records_confidentiality_and_every_attendee_signs(tmp_path
     expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
     page.get_by_text(re.compile(r"^\d+\. Sign$")).click()
     button(page, "Sign as supervisor").click()
-    for name in ("Pat Practitioner", "Nia Newly"):
-        other = button(page, f"Sign for {name} (in person)")
-        expect(other).to_be_enabled()
-        other.click()
-    expect(page.get_by_text("Signed by everyone: the record is locked")).to_be_visible()
+    expect(page.get_by_text(re.compile("awaiting the other signature"))).to_be_visible()
+    # Each attendee signs from their own sign-in: the supervisor's screen only shows who has not.
+    not_signed = page.locator(".not-signed")
+    expect(not_signed).to_contain_text("Pat Practitioner")
+    expect(not_signed).to_contain_text("Nia Newly")
+    expect(page.get_by_role("button", name=re.compile("^Sign for"))).to_have_count(0)
     shot(page, "group-session")
 
     nia = tk.as_user("nia")
     group = [s for s in nia.sessions(supervisee_id="P9") if s["type"] == "group"]
-    (stored,) = [nia.session(s["id"]) for s in group]
+    (sid,) = [s["id"] for s in group]
+    for who in ("pat", "nia"):
+        tk.as_user(who).sign(sid)
+    stored = nia.session(sid)
     assert stored.state == "signed" and sorted(stored.supervisee_ids) == ["P2", "P9"]
     assert stored.group_confidentiality == "What we share stays here unless a child is at risk"
     assert {s.practitioner_id for s in nia.signatures(stored.id)} == {"P1", "P2", "P9"}
@@ -261,5 +267,5 @@ def test_group_session_records_confidentiality_and_every_attendee_signs(tmp_path
     assert mine.locked and mine.inputs["group_confidentiality"].disabled
     assert mine.inputs["group_confidentiality"].value.startswith("What we share stays here")
     signed = mine.sections["sign"].signatures.value
-    assert signed.count("<li>") == 3 and "Nia Newly" in signed
+    assert signed.count("class='signed-by'") == 3 and "Nia Newly" in signed
     assert "Nia Newly" in mine.sections["group"].attendees.value

@@ -14,6 +14,7 @@ from typing import Callable
 import ipywidgets as w
 
 from ..config import REPO_ROOT, Settings, sqlite_file
+from ..domain.signing import DEMO_PICKER
 from ..errors import SupervisionError
 from ..widgets.common import esc, message, message_box
 
@@ -37,10 +38,11 @@ class AppBox(w.VBox):
         self.loading = None  # a threading.Event while the app is built in the background
 
 
-def is_demo_db(db_url: str) -> bool:
-    """True only for the repository's demo database (``data/demo.sqlite``)."""
+def is_demo_db(db_url: str, demo_db=None) -> bool:
+    """True only for the demo database (``data/demo.sqlite``, or ``Settings.demo_db``)."""
     path = sqlite_file(db_url)
-    return path is not None and path == DEMO_DB.resolve()
+    demo = sqlite_file(str(demo_db)) if demo_db else DEMO_DB.resolve()
+    return path is not None and path == demo
 
 
 def db_problem(db_url: str) -> str:
@@ -82,12 +84,16 @@ def signed_in_toolkit(settings: Settings, user: str | None = None, db=None):
                    settings=settings)
 
 
-def open_app(box: AppBox, settings: Settings, user: str, make: Callable, roles=None) -> AppBox:
-    """Open the facade as ``user`` and build the app into ``box`` (or show why not)."""
+def open_app(box: AppBox, settings: Settings, user: str, make: Callable, roles=None,
+             method: str | None = None) -> AppBox:
+    """Open the facade as ``user`` and build the app into ``box`` (or show why not);
+    ``method`` says how the user was established (stored with their signatures)."""
     try:
         tk = signed_in_toolkit(settings, user)
     except SupervisionError as e:
         return show_message(box, message(e), "error")
+    if method:
+        tk.sign_in_method = method
     box.tk = tk
     if roles and tk.me.role not in roles:
         return show_message(box, f"{tk.me.name} is signed in as {tk.me.role}: the {box.app_title} "
@@ -131,7 +137,8 @@ def sign_in(box: AppBox, settings: Settings, make: Callable, roles=None) -> AppB
                        "SUPERVISION_KIT_USER (or `supervision-kit serve --as-user`).", "info")
 
     def chosen(_=None):
-        open_app(box, settings, picker.value, make, roles)
+        # Nobody proved who they are here: their signatures say so.
+        open_app(box, settings, picker.value, make, roles, method=DEMO_PICKER)
     go.on_click(chosen)
     box.sign_in = chosen  # the gesture as a method, for tests and notebooks
     box.picker = picker
@@ -152,7 +159,7 @@ def _fill(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBo
         return show_message(box, problem, "error")
     if settings.user:
         return open_app(box, settings, settings.user, make, roles)
-    if is_demo_db(settings.db_url) if demo is None else demo:
+    if is_demo_db(settings.db_url, settings.demo_db) if demo is None else demo:
         try:
             return sign_in(box, settings, make, roles)
         except SupervisionError as e:

@@ -35,7 +35,8 @@ class AppEntry:
 
 APPS = (
     AppEntry("session.ipynb", "Supervision session",
-             "run and record a supervision session, sign it and download the PDF",
+             "run and record a supervision session, or read and sign your own records; "
+             "download the PDF",
              "supervision_kit.apps.session_app", STAFF_ROLES),
     AppEntry("caseload.ipynb", "Caseload",
              "what is due, overdue or drifting across your supervisees and their cases",
@@ -60,17 +61,33 @@ def apps_for(role: str) -> list[AppEntry]:
     return [a for a in APPS if role in a.roles()]
 
 
+SUPERVISED = ("practitioner", "supervisor", "manager")  # roles that are themselves supervised
+
+
+def awaiting_html(tk) -> str:
+    """"2 supervision records await your signature" with a link to read and sign them, for
+    people who are themselves supervised ("" for others) [issue 13]."""
+    from ..widgets.my_records import awaiting_line
+    line = awaiting_line(tk) if tk.me.role in SUPERVISED else ""
+    if not line:
+        return ""
+    link = "" if line.startswith("No ") else " <a href='session.ipynb'>Read and sign now</a>"
+    return f"<p class='awaiting-signature'><b>{esc(line)}</b>{link}</p>"
+
+
 class IndexApp(Displayable):
-    """The landing page for one signed-in person."""
+    """The landing page for one signed-in person: what awaits their signature, then the
+    apps they can use."""
 
     def __init__(self, tk):
         self.tk = tk
         self.entries = apps_for(tk.me.role)
+        self.awaiting = awaiting_html(tk)
         rows = "".join(f"<li><a class='app-link' href='{esc(a.notebook)}' target='_self'>"
                        f"<b>{esc(a.title)}</b></a>: {esc(a.purpose)}.</li>" for a in self.entries)
         text = (f"<ul class='app-list'>{rows}</ul>" if rows else
                 f"<p>No app is for the {esc(tk.me.role)} role yet: ask an admin.</p>")
-        self.widget = w.HTML(value=text)
+        self.widget = w.HTML(value=self.awaiting + text)
 
 
 def build(settings=None, **kw):

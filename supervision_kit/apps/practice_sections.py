@@ -185,7 +185,6 @@ def my_contract(tk):
         return None
     form = ContractForm(tk, tk.me.id, current[0].id)
     # The supervisee signs for themselves; the supervisor signs and hands over in their app.
-    form.sign_supervisee_button.description = "Sign as supervisee"
     for x in (form.sign_supervisor_button, form.change_box):
         x.layout.display = "none"
     return form

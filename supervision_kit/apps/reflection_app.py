@@ -1,6 +1,7 @@
 """The reflection app: a practitioner's own guided reflection before supervision (Gibbs,
 Kolb or an agency's framework), optionally about one of their cases; plus their own
-actions and the supervision evaluation tool, each built only when its tab is opened.
+actions, the supervision evaluation tool, "My supervision" and "My records" (their own
+supervision records to read, comment on and sign), each built only when its tab is opened.
 """
 from __future__ import annotations
 
@@ -62,8 +63,35 @@ class ReflectionApp(Displayable):
         self.tabs = w.Tab(children=[reflect, w.VBox([]), w.VBox([])], titles=list(TABS))
         self.tabs.observe(lambda c: self._tab(c["new"]), "selected_index")
         self.widget = w.VBox([self.tabs], layout={"width": "100%"})
+        self._add_my_records_tab()
         from .workflow_sections import add_my_supervision_tab  # entitlement, disagreements
         add_my_supervision_tab(self)
+
+    def _add_my_records_tab(self) -> None:
+        """"My records": my supervision records to read, comment on and sign, and my
+        earlier ones read only (built when first opened); the title counts what awaits me."""
+        from ..widgets.my_records import MyRecords
+        self.my_records = None
+        try:
+            n = sum(1 for r in self.tk.my_records() if r["awaiting_me"])
+        except SupervisionError:
+            return
+        box = w.VBox([])
+        titles = tuple(self.tabs.titles)
+        self.tabs.children = (*self.tabs.children, box)
+        self.tabs.titles = (*titles, f"My records ({n} to sign)" if n else "My records")
+        index = self._my_records_index = len(self.tabs.children) - 1
+
+        def opened(change):
+            if change["new"] == index and self.my_records is None:
+                self.my_records = MyRecords(self.tk)
+                box.children = [self.my_records.widget]
+        self.tabs.observe(opened, "selected_index")
+
+    def show_my_records(self):
+        """Open the "My records" tab (the gesture as a method)."""
+        self.tabs.selected_index = self._my_records_index
+        return self.my_records
 
     # -- reflecting -----------------------------------------------------------------------
     def _earlier(self) -> None:

@@ -1,5 +1,7 @@
 """The session app: pick a supervisee (or a group), run and record the session with the
-``SessionRecorder``, both parties sign, then download the signed record as a PDF.
+``SessionRecorder``, sign it, then download the signed record as a PDF. A supervisee
+signs from their own sign-in: a practitioner opening this app gets their own records
+to read, comment on and sign (``widgets.my_records``); staff get theirs in a tab.
 
 Opened as ``session.ipynb?supervisee=ID`` (the caseload's "Open session" link) the
 supervisee is preselected. The recorder's module is imported only when a session is
@@ -12,12 +14,18 @@ import os
 import threading
 from urllib.parse import parse_qs
 
+import ipywidgets as w
+
+from ..domain.enums import Role
+from ..errors import SupervisionError
 from ..widgets.session_picker import SessionApp
 from .common import STAFF_ROLES, launch
 
-__all__ = ["SessionApp", "build", "requested_supervisee"]
+__all__ = ["SessionApp", "build", "make", "requested_supervisee"]
 
 TITLE = "Supervision session"
+# Practitioners sign in too: to read and sign their own records [issue 13].
+ROLES = (Role.PRACTITIONER.value, *STAFF_ROLES)
 
 
 def requested_supervisee(environ=None) -> str:
@@ -57,9 +65,41 @@ def _await_query(box, url: str) -> None:
     threading.Thread(target=run, name="await-voila-request", daemon=True).start()
 
 
+def make(tk, supervisee: str = ""):
+    """A practitioner's own records to read and sign; for staff the session recorder,
+    with their own records (supervisors are supervised too) in a second tab."""
+    from ..widgets.my_records import MyRecords
+    if tk.me.role == Role.PRACTITIONER:
+        return MyRecords(tk)
+    return add_my_records(SessionApp(tk, supervisee))
+
+
+def add_my_records(app: SessionApp) -> SessionApp:
+    """Put the recorder in a "Supervise" tab beside "My records" (the acting user's own
+    supervision records, built when first opened: ``app.my_records``)."""
+    from ..widgets.my_records import MyRecords
+    try:
+        n = sum(1 for r in app.tk.my_records() if r["awaiting_me"])
+    except SupervisionError:
+        return app
+    app.my_records = None
+    box = w.VBox([])
+    title = f"My records ({n} awaiting your signature)" if n else "My records"
+    tabs = w.Tab(children=[app.widget, box], titles=["Supervise", title])
+
+    def opened(change):
+        if change["new"] == 1 and app.my_records is None:
+            app.my_records = MyRecords(app.tk)
+            box.children = [app.my_records.widget]
+    tabs.observe(opened, "selected_index")
+    app.tabs = tabs
+    app.widget = w.VBox([tabs], layout={"width": "100%"})
+    return app
+
+
 def build(settings=None, **kw):
     """The session app for the configured database and user."""
-    box = launch(TITLE, lambda tk: SessionApp(tk, requested_supervisee()), roles=STAFF_ROLES,
+    box = launch(TITLE, lambda tk: make(tk, requested_supervisee()), roles=ROLES,
                  settings=settings, **kw)
     url = request_info_url()
     if url:

@@ -1,8 +1,10 @@
 """The training app (``notebooks/training.ipynb``): a trainer's dashboard or a trainee's page.
 
 The page opens with two buttons, "I am the trainer" and "I am a trainee". The trainer acts
-as the configured user (``SUPERVISION_KIT_USER``, who must be a trainer or an admin); a
-trainee needs no account. ``?role=trainee&code=K7QX2M`` in the page's URL opens the
+as the configured user (``SUPERVISION_KIT_USER`` or ``serve --as-user``, who must be a
+trainer or an admin) or, on the demo database, whoever they pick in the apps' "Sign in
+as" picker (``build`` wires that in); a trainee needs no account.
+``?role=trainee&code=K7QX2M`` in the page's URL opens the
 trainee's page with the code filled in (Voilà passes the query string to a kernel it
 starts for the page as ``QUERY_STRING``).
 """
@@ -20,10 +22,12 @@ from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
 from ..widgets.training_dashboard import TrainerDashboard
 from ..widgets.training_trainee import TraineeView
-from .common import signed_in_toolkit
+from .common import launch, signed_in_toolkit
 
 __all__ = ["TrainerDashboard", "TraineeView", "TrainingApp", "build", "trainee_view"]
 TRAINER_ROLES = (Role.TRAINER, Role.ADMIN)
+TRAINER_ROLE_NAMES = tuple(r.value for r in TRAINER_ROLES)
+TITLE = "Training"
 
 
 def query_params(query: str | None = None) -> dict[str, str]:
@@ -39,10 +43,14 @@ class TrainingApp(HasTraits, Displayable):
     status = Unicode("", help="Why the chosen role could not open, as text")
 
     def __init__(self, settings: Settings | None = None, *, db=None, user: str | None = None,
-                 query: str | None = None, live: bool = True):
+                 query: str | None = None, live: bool = True, trainer_sign_in=None):
         super().__init__()
         self.settings = settings or Settings()
         self._db, self._user, self._live = db, user, live
+        # ``trainer_sign_in(open_dashboard) -> widget``: the apps' own sign-in (the demo
+        # picker, or the configured user), which calls ``open_dashboard(tk)`` once signed in.
+        self._trainer_sign_in = trainer_sign_in
+        self.sign_in_box = None
         self.dashboard: TrainerDashboard | None = None
         self.trainee: TraineeView | None = None
         self.trainer_button = w.Button(description="I am the trainer", icon="chalkboard-teacher",
@@ -69,13 +77,32 @@ class TrainingApp(HasTraits, Displayable):
         self._status.value = f"<p style='color:#b00020'>{esc(text)}</p>" if text else ""
 
     def as_trainer(self) -> TrainerDashboard | None:
-        """Open the trainer's dashboard as the configured user (a trainer or an admin)."""
+        """Open the trainer's dashboard as the configured user (a trainer or an admin); with
+        the apps' sign-in and no user given, show it first (the demo picker on the demo
+        database) and open the dashboard once someone has signed in."""
+        if self._trainer_sign_in is not None and self._user is None:
+            self._show("")
+            self._choice.layout.display = "none"
+            self.sign_in_box = self._trainer_sign_in(self._signed_in)
+            self._body.children = [self.sign_in_box]
+            return self.dashboard
         try:
             tk = signed_in_toolkit(self.settings, self._user, self._db)
         except SupervisionError as e:
             self._show(f"{message(e)}. The trainer's page needs SUPERVISION_KIT_USER set to a "
                        "trainer or an admin.")
             return None
+        return self.open_dashboard(tk)
+
+    def _signed_in(self, tk):
+        """The sign-in's ``make``: the dashboard (its widget goes in the sign-in box)."""
+        dash = self.open_dashboard(tk, show=False)
+        if dash is None:
+            raise SupervisionError(self.status)
+        return dash
+
+    def open_dashboard(self, tk, show: bool = True) -> TrainerDashboard | None:
+        """The trainer's dashboard as ``tk``'s user, if they are a trainer or an admin."""
         if tk.role not in TRAINER_ROLES:
             self._show(f"{tk.me.name} ({tk.me.role}) is not a trainer: ask an admin for the "
                        "trainer role, or choose “I am a trainee”.")
@@ -90,7 +117,8 @@ class TrainingApp(HasTraits, Displayable):
         self.role = "trainer"
         self._show("")
         self._choice.layout.display = "none"
-        self._body.children = [self.dashboard.widget]
+        if show:
+            self._body.children = [self.dashboard.widget]
         return self.dashboard
 
     def as_trainee(self, code: str | None = None) -> TraineeView:
@@ -111,5 +139,14 @@ def trainee_view(db=None, code: str | None = None, *, settings: Settings | None 
 
 
 def build(settings: Settings | None = None, **kwargs) -> TrainingApp:
-    """The training notebook's whole app (display it)."""
+    """The training notebook's whole app (display it). "I am the trainer" signs in as
+    every app does: the configured user (``serve --as-user``), or on the demo database
+    the "Sign in as" picker (trainers and admins); a trainee needs no account."""
+    settings = settings or Settings()
+
+    def sign_in(open_dashboard):
+        # Built on the click: synchronously, so the dashboard is there when it returns.
+        return launch(TITLE, open_dashboard, roles=TRAINER_ROLE_NAMES, settings=settings,
+                      background=False)
+    kwargs.setdefault("trainer_sign_in", sign_in)
     return TrainingApp(settings, **kwargs)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..domain.signing import DEMO_DATA
 from . import text
 from .bookings import booking_for
 from .cases import CP, rag_for
@@ -180,7 +181,7 @@ class SessionBuilder:
             at = g.at(min(today, g.days(recorded, 0, 3)))
             last = max(last or at, at)
             g.add("signatures", {"session_id": sid, "practitioner_id": s.id, "signed_at": at,
-                                 "method": "own login", "content_hash": ""})
+                                 "method": DEMO_DATA, "content_hash": ""})
         return last if state == "signed" else None
 
     # -- a whole record

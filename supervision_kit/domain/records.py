@@ -174,6 +174,8 @@ class Signature:
     signed_at: dt.datetime
     method: str = "own login"
     content_hash: str = ""
+    comment: str = ""          # the signer's comment at signing [Havering 10]
+    disagrees: bool = False    # the signer signs to say they disagree with the record
 
 
 @dc.dataclass

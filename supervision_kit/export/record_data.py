@@ -236,6 +236,8 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
                 "role": names.get(s.practitioner_id, ("", ""))[1],
                 "signed_at": s.signed_at,
                 "method": s.method,
+                "comment": s.comment or "",
+                "disagrees": bool(s.disagrees),
             }
             for s in sigs
         ],

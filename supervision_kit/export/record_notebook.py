@@ -23,7 +23,8 @@ person typed and is shown as text, never markup; dates/times may be ISO strings 
   ``learning_development``: str.
 - ``disagreements``: ``[{description, resolution, escalated (bool), escalated_to, outcome}]``.
 - ``actions``: ``[{description, owner, due_date, case_reference}]``.
-- ``signatures``: ``[{name, role, signed_at, method}]``; ``addenda``: ``[{author, created_at, text}]``.
+- ``signatures``: ``[{name, role, signed_at, method, comment, disagrees}]`` (how each
+  signed, and the signer's comment or disagreement); ``addenda``: ``[{author, created_at, text}]``.
 
 Only ``id`` and ``state`` are required; every other key may be missing or empty.
 """
@@ -265,7 +266,16 @@ def _signature_row(person: dict, sig: dict | None) -> list[str]:
         blank = f'<span class="sk-blank">Signed: {_BLANK}</span>', f'<span class="sk-blank">Date: {_BLANK[:12]}</span>'
         return [name, role, *blank]
     method = _text(sig.get("method")).strip()
-    return [name, role, "Signed" + (f" ({escape(method)})" if method else ""), _val(sig.get("signed_at"))]
+    signed = "Signed" + (f" ({escape(method)})" if method else "")
+    comment = _text(sig.get("comment")).strip()
+    if sig.get("disagrees"):  # the signer's disagreement travels with the signature [Havering 10]
+        signed += f'<br><b>Disagrees with the record:</b> {escape(comment) or _NOT_RECORDED}'
+    elif comment:
+        signed += f"<br><b>Comment:</b> {escape(comment)}"
+    at = sig.get("signed_at")
+    if isinstance(at, _dt.datetime):  # British: 2 Dec 2026 14:05
+        at = f"{at.day} {at:%b %Y %H:%M}"
+    return [name, role, signed, _val(at)]
 
 
 def _escalation(disagreement: dict) -> dict:
@@ -332,3 +342,17 @@ def build_record_notebook(record: dict) -> nbformat.NotebookNode:
                                      content_hash=_text(record.get("content_hash"))),
     )
     return NotebookNode(nbformat=4, nbformat_minor=5, metadata=metadata, cells=cells)
+
+
+def record_html(record: dict) -> str:
+    """The record's whole layout as one HTML fragment (typed text escaped), for reading on
+    screen exactly what the PDF prints; timelines, if any, as inline PNG images."""
+    parts = []
+    for cell in build_record_notebook(record).cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/html" in data:
+                parts.append(data["text/html"])
+            elif "image/png" in data:
+                parts.append(f'<img alt="RAG timeline" src="data:image/png;base64,{data["image/png"]}">')
+    return "".join(parts)

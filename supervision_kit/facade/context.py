@@ -11,6 +11,7 @@ from sqlalchemy.exc import DataError as DBDataError
 from ..config import Settings
 from ..domain.enums import Role
 from ..domain.records import Practitioner
+from ..domain.signing import OWN_LOGIN
 from ..errors import AccessDenied, NotFound, ValidationError
 from ..store import access, audit
 from ..store.access import practitioner_by_name, session_attendees, session_supervisor
@@ -28,6 +29,9 @@ class Context:
 
     One context is shared by all the services of a toolkit, so a refusal raised inside a
     nested transaction is logged once the outermost one has rolled back."""
+
+    # How ``me`` was established, stored with each signature: the demo picker says so.
+    sign_in_method: str = OWN_LOGIN
 
     def __init__(self, engine: Engine, me: Practitioner, settings: Settings):
         self.engine = engine

@@ -9,6 +9,7 @@ from sqlalchemy import and_, insert, select, update
 from ..domain.canonical import content_hash
 from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
 from ..domain.records import ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature
+from ..domain.signing import MAX_COMMENT
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
@@ -296,23 +297,18 @@ class SessionsService:
             self.ctx.can_see(p) for p in r["supervisee_ids"] if p != me)]
 
     # -- signing -----------------------------------------------------------------
-    def sign(self, session_id: str, signer_id: str | None = None) -> SessionRecord:
-        """Sign as the acting user, or record a supervisee's signature given in person."""
+    def sign(self, session_id: str, signer_id: str | None = None, *, comment: str = "",
+             disagrees: bool = False) -> SessionRecord:
+        """Sign as the acting user (nobody signs for anyone else), with an optional comment
+        or a disagreement with the record [Havering 10]; how is the sign-in's method."""
         self.ctx.require_write("sign supervision records")
-        signer = signer_id or self.ctx.me.id
-        if signer != self.ctx.me.id:  # a signature given in person names its signer
-            with self.ctx.engine.connect() as conn:
-                self.ctx.check_session_access(conn, session_id, f"sign session {session_id}")
-            self.ctx.check_named([("signer", signer)])
+        signer = self._own_signer(signer_id)
+        comment = clean_text(comment, "comment", required=bool(disagrees), max_len=MAX_COMMENT)
+        method = self.ctx.sign_in_method
         with self.ctx.tx() as conn:
             sup, att = self.ctx.check_session_access(conn, session_id, f"sign session {session_id}")
             if signer not in (sup, *att):
                 raise ValidationError("signer", f"{signer} is not a party to this record")
-            method = "own login"
-            if signer != self.ctx.me.id:
-                if self.ctx.me.id != sup:
-                    raise self.ctx.deny(f"sign on behalf of {signer}")
-                method = "in person, on the supervisor's device"
             rec = load_sessions(conn, [session_id])[0]
             if rec.state == SessionState.SIGNED:
                 raise RecordLocked("this record is already signed by everyone")
@@ -328,15 +324,27 @@ class SessionsService:
             when = _now()
             conn.execute(insert(tables.signatures), [dict(
                 session_id=session_id, practitioner_id=signer, signed_at=when, method=method,
-                content_hash=h)])
+                content_hash=h, comment=comment, disagrees=bool(disagrees))])
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
             conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(
                 state=state.value, content_hash=h, version=tables.sessions.c.version + 1,
                 locked_at=_now() if state == SessionState.SIGNED else None,
                 recorded_date=rec.recorded_date or dt.date.today()))
-            self.ctx.log(conn, "sign", "session", session_id, sign_detail(signer, method, when, h))
+            self.ctx.log(conn, "sign", "session", session_id,
+                         sign_detail(signer, method, when, h, disagrees=disagrees, comment=comment))
         return self.session(session_id, log=False)
+
+    def _own_signer(self, signer_id: str | None) -> str:
+        """The acting user's id: a person signs only as themselves, from their own sign-in;
+        naming anyone else is refused and logged [issue 13]."""
+        me = self.ctx.me
+        signer = signer_id or me.id
+        if signer not in (me.id, me.username):
+            # A signature is evidence only if its signer proved who they are.
+            raise self.ctx.deny(f"sign on behalf of {signer!r}: each person signs from their "
+                                f"own sign-in")
+        return me.id
 
     def signatures(self, session_id: str) -> list[Signature]:
         """Who signed, when and how."""

@@ -29,6 +29,7 @@ from .reminders import RemindersService
 from .research import ResearchService
 from .rules import RulesService
 from .sessions import SessionsService
+from .signing import SigningService
 from .streams import StreamsService
 from .training import TraineeSession, TrainingService, trainee_door, trainee_session
 from .training_records import TrainingRecordsService
@@ -61,12 +62,14 @@ class Services:
     bookings: BookingsService
     meetings: MeetingsService
     reminders: RemindersService
+    signing: SigningService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
         """Every service on ``ctx``; a service's dependencies are its constructor arguments."""
         people, sessions, rules = PeopleService(ctx), SessionsService(ctx), RulesService(ctx)
         catalog = CatalogService(ctx)
+        documents = DocumentsService(ctx, people, sessions, rules)
         oversight = OversightService(ctx)
         bookings = BookingsService(ctx, sessions, people)
         return cls(people=people, sessions=sessions,
@@ -76,13 +79,14 @@ class Services:
                    meetings=MeetingsService(ctx, rules),
                    reminders=RemindersService(ctx, rules, oversight, people, bookings),
                    training_records=TrainingRecordsService(ctx), rules=rules,
-                   documents=DocumentsService(ctx, people, sessions, rules),
+                   documents=documents,
                    research=ResearchService(ctx), training=TrainingService(ctx),
                    maintenance=MaintenanceService(ctx), data=DataService(ctx, sessions, people),
                    catalog=catalog, holds=HoldsService(ctx), extracts=ExtractsService(ctx),
                    governance_qa=GovernanceQAService(ctx),
                    escalations=EscalationsService(ctx, rules, catalog),
-                   quality_audit=QualityAuditService(ctx))
+                   quality_audit=QualityAuditService(ctx),
+                   signing=SigningService(ctx, sessions, documents))
 
 
 # Which service answers each public method of the toolkit: follow a call from a widget
@@ -132,6 +136,7 @@ DOORS: dict[str, tuple[str, ...]] = {
                  "earliest_date", "cancellations", "booking_ics"),
     "meetings": ("add_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
     "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
+    "signing": ("my_records", "session_html"),
 }
 
 
@@ -170,6 +175,10 @@ class Toolkit:
     settings = property(lambda self: self.context.settings, doc="The settings in force.")
     engine = property(lambda self: self.context.engine, doc="The SQLAlchemy engine.")
     role = property(lambda self: self.context.role, doc="The acting person's role.")
+    sign_in_method = property(
+        lambda self: self.context.sign_in_method,
+        lambda self, how: setattr(self.context, "sign_in_method", how),
+        doc="How the acting person signed in; stored with each signature they give.")
 
     def inspection_report(self, as_of=None, months: int = 12, out="report.pdf"):
         """Write the inspection report PDF to ``out`` (CSV files beside it) through this

@@ -255,6 +255,10 @@ class SignatureRow(Base):
     signed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     method: Mapped[str] = mapped_column(String(64), default="own login")
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The signer's comment or disagreement [Havering 10]: beside the sealed content, so
+    # a later signer's words never change the hash the first signer signed.
+    comment: Mapped[str] = mapped_column(Text, default="")
+    disagrees: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AddendumRow(Base):

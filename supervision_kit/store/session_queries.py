@@ -80,7 +80,8 @@ def signatures_of(conn: Connection, session_id: str) -> list[Signature]:
     q = (select(signatures).where(signatures.c.session_id == session_id)
          .order_by(signatures.c.signed_at))
     return [Signature(session_id=r.session_id, practitioner_id=r.practitioner_id,
-                      signed_at=r.signed_at, method=r.method, content_hash=r.content_hash)
+                      signed_at=r.signed_at, method=r.method, content_hash=r.content_hash,
+                      comment=r.comment or "", disagrees=bool(r.disagrees))
             for r in conn.execute(q)]
 
 

@@ -8,21 +8,34 @@ longer matches it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..domain.signing import BEFORE_METHODS
 from .schema import AuditRow, SignatureRow
 
 SG, L = SignatureRow.__table__, AuditRow.__table__
-_DETAIL = re.compile(r"^(?P<signer>\S+) \((?P<method>.*)\)(?: at (?P<at>\S+))?; "
+_DETAIL = re.compile(r"^(?P<signer>\S+) \((?P<method>.*)\)(?: at (?P<at>\S+))?"
+                     r"(?P<disagrees>; disagrees with the record)?"
+                     r"(?:; comment sha256 (?P<comment>[0-9a-f]{64}))?; "
                      r"sha256 (?P<hash>[0-9a-f]{64})$")
 
 
-def sign_detail(signer: str, method: str, signed_at: dt.datetime, content_hash: str) -> str:
-    """The audit detail of one signing (read back by ``signature_problems``)."""
-    return f"{signer} ({method}) at {signed_at.isoformat(timespec='seconds')}; sha256 {content_hash}"
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sign_detail(signer: str, method: str, signed_at: dt.datetime, content_hash: str, *,
+                disagrees: bool = False, comment: str = "") -> str:
+    """The audit detail of one signing (read back by ``signature_problems``): who, how,
+    when, whether they disagreed and their comment's hash [issue 13], and the hash signed."""
+    said = ("; disagrees with the record" if disagrees else "") + (
+        f"; comment sha256 {_text_hash(comment)}" if comment else "")
+    return (f"{signer} ({method}) at {signed_at.isoformat(timespec='seconds')}{said}; "
+            f"sha256 {content_hash}")
 
 
 def parse_sign_detail(detail: str) -> dict | None:
@@ -33,6 +46,7 @@ def parse_sign_detail(detail: str) -> dict | None:
         return None
     out = m.groupdict()
     out["at"] = dt.datetime.fromisoformat(out["at"]) if out["at"] else None
+    out["disagrees"] = bool(out["disagrees"])
     return out
 
 
@@ -66,10 +80,19 @@ def _mismatch(entry: dict | None, row) -> str:
         return "is recorded in the audit log but gone from the record"
     if entry is None:
         return "is not in the audit log"
-    if entry["method"] != row.method:
+    # Migration 0005_signature_how relabelled the old "own login" rows honestly; their
+    # signing entries, written before, still say "own login" [docs/signing.md].
+    relabelled = entry["method"] == "own login" and row.method == BEFORE_METHODS
+    if entry["method"] != row.method and not relabelled:
         return f"says {row.method!r} but was given {entry['method']!r}"
     if entry["hash"] != row.content_hash:
         return "carries a hash other than the one signed"
+    if entry["disagrees"] != bool(getattr(row, "disagrees", False)):
+        return "says the signer " + ("disagreed" if row.disagrees else "agreed") + \
+            " but the signing said otherwise"
+    comment = getattr(row, "comment", "") or ""
+    if entry["comment"] != (_text_hash(comment) if comment else None):
+        return "carries a comment other than the one given"
     if entry["at"] is not None and entry["at"] != _naive(row.signed_at):
         return f"is dated {row.signed_at:%d %b %Y %H:%M:%S} but was given at {entry['at']:%d %b %Y %H:%M:%S}"
     return ""

@@ -151,7 +151,7 @@ class ContractForm(HasTraits, Displayable):
             **{k: Field(t, self.inputs[k], help_text=h) for k, t, h in TERMS}}
         self.save_button = w.Button(description="Save", icon="save", button_style="primary")
         self.sign_supervisor_button = w.Button(description="Sign as supervisor", icon="pencil")
-        self.sign_supervisee_button = w.Button(description="Supervisee signs (in person)",
+        self.sign_supervisee_button = w.Button(description="Sign as supervisee",
                                                icon="pencil", layout={"width": "auto"})
         self.save_button.on_click(lambda _: self.save())
         self.sign_supervisor_button.on_click(lambda _: self.sign_supervisor())
@@ -280,6 +280,10 @@ class ContractForm(HasTraits, Displayable):
                 if self.read_only else "")
         self.signatures.value = (f"<p class='signatures'>{'; '.join(signed)}.{note}</p>"
                                  if signed else "")
+        # Each party signs from their own sign-in, so each sees only their own button.
+        me = self.tk.me.id
+        self.sign_supervisor_button.layout.display = None if me == self.supervisor_id else "none"
+        self.sign_supervisee_button.layout.display = None if me == self.supervisee_id else "none"
 
     def _policy(self):
         return self.tk.preset(self.preset.value)
@@ -392,7 +396,7 @@ class ContractForm(HasTraits, Displayable):
         return self._sign(self.supervisor_id, "supervisor")
 
     def sign_supervisee(self) -> Contract | None:
-        """The supervisee signs, in person on this device (or with their own login)."""
+        """The supervisee signs, from their own sign-in (the facade refuses anyone else)."""
         return self._sign(self.supervisee_id, "supervisee")
 
     def replace(self, new_supervisor_id: str | None, handover_note: str,

@@ -301,7 +301,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         out.update(self.sections["discussions"].sign_problems())
         return out
 
-    def _sign(self, signer: str | None) -> bool:
+    def _sign(self, signer: str | None, **how) -> bool:
         if self.record is None:
             return False
         if not self.locked:
@@ -314,7 +314,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                 self.status = "Cannot sign yet: " + "; ".join(problems.values())
                 return False
         try:
-            rec = self.tk.sign(self.record.id, signer) if signer else self.tk.sign(self.record.id)
+            rec = self.tk.sign(self.record.id, signer, **how)
         except SupervisionError as e:
             show_refusal(self, e)
             return False
@@ -329,9 +329,10 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         """Sign as the supervisor (the acting user)."""
         return self._sign(None)
 
-    def sign_supervisee(self, pid: str) -> bool:
-        """Record a supervisee's signature given in person on this device."""
-        return self._sign(pid)
+    def sign_supervisee(self, pid: str, comment: str = "", disagrees: bool = False) -> bool:
+        """Sign as supervisee ``pid``, who must be the acting user (the facade refuses
+        anyone else), with an optional comment or disagreement [Havering 10]."""
+        return self._sign(pid, comment=comment, disagrees=disagrees)
 
     def add_addendum(self, text: str):
         """A later note on a signed record (the record itself is never altered)."""

@@ -5,11 +5,13 @@ import ipywidgets as w
 
 from ...errors import SupervisionError
 from ..common import Field, esc, textarea
+from ..signature_form import SignatureForm, signers_html
 from .sections import Section
 
 
 class SignSection(Section):
-    """A button per party, who signed when and how, and the addendum box for a locked record."""
+    """The acting user's own signature (never anyone else's), who has signed when and how
+    and who has not, and the addendum box for a locked record."""
 
     title = "Sign"
     fields_handled = ("signer", "text", "state")
@@ -24,24 +26,27 @@ class SignSection(Section):
             except SupervisionError:
                 self.signed = {}
         self.buttons: dict[str, w.Button] = {}
-        if rec.tk.me.id == r.supervisor_id:
+        self.form: SignatureForm | None = None
+        me = rec.tk.me.id
+        # Only the acting user signs, from their own sign-in: no "sign for X" [issue 13].
+        if me == r.supervisor_id:
             b = w.Button(description="Sign as supervisor", icon="pencil", layout={"width": "auto"})
             b.on_click(lambda _: rec.sign_supervisor())
-            self.buttons[r.supervisor_id] = b
-        for pid in r.supervisee_ids:
-            own = pid == rec.tk.me.id
-            label = "Sign as supervisee" if own else f"Sign for {rec.name_of(pid)} (in person)"
-            b = w.Button(description=label, icon="pencil", layout={"width": "auto"})
-            b.on_click(lambda _, pid=pid: rec.sign_supervisee(pid))
-            self.buttons[pid] = b
+            self.buttons[me] = b
+        elif me in r.supervisee_ids:
+            self.form = SignatureForm(rec.name_of(me), lambda text, disagrees:
+                                      rec.sign_supervisee(me, comment=text, disagrees=disagrees))
+            self.buttons[me] = self.form.button
         for pid, b in self.buttons.items():
             b.disabled = pid in self.signed
-        rows = "".join(f"<li>{esc(rec.name_of(s.practitioner_id))}: {esc(s.signed_at)} "
-                       f"({esc(s.method)})</li>" for s in self.signed.values())
-        self.signatures = w.HTML(value=f"<b>Signed</b><ul>{rows}</ul>" if rows else
-                                 "<i>Not signed yet. Once anyone signs, the record is locked "
-                                 "and changes are addenda.</i>")
-        self.sign_field = Field(None, w.HBox(list(self.buttons.values())))
+        if self.form is not None and me in self.signed:
+            self.form.close_form()
+        parties = [(p, rec.name_of(p)) for p in (r.supervisor_id, *r.supervisee_ids)]
+        self.signatures = w.HTML(value=signers_html(parties, self.signed) + (
+            "" if self.signed else "<br><i>Once anyone signs, the record is locked and "
+                                   "changes are addenda.</i>"))
+        self.sign_field = Field(None, self.form.widget if self.form else
+                                w.HBox(list(self.buttons.values())))
         self.addendum_text = textarea("Addendum", rows=3, placeholder="A later note on this "
                                       "record (the record itself is never altered)")
         self.addendum_button = w.Button(description="Add addendum", icon="plus")
