@@ -88,7 +88,7 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
     leave(summary, "Home visits weekly; school reports better attendance")
     # This meeting's decision starts empty; last time's is only shown beside it.
     expect(page.get_by_placeholder("Decision", exact=True)).to_have_value("")
-    expect(page.get_by_text(prev.decision).first).to_be_visible()
+    expect(page.get_by_text(prev.decision).locator("visible=true").first).to_be_visible()
     rag = page.get_by_role("button", name={"G": "G improving", "A": "A same", "R": "R worse"}[prev.rag])
     rag.click()                                       # unchanged since last time
     expect(rag).to_have_class(re.compile("mod-active"))
