@@ -313,7 +313,8 @@ def test_caseload_and_qa_list_drafts_past_the_recording_limit(tk):
     ov = CaseloadOverview(tk, as_of=day)
     rows = ov.frames["drafts"]
     assert list(rows["session_id"]) == [old.id] and rows.iloc[0]["supervisor"] == "Sam Supervisor"
-    assert ov.tabs.titles[-1] == "Drafts past the recording limit (1)"
+    assert [t for t in ov.tabs.titles if t.startswith("Drafts past")] == [
+        "Drafts past the recording limit (1)"]
     assert "<b>1</b> drafts past the recording limit" in ov.summary.value
     assert "Sam Supervisor" in ov.tables["drafts"].value and "Pat Worker" in ov.tables["drafts"].value
     ov.section = "drafts"

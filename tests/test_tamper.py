@@ -4,6 +4,7 @@ is named by ``verify``; so are rows added, removed or reordered, and every colum
 signature. A golden hash makes any change to what is hashed a deliberate, visible one."""
 from __future__ import annotations
 
+import copy
 import dataclasses as dc
 import datetime as dt
 import itertools
@@ -37,8 +38,10 @@ def full_record(reviewed_action: str = "act-earlier") -> SessionRecord:
         date=DATE, supervisor_id="P1", supervisee_ids=["P2", "P9"], type="group",
         functions=["management", "support"], next_session_date=dt.date(2026, 4, 6),
         duration_minutes=90, return_date=dt.date(2026, 3, 9), cancelled_reason="",
+        stream="management",
         **{k: next(text) for k in SESSION_TEXT},
         discussions=[CaseDiscussion(case_id=c, rag=rag, quarterly_review=q, needs_oversight=False,
+                                    provenance={"plan": {"how": "confirmed", "from": "2026-02-02"}},
                                     **{k: next(text) for k in ANSWERS})
                      for c, rag, q in (("C1", "A", True), ("C2", "G", False))],
         actions=[ActionItem(next(text), owner_id="P2", due_date=dt.date(2026, 3, 16), case_id="C1"),
@@ -184,8 +187,11 @@ def tamper(raw, path, sid: str, rec: SessionRecord):
         if key is None:
             new = changed(old, column)
         else:
-            new = type(old)(old)  # a JSON dict or list, copied
-            new[key] = changed(old[key])
+            new = copy.deepcopy(old)  # a JSON dict or list, copied
+            inner, rest = new, list(path[path.index(key) + 1:])
+            while isinstance(inner[key], dict) and rest:  # nested JSON (a discussion's provenance)
+                inner, key = inner[key], rest.pop(0)
+            inner[key] = changed(inner[key])
         assert new != old
         assert conn.execute(sa.update(table).where(row).values({column.name: new})).rowcount == 1
     return new
@@ -411,6 +417,9 @@ GOLDEN = "af6f6f7d37a05f3dfde7eb1315384bcdc14c39a4a7ba7edf37d0867174fea0de"
 def golden_record() -> SessionRecord:
     rec = full_record("act-earlier")
     rec.id = "sess-golden"
+    rec.stream = None  # a record with no stream hashes as records did before streams existed
+    for d in rec.discussions:  # nor provenance: records signed before it existed keep their hash
+        d.provenance = {}
     for i, d in enumerate(rec.discussions):
         d.id = f"disc-{i}"
     for i, a in enumerate(rec.actions):

@@ -80,7 +80,7 @@ def _mismatch(entry: dict | None, row) -> str:
         return "is recorded in the audit log but gone from the record"
     if entry is None:
         return "is not in the audit log"
-    # Migration 0005_signature_how relabelled the old "own login" rows honestly; their
+    # Migration 0010_signature_how relabelled the old "own login" rows honestly; their
     # signing entries, written before, still say "own login" [docs/signing.md].
     relabelled = entry["method"] == "own login" and row.method == BEFORE_METHODS
     if entry["method"] != row.method and not relabelled:

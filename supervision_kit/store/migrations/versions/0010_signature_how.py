@@ -1,7 +1,7 @@
 """signatures say how they were given: the signer's comment or disagreement, and an
 honest method on the signatures made before sign-in methods were kept
 
-Revision ID: 0005_signature_how
+Revision ID: 0010_signature_how
 Revises: 0009_seeds
 Create Date: 2026-12-02 06:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_signature_how'
+revision = '0010_signature_how'
 down_revision = '0009_seeds'
 branch_labels = None
 depends_on = None
