@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -128,7 +129,9 @@ class TraineeSession:
         self.engine, self.settings = engine, settings
         self.exercise = exercise.for_trainee()  # no expert ratings on a trainee's page
         self.alias = alias
-        self.me = Practitioner(id=f"trainee:{alias}", name=alias, username=f"trainee:{alias}",
+        # The alias is free text; the id stored on the trainee's reflection must be a safe id.
+        digest = hashlib.sha256(alias.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        self.me = Practitioner(id=f"trainee-{digest}", name=alias, username=f"trainee:{alias}",
                                role="trainee")
 
     def _log(self, conn, action: str, detail: str = "") -> None:
