@@ -80,6 +80,15 @@ def test_supervisor_supervisee_and_manager_each_act_from_their_own_login(hub, br
            "Attendance up to 94%; family engaging with the plan")
     page.get_by_role("button", name="G improving").click()
     _leave(page.get_by_placeholder("Decision", exact=True), DECISION)
+    # Asking for oversight needs today's rationale; a follow-up's carried context is confirmed.
+    _leave(page.get_by_placeholder("Rationale", exact=True),
+           "School and health visitor report the same improvement; the manager should agree the step down")
+    amendment = page.get_by_placeholder("Proposed amendment to the plan")
+    if amendment.is_visible():  # asked for only when the case is drifting or not improving
+        _leave(amendment, "Step down to fortnightly visits if attendance holds until the next core group")
+    confirm = page.get_by_role("button", name="Confirm all carried answers unchanged")
+    if confirm.is_visible():
+        confirm.click()
     page.get_by_role("checkbox", name="Needs management oversight").check()
     _section(page, "Sign")
     page.get_by_role("button", name="Sign as supervisor").click()
