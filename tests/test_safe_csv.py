@@ -46,7 +46,7 @@ def rules_db(tmp_path):
 
 
 @pytest.mark.parametrize("argv, column, probe", [
-    (["due", "--as-of", "2026-02-10"], "name", HYPERLINK),
+    (["due", "--what", "supervision", "--as-of", "2026-02-10"], "name", HYPERLINK),
     (["drift", "--as-of", "2026-01-06"], "reference", CALC),
     (["drift", "--as-of", "2026-01-06"], "worker", HYPERLINK),
     (["actions", "--overdue", "--as-of", "2026-01-12"], "description", HYPERLINK),

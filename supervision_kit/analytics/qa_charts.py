@@ -188,3 +188,18 @@ def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
                f"“{best['statement']}” ({best['yes_pct']:.0f}% yes); least agreed: "
                f"{worst['number']}. “{worst['statement']}” ({worst['yes_pct']:.0f}% yes).")
     return png, reading, df
+
+
+def cancellation_counts(tk, day, team) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Cancellations in the 12 months to ``day``: counts by reason and by who cancelled
+    [Havering 5; Surrey], and a sentence about them."""
+    from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY
+    c = tk.cancellations(until=day, team=team)
+    reason = c["reason"].map(lambda r: CANCEL_REASONS.get(r, r or "not recorded"))
+    whom = c["cancelled_by"].map(lambda r: CANCELLED_BY.get(r, r or "not recorded"))
+    by_reason = reason.value_counts().rename_axis("reason").reset_index(name="count")
+    by_whom = whom.value_counts().rename_axis("cancelled_by").reset_index(name="count")
+    sick = int((c["reason"] == "sickness").sum())
+    said = (f"{len(c)} sessions cancelled in the last 12 months ({sick} for the supervisee's "
+            f"sickness)." if len(c) else "No sessions cancelled in the last 12 months.")
+    return by_reason, by_whom, said

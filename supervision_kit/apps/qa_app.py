@@ -12,6 +12,7 @@ import datetime as dt
 import ipywidgets as w
 import pandas as pd
 
+from ..analytics.qa_charts import cancellation_counts
 from ..errors import SupervisionError
 from ..widgets.caseload import Section, table_html
 from ..widgets.common import Displayable, esc, message
@@ -69,20 +70,6 @@ TABLES = {
 TOPICS = (("frequency", "Frequency"), ("records", "Records"), ("drift", "Drift and windows"),
           ("balance", "Function balance"), ("evaluation", "Evaluation"))
 
-
-def cancellation_counts(tk, day, team) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """Cancellations in the 12 months to ``day``: counts by reason and by who cancelled
-    [Havering 5; Surrey], and a sentence about them."""
-    from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY
-    c = tk.cancellations(until=day, team=team)
-    reason = c["reason"].map(lambda r: CANCEL_REASONS.get(r, r or "not recorded"))
-    whom = c["cancelled_by"].map(lambda r: CANCELLED_BY.get(r, r or "not recorded"))
-    by_reason = reason.value_counts().rename_axis("reason").reset_index(name="count")
-    by_whom = whom.value_counts().rename_axis("cancelled_by").reset_index(name="count")
-    sick = int((c["reason"] == "sickness").sum())
-    said = (f"{len(c)} sessions cancelled in the last 12 months ({sick} for the supervisee's "
-            f"sickness)." if len(c) else "No sessions cancelled in the last 12 months.")
-    return by_reason, by_whom, said
 
 
 def _sorted(sec: Section, df: pd.DataFrame) -> pd.DataFrame:

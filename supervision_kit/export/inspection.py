@@ -30,7 +30,8 @@ def gather(tk, day: dt.date, months: int = 12) -> list[dict]:
                     "table": table.reset_index(drop=True)})
     due = tk.due(as_of=day)
     png, text, _ = charts.compliance(due)
-    add("frequency", "Supervision frequency compliance", png, text, due)
+    said = charts.cancellation_counts(tk, day, None)[2]  # the QA app's sentence, word for word
+    add("frequency", "Supervision frequency compliance", png, f"{text} {said}".strip(), due)
     t = tk.timeliness(as_of=day)
     t = t.assign(supervisees=t["supervisee_ids"].map(lambda ids: ", ".join(names.get(i, i) for i in ids)))
     png, text, _ = charts.records(t)
