@@ -68,12 +68,13 @@ def test_timeline_marks_status_changes_drift_and_window(tk):
     # A, R, R: three amber/red discussions in a row is drift [HSCB aim 3].
     assert "3 consecutive discussions since 2025-03-03" in marks["drift"]["reason"]
     assert marks["drift"]["since"] == DATES[0]
-    # Child in need: discussed within 3 months of the last discussion.
+    # Child in need under Havering: discussed monthly [Havering 9.2], so by 1 Aug the window
+    # that ended a month after the last discussion is overdue.
     win = marks["window"]
-    assert win["start"] == DATES[-1] and win["end"] == dt.date(2025, 8, 5)
-    assert win["days_overdue"] == 0 and "3 months" in win["rule"]
+    assert win["start"] == DATES[-1] and win["end"] == dt.date(2025, 6, 5)
+    assert win["days_overdue"] == (AS_OF - dt.date(2025, 6, 5)).days and "month" in win["rule"]
     lo, hi = marks["x_range"]
-    assert lo < DATES[0] and hi > dt.date(2025, 8, 5)
+    assert lo < DATES[0] and hi >= AS_OF
 
     # C2 (child in need) was discussed once, in March: past its window, which is drift too.
     c2 = RAGTimeline(tk, "C2", as_of=AS_OF)
