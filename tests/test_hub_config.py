@@ -3,6 +3,7 @@ after failed attempts, the hub configuration in both modes, each user's server c
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import stat
 
@@ -51,7 +52,10 @@ def test_sign_in_pauses_after_repeated_failures(db, tmp_path, monkeypatch):
     auth = cls(accounts_file=str(path), allowed_failed_logins=3)
 
     def attempt(password, user="harriet.placeholt"):
-        return asyncio.run(auth.authenticate(None, {"username": user, "password": password}))
+        # In its own thread: a browser test earlier in the run may leave this thread's loop running.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, auth.authenticate(
+                None, {"username": user, "password": password})).result()
     assert attempt(pw) == "harriet.placeholt"
     assert attempt(pw, "nobody.at.all") is None
     for _ in range(3):
