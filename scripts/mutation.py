@@ -141,12 +141,45 @@ def score_lines(r: dict) -> list[str]:
     return lines
 
 
-def report(runs: list[dict], skipped: list[str]) -> str:
+def earlier(text: str) -> dict[str, dict[str, list[str]]]:
+    """An earlier report's lines per group: its score lines ("score") and its survivor and
+    equivalent listings ("detail"), so a run of some groups keeps the others' results."""
+    out: dict[str, dict[str, list[str]]] = {}
+    cur: list[str] | None = None
+    for line in text.splitlines():
+        if line.startswith(("== ", "---- ")):
+            head, _, _ = line.partition(":")
+            name = head.split(" ", 1)[1]
+            part = out.setdefault(name, {"score": [], "detail": []})
+            cur = part["score"] if line.startswith("==") else part["detail"]
+            while cur and not cur[-1]:
+                cur.pop()
+            if line.startswith("----"):
+                cur.append("")
+        elif line.startswith("Not run") or (not line and cur and cur[0].startswith("==")):
+            cur = None  # score lines end at a blank line
+            continue
+        if cur is not None:
+            cur.append(line)
+    for g in out.values():  # no trailing blank lines
+        for k in g:
+            while g[k] and not g[k][-1]:
+                g[k].pop()
+    return out
+
+
+def report(runs: list[dict], skipped: list[str], before: str = "") -> str:
+    kept = {n: b for n, b in earlier(before).items() if n in skipped and b["score"]}
     lines = ["Mutation testing (mutmut 3) of the evidence-critical modules", ""]
-    for r in runs:
-        lines += score_lines(r)
-    if skipped:
-        lines += ["", "Not run this time: " + ", ".join(skipped)]
+    for n in [r["name"] for r in runs] + list(kept):
+        r = next((r for r in runs if r["name"] == n), None)
+        if r:
+            lines += score_lines(r)
+        else:
+            lines += [x for x in kept[n]["score"] if "(earlier run" not in x]
+            lines.append("   (earlier run, not re-run this time)")
+    if [n for n in skipped if n not in kept]:
+        lines += ["", "Not run yet: " + ", ".join(n for n in skipped if n not in kept)]
     for r in runs:
         real = {n: d for n, d in r["survivors"].items() if n not in r["equivalent"]}
         lines += ["", f"---- {r['name']}: surviving mutants ({len(real)})"]
@@ -155,6 +188,8 @@ def report(runs: list[dict], skipped: list[str]) -> str:
         lines += ["", f"---- {r['name']}: equivalent mutants ({len(r['equivalent'])})"]
         for n, why in r["equivalent"].items():
             lines += [f"{n}: {why}", *("    " + x for x in r["survivors"][n].splitlines())]
+    for b in kept.values():
+        lines += b["detail"]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +219,8 @@ def main(argv=None) -> int:
         print(f"mutation: {g['name']} ...", flush=True)
         runs.append(run_group(g, args.jobs, equivalent, args.fresh))
         print("\n".join(score_lines(runs[-1])), flush=True)
-    text = report(runs, [n for n in names if n not in {r["name"] for r in runs}])
+    before = args.report.read_text() if args.report.exists() else ""
+    text = report(runs, [n for n in names if n not in {r["name"] for r in runs}], before)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text)
     print(text)
