@@ -116,6 +116,36 @@ def test_overdue_actions_as_of_dates(tmp_path):
     assert set(tk.as_user("a").overdue_actions(as_of="2025-03-20")["owner_id"]) == {"A"}
 
 
+# Found by the mutation run (group rules): order of open actions, whole days, no owner.
+def _actions_store(tmp_path):
+    # Worker A is in team South; an action with no owner counts in the team of its case's worker.
+    tk = store(tmp_path, [person("A", team="South")], [case("C", "A", "child in need")])
+    hold(tk, "A", "2025-03-03", actions=[
+        ActionItem("Visit", owner_id="A", due_date=D("2025-03-10"), case_id="C", id="X1"),
+        ActionItem("Chronology", owner_id="A", due_date=D("2025-03-12"), id="X2"),
+        ActionItem("Referral", owner_id="A", due_date=D("2025-03-14"), id="X4"),
+        ActionItem("Call school", owner_id="A", due_date=D("2025-03-14"), id="X3"),
+        ActionItem("No date", owner_id="A", id="X5"),
+        ActionItem("Unowned", due_date=D("2025-03-12"), case_id="C", id="X7")])
+    return tk
+
+
+def test_open_actions_most_overdue_then_soonest_due_then_by_id(tmp_path):
+    df = _actions_store(tmp_path).overdue_actions(as_of="2025-03-11", all_open=True)
+    assert list(df["action_id"]) == ["X1", "X2", "X7", "X3", "X4", "X5"]
+    # Whole days, and an action with no due date is 0 days overdue (as a CSV shows them).
+    assert [str(v) for v in df["days_overdue"]] == ["1", "0", "0", "0", "0", "0"]
+
+
+def test_an_action_with_no_owner_is_in_its_case_workers_team(tmp_path):
+    tk = _actions_store(tmp_path)
+    df = tk.overdue_actions(as_of="2025-03-20")
+    assert dict(zip(df["action_id"], df["team"])) == {
+        "X1": "South", "X2": "South", "X7": "South", "X3": "South", "X4": "South"}
+    assert "X7" in set(tk.overdue_actions(as_of="2025-03-20", team="South")["action_id"])
+    assert tk.overdue_actions(as_of="2025-03-20", team="North").empty
+
+
 # -- contract reviews and observations ---------------------------------------------------------
 def test_contract_review_is_annual(tmp_path):
     tk = store(tmp_path, [person("A"), person("B", leaving_date=D("2025-12-31")), person("C")])
