@@ -198,3 +198,20 @@ def test_visibility_and_team(tmp_path):
     assert set(tk.drift(as_of="2025-06-01", team="South")["case_id"]) == {"CQ"}
     assert set(tk.as_user("sam").drift(as_of="2025-06-01")["case_id"]) == {"CA"}
     assert set(tk.as_user("q").case_windows(as_of="2025-06-01")["case_id"]) == {"CQ"}
+
+
+# Found by the mutation run (group rules): straight from green to red, a contract that turns
+# the worsening rule off, and a closed case whose last ratings got worse.
+def test_green_straight_to_red_worsening_off_and_closed(tmp_path):
+    tk = store(tmp_path, [person("A"), person("B")],
+               [case(c, w, "early help", opened="2025-12-01")
+                for c, w in (("GR", "A"), ("OFF", "B"), ("SHUT", "A"))])
+    contract(tk, "B", "havering_social_work", start="2025-12-01",
+             overrides={"drift": {"worsening": False}})
+    for cid, pid in (("GR", "A"), ("OFF", "B"), ("SHUT", "A")):
+        rated(tk, pid, cid, [("2026-01-08", "G"), ("2026-03-06", "R")])
+    tk.set_case_status("SHUT", "closed", "2026-03-09")
+    assert drift_of(tk, "GR", "2026-03-10")["reason"] == \
+        "Getting worse (Green → Red) since 2026-01-08."
+    assert drift_of(tk, "OFF", "2026-03-10") is None       # the contract turns the rule off
+    assert set(tk.drift(as_of="2026-03-10")["case_id"]) == {"GR"}   # SHUT closed on 9 March
