@@ -215,3 +215,20 @@ def test_green_straight_to_red_worsening_off_and_closed(tmp_path):
         "Getting worse (Green → Red) since 2026-01-08."
     assert drift_of(tk, "OFF", "2026-03-10") is None       # the contract turns the rule off
     assert set(tk.drift(as_of="2026-03-10")["case_id"]) == {"GR"}   # SHUT closed on 9 March
+
+
+def test_no_improvement_counted_in_days_and_not_repeated_once_the_run_is_k_long(tmp_path):
+    tk = store(tmp_path, [person("A"), person("B")],
+               [case("K", "A", "early help", opened="2025-12-01"),
+                case("DAYS", "B", "early help", opened="2025-12-01")])
+    contract(tk, "B", "havering_social_work", start="2025-12-01",
+             overrides={"drift": {"no_improvement_days": 45}})
+    rated(tk, "B", "DAYS", [("2026-01-05", "A"), ("2026-02-02", "A")])
+    assert drift_of(tk, "DAYS", "2026-02-18") is None       # 5 January + 45 days = 19 February
+    assert drift_of(tk, "DAYS", "2026-02-19")["reason"] == \
+        "No improvement: no green rating in 2 discussions since 2026-01-05."
+    # Three ambers (K = 3) over more than three months: the consecutive flag says it all.
+    rated(tk, "A", "K", [("2026-01-05", "A"), ("2026-02-02", "A"), ("2026-03-02", "A")])
+    r = drift_of(tk, "K", "2026-04-06")
+    assert (r["reason"], r["flags"]) == \
+        ("Amber for 3 consecutive discussions since 2026-01-05.", "consecutive")
