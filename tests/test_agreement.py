@@ -303,3 +303,32 @@ def test_bad_options_are_refused():
         ag.cohen_kappa(["R"], ["A", "G"])
     with pytest.raises(ValidationError):
         ag.agreement_with_expert(frame, pd.Series(["R", "A"], index=[1, 1]))
+
+
+# Found by the mutation run (group agreement): each refusal names its field and says why,
+# and only two Series are paired by item (a list is paired by position).
+def test_refusals_name_the_field_and_say_why():
+    frame = pd.DataFrame({"rater": list("ab"), "item": [1, 1], "rating": list("RA")})
+    once = "each item may appear only once per rater"
+    cases = [
+        (lambda: ag.krippendorff_alpha(frame, level="ratio"), "level",
+         "must be one of ordinal, nominal, interval"),
+        (lambda: ag.cohen_kappa(["R"], ["A", "G"]), "ratings",
+         "the two raters' ratings differ in length"),
+        (lambda: ag.cohen_kappa(["X"], ["A"]), "a", "unknown rating(s) X; expected R, A or G"),
+        (lambda: ag.cohen_kappa(["R"], ["Y"]), "b", "unknown rating(s) Y; expected R, A or G"),
+        (lambda: ag.cohen_kappa(pd.Series(["R", "A"], index=[1, 1]),
+                                pd.Series(["R", "A"], index=[1, 2])), "ratings", once),
+        (lambda: ag.cohen_kappa(pd.Series(["R", "A"], index=[1, 2]),
+                                pd.Series(["R", "A"], index=[1, 1])), "ratings", once),
+    ]
+    for call, field, message in cases:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert (caught.value.field, caught.value.message) == (field, message)
+
+
+def test_a_list_and_a_series_are_paired_by_position():
+    b = pd.Series(["G", "A", "R"], index=[9, 8, 7])
+    assert ag.cohen_kappa(["G", "A", "R"], b) == 1.0
+    assert ag.cohen_kappa(b, ["G", "A", "R"]) == 1.0
