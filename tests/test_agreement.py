@@ -332,3 +332,36 @@ def test_a_list_and_a_series_are_paired_by_position():
     b = pd.Series(["G", "A", "R"], index=[9, 8, 7])
     assert ag.cohen_kappa(["G", "A", "R"], b) == 1.0
     assert ag.cohen_kappa(b, ["G", "A", "R"]) == 1.0
+
+
+# A value 0 among the values (the RAG codes R=0, A=1, G=2), and the default level and values.
+REL_ZERO = np.array([[0, 1, 2, 0, 2, 1, np.nan, 0],
+                     [0, 2, 2, 1, 2, 1, 0, np.nan],
+                     [1, 1, 2, 0, np.nan, 1, 0, 0]])
+COUNTS_ZERO = np.stack([(REL_ZERO == v).sum(axis=0) for v in (0, 1, 2)], axis=1)
+
+
+@pytest.mark.parametrize("level", ["ratio", "interval", "nominal", "ordinal"])
+def test_krippendorff_with_a_zero_value_matches_the_package(level):
+    alpha = ag.krippendorff_alpha_from_counts(COUNTS_ZERO, level, values=[0, 1, 2])
+    reference = krippendorff.alpha(reliability_data=REL_ZERO, level_of_measurement=level,
+                                   value_domain=[0, 1, 2])
+    assert alpha == pytest.approx(reference, abs=1e-12)
+
+
+def test_krippendorff_defaults_are_interval_over_0_1_2_and_bad_values_are_refused():
+    assert ag.krippendorff_alpha_from_counts(COUNTS_ZERO) == pytest.approx(
+        krippendorff.alpha(reliability_data=REL_ZERO, level_of_measurement="interval"), abs=1e-12)
+    for kwargs, field, message in [
+            (dict(level="ratios"), "level", "must be one of nominal, ordinal, interval, ratio"),
+            (dict(values=[0, 1]), "values", "need one value per column of the count table")]:
+        with pytest.raises(ValidationError) as caught:
+            ag.krippendorff_alpha_from_counts(COUNTS_ZERO, **kwargs)
+        assert (caught.value.field, caught.value.message) == (field, message)
+
+
+def test_weighted_cohen_on_two_categories_is_plain_cohen():
+    table = [[5, 2], [1, 4]]
+    reference = cohens_kappa(np.array(table)).kappa
+    for weights in (None, "linear", "quadratic"):
+        assert ag.cohen_kappa_from_table(table, weights) == pytest.approx(reference, abs=1e-12)
