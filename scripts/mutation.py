@@ -95,17 +95,22 @@ def diff(work: Path, name: str) -> str:
                      if line[:1] in "-+" and not line.startswith(("---", "+++")))
 
 
-def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool) -> dict:
+def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool,
+              survivors_only: bool = False) -> dict:
     work = ROOT / "build" / "mutation" / group["name"]
     kept = prepare(group, work, fresh)
     started = time.monotonic()
     names = group["mutants"]
     if kept:  # only what is not killed yet; named mutants are always re-run by mutmut
-        names = [n for n, s in results(work, names).items() if s not in KILLED]
+        skip = KILLED | (UNTRIED if survivors_only else set())
+        names = [n for n, s in results(work, names).items()
+                 if s not in skip and n not in equivalent]
     with open(work / "run.log", "w") as log:
         proc = mutmut(work, "run", "--max-children", str(jobs), *names, log=log) if names \
             else subprocess.CompletedProcess([], 0)
     minutes = (time.monotonic() - started) / 60
+    if kept and (work / "last_run.json").exists():  # the time of every run so far
+        minutes += json.loads((work / "last_run.json").read_text())["minutes"]
     (work / "last_run.json").write_text(json.dumps({"minutes": minutes, "exit": proc.returncode}))
     return collect(group, work, equivalent)
 
@@ -199,6 +204,8 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--report", type=Path, default=ROOT / "reports" / "mutation.txt")
     ap.add_argument("--fresh", action="store_true", help="forget earlier results")
+    ap.add_argument("--survivors-only", action="store_true",
+                    help="re-test only the surviving mutants of an earlier run, not the untried")
     ap.add_argument("--report-only", action="store_true",
                     help="report the results already in build/mutation without running")
     args = ap.parse_args(argv)
@@ -217,7 +224,7 @@ def main(argv=None) -> int:
             runs += [r] if r else []
             continue
         print(f"mutation: {g['name']} ...", flush=True)
-        runs.append(run_group(g, args.jobs, equivalent, args.fresh))
+        runs.append(run_group(g, args.jobs, equivalent, args.fresh, args.survivors_only))
         print("\n".join(score_lines(runs[-1])), flush=True)
     before = args.report.read_text() if args.report.exists() else ""
     text = report(runs, [n for n in names if n not in {r["name"] for r in runs}], before)

@@ -365,3 +365,20 @@ def test_weighted_cohen_on_two_categories_is_plain_cohen():
     reference = cohens_kappa(np.array(table)).kappa
     for weights in (None, "linear", "quadratic"):
         assert ag.cohen_kappa_from_table(table, weights) == pytest.approx(reference, abs=1e-12)
+
+
+def test_cohen_tables_refusals_and_a_stack_of_any_depth():
+    from supervision_kit.analytics._kappa import cohen_kappa_tables
+    square = "expected square k × k contingency table(s), k >= 2"
+    for call, field, message in [
+            (lambda: cohen_kappa_tables([[5, 2], [1, 4]], weights="cubic"), "weights",
+             "must be None, 'linear' or 'quadratic'"),
+            (lambda: cohen_kappa_tables([[1, 2, 3], [4, 5, 6]]), "table", square),
+            (lambda: cohen_kappa_tables([1, 2, 3]), "table", square),
+            (lambda: cohen_kappa_tables([[7]]), "table", square)]:
+        with pytest.raises(ValidationError) as caught:
+            call()
+        assert (caught.value.field, caught.value.message) == (field, message)
+    tables = np.array([[[5, 2, 0], [1, 4, 1], [0, 2, 6]], [[3, 1, 1], [2, 2, 0], [0, 1, 5]]])
+    each = [ag.cohen_kappa_from_table(t, "linear") for t in tables]
+    assert cohen_kappa_tables(tables[None], "linear")[0].tolist() == pytest.approx(each)
