@@ -14,6 +14,7 @@ killed (new tests can only kill more); ``--fresh``, or a changed module, starts 
 from __future__ import annotations
 
 import argparse
+import difflib
 import fnmatch
 import hashlib
 import json
@@ -89,10 +90,35 @@ def results(work: Path, patterns: list[str]) -> dict[str, str]:
     return found
 
 
-def diff(work: Path, name: str) -> str:
-    text = mutmut(work, "show", name).stdout
-    return "\n".join(line for line in text.splitlines()
-                     if line[:1] in "-+" and not line.startswith(("---", "+++")))
+def _function(lines: list[str], name: str) -> list[str]:
+    """The lines of function ``name`` (top level or in a class) in mutmut's mutated source."""
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"def {name}("))
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][indent:indent + 1].isspace()
+                                or lines[end].lstrip().startswith(")")):
+        end += 1
+    return [line[indent:] for line in lines[start:end]]
+
+
+def diff(work: Path, name: str, _files: dict = {}) -> str:
+    """A mutant's changed lines, read from mutmut's mutated copy of the module (as
+    ``mutmut show`` would print them, without starting a process per mutant)."""
+    module, _, func = name.rpartition(".")
+    path = work / "mutants" / (module.replace(".", "/") + ".py")
+    try:
+        if path not in _files:
+            _files[path] = path.read_text().splitlines()
+        lines = _files[path]
+        base = func.rsplit("__mutmut_", 1)[0] + "__mutmut_orig"
+        orig, mutant = _function(lines, base), _function(lines, func)
+        orig[0] = orig[0].replace(base, func)  # the name is not the mutation
+        return "\n".join(x for x in difflib.unified_diff(orig, mutant, lineterm="", n=0)
+                         if x[:1] in "-+" and not x.startswith(("---", "+++")))
+    except (OSError, StopIteration):  # fall back on mutmut's own view
+        text = mutmut(work, "show", name).stdout
+        return "\n".join(line for line in text.splitlines()
+                         if line[:1] in "-+" and not line.startswith(("---", "+++")))
 
 
 def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool,

@@ -382,3 +382,16 @@ def test_cohen_tables_refusals_and_a_stack_of_any_depth():
     tables = np.array([[[5, 2, 0], [1, 4, 1], [0, 2, 6]], [[3, 1, 1], [2, 2, 0], [0, 1, 5]]])
     each = [ag.cohen_kappa_from_table(t, "linear") for t in tables]
     assert cohen_kappa_tables(tables[None], "linear")[0].tolist() == pytest.approx(each)
+
+
+def test_fleiss_from_counts_one_unit_an_unrated_unit_and_bad_counts():
+    f = ag.fleiss_kappa_from_counts
+    assert f([[1, 1]]) == pytest.approx(sm_fleiss_kappa(np.array([[1, 1]])), abs=1e-12)
+    counts = [[2, 1, 0], [0, 3, 0], [1, 1, 1], [0, 0, 2]]
+    assert f(counts + [[0, 0, 0]]) == pytest.approx(f(counts), abs=1e-12)   # unrated: dropped
+    for bad, message in [([[1, None]], "counts must be non-negative numbers"),
+                         ([[1, -1]], "counts must be non-negative numbers"),
+                         ([1, 2], "expected a 2-D table: units × (at least two) categories")]:
+        with pytest.raises(ValidationError) as caught:
+            f(bad)
+        assert (caught.value.field, caught.value.message) == ("counts", message)
