@@ -177,3 +177,63 @@ def test_a_booked_session_is_e_mailed_as_an_invitation_to_both(tmp_path, smtp):
         assert ev["dtstart"].dt.isoformat() == "2025-11-24T14:00:00+00:00"
         assert str(ev["uid"]) == f"{b.id}@supervision-kit"
     assert tk.send_reminders(as_of="2025-11-20")["invited"] == []   # once only
+
+
+def test_a_rearranged_then_cancelled_session_updates_then_cancels_both_calendars(tmp_path, smtp):
+    import email
+
+    import icalendar
+
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    assert tk.send_reminders(as_of="2025-11-20")["invited"] == [b.id]
+
+    def calendars(subject: bytes):
+        out = []
+        for to, raw in sink.messages:
+            if subject in raw:
+                msg = email.message_from_bytes(raw)
+                [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+                cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+                [ev] = cal.walk("VEVENT")
+                out.append((to[0], part.get_param("method"), str(cal["method"]), ev))
+        return sorted(out, key=lambda x: x[0])
+    moved = rita.rearrange_booking(b.id, "2025-11-26", "10:00", "Supervisor in court")
+    sink.messages.clear()
+    assert tk.send_reminders(as_of="2025-11-21")["invited"] == [moved.id]
+    got = calendars(b"Supervision booked: 26 Nov 2025")
+    assert [g[0] for g in got] == ["rita@example.org", "wyn@example.org"]
+    for _, param, method, ev in got:      # the same event, moved: one revision on
+        assert (param, method, str(ev["uid"]), int(ev["sequence"])) == (
+            "REQUEST", "REQUEST", f"{b.id}@supervision-kit", 1)
+        assert ev["dtstart"].dt.isoformat() == "2025-11-26T10:00:00+00:00"
+    rita.cancel_booking(moved.id, "sickness", "supervisee", "2025-11-28")
+    sink.messages.clear()
+    report = tk.send_reminders(as_of="2025-11-22")
+    assert report["cancelled"] == [moved.id] and report["invited"] == []
+    got = calendars(b"Supervision cancelled: 26 Nov 2025")
+    assert [g[0] for g in got] == ["rita@example.org", "wyn@example.org"]
+    for _, param, method, ev in got:
+        assert (param, method, str(ev["status"]), str(ev["uid"]), int(ev["sequence"])) == (
+            "CANCEL", "CANCEL", "CANCELLED", f"{b.id}@supervision-kit", 2)
+    sink.messages.clear()
+    assert tk.send_reminders(as_of="2025-11-22")["cancelled"] == []   # once only
+    assert not any(b"Supervision cancelled" in raw for _, raw in sink.messages)
+    sent = [e["entity_id"] for e in tk.audit_log(action="send") if e["entity"] == "cancellation"]
+    assert sent == [moved.id]
+
+
+def test_a_cancelled_session_never_invited_sends_no_cancellation(tmp_path, smtp):
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    rita.cancel_booking(b.id, "leave", "supervisor")
+    report = tk.send_reminders(as_of="2025-11-20")
+    assert report["cancelled"] == [] and report["invited"] == []
+    assert not any(b"Supervision cancelled" in raw or b"Supervision booked" in raw
+                   for _, raw in sink.messages)

@@ -137,13 +137,16 @@ class BookingsService:
         return df.reset_index(drop=True)
 
     def booking_ics(self, booking_id: str) -> bytes:
-        """The booking as an iCalendar invitation for both parties (logged export)."""
+        """The booking as an iCalendar file for both parties (logged export): an
+        invitation, the updated invitation of a rearranged session (same event, next
+        sequence), or for a cancelled one its cancellation."""
         from ..export.ics import booking_ics
+        from ..store.bookings import calendar_identity
         with self.ctx.engine.connect() as conn:
             found = load_bookings(conn, booking_id=booking_id)
-        if not found:
-            raise NotFound(f"no booking {booking_id!r}")
-        b = found[0]
+            if not found:
+                raise NotFound(f"no booking {booking_id!r}")
+            b, root, seq = calendar_identity(conn, found[0])
         if self.ctx.me.id not in (b.supervisee_id, b.supervisor_id):
             self.ctx.check_see([b.supervisee_id], f"see the booking {booking_id}")
         # Both parties are named in the invitation, also to a supervisee who may not
@@ -155,7 +158,9 @@ class BookingsService:
         with self.ctx.engine.connect() as conn:
             who = {r.id: practitioner_from_row(r) for r in conn.execute(
                 select(P).where(P.c.id.in_([b.supervisor_id, b.supervisee_id])))}
-        data = booking_ics(b, who[b.supervisor_id], who[b.supervisee_id])
+        data = booking_ics(b, who[b.supervisor_id], who[b.supervisee_id], uid=root,
+                           sequence=seq)
         with self.ctx.tx() as conn:
-            self.ctx.log(conn, "export", "booking", booking_id, "calendar invitation")
+            self.ctx.log(conn, "export", "booking", booking_id, "calendar cancellation"
+                         if b.status == "cancelled" else "calendar invitation")
         return data
