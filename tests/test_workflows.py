@@ -21,7 +21,7 @@ from tests.worlds import small_world, supervisee_signs
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
-PRACTICE_TABS = ("Bookings", "Contracts", "Observations", "Training records")  # caseload, supervisors
+PRACTICE_TABS = ("Bookings", "Case meetings", "Contracts", "Observations", "Training records")  # caseload, supervisors
 
 
 def rows(tk, table, **where):

@@ -168,11 +168,15 @@ def practice_tabs(tk) -> dict:
     """{tab title: LazySection} of the caseload app for staff (empty for others)."""
     from ..widgets.training_record import TrainingRecordPanel
     from .booking_sections import BOOKING_ROLES, BookingsSection
+    from ..widgets.case_meetings import CaseMeetingsPanel
+    # Meetings about cases: anyone who may write about a case (a worker about their own).
+    meetings = ({"Case meetings": LazySection(lambda: CaseMeetingsPanel(tk))}
+                if tk.me.role not in ("auditor", "researcher") else {})
     if tk.me.role not in STAFF_ROLES:
-        return {}
+        return meetings
     bookings = ({"Bookings": LazySection(lambda: BookingsSection(tk))}
                 if tk.me.role in BOOKING_ROLES else {})
-    return {**bookings, "Contracts": LazySection(lambda: ContractsSection(tk)),
+    return {**bookings, **meetings, "Contracts": LazySection(lambda: ContractsSection(tk)),
             "Observations": LazySection(lambda: ObservationsSection(tk)),
             "Training records": LazySection(lambda: TrainingRecordPanel(tk))}
 
