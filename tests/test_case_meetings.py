@@ -45,7 +45,7 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     assert (p.kind.value, p.date.value) == ("initial cp conference", D("2025-12-20"))
     p.date.value = D("2026-01-05")
     p.save_button.click()
-    assert p.status == "Saved: Initial child protection conference on 05 Jan 2026"
+    assert p.status == "Saved: Initial child protection conference on 5 Jan 2026"
     assert [x.date for x in tk.case_meetings("CP")] == [D("2026-01-05")]
     assert not row(tk.meetings_due(as_of="2025-12-10"), "case_id", "CP")["flag"]
     # A bad date is named beside its field and nothing changes.
@@ -54,7 +54,7 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     assert p.status.startswith("Not saved") and p.fields["date"].error.value
     p.which.value = m.id
     p.remove_button.click()
-    assert p.status == "Removed: Initial child protection conference on 05 Jan 2026"
+    assert p.status == "Removed: Initial child protection conference on 5 Jan 2026"
     assert tk.case_meetings("CP") == [] and "No meetings entered" in p.table.value
     log = [(e["action"], e["user"]) for e in tk.audit_log(limit=500)
            if e["entity"] == "case_meeting"]

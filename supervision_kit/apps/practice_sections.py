@@ -108,8 +108,16 @@ class ContractsSection(Displayable):
             self.form = ContractForm(self.tk, pid, contract_id)
         else:
             self.form = ContractForm(self.tk, pid, None, side_by_side=len(self.which.options) > 1)
-        self.area.children = [self.which, self.form.widget]
+        self.area.children = [self.which, self.working_time(pid).widget, self.form.widget]
         return self.form
+
+    def working_time(self, pid: str):
+        """The supervisee's share of full time and start in post (a ``WorkingTimeForm``),
+        kept while the same supervisee is chosen."""
+        from ..widgets.working_time import WorkingTimeForm
+        if getattr(self, "hours", None) is None or self.hours.practitioner_id != pid:
+            self.hours = WorkingTimeForm(self.tk, pid)
+        return self.hours
 
 
 class ObservationsSection(Displayable):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import NotFound
 
@@ -20,7 +21,7 @@ def run_add(args, tk) -> int:
     """Enter one meeting about a case."""
     m = tk.add_case_meeting(CaseMeeting(_case_id(tk, args.case), args.kind, args.date,
                                         args.note or ""))
-    print(f"added {m.id}: {MEETING_KINDS[m.kind]} on {m.date:%d %b %Y}")
+    print(f"added {m.id}: {MEETING_KINDS[m.kind]} on {day_text(m.date)}")
     return 0
 
 
@@ -36,7 +37,7 @@ def run_list(args, tk) -> int:
         print("no case meetings")
     else:
         for r, m in zip(rows, found):
-            print(f"{m.date:%d %b %Y}  {r['case']}  {MEETING_KINDS.get(m.kind, m.kind)}"
+            print(f"{day_text(m.date)}  {r['case']}  {MEETING_KINDS.get(m.kind, m.kind)}"
                   + (f"  ({m.note})" if m.note else "") + f"  [{m.id}]")
     return 0
 

@@ -93,8 +93,8 @@ class Services:
 # or the CLI here, then to ``<service>.py``.
 DOORS: dict[str, tuple[str, ...]] = {
     "people": ("practitioners", "practitioner", "supervisees", "supervisors", "teams",
-               "add_practitioners", "set_leaving_date", "cases", "case", "add_cases",
-               "set_case_status"),
+               "add_practitioners", "set_leaving_date", "set_working_time", "cases", "case",
+               "add_cases", "set_case_status"),
     "sessions": ("open_session", "carried_actions", "previous_discussion", "save_session",
                  "record_cancellation", "session", "session_parties", "history",
                  "case_discussions", "sessions", "sign", "signatures", "add_addendum", "addenda",

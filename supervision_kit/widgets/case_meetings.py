@@ -13,6 +13,7 @@ import datetime as dt
 import ipywidgets as w
 from traitlets import HasTraits, List, Unicode, observe
 
+from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
 from .common import Displayable, Field, attempt, esc, message
@@ -94,7 +95,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         out = attempt(self, self.fields, "Not added", lambda: self.tk.add_case_meeting(
             CaseMeeting(self.case.value, self.kind.value, self.date.value, self.note.value)))
         if out is not None:
-            self.status = f"Added: {MEETING_KINDS[out.kind]} on {out.date:%d %b %Y}"
+            self.status = f"Added: {MEETING_KINDS[out.kind]} on {day_text(out.date)}"
             self._done()
         return out
 
@@ -108,7 +109,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
             CaseMeeting(self.case.value, self.kind.value, self.date.value, self.note.value,
                         self.which.value)))
         if out is not None:
-            self.status = f"Saved: {MEETING_KINDS[out.kind]} on {out.date:%d %b %Y}"
+            self.status = f"Saved: {MEETING_KINDS[out.kind]} on {day_text(out.date)}"
             self._done()
         return out
 
@@ -123,7 +124,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         except SupervisionError as e:
             self.status = f"Not removed: {message(e)}"
             return False
-        self.status = f"Removed: {MEETING_KINDS[chosen.kind]} on {chosen.date:%d %b %Y}"
+        self.status = f"Removed: {MEETING_KINDS[chosen.kind]} on {day_text(chosen.date)}"
         self._done()
         return True
 
@@ -143,7 +144,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         today = dt.date.today()
         rows = "".join(
             "<tr>" + "".join(f"<td style='padding-right:1em'>{esc(v)}</td>" for v in (
-                f"{m.date:%d %b %Y}", MEETING_KINDS.get(m.kind, m.kind), m.note or "-",
+                f"{day_text(m.date)}", MEETING_KINDS.get(m.kind, m.kind), m.note or "-",
                 "past" if m.date < today else "to come")) + "</tr>"
             for m in change["new"])
         head = "".join(f"<th style='text-align:left'>{h}</th>"
@@ -151,7 +152,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.table.value = (f"<table class='case-meetings'><tr>{head}</tr>{rows}</table>" if rows
                             else ("<i>No meetings entered for this case.</i>"
                                   if self.case.value else ""))
-        opts = [NEW] + [(f"{m.date:%d %b %Y} {MEETING_KINDS.get(m.kind, m.kind)}", m.id)
+        opts = [NEW] + [(f"{day_text(m.date)} {MEETING_KINDS.get(m.kind, m.kind)}", m.id)
                         for m in change["new"]]
         keep = self.which.value if self.which.value in {v for _, v in opts} else ""
         self.which.options, self.which.value = opts, keep
