@@ -237,3 +237,28 @@ def test_a_cancelled_session_never_invited_sends_no_cancellation(tmp_path, smtp)
     assert report["cancelled"] == [] and report["invited"] == []
     assert not any(b"Supervision cancelled" in raw or b"Supervision booked" in raw
                    for _, raw in sink.messages)
+
+
+def test_opting_out_on_my_records_tab_stops_that_kind_and_is_logged(tmp_path, smtp):
+    from supervision_kit.apps.reflection_app import ReflectionApp
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    app = ReflectionApp(tk.as_user("wyn"))
+    app.show_my_records()
+    choices = app.reminder_choices
+    assert choices.widget in app.tabs.children[app._my_records_index].children
+    assert all(b.value for b in choices.boxes.values())          # everything, to begin with
+    assert choices.boxes["actions"].description == "Overdue actions you own"
+    choices.boxes["actions"].value = False                       # unticked on screen
+    assert choices.status == "Overdue actions you own: not e-mailed"
+    assert [k for k, _, on in tk.as_user("wyn").reminder_choices() if not on] == ["actions"]
+    tk.send_reminders(as_of="2025-11-20")
+    wyn = bodies(sink)["wyn@example.org"].decode()
+    assert "Overdue actions" not in wyn and "Subject: Supervision reminders: 2 things" in wyn
+    rita = bodies(sink)["rita@example.org"].decode()      # Rita's own choices are untouched
+    assert "Supervision reminders" in rita
+    log = [(e["action"], e["user"], e["detail"]) for e in tk.audit_log(limit=500)
+           if e["entity"] == "reminders" and e["action"].startswith("opt")]
+    assert log == [("opt out", "wyn", "actions")]
+    assert choices.choose("actions", True) and choices.boxes["actions"].value
+    assert tk.as_user("wyn").reminder_choices()[2] == ("actions", "Overdue actions you own", True)

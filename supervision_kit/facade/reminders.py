@@ -97,6 +97,12 @@ class RemindersService:
                           ",".join(p.id for p in parties) or "no addresses")
             report["cancelled" if cancel else "invited"].append(b.id)
 
+    def reminder_choices(self) -> list[tuple[str, str, bool]]:
+        """(kind, what it is, e-mailed?) of every kind of reminder, for the acting user."""
+        with self.ctx.engine.connect() as conn:
+            off = {k for p, k in store.opted_out(conn) if p == self.ctx.me.id}
+        return [(k, label, k not in off) for k, label in KINDS.items()]
+
     def set_reminder_opt_out(self, kind: str, opted_out: bool = True) -> None:
         """Stop (or restart) one kind of reminder for the acting user."""
         if kind not in KINDS:

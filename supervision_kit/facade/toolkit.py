@@ -136,7 +136,8 @@ DOORS: dict[str, tuple[str, ...]] = {
                  "earliest_date", "cancellations", "booking_ics"),
     "meetings": ("add_case_meeting", "case_meetings", "update_case_meeting",
                  "remove_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
-    "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
+    "reminders": ("reminder_counts", "reminder_choices", "set_reminder_opt_out",
+                  "send_reminders"),
     "signing": ("my_records", "session_html"),
 }
 
