@@ -43,14 +43,15 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.which = w.Dropdown(options=[NEW], value="", description="Meeting",
                                 layout={"width": "30em"}, style={"description_width": "auto"})
         self.which.observe(lambda c: self.choose_meeting(c["new"]), "value")
+        auto = {"description_width": "auto"}
         self.kind = w.Dropdown(options=[(v, k) for k, v in MEETING_KINDS.items()],
-                               value="core group", layout={"width": "26em"})
-        self.date = w.DatePicker(value=None)
-        self.note = w.Text(value="", placeholder="e.g. chaired by the IRO; optional",
-                           layout={"width": "30em"})
-        self.fields = {"kind": Field("Kind of meeting", self.kind),
-                       "date": Field("Date", self.date),
-                       "note": Field("Note", self.note, "no child's name needed")}
+                               value="core group", description="Kind of meeting", style=auto,
+                               layout={"width": "30em"})
+        self.date = w.DatePicker(value=None, description="Meeting on", style=auto)
+        self.note = w.Text(value="", description="Note", placeholder="optional; no child's "
+                           "name needed", style=auto, layout={"width": "30em"})
+        self.fields = {"kind": Field(None, self.kind), "date": Field(None, self.date),
+                       "note": Field(None, self.note)}
         self.add_button = w.Button(description="Add meeting", icon="plus")
         self.save_button = w.Button(description="Save changes", icon="save", disabled=True)
         self.remove_button = w.Button(description="Remove", icon="trash", disabled=True)
