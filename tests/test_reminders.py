@@ -262,3 +262,29 @@ def test_opting_out_on_my_records_tab_stops_that_kind_and_is_logged(tmp_path, sm
     assert log == [("opt out", "wyn", "actions")]
     assert choices.choose("actions", True) and choices.boxes["actions"].value
     assert tk.as_user("wyn").reminder_choices()[2] == ("actions", "Overdue actions you own", True)
+
+
+def test_moved_then_cancelled_before_the_update_went_out_still_cancels_the_event(tmp_path,
+                                                                                   smtp):
+    import email
+
+    import icalendar
+
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    assert tk.send_reminders(as_of="2025-11-20")["invited"] == [b.id]   # in both calendars
+    moved = rita.rearrange_booking(b.id, "2025-11-26", "10:00", "Supervisor in court")
+    rita.cancel_booking(moved.id, "leave", "supervisor")    # before the update was sent
+    sink.messages.clear()
+    report = tk.send_reminders(as_of="2025-11-21")
+    assert report["cancelled"] == [moved.id] and report["invited"] == []
+    cancels = [(to[0], email.message_from_bytes(raw)) for to, raw in sink.messages
+               if b"Supervision cancelled" in raw]
+    assert sorted(to for to, _ in cancels) == ["rita@example.org", "wyn@example.org"]
+    for _, msg in cancels:
+        [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+        [ev] = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+        assert (str(ev["uid"]), str(ev["status"])) == (f"{b.id}@supervision-kit", "CANCELLED")

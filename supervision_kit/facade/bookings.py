@@ -18,7 +18,8 @@ from ..domain.bookings import Booking, check_cancellation, validate_booking
 from ..domain.enums import Role
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.bookings import B, booking_row, cancellation_rows, load_bookings
+from ..store.bookings import (B, booking_row, cancellation_rows, event_invited_at,
+                              load_bookings)
 from ..domain.values import new_id
 from .context import Context
 from .streams import settle_stream
@@ -73,13 +74,16 @@ class BookingsService:
         self.ctx.require("cancel supervision", Role.SUPERVISOR, Role.MANAGER)
         with self.ctx.engine.connect() as conn:
             b = self._booking(conn, booking_id)
+            # An invitation for this event is out (perhaps for the date it moved from):
+            # the parties' calendars need its cancellation (``remind`` sends it).
+            out_since = event_invited_at(conn, b)
         reason, cancelled_by, ret = check_cancellation(reason, cancelled_by, return_date, b.date)
         note = clean_text(note, "note")
         sid = self.sessions.record_cancellation(b.supervisee_id, b.date, reason, ret, b.stream)
         with self.ctx.tx() as conn:
             conn.execute(update(B).where(B.c.id == booking_id, B.c.status == "booked").values(
                 status="cancelled", cancelled_reason=reason, cancelled_by=cancelled_by,
-                return_date=ret, note=note, cancelled_session_id=sid))
+                return_date=ret, note=note, cancelled_session_id=sid, invited_at=out_since))
             self.ctx.log(conn, "cancel", "booking", booking_id, f"{reason}; by {cancelled_by}")
         with self.ctx.engine.connect() as conn:
             return load_bookings(conn, booking_id=booking_id)[0]

@@ -57,6 +57,20 @@ def uncancelled_invitations(conn, day: dt.date) -> list[Booking]:
     return [booking_from_row(r) for r in conn.execute(q.order_by(B.c.date, B.c.id))]
 
 
+def event_invited_at(conn, b: Booking) -> dt.datetime | None:
+    """When an invitation for ``b``'s calendar event last went out: its own, else that of
+    a booking it rearranges (the parties' calendars hold the moved event)."""
+    seen = set()
+    while b is not None and b.id not in seen:
+        if b.invited_at:
+            return b.invited_at
+        seen.add(b.id)
+        r = conn.execute(select(B).where(B.c.id == b.replaces_id)).first() \
+            if b.replaces_id else None
+        b = booking_from_row(r) if r is not None else None
+    return None
+
+
 def calendar_identity(conn, b: Booking) -> tuple[Booking, str, int]:
     """(the booking the calendar should show, its event's root id, its sequence).
 
