@@ -129,3 +129,45 @@ def test_bookings_tab_in_the_caseload(tmp_path):
     assert ("Worker W", "W") in tab.person.options
     panel = tab.choose("W")
     assert isinstance(panel, BookingPanel) and panel.widget in tab.area.children
+
+
+def _event(data: bytes):
+    cal = icalendar.Calendar.from_ical(data)
+    [ev] = cal.walk("VEVENT")
+    return str(cal["method"]), ev
+
+
+def test_cancelled_in_the_panel_the_calendar_file_cancels_the_same_event(tmp_path):
+    import base64
+    import re
+    tk = world(tmp_path)
+    sam = tk.as_user("sam")
+    p = BookingPanel(sam, "W", today=D("2025-12-18"))
+    p.date.value, p.time.value, p.minutes.value = D("2025-12-22"), "14:00", 60
+    first = p.book()
+    method, ev = _event(sam.booking_ics(first.id))
+    assert (method, str(ev["status"]), int(ev["sequence"])) == ("REQUEST", "CONFIRMED", 0)
+    uid = str(ev["uid"])
+    # Rearranged: the same event moved, one revision on, at the new date.
+    p.which.value, p.new_date.value, p.new_time.value = first.id, D("2025-12-23"), "10:00"
+    p.why.value = "Supervisor in court"
+    moved = p.rearrange()
+    method, ev = _event(tk.as_user("w").booking_ics(moved.id))
+    assert (method, str(ev["uid"]), int(ev["sequence"])) == ("REQUEST", uid, 1)
+    assert ev["dtstart"].dt.isoformat() == "2025-12-23T10:00:00+00:00"
+    # The old booking's file is the moved event too, not a cancellation of it.
+    assert str(_event(sam.booking_ics(first.id))[1]["dtstart"].dt.date()) == "2025-12-23"
+    # Cancelled for sickness: the panel offers the cancellation of that same event.
+    p.which.value = moved.id
+    p.reason.value, p.by.value, p.return_date.value = "sickness", "supervisee", D("2025-12-24")
+    p.cancel_button.click()
+    assert "Cancel in calendar" in p.calendar.value
+    b64 = re.search(r"base64,([A-Za-z0-9+/=]+)", p.calendar.value).group(1)
+    for data in (base64.b64decode(b64), tk.as_user("w").booking_ics(moved.id)):
+        method, ev = _event(data)
+        assert (method, str(ev["status"]), str(ev["uid"]), int(ev["sequence"])) == (
+            "CANCEL", "CANCELLED", uid, 2)
+        assert sorted(str(a) for a in ev.get("attendee")) == ["mailto:w@example.org",
+                                                              "urn:supervision-kit:S"]
+    assert "calendar cancellation" in [e["detail"] for e in tk.audit_log(action="export")
+                                       if e["entity"] == "booking"]

@@ -41,6 +41,8 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
         page.get_by_role("button", name="Cancel session").click()
         expect(page.get_by_text("Cancelled the session of 14 Jan 2030 (sickness; back 16 Jan "
                                 "2030)")).to_be_visible(timeout=SLOW)
+        # Both calendars hold the invitation: the cancellation of that event is offered.
+        expect(page.get_by_role("link", name="Cancel in calendar")).to_be_visible()
 
         book_for.fill("2030-01-20")
         page.get_by_role("button", name="Book session").click()

@@ -177,3 +177,114 @@ def test_a_booked_session_is_e_mailed_as_an_invitation_to_both(tmp_path, smtp):
         assert ev["dtstart"].dt.isoformat() == "2025-11-24T14:00:00+00:00"
         assert str(ev["uid"]) == f"{b.id}@supervision-kit"
     assert tk.send_reminders(as_of="2025-11-20")["invited"] == []   # once only
+
+
+def test_a_rearranged_then_cancelled_session_updates_then_cancels_both_calendars(tmp_path, smtp):
+    import email
+
+    import icalendar
+
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    assert tk.send_reminders(as_of="2025-11-20")["invited"] == [b.id]
+
+    def calendars(subject: bytes):
+        out = []
+        for to, raw in sink.messages:
+            if subject in raw:
+                msg = email.message_from_bytes(raw)
+                [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+                cal = icalendar.Calendar.from_ical(part.get_payload(decode=True))
+                [ev] = cal.walk("VEVENT")
+                out.append((to[0], part.get_param("method"), str(cal["method"]), ev))
+        return sorted(out, key=lambda x: x[0])
+    moved = rita.rearrange_booking(b.id, "2025-11-26", "10:00", "Supervisor in court")
+    sink.messages.clear()
+    assert tk.send_reminders(as_of="2025-11-21")["invited"] == [moved.id]
+    got = calendars(b"Supervision booked: 26 Nov 2025")
+    assert [g[0] for g in got] == ["rita@example.org", "wyn@example.org"]
+    for _, param, method, ev in got:      # the same event, moved: one revision on
+        assert (param, method, str(ev["uid"]), int(ev["sequence"])) == (
+            "REQUEST", "REQUEST", f"{b.id}@supervision-kit", 1)
+        assert ev["dtstart"].dt.isoformat() == "2025-11-26T10:00:00+00:00"
+    rita.cancel_booking(moved.id, "sickness", "supervisee", "2025-11-28")
+    sink.messages.clear()
+    report = tk.send_reminders(as_of="2025-11-22")
+    assert report["cancelled"] == [moved.id] and report["invited"] == []
+    got = calendars(b"Supervision cancelled: 26 Nov 2025")
+    assert [g[0] for g in got] == ["rita@example.org", "wyn@example.org"]
+    for _, param, method, ev in got:
+        assert (param, method, str(ev["status"]), str(ev["uid"]), int(ev["sequence"])) == (
+            "CANCEL", "CANCEL", "CANCELLED", f"{b.id}@supervision-kit", 2)
+    sink.messages.clear()
+    assert tk.send_reminders(as_of="2025-11-22")["cancelled"] == []   # once only
+    assert not any(b"Supervision cancelled" in raw for _, raw in sink.messages)
+    sent = [e["entity_id"] for e in tk.audit_log(action="send") if e["entity"] == "cancellation"]
+    assert sent == [moved.id]
+
+
+def test_a_cancelled_session_never_invited_sends_no_cancellation(tmp_path, smtp):
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    rita.cancel_booking(b.id, "leave", "supervisor")
+    report = tk.send_reminders(as_of="2025-11-20")
+    assert report["cancelled"] == [] and report["invited"] == []
+    assert not any(b"Supervision cancelled" in raw or b"Supervision booked" in raw
+                   for _, raw in sink.messages)
+
+
+def test_opting_out_on_my_records_tab_stops_that_kind_and_is_logged(tmp_path, smtp):
+    from supervision_kit.apps.reflection_app import ReflectionApp
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    app = ReflectionApp(tk.as_user("wyn"))
+    app.show_my_records()
+    choices = app.reminder_choices
+    assert choices.widget in app.tabs.children[app._my_records_index].children
+    assert all(b.value for b in choices.boxes.values())          # everything, to begin with
+    assert choices.boxes["actions"].description == "Overdue actions you own"
+    choices.boxes["actions"].value = False                       # unticked on screen
+    assert choices.status == "Overdue actions you own: not e-mailed"
+    assert [k for k, _, on in tk.as_user("wyn").reminder_choices() if not on] == ["actions"]
+    tk.send_reminders(as_of="2025-11-20")
+    wyn = bodies(sink)["wyn@example.org"].decode()
+    assert "Overdue actions" not in wyn and "Subject: Supervision reminders: 2 things" in wyn
+    rita = bodies(sink)["rita@example.org"].decode()      # Rita's own choices are untouched
+    assert "Supervision reminders" in rita
+    log = [(e["action"], e["user"], e["detail"]) for e in tk.audit_log(limit=500)
+           if e["entity"] == "reminders" and e["action"].startswith("opt")]
+    assert log == [("opt out", "wyn", "actions")]
+    assert choices.choose("actions", True) and choices.boxes["actions"].value
+    assert tk.as_user("wyn").reminder_choices()[2] == ("actions", "Overdue actions you own", True)
+
+
+def test_moved_then_cancelled_before_the_update_went_out_still_cancels_the_event(tmp_path,
+                                                                                   smtp):
+    import email
+
+    import icalendar
+
+    from supervision_kit.domain.bookings import Booking
+    sink, port = smtp
+    tk = world(tmp_path, port)
+    rita = tk.as_user("rita")
+    b = rita.book_session(Booking("W", "R", D("2025-11-24"), "14:00", 90, "Room 2"))
+    assert tk.send_reminders(as_of="2025-11-20")["invited"] == [b.id]   # in both calendars
+    moved = rita.rearrange_booking(b.id, "2025-11-26", "10:00", "Supervisor in court")
+    rita.cancel_booking(moved.id, "leave", "supervisor")    # before the update was sent
+    sink.messages.clear()
+    report = tk.send_reminders(as_of="2025-11-21")
+    assert report["cancelled"] == [moved.id] and report["invited"] == []
+    cancels = [(to[0], email.message_from_bytes(raw)) for to, raw in sink.messages
+               if b"Supervision cancelled" in raw]
+    assert sorted(to for to, _ in cancels) == ["rita@example.org", "wyn@example.org"]
+    for _, msg in cancels:
+        [part] = [p for p in msg.walk() if p.get_content_type() == "text/calendar"]
+        [ev] = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+        assert (str(ev["uid"]), str(ev["status"])) == (f"{b.id}@supervision-kit", "CANCELLED")

@@ -21,7 +21,7 @@ from tests.worlds import small_world, supervisee_signs
 
 JAN, FEB, MAR = dt.date(2026, 1, 12), dt.date(2026, 2, 9), dt.date(2026, 3, 9)
 EVIL = "<b>bold</b> $x$ & <script>alert(1)</script>"
-PRACTICE_TABS = ("Bookings", "Contracts", "Observations", "Training records")  # caseload, supervisors
+PRACTICE_TABS = ("Bookings", "Case meetings", "Contracts", "Observations", "Training records")  # caseload, supervisors
 
 
 def rows(tk, table, **where):
@@ -522,7 +522,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     from supervision_kit.store.schema import ContractRow
     sam, sue, pat = world.as_user("sam"), world.as_user("sue"), world.as_user("pat")
     app = CaseloadApp(sam)
-    assert app.widget.children[1].titles[-4:] == PRACTICE_TABS
+    assert app.widget.children[1].titles[-len(PRACTICE_TABS):] == PRACTICE_TABS
     # Contracts: my supervisees (here by line management: no contract or session yet).
     contracts = open_tab(app, "Contracts")
     assert [v for _, v in contracts.person.options] == ["", "P9", "P2"]

@@ -108,8 +108,16 @@ class ContractsSection(Displayable):
             self.form = ContractForm(self.tk, pid, contract_id)
         else:
             self.form = ContractForm(self.tk, pid, None, side_by_side=len(self.which.options) > 1)
-        self.area.children = [self.which, self.form.widget]
+        self.area.children = [self.which, self.working_time(pid).widget, self.form.widget]
         return self.form
+
+    def working_time(self, pid: str):
+        """The supervisee's share of full time and start in post (a ``WorkingTimeForm``),
+        kept while the same supervisee is chosen."""
+        from ..widgets.working_time import WorkingTimeForm
+        if getattr(self, "hours", None) is None or self.hours.practitioner_id != pid:
+            self.hours = WorkingTimeForm(self.tk, pid)
+        return self.hours
 
 
 class ObservationsSection(Displayable):
@@ -168,11 +176,15 @@ def practice_tabs(tk) -> dict:
     """{tab title: LazySection} of the caseload app for staff (empty for others)."""
     from ..widgets.training_record import TrainingRecordPanel
     from .booking_sections import BOOKING_ROLES, BookingsSection
+    from ..widgets.case_meetings import CaseMeetingsPanel
+    # Meetings about cases: anyone who may write about a case (a worker about their own).
+    meetings = ({"Case meetings": LazySection(lambda: CaseMeetingsPanel(tk))}
+                if tk.me.role not in ("auditor", "researcher") else {})
     if tk.me.role not in STAFF_ROLES:
-        return {}
+        return meetings
     bookings = ({"Bookings": LazySection(lambda: BookingsSection(tk))}
                 if tk.me.role in BOOKING_ROLES else {})
-    return {**bookings, "Contracts": LazySection(lambda: ContractsSection(tk)),
+    return {**bookings, **meetings, "Contracts": LazySection(lambda: ContractsSection(tk)),
             "Observations": LazySection(lambda: ObservationsSection(tk)),
             "Training records": LazySection(lambda: TrainingRecordPanel(tk))}
 

@@ -84,8 +84,10 @@ class ReflectionApp(Displayable):
 
         def opened(change):
             if change["new"] == index and self.my_records is None:
+                from ..widgets.reminder_choices import ReminderChoices
                 self.my_records = MyRecords(self.tk)
-                box.children = [self.my_records.widget]
+                self.reminder_choices = ReminderChoices(self.tk)  # my e-mail opt-outs
+                box.children = [self.my_records.widget, self.reminder_choices.widget]
         self.tabs.observe(opened, "selected_index")
 
     def show_my_records(self):

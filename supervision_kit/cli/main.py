@@ -11,7 +11,7 @@ from ..errors import SupervisionError
 
 # Each module adds its subcommands with ``register(subparsers)``.
 COMMAND_MODULES = ("core_cmds", "rules_cmds", "maint_cmds", "pdf_cmds", "research_cmds",
-                   "governance_cmds", "hub_cmds", "remind_cmds")
+                   "governance_cmds", "hub_cmds", "remind_cmds", "meetings_cmds")
 
 
 def build_parser() -> argparse.ArgumentParser:

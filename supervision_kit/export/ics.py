@@ -14,9 +14,13 @@ PRODID = "-//supervision_kit//Supervision bookings//EN"
 
 
 def booking_ics(booking, supervisor, supervisee, *, timezone: str = "Europe/London",
-                stamp: dt.datetime | None = None) -> bytes:
+                stamp: dt.datetime | None = None, uid: str | None = None,
+                sequence: int = 0) -> bytes:
     """The invitation for ``booking`` from ``supervisor`` to both parties, as bytes.
-    A booking without a time is an all-day event on its date."""
+    A booking without a time is an all-day event on its date. A cancelled booking is
+    a cancellation (METHOD:CANCEL, STATUS:CANCELLED); ``uid`` (default the booking's
+    id) and ``sequence`` let a rearranged or cancelled session update the event the
+    parties already have (RFC 5545 3.8.7.4)."""
     try:
         from icalendar import Calendar, Event, vCalAddress, vText
     except ImportError:  # pragma: no cover - a dependency, but say what to do
@@ -25,9 +29,11 @@ def booking_ics(booking, supervisor, supervisee, *, timezone: str = "Europe/Lond
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if booking.status in ("cancelled", "rearranged") else "REQUEST")
+    cancelled = booking.status in ("cancelled", "rearranged")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
     ev = Event()
-    ev.add("uid", f"{booking.id}@supervision-kit")
+    ev.add("uid", f"{uid or booking.id}@supervision-kit")
+    ev.add("sequence", int(sequence))
     ev.add("dtstamp", stamp or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
     ev.add("summary", f"{stream_label(booking.stream)}: {supervisor.name} and {supervisee.name}")
     if booking.start_time:
@@ -40,9 +46,11 @@ def booking_ics(booking, supervisor, supervisee, *, timezone: str = "Europe/Lond
         ev.add("dtend", booking.date + dt.timedelta(days=1))
     if booking.place:
         ev.add("location", vText(booking.place))
-    ev.add("description", "Supervision session booked in supervision_kit. Prepare your agenda "
-                          "and review the actions from your last session.")
-    ev.add("status", "CANCELLED" if booking.status in ("cancelled", "rearranged") else "CONFIRMED")
+    ev.add("description", "Supervision session cancelled in supervision_kit; a new date is "
+                          "arranged with you." if cancelled else
+           "Supervision session booked in supervision_kit. Prepare your agenda "
+           "and review the actions from your last session.")
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     for person, role in ((supervisor, "CHAIR"), (supervisee, "REQ-PARTICIPANT")):
         addr = vCalAddress(f"mailto:{person.email}" if person.email else
                            f"urn:supervision-kit:{person.id}")

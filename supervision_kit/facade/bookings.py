@@ -18,7 +18,8 @@ from ..domain.bookings import Booking, check_cancellation, validate_booking
 from ..domain.enums import Role
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.bookings import B, booking_row, cancellation_rows, load_bookings
+from ..store.bookings import (B, booking_row, cancellation_rows, event_invited_at,
+                              load_bookings)
 from ..domain.values import new_id
 from .context import Context
 from .streams import settle_stream
@@ -73,13 +74,16 @@ class BookingsService:
         self.ctx.require("cancel supervision", Role.SUPERVISOR, Role.MANAGER)
         with self.ctx.engine.connect() as conn:
             b = self._booking(conn, booking_id)
+            # An invitation for this event is out (perhaps for the date it moved from):
+            # the parties' calendars need its cancellation (``remind`` sends it).
+            out_since = event_invited_at(conn, b)
         reason, cancelled_by, ret = check_cancellation(reason, cancelled_by, return_date, b.date)
         note = clean_text(note, "note")
         sid = self.sessions.record_cancellation(b.supervisee_id, b.date, reason, ret, b.stream)
         with self.ctx.tx() as conn:
             conn.execute(update(B).where(B.c.id == booking_id, B.c.status == "booked").values(
                 status="cancelled", cancelled_reason=reason, cancelled_by=cancelled_by,
-                return_date=ret, note=note, cancelled_session_id=sid))
+                return_date=ret, note=note, cancelled_session_id=sid, invited_at=out_since))
             self.ctx.log(conn, "cancel", "booking", booking_id, f"{reason}; by {cancelled_by}")
         with self.ctx.engine.connect() as conn:
             return load_bookings(conn, booking_id=booking_id)[0]
@@ -137,13 +141,16 @@ class BookingsService:
         return df.reset_index(drop=True)
 
     def booking_ics(self, booking_id: str) -> bytes:
-        """The booking as an iCalendar invitation for both parties (logged export)."""
+        """The booking as an iCalendar file for both parties (logged export): an
+        invitation, the updated invitation of a rearranged session (same event, next
+        sequence), or for a cancelled one its cancellation."""
         from ..export.ics import booking_ics
+        from ..store.bookings import calendar_identity
         with self.ctx.engine.connect() as conn:
             found = load_bookings(conn, booking_id=booking_id)
-        if not found:
-            raise NotFound(f"no booking {booking_id!r}")
-        b = found[0]
+            if not found:
+                raise NotFound(f"no booking {booking_id!r}")
+            b, root, seq = calendar_identity(conn, found[0])
         if self.ctx.me.id not in (b.supervisee_id, b.supervisor_id):
             self.ctx.check_see([b.supervisee_id], f"see the booking {booking_id}")
         # Both parties are named in the invitation, also to a supervisee who may not
@@ -155,7 +162,9 @@ class BookingsService:
         with self.ctx.engine.connect() as conn:
             who = {r.id: practitioner_from_row(r) for r in conn.execute(
                 select(P).where(P.c.id.in_([b.supervisor_id, b.supervisee_id])))}
-        data = booking_ics(b, who[b.supervisor_id], who[b.supervisee_id])
+        data = booking_ics(b, who[b.supervisor_id], who[b.supervisee_id], uid=root,
+                           sequence=seq)
         with self.ctx.tx() as conn:
-            self.ctx.log(conn, "export", "booking", booking_id, "calendar invitation")
+            self.ctx.log(conn, "export", "booking", booking_id, "calendar cancellation"
+                         if b.status == "cancelled" else "calendar invitation")
         return data

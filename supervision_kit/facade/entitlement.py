@@ -39,56 +39,33 @@ class EntitlementService:
     def entitlement(self, supervisee_id: str | None = None, as_of=None) -> dict:
         """Whether a supervisee's supervision is overdue beyond the preset's tolerance:
         supervisee_id, next_due, days_overdue, tolerance_days, beyond_tolerance,
-        preset, supervisor_id, manager_id, message."""
-        import pandas as pd
-
-        from ..catalog.policies import load_policy
+        preset, supervisor_id, manager_id, message, for the most overdue stream; and
+        ``streams``, each stream's own figures (see ``entitlement_streams``)."""
+        from .entitlement_streams import stream_entitlements, stream_lines
         pid = supervisee_id or self.ctx.me.id
         self.ctx.check_see([pid], f"see the supervision entitlement of {pid}")
         day = parse_date(as_of, "as_of") or dt.date.today()
         df = self.rules.due(as_of=day)
         df = df[df["supervisee_id"] == pid]
         with self.ctx.engine.connect() as conn:
-            sup = current_supervisor(conn, pid)
+            # Most overdue first (the table sorts so), but a stream beyond its own
+            # tolerance leads: it is the one a three-way meeting is about, with its supervisor.
+            streams = stream_entitlements(conn, self.ctx.settings.templates, df, day)
+            streams.sort(key=lambda x: not x["beyond_tolerance"])
+            sup = next((s["supervisor_id"] for s in streams if s["supervisor_id"]), None) \
+                or current_supervisor(conn, pid)
             mgr = third_party(conn, pid, sup)
-            # The most overdue stream (the table sorts so) and its own contract's overrides.
-            cid = df["contract_id"].iloc[0] if len(df) else None
-            overrides = conn.execute(select(tables.contracts.c.overrides).where(
-                tables.contracts.c.id == cid)).scalar() if isinstance(cid, str) else None
         self.ctx.log_view("entitlement", pid, f"as of {day}")
         out = dict(supervisee_id=pid, next_due=None, days_overdue=0, tolerance_days=0,
                    beyond_tolerance=False, preset=None, supervisor_id=sup, manager_id=mgr,
-                   message="No supervision is required of you at the moment.")
-        if df.empty:
-            return out
-        r = df.iloc[0]
-        try:
-            # A contract may override the tolerance as it may any number of its preset.
-            pol = load_policy(r["preset"], self.ctx.settings.templates, overrides or None)
-            months, days = pol.period("supervision.entitlement_tolerance") or (0, 0)
-        except ValidationError:
-            months, days = 0, 0
-        if pd.isna(r["next_due"]):
-            return out
-        due = r["next_due"].date()
-        limit = (pd.Timestamp(due) + pd.DateOffset(months=months, days=days)).date()
-        beyond = day > limit and int(r["days_overdue"]) > 0
-        out.update(next_due=due, days_overdue=int(r["days_overdue"]),
-                   tolerance_days=(limit - due).days, beyond_tolerance=beyond, preset=r["preset"])
-        if beyond:
-            out["message"] = (f"Your supervision was due on {due:%d %B %Y} and is "
-                              f"{out['days_overdue']} days overdue, more than the "
-                              f"{out['tolerance_days']} days your policy allows. Talk to your "
-                              f"supervisor first; if that does not resolve it, ask for a "
-                              f"three-way meeting.")
-        elif out["days_overdue"]:
-            out["message"] = (
-                f"Your supervision was due on {due:%d %B %Y} "
-                f"({out['days_overdue']} days ago). Arrange it with your supervisor; "
-                f"after {out['tolerance_days']} days you may ask for a three-way meeting."
-            )
-        else:
-            out["message"] = f"Your next supervision is due by {due:%d %B %Y}."
+                   message="No supervision is required of you at the moment.", streams=streams)
+        if streams and streams[0]["next_due"] is not None:
+            first = streams[0]
+            out.update({k: first[k] for k in ("next_due", "days_overdue", "tolerance_days",
+                                              "beyond_tolerance", "preset", "message")})
+            lines = stream_lines(streams)
+            if lines:
+                out["message"] = " ".join(lines)
         return out
 
     def _request(self, kind: str, reason: str, supervisor: str | None, manager: str | None,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 
 from ..domain.meetings import MEETING_KINDS, CaseMeeting, validate_meeting
 from ..domain.streams import stream_label
-from ..errors import NotFound
+from ..errors import NotFound, ValidationError
 from ..store.schema import CaseMeetingRow, CaseRow
 from ..domain.values import new_id
 from .context import Context
@@ -39,16 +39,70 @@ class MeetingsService:
         self.ctx.require_write("enter case meetings")
         m = validate_meeting(m)
         with self.ctx.engine.connect() as conn:
-            worker = conn.execute(select(C.c.worker_id).where(C.c.id == m.case_id)).scalar()
-        if worker is None:
-            raise NotFound(f"no case {m.case_id!r}")
-        self.ctx.check_see([worker], f"enter a meeting about case {m.case_id}")
+            self._worker(conn, m.case_id, "enter a meeting about")
         m.id = m.id or new_id("meet")
         with self.ctx.tx() as conn:
             conn.execute(insert(M), [dict(id=m.id, case_id=m.case_id, kind=m.kind, date=m.date,
                                           note=m.note)])
             self.ctx.log(conn, "create", "case_meeting", m.id, f"{m.kind} on {m.date}")
         return m
+
+    def _worker(self, conn, case_id: str, what: str) -> str:
+        worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+        if worker is None:
+            raise NotFound(f"no case {case_id!r}")
+        self.ctx.check_see([worker], f"{what} case {case_id}")
+        return worker
+
+    def _meeting(self, conn, meeting_id: str, what: str) -> CaseMeeting:
+        r = conn.execute(select(M).where(M.c.id == meeting_id)).first()
+        if r is None:
+            raise NotFound(f"no case meeting {meeting_id!r}")
+        self._worker(conn, r.case_id, what)
+        return CaseMeeting(r.case_id, r.kind, r.date, r.note or "", r.id)
+
+    def case_meetings(self, case_id: str | None = None, since=None) -> list[CaseMeeting]:
+        """Meetings about one case (or every case this user may see), from ``since`` on,
+        soonest first (a logged view)."""
+        from ..domain.values import parse_date
+        since = parse_date(since, "since")
+        q = select(M, C.c.worker_id).join(C, C.c.id == M.c.case_id).order_by(M.c.date, M.c.id)
+        if case_id:
+            q = q.where(M.c.case_id == case_id)
+        if since:
+            q = q.where(M.c.date >= since)
+        with self.ctx.engine.connect() as conn:
+            if case_id:
+                self._worker(conn, case_id, "see the meetings about")
+            rows = [r for r in conn.execute(q) if self.ctx.can_see(r.worker_id)]
+        self.ctx.log_view("case_meetings", case_id or "", f"{len(rows)} meetings")
+        return [CaseMeeting(r.case_id, r.kind, r.date, r.note or "", r.id) for r in rows]
+
+    def update_case_meeting(self, m: CaseMeeting) -> CaseMeeting:
+        """Change a meeting's kind, date or note (it stays about the same case)."""
+        self.ctx.require_write("change case meetings")
+        m = validate_meeting(m)
+        with self.ctx.engine.connect() as conn:
+            old = self._meeting(conn, m.id, "change a meeting about")
+        if old.case_id != m.case_id:
+            raise ValidationError("case_id", "a meeting stays about its case; remove it and "
+                                             "enter it for the other case")
+        with self.ctx.tx() as conn:
+            conn.execute(update(M).where(M.c.id == m.id).values(kind=m.kind, date=m.date,
+                                                                note=m.note))
+            self.ctx.log(conn, "update", "case_meeting", m.id,
+                         f"{old.kind} on {old.date} -> {m.kind} on {m.date}")
+        return m
+
+    def remove_case_meeting(self, meeting_id: str) -> None:
+        """Remove a meeting entered in error or called off (logged with what it was)."""
+        self.ctx.require_write("remove case meetings")
+        with self.ctx.engine.connect() as conn:
+            old = self._meeting(conn, meeting_id, "remove a meeting about")
+        with self.ctx.tx() as conn:
+            conn.execute(delete(M).where(M.c.id == meeting_id))
+            self.ctx.log(conn, "delete", "case_meeting", meeting_id,
+                         f"{old.kind} on {old.date} about {old.case_id}")
 
     def meetings_due(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Meetings about open cases from the day on: case_id, reference, worker_id, worker,

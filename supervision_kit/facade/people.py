@@ -154,6 +154,27 @@ class PeopleService:
             )
             self.ctx.log(conn, "update", "practitioner", pid, f"left {when}")
 
+    def set_working_time(self, pid: str, working_percent=None, started_in_post=None) -> Practitioner:
+        """Record a practitioner's share of full time (5-100 per cent; blank: full time)
+        and start date in post, which stretch the supervision interval for part-time staff
+        [Havering 5] and start the newly appointed phases [Temple; HSCB]. Their supervisor,
+        line manager or an admin; not one's own."""
+        self.ctx.require("record working time", Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
+        p = self.practitioner(pid)
+        if p.id == self.ctx.me.id and self.ctx.role != Role.ADMIN:
+            raise self.ctx.deny("record your own working time (your line manager does)")
+        self.ctx.check_see([p.id], f"record the working time of {p.id}")
+        p.working_percent, p.started_in_post = working_percent, started_in_post
+        p = validate_practitioner(p)
+        with self.ctx.tx() as conn:
+            conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == p.id)
+                         .values(working_percent=p.working_percent,
+                                 started_in_post=p.started_in_post))
+            self.ctx.log(conn, "update", "practitioner", p.id,
+                         f"working {p.working_percent or 100}%; in post from "
+                         f"{p.started_in_post or 'not recorded'}")
+        return p
+
     # -- cases -------------------------------------------------------------------
     def cases(self, worker_id: str | None = None, *, include_closed: bool = False) -> list[Case]:
         """Cases of a worker (default: all this user may see), by reference."""

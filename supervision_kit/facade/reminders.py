@@ -52,10 +52,11 @@ class RemindersService:
         return {p: dict(c) for p, c in counts.items()}
 
     def _invitations(self, day: dt.date) -> list[tuple]:
-        """(booking, [(person, ics bytes)]) for bookings whose invitation is not yet sent."""
-        from ..store.bookings import uninvited
+        """(booking, [parties], ics bytes) for bookings whose invitation is not yet sent,
+        and cancelled ones whose invitation went out but whose cancellation has not."""
+        from ..store.bookings import uncancelled_invitations, uninvited
         with self.ctx.engine.connect() as conn:
-            todo = uninvited(conn, day)
+            todo = uninvited(conn, day) + uncancelled_invitations(conn, day)
         people = {p.id: p for p in self.people.practitioners()}
         out = []
         for b in todo:
@@ -65,29 +66,42 @@ class RemindersService:
         return out
 
     def _send_invitations(self, m, invites, report) -> None:
-        """E-mail each booking's invitation to both parties; the booking is then marked."""
+        """E-mail each booking's invitation (or cancellation) to both parties; the booking
+        is then marked (a sent cancellation clears the mark: nothing stands any more)."""
         import smtplib
 
         from ..notify.mailer import invitation
         from ..store.bookings import mark_invited
         for b, parties, ics in invites:
             when = f"{b.date:%d %b %Y}" + (f" at {b.start_time}" if b.start_time else "")
+            cancel = b.status == "cancelled"
+            subject, body = (f"Supervision cancelled: {when}",
+                             f"The supervision session of {when} is cancelled. The "
+                             "cancellation is attached for your calendar."
+                             ) if cancel else (
+                f"Supervision booked: {when}", f"Supervision is booked for {when}"
+                + (f", {b.duration_minutes} minutes" if b.duration_minutes else "")
+                + ". The invitation is attached.")
             try:
                 for p in parties:
-                    m.send(invitation(self.ctx.settings.mail_from, p.email,
-                                      f"Supervision booked: {when}",
-                                      f"Supervision is booked for {when}"
-                                      + (f", {b.duration_minutes} minutes" if b.duration_minutes
-                                         else "") + ". The invitation is attached.\n\n"
-                                      f"Sign in: {self.ctx.settings.app_url}", ics))
+                    m.send(invitation(self.ctx.settings.mail_from, p.email, subject,
+                                      f"{body}\n\nSign in: {self.ctx.settings.app_url}", ics,
+                                      "CANCEL" if cancel else "REQUEST"))
             except (smtplib.SMTPException, OSError) as e:
                 report["failed"].append((b.id, str(e)[:200]))
                 continue
             with self.ctx.tx() as conn:
-                mark_invited(conn, b.id, dt.datetime.now().replace(microsecond=0))
-                self.ctx.log(conn, "send", "invitation", b.id,
+                mark_invited(conn, b.id, None if cancel else
+                             dt.datetime.now().replace(microsecond=0))
+                self.ctx.log(conn, "send", "cancellation" if cancel else "invitation", b.id,
                           ",".join(p.id for p in parties) or "no addresses")
-            report["invited"].append(b.id)
+            report["cancelled" if cancel else "invited"].append(b.id)
+
+    def reminder_choices(self) -> list[tuple[str, str, bool]]:
+        """(kind, what it is, e-mailed?) of every kind of reminder, for the acting user."""
+        with self.ctx.engine.connect() as conn:
+            off = {k for p, k in store.opted_out(conn) if p == self.ctx.me.id}
+        return [(k, label, k not in off) for k, label in KINDS.items()]
 
     def set_reminder_opt_out(self, kind: str, opted_out: bool = True) -> None:
         """Stop (or restart) one kind of reminder for the acting user."""
@@ -123,7 +137,7 @@ class RemindersService:
             digests[pid], prints[pid] = (p.email, subject, body), fp
         invites = self._invitations(day)
         report = {"sent": [], "unchanged": unchanged, "failed": [], "digests": digests,
-                  "invited": []}
+                  "invited": [], "cancelled": []}
         if dry_run or not (digests or invites):
             with self.ctx.tx() as conn:
                 self.ctx.log(conn, "remind", "reminders", day.isoformat(),

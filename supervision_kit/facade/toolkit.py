@@ -93,8 +93,8 @@ class Services:
 # or the CLI here, then to ``<service>.py``.
 DOORS: dict[str, tuple[str, ...]] = {
     "people": ("practitioners", "practitioner", "supervisees", "supervisors", "teams",
-               "add_practitioners", "set_leaving_date", "cases", "case", "add_cases",
-               "set_case_status"),
+               "add_practitioners", "set_leaving_date", "set_working_time", "cases", "case",
+               "add_cases", "set_case_status"),
     "sessions": ("open_session", "carried_actions", "previous_discussion", "save_session",
                  "record_cancellation", "session", "session_parties", "history",
                  "case_discussions", "sessions", "sign", "signatures", "add_addendum", "addenda",
@@ -134,8 +134,10 @@ DOORS: dict[str, tuple[str, ...]] = {
     "streams": ("streams",),
     "bookings": ("book_session", "bookings", "cancel_booking", "rearrange_booking",
                  "earliest_date", "cancellations", "booking_ics"),
-    "meetings": ("add_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
-    "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
+    "meetings": ("add_case_meeting", "case_meetings", "update_case_meeting",
+                 "remove_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
+    "reminders": ("reminder_counts", "reminder_choices", "set_reminder_opt_out",
+                  "send_reminders"),
     "signing": ("my_records", "session_html"),
 }
 

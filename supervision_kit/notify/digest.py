@@ -34,5 +34,6 @@ def compose(counts: dict[str, int], link: str) -> tuple[str, str]:
         f"Sign in to see them: {link}", "",
         "For confidentiality this e-mail carries counts only: no names, case references or "
         "record content.",
-        "You can stop a kind of reminder from the toolkit (supervision-kit remind --opt-out)."])
+        "You can stop a kind of reminder on the \"My records\" tab of the reflection app "
+        "(or supervision-kit remind --opt-out)."])
     return subject, body

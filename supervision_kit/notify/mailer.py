@@ -66,9 +66,11 @@ class Mailer:
         self.close()
 
 
-def invitation(sender: str, to: str, subject: str, body: str, ics: bytes) -> EmailMessage:
-    """A message with a calendar invitation attached (text/calendar; method REQUEST)."""
+def invitation(sender: str, to: str, subject: str, body: str, ics: bytes,
+               method: str = "REQUEST") -> EmailMessage:
+    """A message with a calendar file attached (text/calendar; method REQUEST, or CANCEL
+    for a cancellation)."""
     msg = message(sender, to, subject, body)
     msg.add_attachment(ics, maintype="text", subtype="calendar", filename="supervision.ics",
-                       params={"method": "REQUEST"})
+                       params={"method": method})
     return msg

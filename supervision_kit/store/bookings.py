@@ -43,9 +43,56 @@ def uninvited(conn, day: dt.date) -> list[Booking]:
     return [booking_from_row(r) for r in conn.execute(q.order_by(B.c.date, B.c.id))]
 
 
-def mark_invited(conn, booking_id: str, when: dt.datetime) -> None:
+def mark_invited(conn, booking_id: str, when: dt.datetime | None) -> None:
+    """Record when the invitation went out (``None``: its cancellation went out, so
+    nothing of this booking stands in anyone's calendar)."""
     from sqlalchemy import update
     conn.execute(update(B).where(B.c.id == booking_id).values(invited_at=when))
+
+
+def uncancelled_invitations(conn, day: dt.date) -> list[Booking]:
+    """Cancelled sessions from ``day`` on whose invitation went out and whose
+    cancellation has not (``invited_at`` is cleared once the cancellation is sent)."""
+    q = select(B).where(B.c.status == "cancelled", B.c.date >= day, B.c.invited_at.is_not(None))
+    return [booking_from_row(r) for r in conn.execute(q.order_by(B.c.date, B.c.id))]
+
+
+def event_invited_at(conn, b: Booking) -> dt.datetime | None:
+    """When an invitation for ``b``'s calendar event last went out: its own, else that of
+    a booking it rearranges (the parties' calendars hold the moved event)."""
+    seen = set()
+    while b is not None and b.id not in seen:
+        if b.invited_at:
+            return b.invited_at
+        seen.add(b.id)
+        r = conn.execute(select(B).where(B.c.id == b.replaces_id)).first() \
+            if b.replaces_id else None
+        b = booking_from_row(r) if r is not None else None
+    return None
+
+
+def calendar_identity(conn, b: Booking) -> tuple[Booking, str, int]:
+    """(the booking the calendar should show, its event's root id, its sequence).
+
+    A rearrangement is the same calendar event moved (RFC 5545: same UID, a higher
+    SEQUENCE), so the UID is the first booking of the chain of rearrangements and the
+    sequence counts the moves; a cancellation is one more revision. A rearranged
+    booking stands for its latest successor."""
+    seen = {b.id}
+    while b.status == "rearranged":
+        nxt = conn.execute(select(B).where(B.c.replaces_id == b.id)).first()
+        if nxt is None or nxt.id in seen:
+            break
+        b = booking_from_row(nxt)
+        seen.add(b.id)
+    root, depth, back = b, 0, {b.id}
+    while root.replaces_id and root.replaces_id not in back:
+        prev = conn.execute(select(B).where(B.c.id == root.replaces_id)).first()
+        if prev is None:
+            break
+        root, depth = booking_from_row(prev), depth + 1
+        back.add(root.id)
+    return b, root.id, depth + (1 if b.status == "cancelled" else 0)
 
 
 def cancellation_rows(conn, since: dt.date, until: dt.date) -> list:

@@ -184,6 +184,8 @@ class BookingPanel(HasTraits, Displayable):
             back = f"; back {out.return_date:%d %b %Y}" if out.return_date else ""
             self.status = f"Cancelled the session of {out.date:%d %b %Y} ({out.cancelled_reason}{back})"
             self.refresh()
+            # The parties' calendars still hold the invitation: offer its cancellation.
+            self.calendar.value = self.calendar_link(out.id, "Cancel in calendar")
         return out
 
     def rearrange(self) -> Booking | None:
@@ -203,12 +205,13 @@ class BookingPanel(HasTraits, Displayable):
         self.which.value = new.id
         return new
 
-    def calendar_link(self, booking_id: str) -> str:
-        """An "Add to calendar" download (an .ics file) for a booking, as HTML."""
+    def calendar_link(self, booking_id: str, label: str = "Add to calendar") -> str:
+        """An "Add to calendar" download (an .ics file) for a booking, as HTML (for a
+        cancelled booking the file is its cancellation)."""
         try:
             data = self.tk.booking_ics(booking_id)
         except SupervisionError as e:
             return f"<span style='color:#b00020'>{esc(message(e))}</span>"
         b64 = base64.b64encode(data).decode("ascii")
         return (f"<a class='ics-download' download='supervision-{esc(booking_id)}.ics' "
-                f"href='data:text/calendar;base64,{b64}'>Add to calendar</a>")
+                f"href='data:text/calendar;base64,{b64}'>{esc(label)}</a>")

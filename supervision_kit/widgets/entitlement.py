@@ -85,8 +85,17 @@ class EntitlementPanel(HasTraits, Displayable):
     def _state_changed(self, change) -> None:
         s = change["new"]
         self.can_request = bool(s.get("beyond_tolerance"))
-        colour = "#b00020" if s.get("beyond_tolerance") else ("#8a5a00" if s.get("days_overdue") else "#555")
-        self.summary.value = f"<div style='color:{colour}'>{esc(s.get('message', ''))}</div>"
+        def line(x: dict, text: str) -> str:
+            colour = ("#b00020" if x.get("beyond_tolerance") else
+                      "#8a5a00" if x.get("days_overdue") else "#555")
+            return f"<div style='color:{colour}'>{esc(text)}</div>"
+        streams = s.get("streams") or []
+        if len(streams) > 1:  # streams side by side: each its own due date and supervisor
+            self.summary.value = "".join(line(x, f"{x['stream_label']}" + (
+                f" with {x['supervisor']}" if x["supervisor"] else "") + f": {x['message']}")
+                for x in streams)
+        else:
+            self.summary.value = line(s, s.get("message", ""))
 
     @observe("can_request")
     def _can_request_changed(self, change) -> None:

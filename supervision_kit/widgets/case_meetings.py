@@ -1,0 +1,175 @@
+"""``CaseMeetingsPanel``: the dated meetings about a case (child in need review, core
+group, initial and review child protection conference, looked-after review), to add,
+change or remove, so supervision can discuss the case before each [HSCB aim 4].
+
+Every button is also a method (``choose_case``, ``choose_meeting``, ``add``, ``save``,
+``remove``), so tests drive it by setting values and clicking. Access is the facade's:
+the case's worker, their supervisor or manager, and any role that may write about it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as w
+from traitlets import HasTraits, List, Unicode, observe
+
+from ..domain.lifecycle import day_text
+from ..domain.meetings import MEETING_KINDS, CaseMeeting
+from ..errors import SupervisionError
+from .common import Displayable, Field, attempt, esc, message
+
+NO_CASE = ("— choose a case —", "")
+NEW = ("New meeting", "")
+
+
+class CaseMeetingsPanel(HasTraits, Displayable):
+    """One case's meetings: a table, a choice of one, and a form to add or change it."""
+
+    meetings = List(help="The chosen case's meetings, soonest first")
+    status = Unicode("")
+
+    def __init__(self, tk, *, case_id: str = ""):
+        super().__init__()
+        self.tk = tk
+        try:
+            cases = tk.cases()
+        except SupervisionError as e:
+            cases, self.status = [], message(e)
+        self.case = w.Dropdown(options=[NO_CASE, *[(c.reference, c.id) for c in cases]],
+                               value="", description="Case", layout={"width": "24em"},
+                               style={"description_width": "auto"})
+        self.case.observe(lambda c: self.choose_case(c["new"]), "value")
+        self.table = w.HTML(value="")
+        self.which = w.Dropdown(options=[NEW], value="", description="Meeting",
+                                layout={"width": "30em"}, style={"description_width": "auto"})
+        self.which.observe(lambda c: self.choose_meeting(c["new"]), "value")
+        auto = {"description_width": "auto"}
+        self.kind = w.Dropdown(options=[(v, k) for k, v in MEETING_KINDS.items()],
+                               value="core group", description="Kind of meeting", style=auto,
+                               layout={"width": "30em"})
+        self.date = w.DatePicker(value=None, description="Meeting on", style=auto)
+        self.note = w.Text(value="", description="Note", placeholder="optional; no child's "
+                           "name needed", style=auto, layout={"width": "30em"})
+        self.fields = {"kind": Field(None, self.kind), "date": Field(None, self.date),
+                       "note": Field(None, self.note)}
+        self.add_button = w.Button(description="Add meeting", icon="plus")
+        self.save_button = w.Button(description="Save changes", icon="save", disabled=True)
+        self.remove_button = w.Button(description="Remove", icon="trash", disabled=True)
+        self.add_button.on_click(lambda _: self.add())
+        self.save_button.on_click(lambda _: self.save())
+        self.remove_button.on_click(lambda _: self.remove())
+        self._status = w.HTML(value="")
+        self.form = w.VBox([self.which, *(f.box for f in self.fields.values()),
+                            w.HBox([self.add_button, self.save_button, self.remove_button])])
+        self.form.layout.display = "none"
+        intro = w.HTML(value="<small>Meetings about the case that supervision should come "
+                             "before; a case not discussed in the days before one is flagged "
+                             "under <b>Also due</b>.</small>")
+        self.widget = w.VBox([intro, self.case, self.table, self.form, self._status])
+        if case_id:
+            self.choose_case(case_id)
+
+    # -- gestures ------------------------------------------------------------------
+    def choose_case(self, case_id: str) -> None:
+        """Show ``case_id``'s meetings and the form to add one."""
+        if self.case.value != case_id:
+            self.case.value = case_id  # observed: comes back here once
+            return
+        self.form.layout.display = "" if case_id else "none"
+        self.refresh()
+
+    def choose_meeting(self, meeting_id: str) -> None:
+        """Put a meeting in the form to change or remove it (``""``: a new one)."""
+        if self.which.value != meeting_id:
+            self.which.value = meeting_id
+            return
+        chosen = next((m for m in self.meetings if m.id == meeting_id), None)
+        self.save_button.disabled = self.remove_button.disabled = chosen is None
+        self.add_button.disabled = chosen is not None
+        if chosen is not None:
+            self.kind.value, self.date.value, self.note.value = chosen.kind, chosen.date, chosen.note
+        self._clear_errors()
+
+    def add(self) -> CaseMeeting | None:
+        """Enter the meeting in the form for the chosen case."""
+        self._clear_errors()
+        out = attempt(self, self.fields, "Not added", lambda: self.tk.add_case_meeting(
+            CaseMeeting(self.case.value, self.kind.value, self.date.value, self.note.value)))
+        if out is not None:
+            self.status = f"Added: {MEETING_KINDS[out.kind]} on {day_text(out.date)}"
+            self._done()
+        return out
+
+    def save(self) -> CaseMeeting | None:
+        """Save the form over the chosen meeting."""
+        self._clear_errors()
+        if not self.which.value:
+            self.status = "Not saved: choose a meeting"
+            return None
+        out = attempt(self, self.fields, "Not saved", lambda: self.tk.update_case_meeting(
+            CaseMeeting(self.case.value, self.kind.value, self.date.value, self.note.value,
+                        self.which.value)))
+        if out is not None:
+            self.status = f"Saved: {MEETING_KINDS[out.kind]} on {day_text(out.date)}"
+            self._done()
+        return out
+
+    def remove(self) -> bool:
+        """Remove the chosen meeting."""
+        chosen = next((m for m in self.meetings if m.id == self.which.value), None)
+        if chosen is None:
+            self.status = "Not removed: choose a meeting"
+            return False
+        try:
+            self.tk.remove_case_meeting(chosen.id)
+        except SupervisionError as e:
+            self.status = f"Not removed: {message(e)}"
+            return False
+        self.status = f"Removed: {MEETING_KINDS[chosen.kind]} on {day_text(chosen.date)}"
+        self._done()
+        return True
+
+    # -- state -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the chosen case's meetings."""
+        if not self.case.value:
+            self.meetings = []
+            return
+        try:
+            self.meetings = self.tk.case_meetings(self.case.value)
+        except SupervisionError as e:
+            self.status = message(e)
+
+    @observe("meetings")
+    def _meetings_changed(self, change) -> None:
+        today = dt.date.today()
+        rows = "".join(
+            "<tr>" + "".join(f"<td style='padding-right:1em'>{esc(v)}</td>" for v in (
+                f"{day_text(m.date)}", MEETING_KINDS.get(m.kind, m.kind), m.note or "-",
+                "past" if m.date < today else "to come")) + "</tr>"
+            for m in change["new"])
+        head = "".join(f"<th style='text-align:left'>{h}</th>"
+                       for h in ("Date", "Meeting", "Note", ""))
+        self.table.value = (f"<table class='case-meetings'><tr>{head}</tr>{rows}</table>" if rows
+                            else ("<i>No meetings entered for this case.</i>"
+                                  if self.case.value else ""))
+        opts = [NEW] + [(f"{day_text(m.date)} {MEETING_KINDS.get(m.kind, m.kind)}", m.id)
+                        for m in change["new"]]
+        keep = self.which.value if self.which.value in {v for _, v in opts} else ""
+        self.which.options, self.which.value = opts, keep
+        self.choose_meeting(keep)
+
+    @observe("status")
+    def _status_changed(self, change) -> None:
+        text = change["new"]
+        colour = "#b00020" if text.startswith("Not") else "#555"
+        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+
+    def _clear_errors(self) -> None:
+        for f in self.fields.values():
+            f.set_error("")
+
+    def _done(self) -> None:
+        self.note.value, self.date.value = "", None
+        self.which.value = ""
+        self.refresh()
