@@ -18,7 +18,6 @@ from ..store import agenda as store
 from ..store import lifecycle as lifecycle_queries
 from ..store import tables
 from ..store.people import names_of
-from ..store.records import reflection_from_row
 from ..store.sessions import load_sessions
 from ..store.streams import active_contracts
 from .context import Context
@@ -67,6 +66,7 @@ def take_agenda(ctx: Context, rec: SessionRecord, save) -> SessionRecord:
         have = {d.case_id: d for d in rec.discussions}
         lines = [x for x in rec.agenda.splitlines() if x.strip()]
         refl_ids = {r.id for r in rec.reflections}
+        attach = []
         for it in waiting:
             if it.case_id and it.case_id not in have:
                 last = lifecycle_queries.last_signed(conn, it.case_id, dt.date.max, rec.id)
@@ -89,12 +89,16 @@ def take_agenda(ctx: Context, rec: SessionRecord, save) -> SessionRecord:
                 row = conn.execute(select(tables.reflections).where(
                     tables.reflections.c.id == it.reflection_id)).first()
                 if row is not None and row.session_id is None:
-                    rec.reflections.append(reflection_from_row(row))
+                    attach.append(row.id)
                     refl_ids.add(row.id)
     rec.agenda = "\n".join(lines)
     rec = save(rec)
     with ctx.tx() as conn:
         store.take_items(conn, [it.id for it in waiting], rec.id)
+        for rid in attach:  # the supervisee's own row, now part of the record
+            store.attach_reflection(conn, rid, rec.id)
+        if attach:
+            rec = load_sessions(conn, [rec.id])[0]
         ctx.log(conn, "take", "agenda_items", rec.id,
                 f"{len(waiting)} item(s) of {', '.join(sorted(names.values()))} into the draft")
     return rec
@@ -117,7 +121,7 @@ class AgendaService:
         it = check_item(AgendaItem(supervisee_id=me, author_id=me, text=text,
                                    case_id=clean_id(case_id, "case_id"), reason=reason or "",
                                    reflection_id=clean_id(reflection_id, "reflection_id")))
-        it.id, it.created_at = new_id("agenda"), dt.datetime.now().replace(microsecond=0)
+        it.id, it.created_at = new_id("agenda"), dt.datetime.now()  # microseconds: the order typed
         with ctx.tx() as conn:
             if it.case_id:
                 worker = conn.execute(select(tables.cases.c.worker_id)

@@ -458,6 +458,7 @@ class AgendaItemRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[str | None] = _fk("cases.id")
     reason: Mapped[str] = mapped_column(String(32), default="")
-    reflection_id: Mapped[str | None] = _fk("reflections.id", ondelete="SET NULL")
+    # No foreign key: a draft's save replaces its reflections' rows, this link stays.
+    reflection_id: Mapped[str | None] = mapped_column(String(64), index=True)
     session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

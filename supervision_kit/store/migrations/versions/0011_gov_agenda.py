@@ -28,7 +28,6 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['supervisee_id'], ['practitioners.id'], name=op.f('fk_agenda_items_supervisee_id_practitioners')),
     sa.ForeignKeyConstraint(['author_id'], ['practitioners.id'], name=op.f('fk_agenda_items_author_id_practitioners')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_agenda_items_case_id_cases')),
-    sa.ForeignKeyConstraint(['reflection_id'], ['reflections.id'], name=op.f('fk_agenda_items_reflection_id_reflections'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['sessions.id'], name=op.f('fk_agenda_items_session_id_sessions'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_items'))
     )
