@@ -103,3 +103,21 @@ def test_only_the_supervisee_writes_and_only_the_parties_read(world):
         world.as_user("sam").remove_agenda_item(item.id)
     pat.remove_agenda_item(item.id)
     assert pat.agenda_items() == []
+
+
+def test_my_agenda_widget_adds_lists_refuses_and_removes(world):
+    from supervision_kit.apps.reflection_app import ReflectionApp
+    app = ReflectionApp(world.as_user("pat"))
+    assert "My agenda" in app.tabs.titles
+    view = app.show_agenda()
+    assert view is not None
+    assert view.add(case_id="C1", reason="") is None  # a case needs a reason, said beside it
+    assert "why you bring this case" in view.fields["reason"].error.value
+    item = view.add("Court <b>deadlines</b>")
+    view.case.value, view.reason.value = "C2", "partner escalation"
+    view.add()
+    texts = [c.children[0].value for c in view.listing.children]
+    assert texts == ["Court &lt;b&gt;deadlines&lt;/b&gt;",
+                     "Case CR-2025-000002 (partner escalation)"]
+    view.remove(item.id)
+    assert len(view.listing.children) == 1 and view.status == "Removed from your agenda"

@@ -120,6 +120,10 @@ class DiscussionForm:
 
     def _head_html(self) -> str:
         head = f"<h4 style='margin:4px 0'>{esc(self.rec.case_label(self.d.case_id))}</h4>"
+        if self.d.chosen_by:  # brought by the supervisee on their agenda [Temple Appendix 2]
+            head += (f"<div><b>Brought by {esc(self.rec.name_of(self.d.chosen_by))}</b>"
+                     f"{' (' + esc(self.d.choice_reason) + ')' if self.d.choice_reason else ''}"
+                     f"</div>")
         if self.previous is not None:
             head += (f"<small><i>Follow-up of the signed discussion of "
                      f"{esc(day_text(self.previous_date))}: the child's needs, the plan and "
