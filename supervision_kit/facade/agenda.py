@@ -10,7 +10,7 @@ import json
 from sqlalchemy import select
 
 from ..domain import lifecycle as lc
-from ..domain.agenda import AgendaItem, check_item, choice_problems
+from ..domain.agenda import EXTRA_QUESTIONS, AgendaItem, check_item, choice_problems
 from ..domain.records import SessionRecord
 from ..domain.values import clean_id, new_id
 from ..errors import NotFound, ValidationError
@@ -157,6 +157,13 @@ class AgendaService:
                 raise ValidationError("item", "already taken into a session record")
             store.delete_item(conn, it.id)
             ctx.log(conn, "remove", "agenda_item", it.id, "")
+
+    def discussion_questions(self, rec: SessionRecord) -> list[tuple[str, str, str]]:
+        """(key, title, hint) of the questions the record's preset adds to each case
+        discussion (``discussions.extra_questions``) [Temple Appendix 3]."""
+        with self.ctx.engine.connect() as conn:
+            pol = session_policy(self.ctx, rec, conn)
+        return [(k, *EXTRA_QUESTIONS[k]) for k in pol.get("discussions.extra_questions") or []]
 
     def agenda_items(self, supervisee_id: str | None = None, session_id: str | None = None
                      ) -> list[AgendaItem]:

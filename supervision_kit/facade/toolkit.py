@@ -140,7 +140,7 @@ DOORS: dict[str, tuple[str, ...]] = {
     "meetings": ("add_case_meeting", "meetings_due", "arrangements_due", "everything_due"),
     "reminders": ("reminder_counts", "set_reminder_opt_out", "send_reminders"),
     "signing": ("my_records", "session_html"),
-    "agenda": ("add_agenda_item", "remove_agenda_item", "agenda_items"),
+    "agenda": ("add_agenda_item", "remove_agenda_item", "agenda_items", "discussion_questions"),
 }
 
 
