@@ -121,3 +121,26 @@ def test_my_agenda_widget_adds_lists_refuses_and_removes(world):
                      "Case CR-2025-000002 (partner escalation)"]
     view.remove(item.id)
     assert len(view.listing.children) == 1 and view.status == "Removed from your agenda"
+
+
+def test_temple_case_discussion_asks_appendix_3_and_the_pdf_prints_it(world):
+    from supervision_kit.widgets.session import SessionRecorder
+    temple(world)
+    world.as_user("pat").add_agenda_item(case_id="C1", reason="significant contact")
+    r = SessionRecorder(world.as_user("sam"), "P2", date=DAY)
+    form = r.discussion("C1")
+    assert "Brought by Pat Practitioner (significant contact)" in form.head.box.children[0].value
+    form.inputs["actions_taken"].value = "Called the social worker; <b>MASH</b> referral made"
+    form.inputs["designate_role"].value = "Jamie's key adult at school"
+    r.save()
+    rec = world.as_user("sam").session(r.record.id)
+    d = rec.discussions[0]
+    assert (d.actions_taken, d.designate_role) == (
+        "Called the social worker; <b>MASH</b> referral made", "Jamie's key adult at school")
+    text = " ".join(" ".join((p.extract_text() or "") for p in PdfReader(
+        io.BytesIO(world.as_user("sam").session_pdf(rec.id))).pages).split())
+    assert "Actions taken? Called the social worker; <b>MASH</b> referral made" in text
+    assert "What is the designate's role and relationship with the family?" in text
+    # Without the Temple contract (the default social-work preset) they are not asked.
+    other = SessionRecorder(world.as_user("sam"), "P9", date=DAY)
+    assert other.tk.discussion_questions(other.record) == []
