@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from supervision_kit.domain.canonical import content_hash
 from supervision_kit.domain.records import CaseDiscussion, Contract, Reflection
 from supervision_kit.errors import AccessDenied, ValidationError
+from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 
 DAY = dt.date.today()
 ITEM = "Managing <i>court</i> deadlines next month"
@@ -146,3 +147,26 @@ def test_temple_case_discussion_asks_appendix_3_and_the_pdf_prints_it(world):
     # Without the Temple contract (the default social-work preset) they are not asked.
     other = SessionRecorder(world.as_user("sam"), "P9", date=DAY)
     assert other.tk.discussion_questions(other.record) == []
+
+
+def test_agenda_on_both_databases(db_url):  # noqa: F811
+    from tests.fixtures_db import build_world
+    tk = build_world(db_url)
+    temple(tk)
+    pat, sam = tk.as_user("pat"), tk.as_user("sam")
+    pat.add_agenda_item("Supervision of the new starter")
+    pat.add_agenda_item(case_id="C2", reason="partner escalation")
+    rec = sam.open_session("P2", DAY)
+    rec.discussions.append(CaseDiscussion(case_id="C1", rag="R", decision="Strategy meeting"))
+    rec.discussions[0].rag = "A"
+    rec = sam.save_session(rec)
+    sam.sign(rec.id)
+    pat.sign(rec.id)
+    signed = sam.session(rec.id)
+    assert [(d.case_id, d.chosen_by, d.choice_reason) for d in signed.discussions] == [
+        ("C2", "P2", "partner escalation"), ("C1", None, "")]
+    assert tk.verify_records() == []
+    data = tk.export_dataset()
+    assert sorted((r["text"], r["session_id"]) for r in data["agenda_items"]) == [
+        ("", rec.id), ("Supervision of the new starter", rec.id)]
+    assert {r["chosen_by"] for r in data["case_discussions"]} == {"P2", None}
