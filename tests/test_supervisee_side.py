@@ -224,7 +224,7 @@ def test_existing_signatures_migrate_honestly_and_still_verify(tmp_path):
     SG = SignatureRow.__table__
     with store_engine.write_transaction(sam.engine) as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "-1")  # this change's migration undone: as a store made before it
+        command.downgrade(cfg, "0009_seeds")  # 0010 (and any later) undone: a store made before it
         assert set(conn.execute(select(SG.c.method)).scalars()) == {OWN_LOGIN}
         assert "comment" not in {r[1] for r in conn.execute(text("PRAGMA table_info(signatures)"))}
     sam.engine.dispose()

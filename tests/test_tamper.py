@@ -20,7 +20,7 @@ from supervision_kit.errors import RecordLocked, StaleRecord
 from supervision_kit.facade import Toolkit
 from supervision_kit.store.schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow,
                                           DisagreementRow, ReflectionRow, SessionRow, SignatureRow)
-from supervision_kit.store.sessions import ANSWERS, SESSION_TEXT
+from supervision_kit.store.sessions import ANSWERS, EXTRA_ANSWERS, SESSION_TEXT
 from tests.fixtures_db import build_world
 from tests.fixtures_pg import fresh_pg_database, pg_server  # noqa: F401
 
@@ -42,8 +42,12 @@ def full_record(reviewed_action: str = "act-earlier") -> SessionRecord:
         **{k: next(text) for k in SESSION_TEXT},
         discussions=[CaseDiscussion(case_id=c, rag=rag, quarterly_review=q, needs_oversight=False,
                                     provenance={"plan": {"how": "confirmed", "from": "2026-02-02"}},
+                                    # the supervisee's agenda and Temple Appendix 3 (fixed
+                                    # text, so the other fields' texts stay as they were)
+                                    chosen_by=who, choice_reason="alleged harm",
+                                    actions_taken=f"taken {c}", designate_role=f"role {c}",
                                     **{k: next(text) for k in ANSWERS})
-                     for c, rag, q in (("C1", "A", True), ("C2", "G", False))],
+                     for c, rag, q, who in (("C1", "A", True, "P2"), ("C2", "G", False, "P9"))],
         actions=[ActionItem(next(text), owner_id="P2", due_date=dt.date(2026, 3, 16), case_id="C1"),
                  ActionItem(next(text), owner_id="P9", due_date=dt.date(2026, 3, 20), case_id="C2")],
         reviews=[ActionReview(reviewed_action, "carried forward", note=next(text))],
@@ -173,7 +177,7 @@ def target(path, sid: str, rec: SessionRecord):
         (table.c.session_id == sid) & (table.c.position == i)
     if name in table.c:
         return table, row, table.c[name], (path[3] if len(path) > 3 else None)
-    if top == "discussions" and name in ANSWERS:
+    if top == "discussions" and name in ANSWERS + EXTRA_ANSWERS:
         return table, row, table.c.answers, name
     raise AssertionError(f"no tamper known for hashed field {_name(path)}: teach target() "
                          f"where it is stored")
@@ -420,6 +424,8 @@ def golden_record() -> SessionRecord:
     rec.stream = None  # a record with no stream hashes as records did before streams existed
     for d in rec.discussions:  # nor provenance: records signed before it existed keep their hash
         d.provenance = {}
+        # nor who chose the case, nor Temple Appendix 3's answers (the same, for the agenda)
+        d.chosen_by, d.choice_reason, d.actions_taken, d.designate_role = None, "", "", ""
     for i, d in enumerate(rec.discussions):
         d.id = f"disc-{i}"
     for i, a in enumerate(rec.actions):

@@ -7,6 +7,7 @@ import datetime as dt
 import ipywidgets as w
 import pandas as pd
 
+from ..analytics.audit_trend import audit_trend, audit_trend_chart
 from ..analytics.governance import results_table
 from ..errors import SupervisionError
 from ..widgets.common import esc, message, textarea
@@ -48,22 +49,29 @@ class AuditTab:
         self.judge_button.on_click(lambda _: self.judge())
         self.status = w.Label(value="")
         self.results = w.HTML(value="")
+        # Over time: % "yes" by team, month by month (the inspection report's chart too).
+        self.trend_chart = w.Image(format="png", layout={"max_width": "100%"})
+        self.trend_reading = w.Label(value="")
         form = [w.VBox([w.HTML(value=f"<b>{esc(c['question'])}</b> <small>({esc(c['source'])})"
                                      f"</small>"), self.answers[c["key"]]])
                 for c in self.criteria]
         self.widget = w.VBox([w.HBox([self.start, self.end]), w.HBox([self.per_stratum, self.seed,
                                                                       self.draw_button]),
                               self.item, *form, self.comment, self.judge_button, self.status,
+                              w.HTML(value="<h4>Results over time: % yes by team and month"
+                                           "</h4>"), self.trend_chart, self.trend_reading,
                               w.HTML(value="<h4>Results: % yes by team, month and criterion</h4>"),
                               self.results])
 
     def refresh(self, *_args, **_kw) -> None:
-        """Redraw the results table."""
+        """Redraw the results: the chart over time and the table."""
         try:
-            self.frame = results_table(self.tk.audit_results())
+            rows = self.tk.audit_results()
         except SupervisionError as e:
             self.status.value = message(e)
             return
+        self.frame, self.trend = results_table(rows), audit_trend(rows)
+        self.trend_chart.value, self.trend_reading.value = audit_trend_chart(self.trend)
         self.results.value = _frame_html(self.frame)
 
     def draw(self) -> dict | None:

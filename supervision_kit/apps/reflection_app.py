@@ -63,6 +63,8 @@ class ReflectionApp(Displayable):
         self.tabs = w.Tab(children=[reflect, w.VBox([]), w.VBox([])], titles=list(TABS))
         self.tabs.observe(lambda c: self._tab(c["new"]), "selected_index")
         self.widget = w.VBox([self.tabs], layout={"width": "100%"})
+        from .agenda_section import add_agenda_tab  # the supervisee's agenda [Temple App. 2]
+        add_agenda_tab(self)
         self._add_my_records_tab()
         from .workflow_sections import add_my_supervision_tab  # entitlement, disagreements
         add_my_supervision_tab(self)

@@ -13,6 +13,7 @@ import dataclasses as dc
 import re
 from pathlib import Path
 
+from ..domain.agenda import EXTRA_QUESTIONS
 from ..domain.enums import CaseStatus, Function, SessionType
 from ..domain.periods import period_of
 from ..errors import ValidationError
@@ -59,6 +60,10 @@ SCHEMA: dict = {
                 # Late records by one supervisor in the QA period that count as "repeated".
                 "repeated_late": "int+?"},
     "contract": {"review": "period"},
+    # The supervisee's agenda [Temple Appendix 2]: cases each session, one chosen by each party.
+    "agenda": {"min_cases": "int+?", "each_party_chooses": "bool?"},
+    # Questions added to each case discussion [Temple Appendix 3] (domain.agenda.EXTRA_QUESTIONS).
+    "discussions": {"extra_questions": ("list?", tuple(EXTRA_QUESTIONS))},
     "observations": {"per_year": "int+?"},
     "functions": {"window_sessions": "int+", "min_sessions": "int+",
                   "required": ("list", tuple(f.value for f in Function))},

@@ -82,8 +82,10 @@ def requests(g: Gen, teams: list[Team]) -> None:
             "resolved_at": g.at(g.days(day, 1, 5)) if resolved else None})
 
 
-def own_reflections(g: Gen, team: Team) -> None:
-    """Reflections practitioners wrote outside any session."""
+def own_reflections(g: Gen, team: Team, held: dict | None = None) -> None:
+    """Reflections practitioners wrote outside any session; each went on the writer's
+    agenda for their next held session, if any (the supervisee's agenda; no extra random
+    draws, so the rest of the demo is unchanged)."""
     for who in team.practitioners:
         if not who.cases or g.rng.random() > 0.3:
             continue
@@ -91,11 +93,18 @@ def own_reflections(g: Gen, team: Team) -> None:
         day = g.between(max(case.opened, g.window_start), g.today)
         framework, stages = ("gibbs", text.GIBBS) if g.rng.random() < 0.5 else ("kolb", text.KOLB)
         ctx = dict(case.ctx, day=f"{day.day} {day:%B}")
-        g.add("reflections", {
+        refl = g.add("reflections", {
             "id": g.id("R"), "framework": framework, "author_id": who.id, "session_id": None,
             "case_id": case.id, "exercise_id": None,
             "responses": {k: g.pick(v).format_map(ctx) for k, v in stages.items()},
             "created": g.at(day, 17, 21)})
+        taken = next((sid for d, sid in (held or {}).get(who.id, []) if d > day), None)
+        if taken:
+            g.add("agenda_items", {
+                "id": g.id("AG"), "supervisee_id": who.id, "author_id": who.id,
+                "text": "My reflection on a case, to think through together.", "case_id": None,
+                "reason": "", "reflection_id": refl["id"], "session_id": taken,
+                "created_at": refl["created"]})
 
 
 def exercise(g: Gen, trainer: Staff, unit: int, templates) -> None:

@@ -55,7 +55,7 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY, templates=No
         extras.evaluations(g, builder, [s for t in teams for s in t.supervisors + t.practitioners])
         for t in teams:
             extras.observations(g, builder, t)
-            extras.own_reflections(g, t)
+            extras.own_reflections(g, t, builder.held)
         extras.requests(g, teams)
         case_meetings(g)
         extras.exercise(g, specials["trainer"], unit, templates or SHIPPED_TEMPLATES)

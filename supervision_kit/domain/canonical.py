@@ -16,6 +16,7 @@ VOLATILE_ACTION = {"status", "reviewed_session_id", "completed_date"}
 VOLATILE_DISCUSSION = {"oversight"}
 VOLATILE_DISAGREEMENT = {"outcome", "resolved_date", "escalated_to_id"}
 VOLATILE_REFLECTION = {"created"}
+LATER_DISCUSSION = ("chosen_by", "choice_reason", "actions_taken", "designate_role")
 
 
 def canonical_content(rec: SessionRecord) -> dict:
@@ -35,6 +36,9 @@ def canonical_content(rec: SessionRecord) -> dict:
             x.pop(k, None)
         if not x.get("provenance"):  # records signed before provenance existed hash as then
             x.pop("provenance", None)
+        for k in LATER_DISCUSSION:  # likewise before the supervisee's agenda and Temple App. 3
+            if not x.get(k):
+                x.pop(k, None)
     for x in d["disagreements"]:
         for k in VOLATILE_DISAGREEMENT:
             x.pop(k, None)

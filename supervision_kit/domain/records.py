@@ -86,6 +86,12 @@ class CaseDiscussion:
     # Where carried or confirmed answers came from (see domain/lifecycle.py); {} = all
     # written in this session.
     provenance: dict[str, dict[str, str]] = dc.field(default_factory=dict)
+    # Who chose to bring the case and why (domain/agenda.py); None: the supervisor.
+    chosen_by: str | None = None
+    choice_reason: str = ""
+    # Temple Appendix 3, asked when the preset lists them (discussions.extra_questions).
+    actions_taken: str = ""
+    designate_role: str = ""
 
 
 @dc.dataclass

@@ -8,6 +8,7 @@ from .enums import (RAG, ActionStatus, AgencyType, Answer, CaseStatus, Function,
 from .records import (ActionItem, Case, Contract, Evaluation, Observation, Practitioner,
                       Reflection, SessionRecord)
 from .identifiers import check_id, check_name
+from .agenda import check_reason
 from .lifecycle import check_provenance
 from .values import clean_id, clean_text, parse_choice, parse_date
 
@@ -15,7 +16,7 @@ SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training
                 "learning_development", "group_confidentiality", "cancelled_reason")
 DISCUSSION_TEXT = ("summary", "worries", "working_well", "barriers", "impact", "needs",
                    "engagement", "plan", "proposed_amendment", "refusal_action",
-                   "decision", "rationale")
+                   "decision", "rationale", "actions_taken", "designate_role")
 
 
 def validate_session(rec: SessionRecord) -> SessionRecord:
@@ -66,6 +67,10 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         for name in DISCUSSION_TEXT:
             setattr(d, name, clean_text(getattr(d, name), f"{field}.{name}"))
         d.provenance = check_provenance(d, field)
+        d.chosen_by = clean_id(d.chosen_by, f"{field}.chosen_by") or None
+        if d.chosen_by and d.chosen_by not in (rec.supervisor_id, *ids):
+            raise ValidationError(f"{field}.chosen_by", "a case is chosen by a party to the session")
+        d.choice_reason = check_reason(d.choice_reason, f"{field}.choice_reason")
         if d.rag is not None and d.rag != "":
             d.rag = parse_choice(d.rag, RAG, f"{field}.rag").value
         else:

@@ -21,6 +21,7 @@ def _d(x) -> str:
 def gather(tk, day: dt.date, months: int = 12) -> list[dict]:
     """Sections {key, title, reading, png, table} computed exactly as the QA app does."""
     from ..analytics import qa_charts as charts
+    from ..analytics.audit_trend import audit_trend, audit_trend_chart
     from ..analytics.governance import by_supervisor, diversity_chart, results_table
     names = {p.id: p.name for p in tk.practitioners()}
     out = []
@@ -57,7 +58,12 @@ def gather(tk, day: dt.date, months: int = 12) -> list[dict]:
     flagged = sup[sup["repeated_late"].astype(bool)]["supervisor"].tolist() if len(sup) else []
     add("supervisors", "By supervisor", b"", f"{len(sup)} supervisor(s); repeated late recording: "
         + (", ".join(flagged) if flagged else "none") + ".", sup)
-    audit = results_table(tk.audit_results())
+    rows = tk.audit_results()
+    trend = audit_trend(rows)
+    png, text = audit_trend_chart(trend)  # as the QA app's Quality audit tab shows it
+    add("audit_trend", "Supervision quality audit results by team, month by month", png, text,
+        trend)
+    audit = results_table(rows)
     add("audit", "Supervision quality audit results", b"",
         f"{int(audit['judged'].sum()) if len(audit) else 0} judgement(s) recorded.", audit)
     return out

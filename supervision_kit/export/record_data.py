@@ -112,6 +112,7 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
         *(s.practitioner_id for s in sigs),
         *(a.author_id for a in adds),
         *(d.oversight.manager_id for d in rec.discussions if d.oversight),
+        *(d.chosen_by for d in rec.discussions),
         *(d.escalated_to_id for d in rec.disagreements),
     ]
     names = _people(conn, ids)
@@ -172,6 +173,13 @@ def record_dict(conn: Connection, session_id: str, *, frameworks: dict | None = 
                 },
                 "decision": d.decision,
                 "rationale": d.rationale,
+                # Who brought the case [Temple Appendix 2]: shown once anyone else chose one
+                # (before the supervisee's agenda every case was the supervisor's).
+                "chosen_by": (f"{name(d.chosen_by or rec.supervisor_id)}"
+                              + (f" ({d.choice_reason})" if d.choice_reason else "")
+                              if any(x.chosen_by for x in rec.discussions) else ""),
+                "actions_taken": d.actions_taken,
+                "designate_role": d.designate_role,
                 "rag": d.rag,
                 "previous_rag": rags.get(d.case_id),
                 # "confirmed from 2 Apr 2024" beside an answer kept from an earlier discussion.

@@ -15,7 +15,8 @@ person typed and is shown as text, never markup; dates/times may be ISO strings 
   refusal_action, decision, rationale, oversight, timeline_png, provenance}]`` where ``rag`` and
   ``previous_rag`` are ``"R" | "A" | "G"`` or None, ``oversight`` is
   ``{status, by, reason, at}`` or None, ``timeline_png`` is PNG ``bytes`` or None and
-  ``provenance`` maps an answer to a note such as "confirmed from 2 Apr 2024".
+  ``provenance`` maps an answer to a note such as "confirmed from 2 Apr 2024"; optional
+  ``chosen_by`` (who brought the case, and why), ``actions_taken``, ``designate_role``.
 - ``reflections``: ``[{framework, stages: [{title, response}]}]``.
 - ``functions``: list of str (functions of supervision covered).
 - ``diversity``: ``{title, items: [{question, answer}]}`` (anti-discriminatory practice).
@@ -38,6 +39,7 @@ import html
 import nbformat
 from nbformat import NotebookNode
 
+from supervision_kit.domain.agenda import EXTRA_QUESTIONS
 from supervision_kit.errors import ValidationError
 
 STATES = ("draft", "awaiting_signatures", "signed")
@@ -206,7 +208,11 @@ def _noted(case: dict, key: str) -> str:
 def _case_cell(number: int, case: dict):
     ref, status = _text(case.get("case_reference")), _text(case.get("case_status"))
     title = f"Case {number}: {ref}" + (f" ({status})" if status.strip() else "")
-    rows = [(label, _noted(case, key)) for key, label in CASE_FIELDS]
+    rows = [("Chosen by", _val(case.get("chosen_by")))] if _text(case.get("chosen_by")).strip() else []
+    rows += [(label, _noted(case, key)) for key, label in CASE_FIELDS]
+    # Temple Appendix 3's questions, when the preset asked them.
+    rows += [(title, _val(case.get(key))) for key, (title, _) in EXTRA_QUESTIONS.items()
+             if _text(case.get(key)).strip()]
     rag = rag_badge(case.get("rag"))
     if _text(case.get("previous_rag")).strip():
         rag += f'<br><span class="sk-muted">Previous rating:</span> {rag_badge(case.get("previous_rag"))}'

@@ -309,6 +309,9 @@ class MaintenanceService:
             "bookings": tables.bookings.c.supervisee_id == pid,
             "reminder_optouts": tables.reminder_optouts.c.practitioner_id == pid,
             "reminder_log": tables.reminder_log.c.practitioner_id == pid,
+            # Their agenda still waiting (items a destroyed session took go with it).
+            "agenda_items": (tables.agenda_items.c.supervisee_id == pid)
+            & tables.agenda_items.c.session_id.is_(None),
         }
 
     @staticmethod
@@ -377,6 +380,7 @@ class MaintenanceService:
             .values(discussed_session_id=None)
         )
         for t in (
+            tables.agenda_items,
             tables.actions,
             tables.discussions,
             tables.disagreements,

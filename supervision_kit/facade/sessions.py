@@ -18,6 +18,8 @@ from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
 from ..store.sessions import action_from_row, load_sessions, session_row, write_session
 from ..store.signing import sign_detail, signature_problems
+from .agenda import sign_problems as agenda_sign_problems
+from .agenda import take_agenda
 from .context import Context
 from .streams import settle_stream
 
@@ -48,12 +50,16 @@ class SessionsService:
         # first whether to continue or discard it (LifecycleService: open_drafts, discard_draft).
         with self.ctx.engine.connect() as conn:
             found = lifecycle_queries.pair_drafts(conn, self.ctx.me.id, ids)
-            if found:
-                return load_sessions(conn, found[:1])[0]
+            draft = load_sessions(conn, found[:1])[0] if found else None
+        if draft is not None:
+            # The supervisee's agenda, added since, joins the draft (facade/agenda.py).
+            return take_agenda(self.ctx, draft, self.save_session)
         date = parse_date(date, "date") or dt.date.today()
         kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
-        return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.ctx.me.id,
-                             supervisee_ids=ids, type=kind)
+        return take_agenda(self.ctx, SessionRecord(id=new_id("sess"), date=date,
+                                                   supervisor_id=self.ctx.me.id,
+                                                   supervisee_ids=ids, type=kind),
+                           self.save_session)
 
     def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
         """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
@@ -319,6 +325,8 @@ class SessionsService:
                 raise ValidationError("signer", "already signed")
             if not done:  # one decision, one oversight item (store/lifecycle.py)
                 for field, why in lifecycle_queries.repeated_oversight(conn, rec):
+                    raise ValidationError(field, why)
+                for field, why in agenda_sign_problems(self.ctx, rec, conn):  # preset's cases rule
                     raise ValidationError(field, why)
             h = content_hash(rec) if not done else rec.content_hash
             when = _now()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..domain.records import Practitioner
+from .agenda import AgendaService
 from .bookings import BookingsService
 from .catalog import CatalogService
 from .context import Context
@@ -63,6 +64,7 @@ class Services:
     meetings: MeetingsService
     reminders: RemindersService
     signing: SigningService
+    agenda: AgendaService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
@@ -86,7 +88,8 @@ class Services:
                    governance_qa=GovernanceQAService(ctx),
                    escalations=EscalationsService(ctx, rules, catalog),
                    quality_audit=QualityAuditService(ctx),
-                   signing=SigningService(ctx, sessions, documents))
+                   signing=SigningService(ctx, sessions, documents),
+                   agenda=AgendaService(ctx))
 
 
 # Which service answers each public method of the toolkit: follow a call from a widget
@@ -139,6 +142,7 @@ DOORS: dict[str, tuple[str, ...]] = {
     "reminders": ("reminder_counts", "reminder_choices", "set_reminder_opt_out",
                   "send_reminders"),
     "signing": ("my_records", "session_html"),
+    "agenda": ("add_agenda_item", "remove_agenda_item", "agenda_items", "discussion_questions"),
 }
 
 

@@ -23,7 +23,7 @@ TABLE_ORDER = (
     "practitioners", "cases", "case_people", "case_status_history", "case_meetings",
     "contracts", "sessions",
     "bookings", "session_attendees", "case_discussions", "actions", "action_reviews", "disagreements",
-    "reflections", "signatures", "addenda", "evaluations", "observations", "requests",
+    "reflections", "agenda_items", "signatures", "addenda", "evaluations", "observations", "requests",
     "training_records", "exercises", "exercise_ratings")
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "templates" / "dataset.schema.json"
 REQUIRED = object()  # marker: a column with no default that must be given
@@ -47,6 +47,9 @@ TABLE_DOCS = {
     "action_reviews": "What a later session decided about an earlier action.",
     "disagreements": "Disagreements recorded in a session and how they were resolved or escalated.",
     "reflections": "A guided reflection (Gibbs, Kolb, ...): one response per stage.",
+    "agenda_items": "What a supervisee brought to a session: an agenda item, or a case and why "
+                    "(significant contact, alleged harm, partner escalation, other), with their "
+                    "pre-session reflection; session_id is empty while it waits.",
     "signatures": "Who signed a session, when, and the content hash they signed.",
     "addenda": "Notes added to a signed (locked) record.",
     "evaluations": "The Supervision Evaluation Tool: ten answers yes / no / maybe.",
@@ -63,7 +66,11 @@ COLUMN_DOCS = {
     ("sessions", "functions"): "Functions of supervision covered in the session.",
     ("case_discussions", "answers"): "Structured answers: summary, worries, working_well, barriers, "
                                      "impact, needs, engagement, plan, proposed_amendment, "
-                                     "refusal_action, decision, rationale.",
+                                     "refusal_action, decision, rationale; when a preset asks, "
+                                     "actions_taken and designate_role [Temple Appendix 3].",
+    ("case_discussions", "chosen_by"): "Who brought the case to the session; empty: the supervisor.",
+    ("case_discussions", "choice_reason"): "Why it was brought: significant contact, alleged harm, "
+                                           "partner escalation or other.",
     ("case_discussions", "rag"): "Circumstances improving (G), the same (A), worse (R).",
     ("case_discussions", "provenance"): "Answers carried or confirmed from an earlier discussion: "
                                         "{answer: {how: carried | confirmed, from: date}}.",

@@ -193,6 +193,9 @@ class DiscussionRow(Base):
     oversight_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Answers carried or confirmed from an earlier discussion: {field: {how, from}}.
     provenance: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Who brought the case (None: the supervisor) and why [Temple Appendix 2].
+    chosen_by: Mapped[str | None] = _fk("practitioners.id")
+    choice_reason: Mapped[str] = mapped_column(String(32), default="")
     __table_args__ = (UniqueConstraint("session_id", "case_id"),)
 
 
@@ -443,3 +446,19 @@ class AuditItemRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     judged_by_id: Mapped[str | None] = mapped_column(String(64))
     judged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AgendaItemRow(Base):
+    """What a supervisee brings to their next session: an item, or a case and why
+    [Temple Appendix 2; Havering 13.2]. ``session_id`` is set when a session takes it."""
+    __tablename__ = "agenda_items"
+    id: Mapped[str] = _id()
+    supervisee_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    author_id: Mapped[str] = _fk("practitioners.id", nullable=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[str | None] = _fk("cases.id")
+    reason: Mapped[str] = mapped_column(String(32), default="")
+    # No foreign key: a draft's save replaces its reflections' rows, this link stays.
+    reflection_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    session_id: Mapped[str | None] = _fk("sessions.id", ondelete="SET NULL")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

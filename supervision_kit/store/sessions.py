@@ -18,6 +18,8 @@ SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training
 ANSWERS = ("summary", "worries", "working_well", "barriers", "impact", "needs",
            "engagement", "plan", "proposed_amendment", "refusal_action", "decision",
            "rationale")
+# Answers a preset may add (domain.agenda.EXTRA_QUESTIONS); stored only when given.
+EXTRA_ANSWERS = ("actions_taken", "designate_role")
 
 
 
@@ -76,7 +78,9 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
             disc[r.session_id].append(CaseDiscussion(
                 case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
                 needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
-                provenance=dict(r.provenance or {}), **{k: ans.get(k, "") for k in ANSWERS}))
+                provenance=dict(r.provenance or {}), chosen_by=r.chosen_by,
+                choice_reason=r.choice_reason or "",
+                **{k: ans.get(k, "") for k in ANSWERS + EXTRA_ANSWERS}))
         for r in conn.execute(
             select(tables.actions)
             .where(tables.actions.c.session_id.in_(chunk))
@@ -146,7 +150,10 @@ def child_rows(rec: SessionRecord) -> dict[str, list[dict]]:
         ov = d.oversight
         rows["case_discussions"].append(dict(
             id=d.id, session_id=sid, case_id=d.case_id, position=i, rag=d.rag,
-            answers={k: getattr(d, k) for k in ANSWERS}, quarterly_review=d.quarterly_review,
+            answers={**{k: getattr(d, k) for k in ANSWERS},
+                     **{k: getattr(d, k) for k in EXTRA_ANSWERS if getattr(d, k)}},
+            quarterly_review=d.quarterly_review, chosen_by=d.chosen_by or None,
+            choice_reason=d.choice_reason,
             needs_oversight=d.needs_oversight,
             oversight_status=(ov.status if ov else ("pending" if d.needs_oversight else None)),
             oversight_manager_id=ov.manager_id if ov else None,

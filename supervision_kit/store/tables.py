@@ -2,7 +2,7 @@
 reads as words where the ORM classes in ``schema`` would need ``SessionRow.__table__``."""
 from __future__ import annotations
 
-from .schema import (ActionReviewRow, ActionRow, AddendumRow, AttendeeRow, AuditRow, BookingRow,
+from .schema import (ActionReviewRow, AgendaItemRow, ActionRow, AddendumRow, AttendeeRow, AuditRow, BookingRow,
                      CaseMeetingRow, CasePersonRow, ReminderLogRow, ReminderOptOutRow,
                      CaseRow, ContractRow, DisagreementRow, DiscussionRow, EvaluationRow,
                      ExerciseRow, ObservationRow, PractitionerRow, RatingRow, ReflectionRow,
@@ -33,3 +33,4 @@ bookings = BookingRow.__table__
 case_meetings = CaseMeetingRow.__table__
 reminder_optouts = ReminderOptOutRow.__table__
 reminder_log = ReminderLogRow.__table__
+agenda_items = AgendaItemRow.__table__

@@ -423,6 +423,9 @@ class CaseloadOverview(HasTraits, Displayable):
             from .case_extract import CaseExtractPanel
             self.extract = CaseExtractPanel(self.tk, self.opened_case)
             self.detail.children = (*self.detail.children, self.extract.widget)
+        from .professional_differences import DifferencesPanel  # HSCB professional differences
+        self.differences = DifferencesPanel(self.tk, self.opened_case)
+        self.detail.children = (*self.detail.children, self.differences.widget)
         return self.timeline
 
     def open_session(self, supervisee_id: str) -> str:

@@ -38,6 +38,16 @@ RAG_OPTIONS = [("G improving", RAG.G.value), ("A same", RAG.A.value), ("R worse"
 RANK = {RAG.G.value: 0, RAG.A.value: 1, RAG.R.value: 2}
 
 
+def extra_questions(rec) -> list[tuple[str, str, str]]:
+    """The preset's added questions for this record's discussions (asked once per recorder)."""
+    if getattr(rec, "_extra_questions", None) is None:
+        try:
+            rec._extra_questions = rec.tk.discussion_questions(rec.record)
+        except SupervisionError:
+            rec._extra_questions = []
+    return rec._extra_questions
+
+
 def amendment_reason(rag: str | None, previous: str | None, drift: str | None) -> str:
     """Why a proposed amendment to the plan is needed ("" when it is not)."""
     if drift:
@@ -76,6 +86,9 @@ class DiscussionForm:
         self.unsigned_box = w.VBox(rows)
         for key, title, help_text in QUESTIONS:
             self._text(key, title, help_text)
+        self.extra = extra_questions(rec)  # the preset's own [Temple Appendix 3]
+        for key, title, help_text in self.extra:
+            self._text(key, title, help_text)
         self.rag = w.ToggleButtons(options=RAG_OPTIONS, value=d.rag or None,
                                    style={"button_width": "auto"})
         prev = (f"Previous rating: {self.previous_rag} ({RAG(self.previous_rag).meaning})"
@@ -109,7 +122,7 @@ class DiscussionForm:
                                        layout={"width": "auto"})
         self.reflect_button.on_click(lambda _: rec.reflect_on_case(d.case_id))
         self.widget = w.VBox([self.head.box, self.unsigned_box, self.confirm_all_button,
-                              *[self.fields[k].box for k, _, _ in QUESTIONS],
+                              *[self.fields[k].box for k, _, _ in QUESTIONS + self.extra],
                               self.fields["rag"].box,
                               *[self.fields[k].box for k, _, _ in AFTER_RAG],
                               self.fields["needs_oversight"].box,
@@ -120,6 +133,10 @@ class DiscussionForm:
 
     def _head_html(self) -> str:
         head = f"<h4 style='margin:4px 0'>{esc(self.rec.case_label(self.d.case_id))}</h4>"
+        if self.d.chosen_by:  # brought by the supervisee on their agenda [Temple Appendix 2]
+            head += (f"<div><b>Brought by {esc(self.rec.name_of(self.d.chosen_by))}</b>"
+                     f"{' (' + esc(self.d.choice_reason) + ')' if self.d.choice_reason else ''}"
+                     f"</div>")
         if self.previous is not None:
             head += (f"<small><i>Follow-up of the signed discussion of "
                      f"{esc(day_text(self.previous_date))}: the child's needs, the plan and "
