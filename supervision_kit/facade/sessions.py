@@ -48,15 +48,18 @@ class SessionsService:
         # first whether to continue or discard it (LifecycleService: open_drafts, discard_draft).
         with self.ctx.engine.connect() as conn:
             found = lifecycle_queries.pair_drafts(conn, self.ctx.me.id, ids)
-            if found:
-                return load_sessions(conn, found[:1])[0]
+            draft = load_sessions(conn, found[:1])[0] if found else None
+        if draft is not None:  # a stored record, opened: one logged view
+            self.ctx.log_view("session", draft.id, "open draft")
+            return draft
         date = parse_date(date, "date") or dt.date.today()
         kind = type or (SessionType.GROUP.value if len(ids) > 1 else SessionType.ONE_TO_ONE.value)
         return SessionRecord(id=new_id("sess"), date=date, supervisor_id=self.ctx.me.id,
                              supervisee_ids=ids, type=kind)
 
-    def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
-        """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
+    def carried_actions(self, rec: SessionRecord, *, log: bool = True) -> list[ActionItem]:
+        """Open actions from earlier sessions of these supervisees, for review [PG41 4].
+        ``log=False``: a redraw of a record whose opening was logged (the check still runs)."""
         ids = [p for p in rec.supervisee_ids if p]
         for p in ids:
             self.ctx.check_see([p], f"see the actions of {p}")
@@ -83,9 +86,10 @@ class SessionsService:
                 .order_by(tables.actions.c.due_date, tables.actions.c.id)
             )
             out = [action_from_row(r) for r in conn.execute(q)]
-        self.ctx.log_view(
-            "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
-        )
+        if log:
+            self.ctx.log_view(
+                "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
+            )
         return out
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
@@ -369,12 +373,14 @@ class SessionsService:
             self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
         return a
 
-    def addenda(self, session_id: str) -> list[Addendum]:
-        """Addenda of a record, oldest first (the view is logged)."""
+    def addenda(self, session_id: str, *, log: bool = True) -> list[Addendum]:
+        """Addenda of a record, oldest first (the view is logged; ``log=False``: a redraw of
+        a record whose opening was logged, the access check still made)."""
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             out = session_queries.addenda_of(conn, session_id)
-            self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
+            if log:
+                self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
     def verify_records(self) -> list[str]:
