@@ -113,7 +113,7 @@ DOORS: dict[str, tuple[str, ...]] = {
                          "sample_observations_for_qa"),
     "rules": ("due", "suggest_next_session", "case_windows", "drift", "overdue_actions",
               "function_balance", "timeliness", "contract_reviews", "observations_due"),
-    "documents": ("session_document", "pdf_name", "session_pdf", "export_pdfs",
+    "documents": ("session_document", "pdf_name", "session_pdf", "warm_pdf", "export_pdfs",
                   "signed_sessions", "verify_pdf"),
     "research": ("research_key", "key_created_message", "anonymise"),
     "training": ("vignette_library", "create_exercise", "exercise", "exercises", "join_exercise",
