@@ -43,8 +43,11 @@ def _out(fig, draw: bool):
 
 
 def png_of(chart) -> bytes:
-    """PNG bytes of what a chart function returned (bytes, or a figure not yet drawn)."""
-    return chart if isinstance(chart, (bytes, bytearray)) else _png(chart)
+    """PNG bytes of what a chart function returned (bytes, a figure not yet drawn, or a
+    function drawing it)."""
+    if isinstance(chart, (bytes, bytearray)):
+        return chart
+    return chart() if callable(chart) else _png(chart)
 
 
 def _teams(df: pd.DataFrame) -> pd.Series:
@@ -245,7 +248,7 @@ def balance_figure(fb: pd.DataFrame):
     return fig, reading, pct.round(1).reset_index()
 
 
-def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
+def evaluation(evaluations, draw: bool = True) -> tuple[bytes, str, pd.DataFrame]:
     """The evaluation tool's results [HSCB Appendix I]: yes / maybe / no per statement."""
     from ..analytics.evaluation import evaluation_chart_png, evaluation_summary
     evaluations = list(evaluations)
@@ -253,7 +256,7 @@ def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
         return (_empty_png("No evaluations returned yet"), "No evaluations returned yet.",
                 pd.DataFrame())
     df = evaluation_summary(evaluations)
-    png = evaluation_chart_png(df)
+    png = evaluation_chart_png(df) if draw else (lambda: evaluation_chart_png(df))
     answered = df[df["answered"] > 0]
     if answered.empty:
         return png, f"{len(evaluations)} evaluations, none with an answer.", df

@@ -212,16 +212,17 @@ class QualityAssuranceApp(Displayable):
             evs = tk.evaluations()
             if team:
                 evs = [e for e in evs if self._team_of(e.supervisee_id) == team]
-            png, text, df = charts.evaluation(evs)
+            png, text, df = charts.evaluation(evs, draw=False)
             return png, text, {"evaluation": df}
 
         work = {"frequency": frequency, "records": records, "drift": drifting,
                 "balance": balance, "evaluation": evaluation}
-        for key, run in work.items():
-            try:
-                self.topics[key].show(*run())
-            except SupervisionError as e:
-                self.topics[key].fail(message(e))
+        with tk.same_reads():  # the agency is read once for every topic, not per topic
+            for key, run in work.items():
+                try:
+                    self.topics[key].show(*run())
+                except SupervisionError as e:
+                    self.topics[key].fail(message(e))
         lines = "".join(f"<li><b>{esc(t.title)}</b>: {esc(t.text)}</li>" for t in self.topics.values())
         scope = f"team {team}" if team else "every team you may see"
         self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."
