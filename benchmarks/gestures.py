@@ -41,6 +41,11 @@ button.on_click(go)
 w.VBox([button, label])"""
 
 
+def say(text: str) -> None:
+    """Progress on stderr (a run takes minutes)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
 def timed(act, until) -> float:
     """Seconds from ``act()`` (the click) until ``until()`` returns (the result is shown)."""
     t = time.perf_counter()
@@ -217,6 +222,7 @@ def main() -> None:
         for nb in ("session", "caseload", "quality_assurance"):
             shutil.copy(NOTEBOOKS / f"{nb}.ipynb", folder)
         write_notebook(folder / "floor.ipynb", FLOOR_NB)
+        say("demo store")
         db = demo_copy(work / "data")
         pick = pick_session(db)
         tk = Toolkit(db, pick.supervisor)
@@ -229,15 +235,18 @@ def main() -> None:
                               timeout=120) as sup, \
                 voila_process(folder, env={**env, "SUPERVISION_KIT_USER": auditor},
                               timeout=120) as aud:
+            say("servers up")
             context = browser.new_context()
             page = context.new_page()
             base = floor(page, sup, args.repeats * 2)
+            say(f"floor {statistics.median(base):.3f} s")
             rounds = [("session", lambda i: session_round(page, sup, pick, times, i)),
                       ("caseload", lambda i: caseload_round(page, sup, times, i)),
                       ("qa", lambda i: qa_round(page, aud, times, i)),
                       ("pdf", lambda i: pdf_round(page, sup, pick, signed_label, times))]
             for i in range(args.repeats):
                 for name, run in rounds:
+                    say(f"round {i + 1}: {name}")
                     try:
                         run(i)
                     except Exception as e:  # one broken gesture must not hide the others
