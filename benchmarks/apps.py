@@ -13,8 +13,11 @@ Targets: session cold ≤ 1.5× bare cold; session preheated < bare cold.
 Then (``apps_hub``): the session app against the bare notebook through JupyterHub, signed
 in, cold (target ≤ 1.5×; ``--no-hub`` skips it), and kernels alive and their RSS after
 ``--views`` page views of the caseload app opened and closed (default 200; 0 skips it).
+Then (``apps_scale``): the QA app (auditor, page to first chart) and the caseload app
+("everyone I can see") at demo scale 100 against scale 1, same run (target ≤ 1.5×;
+``--scale-repeats 0`` skips it; the demo stores are cached by ``demo_cache``).
 Run: ``.venv/bin/python benchmarks/apps.py [--repeats N] [--db DEMO.sqlite] [--views N]
-[--no-hub] [APP ...]``.
+[--no-hub] [--scale-repeats N] [APP ...]``.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 from apps_harness import time_to_interactive  # noqa: E402
 import apps_hub  # noqa: E402
+import apps_scale  # noqa: E402
 from tests.helpers_browser import chromium_browser, voila_process, write_notebook  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -129,6 +133,8 @@ def main() -> None:
     parser.add_argument("--no-hub", action="store_true", help="skip the JupyterHub figure")
     parser.add_argument("--hub-repeats", type=int, default=None,
                         help="views per notebook through the hub (default --repeats)")
+    parser.add_argument("--scale-repeats", type=int, default=3,
+                        help="views per scale of the QA and caseload apps (0: skip them)")
     parser.add_argument("apps", nargs="*", help="names of APPS entries (default: all)")
     args = parser.parse_args()
     chosen = [a for a in APPS if not args.apps or a.name in args.apps or a is APPS[0]]
@@ -150,6 +156,11 @@ def main() -> None:
                   f"cold/bare-cold {c / base:.2f}x  preheated/bare-cold {w / base:.2f}x  "
                   f"preheated/cold {w / c:.2f}x")
         _hub_and_kernels(args, chosen, notebooks, env, work)
+        if args.scale_repeats:
+            from demo_cache import demo_db
+            dbs = {1: demo_db(1), 100: demo_db(100)}
+            with chromium_browser() as browser:
+                apps_scale.report(apps_scale.scale_views(browser, work, args.scale_repeats, dbs))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -461,7 +461,7 @@ def test_caseload_and_quality_assurance_apps_show_the_workflows(world):
     assert "Sam Supervisor" in set(training.out_of_date["name"])
     qa.team.value = "South"
     qa.refresh_button.click()
-    assert req.frame.empty and set(qa.workflow_sections["training"].take_up.take_up["team"]) == {"South"}
+    assert qa.workflow_sections["requests"].frame.empty and set(qa.workflow_sections["training"].take_up.take_up["team"]) == {"South"}
 
     # The supervisee's own side lives in the reflection app.
     from supervision_kit.apps.reflection_app import ReflectionApp

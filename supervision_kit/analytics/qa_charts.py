@@ -17,6 +17,7 @@ ISSUES = (("unsigned", RED), ("not recorded", GREY), ("recorded late", AMBER))
 FUNCTIONS = [f.value for f in Function]
 FUNCTION_COLOURS = ("#1565c0", "#2e7d32", "#6a1b9a", "#ef6c00")
 NO_TEAM = "(no team)"
+TOP = 10  # with more teams than fit, the worst and best this many are drawn, then all as a histogram
 
 
 def _t(text) -> str:
@@ -36,9 +37,62 @@ def _png(fig) -> bytes:
     return to_png(fig, tight=True)
 
 
+def _out(fig, draw: bool):
+    """The chart as PNG bytes, or (``draw=False``) the figure, drawn when first shown."""
+    return _png(fig) if draw else fig
+
+
+def png_of(chart) -> bytes:
+    """PNG bytes of what a chart function returned (bytes, a figure not yet drawn, or a
+    function drawing it)."""
+    if isinstance(chart, (bytes, bytearray)):
+        return chart
+    return chart() if callable(chart) else _png(chart)
+
+
 def _teams(df: pd.DataFrame) -> pd.Series:
     col = df["team"] if "team" in df.columns else pd.Series(index=df.index, dtype=object)
     return col.fillna(NO_TEAM).replace("", NO_TEAM).astype(str)
+
+
+def _extremes(by: pd.DataFrame, n: int = TOP) -> tuple[pd.DataFrame, list[float], int]:
+    """The rows a chart draws (``by`` sorted worst first): all of them when there are few,
+    else the ``n`` worst and the ``n`` best, so 300 teams stay readable; their y positions
+    (a gap between the two groups) and how many rows were left out."""
+    if len(by) <= 2 * n + 4:
+        return by, [float(y) for y in range(len(by))], 0
+    shown = pd.concat([by.iloc[:n], by.iloc[-n:]])
+    return shown, [float(y) for y in range(n)] + [float(y + n + 1) for y in range(n)], len(by) - 2 * n
+
+
+def _bar_figure(rows: int, left_out: int, width: float = 8.0):
+    """A figure for a bar chart of ``rows`` rows; with rows left out, a second axes below
+    for the distribution of every row (returned as None when all rows are drawn)."""
+    if not left_out:
+        fig = _figure(rows, width)
+        return fig, fig.add_subplot(1, 1, 1), None
+    fig = new_figure(width, 1.4 + 0.45 * (rows + 1) + 2.4)
+    grid = fig.add_gridspec(2, 1, height_ratios=[0.45 * (rows + 1) + 0.8, 2.0], hspace=0.45)
+    return fig, fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+
+
+def _gap_label(ax, ys: list[float], labels: list[str], left_out: int, what: str) -> None:
+    """Tick labels of the drawn rows, and a line saying how many were left out."""
+    if left_out:
+        n = len(ys) // 2
+        ys, labels = [*ys[:n], float(n), *ys[n:]], [*labels[:n], f"… {left_out} more {what} …",
+                                                        *labels[n:]]
+    ax.set_yticks(ys, labels, fontsize=9)
+
+
+def _histogram(ax, values, xlabel: str, what: str, bins=None) -> None:
+    """The distribution of every row's value (the bars above show only the extremes)."""
+    if ax is None:
+        return
+    ax.hist(list(values), bins=bins if bins is not None else 20, color=BLUE)
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.set_ylabel(what, fontsize=9)
+    ax.set_title(f"All {len(values)} {what}", fontsize=10, loc="left")
 
 
 def _empty_png(text: str) -> bytes:
@@ -49,7 +103,7 @@ def _empty_png(text: str) -> bytes:
     return _png(fig)
 
 
-def compliance(due: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+def compliance(due: pd.DataFrame, draw: bool = True) -> tuple[bytes, str, pd.DataFrame]:
     """Supervision frequency compliance by team: who is within their policy's frequency."""
     if due.empty:
         return _empty_png("No supervisees in scope"), "No supervisees in scope.", pd.DataFrame()
@@ -57,25 +111,29 @@ def compliance(due: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
     by = d.groupby("team").agg(people=("ok", "size"), within=("ok", "sum")).reset_index()
     by["pct"] = [_pct(a, b) for a, b in zip(by["within"], by["people"])]
     by = by.sort_values(["pct", "team"]).reset_index(drop=True)
-    fig = _figure(len(by))
-    ax = fig.add_subplot(1, 1, 1)
-    ax.barh(range(len(by)), by["pct"], color=[GREEN if p >= 100 else AMBER if p >= 75 else RED
-                                              for p in by["pct"]])
-    for y, (p, a, b) in enumerate(zip(by["pct"], by["within"], by["people"])):
+    shown, ys, left_out = _extremes(by)
+    fig, ax, hist = _bar_figure(len(shown), left_out)
+    ax.barh(ys, shown["pct"], color=[GREEN if p >= 100 else AMBER if p >= 75 else RED
+                                     for p in shown["pct"]])
+    for y, p, a, b in zip(ys, shown["pct"], shown["within"], shown["people"]):
         ax.text(min(p, 100) + 1, y, f"{a} of {b}", va="center", fontsize=8)
-    ax.set_yticks(range(len(by)), [_t(x) for x in by["team"]], fontsize=9)
+    _gap_label(ax, ys, [_t(x) for x in shown["team"]], left_out, "teams")
     ax.set_xlim(0, 115)
     ax.set_xlabel("% of supervisees within their supervision frequency")
-    ax.set_title("Supervision frequency compliance by team", fontsize=10, loc="left")
+    ax.set_title("Supervision frequency compliance by team"
+                 + (f": the lowest and highest {TOP} of {len(by)}" if left_out else ""),
+                 fontsize=10, loc="left")
+    _histogram(hist, by["pct"], "% within their supervision frequency", "teams",
+               bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01])
     n, ok = int(by["people"].sum()), int(by["within"].sum())
     low = by.iloc[0]
     reading = (f"{ok} of {n} supervisees ({_pct(ok, n):.0f}%) are within their supervision "
                f"frequency; the lowest team is {low['team']} ({low['pct']:.0f}%, "
                f"{low['people'] - low['within']} overdue).")
-    return _png(fig), reading, by
+    return _out(fig, draw), reading, by
 
 
-def records(timeliness: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+def records(timeliness: pd.DataFrame, draw: bool = True) -> tuple[bytes, str, pd.DataFrame]:
     """Unsigned, unrecorded and late records by team."""
     if timeliness.empty:
         return (_empty_png("No unsigned or late records"),
@@ -87,31 +145,36 @@ def records(timeliness: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
             table[issue] = 0
     table = table[[i for i, _ in ISSUES]]
     table = table.loc[table.sum(axis=1).sort_values().index]
-    fig = _figure(len(table))
-    ax = fig.add_subplot(1, 1, 1)
-    left = pd.Series(0, index=table.index)
+    shown, ys, left_out = _extremes(table)
+    fig, ax, hist = _bar_figure(len(shown), left_out)
+    left = pd.Series(0, index=shown.index)
     for issue, colour in ISSUES:
-        ax.barh(range(len(table)), table[issue], left=left, color=colour, label=issue)
-        left = left + table[issue]
-    ax.set_yticks(range(len(table)), [_t(x) for x in table.index], fontsize=9)
+        ax.barh(ys, shown[issue], left=left, color=colour, label=issue)
+        left = left + shown[issue]
+    _gap_label(ax, ys, [_t(x) for x in shown.index], left_out, "teams")
     ax.set_xlabel("records")
-    ax.set_title("Unsigned and late records by team", fontsize=10, loc="left")
+    ax.set_title("Unsigned and late records by team"
+                 + (f": the fewest and most {TOP} of {len(table)}" if left_out else ""),
+                 fontsize=10, loc="left")
+    _histogram(hist, table.sum(axis=1), "record problems per team", "teams")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     counts = {i: int(table[i].sum()) for i, _ in ISSUES}
     worst = table.sum(axis=1).idxmax()
     reading = (f"{sum(counts.values())} record problems: {counts['unsigned']} unsigned, "
                f"{counts['not recorded']} not recorded, {counts['recorded late']} recorded late "
                f"(after the 2-working-day limit); most in {worst} ({int(table.loc[worst].sum())}).")
-    return _png(fig), reading, table.reset_index()
+    return _out(fig, draw), reading, table.reset_index()
 
 
-def drift(drifting: pd.DataFrame, windows: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+def drift(drifting: pd.DataFrame, windows: pd.DataFrame, draw: bool = True
+          ) -> tuple[bytes, str, pd.DataFrame]:
     """Drift prevalence (and cases outside their discussion window) by case status and team."""
     if windows.empty:
         return _empty_png("No open cases in scope"), "No open cases in scope.", pd.DataFrame()
     cases = windows.assign(team=_teams(windows), late=windows["days_overdue"] > 0,
                            drifting=windows["case_id"].isin(set(drifting["case_id"])))
-    fig = _figure(cases["status"].nunique() + cases["team"].nunique() + 1, width=9.0)
+    teams = cases["team"].nunique()
+    fig = _figure(cases["status"].nunique() + min(teams, 2 * TOP + 5) + 1, width=9.0)
     groups = []
     for i, key in enumerate(("status", "team")):
         by = cases.groupby(key).agg(cases=("case_id", "size"), drifting=("drifting", "sum"),
@@ -120,15 +183,17 @@ def drift(drifting: pd.DataFrame, windows: pd.DataFrame) -> tuple[bytes, str, pd
         by["late_pct"] = [_pct(a, b) for a, b in zip(by["late"], by["cases"])]
         by = by.sort_values(["drift_pct", key]).reset_index(drop=True)
         ax = fig.add_subplot(2, 1, i + 1)
-        ys = range(len(by))
-        ax.barh([y + 0.2 for y in ys], by["drift_pct"], height=0.4, color=RED, label="drifting")
-        ax.barh([y - 0.2 for y in ys], by["late_pct"], height=0.4, color=AMBER,
+        shown, ys, left_out = _extremes(by)
+        ax.barh([y + 0.2 for y in ys], shown["drift_pct"], height=0.4, color=RED, label="drifting")
+        ax.barh([y - 0.2 for y in ys], shown["late_pct"], height=0.4, color=AMBER,
                 label="outside discussion window")
-        for y, (p, a, b) in enumerate(zip(by["drift_pct"], by["drifting"], by["cases"])):
+        for y, p, a, b in zip(ys, shown["drift_pct"], shown["drifting"], shown["cases"]):
             ax.text(p + 1, y + 0.2, f"{a} of {b}", va="center", fontsize=7)
-        ax.set_yticks(list(ys), [_t(x) for x in by[key]], fontsize=9)
+        _gap_label(ax, ys, [_t(x) for x in shown[key]], left_out, f"{key}es" if key == "status"
+                   else f"{key}s")
         ax.set_xlim(0, 110)
-        ax.set_title(f"Open cases by {key}", fontsize=10, loc="left")
+        ax.set_title(f"Open cases by {key}" + (f": the lowest and highest {TOP} of {len(by)}"
+                                                 if left_out else ""), fontsize=10, loc="left")
         if i == 0:
             ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
         groups.append(by.rename(columns={key: "group"}).assign(by=key))
@@ -140,37 +205,50 @@ def drift(drifting: pd.DataFrame, windows: pd.DataFrame) -> tuple[bytes, str, pd
     reading = (f"{d} of {n} open cases ({_pct(d, n):.0f}%) are flagged for drift, most often "
                f"among {top['group']} cases ({top['drift_pct']:.0f}%); {late} "
                f"{'is' if late == 1 else 'are'} outside their discussion window.")
-    return _png(fig), reading, pd.concat(groups, ignore_index=True)
+    return _out(fig, draw), reading, pd.concat(groups, ignore_index=True)
 
 
-def balance(fb: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
+def balance(fb: pd.DataFrame, draw: bool = True) -> tuple[bytes, str, pd.DataFrame]:
     """The four functions' share of recent sessions, by team (balance over time)."""
+    fig, reading, df = balance_figure(fb)
+    return (_out(fig, draw) if fig is not None else _empty_png("No recent sessions in scope")
+            ), reading, df
+
+
+def balance_figure(fb: pd.DataFrame):
+    """``balance`` before it is drawn: (figure or None, reading, table). With many teams the
+    bars are the 10 whose least-covered function has the lowest share and the 10 with the
+    highest, then a histogram of that share over every team."""
     if fb.empty or int(fb["sessions"].sum()) == 0:
-        return _empty_png("No recent sessions in scope"), "No recent sessions in scope.", pd.DataFrame()
+        return None, "No recent sessions in scope.", pd.DataFrame()
     f = fb.assign(team=_teams(fb))
     by = f.groupby("team")[["sessions", *FUNCTIONS]].sum()
     pct = by[FUNCTIONS].div(by["sessions"].where(by["sessions"] > 0), axis=0).fillna(0) * 100
-    fig = _figure(len(pct) * 2, width=9.0)
-    ax = fig.add_subplot(1, 1, 1)
+    least = pct.min(axis=1).rename("least")
+    order = pd.concat([pct, least], axis=1).reset_index().sort_values(["least", "team"])
+    shown, ys, left_out = _extremes(order.set_index("team"))
+    fig, ax, hist = _bar_figure(round(len(shown) * (1.3 if left_out else 2)), left_out, width=9.0)
     h = 0.8 / len(FUNCTIONS)
     for j, (fn, colour) in enumerate(zip(FUNCTIONS, FUNCTION_COLOURS)):
-        ax.barh([y + (1.5 - j) * h for y in range(len(pct))], pct[fn], height=h, color=colour,
-                label=fn)
-    ax.set_yticks(range(len(pct)), [_t(x) for x in pct.index], fontsize=9)
+        ax.barh([y + (1.5 - j) * h for y in ys], shown[fn], height=h, color=colour, label=fn)
+    _gap_label(ax, ys, [_t(x) for x in shown.index], left_out, "teams")
     ax.set_xlim(0, 105)
     ax.set_xlabel("% of recent sessions covering the function")
-    ax.set_title("Function balance by team", fontsize=10, loc="left")
+    ax.set_title("Function balance by team" + (
+        f": the {TOP} teams whose least-covered function is lowest, and the {TOP} highest, "
+        f"of {len(pct)}" if left_out else ""), fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    _histogram(hist, least, "% of sessions covering the team's least-covered function", "teams")
     total = by[FUNCTIONS].sum() / by["sessions"].sum() * 100
     flagged = int((f["flag"].fillna("").astype(str).str.strip() != "").sum())
     reading = (f"Over {int(by['sessions'].sum())} recent sessions of {len(f)} supervisees: "
                + ", ".join(f"{fn} {total[fn]:.0f}%" for fn in FUNCTIONS)
                + f"; {total.idxmin()} is covered least; {flagged} supervisee"
                + f"{'' if flagged == 1 else 's'} flagged for imbalance.")
-    return _png(fig), reading, pct.round(1).reset_index()
+    return fig, reading, pct.round(1).reset_index()
 
 
-def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
+def evaluation(evaluations, draw: bool = True) -> tuple[bytes, str, pd.DataFrame]:
     """The evaluation tool's results [HSCB Appendix I]: yes / maybe / no per statement."""
     from ..analytics.evaluation import evaluation_chart_png, evaluation_summary
     evaluations = list(evaluations)
@@ -178,7 +256,7 @@ def evaluation(evaluations) -> tuple[bytes, str, pd.DataFrame]:
         return (_empty_png("No evaluations returned yet"), "No evaluations returned yet.",
                 pd.DataFrame())
     df = evaluation_summary(evaluations)
-    png = evaluation_chart_png(df)
+    png = evaluation_chart_png(df) if draw else (lambda: evaluation_chart_png(df))
     answered = df[df["answered"] > 0]
     if answered.empty:
         return png, f"{len(evaluations)} evaluations, none with an answer.", df

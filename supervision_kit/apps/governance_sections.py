@@ -148,15 +148,13 @@ def add_governance_tabs(app) -> dict:
     head.children = (*head.children[:-1], app.supervisor, head.children[-1], app.report_button)
     app.widget.children = (head, app.report_link, *app.widget.children[1:])
 
-    def refresh(_=None):
+    def load(key):  # when the tab is first shown (or read by key) after a refresh
         sup = getattr(app, "supervisor", None)
-        for _, tab in tabs.values():
-            tab.refresh(app.as_of.value, app.team.value or None, sup.value if sup else None)
+        tabs[key][1].refresh(app.as_of.value, app.team.value or None, sup.value if sup else None)
 
     titles = tuple(app.tabs.titles)
     app.tabs.children = (*app.tabs.children, *(t.widget for _, t in tabs.values()))
     app.tabs.titles = (*titles, *(title for title, _ in tabs.values()))
-    app.refresh_button.on_click(refresh)
-    refresh()
-    app.governance_tabs = {k: t for k, (_, t) in tabs.items()}
+    from .lazy_tabs import lazy_tabs
+    app.governance_tabs = lazy_tabs(app, {k: t for k, (_, t) in tabs.items()}, load)
     return app.governance_tabs

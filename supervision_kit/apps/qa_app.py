@@ -87,23 +87,41 @@ class Topic:
         self.reading = w.HTML(value="")
         self.image = w.Image(value=b"", format="png", layout={"max_width": "900px"})
         self.tables = w.VBox([])
-        self.png = b""
+        self._chart = b""  # PNG bytes, or a figure drawn when the tab is first shown
+        self.visible = False
         self.text = ""
         self.frames: dict[str, pd.DataFrame] = {}
         self.widget = w.VBox([self.reading, self.image, self.tables])
 
-    def show(self, png: bytes, reading: str, frames: dict[str, pd.DataFrame]) -> None:
-        """Put a chart, its reading and its tables on screen (all text escaped)."""
-        self.png, self.text, self.frames = png, reading, frames
+    @property
+    def png(self) -> bytes:
+        """The chart as PNG bytes (drawn now if it was not yet)."""
+        if not isinstance(self._chart, (bytes, bytearray)):
+            self._chart = charts.png_of(self._chart)
+        return self._chart
+
+    def reveal(self) -> None:
+        """The tab is on screen: draw its chart (once; a chart is drawn only when seen)."""
+        self.visible = True
+        if self.image.value != self.png:
+            self.image.value = self.png
+
+    def show(self, png, reading: str, frames: dict[str, pd.DataFrame]) -> None:
+        """Put a chart (PNG or a figure to draw when seen), its reading and its tables on
+        screen (all text escaped)."""
+        self._chart, self.text, self.frames = png, reading, frames
         self.reading.value = f"<p class='qa-reading'><b>{esc(reading)}</b></p>"
-        self.image.value = png
+        if self.visible:
+            self.reveal()
+        else:  # drawn when its tab is next shown
+            self.image.value = b""
         self.tables.children = [w.HTML(value=f"<h4>{esc(TABLES[k].title)}</h4>"
                                              + table_html(TABLES[k], _sorted(TABLES[k], df)))
                                 for k, df in frames.items()]
 
     def fail(self, text: str) -> None:
         """Say why this topic could not be shown."""
-        self.png, self.text, self.frames = b"", text, {}
+        self._chart, self.text, self.frames = b"", text, {}
         self.reading.value = ""
         self.image.value = b""
         self.tables.children = [message_box(text, "error")]
@@ -126,6 +144,8 @@ class QualityAssuranceApp(Displayable):
         self.topics = {k: Topic(k, t) for k, t in TOPICS}
         self.tabs = w.Tab(children=[t.widget for t in self.topics.values()],
                           titles=[t for _, t in TOPICS])
+        self.tabs.observe(lambda c: self._tab_shown(c["new"]), "selected_index")
+        self.topics[TOPICS[0][0]].visible = True  # the first tab is on screen from the start
         self.summary = w.HTML(value="")
         self.widget = w.VBox([w.HBox([self.as_of, self.team, self.refresh_button]),
                               self.summary, self.tabs], layout={"width": "100%"})
@@ -134,6 +154,17 @@ class QualityAssuranceApp(Displayable):
         add_governance_tabs(self)
         from .workflow_sections import add_qa_tabs  # "Requests" and "Training" tabs
         add_qa_tabs(self)
+
+    def _tab_shown(self, index) -> None:
+        for i, topic in enumerate(self.topics.values()):
+            if i == index:
+                topic.reveal()
+            else:
+                topic.visible = False
+
+    def show_topic(self, key: str) -> None:
+        """Switch to a topic's tab (its chart is drawn when first shown)."""
+        self.tabs.selected_index = list(self.topics).index(key)
 
     def _names(self) -> dict[str, str]:
         if not hasattr(self, "_name_cache"):
@@ -147,7 +178,7 @@ class QualityAssuranceApp(Displayable):
 
         def frequency():
             due = tk.due(as_of=day, team=team)
-            png, text, _ = charts.compliance(due)
+            png, text, _ = charts.compliance(due, draw=False)
             by_reason, by_whom, said = cancellation_counts(tk, day, team)
             also = tk.arrangements_due(as_of=day, team=team)
             return png, f"{text} {said}".strip(), {"frequency": due[due["days_overdue"] > 0],
@@ -159,7 +190,7 @@ class QualityAssuranceApp(Displayable):
             t = tk.timeliness(as_of=day, team=team)
             t = t.assign(supervisees=t["supervisee_ids"].map(
                 lambda ids: [names.get(i, i) for i in ids]))
-            png, text, _ = charts.records(t)
+            png, text, _ = charts.records(t, draw=False)
             drafts = tk.stale_drafts(as_of=day, team=team, timely=t)
             if len(drafts):
                 who = drafts["supervisor"].nunique()
@@ -169,28 +200,29 @@ class QualityAssuranceApp(Displayable):
 
         def drifting():
             d, win = tk.drift(as_of=day, team=team), tk.case_windows(as_of=day, team=team)
-            png, text, _ = charts.drift(d, win)
+            png, text, _ = charts.drift(d, win, draw=False)
             return png, text, {"drift": d, "windows": win[win["days_overdue"] > 0]}
 
         def balance():
             fb = tk.function_balance(as_of=day, team=team)
-            png, text, _ = charts.balance(fb)
+            png, text, _ = charts.balance(fb, draw=False)
             return png, text, {"balance": fb}
 
         def evaluation():
             evs = tk.evaluations()
             if team:
                 evs = [e for e in evs if self._team_of(e.supervisee_id) == team]
-            png, text, df = charts.evaluation(evs)
+            png, text, df = charts.evaluation(evs, draw=False)
             return png, text, {"evaluation": df}
 
         work = {"frequency": frequency, "records": records, "drift": drifting,
                 "balance": balance, "evaluation": evaluation}
-        for key, run in work.items():
-            try:
-                self.topics[key].show(*run())
-            except SupervisionError as e:
-                self.topics[key].fail(message(e))
+        with tk.same_reads():  # the agency is read once for every topic, not per topic
+            for key, run in work.items():
+                try:
+                    self.topics[key].show(*run())
+                except SupervisionError as e:
+                    self.topics[key].fail(message(e))
         lines = "".join(f"<li><b>{esc(t.title)}</b>: {esc(t.text)}</li>" for t in self.topics.values())
         scope = f"team {team}" if team else "every team you may see"
         self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."

@@ -120,17 +120,15 @@ def add_qa_tabs(app) -> dict:
     date, team and Refresh button. Returns the sections by key."""
     sections = {"requests": RequestsSection(app.tk), "training": TrainingSection(app.tk)}
 
-    def refresh(_=None):
-        for s in sections.values():
-            s.refresh(app.as_of.value, app.team.value or None)
+    def load(key):  # when the tab is first shown (or read by key) after a refresh
+        sections[key].refresh(app.as_of.value, app.team.value or None)
 
     titles = tuple(app.tabs.titles)
     app.tabs.children = (*app.tabs.children, *(s.widget for s in sections.values()))
     app.tabs.titles = (*titles, "Requests", "Training")
-    app.refresh_button.on_click(refresh)
-    refresh()
-    app.workflow_sections = sections
-    return sections
+    from .lazy_tabs import lazy_tabs
+    app.workflow_sections = lazy_tabs(app, sections, load)
+    return app.workflow_sections
 
 
 class MySupervision(Displayable):

@@ -85,11 +85,23 @@ class DocumentsService:
         from ..io.paths import safe_name
         return safe_name("supervision", session_id, suffix=".pdf")
 
+    def warm_pdf(self) -> None:
+        """Start this process's warm PDF exporter in the background (returns at once), so
+        the first "Prepare PDF" does not wait for Chromium to start."""
+        import threading
+
+        from ..export.warm import warm_exporter
+        threading.Thread(target=warm_exporter, args=(self.ctx.settings.chromium_path,),
+                         name="supervision-pdf-warm", daemon=True).start()
+
     def session_pdf(self, session_id: str, *, exporter=None) -> bytes:
-        """The PDF of one record (drafts watermarked DRAFT); the export is logged."""
+        """The PDF of one record (drafts watermarked DRAFT), through the process's warm
+        exporter unless one is given; the export is logged."""
         from ..export.pdf import render_pdf
+        from ..export.warm import render_warm
         doc = self.session_document(session_id)
-        pdf = render_pdf(doc, exporter=exporter or self._exporter())
+        pdf = (render_pdf(doc, exporter=exporter) if exporter is not None
+               else render_warm(doc, self.ctx.settings.chromium_path))
         self._log_export(session_id, doc["state"], doc["content_hash"])
         return pdf
 

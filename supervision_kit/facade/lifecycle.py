@@ -34,10 +34,11 @@ class LifecycleService:
     def __init__(self, ctx: Context, sessions: SessionsService, rules: RulesService):
         self.ctx, self.sessions, self.rules = ctx, sessions, rules
 
-    def follow_up_basis(self, case_id: str, before=None,
-                        exclude_session: str | None = None) -> FollowUpBasis:
+    def follow_up_basis(self, case_id: str, before=None, exclude_session: str | None = None,
+                        *, log: bool = True) -> FollowUpBasis:
         """The case's last signed discussion (the record everyone agreed) and any later
-        unsigned ones, named but not copied. The view is logged."""
+        unsigned ones, named but not copied. The view is logged (``log=False``: drawing a
+        record whose opening was logged; the access check still runs)."""
         before = parse_date(before, "before") or dt.date.max
         with self.ctx.engine.connect() as conn:
             worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
@@ -57,9 +58,10 @@ class LifecycleService:
         basis.unsigned = [UnsignedDiscussion(r.id, r.date, r.state, r.supervisor_id,
                                              names.get(r.supervisor_id, r.supervisor_id))
                           for r in later if not last or r.id != last.id]
-        self.ctx.log_view("case_discussions", case_id,
-                       f"follow-up basis: signed {basis.previous_session_id or 'none'}, "
-                       f"{len(basis.unsigned)} unsigned later")
+        if log:
+            self.ctx.log_view("case_discussions", case_id,
+                              f"follow-up basis: signed {basis.previous_session_id or 'none'}, "
+                              f"{len(basis.unsigned)} unsigned later")
         return basis
 
     def open_drafts(self, supervisee_ids) -> list[dict]:

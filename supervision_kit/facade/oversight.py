@@ -233,11 +233,12 @@ class OversightService:
             self.ctx.log(conn, "oversight", "discussion", discussion_id, "more information given")
             return self._oversight_item(conn, discussion_id)
 
-    def oversight_answers(self, supervisee_ids, before=None, exclude_session: str | None = None
-                          ) -> list[dict]:
+    def oversight_answers(self, supervisee_ids, before=None, exclude_session: str | None = None,
+                          *, log: bool = True) -> list[dict]:
         """Oversight of these supervisees' decisions for the next session: every decision
         still waiting, and every answer given since their last session before ``before``
-        (all answers when ``before`` is None). Items as in ``oversight_tasks``."""
+        (all answers when ``before`` is None). Items as in ``oversight_tasks``; the view is
+        logged unless ``log=False`` (drawing a record whose opening was logged)."""
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
         self.ctx.check_see(ids, "see the management oversight of " + ", ".join(ids))
         before = parse_date(before, "before")
@@ -268,7 +269,8 @@ class OversightService:
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None
                     or (r["answered_at"] is not None and r["answered_at"] >= start)]
-            self.ctx.log(
-                conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items"
-            )
+            if log:
+                self.ctx.log(
+                    conn, "view", "oversight_answers", ",".join(ids)[:200], f"{len(rows)} items"
+                )
         return rows

@@ -176,8 +176,10 @@ class PeopleService:
         return p
 
     # -- cases -------------------------------------------------------------------
-    def cases(self, worker_id: str | None = None, *, include_closed: bool = False) -> list[Case]:
-        """Cases of a worker (default: all this user may see), by reference."""
+    def cases(self, worker_id: str | None = None, *, include_closed: bool = False,
+              log: bool = True) -> list[Case]:
+        """Cases of a worker (default: all this user may see), by reference; logged unless
+        ``log=False`` (the case picker of a record whose opening was logged)."""
         q = select(tables.cases).order_by(tables.cases.c.reference)
         if worker_id:
             q = q.where(tables.cases.c.worker_id == worker_id)
@@ -188,7 +190,8 @@ class PeopleService:
         with self.ctx.engine.connect() as conn:
             found = load_cases(conn, q)
         # The people in a case are children and families: reading them is a logged view.
-        self.ctx.log_view("cases", worker_id or "", f"{len(found)} cases")
+        if log:
+            self.ctx.log_view("cases", worker_id or "", f"{len(found)} cases")
         return found
 
     def case(self, case_id: str) -> Case:

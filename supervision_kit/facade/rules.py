@@ -28,6 +28,12 @@ class RulesService:
         self.ctx = ctx
 
     # -- plumbing ------------------------------------------------------------------
+    def same_reads(self):
+        """A block in which the rules read each table of the store once, shared by every
+        call in it (a page's refresh: the agency is read once, not once per section)."""
+        from ..store.frames import shared_reads
+        return shared_reads()
+
     def _rules_context(self, as_of, only=None):
         from ..rules.policy import PolicyBook
         from ..store.frames import load_frames

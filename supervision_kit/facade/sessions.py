@@ -51,7 +51,8 @@ class SessionsService:
         with self.ctx.engine.connect() as conn:
             found = lifecycle_queries.pair_drafts(conn, self.ctx.me.id, ids)
             draft = load_sessions(conn, found[:1])[0] if found else None
-        if draft is not None:
+        if draft is not None:  # a stored record, opened: one logged view
+            self.ctx.log_view("session", draft.id, "open draft")
             # The supervisee's agenda, added since, joins the draft (facade/agenda.py).
             return take_agenda(self.ctx, draft, self.save_session)
         date = parse_date(date, "date") or dt.date.today()
@@ -61,8 +62,9 @@ class SessionsService:
                                                    supervisee_ids=ids, type=kind),
                            self.save_session)
 
-    def carried_actions(self, rec: SessionRecord) -> list[ActionItem]:
-        """Open actions from earlier sessions of these supervisees, for review [PG41 4]."""
+    def carried_actions(self, rec: SessionRecord, *, log: bool = True) -> list[ActionItem]:
+        """Open actions from earlier sessions of these supervisees, for review [PG41 4].
+        ``log=False``: a redraw of a record whose opening was logged (the check still runs)."""
         ids = [p for p in rec.supervisee_ids if p]
         for p in ids:
             self.ctx.check_see([p], f"see the actions of {p}")
@@ -89,9 +91,10 @@ class SessionsService:
                 .order_by(tables.actions.c.due_date, tables.actions.c.id)
             )
             out = [action_from_row(r) for r in conn.execute(q)]
-        self.ctx.log_view(
-            "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
-        )
+        if log:
+            self.ctx.log_view(
+                "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
+            )
         return out
 
     def previous_discussion(self, case_id: str, before=None, exclude_session: str | None = None
@@ -377,12 +380,14 @@ class SessionsService:
             self.ctx.log(conn, "create", "addendum", a.id, f"on session {session_id}")
         return a
 
-    def addenda(self, session_id: str) -> list[Addendum]:
-        """Addenda of a record, oldest first (the view is logged)."""
+    def addenda(self, session_id: str, *, log: bool = True) -> list[Addendum]:
+        """Addenda of a record, oldest first (the view is logged; ``log=False``: a redraw of
+        a record whose opening was logged, the access check still made)."""
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"see session {session_id}")
             out = session_queries.addenda_of(conn, session_id)
-            self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
+            if log:
+                self.ctx.log(conn, "view", "addenda", session_id, f"{len(out)} addenda")
         return out
 
     def verify_records(self) -> list[str]:

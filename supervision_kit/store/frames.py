@@ -15,6 +15,8 @@ pandas' own ``read_sql`` spends most of its time converting strings row by row.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses as dc
 import datetime as dt
 
@@ -150,10 +152,33 @@ def _column(values: tuple, is_date: bool) -> pd.Series:
 
 
 FETCH_ROWS = 500  # below the collector's first threshold (700 allocations)
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("frames", default=None)
+
+
+@contextlib.contextmanager
+def shared_reads():
+    """Inside the block each query of ``SQL`` runs once per (name, day, recent) and its
+    frame is shared (a shallow copy each time): one page's rules read the store once."""
+    token = _SHARED.set({}) if _SHARED.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _SHARED.reset(token)
 
 
 def read(conn, name: str, as_of: dt.date, recent: int = 12) -> pd.DataFrame:
     """One query of ``SQL`` as a frame: text as object columns, dates as datetime64."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _read(conn, name, as_of, recent)
+    key = (name, as_of, recent)
+    if key not in shared:
+        shared[key] = _read(conn, name, as_of, recent)
+    return shared[key].copy(deep=False)  # callers add and replace columns of their own
+
+
+def _read(conn, name: str, as_of: dt.date, recent: int) -> pd.DataFrame:
     sql, date_cols = SQL[name]
     params = {"d": as_of.isoformat(), "next": (as_of + dt.timedelta(days=1)).isoformat(),
               "recent": recent}

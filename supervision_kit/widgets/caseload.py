@@ -212,16 +212,17 @@ class CaseloadOverview(HasTraits, Displayable):
                      ("actions", "overdue_actions"), ("records", "timeliness"),
                      ("drafts", "stale_drafts"), ("arranged", "arrangements_due"))
             problems = []
-            for key, method in calls:
-                self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
-                # The drafts are the timeliness rule's rows still in draft: not worked out twice.
-                extra = {"timely": self.raw.get("records")} if key == "drafts" else {}
-                try:
-                    self.raw[key] = getattr(self.tk, method)(as_of=self.as_of, **extra)
-                except SupervisionError as e:
-                    self.raw[key] = None
-                    problems.append(f"{BY_KEY[key].title}: {message(e)}")
-                self.progress.value += 1
+            with self.tk.same_reads():  # the store is read once for every section
+                for key, method in calls:
+                    self.progress.description = f"Loading {BY_KEY[key].title.lower()}…"
+                    # The drafts are the timeliness rule's rows still in draft: not worked out twice.
+                    extra = {"timely": self.raw.get("records")} if key == "drafts" else {}
+                    try:
+                        self.raw[key] = getattr(self.tk, method)(as_of=self.as_of, **extra)
+                    except SupervisionError as e:
+                        self.raw[key] = None
+                        problems.append(f"{BY_KEY[key].title}: {message(e)}")
+                    self.progress.value += 1
             self.status = "; ".join(problems)
             self.loading = False
         self.frames = {s.key: self._prepare(s.key, self.raw.get(s.key)) for s in SECTIONS}

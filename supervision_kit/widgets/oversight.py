@@ -203,9 +203,10 @@ class OversightAnswers(HasTraits, Displayable):
     items = List(help="Oversight items (as ``tk.oversight_answers``)")
     status = Unicode("")
 
-    def __init__(self, tk, supervisee_ids, before=None, exclude_session: str | None = None):
+    def __init__(self, tk, supervisee_ids, before=None, exclude_session: str | None = None,
+                 *, log: bool = True):
         super().__init__()
-        self.tk = tk
+        self.tk, self.log = tk, log
         self.args = (supervisee_ids, before, exclude_session)
         self.replies: dict[str, _Card] = {}
         self._status = w.HTML(value="")
@@ -217,7 +218,7 @@ class OversightAnswers(HasTraits, Displayable):
     def refresh(self) -> None:
         """Read the answers again."""
         try:
-            self.items = self.tk.oversight_answers(*self.args)
+            self.items = self.tk.oversight_answers(*self.args, log=self.log)
         except SupervisionError as e:
             self.items = []
             show_refusal(self, e)

@@ -169,6 +169,11 @@ class SessionApp(Displayable):
             self._say(rec.status, bad=True)
             return None
         self.recorder = rec
+        if not getattr(self, "_warming", False):
+            # Chromium starts in the background once a record is open (not while the page
+            # opens), so "Prepare PDF" costs what a record in a batch costs.
+            self._warming = True
+            self.tk.warm_pdf()
         rec.observe(lambda _: self._signed_state(), names="record")
         # A later unsigned discussion of a case, opened from its link in a discussion.
         rec.observe(lambda c: c["new"] and self.open_record(c["new"]), names="requested_record")

@@ -21,7 +21,7 @@ class ContextMixin:
         for pid in (rec.supervisor_id, *rec.supervisee_ids):
             self.name_of(pid)
         for sid in rec.supervisee_ids:
-            for c in self.tk.cases(worker_id=sid):
+            for c in self.tk.cases(worker_id=sid, log=False):  # the picker, not a view
                 self._cases[c.id] = c
         if self._frameworks is None:
             try:

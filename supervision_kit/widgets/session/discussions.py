@@ -238,14 +238,15 @@ class DiscussionsSection(Section):
         self.picker_field = Field(None, w.HBox([self.picker, self.add_button]))
         self.forms: dict[str, DiscussionForm] = {}
         self.box = w.VBox([])
-        for d in rec.record.discussions:
-            self._build(d, self._basis(d.case_id))
+        for d in rec.record.discussions:  # drawing the record opened: not a new view
+            self._build(d, self._basis(d.case_id, log=False))
         self.widget.children = [self.picker_field.box, self.box]
 
-    def _basis(self, case_id: str) -> FollowUpBasis | None:
+    def _basis(self, case_id: str, log: bool = True) -> FollowUpBasis | None:
         r = self.rec.record
         try:
-            return self.rec.tk.follow_up_basis(case_id, before=r.date, exclude_session=r.id)
+            return self.rec.tk.follow_up_basis(case_id, before=r.date, exclude_session=r.id,
+                                               log=log)
         except SupervisionError:
             return None
 

@@ -66,9 +66,15 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         self._frameworks = frameworks
         self.pending_draft: SessionRecord | None = None
         self._wanted = (type, date)
+        # Records whose opening is logged: a redraw reads them again without a new "view".
+        self._logged: set[str] = set()
+        self._last_date: tuple[str, object] | None = None
+        self._quiet = False
         try:
             rec = (tk.session(session_id) if session_id
                    else tk.open_session(self.supervisee_ids, date=date, type=type))
+            if session_id or rec.version:
+                self._logged.add(rec.id)  # tk.session / open_session logged this opening
             self._context(rec)
         except SupervisionError as e:
             show_refusal(self, e)
@@ -92,7 +98,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
 
     @observe("record")
     def _record_changed(self, change):
-        if change["new"] is not None:
+        if change["new"] is not None and not self._quiet:
             self._render()
 
     @observe("status")
@@ -135,10 +141,11 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             self.locked = rec.state in LOCKED
             self.inputs, self._shown = {}, []
             group = rec.type == SessionType.GROUP.value or len(rec.supervisee_ids) > 1
-            try:
-                carried = self.tk.carried_actions(rec)
+            try:  # logged once per opening, not per redraw
+                carried = self.tk.carried_actions(rec, log=rec.id not in self._logged)
             except SupervisionError:
                 carried = []
+            self._logged.add(rec.id)
             specs = [("group", GroupSection(self))] if group else []
             arrangement = ArrangementSection(self)
             # Opened first when the writer must choose between streams, else near the end.
@@ -181,8 +188,10 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         if i is not None and keys[i] == "next":
             self.suggest_next_session()
 
-    def _header(self) -> w.HTML:
+    def _last_session(self):
         r = self.record
+        if self._last_date is not None and self._last_date[0] == (r.id, r.date):
+            return self._last_date[1]
         last = None
         try:
             for s in self.tk.sessions(supervisee_id=r.supervisee_ids[0]):
@@ -191,6 +200,12 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                     break
         except SupervisionError:
             pass
+        self._last_date = ((r.id, r.date), last)
+        return last
+
+    def _header(self) -> w.HTML:
+        r = self.record
+        last = self._last_session()
         rows = [("Supervisee" + ("s" if len(r.supervisee_ids) > 1 else ""),
                  ", ".join(self.name_of(p) for p in r.supervisee_ids)),
                 ("Supervisor", self.name_of(r.supervisor_id)), ("Supervision date", r.date),
@@ -319,11 +334,38 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             show_refusal(self, e)
             return False
         self._last_saved = rec
-        self.record = rec
+        self._show_signed(rec)
         self.status = ("Signed by everyone: the record is locked" if rec.state == SessionState.SIGNED
                        else f"Signed by {self.name_of(signer or self.tk.me.id)}: awaiting the other "
                             f"signature(s); the record is now read only")
         return True
+
+    def _show_signed(self, rec: SessionRecord) -> None:
+        """Redraw only what a signature changes: the sign section, the header's state and
+        the lock (the signed record ``sign`` returned is reused; nothing else is re-read)."""
+        self._quiet = True
+        try:
+            self.record = rec
+        finally:
+            self._quiet = False
+        self._loading = True
+        try:
+            self.locked = rec.state in LOCKED
+            keys = list(self.sections)
+            i = keys.index("sign")
+            sign = SignSection(self)
+            self.sections["sign"] = sign
+            self._by_field.update({f: sign for f in sign.fields_handled})
+            children = list(self.accordion.children)
+            children[i] = sign.widget
+            self.accordion.children = children
+            self.widget.children = [self._header(), self._status, self.accordion]
+            if self.locked:
+                self._read_only()
+                self.accordion.selected_index = i
+            self.errors = {}
+        finally:
+            self._loading = False
 
     def sign_supervisor(self) -> bool:
         """Sign as the supervisor (the acting user)."""

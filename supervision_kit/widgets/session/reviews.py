@@ -48,7 +48,8 @@ class ReviewSection(Section):
         # Management oversight of earlier decisions, answered since the last session [Havering 9.2].
         from ..oversight import OversightAnswers
         r = rec.record
-        self.oversight = OversightAnswers(rec.tk, r.supervisee_ids, before=r.date, exclude_session=r.id)
+        self.oversight = OversightAnswers(rec.tk, r.supervisee_ids, before=r.date, exclude_session=r.id,
+                                         log=False)  # part of the record opened
         if self.oversight.items:
             rows = [*rows, self.oversight.widget]
         self.widget.children = rows

@@ -68,7 +68,8 @@ class SignSection(Section):
     def show_addenda(self) -> None:
         """List the record's addenda (text escaped)."""
         try:
-            found = self.rec.tk.addenda(self.rec.record.id)
+            # Part of the record opened (logged then): a redraw is not a new view.
+            found = self.rec.tk.addenda(self.rec.record.id, log=False)
         except SupervisionError:
             found = []
         items = "".join(f"<li><small>{esc(a.created_at)} {esc(self.rec.name_of(a.author_id))}"

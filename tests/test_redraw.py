@@ -1,0 +1,72 @@
+"""Redraw only what changed: a gesture updates its part of the record, and the audit log
+holds one "view" per record a person opened, not one per redraw [issue 15]."""
+import pytest
+from sqlalchemy import func, select
+
+from supervision_kit.store import tables
+from supervision_kit.widgets.session import SessionRecorder
+from tests.worlds import SECOND, small_world
+
+
+@pytest.fixture
+def tk(tmp_path):
+    return small_world(tmp_path / "t.sqlite")
+
+
+def views_since(tk, mark: int) -> list[tuple[str, str, str]]:
+    """(user, entity, id) of every audit "view" entry written after entry ``mark``."""
+    log = tables.audit_log
+    with tk.engine.connect() as conn:
+        rows = conn.execute(select(log.c.user, log.c.entity, log.c.entity_id)
+                            .where(log.c.id > mark, log.c.action == "view")
+                            .order_by(log.c.id))
+        return [tuple(r) for r in rows]
+
+
+def mark_of(tk) -> int:
+    """The newest audit entry's id (0 for none)."""
+    with tk.engine.connect() as conn:
+        return conn.execute(select(func.max(tables.audit_log.c.id))).scalar() or 0
+
+
+def test_signing_logs_one_view_per_record_opened_not_per_redraw(tk):
+    draft = SessionRecorder(tk, "pw", date=SECOND)
+    draft.inputs["agenda"].value = "Caseload and wellbeing"
+    assert draft.record.version >= 1, draft.status
+    sid = draft.record.id
+
+    # The supervisor opens the stored draft: one view; signing it writes no other view.
+    mark = mark_of(tk)
+    r = SessionRecorder(tk, "pw", session_id=sid)
+    agenda, discussions = r.inputs["agenda"], r.sections["discussions"]
+    assert r.sign_supervisor(), r.status
+    assert views_since(tk, mark) == [("sam", "session", sid)]
+    # Only the sign section and the lock changed: the rest of the page is the same widgets,
+    # now read only, and the header says the record awaits the other signature.
+    assert r.inputs["agenda"] is agenda and r.sections["discussions"] is discussions
+    assert agenda.disabled and r.locked and r.record.state == "awaiting signatures"
+    assert "awaiting signatures" in r.widget.children[0].value
+    assert r.sections["sign"].buttons["sup"].disabled
+
+    # The supervisee opens it from their own sign-in and signs: again one view.
+    mark = mark_of(tk)
+    pat = tk.as_user("pat")
+    mine = SessionRecorder(pat, "pw", session_id=sid)
+    assert mine.sign_supervisee("pw", comment="Agreed"), mine.status
+    assert views_since(tk, mark) == [("pat", "session", sid)]
+    assert mine.record.state == "signed" and mine.locked
+    assert "Pat Worker" in mine.sections["sign"].signatures.value
+    # The signed record shows its addenda box (a redraw, so no new view either).
+    assert mine.sections["sign"].addendum_box.layout.display is None
+    assert mine.add_addendum("Checked the plan with the family")
+    assert views_since(tk, mark) == [("pat", "session", sid)]
+
+
+def test_a_new_draft_logs_the_carried_actions_once(tk):
+    mark = mark_of(tk)
+    r = SessionRecorder(tk, "pw", date=SECOND)
+    r.inputs["agenda"].value = "Two cases"
+    r.reload()  # an explicit re-opening of the stored draft is a new view of it
+    views = views_since(tk, mark)
+    assert [v[1] for v in views].count("carried_actions") == 1
+    assert views[-1] == ("sam", "session", r.record.id)
