@@ -11,12 +11,16 @@ gesture is also a method: ``sort``, ``filter``, ``go_to``/``next_page``/``previo
 """
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import math
 
 import anywidget
+import ipywidgets as w
 import pandas as pd
 from traitlets import Bool, Dict, Int, List, Unicode, observe
+
+from .common import esc
 
 PAGE_SIZE = 25
 
@@ -139,6 +143,17 @@ _CSS = r"""
 .sk-table-pager button:disabled { color: #595959; cursor: default; }
 .sk-table-empty { font-style: italic; color: #333; }
 """
+
+
+@dc.dataclass(frozen=True)
+class Section:
+    """One table: its key, caption, columns ``(key, heading)``, first sort ``(column,
+    ascending)`` and the column whose value > 0 marks a row late."""
+    key: str
+    title: str
+    columns: tuple[tuple[str, str], ...]
+    sort: tuple[str, bool]
+    late: str | None = None
 
 
 def date_text(value) -> str:
@@ -327,6 +342,75 @@ class DataTable(anywidget.AnyWidget):
         hit = self.frame[self.frame["_key"] == key]
         return None if hit.empty else hit.iloc[0]
 
+    def all_text(self) -> list[list[str]]:
+        """The cells of every row after filtering and sorting, as text (tests, notebooks)."""
+        keys = [c["key"] for c in self.columns]
+        return [[cell_text(r.get(k)) for k in keys] for _, r in self.shown.iterrows()]
+
     def page_text(self) -> list[list[str]]:
         """The cells of the page shown, as the browser shows them (tests, notebooks)."""
         return [r["c"] for r in self.data]
+
+
+def row_keys(df: pd.DataFrame, columns) -> list[str]:
+    """A key per row made of its shown text (stable across a refresh); repeats numbered."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in df[[c for c in columns if c in df]].itertuples(index=False):
+        k = "|".join(cell_text(v) for v in r)
+        seen[k] = seen.get(k, 0) + 1
+        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
+    return out
+
+
+def section_table(sec: Section, df: pd.DataFrame | None = None, **kw) -> DataTable:
+    """A ``DataTable`` for a ``Section`` (caption, columns, first sort, late rows marked)."""
+    t = DataTable(sec.columns, caption=sec.title, sort_by=sec.sort[0], ascending=sec.sort[1],
+                  empty_text=f"Nothing in “{sec.title}”.", **kw)
+    if df is not None:
+        show_rows(t, sec, df)
+    return t
+
+
+def show_rows(t: DataTable, sec: Section, df: pd.DataFrame, tone=None) -> None:
+    """Give a section's table its rows, keyed by their text, late rows marked."""
+    df = df.reset_index(drop=True)
+    late = sec.late
+
+    def marked(r):
+        if tone is not None:
+            return tone(r)
+        v = r.get(late) if late else None
+        return "late" if isinstance(v, (int, float)) and not pd.isna(v) and v > 0 else ""
+    t.set_rows(df.assign(_rowkey=row_keys(df, [c for c, _ in sec.columns])), key="_rowkey",
+               tone=marked)
+
+
+def table_texts(widget) -> list[str]:
+    """The caption and every row (cells joined by tabs) of each ``DataTable`` in ``widget``:
+    the text the tables show, across all their pages."""
+    from .common import walk
+    out: list[str] = []
+    for t in walk(widget):
+        if isinstance(t, DataTable):
+            out.append(t.caption)
+            out.extend("\t".join(r) for r in t.all_text())
+    return out
+
+
+def with_detail(table: DataTable) -> w.VBox:
+    """The table and, below it, the clicked row's every column as text (or nothing)."""
+    detail = w.HTML(value="")
+
+    def chosen(change):
+        r = table.row(change["new"]) if change["new"] else None
+        if r is None:
+            detail.value = ""
+            return
+        items = "".join(f"<dt>{esc(c['label'])}</dt><dd>{esc(cell_text(r.get(c['key'])))}</dd>"
+                        for c in table.columns)
+        detail.value = f"<dl class='sk-row-detail'>{items}</dl>"
+    table.observe(chosen, "selected")
+    box = w.VBox([table, detail])
+    box.detail = detail
+    return box
