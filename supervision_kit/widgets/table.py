@@ -65,6 +65,7 @@ function render({ model, el: root }) {
   function draw() {
     caption.textContent = model.get("caption");
     caption.hidden = !model.get("caption");
+    pager.setAttribute("aria-label", "Pages of " + (model.get("caption") || "the table"));
     if (document.activeElement !== filter) filter.value = model.get("filter_text");
     const cols = model.get("columns");
     const sortBy = model.get("sort_by"), asc = model.get("ascending");
