@@ -55,12 +55,13 @@ def test_session_app_opens_records_signs_and_offers_the_pdf_only_when_signed(dem
     assert app.pdf_box.layout.display != "none"  # a signed record offers its PDF
     stored = Toolkit(db, pick.supervisor).session(rec.record.id)
     assert stored.state == "signed" and stored.agenda == "Agenda typed in the app"
-    # the record is among the earlier ones now, and opens read only
-    app.choose("")
-    app.choose(pick.supervisee_id)
-    assert rec.record.id in [v for _, v in app.earlier.options]
-    again = app.open_record(rec.record.id)
-    assert again.locked and again.record.id == rec.record.id
+    # the record is among the earlier ones at once (no choosing the supervisee again),
+    # as signed, and clicking its row opens it read only
+    row = app.earlier.row(rec.record.id)
+    assert row is not None and row["state"] == "signed"
+    app.earlier.select(rec.record.id)
+    again = app.recorder
+    assert again is not rec and again.locked and again.record.id == rec.record.id
 
 
 def test_session_app_group_and_preselection_from_the_query_string(demo, monkeypatch):

@@ -101,9 +101,8 @@ def test_supervisor_supervisee_and_manager_each_act_from_their_own_login(hub, br
     expect(pg.get_by_text(re.compile(r"\d+ (supervision )?records? awaits? your signature"))
            ).to_be_visible(timeout=LONG)  # on the landing page
     pg.goto(app(me.username, "session.ipynb"))
-    pg.get_by_role("combobox", name="Awaiting your signature").select_option(
-        label=f"{my_records.british(rec['date'])} · {rec['type']} · with {sup.name} · awaiting signatures")
-    pg.get_by_role("button", name="Read and sign").click()
+    awaiting = pg.get_by_role("table", name="Awaiting your signature", exact=True)
+    awaiting.locator(f"tr[data-key='{rec['id']}']").click()  # its row opens it to read and sign
     expect(pg.get_by_text(DECISION)).to_be_visible(timeout=LONG)  # the whole record
     pg.get_by_placeholder(re.compile("^Anything you want recorded")).fill(COMMENT)
     pg.get_by_role("button", name=f"Sign as {me.name}").click()

@@ -8,6 +8,7 @@ from supervision_kit.cli.main import main
 from supervision_kit.domain.meetings import CaseMeeting
 from supervision_kit.widgets.caseload import CaseloadOverview
 from supervision_kit.widgets.common import html_values
+from supervision_kit.widgets.table import table_texts
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.rules_store import D, case, contract, day, hold, person, row, store
 
@@ -50,7 +51,7 @@ def test_contract_review_due_in_the_caseload_qa_and_due_json(tmp_path, capsys):
     review = also[also["kind"] == "contract review"].iloc[0]
     assert review["person"] == "Worker A" and review["days_overdue"] == 8
     assert review["reason"] == "Overdue by 8 days: contract review due 2025-12-02."
-    shown = " ".join(html_values(ov.widget))     # what the app puts on screen
+    shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
     assert "Overdue by 8 days: contract review due 2025-12-02." in shown
     qa = QualityAssuranceApp(tk.as_user("system"), as_of=D("2025-12-10"))
     kinds = set(qa.topics["frequency"].frames["arranged"]["kind"])

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from supervision_kit.domain.signing import DEMO_PICKER, OWN_LOGIN
 from supervision_kit.facade import Toolkit
-from supervision_kit.widgets.my_records import british
 from tests.apps_demo import demo_copy, pick_session
 from tests.conftest import ARTIFACTS
 from tests.helpers_browser import ROOT, RequestLog, voila_process
@@ -79,9 +78,7 @@ def test_supervisee_signs_from_their_own_sign_in_and_downloads_their_copy(
     # The supervisor's screen: who has not signed, and no way to sign for them.
     sign_in(page, server, "session.ipynb", demo["people"][pick.supervisor])
     page.get_by_role("combobox", name="Supervisee").select_option(label=pick.supervisee_label)
-    page.get_by_role("combobox", name="Earlier records").select_option(
-        label=f"{rec.date} · {rec.type} · awaiting signatures")
-    page.get_by_role("button", name="Open record").click()
+    page.locator(f"tr[data-key='{rec.id}']").click()  # its row in "Earlier records"
     # A signed record opens at its "Sign" section.
     expect(page.locator(".not-signed")).to_be_visible(timeout=SLOW)
     expect(page.locator(".not-signed")).to_contain_text(me.name)
@@ -99,9 +96,10 @@ def test_supervisee_signs_from_their_own_sign_in_and_downloads_their_copy(
         expect(pg.locator(".awaiting-count")).to_contain_text(
             re.compile(r"\d+ records? awaits? your signature"), timeout=SLOW)
         sup_name = demo["people"][pick.supervisor].name
-        pg.get_by_role("combobox", name="Awaiting your signature").select_option(
-            label=f"{british(rec.date)} · {rec.type} · with {sup_name} · awaiting signatures")
-        pg.get_by_role("button", name="Read and sign").click()
+        awaiting = pg.get_by_role("table", name="Awaiting your signature", exact=True)
+        row = awaiting.locator(f"tr[data-key='{rec.id}']")
+        expect(row).to_contain_text(sup_name)
+        row.click()  # its row opens it to read and sign
         # The whole record, typed markup shown as the text typed.
         expect(pg.get_by_text(f"Browser agenda {SCRIPT}")).to_be_visible(timeout=SLOW)
         pg.get_by_placeholder(re.compile("^Anything you want recorded")).fill(DISAGREE)

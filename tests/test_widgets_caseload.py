@@ -70,9 +70,16 @@ def north(world):
     return world
 
 
-def rows_in(table_html: str, texts) -> list[int]:
-    """Where each text appears in a rendered table (to check row order)."""
-    return [table_html.index(html.escape(t, quote=True)) for t in texts]
+def shown(ov, key: str) -> list[list[str]]:
+    """The cells of a section's table as the browser is sent them (every page)."""
+    t = ov.tables[key]
+    t.page_size = max(t.total, 1)
+    t.go_to(0)
+    return t.page_text()
+
+
+def text_of(ov, key: str) -> str:
+    return "\n".join("\t".join(r) for r in shown(ov, key))
 
 
 # -- the demo agency ---------------------------------------------------------------------------
@@ -86,15 +93,14 @@ def test_caseload_lists_drifting_case_with_reason_and_overdue_supervision(demo_p
     drift = ov.frames["drift"].set_index("case_id")
     assert case_id in drift.index
     reason = drift.loc[case_id, "reason"]
-    assert reason and html.escape(reason, quote=True) in ov.tables["drift"].value
-    assert html.escape(drift.loc[case_id, "reference"]) in ov.tables["drift"].value
+    assert reason and reason in text_of(ov, "drift")
+    assert drift.loc[case_id, "reference"] in text_of(ov, "drift")
 
     due = ov.frames["due"].set_index("supervisee_id")
     assert due.loc[late_id, "days_overdue"] > 0
-    table = ov.tables["due"].value
-    name = html.escape(due.loc[late_id, "name"])
-    row = table[table.rindex("<tr", 0, table.index(name)):table.index(name)]
-    assert "class='overdue'" in row and "#fde2e2" in row
+    shown(ov, "due")
+    row = next(r for r in ov.tables["due"].data if r["c"][0] == due.loc[late_id, "name"])
+    assert row["t"] == "late"  # drawn with the overdue background
 
     # Summary counts at the top match the sections; tab titles carry the counts.
     n_late = int((ov.frames["due"]["days_overdue"] > 0).sum())
@@ -115,25 +121,24 @@ def test_sorting_changes_order(demo_path):
     ov.sort("days", ascending=True, section="records")
     days = list(ov.frames["records"]["days"])
     assert days == sorted(days) and ov.tabs.selected_index == 4
-    assert ov.sort_picker.value == "days" and ov.order.value is True
+    table = ov.tables["records"]
+    assert table.sort_by == "days" and table.ascending is True  # the header shows it
     ov.sort("Days late", ascending=False)  # a heading works too
     assert list(ov.frames["records"]["days"]) == sorted(days, reverse=True)
 
-    # The controls: choose the drift section's column and order as a user would.
+    # The header buttons: click the drift table's "Case" heading as a user would.
     ov.tabs.selected_index = 2
-    assert ov.section == "drift" and ov.sort_picker.value == "since"
+    assert ov.section == "drift" and ov.tables["drift"].sort_by == "since"
     refs = list(ov.frames["drift"]["reference"])
-    ov.sort_picker.value = "reference"
-    ov.order.value = True
+    ov.tables["drift"]._gesture(None, {"event": "sort", "key": "reference"}, [])
     assert list(ov.frames["drift"]["reference"]) == sorted(refs)
-    pos = rows_in(ov.tables["drift"].value, sorted(refs))
-    assert pos == sorted(pos)
-    ov.order.value = False
+    assert [r[0] for r in shown(ov, "drift")] == sorted(refs)
+    ov.tables["drift"].sort("Case")  # the same heading again: the other way round
     assert list(ov.frames["drift"]["reference"]) == sorted(refs, reverse=True)
-    pos = rows_in(ov.tables["drift"].value, sorted(refs, reverse=True))
-    assert pos == sorted(pos)
-    # The row picker follows the displayed order; the sort is kept per section.
-    assert ov.row_picker.options[0][0].startswith(f"1. {sorted(refs, reverse=True)[0]}")
+    assert [r[0] for r in shown(ov, "drift")] == sorted(refs, reverse=True)
+    assert ov.sort_by == "reference" and ov.ascending is False
+    # Row numbers follow the displayed order; the sort is kept per section.
+    assert ov.select_row(0)["reference"] == sorted(refs, reverse=True)[0]
     assert ov.sorts["records"] == ("days", False)
     ov.sort("no such column")
     assert "cannot sort" in ov.status and ov.sort_by == "reference"
@@ -145,11 +150,9 @@ def test_opening_a_case_shows_its_timeline_and_a_person_requests_the_session(dem
     ov = CaseloadOverview(tk, as_of=TODAY)
     ov.section = "drift"
     i = list(ov.frames["drift"]["case_id"]).index(case_id)
-    ov.row_picker.value = i
-    assert not ov.timeline_button.disabled
-    ov.timeline_button.click()
+    ov.select_row(i)  # clicking the row
     assert ov.opened_case == case_id and isinstance(ov.timeline, RAGTimeline)
-    assert ov.open_row("case", i).data.case.id == case_id  # the button's Python method
+    assert ov.open_row("case", i).data.case.id == case_id
     assert len(ov.timeline.points) == len(tk.case_discussions(case_id)) > 0
     assert ov.timeline.widget in ov.detail.children
     assert ov.timeline.marks["drift"]["reason"] == ov.frames["drift"].iloc[i]["reason"]
@@ -159,9 +162,10 @@ def test_opening_a_case_shows_its_timeline_and_a_person_requests_the_session(dem
     asked = []
     ov.observe(lambda c: c["new"] and asked.append(c["new"]), "requested_session")
     ov.section = "due"
-    ov.row_picker.value = list(ov.frames["due"]["supervisee_id"]).index(late_id)
-    assert ov.timeline_button.disabled and not ov.session_button.disabled
-    ov.session_button.click()
+    ov.select_row(list(ov.frames["due"]["supervisee_id"]).index(late_id))
+    # a person's row has no case: the last case's timeline goes, the link follows the row
+    assert ov.timeline is None and ov.opened_case == "" and ov.detail.children == ()
+    assert ov.tables["drift"].selected == ""
     assert ov.requested_session == late_id and asked == [late_id]
     ov.open_session(late_id)  # asking again notifies again
     assert asked == [late_id, late_id]
@@ -203,19 +207,21 @@ def test_supervisors_caseload_excludes_other_teams(north):
     assert "P2" not in set(sue.frames["due"]["supervisee_id"])
     assert all("CR-2025-000001" not in h for h in html_values(sue.widget))
     assert all("CR-2025-000003" not in h for h in html_values(sam.widget))
+    for key in sue.tables:
+        assert "CR-2025-000001" not in text_of(sue, key)
+        assert "CR-2025-000003" not in text_of(sam, key)
 
 
 def test_cells_are_escaped_and_overdue_rows_highlighted(north):
     ov = CaseloadOverview(north.as_user("sam"), as_of=AS_OF)
-    table = ov.tables["actions"].value
-    assert html.escape(EVIL, quote=True) in table
+    assert shown(ov, "actions")[0][0] == EVIL  # sent as text, drawn with textContent
     assert all("<img" not in h for h in html_values(ov.widget))
-    assert "class='overdue'" in table
+    assert ov.tables["actions"].data[0]["t"] == "late"
     # pat's supervision is overdue (monthly; last held 5 May).
     due = ov.frames["due"].set_index("supervisee_id")
     assert due.loc["P2", "days_overdue"] > 0
     # C1: A, R, R is drift; its reason is listed.
-    assert "3 consecutive discussions" in ov.tables["drift"].value
+    assert "3 consecutive discussions" in text_of(ov, "drift")
     ov.open_case("C1")
     assert len(ov.timeline.points) == 3
 
@@ -223,6 +229,23 @@ def test_cells_are_escaped_and_overdue_rows_highlighted(north):
 def test_nothing_visible_shows_empty_sections_not_errors(north):
     ov = CaseloadOverview(north.as_user("rae"), as_of=AS_OF)  # a researcher
     assert ov.status == "" and all(f.empty for f in ov.frames.values())
-    assert "Nothing in" in ov.tables["drift"].value
+    assert ov.tables["drift"].total == 0 and "Nothing in" in ov.tables["drift"].empty_text
     assert ov.row() is None and ov.open_row("case") is None
     assert ov.status == "Choose a row first"
+
+
+def test_the_detail_follows_the_clicked_row_and_clears_when_it_goes(north):
+    ov = CaseloadOverview(north.as_user("sam"), as_of=AS_OF)
+    ov.section = "drift"
+    refs = list(ov.frames["drift"]["case_id"])
+    assert set(refs) == {"C1", "C2"}
+    ov.select_row(refs.index("C1"))
+    assert ov.opened_case == "C1" and "session.ipynb?supervisee=P2" in ov.link.value
+    first = ov.timeline
+    ov.select_row(refs.index("C2"))  # another row replaces the timeline, not adds to it
+    assert ov.opened_case == "C2" and ov.timeline is not first
+    assert sum(1 for c in ov.detail.children if c is first.widget) == 0
+    worker = ov.frames["drift"].set_index("case_id").loc["C2", "worker_id"]
+    assert f"supervisee={worker}" in ov.link.value
+    ov.tables["drift"].select("")  # nothing chosen: nothing stale below
+    assert ov.timeline is None and ov.link.value == "" and ov.detail.children == ()

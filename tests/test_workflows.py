@@ -456,6 +456,9 @@ def test_caseload_and_quality_assurance_apps_show_the_workflows(world):
     req = qa.workflow_sections["requests"]
     assert set(req.frame["kind"]) == {"three-way meeting", "urgent case discussion"}
     assert "1 three-way meeting(s) and 1 urgent discussion(s) asked for; 2 still open" in req.reading.value
+    assert req.table.total == 2 and req.table.filter("urgent") == 1  # a table to filter
+    req.table.select(req.table.row_keys[0])   # a click shows the request in full below
+    assert any("urgent case discussion" in h for h in html_values(req.widget))
     training = qa.workflow_sections["training"].take_up
     assert training.take_up.set_index("team").loc["North", "up_to_date"] == 1
     assert "Sam Supervisor" in set(training.out_of_date["name"])

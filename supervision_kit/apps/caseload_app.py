@@ -2,7 +2,7 @@
 
 The ``CaseloadOverview`` widget does the work: supervision due and overdue, cases
 outside their discussion window, drift flags, overdue actions and unsigned records,
-each row opening the case's RAG timeline or the supervisee's session
+a clicked row opening the case's RAG timeline and a link to the supervisee's session
 (``session.ipynb?supervisee=ID``, which preselects them). Beside it, the workflows' tabs
 (``workflow_sections.caseload_tabs``): oversight, requests, contracts, observations and
 training records.
@@ -16,9 +16,10 @@ from .common import launch
 
 TITLE = "Caseload"
 ROLES = ("supervisor", "manager", "admin", "auditor")
-HELP = ("<small>Tabs list what the supervision policy flags today. Choose a row below the "
-        "tables, then <b>Open timeline</b> for the case's RAG ratings over time, or <b>Open "
-        "session</b> for a link to that supervisee's session. Change <b>As of</b> to see the "
+HELP = ("<small>Tabs list what the supervision policy flags today. Click a row (or press "
+        "Enter on it) to see its case's RAG ratings over time and a link to that supervisee's "
+        "session below; click a heading to sort, type in <b>Filter</b> to narrow the rows. "
+        "Change <b>As of</b> to see the "
         "caseload on another date. The tabs beside <b>Caseload</b> hold your supervisees' "
         "contracts, observations of practice and training records.</small>")
 

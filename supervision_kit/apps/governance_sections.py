@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..analytics.governance import diversity_chart
 from ..errors import SupervisionError
-from ..widgets.caseload import Section, table_html
+from ..widgets.table import Section, section_table, with_detail
 from ..widgets.common import esc, message
 
 DIVERSITY_GROUPS = Section("diversity", "Diversity considered, by month, team and supervisor",
@@ -58,9 +58,8 @@ class DiversityTab:
         self.frames = {"diversity": m["by_group"], "diversity_missing": missing}
         self.reading.value = f"<p class='qa-reading'><b>{esc(self.text)}</b></p>"
         self.image.value = png
-        self.tables.children = [
-            w.HTML(value=f"<h4>{esc(s.title)}</h4>" + table_html(s, self.frames[s.key]))
-            for s in (DIVERSITY_GROUPS, DIVERSITY_MISSING)]
+        self.tables.children = [with_detail(section_table(s, self.frames[s.key]))
+                                for s in (DIVERSITY_GROUPS, DIVERSITY_MISSING)]
 
 
 class SupervisorTab:
@@ -94,7 +93,7 @@ class SupervisorTab:
         self.text = (f"{len(df)} supervisor(s); repeated late recording: "
                      + (", ".join(flagged) if flagged else "none") + ".")
         self.reading.value = f"<p class='qa-reading'><b>{esc(self.text)}</b></p>"
-        self.tables.children = [w.HTML(value=table_html(SUPERVISORS, df))]
+        self.tables.children = [with_detail(section_table(SUPERVISORS, df))]
         try:  # supervisors' own development [PG41 4; Havering 13.1; Surrey 6-7]
             dev = tk.development_take_up(as_of=as_of, team=team)
         except SupervisionError as e:
@@ -102,8 +101,8 @@ class SupervisorTab:
             self.tables.children = (*self.tables.children, w.Label(value=message(e)))
             return
         self.development = dev["take_up"]
-        self.tables.children = (*self.tables.children, w.HTML(
-            value=f"<h4>{esc(DEVELOPMENT.title)}</h4>" + table_html(DEVELOPMENT, dev["take_up"])))
+        self.tables.children = (*self.tables.children,
+                                with_detail(section_table(DEVELOPMENT, dev["take_up"])))
 
 
 def make_report(app, months: int = 12) -> bytes:

@@ -14,8 +14,8 @@ import pandas as pd
 
 from ..analytics.qa_charts import cancellation_counts
 from ..errors import SupervisionError
-from ..widgets.caseload import Section, table_html
 from ..widgets.common import Displayable, esc, message
+from ..widgets.table import Section, section_table, with_detail
 from . import qa_charts as charts
 from .common import launch, message_box
 
@@ -63,7 +63,7 @@ TABLES = {
                         ("development", "Development"), ("mediation", "Mediation"),
                         ("flag", "Flag")), ("name", True)),
     "evaluation": Section("evaluation", "Evaluation tool: answers per statement",
-                          (("number", "#"), ("statement", "Statement"), ("answered", "Answered"),
+                          (("number", "No."), ("statement", "Statement"), ("answered", "Answered"),
                            ("yes_pct", "% yes"), ("maybe_pct", "% maybe"), ("no_pct", "% no"),
                            ("unanswered", "Unanswered")), ("number", True)),
 }
@@ -91,6 +91,7 @@ class Topic:
         self.visible = False
         self.text = ""
         self.frames: dict[str, pd.DataFrame] = {}
+        self.data_tables: dict = {}
         self.widget = w.VBox([self.reading, self.image, self.tables])
 
     @property
@@ -115,9 +116,10 @@ class Topic:
             self.reveal()
         else:  # drawn when its tab is next shown
             self.image.value = b""
-        self.tables.children = [w.HTML(value=f"<h4>{esc(TABLES[k].title)}</h4>"
-                                             + table_html(TABLES[k], _sorted(TABLES[k], df)))
-                                for k, df in frames.items()]
+        # one sortable, filterable, paged table per frame; a clicked row is shown in full
+        self.data_tables = {k: section_table(TABLES[k], _sorted(TABLES[k], df))
+                            for k, df in frames.items()}
+        self.tables.children = [with_detail(t) for t in self.data_tables.values()]
 
     def fail(self, text: str) -> None:
         """Say why this topic could not be shown."""

@@ -18,7 +18,8 @@ import pandas as pd
 
 from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
-from ..widgets.training_record import TrainingTakeUp, frame_html
+from ..widgets.table import DataTable, with_detail
+from ..widgets.training_record import TrainingTakeUp
 from .common import message_box
 
 OVERSIGHT_ROLES = ("manager", "admin")
@@ -69,8 +70,10 @@ class RequestsSection(Displayable):
         self.tk = tk
         self.frame = pd.DataFrame()
         self.reading = w.HTML(value="")
-        self.table = w.HTML(value="")
-        self.widget = w.VBox([self.reading, self.table])
+        # sortable, filterable, paged; a clicked request is shown in full below
+        self.table = DataTable(self.COLUMNS, caption="Requests", sort_by="created",
+                               ascending=False, empty_text="No requests.")
+        self.widget = w.VBox([self.reading, with_detail(self.table)])
 
     def refresh(self, as_of=None, team: str | None = None) -> None:
         """Requests made up to ``as_of`` by people of ``team`` (default: all visible)."""
@@ -98,7 +101,9 @@ class RequestsSection(Displayable):
         still = int(self.frame["state"].eq("open").sum()) if out else 0
         self.reading.value = (f"<p class='qa-reading'><b>{n3} three-way meeting(s) and {nu} urgent "
                               f"discussion(s) asked for; {still} still open.</b></p>")
-        self.table.value = frame_html(self.frame, self.COLUMNS, "No requests.", "qa-requests")
+        self.table.set_rows(self.frame.assign(_i=[str(i) for i in range(len(self.frame))]),
+                            key="id" if "id" in self.frame else "_i",
+                            tone=lambda r: "late" if r["state"] == "open" else "")
 
 
 class TrainingSection(Displayable):

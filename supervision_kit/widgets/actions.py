@@ -1,21 +1,26 @@
 """Actions: ``ActionForm`` (add one, with SMART prompts) and ``ActionTracker`` (a table of
-actions with owner, due date, status and overdue highlighting; complete, drop, add)."""
+actions with owner, due date, status and overdue highlighting: click a row, then complete,
+drop or reopen it; add)."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Callable
 
 import ipywidgets as w
+import pandas as pd
 from traitlets import Bool, HasTraits, List, Unicode, observe
 
 from ..domain.records import ActionItem
 from ..domain.smart import smart_warnings
 from ..errors import SupervisionError, ValidationError
 from .common import WIDE, Displayable, Field, esc, now_text, show_refusal
+from .table import DataTable
+
+COLUMNS = (("description", "Action"), ("owner", "Owner"), ("case", "Case"), ("due", "Due"),
+           ("status", "Status"), ("smart", "SMART"))
 
 NO_OWNER, NO_CASE = "— no owner —", "— no case —"
 NONE = ""   # the value of the "no owner" / "no case" option (None would show a blank box)
-OVERDUE_STYLE = "background:#fde2e2"
 
 
 def warnings_html(warnings: list[str]) -> str:
@@ -104,8 +109,9 @@ class ActionTracker(HasTraits, Displayable):
         except SupervisionError:
             cases = []
         self.case_refs = {c.id: c.reference for c in cases}
-        self.table = w.HTML(value="")
-        self.selector = w.Dropdown(options=[], description="Action", layout={"width": "60%"})
+        # click a row (or Enter on it) to choose the action the buttons act on
+        self.table = DataTable(COLUMNS, caption="Actions", sort_by="due",
+                               empty_text="No actions.")
         self.complete_button = w.Button(description="Complete", icon="check")
         self.drop_button = w.Button(description="Drop", icon="times")
         self.reopen_button = w.Button(description="Reopen", icon="undo")
@@ -123,7 +129,7 @@ class ActionTracker(HasTraits, Displayable):
         self.can_add = True
         self.form.widget.layout.display = None if self.can_add else "none"
         self.widget = w.VBox([self._show, self.table,
-                              w.HBox([self.selector, self.complete_button, self.drop_button,
+                              w.HBox([self.complete_button, self.drop_button,
                                       self.reopen_button]), self.form.widget, self._status])
         self.refresh()
 
@@ -139,9 +145,8 @@ class ActionTracker(HasTraits, Displayable):
 
     @observe("actions")
     def _actions_changed(self, change):
-        self.table.value = self.table_html()
-        self.selector.options = [(f"{a.description[:70]} — due {a.due_date or 'no date'} "
-                                  f"({a.status})", a.id) for a in self.actions]
+        self.table.set_rows(self.rows(), key="id",
+                            tone=lambda r: "late" if r["late"] else "")
 
     def refresh(self) -> None:
         """Reload the actions from the store."""
@@ -155,28 +160,24 @@ class ActionTracker(HasTraits, Displayable):
         """Open and past its due date."""
         return a.status == "open" and a.due_date is not None and a.due_date < self.as_of
 
-    def table_html(self) -> str:
-        """The table of actions; every text cell escaped."""
-        if not self.actions:
-            return "<p><i>No actions.</i></p>"
-        head = "".join(f"<th style='text-align:left'>{h}</th>"
-                       for h in ("Action", "Owner", "Case", "Due", "Status", "SMART"))
-        rows = []
+    def rows(self) -> pd.DataFrame:
+        """One row per action as the table shows it (overdue ones say by how much)."""
+        out = []
         for a in self.actions:
             late = self.is_overdue(a)
-            due = esc(a.due_date or "no date")
-            if late:
-                due += f" <b>overdue {(self.as_of - a.due_date).days} days</b>"
-            style = f" style='{OVERDUE_STYLE}'" if late else ""
-            rows.append(
-                f"<tr class='{'overdue' if late else esc(a.status)}'{style}>"
-                f"<td>{esc(a.description)}</td>"
-                f"<td>{esc(self.names.get(a.owner_id, a.owner_id or 'no owner'))}</td>"
-                f"<td>{esc(self.case_refs.get(a.case_id, a.case_id or ''))}</td>"
-                f"<td>{due}</td><td>{esc(a.status)}</td>"
-                f"<td>{warnings_html(smart_warnings(a) if a.status == 'open' else [])}</td></tr>")
-        return (f"<table style='border-collapse:collapse;width:100%'><thead><tr>{head}</tr>"
-                f"</thead><tbody>{''.join(rows)}</tbody></table>")
+            out.append({"id": a.id, "description": a.description, "late": late,
+                        "owner": self.names.get(a.owner_id, a.owner_id or "no owner"),
+                        "case": self.case_refs.get(a.case_id, a.case_id or ""),
+                        "due": a.due_date,  # a date, so it sorts as one; shown 2 Dec 2026
+                        "status": a.status + (f": overdue {(self.as_of - a.due_date).days} days"
+                                              if late else ""),
+                        "smart": " ".join(smart_warnings(a)) if a.status == "open" else ""})
+        return pd.DataFrame(out, columns=["id", "late", *(k for k, _ in COLUMNS)])
+
+    def select(self, action_id: str) -> ActionItem | None:
+        """Choose an action (clicking its row); the buttons act on it."""
+        self.table.select(action_id)
+        return next((a for a in self.actions if a.id == action_id), None)
 
     # -- gestures ------------------------------------------------------------------------
     def _set(self, action_id: str, status: str, when=None) -> ActionItem | None:
@@ -190,10 +191,10 @@ class ActionTracker(HasTraits, Displayable):
         return a
 
     def _on_chosen(self, gesture):
-        if not self.selector.value:  # a button that does nothing would look broken
-            self.status = "Choose an action first"
+        if not self.table.selected:  # a button that does nothing would look broken
+            self.status = "Choose an action first: click its row"
             return None
-        return gesture(self.selector.value)
+        return gesture(self.table.selected)
 
     def complete(self, action_id: str, when=None) -> ActionItem | None:
         """Mark an action done (today unless ``when``)."""

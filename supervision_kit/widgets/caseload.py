@@ -1,13 +1,13 @@
 """``CaseloadOverview``: the supervisor's view of what is due, overdue and drifting.
 
 Six sections from the rules engine (supervision due, cases outside their window, drift,
-overdue actions, unsigned or late records, drafts past the recording limit) as escaped, sortable HTML tables with overdue
-rows highlighted; a row opens the case's RAG timeline below, or asks the app to open the
-supervisee's session (``requested_session``, observed by the caseload notebook).
+overdue actions, unsigned or late records, drafts past the recording limit) as sortable,
+filterable, paged tables (``widgets.table``) with overdue rows marked. Clicking a row opens
+the case's RAG timeline below and a link to the supervisee's session; clicking another row
+replaces both (a row without a case clears the timeline).
 """
 from __future__ import annotations
 
-import dataclasses as dc
 import datetime as dt
 from urllib.parse import quote
 
@@ -18,21 +18,11 @@ from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, v
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, show_refusal
+from .table import Section, cell_text, section_table, show_rows
 from .timeline import CaseloadStrip, RAGTimeline
 
-LATE_STYLE = "background:#fde2e2"
-DRIFT_STYLE = "background:#fff4d6"
-MAX_ROWS = 300
+__all__ = ["BY_KEY", "SECTIONS", "CaseloadOverview", "Section", "cell"]
 
-
-@dc.dataclass(frozen=True)
-class Section:
-    """One table: where its rows come from, what it shows and how it starts sorted."""
-    key: str
-    title: str
-    columns: tuple[tuple[str, str], ...]
-    sort: tuple[str, bool]
-    late: str | None = None  # a column > 0 marks the row overdue
 
 
 SECTIONS = (
@@ -72,40 +62,8 @@ BY_KEY = {s.key: s for s in SECTIONS}
 
 
 def cell(value) -> str:
-    """A value as escaped text for a table cell (dates as YYYY-MM-DD, missing as —)."""
-    if isinstance(value, (list, tuple)):
-        return esc(", ".join(str(v) for v in value))
-    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-        return "—"
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return esc(value.strftime("%Y-%m-%d"))
-    return esc(value)
-
-
-def _sort_key(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
-        return s
-    return s.map(lambda v: ", ".join(map(str, v)) if isinstance(v, (list, tuple))
-                 else ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)).lower())
-
-
-def table_html(sec: Section, df: pd.DataFrame) -> str:
-    """A section's rows as an HTML table: every cell escaped, overdue rows highlighted."""
-    if df.empty:
-        return f"<p class='empty'><i>Nothing in “{esc(sec.title)}”.</i></p>"
-    head = "<th>#</th>" + "".join(f"<th style='text-align:left'>{esc(h)}</th>"
-                                  for _, h in sec.columns)
-    rows = []
-    for i, r in enumerate(df.head(MAX_ROWS).itertuples(index=False)):
-        r = r._asdict()
-        late = sec.late is not None and (r.get(sec.late) or 0) > 0
-        klass, style = ("overdue", LATE_STYLE) if late else (
-            ("drift", DRIFT_STYLE) if sec.key == "drift" else ("", ""))
-        cells = "".join(f"<td>{cell(r.get(c))}</td>" for c, _ in sec.columns)
-        rows.append(f"<tr class='{klass}' style='{style}'><td>{i + 1}</td>{cells}</tr>")
-    more = (f"<p><i>… and {len(df) - MAX_ROWS} more.</i></p>" if len(df) > MAX_ROWS else "")
-    return (f"<table class='caseload-{sec.key}' style='border-collapse:collapse;width:100%'>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}")
+    """A value as escaped text for HTML (dates as ``2 Dec 2026``, missing as —)."""
+    return esc(cell_text(value))
 
 
 class CaseloadOverview(HasTraits, Displayable):
@@ -151,32 +109,23 @@ class CaseloadOverview(HasTraits, Displayable):
         self.refresh_button.on_click(lambda _: self.refresh())
         self.date_picker.observe(lambda c: c["new"] and setattr(self, "as_of", c["new"]), "value")
         self.scope_buttons.observe(lambda c: setattr(self, "scope", c["new"]), "value")
-        self.tables = {s.key: w.HTML(value="") for s in SECTIONS}
+        self.tables = {s.key: section_table(s) for s in SECTIONS}
+        for key, t in self.tables.items():
+            t.observe(lambda c, key=key: self._row_chosen(key, c["new"]), "selected")
+            t.observe(lambda c, key=key: self._header_sorted(key), ["sort_by", "ascending"])
         self.tabs = w.Tab(children=[self.tables[s.key] for s in SECTIONS],
                           titles=[s.title for s in SECTIONS])
         self.tabs.observe(lambda c: setattr(self, "section", SECTIONS[c["new"]].key),
                           "selected_index")
-        self.sort_picker = w.Dropdown(description="Sort by", options=[])
-        self.order = w.ToggleButton(value=False, description="Ascending", icon="sort-amount-asc")
-        self.sort_picker.observe(self._sort_gesture, "value")
-        self.order.observe(self._sort_gesture, "value")
-        self.row_picker = w.Dropdown(description="Row", options=[], layout={"width": "50%"})
-        self.timeline_button = w.Button(description="Open timeline", icon="line-chart")
-        self.session_button = w.Button(description="Open session", icon="folder-open")
         self.strip_button = w.Button(description="RAG strip of these cases", icon="th",
                                       layout={"width": "auto"})
-        self.timeline_button.on_click(lambda _: self.open_row("case"))
-        self.session_button.on_click(lambda _: self.open_row("person"))
         self.strip_button.on_click(lambda _: self.show_strip())
-        self.row_picker.observe(lambda _: self._row_buttons(), "value")
         self.link = w.HTML(value="")
         self._status = w.Label(value="")
         self.detail = w.VBox([])
         self.widget = w.VBox([
             w.HBox([self.date_picker, self.scope_buttons, self.refresh_button]),
-            self.progress, self.summary, w.HBox([self.sort_picker, self.order]), self.tabs,
-            w.HBox([self.row_picker, self.timeline_button, self.session_button,
-                    self.strip_button]),
+            self.progress, self.summary, self.tabs, self.strip_button,
             self.link, self._status, self.detail])
 
     def _my_people(self) -> set[str]:
@@ -279,17 +228,17 @@ class CaseloadOverview(HasTraits, Displayable):
     def _sorted(df: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
         if by not in df.columns or df.empty:
             return df.reset_index(drop=True)
+        from .table import _sort_key
         return df.sort_values(by, ascending=ascending, kind="stable", na_position="last",
                               key=_sort_key).reset_index(drop=True)
 
     # -- display ---------------------------------------------------------------------------
     def _render(self, key: str) -> None:
         sec = BY_KEY[key]
-        self.tables[key].value = table_html(sec, self.frames.get(key, pd.DataFrame()))
+        drift = (lambda r: "drift") if key == "drift" else None
+        show_rows(self.tables[key], sec, self.frames.get(key, pd.DataFrame()), tone=drift)
         i = [s.key for s in SECTIONS].index(key)
         self.tabs.set_title(i, f"{sec.title} ({len(self.frames.get(key, ()))})")
-        if key == self.section:
-            self._row_options()
 
     def summary_html(self) -> str:
         """Counts at the top, as of the date."""
@@ -307,28 +256,6 @@ class CaseloadOverview(HasTraits, Displayable):
         who = "my supervisees" if self.scope == "mine" else "everyone I can see"
         return (f"<div class='caseload-summary'>{items}<br><small>As of {esc(self.as_of)}, "
                 f"{esc(who)}.</small></div>")
-
-    def _row_label(self, key: str, r: pd.Series) -> str:
-        if key == "due":
-            return f"{r['name']} — next due {cell(r['next_due'])}"
-        if key in ("windows", "drift"):
-            return f"{r['reference']} — {r['worker']}"
-        if key == "actions":
-            return f"{str(r['description'])[:60]} — {r['owner'] if isinstance(r['owner'], str) else 'no owner'}"
-        if key == "drafts":
-            return f"{cell(r['date'])} — {', '.join(r['supervisees'])}: draft by {r['supervisor']}"
-        return f"{cell(r['date'])} — {', '.join(r['supervisees'])}: {r['issue']}"
-
-    def _row_options(self) -> None:
-        df = self.frames.get(self.section, pd.DataFrame())
-        self.row_picker.options = [(f"{i + 1}. {self._row_label(self.section, r)}", i)
-                                   for i, r in df.head(MAX_ROWS).iterrows()]
-        self._row_buttons()
-
-    def _row_buttons(self) -> None:
-        r = self.row()
-        self.timeline_button.disabled = r is None or not isinstance(r["_case"], str)
-        self.session_button.disabled = r is None or not isinstance(r["_person"], str)
 
     # -- sorting ---------------------------------------------------------------------------
     @validate("section")
@@ -350,32 +277,28 @@ class CaseloadOverview(HasTraits, Displayable):
     def _section_changed(self, change):
         self.tabs.selected_index = [s.key for s in SECTIONS].index(change["new"])
         self._sync_controls()
-        self._row_options()
-
-    @observe("sort_by", "ascending")
-    def _sort_changed(self, change):
-        if self._syncing:
-            return
-        self.sorts[self.section] = (self.sort_by, self.ascending)
-        self.frames[self.section] = self._sorted(self.frames.get(self.section, pd.DataFrame()),
-                                                 self.sort_by, self.ascending)
-        self._render(self.section)
-        self._sync_controls()
 
     def _sync_controls(self) -> None:
-        """Show the current section's sort in the controls (without re-sorting)."""
+        """The shown section's sort in ``sort_by``/``ascending`` (without re-sorting)."""
         self._syncing = True
         try:
-            by, asc = self.sorts[self.section]
-            self.sort_picker.options = [(h, c) for c, h in BY_KEY[self.section].columns]
-            self.sort_by, self.ascending = by, asc
-            self.sort_picker.value, self.order.value = by, asc
+            self.sort_by, self.ascending = self.sorts[self.section]
         finally:
             self._syncing = False
 
-    def _sort_gesture(self, change):
-        if not self._syncing and self.sort_picker.value:
-            self.sort(self.sort_picker.value, self.order.value)
+    @observe("sort_by", "ascending")
+    def _sort_changed(self, change):
+        if not self._syncing:
+            self.tables[self.section].sort(self.sort_by, self.ascending)
+
+    def _header_sorted(self, key: str) -> None:
+        """A header was clicked (or ``sort`` ran): the section's frame follows the table."""
+        t = self.tables[key]
+        self.sorts[key] = (t.sort_by, t.ascending)
+        if key in self.frames:
+            self.frames[key] = self._sorted(self.frames[key], t.sort_by, t.ascending)
+        if key == self.section:
+            self._sync_controls()
 
     def sort(self, by: str, ascending: bool = True, section: str | None = None) -> pd.DataFrame:
         """Sort a section (default: the one shown) by a column name or heading."""
@@ -391,20 +314,57 @@ class CaseloadOverview(HasTraits, Displayable):
 
     # -- opening a row -----------------------------------------------------------------------
     def row(self, i: int | None = None) -> pd.Series | None:
-        """Row ``i`` (default: the one chosen) of the shown section."""
-        i = self.row_picker.value if i is None else i
+        """Row ``i`` (default: the one selected) of the shown section, in its sorted order."""
         df = self.frames.get(self.section)
-        if i is None or df is None or not 0 <= i < len(df):
+        if i is None:
+            t = self.tables[self.section]
+            return t.row() if t.selected else None
+        if df is None or not 0 <= i < len(df):
             return None
         return df.iloc[i]
 
+    def select_row(self, i: int, section: str | None = None) -> pd.Series | None:
+        """Click row ``i`` (0-based, in the sorted order) of a section: its case's timeline
+        and its supervisee's session link appear below, replacing the last row's."""
+        if section:
+            self.section = section
+        t = self.tables[self.section]
+        keys = t.row_keys
+        if not 0 <= i < len(keys):
+            self.status = "No such row"
+            return None
+        return t.select(keys[i])
+
+    def _row_chosen(self, key: str, row_key: str) -> None:
+        """The detail below follows the selection: timeline and session link, or nothing."""
+        if row_key:
+            for other, t in self.tables.items():
+                if other != key and t.selected:
+                    t.selected = ""
+            if key != self.section:
+                self.section = key
+        elif any(t.selected for t in self.tables.values()):
+            return  # another table's row is chosen: its detail stays
+        r = self.tables[key].row(row_key) if row_key else None
+        case = r["_case"] if r is not None and isinstance(r["_case"], str) else None
+        person = r["_person"] if r is not None and isinstance(r["_person"], str) else None
+        self.timeline, self.opened_case, self.detail.children = None, "", []
+        self.link.value = ""
+        if case:
+            self.open_case(case)
+        if person:
+            self.open_session(person)
+
     def open_row(self, what: str = "case", i: int | None = None):
-        """The row buttons: open the chosen row's case timeline (``"case"``) or session (``"person"``)."""
+        """Open a row's case timeline (``"case"``) or session (``"person"``): the chosen
+        row's, or row ``i``'s."""
         r = self.row(i)
         if r is None:
             self.status = "Choose a row first"
             return None
-        return self.open_case(r["_case"]) if what == "case" else self.open_session(r["_person"])
+        if what == "case":
+            return self.open_case(r["_case"]) if isinstance(r["_case"], str) else None
+        return self.open_session(r["_person"]) if isinstance(r["_person"], str) else None
 
     def open_case(self, case_id: str) -> RAGTimeline | None:
         """Show the case's RAG timeline below the tables."""

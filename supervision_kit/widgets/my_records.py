@@ -10,11 +10,15 @@ from __future__ import annotations
 import base64
 
 import ipywidgets as w
+import pandas as pd
 
 from ..domain.enums import SessionState
 from ..errors import SupervisionError
 from .common import Displayable, esc, message
 from .signature_form import SignatureForm, signers_html
+from .table import DataTable
+
+COLUMNS = (("date", "Date"), ("type", "Type"), ("with", "With"), ("state", "State"))
 
 # The paper-record HTML carries classes styled for print; on screen a few rules suffice.
 STYLE = ("<style>.my-record table{border-collapse:collapse;width:100%;margin:4px 0}"
@@ -53,15 +57,14 @@ class MyRecords(Displayable):
         self.pdf: bytes | None = None
         auto = {"description_width": "auto"}
         self.summary = w.HTML(value="")
-        self.awaiting = w.Dropdown(options=[], description="Awaiting your signature",
-                                   layout={"width": "34em"}, style=auto)
-        self.read_button = w.Button(description="Read and sign", icon="file-text-o",
-                                    button_style="primary", layout={"width": "auto"})
-        self.earlier = w.Dropdown(options=[], description="Your earlier records",
-                                  layout={"width": "34em"}, style=auto)
-        self.earlier_button = w.Button(description="Read", icon="file-text-o")
-        self.read_button.on_click(lambda _: self.awaiting.value and self.open(self.awaiting.value))
-        self.earlier_button.on_click(lambda _: self.earlier.value and self.open(self.earlier.value))
+        # Two tables: click a record's row (or Enter on it) to read it (and sign it).
+        self.awaiting = DataTable(COLUMNS, caption="Awaiting your signature", sort_by="date",
+                                  ascending=False, page_size=10,
+                                  empty_text="No records await your signature.")
+        self.earlier = DataTable(COLUMNS, caption="Your earlier records", sort_by="date",
+                                 ascending=False, page_size=10, empty_text="No earlier records.")
+        for t in (self.awaiting, self.earlier):
+            t.observe(lambda c: c["new"] and self.open(c["new"]), "selected")
         self.status = w.HTML(value="")
         self.signers = w.HTML(value="")
         self.record = w.HTML(value="")
@@ -75,8 +78,7 @@ class MyRecords(Displayable):
         intro = w.HTML(value="<small>Your own supervision records: read each one, add a comment "
                              "or say you disagree, and sign it yourself. Signed records are read "
                              "only; download your own copy as a PDF.</small>")
-        self.widget = w.VBox([intro, self.summary, w.HBox([self.awaiting, self.read_button]),
-                              w.HBox([self.earlier, self.earlier_button]), self.status,
+        self.widget = w.VBox([intro, self.summary, self.awaiting, self.earlier, self.status,
                               self.reader], layout={"width": "100%"})
         self.refresh()
 
@@ -102,10 +104,11 @@ class MyRecords(Displayable):
             line += (f" <small>{len(drafts)} still being written by your supervisor: you can "
                      f"read and sign it once they have signed.</small>")
         self.summary.value = f"<p class='awaiting-count'>{line}</p>"
-        self.awaiting.options = [("Choose a record…", ""), *[(self._label(r), r["id"]) for r in todo]]
-        self.awaiting.value = ""
-        self.earlier.options = [("Choose a record…", ""), *[(self._label(r), r["id"]) for r in rest]]
-        self.earlier.value = ""
+        for table, rows in ((self.awaiting, todo), (self.earlier, rest)):
+            table.set_rows(pd.DataFrame(
+                [{"id": r["id"], "date": r["date"], "type": r["type"], "state": r["state"],
+                  "with": r["names"].get(r["supervisor_id"], r["supervisor_id"])} for r in rows],
+                columns=["id", *(k for k, _ in COLUMNS)]), key="id")
 
     @property
     def awaiting_ids(self) -> list[str]:

@@ -10,10 +10,14 @@ import base64
 import datetime as dt
 
 import ipywidgets as w
+import pandas as pd
 
 from ..domain.enums import SessionState, SessionType
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, message_box
+from .table import DataTable
+
+EARLIER_COLUMNS = (("date", "Date"), ("type", "Type"), ("state", "State"))
 
 ONE, GROUP = "one", "group"
 KINDS = [("Formal one-to-one", SessionType.ONE_TO_ONE.value), ("Ad hoc", SessionType.AD_HOC.value),
@@ -42,10 +46,11 @@ class SessionApp(Displayable):
                                  layout={"width": "12em"})
         self.open_button = w.Button(description="Open session", icon="folder-open",
                                     button_style="primary", disabled=True)
-        self.earlier = w.Dropdown(options=[], description="Earlier records", style=auto,
-                                  layout={"width": "24em", "display": "none"})
-        self.earlier_button = w.Button(description="Open record", icon="file-text-o",
-                                       layout={"display": "none"})
+        # The chosen supervisee's records: click one (or press Enter on it) to open it.
+        self.earlier = DataTable(EARLIER_COLUMNS, caption="Earlier records", sort_by="date",
+                                 ascending=False, page_size=10,
+                                 layout={"display": "none"})
+        self.earlier.observe(lambda c: c["new"] and self.open_record(c["new"]), "selected")
         self.status = w.HTML(value="")
         # The chosen supervisee's booked sessions: book, cancel, rearrange, add to calendar.
         self.booking = None
@@ -60,11 +65,10 @@ class SessionApp(Displayable):
         self.person.observe(lambda c: self._chosen(), "value")
         self.group.observe(lambda c: self._chosen(), "value")
         self.open_button.on_click(lambda _: self.open_session())
-        self.earlier_button.on_click(lambda _: self.earlier.value and self.open_record(self.earlier.value))
         self.pdf_button.on_click(lambda _: self.prepare_pdf())
         top = [w.HBox([self.mode]),
                w.HBox([self.person, self.group, self.kind, self.date, self.open_button]),
-               w.HBox([self.earlier, self.earlier_button])]
+               self.earlier]
         if not self.people:
             top.append(message_box("You have no current supervisees: a supervisee appears here "
                                    "once a supervision contract names you, or you have "
@@ -94,22 +98,29 @@ class SessionApp(Displayable):
         need = 2 if self.mode.value == GROUP else 1
         self.open_button.disabled = len(ids) < need
         self._say("" if len(ids) >= need or not ids else "Choose at least two people for a group")
+        self.list_earlier()
+        self.booking = None
+        self.bookings_box.children = [w.VBox([])]
+        self.bookings_box.selected_index = None
+        self.bookings_box.layout.display = None if len(ids) == 1 and self.mode.value == ONE \
+            else "none"
+
+    def list_earlier(self, keep: bool = False) -> list[str]:
+        """List the chosen supervisee's records (again after a save or signature, ``keep``ing
+        the open one selected); their ids."""
+        ids = self.chosen
         sessions = []
         if len(ids) == 1:
             try:
                 sessions = self.tk.sessions(supervisee_id=ids[0])
             except SupervisionError:
                 sessions = []
-        self.earlier.options = [("Choose a record…", ""), *[
-            (f"{s['date']} · {s['type']} · {s['state']}", s["id"]) for s in sessions]]
-        self.earlier.value = ""
-        shown = None if sessions else "none"
-        self.earlier.layout.display = self.earlier_button.layout.display = shown
-        self.booking = None
-        self.bookings_box.children = [w.VBox([])]
-        self.bookings_box.selected_index = None
-        self.bookings_box.layout.display = None if len(ids) == 1 and self.mode.value == ONE \
-            else "none"
+        if not keep:
+            self.earlier.selected = ""
+        self.earlier.set_rows(pd.DataFrame(sessions, columns=["id", "date", "type", "state"]),
+                              key="id")
+        self.earlier.layout.display = None if sessions else "none"
+        return [s["id"] for s in sessions]
 
     def show_bookings(self):
         """Build the chosen supervisee's ``BookingPanel`` (on opening "Bookings")."""
@@ -186,6 +197,9 @@ class SessionApp(Displayable):
         r = self.recorder.record if self.recorder else None
         signed = r is not None and r.state == SessionState.SIGNED.value
         self.pdf_box.layout.display = None if signed else "none"
+        # the list below the picker follows what was just saved or signed
+        if r is not None and len(self.chosen) == 1:
+            self.list_earlier(keep=True)
 
     def prepare_pdf(self) -> bytes | None:
         """Render the signed record as a PDF and offer it as a download link."""

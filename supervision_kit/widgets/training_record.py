@@ -136,6 +136,13 @@ class TrainingRecordPanel(HasTraits, Displayable):
         return r
 
 
+TAKE_UP = (("team", "Team"), ("staff", "Staff"), ("up_to_date", "Up to date"),
+           ("out_of_date", "Out of date"), ("take_up_percent", "Take-up %"))
+OUT_OF_DATE = (("name", "Name"), ("team", "Team"), ("role", "Role"),
+               ("required_level", "Level needed"), ("latest_course", "Latest course"),
+               ("renewal_due", "Renewal was due"), ("reason", "Why"))
+
+
 class TrainingTakeUp(HasTraits, Displayable):
     """Quality assurance: take-up of safeguarding training by team, and who is out of date."""
 
@@ -146,9 +153,14 @@ class TrainingTakeUp(HasTraits, Displayable):
         self.tk, self.as_of, self.team = tk, as_of, team
         self.take_up = pd.DataFrame()
         self.out_of_date = pd.DataFrame()
-        self.summary, self.people = w.HTML(value=""), w.HTML(value="")
+        from .table import DataTable, with_detail
+        self.summary = DataTable(TAKE_UP, caption="Take-up by team", sort_by="team",
+                                 empty_text="No staff need safeguarding training.")
+        self.people = DataTable(OUT_OF_DATE, caption="Out of date", sort_by="name",
+                                empty_text="Everyone is up to date.")
+        self.problem = w.HTML(value="")
         self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training take-up</h3>"),
-                              self.summary, w.HTML(value="<b>Out of date</b>"), self.people])
+                              self.problem, self.summary, with_detail(self.people)])
         self.refresh()
 
     def refresh(self) -> None:
@@ -158,16 +170,12 @@ class TrainingTakeUp(HasTraits, Displayable):
             st = self.tk.training_status(as_of=self.as_of, team=self.team)
         except SupervisionError as e:
             show_refusal(self, e)
-            self.summary.value = f"<i>{esc(self.status)}</i>"
+            self.problem.value = f"<i>{esc(self.status)}</i>"
             return
         if self.team:
             self.take_up = self.take_up[self.take_up["team"] == self.team].reset_index(drop=True)
         self.out_of_date = st[st["out_of_date"]].reset_index(drop=True)
-        self.summary.value = frame_html(self.take_up, [
-            ("team", "Team"), ("staff", "Staff"), ("up_to_date", "Up to date"),
-            ("out_of_date", "Out of date"), ("take_up_percent", "Take-up %")],
-            "No staff need safeguarding training.", "training-take-up")
-        self.people.value = frame_html(self.out_of_date, [
-            ("name", "Name"), ("team", "Team"), ("role", "Role"), ("required_level", "Level needed"),
-            ("latest_course", "Latest course"), ("renewal_due", "Renewal was due"), ("reason", "Why")],
-            "Everyone is up to date.", "training-out-of-date")
+        self.problem.value = ""
+        self.summary.set_rows(self.take_up, key="team" if "team" in self.take_up else None)
+        self.people.set_rows(self.out_of_date,
+                             key="practitioner_id" if "practitioner_id" in self.out_of_date else None)
