@@ -69,9 +69,11 @@ def compliance(due: pd.DataFrame) -> tuple[bytes, str, pd.DataFrame]:
     ax.set_title("Supervision frequency compliance by team", fontsize=10, loc="left")
     n, ok = int(by["people"].sum()), int(by["within"].sum())
     low = by.iloc[0]
+    lowest = (f"the lowest team is {low['team']} ({low['pct']:.0f}%, "
+              f"{low['people'] - low['within']} overdue)" if ok < n else
+              "no team has anyone overdue")  # "lowest ... (100%, 0 overdue)" made no sense
     reading = (f"{ok} of {n} supervisees ({_pct(ok, n):.0f}%) are within their supervision "
-               f"frequency; the lowest team is {low['team']} ({low['pct']:.0f}%, "
-               f"{low['people'] - low['within']} overdue).")
+               f"frequency; {lowest}.")
     return _png(fig), reading, by
 
 
