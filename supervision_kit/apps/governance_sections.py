@@ -40,7 +40,8 @@ class DiversityTab:
 
     def __init__(self, tk):
         self.tk = tk
-        self.reading, self.image = w.HTML(value=""), w.Image(value=b"", format="png")
+        self.reading, self.image = w.HTML(value=""), w.Image(value=b"", format="png",
+                                                            tooltip="Chart: diversity of supervision")
         self.tables = w.VBox([])
         self.text, self.frames = "", {}
         self.widget = w.VBox([self.reading, self.image, self.tables])

@@ -81,8 +81,10 @@ class TrainerDashboard(HasTraits, Displayable):
                         w.HBox([self.previous, self.open_button])])
         self._code = w.HTML(value="")
         self._figures = w.HTML(value="")
-        self.distribution_image = w.Image(format="png", layout={"max_width": "760px"})
-        self.expert_image = w.Image(format="png", layout={"max_width": "560px"})
+        self.distribution_image = w.Image(format="png", layout={"max_width": "760px"},
+                                            tooltip="Chart: ratings for each update (table below)")
+        self.expert_image = w.Image(format="png", layout={"max_width": "560px"},
+                                      tooltip="Chart: each trainee against the expert (table below)")
         self._expert_table = w.HTML(value="")
         self._disagreement = w.HTML(value="")
         self._distribution = w.HTML(value="")
