@@ -63,12 +63,15 @@ STATES = {  # file name -> how to get there
 
 def shoot(browser, server, demo, name: str, out: Path) -> list[Path]:
     """One app state at both sizes (reached once, at the larger size)."""
-    context = browser.new_context(viewport=SIZES["1280"])
+    # a British browser: date inputs read day/month/year
+    context = browser.new_context(viewport=SIZES["1280"], locale="en-GB")
     context.set_default_timeout(tour.SLOW)
     made = []
     try:
         page = context.new_page()
         result = STATES[name](page, server, demo)
+        if name == "session":  # the discussion, not the page's top
+            page.get_by_role("button", name="G improving").scroll_into_view_if_needed()
         page.mouse.move(0, 0)
         for tag, size in SIZES.items():
             page.set_viewport_size(size)
