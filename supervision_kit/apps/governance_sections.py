@@ -40,8 +40,7 @@ class DiversityTab:
 
     def __init__(self, tk):
         self.tk = tk
-        self.reading, self.image = w.HTML(value=""), w.Image(value=b"", format="png",
-                                                            tooltip="Chart: diversity of supervision")
+        self.reading, self.image = w.HTML(value=""), w.Image(value=b"", format="png")
         self.tables = w.VBox([])
         self.text, self.frames = "", {}
         self.widget = w.VBox([self.reading, self.image, self.tables])

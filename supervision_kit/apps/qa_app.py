@@ -85,8 +85,7 @@ class Topic:
     def __init__(self, key: str, title: str):
         self.key, self.title = key, title
         self.reading = w.HTML(value="")
-        self.image = w.Image(value=b"", format="png", layout={"max_width": "900px"},
-                             tooltip=f"Chart: {title}")  # its alternative text
+        self.image = w.Image(value=b"", format="png", layout={"max_width": "900px"})
         self.tables = w.VBox([])
         self.png = b""
         self.text = ""

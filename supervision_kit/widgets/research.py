@@ -86,8 +86,7 @@ class ResearchDashboard(Displayable):
         self.results[chart.key] = (df, reading)
         self.png[chart.key] = png
         self.readings[chart.key] = reading
-        img = w.Image(value=png, format="png", layout={"max_width": "100%", "height": "auto"},
-                      tooltip=f"Chart: {chart.title}. {reading}")  # its alternative text
+        img = w.Image(value=png, format="png", layout={"max_width": "100%", "height": "auto"})
         img.add_class("research-chart")
         self.images[chart.key] = img
         link = w.HTML(value=self.download_link(chart.key, chart.title))

@@ -83,8 +83,7 @@ class RAGTimeline(HasTraits, Displayable):
         self.tk, self.case_id, self.as_of = tk, case_id, as_of
         self._given = (drift, window)
         self.data: TimelineData | None = None
-        self.image = w.Image(value=b"", format="png", layout={"width": "100%"},
-                             tooltip="Chart: the case's RAG ratings over time")
+        self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
         self.picker = w.Dropdown(options=[], description="Discussion", layout={"width": "98%"})
         self.picker.observe(self._picked, names="value")
         self.detail = w.HTML(value="")
@@ -206,8 +205,7 @@ class CaseloadStrip(HasTraits, Displayable):
         self._drift = drift
         self.rows = pd.DataFrame(columns=["case_id", "reference", "status", "rags", "drift",
                                           "reason"])
-        self.image = w.Image(value=b"", format="png", layout={"width": "100%"},
-                             tooltip="Chart: the cases' RAG ratings over time")
+        self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
         self._status = w.Label(value="")
         self.widget = w.VBox([self.image, self._status])
         self.refresh()

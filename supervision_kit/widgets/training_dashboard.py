@@ -81,16 +81,13 @@ class TrainerDashboard(HasTraits, Displayable):
                         w.HBox([self.previous, self.open_button])])
         self._code = w.HTML(value="")
         self._figures = w.HTML(value="")
-        self.distribution_image = w.Image(format="png", layout={"max_width": "760px"},
-                                            tooltip="Chart: ratings for each update (table below)")
-        self.expert_image = w.Image(format="png", layout={"max_width": "560px"},
-                                      tooltip="Chart: each trainee against the expert (table below)")
+        self.distribution_image = w.Image(format="png", layout={"max_width": "760px"})
+        self.expert_image = w.Image(format="png", layout={"max_width": "560px"})
         self._expert_table = w.HTML(value="")
         self._disagreement = w.HTML(value="")
         self._distribution = w.HTML(value="")
         self.reveal_button = w.Button(description="Reveal expert ratings", icon="eye",
-                                      layout={"width": "auto"},
-                                      tooltip="Show the expert's rating of each update")
+                                      layout={"width": "auto"})
         self.reveal_button.on_click(lambda _: self.reveal_expert())
         self._expert_note = w.HTML(value="<p><i>The expert's ratings are hidden until you reveal "
                                          "them, so a projected screen does not give the answers "
