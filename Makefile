@@ -7,7 +7,7 @@ DB ?= data/demo.sqlite
 PORT ?= 8866
 HUB_PORT ?= 8000
 
-.PHONY: install system-deps app-deps hub-deps demo app hub test bench mutation clean
+.PHONY: install system-deps app-deps hub-deps demo app hub test bench mutation screenshots clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: install system-deps
 # one; survivors and scores go to reports/mutation.txt.
 mutation: install
 	$(BIN)/python scripts/mutation.py $(GROUPS)
+
+# Every app at 1280×900 and 1024×768 into docs/screenshots/ (a fresh demo database, Voilà, Chromium).
+screenshots: install system-deps
+	PYTHONPATH=. $(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) data tests/artifacts node_modules

@@ -1,15 +1,15 @@
-"""Make the README's screenshots of the session and caseload apps (docs/screenshots/*.png).
+"""Make the README's screenshots of every app at 1280×900 and 1024×768 (docs/screenshots/).
 
 Serves notebooks/ with Voilà on a free port against a fresh demo database in a temporary
-folder (the repository's data/demo.sqlite is not touched), acting as a demo supervisor,
-and drives Debian's Chromium as a supervisor would: a session with a case discussed and
-rated, and the caseload with a drifting case's RAG timeline open.
-Run: ``.venv/bin/python scripts/screenshots.py [--out docs/screenshots]``.
+folder (the repository's data/demo.sqlite is not touched) with the demo "Sign in as"
+picker, and drives Debian's Chromium through each app's main state as its user would
+(the same tour as tests/test_accessibility.py: tests/app_tour.py). Each state is taken at
+both sizes as ``<app>-1280.png`` and ``<app>-1024.png``.
+Run: ``make screenshots`` or ``.venv/bin/python scripts/screenshots.py [--out DIR] [APP ...]``.
 """
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sys
 import tempfile
@@ -18,78 +18,101 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.apps_demo import demo_copy, pick_session  # noqa: E402
+from tests import app_tour as tour  # noqa: E402
 from tests.helpers_browser import chromium_browser, voila_process  # noqa: E402
 
-SLOW = 300_000  # ms: a kernel start on a busy machine
-WIDTH = 1280
+SIZES = {"1280": {"width": 1280, "height": 900}, "1024": {"width": 1024, "height": 768}}
 
 
-def _page(browser, height: int):
-    context = browser.new_context(viewport={"width": WIDTH, "height": height})
-    context.set_default_timeout(SLOW)
-    return context, context.new_page()
+def _caseload(page, server, demo):
+    tour.sign_in(page, tour.open_notebook(page, server, "caseload.ipynb"),
+                 demo["people"][demo["pick"].supervisor])
 
 
-def session_shot(browser, server, pick, out: Path) -> None:
-    """The session app with one case discussed and rated."""
-    context, page = _page(browser, 2300)
+def _qa(page, server, demo):
+    tour.sign_in(page, tour.open_notebook(page, server, "quality_assurance.ipynb"), demo["auditor"])
+    page.locator("img").first.wait_for()
+
+
+def _reflection(page, server, demo):
+    tour.sign_in(page, tour.open_notebook(page, server, "reflection.ipynb"), demo["supervisee"])
+    page.get_by_role("button", name="Start reflection").wait_for()
+
+
+def _my_records(page, server, demo):
+    tour.sign_in(page, tour.open_notebook(page, server, "session.ipynb"), demo["supervisee"])
+    page.get_by_role("combobox", name="Awaiting your signature").wait_for()
+
+
+def _index(page, server, demo):
+    tour.sign_in(page, tour.open_notebook(page, server, "index.ipynb"),
+                 demo["people"][demo["pick"].supervisor])
+
+
+STATES = {  # file name -> how to get there
+    "session": tour.session_discussion,
+    "caseload": _caseload,
+    "quality_assurance": _qa,
+    "reflection": _reflection,
+    "my_records": _my_records,
+    "training_trainer": tour.trainer_exercise,
+    "research": tour.research_charts,
+    "index": _index,
+}
+
+
+def shoot(browser, server, demo, name: str, out: Path) -> list[Path]:
+    """One app state at both sizes (reached once, at the larger size)."""
+    # a British browser: date inputs read day/month/year
+    context = browser.new_context(viewport=SIZES["1280"], locale="en-GB")
+    context.set_default_timeout(tour.SLOW)
+    made = []
     try:
-        page.goto(server.url + "voila/render/session.ipynb")
-        page.get_by_role("combobox", name="Supervisee").select_option(label=pick.supervisee_label)
-        page.get_by_role("button", name="Open session").click()
-        page.get_by_text(re.compile(r"^\d+\. Case discussions")).click()
-        page.get_by_role("combobox", name="Case", exact=True).select_option(label=pick.case_label)
-        page.get_by_role("button", name="Add discussion").click()
-        summary = page.get_by_placeholder("Summary of events since the last supervision")
-        summary.fill("Core group met; school reports better attendance; home visits weekly.")
-        summary.press("Tab")
-        page.get_by_role("button", name="G improving").click()
-        page.get_by_text(re.compile("Draft saved at")).wait_for()
+        page = context.new_page()
+        result = STATES[name](page, server, demo)
+        if name == "session":  # the discussion, not the page's top
+            page.get_by_role("button", name="G improving").scroll_into_view_if_needed()
         page.mouse.move(0, 0)
-        page.screenshot(path=str(out / "session.png"))
+        for tag, size in SIZES.items():
+            page.set_viewport_size(size)
+            page.wait_for_timeout(400)  # the layout settles after a resize
+            path = out / f"{name}-{tag}.png"
+            page.screenshot(path=str(path))
+            made.append(path)
+        if name == "training_trainer" and result is not None:  # the trainee joins that exercise
+            trainee = context.new_page()
+            tour.trainee_joined(trainee, server, result.inner_text().strip())
+            for tag, size in SIZES.items():
+                trainee.set_viewport_size(size)
+                trainee.wait_for_timeout(400)
+                path = out / f"training_trainee-{tag}.png"
+                trainee.screenshot(path=str(path))
+                made.append(path)
     finally:
         context.close()
-
-
-def caseload_shot(browser, server, pick, out: Path) -> None:
-    """The caseload app on its Drift tab, one drifting case's RAG timeline open."""
-    context, page = _page(browser, 1500)
-    try:
-        page.goto(server.url + "voila/render/caseload.ipynb")
-        page.get_by_role("tab", name=re.compile(r"^Drift \(\d+\)")).click()
-        page.locator("table.caseload-drift").get_by_text(pick.drift_reference).wait_for()
-        row = page.get_by_role("combobox", name="Row")
-        label = next(o for o in row.locator("option").all_inner_texts() if pick.drift_reference in o)
-        row.select_option(label=label)
-        page.get_by_role("button", name=re.compile("Open timeline")).click()
-        page.get_by_text(f"RAG timeline: {pick.drift_reference}").wait_for()
-        page.locator("img").last.wait_for()
-        page.mouse.move(0, 0)
-        page.screenshot(path=str(out / "caseload.png"))
-    finally:
-        context.close()
+    return made
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("apps", nargs="*", help=f"only these states: {', '.join(STATES)}")
     args = parser.parse_args()
+    unknown = set(args.apps) - set(STATES)
+    if unknown:
+        parser.error(f"unknown: {', '.join(sorted(unknown))}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sk-shots-"))
     try:
-        db = demo_copy(work)
-        pick = pick_session(db)
-        env = {"SUPERVISION_KIT_DB": str(db), "SUPERVISION_KIT_USER": pick.supervisor}
-        with voila_process(ROOT / "notebooks", env=env, timeout=120) as server, \
+        demo = tour.tour_demo(work)
+        with voila_process(ROOT / "notebooks", env=tour.tour_env(demo), timeout=120) as server, \
                 chromium_browser() as browser:
-            session_shot(browser, server, pick, out)
-            caseload_shot(browser, server, pick, out)
+            for name in args.apps or STATES:
+                for path in shoot(browser, server, demo, name, out):
+                    print(path, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    for name in ("session.png", "caseload.png"):
-        print(out / name)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 and the Voilà app in Chromium."""
 from __future__ import annotations
 
+import base64
+
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -147,9 +150,11 @@ def test_dashboard_builds_every_chart_headlessly(demo, tmp_path):
     path = dash.save_png("rag_transitions")
     assert path == tmp_path / "charts" / "rag_transitions.png"
     assert path.read_bytes() == dash.png["rag_transitions"]
-    dash.buttons["drift"].click()
-    assert dash.status["drift"].value == f"Saved to {tmp_path / 'charts' / 'drift.png'}"
-    assert (tmp_path / "charts" / "drift.png").exists()
+    # "Save PNG" is a browser download of the chart itself: nothing is written on the server
+    link = dash.downloads["drift"].value
+    assert "download='drift.png'" in link and ">Save PNG</a>" in link
+    assert base64.b64decode(link.split("base64,")[1].split("'")[0]) == dash.png["drift"]
+    assert not (tmp_path / "charts" / "drift.png").exists()
 
 
 def test_build_creates_the_export_when_missing(demo, tmp_path, monkeypatch):
@@ -185,6 +190,11 @@ def test_research_app_in_voila(demo, voila, page):
     body = page.inner_text("body")
     assert "transitions between consecutive ratings" in body
     assert "Save PNG" in body
+    # "Save PNG" arrives as a browser download of the chart shown
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("^Save PNG: RAG transitions")).click()
+    assert info.value.suggested_filename == "rag_transitions.png"
+    assert Path(info.value.path()).read_bytes().startswith(PNG)
     artifacts = ROOT / "tests" / "artifacts"
     artifacts.mkdir(exist_ok=True)
     page.screenshot(path=str(artifacts / "research_app.png"), full_page=True)

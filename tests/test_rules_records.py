@@ -29,11 +29,13 @@ def test_record_within_two_working_days_over_a_bank_holiday_weekend(tmp_path):
     assert issues(tk, ok, "2025-08-28") == {}
     r = issues(tk, late, "2025-08-28")["recorded late"]
     assert r["days"] == 1 and r["supervisee_ids"] == ["A"] and r["supervisor_id"] == "S"
-    assert r["detail"] == "Recorded on 2025-08-27, 3 working days after the session (limit 2)"
+    # the sentence and the "Days late" figure agree
+    assert r["detail"] == ("Recorded on 27 Aug 2025, 3 working days after the session (limit 2): "
+                           "1 day after the deadline of 26 Aug 2025")
     # Fri 22 Aug: Tue 26 (1), Wed 27 (2) -> not recorded from Thursday 28.
     assert issues(tk, missing, "2025-08-27") == {}
     r = issues(tk, missing, "2025-08-28")["not recorded"]
-    assert r["days"] == 1 and r["detail"] == "Not recorded; due within 2 working days, by 2025-08-27"
+    assert r["days"] == 1 and r["detail"] == "Not recorded; due within 2 working days, by 27 Aug 2025"
     # As of the 26th the late record was not entered yet, but its deadline was that day.
     assert issues(tk, late, "2025-08-26") == {}
 
@@ -181,11 +183,11 @@ def test_observations_twice_a_year(tmp_path):
     assert (a["in_last_year"], a["required"], a["days_overdue"]) == (2, 2, 0)
     b = row(df, "supervisee_id", "B")   # none yet: two due within a year of the contract
     assert day(b["next_due"]) == D("2026-01-06") and b["days_overdue"] == 0
-    assert b["reason"] == ("Next due 2026-01-06 (twice a year, 0 in the last "
+    assert b["reason"] == ("Next due 6 Jan 2026 (twice a year, 0 in the last "
                            "12 months); none recorded yet.")
     p = row(df, "supervisee_id", "P")   # one recorded: the contract start stands in for the 2nd
     assert day(p["next_due"]) == D("2025-03-04") and p["days_overdue"] == 150
     assert p["in_last_year"] == 0 and day(p["last_observed"]) == D("2024-05-01")
-    assert p["reason"].endswith("last observed 2024-05-01; 1 planned but not recorded.")
+    assert p["reason"].endswith("last observed 1 May 2024; 1 planned but not recorded.")
     assert "T" not in set(df["supervisee_id"])                          # schools: no requirement
     assert row(tk.observations_due(as_of="2025-03-01"), "supervisee_id", "A")["in_last_year"] == 1

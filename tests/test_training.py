@@ -193,9 +193,17 @@ def test_dashboard_refresh_shows_the_agreement_statistics(tk):
     shown = " ".join(html_values(dash.widget))
     assert f"Fleiss&#x27; kappa (nominal): {dash.figures['fleiss_kappa']}" in shown
     assert "Krippendorff&#x27;s alpha (ordinal, R &lt; A &lt; G)" in shown
-    assert "Zebedee" in shown and code in shown
+    assert code in shown
     assert dash.distribution_image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    assert dash.expert_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    # one plain sentence beside each figure says what it means for this group
+    assert f"κ = {dash.figures['fleiss_kappa']}: " in shown and "of the time they gave the same" in shown
+    # the expert's ratings are not on the (projected) screen until the trainer reveals them
+    assert not dash.expert_shown and dash.expert_image.value == b""
+    assert "Expert</th>" not in shown and dash.reveal_button.description == "Reveal expert ratings"
+    assert dash.reveal_expert() is True
+    shown = " ".join(html_values(dash.widget))
+    assert dash.expert_image.value[:8] == b"\x89PNG\r\n\x1a\n" and "Expert</th>" in shown
+    assert "Zebedee" in shown  # each trainee against the expert
     dash.hide_names = True  # projected: trainees as T01, T02, ...
     shown = " ".join(html_values(dash.widget))
     assert "Zebedee" not in shown and "T01" in shown

@@ -96,6 +96,12 @@ def test_trainer_sees_agreement_live_as_three_trainees_rate(tmp_path, voila, bro
         expect(trainer.get_by_text(f"Trainees: 3; ratings: {3 * len(ITEMS)}")).to_be_visible(timeout=SLOW)
         for text in expected_figures().values():
             expect(trainer.get_by_text(text, exact=True)).to_be_visible(timeout=SLOW)
+        for key in ("percent", "fleiss", "alpha"):  # a plain sentence beside each figure
+            expect(trainer.locator(f"[data-meaning='{key}']")).not_to_be_empty()
+        # the expert's answers are not in the page until the trainer reveals them
+        expect(trainer.locator("th", has_text="Expert")).to_have_count(0)
+        trainer.get_by_role("button", name="Reveal expert ratings").click()
+        expect(trainer.locator("th", has_text="Expert").first).to_be_visible(timeout=SLOW)
         for alias in TRAINEES:
             expect(trainer.locator(".training-table").get_by_text(alias, exact=True)).to_be_visible(timeout=SLOW)
         expect(trainer.locator("img").first).to_be_visible(timeout=SLOW)

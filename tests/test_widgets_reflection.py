@@ -141,6 +141,29 @@ def test_action_plan_lines_become_actions_of_the_session(tk):
     assert g.make_actions() == [] and len(tk.session(rec.id).actions) == 2   # not twice
 
 
+def test_make_these_lines_actions_asks_for_an_owner_and_a_due_date_first(tk):
+    rec = tk.save_session(tk.open_session("pw", date=SECOND))
+    g = ReflectionGuide(tk, "gibbs", session_id=rec.id, case_id="c1",
+                        owners={"sup": "Sam Supervisor", "pw": "Pat Worker"})
+    g.goto("action_plan")
+    g.textareas["action_plan"].value = "Ring the school nurse\nRead the neglect guidance by 30/4/2024"
+    g._make_btn.click()  # the button asks; nothing is made yet
+    assert [(a.description, o.value, d.value) for a, o, d in g.review] == [
+        ("Ring the school nurse", "sup", None),
+        ("Read the neglect guidance by 30/4/2024", "sup", dt.date(2024, 4, 30))]
+    assert tk.session(rec.id).actions == [] and "owner and a due date" in g.status
+    make = g._review_box.children[-1].children[0]
+    assert make.description == "Make 2 actions"
+    make.click()  # the first line has no due date yet: refused, nothing stored
+    assert tk.session(rec.id).actions == [] and "Ring the school nurse" in g.status
+    g.review[0][1].value, g.review[0][2].value = "pw", dt.date(2024, 5, 3)
+    make.click()
+    assert [(a.description, a.owner_id, a.due_date) for a in tk.session(rec.id).actions] == [
+        ("Ring the school nurse", "pw", dt.date(2024, 5, 3)),
+        ("Read the neglect guidance by 30/4/2024", "sup", dt.date(2024, 4, 30))]
+    assert g.review == [] and g._review_box.children == ()
+
+
 def test_action_plan_without_a_session_goes_to_the_action_list(tk):
     g = ReflectionGuide(tk, "gibbs")
     g.goto("action_plan")

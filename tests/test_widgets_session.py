@@ -90,7 +90,10 @@ def test_full_session_then_next_session_carries_open_actions(tk):
     texts["action_plan"] = "Read the neglect toolkit guidance by 2024-04-30 @pat"
     walk_gibbs(g, texts)
     assert g.progress.value == 6 and g._step.value.startswith("Stage 6 of 6")
-    g._make_btn.click()
+    g._make_btn.click()  # asks for an owner and a due date first (both are in the line)
+    assert [(o.value, d.value) for _, o, d in g.review] == [(g.review[0][0].owner_id,
+                                                             dt.date(2024, 4, 30))]
+    g._review_box.children[-1].children[0].click()  # "Make 1 action"
     assert [a.description for a in g.made_actions] == [texts["action_plan"]]
 
     form = r.sections["actions"].form

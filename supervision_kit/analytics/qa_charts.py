@@ -127,9 +127,11 @@ def compliance(due: pd.DataFrame, draw: bool = True) -> tuple[bytes, str, pd.Dat
                bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01])
     n, ok = int(by["people"].sum()), int(by["within"].sum())
     low = by.iloc[0]
+    lowest = (f"the lowest team is {low['team']} ({low['pct']:.0f}%, "
+              f"{low['people'] - low['within']} overdue)" if ok < n else
+              "no team has anyone overdue")  # "lowest ... (100%, 0 overdue)" made no sense
     reading = (f"{ok} of {n} supervisees ({_pct(ok, n):.0f}%) are within their supervision "
-               f"frequency; the lowest team is {low['team']} ({low['pct']:.0f}%, "
-               f"{low['people'] - low['within']} overdue).")
+               f"frequency; {lowest}.")
     return _out(fig, draw), reading, by
 
 

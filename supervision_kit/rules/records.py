@@ -39,7 +39,8 @@ def _late(day_, due) -> np.ndarray:
 
 
 def _fmt(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%Y-%m-%d")
+    """Dates in sentences the British way, as everywhere people read them: ``2 Dec 2026``."""
+    return s.dt.day.astype("Int64").astype(str) + s.dt.strftime(" %b %Y")
 
 
 def overdue_actions(fr: Frames, day: dt.date, *, all_open: bool = False) -> pd.DataFrame:
@@ -130,10 +131,16 @@ def timeliness(fr: Frames, book, day: dt.date, unsigned_default: int) -> pd.Data
     unsigned = (n_signed < n_parties) & (age > unsigned_after)
     n = lambda a: pd.Series(a).astype(str)  # noqa: E731 - numbers into sentences
     parts = [
+        # "Days late" counts calendar days past the deadline; the sentence says both
+        # figures so that they agree (3 working days after, limit 2: 1 day past 26 Aug).
         s[late].assign(issue="recorded late", days=(rec - deadline).astype(np.int64)[late],
                        detail=("Recorded on " + _fmt(to_series(rec)) + ", " + n(wd)
                                + " working days after the session (limit " + n(limit)
-                               + ")")[late].to_numpy()),
+                               + "): " + n((rec - deadline).astype(np.int64))
+                               + pd.Series(np.where((rec - deadline).astype(np.int64) == 1,
+                                                    " day", " days"))
+                               + " after the deadline of " + _fmt(to_series(deadline))
+                               )[late].to_numpy()),
         s[missing].assign(issue="not recorded", days=(day_ - deadline).astype(np.int64)[missing],
                           detail=("Not recorded; due within " + n(limit) + " working days, by "
                                   + _fmt(to_series(deadline)))[missing].to_numpy()),

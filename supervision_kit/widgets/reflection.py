@@ -153,18 +153,22 @@ class ReflectionGuide(HasTraits, Displayable):
         for s in fw.stages:
             t = textarea(s.title, resp.get(s.key, ""), rows=6,
                          placeholder=("One action per line: what, who (@name), by when "
-                                      "(YYYY-MM-DD)") if s.action_plan else f"{s.title}: {s.label}")
+                                      "(day/month/year)") if s.action_plan else f"{s.title}: {s.label}")
             t.observe(self._typed, names="value")
             self.textareas[s.key] = t
         self._box = w.Box([], layout={"width": "100%"})
         self.back_button, self._save_btn, self.next_button = nav_buttons(self)
         self._make_btn = w.Button(description="Make these lines actions", icon="check")
-        self._make_btn.on_click(lambda _: self.make_actions())
+        self._make_btn.on_click(lambda _: self.review_actions())
+        self.review: list[tuple[ActionItem, w.Dropdown, w.DatePicker]] = []
+        self._review_box = w.VBox([])
         self._made = w.HTML(value="")
         self._status = w.Label(value=self.status)
+        # the answer to a gesture shows beside its button, not at the foot of the page
         self.widget = w.VBox([self._title, w.HBox([self.progress, self._step]), self._prompts,
-                              self._box, w.HBox([self.back_button, self.next_button, self._save_btn]),
-                              self._make_btn, self._made, self._status])
+                              self._box, w.HBox([self.back_button, self.next_button, self._save_btn,
+                                                 self._status]),
+                              self._make_btn, self._review_box, self._made])
 
     def _render(self) -> None:
         s, n = self.current, len(self.framework.stages)
@@ -217,15 +221,70 @@ class ReflectionGuide(HasTraits, Displayable):
         self.status = f"Reflection saved at {now_text()}"
         return True
 
-    def make_actions(self) -> list[ActionItem]:
-        """Turn the action-plan stage's new lines into actions and store them; returns them."""
+    def _new_lines(self) -> list[ActionItem]:
         stage = self.framework.action_stage
         if stage is None or self.disabled:
             return []
         done = {a.description for a in self.made_actions}
-        items = [a for a in (parse_action_line(x, self.owners, self.default_owner)
-                             for x in self.textareas[stage.key].value.splitlines())
-                 if a is not None and a.description not in done]
+        return [a for a in (parse_action_line(x, self.owners, self.default_owner)
+                            for x in self.textareas[stage.key].value.splitlines())
+                if a is not None and a.description not in done]
+
+    def review_actions(self) -> list[ActionItem]:
+        """The "Make these lines actions" button: ask who owns each new line and by when
+        (SMART) before anything is made; :meth:`make_actions` then makes them."""
+        items = self._new_lines()
+        owners = [(name, pid) for pid, name in self.owners.items()]
+        self.review = []
+        for a in items:
+            owner = w.Dropdown(options=owners, value=a.owner_id if a.owner_id in self.owners
+                               else None, description="Owner", style={"description_width": "initial"})
+            due = w.DatePicker(value=a.due_date, description="Due by",
+                               style={"description_width": "initial"})
+            self.review.append((a, owner, due))
+        if not items:
+            self._review_box.children = []
+            self.status = "No new lines to turn into actions"
+            return []
+        make = w.Button(description=f"Make {len(items)} action{'s' if len(items) > 1 else ''}",
+                        icon="check", button_style="primary")
+        make.on_click(lambda _: self.make_actions())
+        cancel = w.Button(description="Cancel")
+        cancel.on_click(lambda _: self._close_review())
+        self._review_box.children = [
+            w.HTML("<b>Who will do each, and by when?</b>"),
+            *[w.VBox([w.Label(value=a.description), w.HBox([owner, due])],
+                     layout={"border_left": "3px solid #0b57d0", "padding": "0 0 0 8px",
+                             "margin": "4px 0"}) for a, owner, due in self.review],
+            w.HBox([make, cancel])]
+        self.status = "Give each action an owner and a due date, then make them"
+        return items
+
+    def _close_review(self) -> None:
+        self.review = []
+        self._review_box.children = []
+
+    def _reviewed(self) -> list[ActionItem] | None:
+        """The lines under review with the owner and due date chosen; None (status says
+        which) while one lacks either."""
+        items = []
+        for a, owner, due in self.review:
+            if not owner.value or not due.value:
+                self.status = f"Give an owner and a due date for “{a.description}”"
+                return None
+            items.append(dc.replace(a, owner_id=owner.value, due_date=due.value))
+        return items
+
+    def make_actions(self) -> list[ActionItem]:
+        """Make and store the actions: those under review (each with an owner and a due
+        date), or else, called from a notebook, the action-plan stage's new lines as
+        written; returns them."""
+        if self.review:
+            items = self._reviewed()
+            if items is None:
+                return []
+        else:
+            items = self._new_lines()
         if not items:
             self.status = "No new lines to turn into actions"
             return []
@@ -235,6 +294,7 @@ class ReflectionGuide(HasTraits, Displayable):
             show_refusal(self, e)
             return []
         self.made_actions.extend(stored)
+        self._close_review()
         self._made.value = "<b>Actions made:</b><ul>" + "".join(
             f"<li>{esc(a.description)}</li>" for a in self.made_actions) + "</ul>"
         return stored

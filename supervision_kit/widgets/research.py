@@ -1,11 +1,14 @@
 """``ResearchDashboard``: the research app's charts of an anonymised export.
 
 Seven charts (``analytics.research`` + ``analytics.research_plots``), each with a one-line
-reading in words and a "Save PNG" button that writes the chart into ``save_dir`` and says
-where. ``apps.research_app.build()`` opens the configured export.
+reading in words and a "Save PNG" button that downloads the chart in the browser (a
+``data:`` link styled as a button: nothing is written on the server). ``save_png`` writes
+one into ``save_dir`` from a notebook. ``apps.research_app.build()`` opens the configured
+export.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses as dc
 import re
 from pathlib import Path
@@ -56,8 +59,7 @@ class ResearchDashboard(Displayable):
         self.png: dict[str, bytes] = {}
         self.readings: dict[str, str] = {}
         self.images: dict[str, w.Image] = {}
-        self.status: dict[str, w.Label] = {}
-        self.buttons: dict[str, w.Button] = {}
+        self.downloads: dict[str, w.HTML] = {}
         boxes = [self._header()]
         for chart in CHARTS:
             boxes.append(self._build(chart))
@@ -75,8 +77,6 @@ class ResearchDashboard(Displayable):
 
     def _build(self, chart: Chart) -> w.Widget:
         title = w.HTML(value=f"<h3>{esc(chart.title)}</h3>")
-        status = w.Label(value="")
-        self.status[chart.key] = status
         try:
             df, reading = chart.compute(self.export)
             png = chart.plot(df)
@@ -89,26 +89,29 @@ class ResearchDashboard(Displayable):
         img = w.Image(value=png, format="png", layout={"max_width": "100%", "height": "auto"})
         img.add_class("research-chart")
         self.images[chart.key] = img
-        button = w.Button(description="Save PNG", icon="download", tooltip=f"Save {chart.title}")
-        button.on_click(lambda _b, key=chart.key: self._save_clicked(key))
-        self.buttons[chart.key] = button
-        return w.VBox([title, img, w.Label(value=reading), w.HBox([button, status])])
+        link = w.HTML(value=self.download_link(chart.key, chart.title))
+        self.downloads[chart.key] = link
+        return w.VBox([title, img, w.Label(value=reading), link])
+
+    def file_name(self, key: str) -> str:
+        """The file a chart downloads as: ``<key>.png``."""
+        return f"{re.sub(r'[^A-Za-z0-9_-]', '_', key)}.png"
+
+    def download_link(self, key: str, title: str) -> str:
+        """The "Save PNG" button: a link the browser downloads from (no server file)."""
+        data = base64.b64encode(self.png[key]).decode("ascii")
+        return (f"<a class='sk-download' download='{self.file_name(key)}' role='button' "
+                f"aria-label='Save PNG: {esc(title)}' href='data:image/png;base64,{data}'>"
+                f"Save PNG</a>")
 
     def save_png(self, key: str) -> Path:
         """Write one chart as ``<save_dir>/<key>.png``; return the path."""
         if key not in self.png:
             raise KeyError(f"no chart {key!r}")
         self.save_dir.mkdir(parents=True, exist_ok=True)
-        path = self.save_dir / f"{re.sub(r'[^A-Za-z0-9_-]', '_', key)}.png"
+        path = self.save_dir / self.file_name(key)
         path.write_bytes(self.png[key])
         return path
-
-    def _save_clicked(self, key: str) -> None:
-        try:
-            path = self.save_png(key)
-            self.status[key].value = f"Saved to {path}"
-        except OSError as e:
-            self.status[key].value = f"Not saved: {e}"
 
 
 class Notice(Displayable):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..analytics.figures import new_figure, to_png
+from ..training.explain import sentences
 from ..training.results import fmt
 from .common import esc
 
@@ -19,24 +20,24 @@ MEANING = {"G": "improving", "A": "the same", "R": "worse"}
 
 
 def _png(fig) -> bytes:
-    return to_png(fig, dpi=90, tight=True)
+    return to_png(fig, dpi=110, tight=True)
 
 
 _figure = new_figure
 
 
 def _short(title: str) -> str:
-    """"<vignette title> — <when>" with the title shortened and the when kept whole."""
+    """"<vignette title> — <when>" wrapped over lines (never cut), the when on its own."""
     name, _, when = title.rpartition(" — ")
     if not name:
-        return textwrap.shorten(title, 48, placeholder="…")
-    return f"{textwrap.shorten(name, 32, placeholder='…')} — {when}"
+        return textwrap.fill(title, 36)
+    return f"{textwrap.fill(name, 36)}\n— {when}"
 
 
 def distribution_png(dist: pd.DataFrame) -> bytes:
     """Stacked bars: how many trainees rated each update R, A, G; the expert's rating marked."""
     n = max(len(dist), 1)
-    fig = _figure(8.0, 0.45 * n + 1.2)
+    fig = _figure(8.0, 0.8 * n + 1.4)
     ax = fig.add_subplot()
     y = np.arange(len(dist))[::-1]
     left = np.zeros(len(dist))
@@ -45,18 +46,18 @@ def distribution_png(dist: pd.DataFrame) -> bytes:
         ax.barh(y, vals, left=left, color=COLOURS[cat], label=f"{cat} ({MEANING[cat]})")
         left += vals
     labels = [_short(t) for t in dist["title"]] if len(dist) else []
-    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_yticks(y, labels, fontsize=10)
     top = max(float(left.max()) if len(left) else 0.0, 1.0)
     for yi, total, expert in zip(y, left, dist["expert"] if len(dist) else []):
         if isinstance(expert, str) and expert:
-            ax.text(total + 0.05 * top, yi, f"expert {expert}", va="center", fontsize=8,
+            ax.text(total + 0.05 * top, yi, f"expert {expert}", va="center", fontsize=10,
                     color=COLOURS.get(expert, "black"), fontweight="bold")
     from matplotlib.ticker import MaxNLocator
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, top * 1.3)
     ax.set_xlabel("trainees")
     ax.set_title("Ratings for each update")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / n - 0.12), ncol=3, fontsize=8,
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5 / n - 0.12), ncol=3, fontsize=10,
               frameon=False)
     return _png(fig)
 
@@ -69,10 +70,10 @@ def expert_png(table: pd.DataFrame | None) -> bytes:
     y = np.arange(len(rows))[::-1]
     kappa = np.nan_to_num(rows["kappa"].to_numpy(dtype=float), nan=0.0)
     ax.barh(y, kappa, color=["#1565c0" if k >= 0 else "#8e24aa" for k in kappa])
-    ax.set_yticks(y, [textwrap.shorten(str(a), 24, placeholder="…") for a in rows.index], fontsize=8)
+    ax.set_yticks(y, [textwrap.shorten(str(a), 24, placeholder="…") for a in rows.index], fontsize=10)
     for yi, k, p in zip(y, rows["kappa"], rows["percent_agreement"]):
         ax.text(max(float(np.nan_to_num(k)), 0) + 0.03, yi, f"κ {fmt(k)} · {fmt(p, True)}",
-                va="center", fontsize=8)
+                va="center", fontsize=10)
     ax.set_xlim(min(-0.2, float(kappa.min()) - 0.1 if len(kappa) else 0), 1.35)
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel("Cohen's kappa with the expert (linear weights)")
@@ -88,15 +89,20 @@ def _table(headers: list[str], rows: list[list]) -> str:
 
 
 def figures_html(res: dict) -> str:
-    """The headline agreement figures, one per line (each line is plain text)."""
+    """The headline agreement figures, one per line (each line is plain text), each with
+    one plain sentence saying what it means for this group."""
     lines = [
         ("trainees", f"Trainees: {res.get('n_trainees', 0)}; ratings: {res.get('n_ratings', 0)}"),
         ("percent", f"Percent agreement: {fmt(res['percent_agreement'], True)}"),
         ("fleiss", f"Fleiss' kappa (nominal): {fmt(res['fleiss_kappa'])}"),
         ("alpha", f"Krippendorff's alpha (ordinal, R < A < G): {fmt(res['krippendorff_alpha'])}"),
     ]
+    meaning = sentences(res)
     return "".join(f"<div class='training-figure' data-figure='{k}' style='font-size:1.2em'>"
-                   f"{esc(t)}</div>" for k, t in lines)
+                   f"{esc(t)}</div>"
+                   + (f"<p class='training-meaning' data-meaning='{k}' style='margin:0 0 8px'>"
+                      f"{esc(meaning[k])}</p>" if k in meaning else "")
+                   for k, t in lines)
 
 
 def expert_table_html(table: pd.DataFrame | None) -> str:
@@ -108,18 +114,22 @@ def expert_table_html(table: pd.DataFrame | None) -> str:
     return _table(["Trainee", "Updates rated", "Same as expert", "Cohen's kappa (linear)"], rows)
 
 
-def disagreement_html(table: pd.DataFrame | None, titles: dict, expert: dict) -> str:
-    """Updates with most disagreement first: counts, the expert's rating and the agreement."""
+def disagreement_html(table: pd.DataFrame | None, titles: dict, expert: dict | None) -> str:
+    """Updates with most disagreement first: counts, the expert's rating (no such column
+    when ``expert`` is None: not yet revealed) and the agreement."""
     if table is None or table.empty:
         return "<i>No ratings yet.</i>"
     rows = [[n + 1, titles.get(item, item), int(r.n_ratings), int(r.R), int(r.A), int(r.G),
-             expert.get(item, ""), fmt(r.agreement, True)]
+             *([] if expert is None else [expert.get(item, "")]), fmt(r.agreement, True)]
             for n, (item, r) in enumerate(table.iterrows())]
-    return _table(["#", "Vignette update", "Ratings", "R", "A", "G", "Expert", "Agreement"], rows)
+    return _table(["#", "Vignette update", "Ratings", "R", "A", "G",
+                   *([] if expert is None else ["Expert"]), "Agreement"], rows)
 
 
-def distribution_html(dist: pd.DataFrame) -> str:
-    """Every update in reading order with its R/A/G counts and the expert's rating."""
-    rows = [[r.title, int(r.R), int(r.A), int(r.G), int(r.n), r.expert or ""]
-            for r in dist.itertuples()]
-    return _table(["Vignette update", "R", "A", "G", "Rated", "Expert"], rows)
+def distribution_html(dist: pd.DataFrame, show_expert: bool = True) -> str:
+    """Every update in reading order with its R/A/G counts and (once revealed) the
+    expert's rating."""
+    rows = [[r.title, int(r.R), int(r.A), int(r.G), int(r.n),
+             *([r.expert or ""] if show_expert else [])] for r in dist.itertuples()]
+    return _table(["Vignette update", "R", "A", "G", "Rated",
+                   *(["Expert"] if show_expert else [])], rows)

@@ -38,6 +38,8 @@ class TrainerDashboard(HasTraits, Displayable):
     hide_names = Bool(False, help="Show trainees as T01, T02, ... on screen")
     live = Bool(False, help="Refreshing by itself")
     interval = Float(2.0, help="Seconds between live refreshes")
+    expert_shown = Bool(False, help="The expert's ratings are on screen (a projected screen "
+                                    "must not give the answers away before the room rates)")
     figures = Dict(help="The headline figures as displayed text, by key")
 
     def __init__(self, tk, exercise: str | None = None, *, interval: float = 2.0):
@@ -84,6 +86,15 @@ class TrainerDashboard(HasTraits, Displayable):
         self._expert_table = w.HTML(value="")
         self._disagreement = w.HTML(value="")
         self._distribution = w.HTML(value="")
+        self.reveal_button = w.Button(description="Reveal expert ratings", icon="eye",
+                                      layout={"width": "auto"})
+        self.reveal_button.on_click(lambda _: self.reveal_expert())
+        self._expert_note = w.HTML(value="<p><i>The expert's ratings are hidden until you reveal "
+                                         "them, so a projected screen does not give the answers "
+                                         "away.</i></p>")
+        self.expert_box = w.VBox([w.HTML("<h3>Each trainee against the expert</h3>"),
+                                  self.expert_image, self._expert_table],
+                                 layout={"display": "none"})
         self._names = w.Checkbox(value=False, description="Show trainees as T01, T02, … on screen",
                                  indent=False)
         self._names.observe(lambda c: setattr(self, "hide_names", c["new"]), names="value")
@@ -97,8 +108,7 @@ class TrainerDashboard(HasTraits, Displayable):
             self._code, w.HBox([self.refresh_button, self._names]),
             w.HTML("<h3>Agreement among trainees</h3>"), self._figures,
             w.HTML("<h3>Ratings for each update</h3>"), self.distribution_image, self._distribution,
-            w.HTML("<h3>Each trainee against the expert</h3>"), self.expert_image,
-            self._expert_table,
+            w.HBox([self.reveal_button, self._expert_note]), self.expert_box,
             w.HTML("<h3>Most disagreement first</h3>"), self._disagreement,
             w.HBox([self.export_button, self._download])], layout={"display": "none"})
         self.widget = w.VBox([w.HTML("<h2>Rating calibration: trainer</h2>"),
@@ -132,7 +142,22 @@ class TrainerDashboard(HasTraits, Displayable):
         if self.exercise is not None:
             self.refresh(force=True)
 
+    @observe("expert_shown")
+    def _expert_changed(self, change):
+        self.reveal_button.description = ("Hide expert ratings" if change["new"]
+                                          else "Reveal expert ratings")
+        self.reveal_button.icon = "eye-slash" if change["new"] else "eye"
+        self.expert_box.layout.display = None if change["new"] else "none"
+        self._expert_note.layout.display = "none" if change["new"] else None
+        if self.exercise is not None:
+            self._render(self.ratings)
+
     # -- gestures ------------------------------------------------------------------------
+    def reveal_expert(self, shown: bool | None = None) -> bool:
+        """Show the expert's ratings (or hide them again; ``None`` toggles); True if shown."""
+        self.expert_shown = (not self.expert_shown) if shown is None else bool(shown)
+        return self.expert_shown
+
     def create(self, vignette_ids=None, title: str | None = None) -> str | None:
         """Create the exercise from the chosen (or given) vignettes; returns the join code."""
         ids = list(self.picker.value if vignette_ids is None else vignette_ids)
@@ -163,6 +188,7 @@ class TrainerDashboard(HasTraits, Displayable):
         self._setup.selected_index = None
         self.results_box.layout.display = None
         self._signature, self._logged = None, False
+        self.expert_shown = False  # a new exercise starts with the answers hidden
         self.refresh(force=True)
         return self.exercise
 
@@ -243,14 +269,16 @@ class TrainerDashboard(HasTraits, Displayable):
         names = res.pseudonyms(df) if self.hide_names else None
         r = res.results(ex, df, names)
         self.results = r
-        dist = r["distribution"]
-        self._distribution.value = charts.distribution_html(dist)
-        self.distribution_image.value = charts.distribution_png(dist)
+        dist, shown = r["distribution"], self.expert_shown
+        self._distribution.value = charts.distribution_html(dist, shown)
+        # Hidden means not sent to the browser at all, not merely not displayed.
+        self.distribution_image.value = charts.distribution_png(
+            dist if shown else dist.assign(expert=""))
         table = r["agreement_with_expert"]
-        self._expert_table.value = charts.expert_table_html(table)
-        self.expert_image.value = charts.expert_png(table)
-        self._disagreement.value = charts.disagreement_html(r["disagreement_by_item"],
-                                                            r["titles"], ex.expert())
+        self._expert_table.value = charts.expert_table_html(table) if shown else ""
+        self.expert_image.value = charts.expert_png(table) if shown else b""
+        self._disagreement.value = charts.disagreement_html(
+            r["disagreement_by_item"], r["titles"], ex.expert() if shown else None)
         # The headline figures go last: once they show, the tables and charts above are
         # already on their way to the browser (widget messages arrive in order).
         self.figures = {

@@ -48,6 +48,7 @@ class TraineeView(HasTraits, Displayable):
         self._story = w.HTML(value="")
         self.rating = w.ToggleButtons(options=RATING_OPTIONS, value=None, description="",
                                       tooltips=["Circumstances improving", "The same", "Worse"])
+        self.rating.add_class("sk-rag")  # green/amber/red, and a check on the chosen one
         self.rating.observe(self._changed, names="value")
         self.rationale = w.Textarea(value="", rows=4, continuous_update=False, layout={"width": "98%"},
                                     placeholder="Why? What in this update makes you rate it so?")

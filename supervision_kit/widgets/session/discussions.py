@@ -35,6 +35,7 @@ AFTER_RAG = [
 ]
 TITLES = {k: t for k, t, _ in QUESTIONS + AFTER_RAG} | {"needs_oversight": "Management oversight"}
 RAG_OPTIONS = [("G improving", RAG.G.value), ("A same", RAG.A.value), ("R worse", RAG.R.value)]
+RAG_TIPS = ["Green: circumstances improving", "Amber: the same", "Red: worse"]
 RANK = {RAG.G.value: 0, RAG.A.value: 1, RAG.R.value: 2}
 
 
@@ -90,7 +91,8 @@ class DiscussionForm:
         for key, title, help_text in self.extra:
             self._text(key, title, help_text)
         self.rag = w.ToggleButtons(options=RAG_OPTIONS, value=d.rag or None,
-                                   style={"button_width": "auto"})
+                                   style={"button_width": "auto"}, tooltips=RAG_TIPS)
+        self.rag.add_class("sk-rag")  # green/amber/red, and a check on the chosen one
         prev = (f"Previous rating: {self.previous_rag} ({RAG(self.previous_rag).meaning})"
                 if self.previous_rag else "No previous rating")
         self.previous_label = w.Label(value=prev)

@@ -208,8 +208,8 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         last = self._last_session()
         rows = [("Supervisee" + ("s" if len(r.supervisee_ids) > 1 else ""),
                  ", ".join(self.name_of(p) for p in r.supervisee_ids)),
-                ("Supervisor", self.name_of(r.supervisor_id)), ("Supervision date", r.date),
-                ("Date of last supervision", last or "none recorded"), ("Type", r.type),
+                ("Supervisor", self.name_of(r.supervisor_id)), ("Supervision date", day_text(r.date)),
+                ("Date of last supervision", day_text(last) or "none recorded"), ("Type", r.type),
                 ("State", r.state)]
         cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(k)}</th>"
                         f"<td>{esc(v)}</td></tr>" for k, v in rows)
