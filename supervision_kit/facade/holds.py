@@ -2,17 +2,13 @@
 retention date for a review, complaint or litigation [Temple Appendix 1; Havering 9]."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ..domain.enums import Role
 from ..domain.holds import check_hold
 from ..domain.values import new_id
 from ..errors import NotFound, ValidationError
 from ..store import holds as store
-from ..store.schema import CaseRow, PractitionerRow
 from .context import Context
 
-P, C = PractitionerRow.__table__, CaseRow.__table__
 HOLDERS = (Role.ADMIN, Role.MANAGER)
 
 
@@ -23,14 +19,10 @@ class HoldsService:
         self.ctx = ctx
 
     def _practitioner_of(self, conn, scope: str, target_id: str) -> str:
-        if scope == "practitioner":
-            found = conn.execute(select(P.c.id).where(P.c.id == target_id)).scalar()
-            if found is None:
-                raise NotFound(f"no practitioner {target_id!r}")
-            return found
-        found = conn.execute(select(C.c.worker_id).where(C.c.id == target_id)).scalar()
+        found = store.owner_of(conn, scope, target_id)
         if found is None:
-            raise NotFound(f"no case {target_id!r}")
+            raise NotFound(f"no {'practitioner' if scope == 'practitioner' else 'case'} "
+                           f"{target_id!r}")
         return found
 
     def place_hold(self, scope: str, target_id: str, reason: str, reference: str) -> dict:
