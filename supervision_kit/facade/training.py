@@ -28,7 +28,7 @@ from ..store import exercises as store
 from ..store.engine import make_engine, write_transaction
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
-from .context import Context
+from .context import Context, settings_or_default
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
@@ -266,8 +266,7 @@ class TrainingService:
 def trainee_session(db=None, code: str = "", alias: str = "", *, settings=None,
                     engine=None) -> TraineeSession:
     """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
-    from ..config import Settings
-    settings = settings or Settings()
+    settings = settings_or_default(settings)
     return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
 
 
