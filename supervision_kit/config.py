@@ -26,6 +26,12 @@ def sqlite_file(db) -> Path | None:
     return Path(s).expanduser().resolve()
 
 
+
+def templates_folder() -> Path:
+    """The templates folder the environment names (``SUPERVISION_KIT_TEMPLATES``), else the
+    repository's: for code that needs only this folder, not a whole ``Settings``."""
+    return Path(os.environ.get("SUPERVISION_KIT_TEMPLATES") or REPO_ROOT / "templates")
+
 class Settings(Configurable):
     """Where the data lives, who is acting, and the numbers policies leave to the agency."""
 
@@ -129,7 +135,7 @@ class Settings(Configurable):
 
     @default("templates_dir")
     def _templates_dir(self):
-        return os.environ.get("SUPERVISION_KIT_TEMPLATES") or str(REPO_ROOT / "templates")
+        return str(templates_folder())
 
     @default("chromium_path")
     def _chromium(self):

@@ -13,8 +13,6 @@ for people they already see aside). Only a step by someone entitled
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,7 +23,8 @@ from supervision_kit.domain.records import (ActionItem, Case, CaseDiscussion, Co
 from supervision_kit.errors import SupervisionError
 from supervision_kit.facade import Toolkit
 from tests.fixtures_db import build_world
-from tests.fixtures_pg import fresh_pg_database, pg_server  # noqa: F401
+from tests.fixtures_pg import pg_server  # noqa: F401
+from tests.strategies import store_copies
 
 DAY = dt.date(2026, 3, 2)
 PEOPLE = ["P1", "P2", "P3", "P4", "P5", "P9", "nobody"]
@@ -46,35 +45,11 @@ def _pending(system: Toolkit) -> None:
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_factory(request, tmp_path_factory):
     """A factory of copies of the pending-grants world (one per Hypothesis example)."""
-    n = itertools.count()
-    tmp = tmp_path_factory.mktemp("access")
-    if request.param == "sqlite":
-        template = tmp / "template.sqlite"
-        system = build_world(template)
+    def prepare(url):
+        system = build_world(url)
         _pending(system)
-        system.engine.dispose()
-
-        def make():
-            path = tmp / f"store{next(n)}.sqlite"
-            shutil.copy(template, path)
-            return Toolkit.system(path)
-        yield make
-        return
-    server = request.getfixturevalue("pg_server")
-    tname, turl = fresh_pg_database(server)
-    system = build_world(turl)
-    _pending(system)
-    system.engine.dispose()
-    made = []
-
-    def make():
-        name = f"{tname}_{next(n)}"
-        server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tname}"')
-        made.append(name)
-        return Toolkit.system(server.url(name))
-    yield make
-    for name in (*made, tname):
-        server.drop_database(name)
+        return system
+    yield from store_copies(request, tmp_path_factory.mktemp("access"), prepare)
 
 
 def readable(system: Toolkit, user: str) -> tuple[frozenset, frozenset]:

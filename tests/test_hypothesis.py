@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import itertools
 import json
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -18,7 +16,8 @@ from supervision_kit.errors import ImportFailed, ValidationError
 from supervision_kit.facade import Toolkit
 from supervision_kit.io.spec import TABLE_ORDER, table_specs
 from tests.fixtures_db import build_world
-from tests.fixtures_pg import db_url, fresh_pg_database, pg_server  # noqa: F401
+from tests.fixtures_pg import db_url, pg_server  # noqa: F401
+from tests.strategies import store_copies
 
 SETTINGS = dict(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -80,30 +79,7 @@ def base_dataset(tmp_path_factory) -> dict:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fresh_store(request, tmp_path):
     """A factory of empty, migrated stores (one per Hypothesis example)."""
-    n = itertools.count()
-    if request.param == "sqlite":
-        template = tmp_path / "template.sqlite"
-        Toolkit.system(template).engine.dispose()
-
-        def make():
-            path = tmp_path / f"store{next(n)}.sqlite"
-            shutil.copy(template, path)
-            return Toolkit.system(path)
-        yield make
-        return
-    server = request.getfixturevalue("pg_server")
-    tname, turl = fresh_pg_database(server)
-    Toolkit.system(turl).engine.dispose()
-    made = []
-
-    def make():
-        name = f"{tname}_{next(n)}"
-        server.execute(f'CREATE DATABASE "{name}" TEMPLATE "{tname}"')
-        made.append(name)
-        return Toolkit.system(server.url(name))
-    yield make
-    for name in (*made, tname):
-        server.drop_database(name)
+    yield from store_copies(request, tmp_path, Toolkit.system)
 
 
 @st.composite

@@ -135,7 +135,7 @@ def trainee_view(db=None, code: str | None = None, *, settings: Settings | None 
                  ) -> TraineeView:
     """A trainee's page on ``db`` (default: the configured database), no account needed."""
     from ..facade import Toolkit
-    return TraineeView(Toolkit.trainee_door(db, settings=settings or Settings()), code)
+    return TraineeView(Toolkit.trainee_door(db, settings=settings), code)
 
 
 def build(settings: Settings | None = None, **kwargs) -> TrainingApp:

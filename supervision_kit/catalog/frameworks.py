@@ -20,22 +20,22 @@ STAGE_KEYS = {"key", "title", "label", "prompts", "action_plan"}
 @dc.dataclass(frozen=True)
 class Stage:
     """One stage of a cycle: its response key, heading, short label and prompt questions."""
-    key: str
-    title: str
-    label: str
-    prompts: tuple[str, ...]
-    action_plan: bool = False
+    key: str  #: where the answer is kept in ``Reflection.responses``
+    title: str  #: the stage's heading on the form and in the PDF
+    label: str  #: the short name on the stepper
+    prompts: tuple[str, ...]  #: the questions shown under the heading
+    action_plan: bool = False  #: the stage whose answers become actions
 
 
 @dc.dataclass(frozen=True)
 class Framework:
     """A reflective framework: stages in the order they are walked."""
-    id: str
-    name: str
-    source: str
+    id: str  #: the file's id, stored on each reflection
+    name: str  #: as offered in the framework picker
+    source: str  #: the citation the form shows
     stages: tuple[Stage, ...]
     description: str = ""
-    path: str = ""
+    path: str = ""  #: the YAML file it was read from (named in errors)
 
     @property
     def keys(self) -> list[str]:

@@ -5,9 +5,8 @@ from pathlib import Path
 
 
 def run_hub(args) -> int:
-    from ..config import Settings
     from ..hub.launch import run
-    return run(args.db or Settings().db_url, Path(args.state), args.ip, args.port, args.new_passwords)
+    return run(args.db or args.settings.db_url, Path(args.state), args.ip, args.port, args.new_passwords)
 
 
 def register(subs) -> None:

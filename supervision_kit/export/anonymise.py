@@ -179,8 +179,7 @@ def anonymise(engine_or_conn: Engine | Connection, out_dir, key: bytes, *, since
     if isinstance(since, str):
         since = dt.date.fromisoformat(since)
     if settings is None:
-        from ..config import Settings
-        settings = Settings()
+        raise ValidationError("settings", "pass the toolkit's settings (tk.anonymise does)")
     out_dir = Path(out_dir)
     pseudo = Pseudonymiser(key)
     as_of = as_of or dt.date.today()

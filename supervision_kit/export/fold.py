@@ -24,8 +24,8 @@ def redaction_data(name: str) -> dict:
     """One YAML file of ``templates/redaction/`` (transliteration, nicknames, organisations)."""
     import yaml
 
-    from ..config import Settings
-    path = Path(Settings().templates) / "redaction" / name
+    from ..config import templates_folder
+    path = templates_folder() / "redaction" / name
     if not path.exists():  # a custom templates folder without the redaction data
         path = Path(__file__).resolve().parents[2] / "templates" / "redaction" / name
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}

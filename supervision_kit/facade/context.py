@@ -23,6 +23,12 @@ SYSTEM = Practitioner(id="system", name="System", username="system", role="admin
 READ_ALL = {Role.ADMIN, Role.AUDITOR}
 
 
+
+def settings_or_default(settings: Settings | None) -> Settings:
+    """The settings given, else the environment's: the facade's one fallback, for callers
+    (tests, scripts) that pass none; the apps and the CLI build theirs once and pass them."""
+    return settings if settings is not None else Settings()
+
 class Context:
     """What a service needs to act for one person: ``engine``, ``me``, ``settings``,
     the access checks (``require``, ``check_see`` ...), ``log`` and ``tx``.
@@ -43,7 +49,7 @@ class Context:
     def open(cls, db=None, user=None, *, settings: Settings | None = None,
              engine: Engine | None = None) -> Context:
         """A context on ``db`` (default: the configured database) acting as ``user``."""
-        settings = settings or Settings()
+        settings = settings_or_default(settings)
         engine = engine or make_engine(db or settings.db_url)
         name = user if user is not None else settings.user
         if isinstance(name, Practitioner):

@@ -5,12 +5,10 @@ import json
 import re
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from ..domain.enums import Role
 from ..errors import ImportFailed, ValidationError
 from ..store import audit
-from ..store.schema import PractitionerRow
+from ..store.access import has_practitioners
 from .context import Context
 from .people import PeopleService
 from .sessions import SessionsService
@@ -86,7 +84,7 @@ class DataService:
         self.ctx.require("create demo data", Role.ADMIN)
         from ..demo.generate import create_demo
         with self.ctx.engine.connect() as conn:
-            if conn.execute(select(func.count()).select_from(PractitionerRow)).scalar():
+            if has_practitioners(conn):
                 raise ImportFailed("demo", "database", "the database already has data")
         kw = {"today": today} if today else {}
         with self.ctx.tx() as conn:

@@ -5,11 +5,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from sqlalchemy import select
-
 from ..domain.enums import Role
 from ..errors import NotFound, SupervisionError, ValidationError
-from ..store import tables
+from ..store import session_queries
 from .context import Context
 from .people import PeopleService
 from .rules import RulesService
@@ -42,9 +40,7 @@ class DocumentsService:
             draw = lambda case_id: self._timeline_png(case_id, date, figures)  # noqa: E731
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"export session {session_id}")
-            date = conn.execute(
-                select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)
-            ).scalar()
+            date = session_queries.session_date(conn, session_id)
         try:
             frameworks = load_frameworks(self.ctx.settings.templates)
         except ValidationError:
@@ -154,11 +150,7 @@ class DocumentsService:
             raise ValidationError("file", "the PDF carries more than one record hash")
         digest = found.pop()
         with self.ctx.tx() as conn:
-            row = conn.execute(
-                select(tables.sessions.c.id, tables.sessions.c.state).where(
-                    tables.sessions.c.content_hash == digest
-                )
-            ).first()
+            row = session_queries.session_with_hash(conn, digest)
             self.ctx.log(conn, "verify", "pdf", row.id if row else "", digest)
         if row is None:
             raise NotFound(f"hash {digest[:12]}… matches no record in the store: the PDF was "

@@ -2,17 +2,13 @@
 retention date for a review, complaint or litigation [Temple Appendix 1; Havering 9]."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from ..domain.enums import Role
 from ..domain.holds import check_hold
 from ..domain.values import new_id
 from ..errors import NotFound, ValidationError
 from ..store import holds as store
-from ..store.schema import CaseRow, PractitionerRow
 from .context import Context
 
-P, C = PractitionerRow.__table__, CaseRow.__table__
 HOLDERS = (Role.ADMIN, Role.MANAGER)
 
 
@@ -23,55 +19,48 @@ class HoldsService:
         self.ctx = ctx
 
     def _practitioner_of(self, conn, scope: str, target_id: str) -> str:
-        if scope == "practitioner":
-            found = conn.execute(select(P.c.id).where(P.c.id == target_id)).scalar()
-            if found is None:
-                raise NotFound(f"no practitioner {target_id!r}")
-            return found
-        found = conn.execute(select(C.c.worker_id).where(C.c.id == target_id)).scalar()
+        found = store.owner_of(conn, scope, target_id)
         if found is None:
-            raise NotFound(f"no case {target_id!r}")
+            raise NotFound(f"no {'practitioner' if scope == 'practitioner' else 'case'} "
+                           f"{target_id!r}")
         return found
 
     def place_hold(self, scope: str, target_id: str, reason: str, reference: str) -> dict:
         """Hold a practitioner's or a case's records; returns the hold."""
-        ctx = self.ctx
-        ctx.require("place a legal hold", *HOLDERS)
+        self.ctx.require("place a legal hold", *HOLDERS)
         scope, target_id, reason, reference = check_hold(scope, target_id, reason, reference)
         hid = new_id("hold")
-        with ctx.tx() as conn:
+        with self.ctx.tx() as conn:
             owner = self._practitioner_of(conn, scope, target_id)
-            if ctx.role == Role.MANAGER:
-                ctx.check_see([owner], f"place a legal hold on {scope} {target_id}")
-            store.insert_hold(conn, hid, scope, target_id, reason, reference, ctx.me.id)
-            ctx.log(conn, "hold", "legal_hold", hid,
+            if self.ctx.role == Role.MANAGER:
+                self.ctx.check_see([owner], f"place a legal hold on {scope} {target_id}")
+            store.insert_hold(conn, hid, scope, target_id, reason, reference, self.ctx.me.id)
+            self.ctx.log(conn, "hold", "legal_hold", hid,
                     f"placed on {scope} {target_id}; reason {reason}; reference {reference}")
             return dict(store.hold_row(conn, hid)._mapping)
 
     def lift_hold(self, hold_id: str, note: str = "") -> dict:
         """Lift an active hold (kept as history); returns the hold."""
-        ctx = self.ctx
-        ctx.require("lift a legal hold", *HOLDERS)
-        with ctx.tx() as conn:
+        self.ctx.require("lift a legal hold", *HOLDERS)
+        with self.ctx.tx() as conn:
             row = store.hold_row(conn, hold_id)
             if row is None:
                 raise NotFound(f"no legal hold {hold_id!r}")
             if row.lifted_at is not None:
                 raise ValidationError("hold", f"{hold_id} was lifted on {row.lifted_at:%d %b %Y}")
-            if ctx.role == Role.MANAGER:
+            if self.ctx.role == Role.MANAGER:
                 owner = self._practitioner_of(conn, row.scope, row.target_id)
-                ctx.check_see([owner], f"lift legal hold {hold_id}")
-            store.lift_hold(conn, hold_id, ctx.me.id, (note or "").strip())
-            ctx.log(conn, "lift", "legal_hold", hold_id,
+                self.ctx.check_see([owner], f"lift legal hold {hold_id}")
+            store.lift_hold(conn, hold_id, self.ctx.me.id, (note or "").strip())
+            self.ctx.log(conn, "lift", "legal_hold", hold_id,
                     f"lifted from {row.scope} {row.target_id}; reason was {row.reason}; "
                     f"reference {row.reference}")
             return dict(store.hold_row(conn, hold_id)._mapping)
 
     def legal_holds(self, active_only: bool = True) -> list[dict]:
         """Holds (active ones unless ``active_only`` is False), oldest first."""
-        ctx = self.ctx
-        ctx.require("list legal holds", *HOLDERS, Role.AUDITOR)
-        with ctx.tx() as conn:
+        self.ctx.require("list legal holds", *HOLDERS, Role.AUDITOR)
+        with self.ctx.tx() as conn:
             found = store.holds(conn, active_only)
-            ctx.log(conn, "view", "legal_hold", "", f"{len(found)} hold(s)")
+            self.ctx.log(conn, "view", "legal_hold", "", f"{len(found)} hold(s)")
         return found

@@ -6,14 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from ..domain.enums import Role, SessionState
 from ..domain.lifecycle import FollowUpBasis, UnsignedDiscussion
 from ..domain.values import parse_date
 from ..errors import NotFound, RecordLocked, ValidationError
 from ..store import lifecycle as q
-from ..store.schema import CaseRow, SessionRow
+from ..store.access import case_workers
 from ..store.sessions import load_sessions
 from ..store.people import names_of
 from .context import Context
@@ -23,7 +21,6 @@ from .sessions import SessionsService
 if TYPE_CHECKING:  # pandas only when the rules are asked for: kernels start sooner
     import pandas as pd
 
-S, C = SessionRow.__table__, CaseRow.__table__
 STALE_COLUMNS = ["supervisor_id", "supervisor", "session_id", "date", "supervisee_ids",
                  "supervisees", "days", "detail", "team"]
 
@@ -41,7 +38,7 @@ class LifecycleService:
         record whose opening was logged; the access check still runs)."""
         before = parse_date(before, "before") or dt.date.max
         with self.ctx.engine.connect() as conn:
-            worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+            worker = case_workers(conn, [case_id]).get(case_id)
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
@@ -70,8 +67,7 @@ class LifecycleService:
         ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
         with self.ctx.engine.connect() as conn:
             found = q.pair_drafts(conn, self.ctx.me.id, ids)
-            rows = {r.id: r for r in conn.execute(
-                select(S.c.id, S.c.date, S.c.version).where(S.c.id.in_(found)))}
+            rows = q.session_versions(conn, found)
         return [dict(id=i, date=rows[i].date, version=rows[i].version) for i in found]
 
     def discard_draft(self, session_id: str) -> None:
@@ -96,7 +92,7 @@ class LifecycleService:
     def discarded_draft(self, session_id: str) -> dict | None:
         """A discarded draft's content (its supervisor, auditors and admins; logged)."""
         with self.ctx.tx() as conn:
-            sup = conn.execute(select(q.BIN.c.supervisor_id).where(q.BIN.c.id == session_id)).scalar()
+            sup = q.discarded_supervisor(conn, session_id)
             if sup != self.ctx.me.id:
                 self.ctx.require("read discarded drafts", Role.AUDITOR, Role.ADMIN)
             out = q.discarded_record(conn, session_id)
@@ -111,7 +107,7 @@ class LifecycleService:
             content = q.discarded_record(conn, session_id)
             if content is None:
                 raise NotFound(f"no discarded draft {session_id!r}")
-            if conn.execute(select(S.c.id).where(S.c.id == session_id)).first():
+            if q.session_exists(conn, session_id):
                 raise ValidationError("session", f"session {session_id} exists already")
             rec = q.record_from_content(content)
             if rec.supervisor_id != self.ctx.me.id and self.ctx.role != Role.ADMIN:
@@ -134,9 +130,7 @@ class LifecycleService:
         if t.empty:
             return pd.DataFrame(columns=STALE_COLUMNS)
         with self.ctx.engine.connect() as conn:
-            drafts = set(conn.execute(select(S.c.id).where(
-                S.c.id.in_(list(t["session_id"])),
-                S.c.state == SessionState.DRAFT.value)).scalars())
+            drafts = q.drafts_among(conn, t["session_id"])
         t = t[t["session_id"].isin(drafts)].copy()
         with self.ctx.engine.connect() as conn:
             names = names_of(conn, set(t["supervisor_id"]) | {p for ids in t["supervisee_ids"]

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.enums import OversightStatus, Role, SessionState
+from ..domain.enums import OversightStatus, Role
 from ..domain.records import Addendum
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
-from ..store import session_queries, tables
-from ..store.people import managers_above, names_of
+from ..store import oversight as store
+from ..store import session_queries
+from ..store.oversight import ASKED, PENDING, marker
 from .context import Context
 
-ASKED = (SessionState.AWAITING.value, SessionState.SIGNED.value)
-PENDING = OversightStatus.PENDING.value
 MORE_INFO = OversightStatus.MORE_INFO.value
 ANSWERS = {"agree": "agreed", "agreed": "agreed", "disagree": "disagreed",
            "disagreed": "disagreed", "more info": MORE_INFO, "more information": MORE_INFO,
@@ -46,93 +44,11 @@ def add_note(conn: Connection, session_id: str, author_id: str, text: str) -> No
                                                 id=new_id("add")))
 
 
-def marker(reference: str) -> str:
-    """The opening words of every addendum about one case's oversight."""
-    return f"Management oversight of {reference}:"
-
-
 class OversightService:
     """The manager's task list of decisions, their answers, and the supervisor's replies."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
-
-    def _oversight_rows(self, conn: Connection, *conds) -> list[dict]:
-        discussion, session, case = tables.discussions.c, tables.sessions.c, tables.cases.c
-        q = (
-            select(discussion.id, discussion.session_id, discussion.case_id, discussion.answers,
-                   discussion.oversight_status, discussion.oversight_manager_id,
-                   discussion.oversight_reason, discussion.oversight_at, session.date,
-                   session.state, session.supervisor_id, case.reference, case.worker_id)
-            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
-            .join(tables.cases, tables.cases.c.id == tables.discussions.c.case_id)
-            .where(
-                tables.discussions.c.needs_oversight.is_(True),
-                tables.sessions.c.state.in_(ASKED),
-                *conds,
-            )
-            .order_by(tables.sessions.c.date, tables.cases.c.reference)
-        )
-        rows = list(conn.execute(q))
-        sids = sorted({r.session_id for r in rows})
-        att: dict[str, list[str]] = {}
-        notes: dict[str, list] = {}
-        if sids:
-            for a in conn.execute(
-                select(tables.attendees)
-                .where(tables.attendees.c.session_id.in_(sids))
-                .order_by(tables.attendees.c.position)
-            ):
-                att.setdefault(a.session_id, []).append(a.practitioner_id)
-            for n in conn.execute(
-                select(tables.addenda)
-                .where(
-                    tables.addenda.c.session_id.in_(sids),
-                    tables.addenda.c.text.like("Management oversight of %"),
-                )
-                .order_by(tables.addenda.c.created_at, tables.addenda.c.id)
-            ):
-                notes.setdefault(n.session_id, []).append(n)
-        above: dict[str, list[str]] = {}
-        out = []
-        for r in rows:
-            if r.supervisor_id not in above:
-                above[r.supervisor_id] = managers_above(conn, r.supervisor_id)
-            routed = [r.oversight_manager_id] if r.oversight_manager_id else above[r.supervisor_id]
-            ans = r.answers or {}
-            out.append(dict(
-                discussion_id=r.id, session_id=r.session_id, session_date=r.date,
-                case_id=r.case_id, reference=r.reference, worker_id=r.worker_id,
-                supervisor_id=r.supervisor_id, supervisee_ids=att.get(r.session_id, []),
-                decision=ans.get("decision", ""), rationale=ans.get("rationale", ""),
-                status=r.oversight_status or PENDING, manager_id=r.oversight_manager_id,
-                routed_to=routed, reason=r.oversight_reason or "", answered_at=r.oversight_at,
-                exchange=[dict(author_id=n.author_id, at=n.created_at, text=n.text)
-                          for n in notes.get(r.session_id, [])
-                          if n.text.startswith(marker(r.reference))]))
-        names = names_of(
-            conn,
-            [
-                p
-                for d in out
-                for p in (
-                    d["supervisor_id"],
-                    d["manager_id"],
-                    d["worker_id"],
-                    *d["routed_to"],
-                    *d["supervisee_ids"],
-                    *(e["author_id"] for e in d["exchange"]),
-                )
-            ],
-        )
-        for d in out:
-            d["supervisor"] = names.get(d["supervisor_id"], d["supervisor_id"])
-            d["supervisees"] = [names.get(p, p) for p in d["supervisee_ids"]]
-            d["manager"] = names.get(d["manager_id"], "") if d["manager_id"] else ""
-            d["routed_names"] = [names.get(p, p) for p in d["routed_to"]]
-            for e in d["exchange"]:
-                e["author"] = names.get(e["author_id"], e["author_id"])
-        return out
 
     def oversight_tasks(self, manager_id: str | None = None) -> list[dict]:
         """Decisions waiting for a manager's oversight, oldest first (default: this
@@ -146,21 +62,16 @@ class OversightService:
         if mid and mid != self.ctx.me.id and self.ctx.role != Role.ADMIN:
             raise self.ctx.deny(f"see the oversight tasks of {mid}")
         with self.ctx.tx() as conn:
-            rows = self._oversight_rows(conn, (tables.discussions.c.oversight_status == PENDING)
-                                        | tables.discussions.c.oversight_status.is_(None))
+            rows = store.oversight_items(conn, store.still_pending())
             rows = [r for r in rows if mid is None or mid in r["routed_to"]]
             self.ctx.log(conn, "view", "oversight_tasks", mid or "", f"{len(rows)} pending")
         return rows
 
     def _oversight_item(self, conn: Connection, discussion_id: str) -> dict:
-        found = self._oversight_rows(conn, tables.discussions.c.id == discussion_id)
+        found = store.oversight_items(conn, store.the_discussion(discussion_id))
         if found:
             return found[0]
-        r = conn.execute(
-            select(tables.discussions.c.needs_oversight, tables.sessions.c.state)
-            .join(tables.sessions, tables.sessions.c.id == tables.discussions.c.session_id)
-            .where(tables.discussions.c.id == discussion_id)
-        ).first()
+        r = store.discussion_flags(conn, discussion_id)
         if r is None:
             raise NotFound(f"no case discussion {discussion_id!r}")
         if not r.needs_oversight:
@@ -191,16 +102,9 @@ class OversightService:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
                                       f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
             at = now()
-            conn.execute(
-                update(tables.discussions)
-                .where(tables.discussions.c.id == discussion_id)
-                .values(
-                    oversight_status=status,
-                    oversight_manager_id=self.ctx.me.id,
-                    oversight_reason=reason,
-                    oversight_at=at,
-                )
-            )
+            store.set_oversight(conn, discussion_id, oversight_status=status,
+                                oversight_manager_id=self.ctx.me.id, oversight_reason=reason,
+                                oversight_at=at)
             add_note(conn, item["session_id"], self.ctx.me.id,
                      f"{marker(item['reference'])} {status} by {self.ctx.me.name}."
                      + (f"\nReason: {reason}" if reason else ""))
@@ -219,11 +123,8 @@ class OversightService:
             if item["status"] != MORE_INFO:
                 raise ValidationError("status", f"the manager has not asked for more information "
                                                 f"(it is {item['status']})")
-            conn.execute(
-                update(tables.discussions)
-                .where(tables.discussions.c.id == discussion_id)
-                .values(oversight_status=PENDING, oversight_reason="", oversight_at=None)
-            )
+            store.set_oversight(conn, discussion_id, oversight_status=PENDING,
+                                oversight_reason="", oversight_at=None)
             add_note(
                 conn,
                 item["session_id"],
@@ -245,27 +146,8 @@ class OversightService:
         with self.ctx.tx() as conn:
             since = None
             if before is not None:
-                q = (
-                    select(tables.sessions.c.date)
-                    .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-                    .where(
-                        tables.attendees.c.practitioner_id.in_(ids),
-                        tables.sessions.c.date <= before,
-                        tables.sessions.c.state != SessionState.CANCELLED.value,
-                    )
-                    .order_by(tables.sessions.c.date.desc())
-                    .limit(1)
-                )
-                if exclude_session:
-                    q = q.where(tables.sessions.c.id != exclude_session)
-                since = conn.execute(q).scalar()
-            mine = select(tables.attendees.c.session_id).where(
-                tables.attendees.c.practitioner_id.in_(ids)
-            )
-            conds = [tables.discussions.c.session_id.in_(mine)]
-            if exclude_session:
-                conds.append(tables.discussions.c.session_id != exclude_session)
-            rows = self._oversight_rows(conn, *conds)
+                since = store.last_session_date(conn, ids, before, exclude_session)
+            rows = store.oversight_items(conn, *store.of_supervisees(ids, exclude_session))
             start = dt.datetime.combine(since, dt.time()) if since else None
             rows = [r for r in rows if r["status"] == PENDING or start is None
                     or (r["answered_at"] is not None and r["answered_at"] >= start)]

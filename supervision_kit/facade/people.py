@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, update
-
 from ..domain.enums import CaseStatus, Role
 from ..domain.records import Case, Practitioner, to_dict
 from ..domain.validation import validate_case, validate_practitioner
 from ..domain.values import new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
-from ..store.cases import case_rows, check_unique, load_cases
+from ..store import cases as case_store
+from ..store import people as store
+from ..store.access import known_people, practitioner_by_name
+from ..store.cases import case_rows, check_unique
 from ..store.people import practitioner_from_row
 from .context import Context
 
@@ -26,11 +27,8 @@ class PeopleService:
         self, team: str | None = None, *, include_left: bool = True
     ) -> list[Practitioner]:
         """Practitioners this user may see, by name."""
-        q = select(tables.practitioners).order_by(tables.practitioners.c.name)
-        if team:
-            q = q.where(tables.practitioners.c.team == team)
         with self.ctx.engine.connect() as conn:
-            rows = [practitioner_from_row(r) for r in conn.execute(q)]
+            rows = [practitioner_from_row(r) for r in store.practitioner_rows(conn, team)]
         rows = [p for p in rows if self.ctx.can_see(p.id)]
         if not include_left:
             rows = [p for p in rows if not p.leaving_date]
@@ -39,11 +37,7 @@ class PeopleService:
     def practitioner(self, pid: str) -> Practitioner:
         """One practitioner by id or username."""
         with self.ctx.engine.connect() as conn:
-            r = conn.execute(
-                select(tables.practitioners).where(
-                    (tables.practitioners.c.id == pid) | (tables.practitioners.c.username == pid)
-                )
-            ).first()
+            r = practitioner_by_name(conn, pid)
         if r is None or not self.ctx.can_see(r.id):
             raise NotFound(f"no practitioner {pid!r}")
         return practitioner_from_row(r)
@@ -55,22 +49,7 @@ class PeopleService:
         """
         sup = supervisor_id or self.ctx.me.id
         with self.ctx.engine.connect() as conn:
-            active = {
-                r.supervisee_id: r.supervisor_id
-                for r in conn.execute(
-                    select(
-                        tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id
-                    ).where(tables.contracts.c.end_date.is_(None))
-                )
-            }
-            held = set(
-                conn.execute(
-                    select(tables.attendees.c.practitioner_id)
-                    .join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
-                    .where(tables.sessions.c.supervisor_id == sup)
-                ).scalars()
-            )
-        ids = {p for p, s in active.items() if s == sup} | {p for p in held if p not in active}
+            ids = store.supervised_by(conn, sup)
         return [p for p in self.practitioners(include_left=False) if p.id in ids and p.id != sup]
 
     def supervisors(self) -> list[tuple[str, str]]:
@@ -80,17 +59,7 @@ class PeopleService:
             return []  # no identifiable people for research
         roles = (Role.SUPERVISOR.value, Role.MANAGER.value, Role.ADMIN.value)
         with self.ctx.engine.connect() as conn:
-            return [
-                (r.name, r.id)
-                for r in conn.execute(
-                    select(tables.practitioners.c.name, tables.practitioners.c.id)
-                    .where(
-                        tables.practitioners.c.role.in_(roles),
-                        tables.practitioners.c.leaving_date.is_(None),
-                    )
-                    .order_by(tables.practitioners.c.name)
-                )
-            ]
+            return store.current_staff_with_roles(conn, roles)
 
     def teams(self) -> list[str]:
         """Team names visible to this user."""
@@ -109,15 +78,7 @@ class PeopleService:
         with self.ctx.engine.connect() as conn:
             check_unique(conn, "practitioners", people,
                          {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username})
-            known = set(
-                conn.execute(
-                    select(tables.practitioners.c.id).where(
-                        tables.practitioners.c.id.in_(
-                            sorted({p.line_manager_id for p in people if p.line_manager_id})
-                        )
-                    )
-                ).scalars()
-            )
+            known = known_people(conn, {p.line_manager_id for p in people})
         known |= {p.id for p in people}
         for i, p in enumerate(people):
             if p.line_manager_id and p.line_manager_id not in known:
@@ -129,15 +90,8 @@ class PeopleService:
         managers = {r["id"]: r.pop("line_manager_id") for r in rows}
         with self.ctx.tx() as conn:
             if rows:
-                conn.execute(insert(tables.practitioners), rows)
-                # Line managers may come later in the list: link them once all exist.
-                for pid, mid in managers.items():
-                    if mid:
-                        conn.execute(
-                            update(tables.practitioners)
-                            .where(tables.practitioners.c.id == pid)
-                            .values(line_manager_id=mid)
-                        )
+                # Line managers may come later in the list: linked once all exist.
+                store.insert_practitioners(conn, rows, managers)
             self.ctx.log(conn, "create", "practitioner", ",".join(p.id for p in people)[:200])
         self.ctx.forget_access()
 
@@ -147,11 +101,7 @@ class PeopleService:
         when = parse_date(when, "leaving_date", required=True)
         self.ctx.check_named([("practitioner_id", pid)])
         with self.ctx.tx() as conn:
-            conn.execute(
-                update(tables.practitioners)
-                .where(tables.practitioners.c.id == pid)
-                .values(leaving_date=when)
-            )
+            store.set_leaving_date(conn, pid, when)
             self.ctx.log(conn, "update", "practitioner", pid, f"left {when}")
 
     def set_working_time(self, pid: str, working_percent=None, started_in_post=None) -> Practitioner:
@@ -167,9 +117,7 @@ class PeopleService:
         p.working_percent, p.started_in_post = working_percent, started_in_post
         p = validate_practitioner(p)
         with self.ctx.tx() as conn:
-            conn.execute(update(tables.practitioners).where(tables.practitioners.c.id == p.id)
-                         .values(working_percent=p.working_percent,
-                                 started_in_post=p.started_in_post))
+            store.set_working_time(conn, p.id, p.working_percent, p.started_in_post)
             self.ctx.log(conn, "update", "practitioner", p.id,
                          f"working {p.working_percent or 100}%; in post from "
                          f"{p.started_in_post or 'not recorded'}")
@@ -180,15 +128,9 @@ class PeopleService:
               log: bool = True) -> list[Case]:
         """Cases of a worker (default: all this user may see), by reference; logged unless
         ``log=False`` (the case picker of a record whose opening was logged)."""
-        q = select(tables.cases).order_by(tables.cases.c.reference)
-        if worker_id:
-            q = q.where(tables.cases.c.worker_id == worker_id)
-        if not include_closed:
-            q = q.where(tables.cases.c.closed.is_(None))
-        if self.ctx.visible is not None:
-            q = q.where(tables.cases.c.worker_id.in_(sorted(self.ctx.visible)))
         with self.ctx.engine.connect() as conn:
-            found = load_cases(conn, q)
+            found = case_store.cases_of(conn, worker_id, include_closed=include_closed,
+                                        visible=self.ctx.visible)
         # The people in a case are children and families: reading them is a logged view.
         if log:
             self.ctx.log_view("cases", worker_id or "", f"{len(found)} cases")
@@ -197,15 +139,9 @@ class PeopleService:
     def case(self, case_id: str) -> Case:
         """One case (logged as a view)."""
         with self.ctx.engine.connect() as conn:
-            found = load_cases(
-                conn,
-                select(tables.cases).where(
-                    (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
-                ),
-            )
-        if not found:
+            c = case_store.case_named(conn, case_id)
+        if c is None:
             raise NotFound(f"no case {case_id!r}")
-        c = found[0]
         self.ctx.check_see([c.worker_id], f"see case {c.reference}")
         self.ctx.log_view("case", c.id)
         return c
@@ -230,8 +166,7 @@ class PeopleService:
         with self.ctx.engine.connect() as conn:
             check_unique(conn, "cases", cases,
                          {"id": tables.cases.c.id, "reference": tables.cases.c.reference})
-            workers = set(conn.execute(select(tables.practitioners.c.id).where(
-                tables.practitioners.c.id.in_(sorted({c.worker_id for c in cases})))).scalars())
+            workers = known_people(conn, {c.worker_id for c in cases})
         for i, c in enumerate(cases):
             if c.worker_id not in workers:
                 raise ValidationError(
@@ -239,13 +174,7 @@ class PeopleService:
                 )
         self.ctx.check_named([(f"cases[{i}].worker_id", c.worker_id) for i, c in enumerate(cases)])
         with self.ctx.tx() as conn:
-            for t, data in (
-                (tables.cases, rows),
-                (tables.case_people, people),
-                (tables.status_changes, hist),
-            ):
-                if data:
-                    conn.execute(insert(t), data)
+            case_store.insert_cases(conn, rows, people, hist)
             self.ctx.log(conn, "create", "case", ",".join(c.id for c in cases)[:200])
 
     def set_case_status(self, case_id: str, status: str, when=None) -> None:
@@ -255,11 +184,5 @@ class PeopleService:
         when = parse_date(when, "from_date") or dt.date.today()
         c = self.case(case_id)
         with self.ctx.tx() as conn:
-            conn.execute(
-                insert(tables.status_changes), [dict(case_id=c.id, status=status, from_date=when)]
-            )
-            values = {"status": status}
-            if status == CaseStatus.CLOSED:
-                values["closed"] = when
-            conn.execute(update(tables.cases).where(tables.cases.c.id == c.id).values(**values))
+            case_store.change_status(conn, c.id, status, when, closed=status == CaseStatus.CLOSED)
             self.ctx.log(conn, "update", "case", c.id, f"status {status} from {when}")

@@ -11,7 +11,7 @@ from ..domain.records import Practitioner
 from .agenda import AgendaService
 from .bookings import BookingsService
 from .catalog import CatalogService
-from .context import Context
+from .context import Context, settings_or_default
 from .data import DataService
 from .documents import DocumentsService
 from .entitlement import EntitlementService
@@ -170,7 +170,7 @@ class Toolkit:
     @staticmethod
     def trainee_door(db=None, *, settings: Settings | None = None, engine=None):
         """``join(code, alias) -> TraineeSession`` for a trainee's page (one engine)."""
-        return trainee_door(db, settings=settings or Settings(), engine=engine)
+        return trainee_door(db, settings=settings_or_default(settings), engine=engine)
 
     def as_user(self, user: str) -> Toolkit:
         """The same database, acting as another user."""

@@ -15,7 +15,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from ..catalog.vignettes import Vignette, item_label, load_vignettes
@@ -24,11 +23,12 @@ from ..domain.records import Practitioner, Reflection
 from ..domain.validation import validate_reflection
 from ..domain.values import clean_text, new_id
 from ..errors import NotFound, ValidationError
-from ..store import audit, tables
+from ..store import audit
+from ..store import exercises as store
 from ..store.engine import make_engine, write_transaction
 from ..training.exercises import (RATIONALE_MAX, REFLECTION_INDEX, Exercise, clean_alias,
                                   clean_rating, exercise_from_row, new_code, normalise_code)
-from .context import Context
+from .context import Context, settings_or_default
 
 if TYPE_CHECKING:  # pandas loads on first use: the apps open a second sooner
     import pandas as pd
@@ -48,39 +48,13 @@ def _find(conn: Connection, code_or_id: str, library=None) -> Exercise:
         keys.add(normalise_code(raw))
     except ValidationError:
         pass
-    r = conn.execute(
-        select(tables.exercises).where(
-            or_(tables.exercises.c.id.in_(keys), tables.exercises.c.code.in_(keys))
-        )
-    ).first()
+    r = store.exercise_row(conn, keys)
     if r is None:
         raise NotFound(f"no exercise with code {raw!r}; check the code the trainer shows")
     counts = {}
     if any(not isinstance(v, dict) for v in r.vignettes or []):
-        q = select(tables.ratings.c.vignette, tables.ratings.c.update_index).where(
-            tables.ratings.c.exercise_id == r.id
-        )
-        for vid, i in conn.execute(q):
-            counts[vid] = max(counts.get(vid, 0), int(i) + 1)
+        counts = store.updates_rated(conn, r.id)
     return exercise_from_row(r, library, counts)
-
-
-def _upsert(conn: Connection, row: dict) -> None:
-    """Insert or replace one rating row (saved as they go: the same key is overwritten)."""
-    keys = ("exercise_id", "alias", "vignette", "update_index")
-    values = {k: v for k, v in row.items() if k not in keys}
-    name = conn.dialect.name
-    if name in ("sqlite", "postgresql"):
-        if name == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(tables.ratings).values(**row)
-        conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=values))
-        return
-    where = [tables.ratings.c[k] == row[k] for k in keys]
-    conn.execute(delete(tables.ratings).where(*where))
-    conn.execute(insert(tables.ratings), [row])
 
 
 def _save_rating(conn: Connection, ex: Exercise, alias: str, vignette_id: str, update_index,
@@ -89,7 +63,7 @@ def _save_rating(conn: Connection, ex: Exercise, alias: str, vignette_id: str, u
     row = dict(exercise_id=ex.id, alias=clean_alias(alias), vignette=vignette_id, update_index=i,
                rating=clean_rating(rating),
                rationale=clean_text(rationale, "rationale", max_len=RATIONALE_MAX), at=_now())
-    _upsert(conn, row)
+    store.upsert_rating(conn, row)
     return row
 
 
@@ -98,18 +72,7 @@ def ratings_frame(conn: Connection, ex: Exercise, alias: str | None = None) -> p
     import pandas as pd
 
     from ..training import results as res
-    q = select(tables.ratings).where(
-        tables.ratings.c.exercise_id == ex.id, tables.ratings.c.update_index >= 0
-    )
-    if alias is not None:
-        q = q.where(tables.ratings.c.alias == alias)
-    rows = list(
-        conn.execute(
-            q.order_by(
-                tables.ratings.c.alias, tables.ratings.c.vignette, tables.ratings.c.update_index
-            )
-        )
-    )
+    rows = store.rating_rows(conn, ex.id, alias)
     if not rows:
         return res.empty_ratings()
     when = {item_label(v.id, i): u.when for v in ex.vignettes for i, u in enumerate(v.updates)}
@@ -153,14 +116,9 @@ class TraineeSession:
 
     def my_ratings(self) -> dict[tuple[str, int], tuple[str | None, str]]:
         """(vignette id, update index) -> (rating, rationale) saved so far by this trainee."""
-        q = select(tables.ratings).where(
-            tables.ratings.c.exercise_id == self.exercise.id,
-            tables.ratings.c.alias == self.alias,
-            tables.ratings.c.update_index >= 0,
-        )
         with self.engine.connect() as conn:
             return {(r.vignette, int(r.update_index)): (r.rating, r.rationale or "")
-                    for r in conn.execute(q)}
+                    for r in store.rating_rows(conn, self.exercise.id, self.alias)}
 
     def save_reflection(self, r: Reflection, vignette_id: str) -> Reflection:
         """Keep this trainee's guided reflection on one vignette (one per vignette)."""
@@ -170,7 +128,7 @@ class TraineeSession:
         validate_reflection(r)
         body = json.dumps({"framework": r.framework, "responses": r.responses}, ensure_ascii=False)
         with write_transaction(self.engine) as conn:
-            _upsert(conn, dict(exercise_id=self.exercise.id, alias=self.alias, vignette=vignette_id,
+            store.upsert_rating(conn, dict(exercise_id=self.exercise.id, alias=self.alias, vignette=vignette_id,
                                update_index=REFLECTION_INDEX, rating=None, rationale=body,
                                at=_now()))
             self._log(conn, "reflect", f"{vignette_id} {r.framework}")
@@ -178,16 +136,12 @@ class TraineeSession:
 
     def reflection(self, vignette_id: str) -> Reflection | None:
         """This trainee's reflection on ``vignette_id``, if one was saved."""
-        q = select(tables.ratings).where(
-            tables.ratings.c.exercise_id == self.exercise.id,
-            tables.ratings.c.alias == self.alias,
-            tables.ratings.c.vignette == vignette_id,
-            tables.ratings.c.update_index == REFLECTION_INDEX,
-        )
         with self.engine.connect() as conn:
-            r = conn.execute(q).first()
-        if r is None:
+            found = store.reflection_rows(conn, self.exercise.id, REFLECTION_INDEX,
+                                          alias=self.alias, vignette=vignette_id)
+        if not found:
             return None
+        r = found[0]
         body = json.loads(r.rationale or "{}")
         return Reflection(framework=body.get("framework", "gibbs"), author_id=self.me.id,
                           responses=body.get("responses", {}), exercise_id=self.exercise.id,
@@ -230,13 +184,13 @@ class TrainingService:
         )
         xid = new_id("ex")
         with self.ctx.tx() as conn:
-            taken = set(conn.execute(select(tables.exercises.c.code)).scalars())
+            taken = store.join_codes(conn)
             code = new_code()
             while code in taken:
                 code = new_code()
             row = dict(id=xid, code=code, trainer_id=self.ctx.me.id, title=title,
                        vignettes=[library[v].to_dict() for v in ids], created=_now())
-            conn.execute(insert(tables.exercises), [row])
+            store.insert_exercise(conn, row)
             self.ctx.log(conn, "create", "exercise", xid, f"code {code}; {','.join(ids)}"[:500])
         return xid, code
 
@@ -255,12 +209,10 @@ class TrainingService:
     def exercises(self) -> list[Exercise]:
         """The acting trainer's exercises (all, for an admin or auditor), newest first."""
         self.ctx.require("see training exercises", *READERS)
-        q = select(tables.exercises).order_by(tables.exercises.c.created.desc())
-        if self.ctx.role == Role.TRAINER:
-            q = q.where(tables.exercises.c.trainer_id == self.ctx.me.id)
+        mine = self.ctx.me.id if self.ctx.role == Role.TRAINER else None
         library = self.vignette_library()
         with self.ctx.engine.connect() as conn:
-            return [exercise_from_row(r, library) for r in conn.execute(q)]
+            return [exercise_from_row(r, library) for r in store.exercise_rows(conn, mine)]
 
     def join_exercise(self, code: str, alias: str) -> TraineeSession:
         """Join as a trainee (no account needed): the session can only rate and reflect."""
@@ -292,11 +244,8 @@ class TrainingService:
         import pandas as pd
         with self.ctx.engine.connect() as conn:
             ex = self._readable(conn, exercise_id, "see exercise reflections")
-            q = select(tables.ratings).where(
-                tables.ratings.c.exercise_id == ex.id,
-                tables.ratings.c.update_index == REFLECTION_INDEX,
-            )
-            rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}")) for r in conn.execute(q)]
+            rows = [(r.alias, r.vignette, json.loads(r.rationale or "{}"))
+                    for r in store.reflection_rows(conn, ex.id, REFLECTION_INDEX)]
         return pd.DataFrame([dict(alias=a, vignette=v, framework=b.get("framework", ""),
                                   responses=b.get("responses", {})) for a, v, b in rows],
                             columns=["alias", "vignette", "framework", "responses"])
@@ -317,8 +266,7 @@ class TrainingService:
 def trainee_session(db=None, code: str = "", alias: str = "", *, settings=None,
                     engine=None) -> TraineeSession:
     """A trainee's door to one exercise, acting as ``trainee:<alias>``, no login."""
-    from ..config import Settings
-    settings = settings or Settings()
+    settings = settings_or_default(settings)
     return _join(engine or make_engine(db or settings.db_url), settings, code, alias)
 
 

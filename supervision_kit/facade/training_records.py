@@ -11,13 +11,12 @@ import datetime as dt
 import random
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert, select, update
-
 from ..catalog.training_levels import load_training_levels
 from ..domain.enums import Role
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import ValidationError
-from ..store import tables
+from ..store import training_records as store
+from ..store.access import known_people
 from ..store.people import names_of
 from .context import Context
 
@@ -70,33 +69,22 @@ class TrainingRecordsService:
             self.ctx.check_see([practitioner_id], f"record training for {practitioner_id}")
         rid = new_id("train")
         with self.ctx.tx() as conn:
-            if (
-                conn.execute(
-                    select(tables.practitioners.c.id).where(
-                        tables.practitioners.c.id == practitioner_id
-                    )
-                ).first()
-                is None
-            ):
+            if practitioner_id not in known_people(conn, [practitioner_id]):
                 raise ValidationError(
                     "practitioner_id", f"unknown practitioner {practitioner_id!r}"
                 )
-            conn.execute(insert(tables.training_records), [dict(
-                id=rid, practitioner_id=practitioner_id, course=course, level=level,
-                attended=attended, renewal_due=renewal)])
+            store.insert_training_record(
+                conn, id=rid, practitioner_id=practitioner_id, course=course, level=level,
+                attended=attended, renewal_due=renewal)
             self.ctx.log(conn, "create", "training_record", rid, f"{practitioner_id} level {level}")
         return next(r for r in self.training_records(practitioner_id) if r["id"] == rid)
 
     def training_records(self, practitioner_id: str | None = None) -> list[dict]:
         """Courses attended, newest first: id, practitioner_id, name, course, level,
         attended, renewal_due."""
-        q = select(tables.training_records).order_by(
-            tables.training_records.c.attended.desc(), tables.training_records.c.id
-        )
-        if practitioner_id:
-            q = q.where(tables.training_records.c.practitioner_id == practitioner_id)
         with self.ctx.tx() as conn:  # a read, logged like every view of personal records
-            rows = [r for r in conn.execute(q) if self.ctx.can_see(r.practitioner_id)]
+            rows = [r for r in store.training_record_rows(conn, practitioner_id)
+                    if self.ctx.can_see(r.practitioner_id)]
             names = names_of(conn, [r.practitioner_id for r in rows])
             self.ctx.log(
                 conn, "view", "training_records", practitioner_id or "", f"{len(rows)} courses"
@@ -112,19 +100,10 @@ class TrainingRecordsService:
         import pandas as pd
         conf = self.training_levels()
         day = parse_date(as_of, "as_of") or dt.date.today()
-        q = select(tables.practitioners).order_by(tables.practitioners.c.name)
-        if team:
-            q = q.where(tables.practitioners.c.team == team)
         with self.ctx.engine.connect() as conn:
-            people = [p for p in conn.execute(q) if self.ctx.can_see(p.id)
+            people = [p for p in store.practitioner_rows(conn, team) if self.ctx.can_see(p.id)
                       and (p.leaving_date is None or p.leaving_date > day)]
-            recs: dict[str, list] = {}
-            for r in conn.execute(
-                select(tables.training_records)
-                .where(tables.training_records.c.attended <= day)
-                .order_by(tables.training_records.c.attended)
-            ):
-                recs.setdefault(r.practitioner_id, []).append(r)
+            recs = store.courses_by_practitioner(conn, day)
         rows = []
         for p in people:
             need = conf["required_by_role"].get(p.role)
@@ -180,11 +159,9 @@ class TrainingRecordsService:
     def observation_names(self, supervisee_id: str | None = None) -> dict[str, str]:
         """Names of the supervisees and observers of the observations this user may see
         (a supervisee may not look their observer up, but is told who observed them)."""
-        q = select(tables.observations.c.supervisee_id, tables.observations.c.observer_id)
-        if supervisee_id:
-            q = q.where(tables.observations.c.supervisee_id == supervisee_id)
         with self.ctx.engine.connect() as conn:
-            ids = {p for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id)
+            ids = {p for r in store.observation_people(conn, supervisee_id)
+                   if self.ctx.can_see(r.supervisee_id)
                    for p in (r.supervisee_id, r.observer_id)}
             return names_of(conn, ids)
 
@@ -201,20 +178,12 @@ class TrainingRecordsService:
             raise ValidationError("fraction", "a fraction between 0 and 1 (e.g. 0.2)")
         day = parse_date(as_of, "as_of") or dt.date.today()
         since = parse_date(since, "since")
-        q = select(tables.observations.c.id, tables.observations.c.supervisee_id).where(
-            tables.observations.c.qa_sample.is_(False), tables.observations.c.date <= day
-        )
-        if since:
-            q = q.where(tables.observations.c.date >= since)
         with self.ctx.tx() as conn:
-            pool = sorted(r.id for r in conn.execute(q) if self.ctx.can_see(r.supervisee_id))
+            pool = sorted(r.id for r in store.unsampled_observations(conn, day, since)
+                          if self.ctx.can_see(r.supervisee_id))
             n = min(len(pool), max(1, round(fraction * len(pool)))) if pool else 0
             chosen = sorted(random.Random(seed).sample(pool, n))
             if chosen:
-                conn.execute(
-                    update(tables.observations)
-                    .where(tables.observations.c.id.in_(chosen))
-                    .values(qa_sample=True)
-                )
+                store.mark_qa_sample(conn, chosen)
             self.ctx.log(conn, "sample", "observation", "", f"{n} of {len(pool)} for QA audit")
         return chosen

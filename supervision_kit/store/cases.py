@@ -1,7 +1,7 @@
 """Cases with their people and status history: rows to records and back."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.records import Case, CasePerson, StatusChange
@@ -68,3 +68,51 @@ def load_cases(conn: Connection, query) -> list[Case]:
     return [Case(id=r.id, reference=r.reference, worker_id=r.worker_id, status=r.status,
                  opened=r.opened, closed=r.closed, people=people[r.id],
                  status_history=hist[r.id]) for r in rows]
+
+
+def cases_of(conn: Connection, worker_id: str | None = None, *, include_closed: bool = False,
+             visible=None) -> list[Case]:
+    """Cases by reference: one worker's when given, open ones unless ``include_closed``,
+    only those of workers in ``visible`` when it is not None."""
+    q = select(tables.cases).order_by(tables.cases.c.reference)
+    if worker_id:
+        q = q.where(tables.cases.c.worker_id == worker_id)
+    if not include_closed:
+        q = q.where(tables.cases.c.closed.is_(None))
+    if visible is not None:
+        q = q.where(tables.cases.c.worker_id.in_(sorted(visible)))
+    return load_cases(conn, q)
+
+
+def case_named(conn: Connection, case_id: str) -> Case | None:
+    """The case whose id or reference is ``case_id``, or None."""
+    found = load_cases(
+        conn,
+        select(tables.cases).where(
+            (tables.cases.c.id == case_id) | (tables.cases.c.reference == case_id)
+        ),
+    )
+    return found[0] if found else None
+
+
+def insert_cases(conn: Connection, rows: list[dict], people: list[dict],
+                 history: list[dict]) -> None:
+    """Write cases with their people and status history."""
+    for t, data in (
+        (tables.cases, rows),
+        (tables.case_people, people),
+        (tables.status_changes, history),
+    ):
+        if data:
+            conn.execute(insert(t), data)
+
+
+def change_status(conn: Connection, case_id: str, status: str, when, closed: bool) -> None:
+    """Add a status to a case's history and make it the case's status (closing it when asked)."""
+    conn.execute(
+        insert(tables.status_changes), [dict(case_id=case_id, status=status, from_date=when)]
+    )
+    values = {"status": status}
+    if closed:
+        values["closed"] = when
+    conn.execute(update(tables.cases).where(tables.cases.c.id == case_id).values(**values))

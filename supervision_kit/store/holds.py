@@ -6,6 +6,7 @@ import datetime as dt
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
+from . import tables
 from .schema import ActionRow, DiscussionRow, LegalHoldRow
 
 H, D, A = LegalHoldRow.__table__, DiscussionRow.__table__, ActionRow.__table__
@@ -58,3 +59,13 @@ def sessions_touching_cases(conn: Connection, case_ids) -> set[str]:
     found |= {s for s in conn.execute(select(A.c.session_id).where(
         A.c.case_id.in_(case_ids), A.c.session_id.is_not(None))).scalars()}
     return found
+
+
+def owner_of(conn: Connection, scope: str, target_id: str) -> str | None:
+    """The practitioner whose records a hold of ``scope`` on ``target_id`` keeps (the case's
+    worker for a case), or None when there is no such practitioner or case."""
+    if scope == "practitioner":
+        return conn.execute(select(tables.practitioners.c.id)
+                            .where(tables.practitioners.c.id == target_id)).scalar()
+    return conn.execute(select(tables.cases.c.worker_id)
+                        .where(tables.cases.c.id == target_id)).scalar()

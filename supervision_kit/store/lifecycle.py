@@ -95,6 +95,28 @@ def forget_discarded(conn: Connection, practitioner_id: str) -> int:
     return len(ids)
 
 
+def session_versions(conn: Connection, ids) -> dict:
+    """Session id -> (id, date, version) row for ``ids``."""
+    return {r.id: r for r in conn.execute(
+        select(S.c.id, S.c.date, S.c.version).where(S.c.id.in_(ids)))}
+
+
+def drafts_among(conn: Connection, ids) -> set[str]:
+    """Which of ``ids`` are sessions still in draft."""
+    return set(conn.execute(select(S.c.id).where(
+        S.c.id.in_(list(ids)), S.c.state == SessionState.DRAFT.value)).scalars())
+
+
+def session_exists(conn: Connection, session_id: str) -> bool:
+    """Is there a session (not discarded) with this id?"""
+    return conn.execute(select(S.c.id).where(S.c.id == session_id)).first() is not None
+
+
+def discarded_supervisor(conn: Connection, session_id: str) -> str | None:
+    """The supervisor of a discarded draft, or None."""
+    return conn.execute(select(BIN.c.supervisor_id).where(BIN.c.id == session_id)).scalar()
+
+
 def record_from_content(d: dict):
     """A ``SessionRecord`` again from the content logged when its draft was discarded."""
     from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement,

@@ -1,7 +1,7 @@
 """Rows of people turned into domain records."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import Role, SessionState
@@ -96,3 +96,77 @@ def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | Non
         return lm
     found = [m for m in managers_above(conn, supervisor) if m != pid]
     return found[0] if found else None
+
+
+def practitioner_rows(conn: Connection, team: str | None = None) -> list:
+    """Practitioner rows by name (one team's when given)."""
+    q = select(tables.practitioners).order_by(tables.practitioners.c.name)
+    if team:
+        q = q.where(tables.practitioners.c.team == team)
+    return list(conn.execute(q))
+
+
+def supervised_by(conn: Connection, sup: str) -> set[str]:
+    """Ids of those ``sup`` supervises now: an active contract decides; without one,
+    whoever ``sup`` last supervised in a session."""
+    active = {
+        r.supervisee_id: r.supervisor_id
+        for r in conn.execute(
+            select(
+                tables.contracts.c.supervisee_id, tables.contracts.c.supervisor_id
+            ).where(tables.contracts.c.end_date.is_(None))
+        )
+    }
+    held = set(
+        conn.execute(
+            select(tables.attendees.c.practitioner_id)
+            .join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
+            .where(tables.sessions.c.supervisor_id == sup)
+        ).scalars()
+    )
+    return {p for p, s in active.items() if s == sup} | {p for p in held if p not in active}
+
+
+def current_staff_with_roles(conn: Connection, roles) -> list[tuple[str, str]]:
+    """(name, id) of staff who have not left and hold one of ``roles``, by name."""
+    return [
+        (r.name, r.id)
+        for r in conn.execute(
+            select(tables.practitioners.c.name, tables.practitioners.c.id)
+            .where(
+                tables.practitioners.c.role.in_(roles),
+                tables.practitioners.c.leaving_date.is_(None),
+            )
+            .order_by(tables.practitioners.c.name)
+        )
+    ]
+
+
+def insert_practitioners(conn: Connection, rows: list[dict], managers: dict[str, str]) -> None:
+    """Write practitioners, then link their line managers (who may come later in ``rows``)."""
+    conn.execute(insert(tables.practitioners), rows)
+    for pid, mid in managers.items():
+        if mid:
+            conn.execute(
+                update(tables.practitioners)
+                .where(tables.practitioners.c.id == pid)
+                .values(line_manager_id=mid)
+            )
+
+
+def set_leaving_date(conn: Connection, pid: str, when) -> None:
+    """Record the day a practitioner left."""
+    conn.execute(
+        update(tables.practitioners)
+        .where(tables.practitioners.c.id == pid)
+        .values(leaving_date=when)
+    )
+
+
+def set_working_time(conn: Connection, pid: str, working_percent, started_in_post) -> None:
+    """Record a practitioner's share of full time and start date in post."""
+    conn.execute(
+        update(tables.practitioners)
+        .where(tables.practitioners.c.id == pid)
+        .values(working_percent=working_percent, started_in_post=started_in_post)
+    )

@@ -49,6 +49,22 @@ def case_by_id_or_reference(conn: Connection, case_id: str):
                         .where((c.c.id == case_id) | (c.c.reference == case_id))).first()
 
 
+def session_date(conn: Connection, session_id: str):
+    """The date of a session, or None."""
+    return conn.execute(
+        select(tables.sessions.c.date).where(tables.sessions.c.id == session_id)
+    ).scalar()
+
+
+def session_with_hash(conn: Connection, digest: str):
+    """(id, state) of the session whose content hash is ``digest``, or None."""
+    return conn.execute(
+        select(tables.sessions.c.id, tables.sessions.c.state).where(
+            tables.sessions.c.content_hash == digest
+        )
+    ).first()
+
+
 def sessions_discussing(conn: Connection, case_id: str) -> list:
     """(id, date) of the sessions, not cancelled, that discussed a case, oldest first."""
     d = tables.discussions
