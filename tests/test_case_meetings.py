@@ -1,7 +1,7 @@
 """Case meetings entered in the caseload app and the CLI [HSCB aim 4]: add, change and
 remove through ``CaseMeetingsPanel`` as a supervisor or the case's worker would, with
 access refused to others and every change logged; the entered meeting flags the case
-when it was not discussed before it; ``supervision-kit meetings add/list``."""
+when it was not discussed before it; ``supervision-kit meetings add/list``; on SQLite and PostgreSQL."""
 import datetime as dt
 import json
 
@@ -10,21 +10,22 @@ from supervision_kit.cli.main import main
 from supervision_kit.widgets.case_meetings import CaseMeetingsPanel
 from supervision_kit.widgets.caseload import CaseloadOverview
 from supervision_kit.widgets.common import html_values
+from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.rules_store import D, case, contract, hold, person, row, store
 
 
-def world(tmp_path):
+def world(tmp_path, url=None):
     tk = store(tmp_path, [person("A"), person("Z", team="South", line_manager_id=None)],
                [case("CP", "A", "child protection plan", opened="2025-06-02"),
-                case("ZC", "Z", "child in need", opened="2025-06-02")])
+                case("ZC", "Z", "child in need", opened="2025-06-02")], url=url)
     contract(tk, "A", "havering_social_work", start="2025-06-02")
     hold(tk, "A", "2025-11-03", discussions=[("CP", "A")])
     return tk
 
 
 def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_removes_it(
-        tmp_path):
-    tk = world(tmp_path)
+        db_url, tmp_path):
+    tk = world(tmp_path, db_url)
     sam = tk.as_user("sam")
     p = CaseMeetingsPanel(sam)
     assert [v for _, v in p.case.options] == ["", "CP"]      # only cases Sam may see
