@@ -13,15 +13,10 @@ class BookingsSection(Displayable):
     """Choose one of my supervisees, then book, cancel or rearrange their sessions."""
 
     def __init__(self, tk, today=None):
-        from .practice_sections import my_supervisees
+        from .practice_sections import supervisee_picker
         self.tk, self.today = tk, today
         self.panel = None
-        people = my_supervisees(tk)
-        self.person = w.Dropdown(options=[("Choose a supervisee…", NEW),
-                                          *[(p.name, p.id) for p in people]],
-                                 value=NEW, description="Supervisee", layout={"width": "24em"},
-                                 style={"description_width": "auto"})
-        self.person.observe(lambda c: self.choose(c["new"]), "value")
+        self.person = supervisee_picker(self, tk)
         self.area = w.VBox([])
         self.widget = w.VBox([self.person, self.area])
 

@@ -47,18 +47,23 @@ def my_supervisees(tk) -> list:
     return sorted(mine.values(), key=lambda p: p.name)
 
 
+def supervisee_picker(owner, tk) -> w.Dropdown:
+    """"Choose a supervisee…" then ``my_supervisees`` by name; a choice calls ``owner.choose(id)``."""
+    picker = w.Dropdown(options=[("Choose a supervisee…", NEW),
+                                 *[(p.name, p.id) for p in my_supervisees(tk)]],
+                        value=NEW, description="Supervisee", layout={"width": "24em"},
+                        style={"description_width": "auto"})
+    picker.observe(lambda c: owner.choose(c["new"]), "value")
+    return picker
+
+
 class ContractsSection(Displayable):
     """Caseload: choose one of my supervisees, then agree, sign or hand over their contract."""
 
     def __init__(self, tk):
         self.tk = tk
         self.form = None
-        people = my_supervisees(tk)
-        self.person = w.Dropdown(options=[("Choose a supervisee…", NEW),
-                                          *[(p.name, p.id) for p in people]],
-                                 value=NEW, description="Supervisee", layout={"width": "24em"},
-                                 style={"description_width": "auto"})
-        self.person.observe(lambda c: self.choose(c["new"]), "value")
+        self.person = supervisee_picker(self, tk)
         # Streams side by side: one contract per stream (management, safeguarding, ...).
         self.which = w.Dropdown(options=[], description="Contract", layout={"width": "34em"},
                                 style={"description_width": "auto"})
@@ -69,7 +74,7 @@ class ContractsSection(Displayable):
                  "preset. Both of you sign; a signed contract is read only. A change of "
                  "supervisor (with a handover note) replaces it.</small>")
         kids = [w.HTML(value=intro), self.person, self.area]
-        if not people:
+        if len(self.person.options) == 1:  # only "Choose a supervisee…"
             kids.insert(2, message_box("You have no supervisees yet: a supervisee appears here "
                                        "once you are their line manager or have supervised them.",
                                        "info"))

@@ -14,8 +14,8 @@ from traitlets import HasTraits, List, Unicode, observe
 
 from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
 from ..domain.streams import stream_label
-from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, attempt, esc, message
+from ..errors import SupervisionError
+from .common import Displayable, Field, attempt, esc, message, show_refusal, status_html
 
 NONE = ("— choose a booked session —", "")
 
@@ -99,7 +99,7 @@ class BookingPanel(HasTraits, Displayable):
         try:
             self.bookings = self.tk.bookings(self.supervisee_id)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
 
     @observe("bookings")
     def _bookings_changed(self, change) -> None:
@@ -127,9 +127,7 @@ class BookingPanel(HasTraits, Displayable):
 
     @observe("status")
     def _status_changed(self, change) -> None:
-        text = change["new"]
-        colour = "#b00020" if text.startswith("Not") else "#555"
-        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+        self._status.value = status_html(change["new"])
 
     def _chosen(self) -> None:
         bid = self.which.value
@@ -147,11 +145,11 @@ class BookingPanel(HasTraits, Displayable):
             f.set_error("")
 
     def _refused(self, e: SupervisionError, what: str) -> None:
-        if isinstance(e, ValidationError):
-            key = {"date": "new_date" if what == "Not rearranged" else "date"}.get(e.field, e.field)
+        def beside(field: str, text: str) -> None:
+            key = {"date": "new_date" if what == "Not rearranged" else "date"}.get(field, field)
             if key in self.fields:
-                self.fields[key].set_error(e.message)
-        self.status = f"{what}: {message(e)}"
+                self.fields[key].set_error(text)
+        show_refusal(self, e, what, beside=beside)
 
     # -- gestures ------------------------------------------------------------------------
     def book(self) -> Booking | None:

@@ -7,7 +7,7 @@ import ipywidgets as w
 from traitlets import HasTraits, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, message
+from .common import Displayable, esc, show_refusal
 
 
 class CaseExtractPanel(HasTraits, Displayable):
@@ -38,7 +38,7 @@ class CaseExtractPanel(HasTraits, Displayable):
         try:
             self.text = self.tk.case_extract(self.case_id, "text")
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return ""
         self.output.value = f"<pre style='white-space:pre-wrap'>{esc(self.text)}</pre>"
         self.status = "Case extract made: copy it to the child's record"
@@ -49,7 +49,7 @@ class CaseExtractPanel(HasTraits, Displayable):
         try:
             self.pdf = self.tk.case_extract(self.case_id, "pdf")
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return b""
         data = base64.b64encode(self.pdf).decode("ascii")
         self.output.value = (f"<a download='case-extract-{esc(self.case_id)}.pdf' "

@@ -111,6 +111,19 @@ def reply_in(owner, field, refused: str, call, said):
     return result
 
 
+def status_label(owner) -> w.Label:
+    """A line of text that always shows ``owner.status`` (a Label: text, never markup)."""
+    label = w.Label(value="")
+    w.dlink((owner, "status"), (label, "value"))
+    return label
+
+
+def status_html(text: str) -> str:
+    """``owner.status`` as a line of HTML: red for a refusal ("Not ..."), grey otherwise."""
+    colour = "#b00020" if text.startswith("Not") else "#555"
+    return f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+
+
 def nav_buttons(owner, save: str = "Save") -> tuple[w.Button, w.Button, w.Button]:
     """Back, Save and Next buttons wired to ``owner.back``, ``save`` and ``next``."""
     back = w.Button(description="Back", icon="arrow-left")

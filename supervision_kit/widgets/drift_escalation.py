@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import ipywidgets as w
-from traitlets import HasTraits, Unicode, observe
+from traitlets import HasTraits, Unicode
 
 from ..domain.enums import OversightStatus
 from ..errors import SupervisionError
-from .common import Displayable, esc, message, textarea
+from .common import Displayable, esc, show_refusal, status_label, textarea
 
 OUTCOMES = [s.value for s in OversightStatus if s != OversightStatus.PENDING]
 
@@ -33,21 +33,17 @@ class DriftEscalations(HasTraits, Displayable):
         self.reason = textarea("Reason for the outcome", rows=2)
         self.answer_button = w.Button(description="Record outcome", icon="check")
         self.answer_button.on_click(lambda _: self.answer())
-        self._status = w.Label(value="")
+        self._status = status_label(self)
         self.widget = w.VBox([self.list, self.choice, self.outcome, self.reason,
                               self.answer_button, self._status])
         self.refresh()
-
-    @observe("status")
-    def _status_changed(self, change):
-        self._status.value = change["new"]
 
     def refresh(self) -> None:
         """Reload the acting manager's escalations."""
         try:
             self.items = self.tk.drift_escalations(as_of=self.as_of)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return
         rows = "".join(
             f"<li><b>{esc(e['reference'])}</b>: {esc(e['reason'])} <small>(drift since "
@@ -67,7 +63,7 @@ class DriftEscalations(HasTraits, Displayable):
             done = self.tk.answer_drift_escalation(self.choice.value, self.outcome.value,
                                                    self.reason.value)
         except SupervisionError as e:
-            self.status = f"Not recorded: {message(e)}"  # the reason typed stays in its box
+            show_refusal(self, e, "Not recorded")  # the reason typed stays in its box
             return None
         self.reason.value = ""
         self.status = f"Outcome recorded: {done['status']}"

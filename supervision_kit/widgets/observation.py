@@ -18,7 +18,7 @@ from traitlets import HasTraits, Instance, List, Unicode, observe
 from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, now_text, show_refusal, textarea
+from .common import Displayable, Field, esc, now_text, show_refusal, status_html, textarea
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("permissions", "Permissions sought", "from the service users or professionals present"),
@@ -140,9 +140,7 @@ class ObservationForm(HasTraits, Displayable):
 
     @observe("status")
     def _status_changed(self, change) -> None:
-        text = change["new"]
-        colour = "#b00020" if text.startswith("Not") else "#555"
-        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+        self._status.value = status_html(change["new"])
 
     def compose(self) -> Observation:
         """The observation as the form shows it (not yet saved)."""

@@ -19,7 +19,7 @@ from ..domain.enums import RAG
 from ..domain.records import CaseDiscussion
 from ..domain.values import parse_date
 from ..errors import SupervisionError
-from .common import Displayable, esc, show_refusal
+from .common import Displayable, esc, show_refusal, status_label
 
 DETAIL_FIELDS = (("summary", "Summary of events since last time"),
                  ("worries", "What are we worried about, and why"),
@@ -87,7 +87,7 @@ class RAGTimeline(HasTraits, Displayable):
         self.picker = w.Dropdown(options=[], description="Discussion", layout={"width": "98%"})
         self.picker.observe(self._picked, names="value")
         self.detail = w.HTML(value="")
-        self._status = w.Label(value="")
+        self._status = status_label(self)
         self.widget = w.VBox([
             w.HBox([w.Box([self.image], layout={"width": "64%"}),
                     w.VBox([self.picker, self.detail], layout={"width": "36%"})]),
@@ -134,10 +134,6 @@ class RAGTimeline(HasTraits, Displayable):
     @observe("selected")
     def _selected_changed(self, change):
         self._draw()
-
-    @observe("status")
-    def _status_changed(self, change):
-        self._status.value = change["new"]
 
     def _picked(self, change):
         if change["new"] is not None and change["new"] != self.selected:
@@ -206,13 +202,9 @@ class CaseloadStrip(HasTraits, Displayable):
         self.rows = pd.DataFrame(columns=["case_id", "reference", "status", "rags", "drift",
                                           "reason"])
         self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
-        self._status = w.Label(value="")
+        self._status = status_label(self)
         self.widget = w.VBox([self.image, self._status])
         self.refresh()
-
-    @observe("status")
-    def _status_changed(self, change):
-        self._status.value = change["new"]
 
     def refresh(self) -> None:
         """Reload the cases and redraw."""

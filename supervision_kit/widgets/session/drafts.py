@@ -12,7 +12,7 @@ from ...domain.lifecycle import day_text
 from ...domain.records import SessionRecord
 from ...domain.values import parse_date
 from ...errors import SupervisionError
-from ..common import esc, message
+from ..common import esc, show_refusal
 
 
 class DraftPrompt:
@@ -79,7 +79,7 @@ class DraftsMixin:
             kind, date = self._wanted
             rec = self.tk.open_session(self.supervisee_ids, date=date, type=kind)
         except SupervisionError as e:
-            self.status = message(e)
+            show_refusal(self, e)
             return False
         self.status = (f"The draft of {day_text(draft.date)} was discarded (logged, and kept so "
                        f"it can be restored)")
