@@ -16,7 +16,8 @@ from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
 from ..store import access, session_queries, tables
 from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
-from ..store.sessions import action_from_row, load_sessions, session_row, write_session
+from ..store.sessions import (action_from_row, history_of, load_sessions, session_row,
+                              write_session)
 from ..store.signing import sign_detail, signature_problems
 from .agenda import sign_problems as agenda_sign_problems
 from .agenda import take_agenda
@@ -266,15 +267,7 @@ class SessionsService:
         """Every session of a supervisee, oldest first, with discussions and actions."""
         self.ctx.check_see([supervisee_id], f"see the supervision history of {supervisee_id}")
         with self.ctx.tx() as conn:
-            ids = list(
-                conn.execute(
-                    select(tables.sessions.c.id)
-                    .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-                    .where(tables.attendees.c.practitioner_id == supervisee_id)
-                    .order_by(tables.sessions.c.date, tables.sessions.c.id)
-                ).scalars()
-            )
-            recs = load_sessions(conn, ids)
+            recs = history_of(conn, supervisee_id)
             self.ctx.log(conn, "view", "history", supervisee_id, f"{len(recs)} sessions")
         return recs
 

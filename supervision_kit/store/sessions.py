@@ -50,10 +50,14 @@ def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
         yield ids[i:i + n]
 
 
-def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
-    """Whole records for ``ids`` (order kept), one query per table per chunk."""
+def load_sessions(conn: Connection, ids: list[str], *, among=None) -> list[SessionRecord]:
+    """Whole records for ``ids`` (order kept), one query per table per chunk.
+
+    ``among``: a query of the same session ids (e.g. one supervisee's), used in place of
+    the list in every query: one pass, and statements SQLAlchemy compiles once and caches
+    (a long ``IN`` list is re-rendered on every call)."""
     out: dict[str, SessionRecord] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids))):
+    for chunk in ([among] if among is not None else _chunks(list(dict.fromkeys(ids)))):
         att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
         for r in conn.execute(
             select(tables.attendees)
@@ -124,6 +128,21 @@ def load_sessions(conn: Connection, ids: list[str]) -> list[SessionRecord]:
                 diversity=diversity_from_content(content),
                 **{k: content.get(k, "") for k in SESSION_TEXT})
     return [out[i] for i in ids if i in out]
+
+
+def history_of(conn: Connection, supervisee_id: str) -> list[SessionRecord]:
+    """Every session a supervisee attended, oldest first, whole (one pass over each table)."""
+    attended = select(tables.attendees.c.session_id).where(
+        tables.attendees.c.practitioner_id == supervisee_id)
+    ids = list(
+        conn.execute(
+            select(tables.sessions.c.id)
+            .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
+            .where(tables.attendees.c.practitioner_id == supervisee_id)
+            .order_by(tables.sessions.c.date, tables.sessions.c.id)
+        ).scalars()
+    )
+    return load_sessions(conn, ids, among=attended)
 
 
 def session_row(rec: SessionRecord) -> dict:
