@@ -10,6 +10,7 @@ from supervision_kit.cli.main import main
 from supervision_kit.widgets.case_meetings import CaseMeetingsPanel
 from supervision_kit.widgets.caseload import CaseloadOverview
 from supervision_kit.widgets.common import html_values
+from supervision_kit.widgets.table import table_texts
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.rules_store import D, case, contract, hold, person, row, store
 
@@ -37,7 +38,7 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     assert "20 Dec 2025" in p.table.value and "&lt;b&gt;IRO&lt;/b&gt;" in p.table.value
     # Ten days before, with no discussion since 3 Nov: flagged in the caseload's "Also due".
     ov = CaseloadOverview(sam, as_of=D("2025-12-10"))
-    shown = " ".join(html_values(ov.widget))
+    shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
     assert ("Initial child protection conference on 2025-12-20: not discussed in the 14 days "
             "before it; last discussed 2025-11-03.") in shown
     # Moved to 5 Jan: chosen, changed, saved; no longer in its window on 10 Dec.
