@@ -148,7 +148,9 @@ def test_signed_record_downloads_as_pdf(page, server, demo):
     expect(picker.locator("option:checked")).to_have_text(pick.supervisee_label)
     signed = [s for s in Toolkit(db, pick.supervisor).sessions(supervisee_id=pick.supervisee_id)
               if s["state"] == "signed"][-1]
-    # the earlier records are a table: clicking the record's row opens it
+    # the earlier records are a paged table: filter it to the record's date, click its row
+    from supervision_kit.widgets.table import date_text
+    page.get_by_label("Filter").fill(date_text(signed["date"]))
     page.locator(f"tr[data-key='{signed['id']}']").click()
     page.get_by_role("button", name="Prepare PDF").click()
     link = page.get_by_role("link", name=f"Download supervision-{signed['id']}.pdf")
