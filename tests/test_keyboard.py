@@ -115,7 +115,7 @@ def test_a_one_to_one_recorded_and_signed_with_the_keyboard_alone(page, server, 
     expect(page.get_by_text(re.compile("confirmed from")).first).to_be_visible(timeout=SLOW)
     # this meeting's own answers: an amendment when asked for, and today's rationale
     amendment = page.get_by_placeholder("Proposed amendment to the plan")
-    if prev.rag != "G":  # no improvement: an amendment is asked for
+    if amendment.is_visible():  # asked for (no improvement, or the case drifts)
         type_into(page, amendment, "Legal planning meeting if no change by the next core group")
     type_into(page, page.get_by_placeholder("Rationale", exact=True),
               "Neglect persists despite weekly visits")
