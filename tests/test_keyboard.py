@@ -70,7 +70,7 @@ def choose(page, select, text: str, limit: int = 400) -> None:
             continue
         settled = 0
         page.keyboard.press("ArrowDown" if now < target else "ArrowUp")
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(600)  # bounded: one step at a time, as a person moves through a list
     raise AssertionError(f"could not keep {text!r} chosen")
 
 
