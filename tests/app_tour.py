@@ -75,6 +75,8 @@ def trainer_exercise(page, server, demo):
     page.get_by_role("button", name="Create exercise").click()
     code_box = page.locator(".join-code")
     expect(code_box).to_have_text(re.compile(r"^[A-Z2-9]{6}$"), timeout=SLOW)
+    # the headline figures are drawn last: once shown, the charts above are on the page
+    expect(page.locator("[data-meaning='fleiss']")).to_be_visible(timeout=SLOW)
     return code_box
 
 
