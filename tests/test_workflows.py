@@ -402,7 +402,7 @@ def test_contract_from_preset_to_handover_and_history_follows(world):
     # The new supervisor's first session starts from that history.
     nxt = SessionRecorder(sue, "P2", date=dt.date(2026, 2, 16))
     assert nxt.status == "" and nxt.record.supervisor_id == "P4"
-    assert "2026-01-12" in nxt.widget.children[0].value  # date of last supervision
+    assert "12 Jan 2026" in nxt.widget.children[0].value  # date of last supervision
     assert nxt.add_discussion("C1").previous_label.value == "Previous rating: G (improving)"
 
 
