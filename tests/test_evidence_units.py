@@ -548,3 +548,13 @@ def test_an_empty_store_opens_as_the_system_and_a_peopled_one_as_the_user(world,
     assert open_toolkit(world.engine.url.database, "pat", empty_store_as_system=True).me.id == "P2"
     empty = open_toolkit(tmp_path / "empty.sqlite", "pat", empty_store_as_system=True)
     assert empty.me.id != "P2"
+
+
+def test_the_workers_of_many_cases_are_all_found(world):
+    from supervision_kit.domain.records import Case
+    from supervision_kit.store.access import case_workers
+    world.add_cases([Case("ZZ", "CR-2025-000099", "P3", "early help", dt.date(2025, 3, 3))])
+    # Looked up 900 at a time: C1 sorts at position 900, ZZ after 1,800 others.
+    ids = [f"A{i:04d}" for i in range(900)] + ["C1"] + [f"D{i:04d}" for i in range(1000)] + ["ZZ"]
+    with world.engine.connect() as conn:
+        assert case_workers(conn, ids) == {"C1": "P2", "ZZ": "P3"}
