@@ -380,8 +380,10 @@ def test_cohen_tables_refusals_and_a_stack_of_any_depth():
             call()
         assert (caught.value.field, caught.value.message) == (field, message)
     tables = np.array([[[5, 2, 0], [1, 4, 1], [0, 2, 6]], [[3, 1, 1], [2, 2, 0], [0, 1, 5]]])
-    each = [ag.cohen_kappa_from_table(t, "linear") for t in tables]
-    assert cohen_kappa_tables(tables[None], "linear")[0].tolist() == pytest.approx(each)
+    for weights in (None, "linear", "quadratic"):
+        each = [ag.cohen_kappa_from_table(t, weights) for t in tables]
+        assert cohen_kappa_tables(tables, weights).tolist() == pytest.approx(each)
+        assert cohen_kappa_tables(tables[None], weights)[0].tolist() == pytest.approx(each)
 
 
 def test_fleiss_from_counts_one_unit_an_unrated_unit_and_bad_counts():

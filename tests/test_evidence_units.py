@@ -507,3 +507,54 @@ def test_a_signature_given_since_is_seen_without_starting_again(world):
     world.as_user("pat").sign_contract(c.id)
     sue.context.check_see(["P2"], "see P2")  # no AccessDenied
     assert sue.can_see("P2")
+
+
+# Found by the mutation run (group access): every person a record names is checked, and a
+# handover may go to current staff only.
+def test_an_action_or_review_naming_an_unseen_workers_case_or_action_is_refused(world):
+    from supervision_kit.domain.records import ActionItem, ActionReview
+    from supervision_kit.errors import ValidationError
+    sam, rec = _draft(world)
+    rec.actions = [ActionItem("Visit", owner_id="P2", case_id="C3")]  # C3 is Quinn's (South)
+    with pytest.raises(ValidationError) as e:
+        sam.save_session(rec)
+    assert e.value.field == "actions[0].case_id"
+    southern = world.as_user("sue").add_action(ActionItem("Southern task", owner_id="P3"))
+    rec.actions, rec.reviews = [], [ActionReview(action_id=southern.id, outcome="done")]
+    with pytest.raises(ValidationError) as e:
+        sam.save_session(rec)
+    assert e.value.field == "reviews[0].action_id"
+
+
+def test_a_contract_may_be_handed_to_current_staff_only(world):
+    from supervision_kit.domain.records import Contract, Practitioner
+    from supervision_kit.errors import ValidationError
+    world.add_practitioners([Practitioner("P10", "Lee Leaver", "lee", role="supervisor",
+                                          team="South", leaving_date=dt.date(2025, 12, 31))])
+    mia = world.as_user("mia")  # North's manager: South's staff are not hers to see
+
+    def handover(to):
+        return mia.save_contract(Contract(supervisor_id=to, supervisee_id="P2",
+                                          preset="havering_social_work",
+                                          start_date=dt.date(2026, 1, 5)))
+    with pytest.raises(ValidationError) as e:
+        handover("P10")
+    assert e.value.field == "supervisor_id"
+    assert handover("P4").supervisor_id == "P4"
+
+
+def test_an_empty_store_opens_as_the_system_and_a_peopled_one_as_the_user(world, tmp_path):
+    from supervision_kit.facade import open_toolkit
+    assert open_toolkit(world.engine.url.database, "pat", empty_store_as_system=True).me.id == "P2"
+    empty = open_toolkit(tmp_path / "empty.sqlite", "pat", empty_store_as_system=True)
+    assert empty.me.id != "P2"
+
+
+def test_the_workers_of_many_cases_are_all_found(world):
+    from supervision_kit.domain.records import Case
+    from supervision_kit.store.access import case_workers
+    world.add_cases([Case("ZZ", "CR-2025-000099", "P3", "early help", dt.date(2025, 3, 3))])
+    # Looked up 900 at a time: C1 sorts at position 900, ZZ after 1,800 others.
+    ids = [f"A{i:04d}" for i in range(900)] + ["C1"] + [f"D{i:04d}" for i in range(1000)] + ["ZZ"]
+    with world.engine.connect() as conn:
+        assert case_workers(conn, ids) == {"C1": "P2", "ZZ": "P3"}
