@@ -408,6 +408,22 @@ def test_only_the_supervisees_cases_and_people(tk):
     assert r.record.discussions == [] and r.record.actions == [] and r.record.version == 0
 
 
+def test_the_add_button_names_the_case_it_adds(tk):
+    # A browser holds a list's later steps while the kernel is busy but sends a click at
+    # once (issue 14, keyboard): the button says which case the kernel will add.
+    r = SessionRecorder(tk, "pw", date=SECOND)
+    disc = r.sections["discussions"]
+    assert disc.add_button.description == "Add discussion"
+    disc.picker.index = 2                            # the browser syncs the list's index
+    assert disc.add_button.description == f"Add discussion of {r.case_label('c2')}"
+    disc.picker.index = 3
+    assert disc.add_button.description == f"Add discussion of {r.case_label('c3')}"
+    disc.add_button.click()
+    assert [d.case_id for d in tk.session(r.record.id).discussions] == ["c3"]
+    assert r.case_label("c3") in r.discussion("c3").head.input.value
+    assert disc.picker.value == "" and disc.add_button.description == "Add discussion"
+
+
 def test_refusals_show_in_the_status_line(tk):
     pat = tk.as_user("pat")
     r = SessionRecorder(pat, "pw", date=SECOND)                 # a practitioner cannot run one

@@ -234,7 +234,12 @@ class DiscussionsSection(Section):
         super().__init__(rec)
         self.picker = w.Dropdown(options=[("Choose a case…", ""), *rec.case_options],
                                  value="", description="Case")
-        self.add_button = w.Button(description="Add discussion", icon="plus")
+        self.add_button = w.Button(description="Add discussion", icon="plus",
+                                   layout={"width": "auto"})
+        # The button names the case it adds, set by the kernel when the choice reaches it:
+        # a browser sends a click at once but holds a list's later steps while the kernel
+        # is busy, so a click could overtake them; what the button says is what is added.
+        self.picker.observe(self._name_choice, names="value")
         # An empty choice is answered with "Choose a case" beside the picker, not silence.
         self.add_button.on_click(lambda _: rec.add_discussion(self.picker.value))
         self.picker_field = Field(None, w.HBox([self.picker, self.add_button]))
@@ -243,6 +248,11 @@ class DiscussionsSection(Section):
         for d in rec.record.discussions:  # drawing the record opened: not a new view
             self._build(d, self._basis(d.case_id, log=False))
         self.widget.children = [self.picker_field.box, self.box]
+
+    def _name_choice(self, change) -> None:
+        case_id = change["new"]
+        self.add_button.description = (f"Add discussion of {self.rec.case_label(case_id)}"
+                                       if case_id else "Add discussion")
 
     def _basis(self, case_id: str, log: bool = True) -> FollowUpBasis | None:
         r = self.rec.record
