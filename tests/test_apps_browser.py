@@ -73,7 +73,7 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
     expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
 
     section(page, "Review of previous actions")
-    expect(page.get_by_text(pick.carried[0])).to_be_visible()
+    expect(page.get_by_text(pick.carried[0]).first).to_be_visible()
     done = page.get_by_role("button", name="Done", exact=True).first
     done.click()
     expect(done).to_have_class(re.compile("mod-active"))
