@@ -134,3 +134,31 @@ def test_a_contract_naming_nobody_is_refused_by_field_not_a_database_error(world
     with pytest.raises(ValidationError) as e:
         world.save_contract(_contract("P1", "nobody"))  # as the system account: no check skips it
     assert e.value.field == "supervisee_id" and "unknown" in e.value.message
+
+
+def test_a_session_shows_its_supervisor_only_the_attendees_who_signed_it(world):
+    """Issue 22 (mutation run, group access): a half-signed group session shows sue the
+    attendee who signed it and not the one who has not, even though that one signed another
+    supervisor's session, and another supervisor's signed session or contract grants sue
+    nothing."""
+    group = world.save_session(SessionRecord(id="", date=DAY, supervisor_id="P4",
+                                             supervisee_ids=["P2", "P9"], type="group"))
+    elsewhere = world.save_session(SessionRecord(id="", date=DAY, supervisor_id="P1",
+                                                 supervisee_ids=["P9"]))
+    for who in ("sam", "nia"):  # sam's session with nia, signed by everyone
+        world.as_user(who).sign(elsewhere.id)
+    world.as_user("nia").sign_contract(world.save_contract(_contract("P1", "P9")).id)
+    assert not world.as_user("sue").can_see("P2")
+    world.as_user("pat").sign(group.id)  # one attendee of sue's draft signs, nia does not
+    sue = world.as_user("sue")
+    assert sue.can_see("P2") and sue.can_see("P3") and sue.can_see("P4")
+    assert not sue.can_see("P9") and not sue.can_see("P1")
+    assert world.as_user("sam").can_see("P9")
+
+
+def test_a_manager_sees_a_line_report_outside_their_team(world):
+    from supervision_kit.domain.records import Practitioner
+    world.add_practitioners([Practitioner("P10", "Lou Lent", "lou", team="South",
+                                          line_manager_id="P5")])
+    mia = world.as_user("mia")
+    assert mia.can_see("P10") and mia.can_see("P2") and not mia.can_see("P3")
