@@ -134,8 +134,12 @@ def pdf_round(page, server, pick, signed_label: str, times: dict) -> None:
     picker.wait_for(state="visible", timeout=SLOW)
     picker.select_option(label=pick.supervisee_label)
     # "Earlier records" is a DataTable: a click on the record's row opens it
-    page.get_by_role("table", name="Earlier records", exact=True).locator(
-        f"tr[data-key='{signed_label}']").click(timeout=SLOW)
+    earlier = page.get_by_role("table", name="Earlier records", exact=True)
+    row = earlier.locator(f"tr[data-key='{signed_label}']")
+    if not row.count():  # not on the first page: any signed record of theirs will do
+        row = earlier.locator("tbody tr").filter(
+            has=page.locator("td", has_text=re.compile(r"^signed$")))
+    row.first.click(timeout=SLOW)
     button = page.get_by_role("button", name="Prepare PDF")
     button.wait_for(state="visible", timeout=SLOW)
     time.sleep(5)  # a person reads the record before asking for its PDF: the exporter warms
