@@ -144,11 +144,12 @@ def pdf_round(page, server, pick, signed_label: str, times: dict) -> None:
     button.wait_for(state="visible", timeout=SLOW)
     time.sleep(5)  # a person reads the record before asking for its PDF: the exporter warms
     for _ in range(2):
-        link = page.get_by_role("link", name=re.compile(r"^Download supervision-"))
+        # the download is an <a class='pdf-download'> (no link role in Voilà's rendered
+        # HTML widget: matched by class and text)
+        link = page.locator("a.pdf-download", has_text=re.compile(r"^Download supervision-"))
         if link.count():
             page.evaluate("() => document.querySelectorAll('a.pdf-download').forEach(a => a.remove())")
-        times["prepare a PDF"].append(timed(button.click, visible(
-            page.get_by_role("link", name=re.compile(r"^Download supervision-")))))
+        times["prepare a PDF"].append(timed(button.click, visible(link)))
 
 
 def caseload_round(page, server, times: dict, i: int) -> None:
