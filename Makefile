@@ -15,7 +15,10 @@ $(BIN)/python:
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	# uv installs the stack in seconds; plain pip is the fallback when uv cannot be had.
-	($(BIN)/python -m pip install -q uv && $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]') \
+	# --compile-bytecode: every Voilà kernel imports pandas, SQLAlchemy, ipywidgets and
+	# matplotlib; without .pyc files (uv writes none by default, and PYTHONDONTWRITEBYTECODE
+	# stops Python caching them) each kernel compiles them from source again.
+	($(BIN)/python -m pip install -q uv && $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -e '.[test]') \
 	  || $(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 

@@ -133,35 +133,38 @@ def pdf_round(page, server, pick, signed_label: str, times: dict) -> None:
     page.goto(server.url + "voila/render/session.ipynb", timeout=SLOW)
     picker.wait_for(state="visible", timeout=SLOW)
     picker.select_option(label=pick.supervisee_label)
-    page.get_by_role("combobox", name="Earlier records").select_option(label=signed_label)
-    page.get_by_role("button", name="Open record").click()
+    # "Earlier records" is a DataTable: a click on the record's row opens it
+    earlier = page.get_by_role("table", name="Earlier records", exact=True)
+    row = earlier.locator(f"tr[data-key='{signed_label}']")
+    if not row.count():  # not on the first page: any signed record of theirs will do
+        row = earlier.locator("tbody tr").filter(
+            has=page.locator("td", has_text=re.compile(r"^signed$")))
+    row.first.click(timeout=SLOW)
     button = page.get_by_role("button", name="Prepare PDF")
     button.wait_for(state="visible", timeout=SLOW)
     time.sleep(5)  # a person reads the record before asking for its PDF: the exporter warms
     for _ in range(2):
-        link = page.get_by_role("link", name=re.compile(r"^Download supervision-"))
+        # the download is an <a class='pdf-download'> (no link role in Voilà's rendered
+        # HTML widget: matched by class and text)
+        link = page.locator("a.pdf-download", has_text=re.compile(r"^Download supervision-"))
         if link.count():
             page.evaluate("() => document.querySelectorAll('a.pdf-download').forEach(a => a.remove())")
-        times["prepare a PDF"].append(timed(button.click, visible(
-            page.get_by_role("link", name=re.compile(r"^Download supervision-")))))
+        times["prepare a PDF"].append(timed(button.click, visible(link)))
 
 
 def caseload_round(page, server, times: dict, i: int) -> None:
     tab_drift = page.get_by_role("tab", name=re.compile(r"^Drift \(\d+\)"))
     page.goto(server.url + "voila/render/caseload.ipynb", timeout=SLOW)
     tab_drift.wait_for(state="visible", timeout=SLOW)
-    times["switch a caseload tab"].append(timed(
-        tab_drift.click, visible(page.locator("table.caseload-drift"))))
-    rows = page.get_by_role("combobox", name="Row")
-    table = page.locator("table.caseload-drift tbody tr")
-    for j in range(min(2, table.count())):
-        ref = table.nth(j).locator("td").nth(1).inner_text().strip()
-        # the Row list follows the tab once the kernel has heard of the switch
-        option = rows.locator("option", has_text=ref)
-        option.first.wait_for(state="attached", timeout=SLOW)
-        rows.select_option(label=option.first.inner_text())
+    table = page.get_by_role("table", name="Drift", exact=True)
+    times["switch a caseload tab"].append(timed(tab_drift.click, visible(table)))
+    # rows are DataTable buttons: a click selects the row and opens its case's timeline
+    rows = table.locator("tbody tr")
+    rows.first.wait_for(state="visible", timeout=SLOW)
+    for j in range(min(2, rows.count())):
+        ref = rows.nth(j).locator("th, td").first.inner_text().strip()
         times["open a case timeline"].append(timed(
-            lambda: page.get_by_role("button", name="Open timeline").click(),
+            lambda: rows.nth(j).click(),
             visible(page.get_by_text(f"RAG timeline: {ref}"))))
 
 
@@ -230,7 +233,7 @@ def main() -> None:
         pick = pick_session(db)
         tk = Toolkit(db, pick.supervisor)
         signed = [s for s in tk.sessions(supervisee_id=pick.supervisee_id) if s["state"] == "signed"][-1]
-        signed_label = f"{signed['date']} · {signed['type']} · signed"
+        signed_label = signed["id"]  # the Earlier records row's key
         auditor = next(p.username for p in Toolkit(db, "admin").practitioners() if p.role == "auditor")
         env = {"SUPERVISION_KIT_DB": str(db)}
         with chromium_browser() as browser, \

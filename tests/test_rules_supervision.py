@@ -248,3 +248,29 @@ def test_a_school_can_use_its_own_term_calendar(tmp_path):
     hold(tk, "T", "2025-10-01")
     nd, _, r = due_of(tk, "T", "2025-10-02")
     assert nd == D("2025-12-12") and "once every half term, Autumn B" in r["reason"]
+
+
+def test_one_persons_suggestion_reads_only_their_rows_and_matches_the_agency_table(tmp_path):
+    """suggest_next works out one supervisee's rows (not the whole agency's, issue 15):
+    every person's rows, and so their suggested date, are those of the full table."""
+    from supervision_kit.rules.policy import PolicyBook
+    from supervision_kit.rules.supervision import suggest_next, supervision_due
+    from supervision_kit.store.frames import load_frames
+    tk = store(tmp_path, [person("A"), person("B"), person("C", team="South")])
+    hold(tk, "A", "2025-01-10")
+    hold(tk, ["A", "B"], "2025-02-05", type="group")
+    contract(tk, "C", "havering_social_work", start="2025-01-15")
+    cancel(tk, "B", "2025-02-20", reason="sickness", return_date="2025-03-03")
+    when = D("2025-03-05")
+    with tk.engine.connect() as conn:
+        fr = load_frames(conn, when, only=("supervision",))
+    book = PolicyBook(tk.settings.templates, tk.settings.default_preset)
+    whole = supervision_due(fr, book, when)
+    assert set(whole["supervisee_id"]) == {"A", "B", "C"}
+    for pid in ("A", "B", "C"):
+        mine = supervision_due(fr, book, when, only={pid})
+        expected = whole[whole["supervisee_id"] == pid].reset_index(drop=True)
+        assert (mine.astype(str).to_dict("records")
+                == expected.astype(str).to_dict("records")), pid
+    assert tk.suggest_next_session("B", after=when) >= when
+    assert suggest_next(fr, book, when, "S") is None  # the supervisor is nobody's supervisee

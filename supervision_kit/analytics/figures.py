@@ -26,3 +26,25 @@ def to_png(fig, *, dpi: int | None = None, tight: bool = False) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi or fig.dpi, bbox_inches="tight" if tight else None)
     return buf.getvalue()
+
+
+_warming = None
+
+
+def warm_charts() -> None:
+    """Import matplotlib's figure and Agg canvas in a background thread (once per process),
+    so the first chart a person asks for does not wait for the import (seconds on a busy
+    machine); a chart drawn meanwhile simply waits for the same import."""
+    global _warming
+    if _warming is not None:
+        return
+    import threading
+
+    def run():
+        try:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+            from matplotlib.figure import Figure  # noqa: F401
+        except ImportError:  # pragma: no cover - a chart says so when drawn
+            pass
+    _warming = threading.Thread(target=run, name="warm-charts", daemon=True)
+    _warming.start()

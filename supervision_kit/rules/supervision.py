@@ -151,9 +151,13 @@ def _sickness(fr: Frames, pk: pd.DataFrame, last: np.ndarray) -> pd.DataFrame:
     return c[keep].set_index("row")
 
 
-def supervision_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """One row per supervisee and stream: see ``COLUMNS`` and the module docstring."""
+def supervision_due(fr: Frames, book, day: dt.date, only=None) -> pd.DataFrame:
+    """One row per supervisee and stream: see ``COLUMNS`` and the module docstring.
+    ``only`` (ids) limits the rows to those supervisees (each row depends only on its
+    own person's records, so their rows are the same as in the whole table)."""
     people = supervisees(fr)
+    if only is not None:
+        people = people[people["id"].isin(set(only))].reset_index(drop=True)
     pk = stream_keys(fr, book, people["id"])
     prm = params(book, pk["key"], lambda pol: {
         "reason_word": pol.get("supervision.sickness.reason").strip().lower()})
@@ -225,7 +229,9 @@ def suggest_next(fr: Frames, book, day: dt.date, pid: str, stream: str | None = 
                  ) -> dt.date | None:
     """The next due date (of ``stream``, or the soonest of the person's streams), on a
     working day after ``day``; None if not a current supervisee."""
-    table = supervision_due(fr, book, day)
+    if pid not in set(supervisees(fr)["id"]):
+        return None
+    table = supervision_due(fr, book, day, only={pid})  # one person's rows, not the agency's
     row = table[(table["supervisee_id"] == pid)
                 & ((table["stream"] == stream) if stream else True)]
     if row.empty:

@@ -96,6 +96,8 @@ class CaseloadOverview(HasTraits, Displayable):
         self._ready = True
         self.date_picker.value, self.scope_buttons.value = self.as_of, self.scope
         self.refresh()
+        from ..analytics.figures import warm_charts
+        warm_charts()  # a row's timeline is a chart: matplotlib loads while the page is read
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
