@@ -128,7 +128,7 @@ def test_reflection_app(tablet, server, demo):
 
 def test_supervisees_own_records(tablet, server, demo):
     sign_in_audited(tablet, server, "session.ipynb", demo["supervisee"])
-    expect(tablet.get_by_role("combobox", name="Awaiting your signature")).to_be_visible(timeout=SLOW)
+    expect(tablet.get_by_role("table", name="Your earlier records")).to_be_visible(timeout=SLOW)
     audit(tablet, "session · supervisee's records")
 
 
