@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .figures import new_figure, to_png
+from .figures import empty_chart, new_figure, to_png
 
 COLUMNS = ["team", "month", "judged", "yes", "pct_yes"]
 
@@ -24,12 +24,10 @@ def audit_trend(results: pd.DataFrame) -> pd.DataFrame:
 
 def audit_trend_chart(trend: pd.DataFrame) -> tuple[bytes, str]:
     """One line per team, % "yes" month by month; and the reading in words."""
+    if trend.empty:
+        return empty_chart("No judgements yet"), "No audit judgements recorded yet."
     fig = new_figure(8.0, 3.0)
     ax = fig.add_subplot(1, 1, 1)
-    if trend.empty:
-        ax.axis("off")
-        ax.text(0.5, 0.5, "No judgements yet", ha="center", va="center")
-        return to_png(fig, tight=True), "No audit judgements recorded yet."
     months = sorted(trend["month"].unique())
     for team, rows in trend.groupby("team"):
         ax.plot([months.index(m) for m in rows["month"]], rows["pct_yes"], marker="o", label=team)

@@ -31,6 +31,15 @@ def to_png(fig, *, dpi: int | None = None, tight: bool = False) -> bytes:
 _warming = None
 
 
+def empty_chart(note: str, width: float = 8.0, height: float = 3.0) -> bytes:
+    """A chart-sized PNG that says ``note`` in the middle (nothing to plot yet)."""
+    fig = new_figure(width, height)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.axis("off")
+    ax.text(0.5, 0.5, note, ha="center", va="center")
+    return to_png(fig, tight=True)
+
+
 def warm_charts() -> None:
     """Import matplotlib's figure and Agg canvas in a background thread (once per process),
     so the first chart a person asks for does not wait for the import (seconds on a busy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .figures import new_figure, to_png
+from .figures import empty_chart, new_figure, to_png
 
 from ..domain.diversity import considered
 
@@ -123,12 +123,10 @@ def development_take_up(status: pd.DataFrame) -> pd.DataFrame:
 
 def diversity_chart(by_month: pd.DataFrame) -> tuple[bytes, str]:
     """Share of records considering diversity, month by month, and its reading."""
+    if by_month.empty:
+        return empty_chart("No records in the period"), "No records in the period."
     fig = new_figure(8.0, 3.0)
     ax = fig.add_subplot(1, 1, 1)
-    if by_month.empty:
-        ax.axis("off")
-        ax.text(0.5, 0.5, "No records in the period", ha="center", va="center")
-        return to_png(fig, tight=True), "No records in the period."
     ax.plot(by_month["month"], by_month["pct"], marker="o", color="#1565c0")
     ax.set_ylim(0, 105)
     ax.set_ylabel("% of records")

@@ -5,6 +5,11 @@ The QA app's page shows one tab; the others are refreshed when the person opens 
 """
 from __future__ import annotations
 
+import ipywidgets as w
+
+from ..errors import SupervisionError
+from ..widgets.common import esc, message
+
 
 class OnDemand(dict):
     """A dict of tabs by key whose item is brought up to date (``ensure(key)``) when
@@ -43,3 +48,27 @@ def lazy_tabs(app, tabs: dict, load) -> OnDemand:
     app.tabs.observe(lambda c: shown(c["new"]), "selected_index")
     app.refresh_button.on_click(refresh)
     return OnDemand(tabs, ensure)
+
+
+def add_tab_on_first_open(app, title: str, attr: str, build) -> int:
+    """Append a tab titled ``title`` to ``app.tabs`` whose content ``build(app.tk)`` makes when
+    the tab is first opened; ``app.<attr>`` holds it (None until then). A refusal is shown in
+    the tab. Returns the tab's index."""
+    setattr(app, attr, None)
+    box = w.VBox([])
+    titles = tuple(app.tabs.titles)
+    app.tabs.children = (*app.tabs.children, box)
+    app.tabs.titles = (*titles, title)
+    index = len(app.tabs.children) - 1
+
+    def opened(change):
+        if change["new"] == index and getattr(app, attr) is None:
+            try:
+                made = build(app.tk)
+                setattr(app, attr, made)
+                box.children = [made.widget]
+            except SupervisionError as e:
+                box.children = [w.HTML(value=f"<i>{esc(message(e))}</i>")]
+
+    app.tabs.observe(opened, "selected_index")
+    return index

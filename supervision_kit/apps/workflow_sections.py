@@ -159,18 +159,5 @@ class MySupervision(Displayable):
 
 def add_my_supervision_tab(app, title: str = "My supervision") -> None:
     """Add a tab to the reflection app, built when first opened (``app.my_supervision``)."""
-    app.my_supervision = None
-    box = w.VBox([])
-    titles = tuple(app.tabs.titles)
-    app.tabs.children = (*app.tabs.children, box)
-    app.tabs.titles = (*titles, title)
-    index = len(app.tabs.children) - 1
-
-    def opened(change):
-        if change["new"] == index and app.my_supervision is None:
-            try:
-                app.my_supervision = MySupervision(app.tk)
-                box.children = [app.my_supervision.widget]
-            except SupervisionError as e:
-                box.children = [w.HTML(value=f"<i>{esc(message(e))}</i>")]
-    app.tabs.observe(opened, "selected_index")
+    from .lazy_tabs import add_tab_on_first_open
+    add_tab_on_first_open(app, title, "my_supervision", MySupervision)

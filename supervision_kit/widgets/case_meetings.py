@@ -16,7 +16,7 @@ from traitlets import HasTraits, List, Unicode, observe
 from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message
+from .common import Displayable, Field, attempt, esc, message, status_html
 
 NO_CASE = ("— choose a case —", "")
 NEW = ("New meeting", "")
@@ -161,9 +161,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
 
     @observe("status")
     def _status_changed(self, change) -> None:
-        text = change["new"]
-        colour = "#b00020" if text.startswith("Not") else "#555"
-        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+        self._status.value = status_html(change["new"])
 
     def _clear_errors(self) -> None:
         for f in self.fields.values():

@@ -7,7 +7,7 @@ import ipywidgets as w
 from traitlets import HasTraits, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, message
+from .common import Displayable, esc, message, status_html
 
 
 class ReminderChoices(HasTraits, Displayable):
@@ -64,6 +64,4 @@ class ReminderChoices(HasTraits, Displayable):
 
     @observe("status")
     def _status_changed(self, change) -> None:
-        text = change["new"]
-        colour = "#b00020" if text.startswith("Not") else "#555"
-        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+        self._status.value = status_html(change["new"])

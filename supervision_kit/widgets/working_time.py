@@ -9,7 +9,7 @@ from traitlets import HasTraits, Unicode, observe
 
 from ..domain.lifecycle import day_text
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message
+from .common import Displayable, Field, attempt, esc, message, status_html
 
 
 def describe(p) -> str:
@@ -73,6 +73,4 @@ class WorkingTimeForm(HasTraits, Displayable):
 
     @observe("status")
     def _status_changed(self, change) -> None:
-        text = change["new"]
-        colour = "#b00020" if text.startswith("Not") else "#555"
-        self._status.value = f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
+        self._status.value = status_html(change["new"])
