@@ -41,7 +41,7 @@ def _reflection(page, server, demo):
 
 def _my_records(page, server, demo):
     tour.sign_in(page, tour.open_notebook(page, server, "session.ipynb"), demo["supervisee"])
-    page.get_by_role("combobox", name="Awaiting your signature").wait_for()
+    page.get_by_role("table", name="Your earlier records").wait_for()
 
 
 def _index(page, server, demo):

@@ -127,7 +127,7 @@ _CSS = r"""
 .sk-table table { border-collapse: collapse; width: 100%; }
 .sk-table caption { text-align: left; font-weight: bold; padding: 4px 0; color: #1a1a1a; }
 .sk-table th, .sk-table td { text-align: left; vertical-align: top; padding: 4px 8px;
-  border-bottom: 1px solid #d0d0d0; color: #1a1a1a; overflow-wrap: anywhere; }
+  border-bottom: 1px solid #d0d0d0; color: #1a1a1a; overflow-wrap: break-word; }  /* whole words: "Supervisee", not "Superv isee" */
 .sk-table thead th { background: #eef1f5; }
 .sk-table button.sk-sort { all: unset; cursor: pointer; font-weight: bold; }
 .sk-table button.sk-row { all: unset; cursor: pointer; font-weight: normal; text-decoration: underline;
