@@ -109,7 +109,7 @@ def test_supervisor_supervisee_and_manager_each_act_from_their_own_login(hub, br
     expect(pg.locator(".signed-by").filter(has_text=me.name)).to_contain_text(
         signing.OWN_LOGIN, timeout=LONG)
     pg.get_by_role("button", name="Prepare my PDF copy").click()
-    link = pg.get_by_role("link", name=re.compile("^Download my copy"))
+    link = pg.get_by_role("link", name=re.compile("Download my copy"))
     expect(link).to_be_visible(timeout=LONG)
     with pg.expect_download(timeout=LONG) as info:
         link.click()
