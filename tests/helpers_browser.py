@@ -145,6 +145,12 @@ def voila_process(notebook_dir, env: dict | None = None, preheat: bool = False,
             log_path.unlink()
 
 
+def apps_signed_in_as(db, user: str):
+    """Voilà serving notebooks/ on the store ``db``, signed in (server side) as ``user``."""
+    return voila_process(ROOT / "notebooks", env={"SUPERVISION_KIT_DB": str(db),
+                                                 "SUPERVISION_KIT_USER": user}, timeout=120)
+
+
 @contextlib.contextmanager
 def voila_server(notebook_dir, env: dict | None = None, preheat: bool = False,
                  token: str | None = None, timeout: float = 60.0):

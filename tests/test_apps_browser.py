@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
 from tests.conftest import ARTIFACTS
-from tests.helpers_browser import ROOT, voila_process
+from tests.helpers_browser import ROOT, apps_signed_in_as
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = ROOT / "notebooks"
@@ -29,9 +29,7 @@ def demo(tmp_path_factory):
 def server(demo):
     """One Voilà for the module, serving notebooks/ as the chosen supervisor."""
     db, pick = demo
-    with voila_process(NOTEBOOKS, env={"SUPERVISION_KIT_DB": str(db),
-                                       "SUPERVISION_KIT_USER": pick.supervisor},
-                       timeout=120) as srv:
+    with apps_signed_in_as(db, pick.supervisor) as srv:
         yield srv
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import ROOT, voila_process
+from tests.helpers_browser import apps_signed_in_as
 
 pytestmark = pytest.mark.browser
 SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core machine
@@ -17,9 +17,7 @@ SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core mac
 def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
     db = demo_copy(tmp_path)
     pick = pick_session(db)
-    with voila_process(ROOT / "notebooks", env={"SUPERVISION_KIT_DB": str(db),
-                                                "SUPERVISION_KIT_USER": pick.supervisor},
-                       timeout=120) as server:
+    with apps_signed_in_as(db, pick.supervisor) as server:
         picker = page.get_by_role("combobox", name="Supervisee")
         page.goto(server.url + "voila/render/session.ipynb", timeout=SLOW)
         expect(picker).to_be_visible(timeout=SLOW)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import ROOT, voila_process
+from tests.helpers_browser import apps_signed_in_as
 
 pytestmark = pytest.mark.browser
 SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core machine
@@ -24,9 +24,7 @@ def test_a_conference_entered_on_the_case_meetings_tab(page, tmp_path):
     when = dt.date.today() + dt.timedelta(days=10)
     said = f"{when.day} {when:%b %Y}"
     tk.engine.dispose()
-    with voila_process(ROOT / "notebooks", env={"SUPERVISION_KIT_DB": str(db),
-                                                "SUPERVISION_KIT_USER": pick.supervisor},
-                       timeout=120) as server:
+    with apps_signed_in_as(db, pick.supervisor) as server:
         page.context.set_default_timeout(SLOW)
         page.goto(server.url + "voila/render/caseload.ipynb", timeout=SLOW)
         page.get_by_role("tab", name="Case meetings").click()

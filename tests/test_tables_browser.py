@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.caseload import CaseloadOverview
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import ROOT, voila_process
+from tests.helpers_browser import ROOT, apps_signed_in_as
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = ROOT / "notebooks"
@@ -30,9 +30,7 @@ def demo(tmp_path_factory):
 def server(demo):
     """Voilà serving notebooks/ signed in (server side) as the chosen supervisor."""
     db, pick = demo
-    with voila_process(NOTEBOOKS, env={"SUPERVISION_KIT_DB": str(db),
-                                       "SUPERVISION_KIT_USER": pick.supervisor},
-                       timeout=120) as srv:
+    with apps_signed_in_as(db, pick.supervisor) as srv:
         yield srv
 
 
