@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import select
-
 from ..domain import lifecycle as lc
 from ..domain.agenda import EXTRA_QUESTIONS, AgendaItem, check_item, choice_problems
 from ..domain.records import SessionRecord
@@ -16,7 +14,9 @@ from ..domain.values import clean_id, new_id
 from ..errors import NotFound, ValidationError
 from ..store import agenda as store
 from ..store import lifecycle as lifecycle_queries
-from ..store import tables
+from ..store.access import case_workers
+from ..store.cases import case_references
+from ..store.records import reflection_author_and_session
 from ..store.people import names_of
 from ..store.sessions import load_sessions
 from ..store.streams import active_contracts
@@ -60,9 +60,7 @@ def take_agenda(ctx: Context, rec: SessionRecord, save) -> SessionRecord:
         if not waiting:
             return rec
         names = names_of(conn, {it.supervisee_id for it in waiting})
-        refs = dict(conn.execute(select(tables.cases.c.id, tables.cases.c.reference)
-                                 .where(tables.cases.c.id.in_({it.case_id for it in waiting
-                                                               if it.case_id}))).all())
+        refs = case_references(conn, {it.case_id for it in waiting if it.case_id})
         have = {d.case_id: d for d in rec.discussions}
         lines = [x for x in rec.agenda.splitlines() if x.strip()]
         refl_ids = {r.id for r in rec.reflections}
@@ -86,11 +84,10 @@ def take_agenda(ctx: Context, rec: SessionRecord, save) -> SessionRecord:
             if line and line not in lines:
                 lines.append(line)
             if it.reflection_id and it.reflection_id not in refl_ids:
-                row = conn.execute(select(tables.reflections).where(
-                    tables.reflections.c.id == it.reflection_id)).first()
+                row = reflection_author_and_session(conn, it.reflection_id)
                 if row is not None and row.session_id is None:
-                    attach.append(row.id)
-                    refl_ids.add(row.id)
+                    attach.append(it.reflection_id)
+                    refl_ids.add(it.reflection_id)
     rec.agenda = "\n".join(lines)
     rec = save(rec)
     with ctx.tx() as conn:
@@ -124,15 +121,13 @@ class AgendaService:
         it.id, it.created_at = new_id("agenda"), dt.datetime.now()  # microseconds: the order typed
         with ctx.tx() as conn:
             if it.case_id:
-                worker = conn.execute(select(tables.cases.c.worker_id)
-                                      .where(tables.cases.c.id == it.case_id)).scalar()
+                worker = case_workers(conn, [it.case_id]).get(it.case_id)
                 if worker is None:
                     raise NotFound(f"no case {it.case_id!r}")
                 if worker != me:
                     raise ValidationError("case_id", "bring one of your own cases")
             if it.reflection_id:
-                r = conn.execute(select(tables.reflections).where(
-                    tables.reflections.c.id == it.reflection_id)).first()
+                r = reflection_author_and_session(conn, it.reflection_id)
                 if r is None or r.author_id != me:
                     raise ValidationError("reflection_id", "attach one of your own reflections")
                 if r.session_id is not None:

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, update
-
 from ..domain.bookings import Booking, check_cancellation, validate_booking
 from ..domain.enums import Role
 from ..domain.values import clean_text, parse_date
 from ..errors import NotFound, ValidationError
-from ..store.bookings import (B, booking_row, cancellation_rows, event_invited_at,
-                              load_bookings)
+from ..store.bookings import (cancellation_rows, close_booking, event_invited_at,
+                              insert_booking, load_bookings)
 from ..domain.values import new_id
 from .context import Context
 from .streams import settle_stream
@@ -43,7 +41,7 @@ class BookingsService:
             settle_stream(self.ctx, probe)
         b.id, b.status = new_id("book"), "booked"
         with self.ctx.tx() as conn:
-            conn.execute(insert(B), [booking_row(b)])
+            insert_booking(conn, b)
             self.ctx.log(conn, "create", "booking", b.id, f"{b.supervisee_id} on {b.date}")
         return b
 
@@ -81,9 +79,9 @@ class BookingsService:
         note = clean_text(note, "note")
         sid = self.sessions.record_cancellation(b.supervisee_id, b.date, reason, ret, b.stream)
         with self.ctx.tx() as conn:
-            conn.execute(update(B).where(B.c.id == booking_id, B.c.status == "booked").values(
-                status="cancelled", cancelled_reason=reason, cancelled_by=cancelled_by,
-                return_date=ret, note=note, cancelled_session_id=sid, invited_at=out_since))
+            close_booking(conn, booking_id, "cancelled", cancelled_reason=reason,
+                          cancelled_by=cancelled_by, return_date=ret, note=note,
+                          cancelled_session_id=sid, invited_at=out_since)
             self.ctx.log(conn, "cancel", "booking", booking_id, f"{reason}; by {cancelled_by}")
         with self.ctx.engine.connect() as conn:
             return load_bookings(conn, booking_id=booking_id)[0]
@@ -104,9 +102,8 @@ class BookingsService:
         new = validate_booking(new)
         new.id = new_id("book")
         with self.ctx.tx() as conn:
-            conn.execute(update(B).where(B.c.id == old.id, B.c.status == "booked")
-                         .values(status="rearranged", note=reason))
-            conn.execute(insert(B), [booking_row(new)])
+            close_booking(conn, old.id, "rearranged", note=reason)
+            insert_booking(conn, new)
             self.ctx.log(conn, "rearrange", "booking", old.id, f"to {new.date}: {new.id}")
         return new
 
@@ -155,13 +152,9 @@ class BookingsService:
             self.ctx.check_see([b.supervisee_id], f"see the booking {booking_id}")
         # Both parties are named in the invitation, also to a supervisee who may not
         # otherwise look their supervisor up.
-        from sqlalchemy import select
-
-        from ..store.people import practitioner_from_row
-        from ..store.tables import practitioners as P
+        from ..store.people import practitioners_by_id
         with self.ctx.engine.connect() as conn:
-            who = {r.id: practitioner_from_row(r) for r in conn.execute(
-                select(P).where(P.c.id.in_([b.supervisor_id, b.supervisee_id])))}
+            who = practitioners_by_id(conn, [b.supervisor_id, b.supervisee_id])
         data = booking_ics(b, who[b.supervisor_id], who[b.supervisee_id], uid=root,
                            sequence=seq)
         with self.ctx.tx() as conn:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.enums import Role, SessionState
+from ..domain.enums import Role
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
-from ..store import tables
+from ..store import access
+from ..store import entitlement as store
 from ..store.people import current_supervisor, managers_above, names_of, third_party
 from .context import Context
 from .oversight import ASKED, add_note, now
@@ -72,9 +72,9 @@ class EntitlementService:
                  case_id: str | None) -> dict:
         rid = new_id("req")
         with self.ctx.tx() as conn:
-            row = dict(id=rid, kind=kind, requester_id=self.ctx.me.id, supervisor_id=supervisor,
-                       manager_id=manager, case_id=case_id, created=now(), reason=reason)
-            conn.execute(insert(tables.requests), [row])
+            store.insert_request(conn, id=rid, kind=kind, requester_id=self.ctx.me.id,
+                                 supervisor_id=supervisor, manager_id=manager, case_id=case_id,
+                                 created=now(), reason=reason)
             self.ctx.log(conn, "create", "request", rid, kind)
         self.ctx.forget_access()
         return self.request(rid)
@@ -93,13 +93,7 @@ class EntitlementService:
             raise ValidationError("manager_id", "no line manager is recorded for you or your "
                                                 "supervisor: ask your administrator to add one")
         with self.ctx.engine.connect() as conn:
-            open_ = conn.execute(
-                select(tables.requests.c.created).where(
-                    tables.requests.c.requester_id == self.ctx.me.id,
-                    tables.requests.c.kind == THREE_WAY,
-                    tables.requests.c.resolved_at.is_(None),
-                )
-            ).scalar()
+            open_ = store.open_request_since(conn, self.ctx.me.id, THREE_WAY)
         if open_ is not None:
             raise ValidationError("request", f"you asked for a three-way meeting on "
                                              f"{open_:%d %B %Y} and it is still open")
@@ -111,9 +105,7 @@ class EntitlementService:
         reason = clean_text(reason, "reason", required=True).strip()
         with self.ctx.engine.connect() as conn:
             if case_id:
-                worker = conn.execute(
-                    select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)
-                ).scalar()
+                worker = access.case_workers(conn, [case_id]).get(case_id)
                 if worker is None:
                     raise ValidationError("case_id", f"unknown case {case_id!r}")
                 self.ctx.check_see([worker], f"raise case {case_id}")
@@ -124,14 +116,7 @@ class EntitlementService:
         return self._request(URGENT, reason, sup, mgr, case_id)
 
     def _request_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(
-            conn.execute(
-                select(tables.requests, tables.cases.c.reference)
-                .outerjoin(tables.cases, tables.cases.c.id == tables.requests.c.case_id)
-                .where(*conds)
-                .order_by(tables.requests.c.created.desc())
-            )
-        )
+        rows = store.request_rows(conn, *conds)
         me = self.ctx.me.id
         rows = [r for r in rows if me in (r.requester_id, r.supervisor_id, r.manager_id)
                 or self.ctx.can_see(r.requester_id)]
@@ -149,7 +134,7 @@ class EntitlementService:
     def request(self, request_id: str) -> dict:
         """One request (as in ``requests``)."""
         with self.ctx.engine.connect() as conn:
-            found = self._request_rows(conn, tables.requests.c.id == request_id)
+            found = self._request_rows(conn, store.the_request(request_id))
         if not found:
             raise NotFound(f"no request {request_id!r}")
         return found[0]
@@ -159,16 +144,8 @@ class EntitlementService:
         """Requests this user may see, newest first: id, kind, requester(_id),
         supervisor(_id), manager(_id), case_id, reference, created, reason, outcome,
         resolved_at, open."""
-        conds = []
-        if kind:
-            conds.append(tables.requests.c.kind == kind)
-        if open_only:
-            conds.append(tables.requests.c.resolved_at.is_(None))
-        if addressed_to_me:
-            conds.append(
-                (tables.requests.c.supervisor_id == self.ctx.me.id)
-                | (tables.requests.c.manager_id == self.ctx.me.id)
-            )
+        conds = store.requests_where(kind, open_only=open_only,
+                                     addressed_to=self.ctx.me.id if addressed_to_me else None)
         with self.ctx.tx() as conn:
             rows = self._request_rows(conn, *conds)
             self.ctx.log(conn, "view", "requests", kind or "", f"{len(rows)} requests")
@@ -186,37 +163,13 @@ class EntitlementService:
         if not r["open"]:
             raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
         with self.ctx.tx() as conn:
-            conn.execute(
-                update(tables.requests)
-                .where(tables.requests.c.id == request_id)
-                .values(outcome=outcome, resolved_at=now())
-            )
+            store.resolve_request(conn, request_id, outcome, now())
             self.ctx.log(conn, "resolve", "request", request_id)
         return self.request(request_id)
 
     # -- disagreements --------------------------------------------------------------------
     def _disagreement_rows(self, conn: Connection, *conds) -> list[dict]:
-        rows = list(
-            conn.execute(
-                select(
-                    tables.disagreements,
-                    tables.sessions.c.date,
-                    tables.sessions.c.state,
-                    tables.sessions.c.supervisor_id,
-                )
-                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
-                .where(*conds)
-                .order_by(tables.sessions.c.date, tables.disagreements.c.position)
-            )
-        )
-        sids = sorted({r.session_id for r in rows})
-        att: dict[str, list[str]] = {}
-        for a in conn.execute(
-            select(tables.attendees)
-            .where(tables.attendees.c.session_id.in_(sids))
-            .order_by(tables.attendees.c.position)
-        ):
-            att.setdefault(a.session_id, []).append(a.practitioner_id)
+        rows, att = store.disagreement_rows(conn, *conds)
         me, out, above = self.ctx.me.id, [], {}
         for r in rows:
             parties = att.get(r.session_id, [])
@@ -254,22 +207,8 @@ class EntitlementService:
         went to), oldest first: id, session_id, session_date, supervisor, supervisees,
         description, resolution, escalated, escalated_to, routed_to, outcome,
         resolved_date, open."""
-        conds = [tables.sessions.c.state != SessionState.CANCELLED.value]
-        if supervisee_id:
-            conds.append(
-                tables.disagreements.c.session_id.in_(
-                    select(tables.attendees.c.session_id).where(
-                        tables.attendees.c.practitioner_id == supervisee_id
-                    )
-                )
-            )
-        if escalated_only or to_me:
-            conds.append(
-                tables.disagreements.c.escalated.is_(True)
-                | tables.disagreements.c.escalated_to_id.is_not(None)
-            )
-        if to_me:  # only once the record is signed does an escalation reach the manager
-            conds.append(tables.sessions.c.state.in_(ASKED))
+        conds = store.disagreements_where(supervisee_id, escalated_only=escalated_only,
+                                          reached_manager=to_me)
         with self.ctx.tx() as conn:
             rows = self._disagreement_rows(conn, *conds)
             if to_me:
@@ -282,13 +221,7 @@ class EntitlementService:
         ``to_manager_id``); either party may; an addendum tells both."""
         self.ctx.require_write("escalate disagreements")
         with self.ctx.tx() as conn:
-            r = conn.execute(
-                select(
-                    tables.disagreements, tables.sessions.c.state, tables.sessions.c.supervisor_id
-                )
-                .join(tables.sessions, tables.sessions.c.id == tables.disagreements.c.session_id)
-                .where(tables.disagreements.c.id == disagreement_id)
-            ).first()
+            r = store.disagreement_in_session(conn, disagreement_id)
             if r is None:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             sup, att = self.ctx.check_session_access(
@@ -312,19 +245,9 @@ class EntitlementService:
                 raise ValidationError(
                     "to_manager_id", "escalate to someone outside this supervision"
                 )
-            if (
-                conn.execute(
-                    select(tables.practitioners.c.id).where(tables.practitioners.c.id == to)
-                ).first()
-                is None
-            ):
+            if to not in access.known_people(conn, [to]):
                 raise ValidationError("to_manager_id", f"unknown person {to!r}")
-            # Only the lifecycle column changes: the signed content (and its hash) stays.
-            conn.execute(
-                update(tables.disagreements)
-                .where(tables.disagreements.c.id == disagreement_id)
-                .values(escalated_to_id=to)
-            )
+            store.escalate_disagreement(conn, disagreement_id, to)
             name = names_of(conn, [to]).get(to, to)
             add_note(
                 conn,
@@ -334,7 +257,7 @@ class EntitlementService:
                 f"both parties: {r.description}",
             )
             self.ctx.log(conn, "escalate", "disagreement", disagreement_id, f"to {to}")
-            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]
+            return self._disagreement_rows(conn, store.the_disagreement(disagreement_id))[0]
 
     def resolve_disagreement(self, disagreement_id: str, outcome: str, when=None) -> dict:
         """Record the outcome of an escalated disagreement (the manager it went to, or an
@@ -343,7 +266,7 @@ class EntitlementService:
         outcome = clean_text(outcome, "outcome", required=True).strip()
         day = parse_date(when, "resolved_date") or dt.date.today()
         with self.ctx.tx() as conn:
-            found = self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)
+            found = self._disagreement_rows(conn, store.the_disagreement(disagreement_id))
             if not found:
                 raise NotFound(f"no disagreement {disagreement_id!r}")
             d = found[0]
@@ -362,15 +285,8 @@ class EntitlementService:
                 raise self.ctx.deny(f"resolve disagreement {disagreement_id}")
             if self.ctx.me.id in (d["supervisor_id"], *d["supervisee_ids"]):
                 raise self.ctx.deny("resolve a disagreement they are a party to")
-            conn.execute(
-                update(tables.disagreements)
-                .where(tables.disagreements.c.id == disagreement_id)
-                .values(
-                    outcome=outcome,
-                    resolved_date=day,
-                    escalated_to_id=d["escalated_to_id"] or self.ctx.me.id,
-                )
-            )
+            store.resolve_disagreement(conn, disagreement_id, outcome, day,
+                                       d["escalated_to_id"] or self.ctx.me.id)
             add_note(
                 conn,
                 d["session_id"],
@@ -378,4 +294,4 @@ class EntitlementService:
                 f"Escalated disagreement resolved by {self.ctx.me.name} on {day:%d %B %Y}: {outcome}",
             )
             self.ctx.log(conn, "resolve", "disagreement", disagreement_id)
-            return self._disagreement_rows(conn, tables.disagreements.c.id == disagreement_id)[0]
+            return self._disagreement_rows(conn, store.the_disagreement(disagreement_id))[0]

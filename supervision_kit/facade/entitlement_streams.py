@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
-
 from ..domain.streams import stream_label
 from ..errors import ValidationError
-from ..store import tables
+from ..store.people import names_of
+from ..store.records import contract_overrides
 
 
 def _tolerance(templates, preset: str, overrides) -> tuple[int, int]:
@@ -45,13 +44,9 @@ def stream_entitlements(conn, templates, df, day: dt.date) -> list[dict]:
     days_overdue, tolerance_days, beyond_tolerance, message."""
     import pandas as pd
     ids = [c for c in df["contract_id"] if isinstance(c, str)]
-    overrides = {r.id: r.overrides for r in conn.execute(
-        select(tables.contracts.c.id, tables.contracts.c.overrides)
-        .where(tables.contracts.c.id.in_(ids)))} if ids else {}
+    overrides = contract_overrides(conn, ids) if ids else {}
     sups = [s for s in df["supervisor_id"] if isinstance(s, str)]
-    names = {r.id: r.name for r in conn.execute(
-        select(tables.practitioners.c.id, tables.practitioners.c.name)
-        .where(tables.practitioners.c.id.in_(sups)))} if sups else {}
+    names = names_of(conn, sups) if sups else {}
     out = []
     for _, r in df.iterrows():
         stream = r["stream"] if isinstance(r["stream"], str) else None

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, insert, select, update
-
 from ..domain.meetings import MEETING_KINDS, CaseMeeting, validate_meeting
 from ..domain.streams import stream_label
 from ..errors import NotFound, ValidationError
-from ..store.schema import CaseMeetingRow, CaseRow
+from ..store import meetings as store
+from ..store.access import case_workers
 from ..domain.values import new_id
 from .context import Context
 
 if TYPE_CHECKING:
     import pandas as pd
 
-M, C = CaseMeetingRow.__table__, CaseRow.__table__
 DUE_COLUMNS = ["kind", "person_id", "person", "team", "item", "due", "days_overdue", "flag",
                "reason"]
 KINDS = ("supervision", "contract review", "quarterly case review", "observation",
@@ -42,41 +40,36 @@ class MeetingsService:
             self._worker(conn, m.case_id, "enter a meeting about")
         m.id = m.id or new_id("meet")
         with self.ctx.tx() as conn:
-            conn.execute(insert(M), [dict(id=m.id, case_id=m.case_id, kind=m.kind, date=m.date,
-                                          note=m.note)])
+            store.insert_meeting(conn, m)
             self.ctx.log(conn, "create", "case_meeting", m.id, f"{m.kind} on {m.date}")
         return m
 
     def _worker(self, conn, case_id: str, what: str) -> str:
-        worker = conn.execute(select(C.c.worker_id).where(C.c.id == case_id)).scalar()
+        worker = case_workers(conn, [case_id]).get(case_id)
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"{what} case {case_id}")
         return worker
 
     def _meeting(self, conn, meeting_id: str, what: str) -> CaseMeeting:
-        r = conn.execute(select(M).where(M.c.id == meeting_id)).first()
-        if r is None:
+        m = store.meeting(conn, meeting_id)
+        if m is None:
             raise NotFound(f"no case meeting {meeting_id!r}")
-        self._worker(conn, r.case_id, what)
-        return CaseMeeting(r.case_id, r.kind, r.date, r.note or "", r.id)
+        self._worker(conn, m.case_id, what)
+        return m
 
     def case_meetings(self, case_id: str | None = None, since=None) -> list[CaseMeeting]:
         """Meetings about one case (or every case this user may see), from ``since`` on,
         soonest first (a logged view)."""
         from ..domain.values import parse_date
         since = parse_date(since, "since")
-        q = select(M, C.c.worker_id).join(C, C.c.id == M.c.case_id).order_by(M.c.date, M.c.id)
-        if case_id:
-            q = q.where(M.c.case_id == case_id)
-        if since:
-            q = q.where(M.c.date >= since)
         with self.ctx.engine.connect() as conn:
             if case_id:
                 self._worker(conn, case_id, "see the meetings about")
-            rows = [r for r in conn.execute(q) if self.ctx.can_see(r.worker_id)]
-        self.ctx.log_view("case_meetings", case_id or "", f"{len(rows)} meetings")
-        return [CaseMeeting(r.case_id, r.kind, r.date, r.note or "", r.id) for r in rows]
+            out = [m for m, worker in store.meetings_with_workers(conn, case_id, since)
+                   if self.ctx.can_see(worker)]
+        self.ctx.log_view("case_meetings", case_id or "", f"{len(out)} meetings")
+        return out
 
     def update_case_meeting(self, m: CaseMeeting) -> CaseMeeting:
         """Change a meeting's kind, date or note (it stays about the same case)."""
@@ -88,8 +81,7 @@ class MeetingsService:
             raise ValidationError("case_id", "a meeting stays about its case; remove it and "
                                              "enter it for the other case")
         with self.ctx.tx() as conn:
-            conn.execute(update(M).where(M.c.id == m.id).values(kind=m.kind, date=m.date,
-                                                                note=m.note))
+            store.update_meeting(conn, m)
             self.ctx.log(conn, "update", "case_meeting", m.id,
                          f"{old.kind} on {old.date} -> {m.kind} on {m.date}")
         return m
@@ -100,7 +92,7 @@ class MeetingsService:
         with self.ctx.engine.connect() as conn:
             old = self._meeting(conn, meeting_id, "remove a meeting about")
         with self.ctx.tx() as conn:
-            conn.execute(delete(M).where(M.c.id == meeting_id))
+            store.delete_meeting(conn, meeting_id)
             self.ctx.log(conn, "delete", "case_meeting", meeting_id,
                          f"{old.kind} on {old.date} about {old.case_id}")
 

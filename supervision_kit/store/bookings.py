@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from ..domain.bookings import Booking
 from .schema import BookingRow, SessionRow
@@ -37,6 +37,18 @@ def load_bookings(conn, supervisee_id: str | None = None, since: dt.date | None 
     return [booking_from_row(r) for r in conn.execute(q)]
 
 
+def insert_booking(conn, b: Booking) -> None:
+    """Write a new booking."""
+    conn.execute(insert(B), [booking_row(b)])
+
+
+def close_booking(conn, booking_id: str, status: str, **values) -> None:
+    """Mark a still-booked booking ``status`` (cancelled, rearranged) with ``values``
+    (reason, note ...); a booking already closed is left as it is."""
+    conn.execute(update(B).where(B.c.id == booking_id, B.c.status == "booked")
+                 .values(status=status, **values))
+
+
 def uninvited(conn, day: dt.date) -> list[Booking]:
     """Booked sessions from ``day`` on whose invitation has not been e-mailed."""
     q = select(B).where(B.c.status == "booked", B.c.date >= day, B.c.invited_at.is_(None))
@@ -46,7 +58,6 @@ def uninvited(conn, day: dt.date) -> list[Booking]:
 def mark_invited(conn, booking_id: str, when: dt.datetime | None) -> None:
     """Record when the invitation went out (``None``: its cancellation went out, so
     nothing of this booking stands in anyone's calendar)."""
-    from sqlalchemy import update
     conn.execute(update(B).where(B.c.id == booking_id).values(invited_at=when))
 
 

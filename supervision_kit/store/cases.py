@@ -95,6 +95,13 @@ def case_named(conn: Connection, case_id: str) -> Case | None:
     return found[0] if found else None
 
 
+def case_references(conn: Connection, case_ids) -> dict[str, str]:
+    """Case id -> its reference, for the known cases among ``case_ids``."""
+    ids = sorted({c for c in case_ids if c})
+    return dict(conn.execute(select(tables.cases.c.id, tables.cases.c.reference)
+                             .where(tables.cases.c.id.in_(ids))).all())
+
+
 def insert_cases(conn: Connection, rows: list[dict], people: list[dict],
                  history: list[dict]) -> None:
     """Write cases with their people and status history."""

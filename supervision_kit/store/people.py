@@ -98,6 +98,13 @@ def third_party(conn: Connection, pid: str, supervisor: str | None) -> str | Non
     return found[0] if found else None
 
 
+def practitioners_by_id(conn: Connection, ids) -> dict[str, Practitioner]:
+    """Practitioners by id, for the ids given."""
+    ids = sorted({i for i in ids if i})
+    return {r.id: practitioner_from_row(r) for r in conn.execute(
+        select(tables.practitioners).where(tables.practitioners.c.id.in_(ids)))}
+
+
 def practitioner_rows(conn: Connection, team: str | None = None) -> list:
     """Practitioner rows by name (one team's when given)."""
     q = select(tables.practitioners).order_by(tables.practitioners.c.name)

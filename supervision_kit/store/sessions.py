@@ -7,11 +7,11 @@ from typing import Iterable
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
-from ..domain.records import (ActionItem, ActionReview, CaseDiscussion, Disagreement, Oversight,
+from ..domain.records import (ActionReview, CaseDiscussion, Disagreement, Oversight,
                               SessionRecord)
 from ..domain.values import new_id
 from . import tables
-from .records import reflection_from_row
+from .records import action_from_row, reflection_from_row
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
                 "learning_development", "group_confidentiality")
@@ -35,14 +35,6 @@ def diversity_from_content(content: dict) -> dict[str, str]:
     """The diversity answers back out of a session's ``content``."""
     n = len(DIVERSITY_PREFIX)
     return {k[n:]: v for k, v in content.items() if k.startswith(DIVERSITY_PREFIX)}
-
-
-def action_from_row(r) -> ActionItem:
-    """An ``ActionItem`` from an ``actions`` row."""
-    return ActionItem(description=r.description, owner_id=r.owner_id, due_date=r.due_date,
-                      case_id=r.case_id, status=r.status, session_id=r.session_id,
-                      reviewed_session_id=r.reviewed_session_id, completed_date=r.completed_date,
-                      id=r.id)
 
 
 def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
