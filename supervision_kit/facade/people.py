@@ -8,7 +8,6 @@ from ..domain.records import Case, Practitioner, to_dict
 from ..domain.validation import validate_case, validate_practitioner
 from ..domain.values import new_id, parse_choice, parse_date
 from ..errors import NotFound, ValidationError
-from ..store import tables
 from ..store import cases as case_store
 from ..store import people as store
 from ..store.access import known_people, practitioner_by_name
@@ -76,8 +75,7 @@ class PeopleService:
             except ValidationError as e:
                 raise ValidationError(f"practitioners[{i}].{e.field}", e.message) from None
         with self.ctx.engine.connect() as conn:
-            check_unique(conn, "practitioners", people,
-                         {"id": tables.practitioners.c.id, "username": tables.practitioners.c.username})
+            check_unique(conn, "practitioners", people, ("id", "username"))
             known = known_people(conn, {p.line_manager_id for p in people})
         known |= {p.id for p in people}
         for i, p in enumerate(people):
@@ -164,8 +162,7 @@ class PeopleService:
             r, p, h = case_rows(c)
             rows.append(r); people += p; hist += h
         with self.ctx.engine.connect() as conn:
-            check_unique(conn, "cases", cases,
-                         {"id": tables.cases.c.id, "reference": tables.cases.c.reference})
+            check_unique(conn, "cases", cases, ("id", "reference"))
             workers = known_people(conn, {c.worker_id for c in cases})
         for i, c in enumerate(cases):
             if c.worker_id not in workers:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 
-from sqlalchemy import and_, insert, select, update
-
 from ..domain.canonical import content_hash
 from ..domain.enums import ReviewOutcome, Role, SessionState, SessionType
 from ..domain.records import ActionItem, Addendum, CaseDiscussion, SessionRecord, Signature
@@ -13,11 +11,12 @@ from ..domain.signing import MAX_COMMENT
 from ..domain.validation import validate_session
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, RecordLocked, StaleRecord, ValidationError
-from ..store import access, session_queries, tables
+from ..store import access, session_queries
+from ..store import session_writes as writes
 from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
-from ..store.sessions import (action_from_row, history_of, load_sessions, session_row,
-                              write_session)
+from ..store.records import action_from_row
+from ..store.sessions import history_of, load_sessions, write_session
 from ..store.signing import sign_detail, signature_problems
 from .agenda import sign_problems as agenda_sign_problems
 from .agenda import take_agenda
@@ -70,28 +69,8 @@ class SessionsService:
         for p in ids:
             self.ctx.check_see([p], f"see the actions of {p}")
         with self.ctx.engine.connect() as conn:
-            earlier = (
-                select(tables.attendees.c.session_id)
-                .join(tables.sessions, tables.sessions.c.id == tables.attendees.c.session_id)
-                .where(
-                    tables.attendees.c.practitioner_id.in_(ids),
-                    tables.sessions.c.id != rec.id,
-                    tables.sessions.c.state != SessionState.CANCELLED.value,
-                )
-            )
-            q = (
-                select(tables.actions)
-                .where(
-                    tables.actions.c.session_id.in_(earlier),
-                    (tables.actions.c.status == "open")
-                    | and_(
-                        tables.actions.c.reviewed_session_id == rec.id,
-                        tables.actions.c.reviewed_session_id.is_not(None),
-                    ),
-                )
-                .order_by(tables.actions.c.due_date, tables.actions.c.id)
-            )
-            out = [action_from_row(r) for r in conn.execute(q)]
+            out = [action_from_row(r)
+                   for r in session_queries.carried_actions(conn, ids, rec.id)]
         if log:
             self.ctx.log_view(
                 "carried_actions", rec.id or "", f"{len(out)} actions of {', '.join(ids)}"[:500]
@@ -104,9 +83,7 @@ class SessionsService:
         starting point: see ``follow_up_basis``)."""
         before = parse_date(before, "before") or dt.date.max
         with self.ctx.engine.connect() as conn:
-            worker = conn.execute(
-                select(tables.cases.c.worker_id).where(tables.cases.c.id == case_id)
-            ).scalar()
+            worker = access.case_workers(conn, [case_id]).get(case_id)
         if worker is None:
             raise NotFound(f"no case {case_id!r}")
         self.ctx.check_see([worker], f"see the discussions of case {case_id}")
@@ -139,20 +116,10 @@ class SessionsService:
         self.ctx.check_named(named)
         settle_stream(self.ctx, rec)
         with self.ctx.tx() as conn:
-            row = conn.execute(
-                select(tables.sessions.c.state, tables.sessions.c.version).where(
-                    tables.sessions.c.id == rec.id
-                )
-            ).first()
+            row = session_queries.state_and_version(conn, rec.id)
             if row is not None:
-                if (
-                    row.state == SessionState.SIGNED
-                    or conn.execute(
-                        select(tables.signatures.c.session_id).where(
-                            tables.signatures.c.session_id == rec.id
-                        )
-                    ).first()
-                ):
+                if (row.state == SessionState.SIGNED
+                        or session_queries.has_signatures(conn, rec.id)):
                     raise RecordLocked("this record has been signed; add an addendum instead")
                 if row.version != rec.version:
                     raise StaleRecord("someone else saved this record after you opened it; "
@@ -161,16 +128,7 @@ class SessionsService:
             if row is None:
                 write_session(conn, rec, insert_new=True)
             else:
-                values = session_row(rec)
-                values.pop("id")
-                res = conn.execute(
-                    update(tables.sessions)
-                    .where(
-                        tables.sessions.c.id == rec.id, tables.sessions.c.version == rec.version - 1
-                    )
-                    .values(**values)
-                )
-                if res.rowcount != 1:
+                if not writes.update_if_version(conn, rec):
                     raise StaleRecord("someone else saved this record just now", unsaved=rec)
                 write_session(conn, rec, insert_new=False, row_written=True)
             self._apply_reviews(conn, rec)
@@ -184,22 +142,9 @@ class SessionsService:
                               *(a.owner_id for a in rec.actions)] if p}
         cases = {d.case_id for d in rec.discussions} | {a.case_id for a in rec.actions if a.case_id}
         with self.ctx.engine.connect() as conn:
-            known_p = set(
-                conn.execute(
-                    select(tables.practitioners.c.id).where(tables.practitioners.c.id.in_(people))
-                ).scalars()
-            )
-            known_c = set(
-                conn.execute(
-                    select(tables.cases.c.id).where(tables.cases.c.id.in_(cases))
-                ).scalars()
-            )
-            acts = {r.action_id for r in rec.reviews}
-            known_a = set(
-                conn.execute(
-                    select(tables.actions.c.id).where(tables.actions.c.id.in_(acts))
-                ).scalars()
-            )
+            known_p = access.known_people(conn, people)
+            known_c = session_queries.known_cases(conn, cases)
+            known_a = session_queries.known_actions(conn, {r.action_id for r in rec.reviews})
         checks = [("supervisor_id", rec.supervisor_id, known_p, "person")]
         checks += [
             (f"supervisee_ids[{i}]", p, known_p, "person") for i, p in enumerate(rec.supervisee_ids)
@@ -217,13 +162,11 @@ class SessionsService:
 
     def _apply_reviews(self, conn, rec: SessionRecord) -> None:
         """Carry the reviewed outcomes onto the actions, undoing earlier drafts' choices."""
-        conn.execute(update(tables.actions).where(tables.actions.c.reviewed_session_id == rec.id)
-                     .values(status="open", reviewed_session_id=None, completed_date=None))
+        writes.reopen_reviewed_actions(conn, rec.id)
         for r in rec.reviews:
             status = REVIEW_STATUS[ReviewOutcome(r.outcome)]
-            conn.execute(update(tables.actions).where(tables.actions.c.id == r.action_id).values(
-                status=status, reviewed_session_id=rec.id,
-                completed_date=rec.date if status == "done" else None))
+            writes.set_reviewed(conn, r.action_id, status, rec.id,
+                                rec.date if status == "done" else None)
 
     def record_cancellation(self, supervisee_id: str, date, reason: str = "sickness",
                             return_date=None, stream: str | None = None) -> str:
@@ -326,15 +269,14 @@ class SessionsService:
                     raise ValidationError(field, why)
             h = content_hash(rec) if not done else rec.content_hash
             when = _now()
-            conn.execute(insert(tables.signatures), [dict(
-                session_id=session_id, practitioner_id=signer, signed_at=when, method=method,
-                content_hash=h, comment=comment, disagrees=bool(disagrees))])
+            writes.insert_signature(conn, session_id=session_id, practitioner_id=signer,
+                                    signed_at=when, method=method, content_hash=h,
+                                    comment=comment, disagrees=bool(disagrees))
             done.add(signer)
             state = SessionState.SIGNED if done >= {sup, *att} else SessionState.AWAITING
-            conn.execute(update(tables.sessions).where(tables.sessions.c.id == session_id).values(
-                state=state.value, content_hash=h, version=tables.sessions.c.version + 1,
-                locked_at=_now() if state == SessionState.SIGNED else None,
-                recorded_date=rec.recorded_date or dt.date.today()))
+            writes.mark_signed(conn, session_id, state.value, h,
+                               _now() if state == SessionState.SIGNED else None,
+                               rec.recorded_date or dt.date.today())
             self.ctx.log(conn, "sign", "session", session_id,
                          sign_detail(signer, method, when, h, disagrees=disagrees, comment=comment))
         return self.session(session_id, log=False)
@@ -362,9 +304,7 @@ class SessionsService:
         text = clean_text(text, "text", required=True)
         with self.ctx.tx() as conn:
             self.ctx.check_session_access(conn, session_id, f"add to session {session_id}")
-            state = conn.execute(
-                select(tables.sessions.c.state).where(tables.sessions.c.id == session_id)
-            ).scalar()
+            state = session_queries.session_state(conn, session_id)
             if state not in (SessionState.SIGNED, SessionState.AWAITING):
                 raise ValidationError("session", "the record is still a draft: edit it instead")
             a = Addendum(session_id=session_id, author_id=self.ctx.me.id, text=text,

@@ -26,9 +26,11 @@ def case_rows(c: Case) -> tuple[dict, list[dict], list[dict]]:
     return row, people, hist
 
 
-def check_unique(conn: Connection, kind: str, items: list, unique: dict) -> None:
-    """Refuse, by item and field, a value that must be unique and is taken (in the list or store)."""
-    for name, col in unique.items():
+def check_unique(conn: Connection, kind: str, items: list, unique: tuple[str, ...]) -> None:
+    """Refuse, by item and field, a value that must be unique and is taken (in the list or
+    store); ``kind`` names the table (``cases``, ``practitioners``), ``unique`` its columns."""
+    for name in unique:
+        col = getattr(tables, kind).c[name]
         values = [getattr(x, name) for x in items]
         distinct = sorted({v for v in values if v is not None})
         taken = set()

@@ -12,6 +12,7 @@ from ..domain.records import (CONTRACT_TERMS, ActionItem, Contract, Evaluation, 
                               Reflection)
 from ..errors import RecordLocked, ValidationError
 from . import tables
+from .session_queries import has_signatures, session_state
 
 OBSERVATION_NOTES = ("setting", "permissions", "went_well", "development_points")
 
@@ -62,13 +63,10 @@ def check_session_open(conn: Connection, session_id: str | None, field: str) -> 
     """Refuse adding to a record that is signed (or being signed): its content is sealed."""
     if not session_id:
         return
-    sessions, signatures = tables.sessions, tables.signatures
-    state = conn.execute(select(sessions.c.state).where(sessions.c.id == session_id)).scalar()
+    state = session_state(conn, session_id)
     if state is None:
         raise ValidationError(field, f"unknown session {session_id!r}")
-    signed = conn.execute(select(signatures.c.session_id)
-                          .where(signatures.c.session_id == session_id)).first()
-    if state in (SessionState.SIGNED, SessionState.AWAITING) or signed:
+    if state in (SessionState.SIGNED, SessionState.AWAITING) or has_signatures(conn, session_id):
         raise RecordLocked(f"session {session_id} has been signed; add an addendum instead")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, select
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import SessionState
@@ -152,3 +152,48 @@ def deleted_signed(conn: Connection, present: set[str]) -> list[str]:
     destroyed = " ".join(conn.execute(select(log.c.detail).where(log.c.action == "destroy")).scalars())
     return [f"session {sid} (signed {at:%Y-%m-%d}): deleted outside the application"
             for sid, at in sorted(gone.items()) if f"{sid} (" not in destroyed]
+
+
+def carried_actions(conn: Connection, supervisee_ids, session_id: str | None) -> list:
+    """``actions`` rows for review in ``session_id``: open actions of the supervisees'
+    other (not cancelled) sessions, and those this session already reviewed; soonest due first."""
+    actions = tables.actions
+    earlier = (select(attendees.c.session_id)
+               .join(sessions, sessions.c.id == attendees.c.session_id)
+               .where(attendees.c.practitioner_id.in_(supervisee_ids),
+                      sessions.c.id != session_id,
+                      sessions.c.state != SessionState.CANCELLED.value))
+    return list(conn.execute(
+        select(actions)
+        .where(actions.c.session_id.in_(earlier),
+               (actions.c.status == "open") | and_(actions.c.reviewed_session_id == session_id,
+                                                   actions.c.reviewed_session_id.is_not(None)))
+        .order_by(actions.c.due_date, actions.c.id)))
+
+
+def state_and_version(conn: Connection, session_id: str):
+    """(state, version) of a stored session, or None."""
+    return conn.execute(select(sessions.c.state, sessions.c.version)
+                        .where(sessions.c.id == session_id)).first()
+
+
+def session_state(conn: Connection, session_id: str) -> str | None:
+    """A session's state, or None when there is no such session."""
+    return conn.execute(select(sessions.c.state).where(sessions.c.id == session_id)).scalar()
+
+
+def has_signatures(conn: Connection, session_id: str) -> bool:
+    """Has anyone signed this session?"""
+    return conn.execute(select(signatures.c.session_id)
+                        .where(signatures.c.session_id == session_id)).first() is not None
+
+
+def known_cases(conn: Connection, ids) -> set[str]:
+    """Which of ``ids`` are cases in the store."""
+    return set(conn.execute(select(tables.cases.c.id).where(tables.cases.c.id.in_(ids))).scalars())
+
+
+def known_actions(conn: Connection, ids) -> set[str]:
+    """Which of ``ids`` are actions in the store."""
+    actions = tables.actions
+    return set(conn.execute(select(actions.c.id).where(actions.c.id.in_(ids))).scalars())
