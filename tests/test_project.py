@@ -173,3 +173,34 @@ def test_the_layer_check_catches_a_wrong_way_import(tmp_path):
         "def f():\n    from ..widgets.common import esc\n    return esc\n")
     assert layer_violations(root) == ["supervision_kit/domain/sneaky.py:2: "
                                       "domain -> supervision_kit.widgets.common"]
+
+
+QUERY_BUILDERS = {"select", "insert", "update", "delete", "and_", "or_", "text", "func",
+                  "tables", "schema"}
+
+
+def sql_in_facade(root: Path = ROOT / "supervision_kit") -> list[str]:
+    """Facade lines that build SQL themselves: queries belong in named store functions."""
+    import ast
+    bad = []
+    for path in sorted((root / "facade").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = {a.name for a in node.names}
+                mod = node.module or ""
+                if (mod.startswith("sqlalchemy") or mod.endswith("store")
+                        or mod.startswith("store")) and names & QUERY_BUILDERS:
+                    bad.append(f"{path.name}:{node.lineno}: imports {sorted(names & QUERY_BUILDERS)}")
+                elif mod.endswith(("store.tables", "store.schema")):
+                    bad.append(f"{path.name}:{node.lineno}: imports {mod}")
+    return bad
+
+
+def test_facade_services_leave_queries_to_the_store(tmp_path):
+    assert sql_in_facade() == []
+    # The check names a service that builds its own query.
+    (tmp_path / "facade").mkdir()
+    (tmp_path / "facade" / "sneaky.py").write_text(
+        "from sqlalchemy import select\nfrom ..store import tables\n")
+    assert sql_in_facade(tmp_path) == ["sneaky.py:1: imports ['select']",
+                                       "sneaky.py:2: imports ['tables']"]
