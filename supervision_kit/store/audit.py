@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -18,21 +19,29 @@ def _fields(at, user, action, entity, entity_id, detail) -> dict:
             "entity": entity, "entity_id": entity_id, "detail": detail}
 
 
+@functools.cache
+def _append_statements() -> tuple:
+    """The lock, the newest entry's hash and the insert, built once: a statement built once
+    keeps its cache key, so the audit write of every view rebuilds nothing."""
+    return (text("SELECT pg_advisory_xact_lock(727274)"),
+            select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1),
+            insert(audit_log))
+
+
 def append(conn: Connection, user: str, action: str, entity: str, entity_id: str = "",
            detail: str = "") -> None:
     """Write one entry, chained to the last, inside the caller's transaction."""
+    lock, last, add = _append_statements()
     if conn.dialect.name == "postgresql":
         # Serialise appenders so two transactions cannot both chain to one entry.
-        conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
-    prev = (
-        conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
-        or GENESIS
-    )
+        conn.execute(lock)
+    prev = conn.execute(last).scalar() or GENESIS
     at = dt.datetime.now().replace(tzinfo=None)
-    fields = _fields(at, user, action, entity, str(entity_id)[:200], detail)
-    conn.execute(insert(audit_log), [dict(at=at, user=user, action=action, entity=entity,
-                                  entity_id=str(entity_id)[:200], detail=detail,
-                                  prev_hash=prev, hash=chain_hash(prev, fields))])
+    entity_id = str(entity_id)[:200]
+    fields = _fields(at, user, action, entity, entity_id, detail)
+    # One row as one parameter set: a list would take the executemany path.
+    conn.execute(add, dict(at=at, user=user, action=action, entity=entity, entity_id=entity_id,
+                           detail=detail, prev_hash=prev, hash=chain_hash(prev, fields)))
 
 
 def verify_chain(conn: Connection) -> list[str]:

@@ -1,10 +1,11 @@
 """Session records to and from the tables: batch loading and one-transaction saves."""
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ..domain.records import (ActionReview, CaseDiscussion, Disagreement, Oversight,
@@ -42,99 +43,103 @@ def _chunks(ids: list[str], n: int = 900) -> Iterable[list[str]]:
         yield ids[i:i + n]
 
 
-def load_sessions(conn: Connection, ids: list[str], *, among=None) -> list[SessionRecord]:
+@functools.cache
+def _record_statements(by_supervisee: bool) -> tuple:
+    """The eight statements that load whole records, built once: the session ids are a
+    bound list (``ids``) or one supervisee's sessions (``pid``). A statement built once
+    keeps its cache key, so SQLAlchemy neither rebuilds nor recompiles it per call."""
+    att = tables.attendees
+    among = (select(att.c.session_id).where(att.c.practitioner_id == bindparam("pid"))
+             if by_supervisee else bindparam("ids", expanding=True))
+
+    def rows_of(t, *order):
+        return select(t).where(t.c.session_id.in_(among)).order_by(*order)
+
+    return (rows_of(att, att.c.position),
+            rows_of(tables.discussions, tables.discussions.c.position),
+            rows_of(tables.actions, tables.actions.c.position),
+            rows_of(tables.action_reviews, tables.action_reviews.c.position),
+            rows_of(tables.disagreements, tables.disagreements.c.position),
+            rows_of(tables.reflections, tables.reflections.c.created, tables.reflections.c.id),
+            select(tables.sessions).where(tables.sessions.c.id.in_(among)))
+
+
+def _discussion_from_row(r) -> CaseDiscussion:
+    ov = None
+    if r.needs_oversight or r.oversight_status:
+        ov = Oversight(status=r.oversight_status or "pending", manager_id=r.oversight_manager_id,
+                       reason=r.oversight_reason or "", answered_at=r.oversight_at)
+    ans = r.answers or {}
+    return CaseDiscussion(
+        case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
+        needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
+        provenance=dict(r.provenance or {}), chosen_by=r.chosen_by,
+        choice_reason=r.choice_reason or "",
+        **{k: ans.get(k, "") for k in ANSWERS + EXTRA_ANSWERS})
+
+
+def _load(conn: Connection, params: dict, by_supervisee: bool, out: dict) -> None:
+    q_att, q_disc, q_act, q_rev, q_dis, q_refl, q_sess = _record_statements(by_supervisee)
+    att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
+    # ``.all()``: one fetchall per table instead of a fetch per row.
+    for r in conn.execute(q_att, params).all():
+        att[r.session_id].append(r.practitioner_id)
+    for r in conn.execute(q_disc, params).all():
+        disc[r.session_id].append(_discussion_from_row(r))
+    for r in conn.execute(q_act, params).all():
+        acts[r.session_id].append(action_from_row(r))
+    for r in conn.execute(q_rev, params).all():
+        revs[r.session_id].append(ActionReview(action_id=r.action_id, outcome=r.outcome,
+                                               note=r.note))
+    for r in conn.execute(q_dis, params).all():
+        dis[r.session_id].append(Disagreement(
+            description=r.description, resolution=r.resolution, escalated=bool(r.escalated),
+            escalated_to_id=r.escalated_to_id, outcome=r.outcome,
+            resolved_date=r.resolved_date, id=r.id))
+    for r in conn.execute(q_refl, params).all():
+        refl[r.session_id].append(reflection_from_row(r))
+    for r in conn.execute(q_sess, params).all():
+        content = r.content or {}
+        out[r.id] = SessionRecord(
+            id=r.id, date=r.date, type=r.type, supervisor_id=r.supervisor_id,
+            supervisee_ids=att[r.id], state=r.state, functions=list(r.functions or []),
+            next_session_date=r.next_session_date, duration_minutes=r.duration_minutes,
+            cancelled_reason=r.cancelled_reason or "", return_date=r.return_date,
+            recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
+            stream=r.stream,
+            reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
+            disagreements=dis[r.id], reflections=refl[r.id],
+            diversity=diversity_from_content(content),
+            **{k: content.get(k, "") for k in SESSION_TEXT})
+
+
+def load_sessions(conn: Connection, ids: list[str], *,
+                  supervisee_id: str | None = None) -> list[SessionRecord]:
     """Whole records for ``ids`` (order kept), one query per table per chunk.
 
-    ``among``: a query of the same session ids (e.g. one supervisee's), used in place of
-    the list in every query: one pass, and statements SQLAlchemy compiles once and caches
-    (a long ``IN`` list is re-rendered on every call)."""
+    ``supervisee_id``: ``ids`` are all that supervisee's sessions; the queries select them
+    by supervisee instead of by a list: one pass, however many sessions."""
     out: dict[str, SessionRecord] = {}
-    for chunk in ([among] if among is not None else _chunks(list(dict.fromkeys(ids)))):
-        att, disc, acts, revs, dis, refl = (defaultdict(list) for _ in range(6))
-        for r in conn.execute(
-            select(tables.attendees)
-            .where(tables.attendees.c.session_id.in_(chunk))
-            .order_by(tables.attendees.c.position)
-        ):
-            att[r.session_id].append(r.practitioner_id)
-        for r in conn.execute(
-            select(tables.discussions)
-            .where(tables.discussions.c.session_id.in_(chunk))
-            .order_by(tables.discussions.c.position)
-        ):
-            ov = None
-            if r.needs_oversight or r.oversight_status:
-                ov = Oversight(
-                    status=r.oversight_status or "pending",
-                    manager_id=r.oversight_manager_id,
-                    reason=r.oversight_reason or "",
-                    answered_at=r.oversight_at,
-                )
-            ans = r.answers or {}
-            disc[r.session_id].append(CaseDiscussion(
-                case_id=r.case_id, rag=r.rag, quarterly_review=bool(r.quarterly_review),
-                needs_oversight=bool(r.needs_oversight), oversight=ov, id=r.id,
-                provenance=dict(r.provenance or {}), chosen_by=r.chosen_by,
-                choice_reason=r.choice_reason or "",
-                **{k: ans.get(k, "") for k in ANSWERS + EXTRA_ANSWERS}))
-        for r in conn.execute(
-            select(tables.actions)
-            .where(tables.actions.c.session_id.in_(chunk))
-            .order_by(tables.actions.c.position)
-        ):
-            acts[r.session_id].append(action_from_row(r))
-        for r in conn.execute(
-            select(tables.action_reviews)
-            .where(tables.action_reviews.c.session_id.in_(chunk))
-            .order_by(tables.action_reviews.c.position)
-        ):
-            revs[r.session_id].append(
-                ActionReview(action_id=r.action_id, outcome=r.outcome, note=r.note)
-            )
-        for r in conn.execute(
-            select(tables.disagreements)
-            .where(tables.disagreements.c.session_id.in_(chunk))
-            .order_by(tables.disagreements.c.position)
-        ):
-            dis[r.session_id].append(Disagreement(
-                description=r.description, resolution=r.resolution, escalated=bool(r.escalated),
-                escalated_to_id=r.escalated_to_id, outcome=r.outcome,
-                resolved_date=r.resolved_date, id=r.id))
-        for r in conn.execute(
-            select(tables.reflections)
-            .where(tables.reflections.c.session_id.in_(chunk))
-            .order_by(tables.reflections.c.created, tables.reflections.c.id)
-        ):
-            refl[r.session_id].append(reflection_from_row(r))
-        for r in conn.execute(select(tables.sessions).where(tables.sessions.c.id.in_(chunk))):
-            content = r.content or {}
-            out[r.id] = SessionRecord(
-                id=r.id, date=r.date, type=r.type, supervisor_id=r.supervisor_id,
-                supervisee_ids=att[r.id], state=r.state, functions=list(r.functions or []),
-                next_session_date=r.next_session_date, duration_minutes=r.duration_minutes,
-                cancelled_reason=r.cancelled_reason or "", return_date=r.return_date,
-                recorded_date=r.recorded_date, content_hash=r.content_hash, version=r.version,
-                stream=r.stream,
-                reviews=revs[r.id], discussions=disc[r.id], actions=acts[r.id],
-                disagreements=dis[r.id], reflections=refl[r.id],
-                diversity=diversity_from_content(content),
-                **{k: content.get(k, "") for k in SESSION_TEXT})
+    if supervisee_id is not None:
+        _load(conn, {"pid": supervisee_id}, True, out)
+    else:
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            _load(conn, {"ids": chunk}, False, out)
     return [out[i] for i in ids if i in out]
+
+
+@functools.cache
+def _history_ids():
+    att, sessions = tables.attendees, tables.sessions
+    return (select(sessions.c.id).join(att, att.c.session_id == sessions.c.id)
+            .where(att.c.practitioner_id == bindparam("pid"))
+            .order_by(sessions.c.date, sessions.c.id))
 
 
 def history_of(conn: Connection, supervisee_id: str) -> list[SessionRecord]:
     """Every session a supervisee attended, oldest first, whole (one pass over each table)."""
-    attended = select(tables.attendees.c.session_id).where(
-        tables.attendees.c.practitioner_id == supervisee_id)
-    ids = list(
-        conn.execute(
-            select(tables.sessions.c.id)
-            .join(tables.attendees, tables.attendees.c.session_id == tables.sessions.c.id)
-            .where(tables.attendees.c.practitioner_id == supervisee_id)
-            .order_by(tables.sessions.c.date, tables.sessions.c.id)
-        ).scalars()
-    )
-    return load_sessions(conn, ids, among=attended)
+    ids = list(conn.execute(_history_ids(), {"pid": supervisee_id}).scalars())
+    return load_sessions(conn, ids, supervisee_id=supervisee_id)
 
 
 def session_row(rec: SessionRecord) -> dict:
