@@ -1,5 +1,5 @@
 """Shared fixtures: each family lives in its own module."""
-from tests.fixtures_db import world  # noqa: F401
+from tests.fixtures_db import world, world_template  # noqa: F401
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -40,7 +41,21 @@ def build_world(path) -> Toolkit:
     return tk
 
 
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory):
+    """The small agency built once per test session (migrations and all), closed so its
+    file is whole: copying it is what makes a test, and a mutant's test run, cheap."""
+    path = tmp_path_factory.mktemp("world") / "world.sqlite"
+    tk = build_world(path)
+    with tk.engine.connect() as conn:  # fold the write-ahead log into the file
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    tk.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def world(tmp_path) -> Toolkit:
-    """The small agency in a fresh SQLite file."""
-    return build_world(tmp_path / "world.sqlite")
+def world(world_template, tmp_path) -> Toolkit:
+    """The small agency in a fresh SQLite file (a copy of the session's template)."""
+    path = tmp_path / "world.sqlite"
+    shutil.copyfile(world_template, path)
+    return Toolkit.system(path)
