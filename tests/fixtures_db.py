@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from supervision_kit.domain.records import Case, CasePerson, Practitioner
 from supervision_kit.facade import Toolkit
+from supervision_kit.store.engine import make_engine
 
 PEOPLE = [
     Practitioner("P1", "Sam Supervisor", "sam", role="supervisor", team="North"),
@@ -32,8 +35,27 @@ CASES = [
 ]
 
 
+_SCHEMA: list[Path] = []  # one migrated empty store per process
+
+
+def migrated_copy(path: Path) -> Path:
+    """An empty store at ``path`` with the schema at head, copied from one migrated once per
+    process: Alembic takes about a second a store, a copy a millisecond. The schema is all
+    the copy shares (no application code writes to it), so every test still starts clean."""
+    if not _SCHEMA:
+        template = Path(tempfile.mkdtemp(prefix="sk-schema-")) / "empty.sqlite"
+        make_engine(template).dispose()
+        _SCHEMA.append(template)
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_SCHEMA[0], path)
+    return Path(path)
+
+
 def build_world(path) -> Toolkit:
-    """A store with two teams, every role and three cases; returns the system toolkit."""
+    """A store with two teams, every role and three cases; returns the system toolkit.
+    ``path`` is a new SQLite file (started from the migrated schema) or a database URL."""
+    if isinstance(path, Path) and not path.exists():
+        migrated_copy(path)
     tk = Toolkit.system(path)
     tk.add_practitioners([Practitioner(**vars(p)) for p in PEOPLE])
     tk.add_cases([Case(**{**vars(c), "people": [CasePerson(**vars(p)) for p in c.people]})
