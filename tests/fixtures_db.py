@@ -42,13 +42,18 @@ def migrated_copy(path: Path) -> Path:
     """An empty store at ``path`` with the schema at head, copied from one migrated once per
     process: Alembic takes about a second a store, a copy a millisecond. The schema is all
     the copy shares (no application code writes to it), so every test still starts clean."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(schema_template(), path)
+    return Path(path)
+
+
+def schema_template() -> Path:
+    """The process's migrated empty store (made on first use)."""
     if not _SCHEMA:
         template = Path(tempfile.mkdtemp(prefix="sk-schema-")) / "empty.sqlite"
         make_engine(template).dispose()
         _SCHEMA.append(template)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_SCHEMA[0], path)
-    return Path(path)
+    return _SCHEMA[0]
 
 
 def build_world(path) -> Toolkit:
