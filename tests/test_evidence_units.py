@@ -589,3 +589,28 @@ def test_verify_checks_every_record_of_a_store_with_more_than_500_signed(world):
         conn.execute(text("UPDATE sessions SET date = '2026-03-03' WHERE id = 'sess-0500'"))
     assert world.verify() == ["session sess-0500 (2026-03-03): content does not match its "
                               "signed hash — altered outside the application"]
+
+
+def test_a_record_destroyed_by_the_retention_schedule_is_not_named_but_one_deleted_is(world):
+    """Retention's destroy entry lists the records it removed, so verify does not call them
+    deleted outside the application; a signed record removed by raw SQL is still named,
+    and a signed contract (a signing in the log that is not a session's) never is."""
+    from supervision_kit.domain.records import Contract, SessionRecord
+    sam = world.as_user("sam")
+    ids = {}
+    for who in ("P9", "P2"):
+        rec = sam.save_session(SessionRecord(date=dt.date(2021, 6, 7), supervisor_id="P1",
+                                             supervisee_ids=[who]))
+        sam.sign(rec.id), world.as_user(who).sign(rec.id)
+        ids[who] = rec.id
+    c = world.as_user("ada").save_contract(Contract("P1", "P2", "havering", dt.date(2021, 6, 7)))
+    world.as_user("pat").sign_contract(c.id)
+    world.set_leaving_date("P9", "2022-01-31")
+    world.as_user("ada").retention(as_of="2025-02-01", apply=True)
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        for table, col in (("signatures", "session_id"), ("session_attendees", "session_id"),
+                           ("sessions", "id")):
+            conn.execute(text(f"DELETE FROM {table} WHERE {col} = :s"), {"s": ids["P2"]})
+    assert world.verify() == [f"session {ids['P2']} (signed {dt.date.today()}): deleted "
+                              f"outside the application"]
