@@ -292,3 +292,41 @@ def test_common_words_list_is_common_and_name_free():
         assert w in words
     for name in ("jamie", "donna", "priya", "bartholomew", "david", "sarah"):
         assert name not in words
+
+
+# -- what the export's report counts, and sessions that discussed several cases -------
+
+def test_the_report_counts_every_nickname_replaced_and_no_recorded_name():
+    """The research export reports how many nicknames were replaced: each capitalised
+    nickname of a case's person or of a worker once, two-letter ones ("Jo", "Ed") too; a
+    recorded name ("Ng", "Rebecca") is not a nickname, and a lower-case one stays."""
+    r = Redactor({"c1": [Person("Rebecca", "Ng", "child"), Person("Josephine", "Hale", "parent")]},
+                 [Person("Alexandra", "Moss", "worker"), Person("Edward", "Stone", "worker")])
+    text = "Becky told Sasha and Ng. Rebecca saw Jo, Jo saw Ed and Ed saw Sasha; becky slept."
+    assert r.redact(text, "c1") == ("[CHILD_1] told [WORKER] and [CHILD_1]. [CHILD_1] saw "
+                                    "[PARENT_1], [PARENT_1] saw [WORKER] and [WORKER] saw "
+                                    "[WORKER]; becky slept.")
+    assert r.counts["nickname"] == 7
+    assert set(r.counts) == {"nickname"}
+
+
+def test_a_session_about_several_cases_numbers_their_people_across_them():
+    """Text under a session's key is redacted with the people of every case it discussed;
+    two sessions about different cases each get their own cases' placeholders, a session
+    about one case that case's, and one naming an unknown case only the known names."""
+    people = {"a": [Person("Rowan", "Hale", "child")], "b": [Person("Ellis", "Brook", "child")],
+              "c": [Person("Mabel", "Quist", "child")]}
+    r = Redactor(people, [], groups={"s-ab": ["a", "b"], "s-bc": ["b", "c"], "s-c": ["c"],
+                                     "s-x": ["nowhere"]})
+    assert r.redact("Rowan and Ellis", "s-ab") == "[CHILD_1] and [CHILD_2]"
+    assert r.redact("Ellis and Mabel", "s-bc") == "[CHILD_1] and [CHILD_2]"
+    assert r.redact("Mabel and Rowan", "s-c") == "[CHILD_1] and [PERSON]"
+    assert r.redact("Mabel and Rowan", "s-x") == "[PERSON] and [PERSON]"
+    assert r.redact("Rowan and Ellis", "s-ab") == "[CHILD_1] and [CHILD_2]"
+
+
+def test_a_four_letter_name_misspelt_by_one_letter_goes():
+    """Names of four letters are the shortest whose one-letter misspellings are replaced."""
+    r = Redactor({"c1": [Person("Rory", "Quinlan", "child")]}, [Person("Olga", "Brandt", "worker")])
+    assert r.redact("Rorey saw Olgo.", "c1") == "[CHILD_1] saw [WORKER]."
+    assert r.counts["spelling_variant"] == 2
