@@ -328,5 +328,22 @@ def test_a_session_about_several_cases_numbers_their_people_across_them():
 def test_a_four_letter_name_misspelt_by_one_letter_goes():
     """Names of four letters are the shortest whose one-letter misspellings are replaced."""
     r = Redactor({"c1": [Person("Rory", "Quinlan", "child")]}, [Person("Olga", "Brandt", "worker")])
-    assert r.redact("Rorey saw Olgo.", "c1") == "[CHILD_1] saw [WORKER]."
+    assert r.redact("Then Rorey saw Olgo.", "c1") == "Then [CHILD_1] saw [WORKER]."
     assert r.counts["spelling_variant"] == 2
+    alone = Redactor({"c1": [Person("Rory", "Quinlan", "child")]}, [])  # an agency of no workers
+    assert alone.redact("Then Rorey ran.", "c1") == "Then [CHILD_1] ran."
+
+
+def test_shouted_names_and_names_beside_organisations_all_go():
+    """Upper-case text ("THE FLETCHERS'", a surname that is also a placeholder's word) is
+    redacted as any other; a name after an organisation named after someone goes too."""
+    r = Redactor({CASE: [JAMIE, DONNA, Person("Lou", "Parent", "parent"),
+                         Person("Ann", "College", "other")]}, [])
+    assert r.redact("THE FLETCHERS' DOG BIT MR PARENT", CASE) == \
+        "THE [FAMILY_1]' DOG BIT MR [PARENT_2]"
+    assert r.redact("At Fletcher College and then Jamie", CASE) == \
+        "At [ORGANISATION] and then [CHILD_1]"
+    # "Saint" joins the organisation only when it is the word just before the name.
+    assert r.redact("Saint Jamie's Primary School", CASE) == "[ORGANISATION]"
+    assert r.redact("Saint    Jamie's Primary School", CASE) == \
+        "Saint    [CHILD_1]'s Primary School"
