@@ -347,3 +347,13 @@ def test_shouted_names_and_names_beside_organisations_all_go():
     assert r.redact("Saint Jamie's Primary School", CASE) == "[ORGANISATION]"
     assert r.redact("Saint    Jamie's Primary School", CASE) == \
         "Saint    [CHILD_1]'s Primary School"
+
+
+def test_misspellings_go_wherever_they_are_and_ordinary_words_near_a_name_stay():
+    """Every misspelt name in a note goes, after words that are not names ("Then", a place)
+    and in a second note too; ordinary words one letter from a name ("Lane") stay."""
+    r = Redactor({"c1": [Person("Jane", "Quinlan", "child")]}, [Person("Olga", "Brandt", "worker")])
+    assert r.redact("Lane, June and Jayne.", "c1") == "Lane, June and [CHILD_1]."
+    for _ in range(2):  # the second time, "Then" and "Zanzibar" are known not to be names
+        assert r.redact("Then in Zanzibar, Jayne met Olgo.", "c1") == \
+            "Then in Zanzibar, [CHILD_1] met [WORKER]."
