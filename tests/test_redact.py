@@ -357,3 +357,11 @@ def test_misspellings_go_wherever_they_are_and_ordinary_words_near_a_name_stay()
     for _ in range(2):  # the second time, "Then" and "Zanzibar" are known not to be names
         assert r.redact("Then in Zanzibar, Jayne met Olgo.", "c1") == \
             "Then in Zanzibar, [CHILD_1] met [WORKER]."
+
+
+def test_a_two_letter_name_after_an_underscore_or_bracket_goes():
+    """Two-letter parts match as recorded, also glued to "_" or "[" ("file_Ng"), as every
+    other name does; a placeholder's own word ("[NI_NUMBER]") is left alone."""
+    r = Redactor({"c1": [Person("Rebecca", "Ng", "child"), Person("Ana", "NI", "parent")]}, [])
+    assert r.redact("NI: file_Ng, [Ng] and NI [NI_NUMBER]", "c1") == \
+        "[PARENT_1]: file_[CHILD_1], [[CHILD_1]] and [PARENT_1] [NI_NUMBER]"
