@@ -365,3 +365,10 @@ def test_a_two_letter_name_after_an_underscore_or_bracket_goes():
     r = Redactor({"c1": [Person("Rebecca", "Ng", "child"), Person("Ana", "NI", "parent")]}, [])
     assert r.redact("NI: file_Ng, [Ng] and NI [NI_NUMBER]", "c1") == \
         "[PARENT_1]: file_[CHILD_1], [[CHILD_1]] and [PARENT_1] [NI_NUMBER]"
+
+
+def test_a_name_half_glued_in_an_odd_spelling_still_goes():
+    """A known name written in a way no key records ("MarcusO'Neill-Baptiste") is still a
+    name: it goes as [PERSON] rather than staying in the text."""
+    r = Redactor({CASE: [JAMIE, DONNA, MARCUS]}, [PRIYA])
+    assert r.redact("MarcusO'Neill-Baptiste rang", CASE) == "[PERSON] rang"
