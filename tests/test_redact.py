@@ -363,8 +363,9 @@ def test_a_two_letter_name_after_an_underscore_or_bracket_goes():
     """Two-letter parts match as recorded, also glued to "_" or "[" ("file_Ng"), as every
     other name does; a placeholder's own word ("[NI_NUMBER]") is left alone."""
     r = Redactor({"c1": [Person("Rebecca", "Ng", "child"), Person("Ana", "NI", "parent")]}, [])
-    assert r.redact("NI: file_Ng, [Ng] and NI [NI_NUMBER]", "c1") == \
-        "[PARENT_1]: file_[CHILD_1], [[CHILD_1]] and [PARENT_1] [NI_NUMBER]"
+    assert r.redact("NI: file_Ng, [Ng] and NI [NI_NUMBER] x_NI", "c1") == \
+        "[PARENT_1]: file_[CHILD_1], [[CHILD_1]] and [PARENT_1] [NI_NUMBER] x_[PARENT_1]"
+    assert r.redact("Ng came home", "c1") == "[CHILD_1] came home"  # first word, last a letter
 
 
 def test_a_name_half_glued_in_an_odd_spelling_still_goes():

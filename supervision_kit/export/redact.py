@@ -264,7 +264,7 @@ class Redactor:
             name = mt.group("x")
             s = mt.start()
             before = text[s - 1] if s else ""
-            if before.isalpha() or (before in ("[", "_") and name in PLACEHOLDER_WORDS):
+            if before.isalpha() or (before == "[" and name in PLACEHOLDER_WORDS):
                 return mt.group()  # inside a word, or a placeholder's word ("[NI_NUMBER]")
             out = m.exact.get(name)
             if out is not None and name in m.exact_variants:
