@@ -186,6 +186,21 @@ def test_a_signature_with_another_hash_in_a_half_signed_record_is_named(world):
     assert _mismatch(entry, Row) == ""  # a driver's zone does not make it another time
 
 
+def test_a_signature_relabelled_by_migration_0010_still_matches_its_own_login_entry():
+    """Migration 0010 relabelled old 'own login' rows honestly as recorded before methods
+    were kept; their signing entries still say 'own login' and must not be called altered,
+    while a row relabelled so against an 'in person' signing still is."""
+    from supervision_kit.domain.signing import BEFORE_METHODS
+    from supervision_kit.store.signing import _mismatch, parse_sign_detail, sign_detail
+    h, at = "b" * 64, dt.datetime(2026, 3, 2, 9)
+
+    class Row:
+        method, content_hash, signed_at = BEFORE_METHODS, h, at
+    assert _mismatch(parse_sign_detail(sign_detail("P1", "own login", at, h)), Row) == ""
+    assert _mismatch(parse_sign_detail(sign_detail("P1", "in person", at, h)), Row) == \
+        f"says {BEFORE_METHODS!r} but was given 'in person'"
+
+
 def test_a_signature_the_log_never_saw_is_named(world):
     sid = _signed(world, who=("P1",))
     with world.engine.begin() as conn:
