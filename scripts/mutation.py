@@ -14,6 +14,7 @@ killed (new tests can only kill more); ``--fresh``, or a changed module, starts 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import fnmatch
 import hashlib
@@ -71,9 +72,11 @@ def prepare(group: dict, work: Path, fresh: bool) -> bool:
     return keep
 
 
-def mutmut(work: Path, *args: str, log=None, timeout=None) -> subprocess.CompletedProcess:
+def mutmut(work: Path, *args: str, log=None, timeout=None, pg_port=None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the copy, not the tree
-    env["CI"] = ""  # PostgreSQL is not used here: no need to fail for want of it
+    env["CI"] = ""  # without PostgreSQL its tests skip: no need to fail for want of it
+    if pg_port:  # one server for every mutant's run (tests/fixtures_pg.py attaches to it)
+        env["SUPERVISION_KIT_TEST_PG_PORT"] = str(pg_port)
     return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=work, env=env,
                           text=True, stdout=log or subprocess.PIPE,
                           stderr=subprocess.STDOUT, timeout=timeout)
@@ -121,6 +124,27 @@ def diff(work: Path, name: str, _files: dict = {}) -> str:
                          if line[:1] in "-+" and not line.startswith(("---", "+++")))
 
 
+@contextlib.contextmanager
+def postgres(wanted: bool):
+    """The port of a throwaway PostgreSQL server for a group whose tests use one (None when
+    not wanted or not installed: those tests then skip and their mutants show as survivors)."""
+    if not wanted:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT))
+    from supervision_kit.testing.pgserver import PgUnavailable, start_server
+    try:
+        server = start_server()
+    except PgUnavailable as e:
+        print(f"mutation: PostgreSQL tests skipped ({e})", flush=True)
+        yield None
+        return
+    try:
+        yield server.port
+    finally:
+        server.stop()
+
+
 def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool,
               survivors_only: bool = False) -> dict:
     work = ROOT / "build" / "mutation" / group["name"]
@@ -131,9 +155,9 @@ def run_group(group: dict, jobs: int, equivalent: dict[str, str], fresh: bool,
         skip = KILLED | (UNTRIED if survivors_only else set())
         names = [n for n, s in results(work, names).items()
                  if s not in skip and n not in equivalent]
-    with open(work / "run.log", "w") as log:
-        proc = mutmut(work, "run", "--max-children", str(jobs), *names, log=log) if names \
-            else subprocess.CompletedProcess([], 0)
+    with open(work / "run.log", "w") as log, postgres(group.get("postgres", False)) as port:
+        proc = mutmut(work, "run", "--max-children", str(jobs), *names, log=log,
+                      pg_port=port) if names else subprocess.CompletedProcess([], 0)
     minutes = (time.monotonic() - started) / 60
     if kept and (work / "last_run.json").exists():  # the time of every run so far
         minutes += json.loads((work / "last_run.json").read_text())["minutes"]

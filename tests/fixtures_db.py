@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from supervision_kit.domain.records import Case, CasePerson, Practitioner
 from supervision_kit.facade import Toolkit
+from supervision_kit.store.engine import make_engine
 
 PEOPLE = [
     Practitioner("P1", "Sam Supervisor", "sam", role="supervisor", team="North"),
@@ -31,8 +35,32 @@ CASES = [
 ]
 
 
+_SCHEMA: list[Path] = []  # one migrated empty store per process
+
+
+def migrated_copy(path: Path) -> Path:
+    """An empty store at ``path`` with the schema at head, copied from one migrated once per
+    process: Alembic takes about a second a store, a copy a millisecond. The schema is all
+    the copy shares (no application code writes to it), so every test still starts clean."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(schema_template(), path)
+    return Path(path)
+
+
+def schema_template() -> Path:
+    """The process's migrated empty store (made on first use)."""
+    if not _SCHEMA:
+        template = Path(tempfile.mkdtemp(prefix="sk-schema-")) / "empty.sqlite"
+        make_engine(template).dispose()
+        _SCHEMA.append(template)
+    return _SCHEMA[0]
+
+
 def build_world(path) -> Toolkit:
-    """A store with two teams, every role and three cases; returns the system toolkit."""
+    """A store with two teams, every role and three cases; returns the system toolkit.
+    ``path`` is a new SQLite file (started from the migrated schema) or a database URL."""
+    if isinstance(path, Path) and not path.exists():
+        migrated_copy(path)
     tk = Toolkit.system(path)
     tk.add_practitioners([Practitioner(**vars(p)) for p in PEOPLE])
     tk.add_cases([Case(**{**vars(c), "people": [CasePerson(**vars(p)) for p in c.people]})
@@ -40,7 +68,21 @@ def build_world(path) -> Toolkit:
     return tk
 
 
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory):
+    """The small agency built once per test session (migrations and all), closed so its
+    file is whole: copying it is what makes a test, and a mutant's test run, cheap."""
+    path = tmp_path_factory.mktemp("world") / "world.sqlite"
+    tk = build_world(path)
+    with tk.engine.connect() as conn:  # fold the write-ahead log into the file
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    tk.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def world(tmp_path) -> Toolkit:
-    """The small agency in a fresh SQLite file."""
-    return build_world(tmp_path / "world.sqlite")
+def world(world_template, tmp_path) -> Toolkit:
+    """The small agency in a fresh SQLite file (a copy of the session's template)."""
+    path = tmp_path / "world.sqlite"
+    shutil.copyfile(world_template, path)
+    return Toolkit.system(path)

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from supervision_kit.testing.pgserver import PgUnavailable, start_server
+from supervision_kit.testing.pgserver import PgUnavailable, attach_server, start_server
 
 _names = itertools.count(1)
 
@@ -22,7 +22,13 @@ def _on_ci() -> bool:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A running throwaway server on 127.0.0.1 (stopped at the end of the session)."""
+    """A running throwaway server on 127.0.0.1 (stopped at the end of the session), or the
+    one whose port is in SUPERVISION_KIT_TEST_PG_PORT (scripts/mutation.py starts one for
+    all its test runs, so a mutant's run does not pay for an initdb)."""
+    port = os.environ.get("SUPERVISION_KIT_TEST_PG_PORT")
+    if port:
+        yield attach_server(int(port))
+        return
     try:
         server = start_server()
     except PgUnavailable as e:

@@ -6,6 +6,7 @@ import datetime as dt
 from supervision_kit.domain.records import (ActionItem, ActionReview, Case, CaseDiscussion, Contract,
                                             Observation, Practitioner, SessionRecord)
 from supervision_kit.facade import Toolkit
+from tests.fixtures_db import migrated_copy
 
 D = dt.date.fromisoformat
 
@@ -13,6 +14,8 @@ D = dt.date.fromisoformat
 def store(tmp_path, people=(), cases=(), name="rules.sqlite", url=None) -> Toolkit:
     """A fresh store (SQLite file, or ``url``) with a supervisor ``S`` (team North) plus
     ``people`` and ``cases``."""
+    if url is None and not (tmp_path / name).exists():
+        migrated_copy(tmp_path / name)  # the schema without running Alembic for each store
     tk = Toolkit.system(url or tmp_path / name)
     base = [Practitioner("S", "Sam Supervisor", "sam", role="supervisor", team="North")]
     tk.add_practitioners(base + list(people))

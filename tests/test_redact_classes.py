@@ -47,7 +47,7 @@ PEOPLE = {
 WORKERS = [Person("Saoirse", "Ní Fhlannagáin", "worker"), Person("Lucasz", "Wendeborn", "worker")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # fresh for each test: a redactor keeps counts and caches
 def r() -> Redactor:
     return Redactor(PEOPLE, WORKERS, groups={("session", "s1"): [NICK, WORDS],
                                             ("session", "empty"): []})
@@ -235,7 +235,8 @@ _names = st.sampled_from(["Adébáyọ̀", "Ọlọ́rúnfẹ́mi", "Nguyễn", 
 _glue = st.sampled_from([" ", ", ", "(", ")", "'s ", "-", "\n", "—", " and "])
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.tuples(_names, _marks, _glue, st.sampled_from(["NFC", "NFD"])),
                       min_size=1, max_size=6))
 def test_property_names_with_any_marks_leave_no_name_and_no_stray_mark(r, parts):

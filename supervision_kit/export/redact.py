@@ -263,8 +263,9 @@ class Redactor:
         def repl(mt: re.Match) -> str:
             name = mt.group("x")
             s = mt.start()
-            if s and (text[s - 1] in "[_" or text[s - 1].isalpha()):
-                return mt.group()
+            before = text[s - 1] if s else ""
+            if before.isalpha() or (before == "[" and name in PLACEHOLDER_WORDS):
+                return mt.group()  # inside a word, or a placeholder's word ("[NI_NUMBER]")
             out = m.exact.get(name)
             if out is not None and name in m.exact_variants:
                 self.counts["nickname"] += 1

@@ -105,6 +105,14 @@ class PgServer:
             return ""
 
 
+def attach_server(port: int) -> PgServer:
+    """A server someone else started on ``port`` of 127.0.0.1 (trust authentication);
+    its ``stop()`` leaves it running for its owner."""
+    server = PgServer(find_bindir() or Path("."), Path(tempfile.gettempdir()), port, None)
+    server._stopped = True  # not ours to stop or remove
+    return server
+
+
 def start_server(*, fast: bool = True, timeout: float = 60) -> PgServer:
     """initdb + start on a free loopback port; ``fast`` turns off fsync (throwaway data)."""
     bindir = find_bindir()
