@@ -239,7 +239,7 @@ def test_caseload_app_builds_contracts_observations_and_training_tabs_when_opene
     tabs.selected_index = tabs.titles.index("Observations")
     observations = app.sections["Observations"].content
     assert pick.supervisee_id in [v for _, v in observations.form.supervisee.options]
-    assert len(observations.choice.options) == 1 + len(observations.list.items)
+    assert observations.list.table.total == len(observations.list.items)
     tabs.selected_index = tabs.titles.index("Training records")
     panel = app.sections["Training records"].content
     panel.person.value = pick.supervisee_id

@@ -187,8 +187,8 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     # Agreed in advance: the supervisee sees the plan, and who will observe.
     ahead = ObservationList(pat, "P2", as_of=dt.date(2025, 12, 1))
     assert [o.id for o in ahead.items] == [row.id]
-    assert "<td>2026-01-08</td><td>Pat Practitioner</td><td>Sam Supervisor</td>" in ahead.table.value
-    assert "<td>planned</td>" in ahead.table.value
+    assert ahead.table.all_text() == [["8 Jan 2026", "Pat Practitioner", "Sam Supervisor", "—",
+                                       "planned", "no"]]
     # After the visit: setting and permissions are required to record it.
     form = ObservationForm(sam, observation_id=row.id, today=dt.date(2026, 1, 20))
     form.save_button.click()
@@ -206,12 +206,15 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     assert row.notes["setting"].endswith(EVIL)
     # The supervisee sees it; the manager marks a random sample for the QA audit.
     seen = ObservationList(pat, "P2")
-    assert [o.id for o in seen.items] == [row.id] and "discussed" in seen.table.value
+    assert [o.id for o in seen.items] == [row.id] and seen.table.all_text()[0][4] == "discussed"
+    # A click on the row shows the observation in full below, typed markup as text.
+    assert seen.select(row.id).id == row.id
+    assert "Summarise the plan at the end" in seen.detail.value and EVIL not in seen.detail.value
     no_markup(seen.widget)
     qa = ObservationList(mia)
     assert qa.sample_for_qa(0.5, seed=1) == [row.id] and rows(world, ObservationRow)[0].qa_sample
     # Both parties then see it is in the audit sample.
-    assert "<td>yes</td>" in ObservationList(pat, "P2").table.value
+    assert ObservationList(pat, "P2").table.all_text()[0][5] == "yes"
     assert "quality-assurance sample" in ObservationForm(
         sam, observation_id=row.id, today=dt.date(2026, 1, 20)).header.value
     theirs = ObservationForm(pat, observation_id=row.id, today=dt.date(2026, 1, 20))
@@ -553,7 +556,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
 
     # Observations: record one of Pat's practice; the list and the choices follow.
     obs = open_tab(app, "Observations")
-    assert obs.form.observation is None and [v for _, v in obs.choice.options] == [""]
+    assert obs.form.observation is None and obs.list.table.total == 0
     obs.form.supervisee.value = "P2"
     obs.form.date.value = dt.date.today() - dt.timedelta(days=3)
     obs.form.inputs["setting"].value = "Home visit " + EVIL
@@ -561,10 +564,14 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     obs.form.save_button.click()
     (row,) = rows(world, ObservationRow)
     assert (row.supervisee_id, row.observer_id) == ("P2", "P1")
-    assert obs.choice.value == row.id and [o.id for o in obs.list.items] == [row.id]
-    assert obs.open(row.id).inputs["permissions"].value == "Mother agreed the day before"
-    obs.choice.value = ""
-    assert obs.form.observation is None  # a fresh form for the next one
+    # The list follows at once, the saved one's row selected; the form (saying "Saved") stays.
+    assert obs.list.table.selected == row.id and [o.id for o in obs.list.items] == [row.id]
+    assert obs.form.status.startswith("Saved") and obs.form.observation.id == row.id
+    obs.new_button.click()
+    assert obs.form.observation is None and obs.list.table.selected == ""  # a fresh form
+    obs.list.table.select(row.id)   # a click on its row opens it
+    assert obs.form.observation.id == row.id
+    assert obs.form.inputs["permissions"].value == "Mother agreed the day before"
 
     # Training records: for a practitioner I supervise.
     panel = open_tab(app, "Training records")

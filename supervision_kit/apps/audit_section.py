@@ -58,9 +58,9 @@ class AuditTab:
         self.widget = w.VBox([w.HBox([self.start, self.end]), w.HBox([self.per_stratum, self.seed,
                                                                       self.draw_button]),
                               self.item, *form, self.comment, self.judge_button, self.status,
-                              w.HTML(value="<h4>Results over time: % yes by team and month"
-                                           "</h4>"), self.trend_chart, self.trend_reading,
-                              w.HTML(value="<h4>Results: % yes by team, month and criterion</h4>"),
+                              w.HTML(value="<h2>Results over time: % yes by team and month"
+                                           "</h2>"), self.trend_chart, self.trend_reading,
+                              w.HTML(value="<h2>Results: % yes by team, month and criterion</h2>"),
                               self.results])
 
     def refresh(self, *_args, **_kw) -> None:

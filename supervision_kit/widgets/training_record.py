@@ -74,7 +74,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
         self._status = w.HTML(value="")
         self.person.observe(lambda _: self.refresh(), "value")
         self.widget = w.VBox([
-            w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training</h3>"),
+            w.HTML(value="<h2 style='margin:4px 0'>Safeguarding training</h2>"),
             self.person, self.summary, self.table, self.fields["course"].box,
             w.HBox([self.fields[k].box for k in ("level", "attended", "renewal_due")]),
             self.add_button, self._status])
@@ -159,7 +159,7 @@ class TrainingTakeUp(HasTraits, Displayable):
         self.people = DataTable(OUT_OF_DATE, caption="Out of date", sort_by="name",
                                 empty_text="Everyone is up to date.")
         self.problem = w.HTML(value="")
-        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training take-up</h3>"),
+        self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Safeguarding training take-up</h2>"),
                               self.problem, self.summary, with_detail(self.people)])
         self.refresh()
 
