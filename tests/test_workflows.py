@@ -16,6 +16,7 @@ from supervision_kit.widgets.escalation import DisagreementsPanel
 from supervision_kit.widgets.observation import ObservationForm, ObservationList
 from supervision_kit.widgets.oversight import OversightAnswers, OversightTasks
 from supervision_kit.widgets.session import SessionRecorder
+from supervision_kit.widgets.table import table_texts
 from supervision_kit.widgets.training_record import TrainingRecordPanel, TrainingTakeUp
 from tests.worlds import small_world, supervisee_signs
 
@@ -341,7 +342,8 @@ def test_training_record_and_take_up(world):
     assert "unknown level" in panel.fields["level"].error.value
     # The practitioner sees what the manager recorded, and that it is out of date ...
     own = TrainingRecordPanel(pat, as_of=day)
-    assert "Safeguarding Children Level 3" in own.table.value and "Out of date" in own.summary.value
+    assert own.table.all_text() == [["Safeguarding Children Level 3", "3", "10 Jan 2022", "10 Jan 2025"]]
+    assert "Out of date" in own.summary.value
     views = [e for e in aud.audit_log(action="view") if e["entity"] == "training_records"]
     assert {e["user"] for e in views} >= {"mia", "pat"}  # every look at a record is logged
     # ... and records their own refresher; they are then up to date.
@@ -350,6 +352,13 @@ def test_training_record_and_take_up(world):
     own.attended.value = dt.date(2025, 11, 3)
     own.add_button.click()
     assert "Up to date" in own.summary.value and len(rows(world, TrainingRecordRow)) == 2
+    # The list follows at once, newest first, the new course chosen and shown in full below.
+    assert [r[0] for r in own.table.all_text()] == ["Working Together update " + EVIL,
+                                                    "Safeguarding Children Level 3"]
+    detail = own.detail.value
+    assert own.table.row()["course"].startswith("Working Together") and "3 Nov 2025" in detail
+    own.table.select(own.table.row_keys[1])   # a click on the older one shows it instead
+    assert "10 Jan 2022" in own.detail.value
     no_markup(own.widget)
     with pytest.raises(AccessDenied):
         pat.add_training_record("P9", "Level 1", 1, "2025-01-01")
@@ -585,7 +594,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     mine.tabs.selected_index = len(mine.tabs.children) - 1
     me = mine.my_supervision
     assert [o.id for o in me.observations.items] == [row.id]
-    assert "Safeguarding Children Level 3" in me.training.table.value
+    assert "Safeguarding Children Level 3\t3\t3 Nov 2025\t3 Nov 2028" in table_texts(me.training.widget)
     assert me.contract.contract.id == new.id
     header = me.contract.header.value
     assert "Sue Southern (supervisor)" in header and "Replaces the contract with Sam Supervisor" in header
