@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import ipywidgets as w
-import pandas as pd
 
 from ..analytics.audit_trend import audit_trend, audit_trend_chart
 from ..analytics.governance import results_table
@@ -105,7 +104,7 @@ class AuditTab:
         rows = [{"id": i["discussion_id"], "date": i["date"], "reference": i["reference"],
                  "stratum": i["stratum"], "judged": "yes" if i.get("judgements") else "no"}
                 for i in self.items]
-        self.sample.set_rows(pd.DataFrame(rows, columns=["id", *(k for k, _ in SAMPLE)]), key="id")
+        self.sample.set_records(rows)
 
     def select(self, discussion_id: str) -> dict | None:
         """Open a sampled record to judge (clicking its row)."""
@@ -113,7 +112,7 @@ class AuditTab:
         return self._item()
 
     def _item(self) -> dict | None:
-        return next((i for i in self.items if i["discussion_id"] == self.sample.selected), None)
+        return self.sample.chosen_in(self.items, key=lambda i: i["discussion_id"])
 
     def _show_item(self) -> None:
         it = self._item()

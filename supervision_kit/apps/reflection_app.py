@@ -6,7 +6,6 @@ supervision records to read, comment on and sign), each built only when its tab 
 from __future__ import annotations
 
 import ipywidgets as w
-import pandas as pd
 
 from ..errors import SupervisionError, ValidationError
 from ..widgets.common import Displayable, esc, message
@@ -124,8 +123,7 @@ class ReflectionApp(Displayable):
             rows.append({"id": r.id, "started": r.created, "framework": fw.name,
                          "case": self.case_refs.get(r.case_id, "—") if r.case_id else "—",
                          "answered": f"{done} of {len(fw.stages)}"})
-        self.earlier.set_rows(pd.DataFrame(rows, columns=["id", *(k for k, _ in EARLIER)]),
-                              key="id")
+        self.earlier.set_records(rows)
 
     def _saved(self, change) -> None:
         # A save (as you type) shows in the list at once, its row selected; read from the

@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 
 import ipywidgets as w
-import pandas as pd
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
@@ -124,20 +123,15 @@ class BookingPanel(HasTraits, Displayable):
     @observe("bookings")
     def _bookings_changed(self, change) -> None:
         # The selection stays on its row if that booking is still there (a cancelled one is).
-        self.table.set_rows(self.rows(change["new"]), key="id")
-
-    @staticmethod
-    def rows(bookings) -> pd.DataFrame:
-        """One row per booking as the table shows it."""
-        out = [{"id": b.id, "date": b.date, "time": b.start_time or "—",
-                "minutes": b.duration_minutes or "—", "place": b.place or "—",
-                "stream": stream_label(b.stream), "state": booking_state(b)} for b in bookings]
-        return pd.DataFrame(out, columns=["id", *(k for k, _ in COLUMNS)])
+        self.table.set_records({"id": b.id, "date": b.date, "time": b.start_time or "—",
+                                "minutes": b.duration_minutes or "—", "place": b.place or "—",
+                                "stream": stream_label(b.stream), "state": booking_state(b)}
+                               for b in change["new"])
 
     @property
     def chosen_booking(self) -> Booking | None:
         """The booking whose row is selected (None when none is)."""
-        return next((b for b in self.bookings if b.id == self.table.selected), None)
+        return self.table.chosen_in(self.bookings)
 
     def select(self, booking_id: str) -> Booking | None:
         """Choose a booking (clicking its row); Cancel and Rearrange act on it."""

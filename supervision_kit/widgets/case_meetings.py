@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import ipywidgets as w
-import pandas as pd
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..domain.lifecycle import day_text
@@ -106,7 +105,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
     @property
     def chosen_meeting(self) -> CaseMeeting | None:
         """The meeting whose row is selected (None when none is)."""
-        return next((m for m in self.meetings if m.id == self.table.selected), None)
+        return self.table.chosen_in(self.meetings)
 
     def add(self) -> CaseMeeting | None:
         """Enter the meeting in the form for the chosen case."""
@@ -165,7 +164,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
                  "note": m.note or "—", "when": "past" if m.date < today else "to come"}
                 for m in change["new"]]
         # The chosen row stays if its meeting is still there, else the choice clears.
-        self.table.set_rows(pd.DataFrame(rows, columns=["id", *(k for k, _ in COLUMNS)]), key="id")
+        self.table.set_records(rows)
         self.choose_meeting(self.table.selected)
 
     @observe("status")

@@ -4,7 +4,6 @@ records an outcome as for management oversight."""
 from __future__ import annotations
 
 import ipywidgets as w
-import pandas as pd
 from traitlets import HasTraits, Unicode
 
 from ..domain.enums import OversightStatus
@@ -52,13 +51,13 @@ class DriftEscalations(HasTraits, Displayable):
                  "state": e["status"] + (f": {e['outcome']}" if e["outcome"] else "")}
                 for e in self.items]
         # The chosen row stays (its outcome now shown); the form follows it.
-        self.list.set_rows(pd.DataFrame(rows, columns=["id", *(k for k, _ in COLUMNS)]), key="id")
+        self.list.set_records(rows)
         self._chosen()
 
     @property
     def chosen_escalation(self) -> dict | None:
         """The escalation whose row is selected (None when none is)."""
-        return next((e for e in self.items if e["id"] == self.list.selected), None)
+        return self.list.chosen_in(self.items, key=lambda e: e["id"])
 
     def select(self, escalation_id: str) -> dict | None:
         """Choose an escalation (clicking its row)."""

@@ -14,7 +14,6 @@ import dataclasses as dc
 import datetime as dt
 
 import ipywidgets as w
-import pandas as pd
 from traitlets import HasTraits, Instance, List, Unicode, observe
 
 from ..domain.records import Observation
@@ -246,13 +245,13 @@ class ObservationList(HasTraits, Displayable):
                  "observer": self.names.get(o.observer_id, o.observer_id), "setting": o.setting or "—",
                  "state": observation_state(o, today), "qa_sample": "yes" if o.qa_sample else "no"}
                 for o in change["new"]]
-        self.table.set_rows(pd.DataFrame(rows, columns=["id", *(k for k, _ in COLUMNS)]), key="id")
+        self.table.set_records(rows)
         self._selected()  # the detail follows the row, now as saved (or clears)
 
     @property
     def chosen(self) -> Observation | None:
         """The observation whose row is selected (None when none is)."""
-        return next((o for o in self.items if o.id == self.table.selected), None)
+        return self.table.chosen_in(self.items)
 
     def select(self, observation_id: str) -> Observation | None:
         """Choose an observation (clicking its row)."""

@@ -88,8 +88,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
     @observe("records")
     def _records_changed(self, change) -> None:
         # Another practitioner's courses, or the same ones again: a chosen row stays if still there.
-        df = pd.DataFrame(change["new"], columns=["id", *(k for k, _ in COURSES)])
-        self.table.set_rows(df, key="id")
+        self.table.set_records(change["new"])
 
     @observe("status")
     def _status_changed(self, change) -> None:
