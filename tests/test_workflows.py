@@ -228,6 +228,22 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
         mia.sample_observations_for_qa(2)
 
 
+def test_a_click_on_someone_short_of_observations_plans_one_for_them(world):
+    from supervision_kit.apps.practice_sections import ObservationsSection
+    sec = ObservationsSection(world.as_user("sam"), as_of=dt.date(2027, 6, 1))
+    assert sec.list.short.row_keys == ["P9"]      # none recorded since the contract began
+    assert sec.list.short.all_text()[0][1].startswith("Overdue by 147 days: due 5 Jan 2027")
+    sec.list.short.select("P9")                   # a click on their row
+    assert sec.form.observation is None and sec.form.supervisee.value == "P9"
+    sec.form.date.value = dt.date(2027, 6, 20)    # planned, agreed in advance
+    sec.form.save_button.click()
+    (row,) = rows(world, ObservationRow)
+    assert row.supervisee_id == "P9" and sec.list.table.selected == row.id
+    assert sec.list.table.all_text() == [["20 Jun 2027", "Nia Newly", "Sam Supervisor", "—",
+                                          "planned", "no"]]
+    assert sec.list.short.row_keys == ["P9"]      # a plan is not yet an observation
+
+
 # -- 3. entitlement and escalation of requests ------------------------------------------------
 def test_three_way_meeting_only_beyond_tolerance_and_urgent_discussions(world):
     sam, mia, pat = world.as_user("sam"), world.as_user("mia"), world.as_user("pat")

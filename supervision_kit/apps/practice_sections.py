@@ -126,16 +126,18 @@ class ContractsSection(Displayable):
 
 
 class ObservationsSection(Displayable):
-    """Caseload: observations of my supervisees' practice; plan or record a new one, or
-    click a row of the table to open that one."""
+    """Caseload: observations of my supervisees' practice; plan or record a new one (for
+    someone short of them: click their row), or click a row of the table to open that one."""
 
-    def __init__(self, tk):
+    def __init__(self, tk, as_of=None):
         from ..widgets.observation import ObservationList
         self.tk = tk
         self.form = None
         self._quiet = False
-        self.list = ObservationList(tk, detail=False)  # the form below is the detail
+        self.list = ObservationList(tk, as_of=as_of, detail=False)  # the form below is the detail
         self.list.table.observe(lambda c: self._quiet or self._row(c["new"]), "selected")
+        # a click on someone short of observations plans one for them
+        self.list.short.observe(lambda c: c["new"] and self.plan_for(c["new"]), "selected")
         self.new_button = w.Button(description="New observation", icon="plus")
         self.new_button.on_click(lambda _: self.open(NEW))
         self.form_box = w.VBox([])
@@ -145,6 +147,14 @@ class ObservationsSection(Displayable):
     def _row(self, observation_id: str) -> None:
         if observation_id:
             self.open(observation_id)
+
+    def plan_for(self, supervisee_id: str):
+        """A new observation's form for ``supervisee_id`` (a click on their row in "Short of
+        the policy's observations")."""
+        form = self.open(NEW)
+        if supervisee_id in {v for _, v in form.supervisee.options}:
+            form.supervisee.value = supervisee_id
+        return form
 
     def open(self, observation_id: str = NEW):
         """A new observation's form (``NEW``, no row selected) or a stored one's."""

@@ -4,8 +4,8 @@
 one: date, observer, setting, permissions sought from service users or professionals,
 what went well, development points and the supervision session where it was discussed.
 ``ObservationList`` shows a supervisee's (or everyone visible's) observations as a
-``DataTable`` (a row click shows that observation in full below, or calls ``on_select``),
-how many the policy still needs this year, and lets a manager mark a random sample for
+``DataTable`` (a row click shows that observation in full below), who is short of the
+policy's observations this year (another table), and lets a manager mark a random sample for
 the quality-assurance audit. Every button is also a method; typed text is shown as text.
 """
 from __future__ import annotations
@@ -28,6 +28,7 @@ NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("development_points", "Development points", "for discussion at the next supervision"))
 NOT_YET = ("— not yet discussed —", "")
 PRE = "white-space:pre-wrap"
+SHORT = (("name", "Supervisee"), ("reason", "Why"))
 COLUMNS = (("date", "Date"), ("supervisee", "Supervisee"), ("observer", "Observer"),
            ("setting", "Setting"), ("state", "State"), ("qa_sample", "QA sample"))
 
@@ -202,7 +203,9 @@ class ObservationList(HasTraits, Displayable):
         super().__init__()
         self.tk, self.supervisee_id, self.as_of = tk, supervisee_id, as_of
         self.show_detail = detail
-        self.due = w.HTML(value="")
+        # who is short of the policy's observations this year, and why
+        self.short = DataTable(SHORT, caption="Short of the policy's observations", sort_by="name",
+                               empty_text="Everyone has the observations the policy asks for.")
         # click a row (or Enter on it) to open that observation
         self.table = DataTable(COLUMNS, caption="Observations", sort_by="date", ascending=False,
                                empty_text="No observations yet.")
@@ -216,7 +219,7 @@ class ObservationList(HasTraits, Displayable):
         qa = [w.HBox([self.fraction, self.sample_button])] if tk.me.role in ("manager", "admin") else []
         self._status = w.HTML(value="")
         self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Observations of practice</h2>"),
-                              self.due, self.table, self.detail, *qa, self._status])
+                              self.short, self.table, self.detail, *qa, self._status])
         self.refresh()
 
     def refresh(self) -> None:
@@ -229,10 +232,7 @@ class ObservationList(HasTraits, Displayable):
             return
         if self.supervisee_id:
             df = df[df["supervisee_id"] == self.supervisee_id]
-        lines = [f"<li>{esc(r['name'])}: {esc(r['reason'])}</li>" for _, r in df.iterrows()
-                 if r["days_overdue"] > 0]
-        self.due.value = (f"<b>Short of the policy's observations</b><ul>{''.join(lines)}</ul>"
-                          if lines else "<small>Everyone has the observations the policy asks for.</small>")
+        self.short.set_rows(df[df["days_overdue"] > 0], key="supervisee_id")
 
     @observe("items")
     def _items_changed(self, change) -> None:
