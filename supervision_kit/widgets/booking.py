@@ -98,8 +98,8 @@ class BookingPanel(HasTraits, Displayable):
         self.rearrange_button.on_click(lambda _: self.rearrange())
         self.table.observe(lambda _: self._chosen(), "selected")
         self.widget = w.VBox([
-            w.HTML(value="<b>Booked sessions</b> <small>arranged in advance by agreement; a "
-                         "change is rebooked for the earliest date [Havering 5]</small>"),
+            w.HTML(value="<small>Sessions are arranged in advance by agreement; a change is "
+                         "rebooked for the earliest date [Havering 5].</small>"),
             self.table,
             w.HBox([self.fields[k].box for k in ("date", "start_time", "duration_minutes")]),
             w.HBox([self.fields["place"].box, self.fields["stream"].box, self.book_button]),
