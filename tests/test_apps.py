@@ -110,9 +110,18 @@ def test_reflection_app_walks_a_framework_and_resumes_it(demo):
     saved = Toolkit(db, user).reflections(author_id=pick.supervisee_id)
     mine = [r for r in saved if r.responses.get(first, "").startswith("A home visit")]
     assert mine and mine[0].case_id == pick.case_id and mine[0].framework == "kolb"
-    app._earlier()
-    assert mine[0].id in [v for _, v in app.earlier.options]
-    resumed = app.resume(mine[0].id)
+    # Saved as typed: the list of earlier reflections follows at once, its row selected.
+    assert app.earlier.selected == mine[0].id
+    row = app.earlier.row(mine[0].id)
+    assert pick.case_label.startswith(row["case"] + " (")
+    assert row["answered"] == f"1 of {len(guide.framework.stages)}"
+    app._earlier()   # read again from the store: the same row
+    assert mine[0].id in app.earlier.row_keys
+    fresh = app.start("gibbs")
+    assert app.earlier.selected == "" and app.guide is fresh   # a new one: no row chosen
+    app.earlier.select(mine[0].id)   # a click on the earlier row opens it again
+    resumed = app.guide
+    assert resumed is not fresh and resumed.reflection.id == mine[0].id
     assert resumed.textareas[first].value.startswith("A home visit")
     app.tabs.selected_index = 1
     assert app.tracker is not None
@@ -239,7 +248,7 @@ def test_caseload_app_builds_contracts_observations_and_training_tabs_when_opene
     tabs.selected_index = tabs.titles.index("Observations")
     observations = app.sections["Observations"].content
     assert pick.supervisee_id in [v for _, v in observations.form.supervisee.options]
-    assert len(observations.choice.options) == 1 + len(observations.list.items)
+    assert observations.list.table.total == len(observations.list.items)
     tabs.selected_index = tabs.titles.index("Training records")
     panel = app.sections["Training records"].content
     panel.person.value = pick.supervisee_id

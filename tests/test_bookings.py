@@ -28,13 +28,19 @@ def test_sickness_cancelled_in_the_widget_moves_due_five_working_days_past_chris
     p.date.value, p.time.value, p.minutes.value, p.place.value = D("2025-12-22"), "14:00", 90, "Room 2"
     p.book_button.click()
     assert p.status == "Booked for 22 Dec 2025 at 14:00"
-    assert "Room 2" in p.table.value and "booked" in p.table.value
+    # The booked session is a row of the table, chosen: the buttons act on it.
+    assert p.table.all_text() == [["22 Dec 2025", "14:00", "90", "Room 2", "Management (line) supervision", "booked"]]
+    assert p.chosen_booking.date == D("2025-12-22") and "22 Dec 2025 at 14:00" in p.chosen.value
     due = row(tk.due(as_of="2025-12-18"), "supervisee_id", "W")
     assert day(due["next_booked"]) == D("2025-12-22")
     assert due["reason"].endswith("booked for 2025-12-22, after it is due.")
     p.reason.value, p.by.value, p.return_date.value = "sickness", "supervisee", D("2025-12-24")
     p.cancel_button.click()
     assert p.status == "Cancelled the session of 22 Dec 2025 (sickness; back 24 Dec 2025)"
+    # The list follows at once; the row stays chosen, now past cancelling.
+    assert p.table.all_text()[0][5] == ("cancelled: The supervisee's sickness, by supervisee, "
+                                        "back 24 Dec 2025")
+    assert p.cancel_button.disabled and p.rearrange_button.disabled
     # Back Wednesday 24 Dec; 25 and 26 Dec and 1 Jan are bank holidays: Mon 29 (1), Tue 30
     # (2), Wed 31 (3), Fri 2 Jan (4), Mon 5 Jan (5).
     r = row(tk.due(as_of="2025-12-29"), "supervisee_id", "W")
@@ -59,7 +65,13 @@ def test_rearranged_to_the_earliest_date_with_the_reason_kept(tmp_path):
     kept = {b.id: b for b in sam.bookings("W")}
     assert kept[first.id].status == "rearranged" and kept[first.id].note == "Court hearing moved"
     assert new.replaces_id == first.id and (new.date, new.start_time) == (D("2025-12-23"), "11:30")
-    assert p.which.value == new.id and "Add to calendar" in p.calendar.value
+    assert p.table.selected == new.id and "Add to calendar" in p.calendar.value
+    # Both rows are listed: the old one says why it moved; the new one is chosen.
+    assert [r[0] + " " + r[5] for r in p.table.all_text()] == [
+        "19 Dec 2025 rearranged: Court hearing moved", "23 Dec 2025 booked"]
+    p.select(first.id)   # clicking the old row: nothing to cancel or move there
+    assert p.cancel_button.disabled and p.calendar.value == ""
+    assert p.cancel() is None and p.status == "Not cancelled: choose a booked session"
 
 
 def test_bad_input_is_named_and_kept(tmp_path):
@@ -149,7 +161,8 @@ def test_cancelled_in_the_panel_the_calendar_file_cancels_the_same_event(tmp_pat
     assert (method, str(ev["status"]), int(ev["sequence"])) == ("REQUEST", "CONFIRMED", 0)
     uid = str(ev["uid"])
     # Rearranged: the same event moved, one revision on, at the new date.
-    p.which.value, p.new_date.value, p.new_time.value = first.id, D("2025-12-23"), "10:00"
+    p.table.select(first.id)   # a click on its row
+    p.new_date.value, p.new_time.value = D("2025-12-23"), "10:00"
     p.why.value = "Supervisor in court"
     moved = p.rearrange()
     method, ev = _event(tk.as_user("w").booking_ics(moved.id))
@@ -158,7 +171,7 @@ def test_cancelled_in_the_panel_the_calendar_file_cancels_the_same_event(tmp_pat
     # The old booking's file is the moved event too, not a cancellation of it.
     assert str(_event(sam.booking_ics(first.id))[1]["dtstart"].dt.date()) == "2025-12-23"
     # Cancelled for sickness: the panel offers the cancellation of that same event.
-    p.which.value = moved.id
+    p.table.select(moved.id)
     p.reason.value, p.by.value, p.return_date.value = "sickness", "supervisee", D("2025-12-24")
     p.cancel_button.click()
     assert "Cancel in calendar" in p.calendar.value

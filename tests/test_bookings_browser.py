@@ -32,6 +32,11 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
         page.get_by_role("button", name="Book session").click()
         expect(page.get_by_text("Booked for 14 Jan 2030 at 14:00")).to_be_visible(timeout=SLOW)
         expect(page.get_by_role("link", name="Add to calendar")).to_be_visible()
+        # The booked sessions are a table: the new one is listed at once, chosen.
+        booked = page.get_by_role("table", name="Booked sessions", exact=True)
+        chosen = booked.locator("tbody tr.sk-selected")
+        expect(chosen).to_contain_text("14 Jan 2030")
+        expect(chosen).to_contain_text("Room 2")
 
         page.get_by_role("combobox", name="Why", exact=True).select_option(label="The supervisee's sickness")
         page.get_by_role("combobox", name="Cancelled by").select_option(label="The supervisee")
@@ -41,10 +46,17 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
                                 "2030)")).to_be_visible(timeout=SLOW)
         # Both calendars hold the invitation: the cancellation of that event is offered.
         expect(page.get_by_role("link", name="Cancel in calendar")).to_be_visible()
+        expect(chosen).to_contain_text("cancelled: The supervisee's sickness")
+        expect(page.get_by_role("button", name="Cancel session")).to_be_disabled()
 
         book_for.fill("2030-01-20")
         page.get_by_role("button", name="Book session").click()
         expect(page.get_by_text("Booked for 20 Jan 2030 at 14:00")).to_be_visible(timeout=SLOW)
+        expect(chosen).to_contain_text("20 Jan 2030")
+        # A click on the cancelled row chooses it again: its calendar file cancels.
+        booked.get_by_role("button", name="14 Jan 2030", exact=True).click()
+        expect(chosen).to_contain_text("14 Jan 2030")
+        expect(page.get_by_role("link", name="Cancel in calendar")).to_be_visible(timeout=SLOW)
 
     tk = Toolkit(db, pick.supervisor)
     mine = [b for b in tk.bookings(pick.supervisee_id) if b.date.year == 2030]

@@ -31,11 +31,14 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     p = CaseMeetingsPanel(sam)
     assert [v for _, v in p.case.options] == ["", "CP"]      # only cases Sam may see
     p.case.value = "CP"
-    assert "No meetings entered for this case." in p.table.value
+    assert p.table.total == 0 and p.table.empty_text == "No meetings entered for this case."
     p.kind.value, p.date.value, p.note.value = "initial cp conference", D("2025-12-20"), "<b>IRO</b>"
     p.add_button.click()
     assert p.status == "Added: Initial child protection conference on 20 Dec 2025"
-    assert "20 Dec 2025" in p.table.value and "&lt;b&gt;IRO&lt;/b&gt;" in p.table.value
+    # Listed at once (the note as typed, as text); the form is ready for another.
+    assert [r[:3] for r in p.table.all_text()] == [
+        ["20 Dec 2025", "Initial child protection conference", "<b>IRO</b>"]]
+    assert p.table.selected == "" and not p.add_button.disabled
     # Ten days before, with no discussion since 3 Nov: flagged in the caseload's "Also due".
     ov = CaseloadOverview(sam, as_of=D("2025-12-10"))
     shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
@@ -43,21 +46,25 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
             "before it; last discussed 2025-11-03.") in shown
     # Moved to 5 Jan: chosen, changed, saved; no longer in its window on 10 Dec.
     [m] = p.meetings
-    p.which.value = m.id
+    p.table.select(m.id)   # a click on its row puts it in the form
     assert (p.kind.value, p.date.value) == ("initial cp conference", D("2025-12-20"))
+    assert p.add_button.disabled and "Changing:" in p.chosen.value
     p.date.value = D("2026-01-05")
     p.save_button.click()
     assert p.status == "Saved: Initial child protection conference on 5 Jan 2026"
     assert [x.date for x in tk.case_meetings("CP")] == [D("2026-01-05")]
+    assert p.table.all_text()[0][0] == "5 Jan 2026"   # the list follows the change
     assert not row(tk.meetings_due(as_of="2025-12-10"), "case_id", "CP")["flag"]
     # A bad date is named beside its field and nothing changes.
-    p.which.value, p.date.value = m.id, None
+    p.table.select(m.id)
+    p.date.value = None
     p.save_button.click()
     assert p.status.startswith("Not saved") and p.fields["date"].error.value
-    p.which.value = m.id
+    p.table.select(m.id)
     p.remove_button.click()
     assert p.status == "Removed: Initial child protection conference on 5 Jan 2026"
-    assert tk.case_meetings("CP") == [] and "No meetings entered" in p.table.value
+    assert tk.case_meetings("CP") == [] and p.table.total == 0 and p.chosen_meeting is None
+    assert p.remove_button.disabled
     log = [(e["action"], e["user"]) for e in tk.audit_log(limit=500)
            if e["entity"] == "case_meeting"]
     assert log.count(("create", "sam")) == 1 and ("update", "sam") in log

@@ -38,8 +38,11 @@ def test_a_conference_entered_on_the_case_meetings_tab(page, tmp_path):
         page.get_by_role("button", name="Add meeting").click()
         expect(page.get_by_text(f"Added: Review child protection conference on {said}")
                ).to_be_visible(timeout=SLOW)
-        expect(page.locator("table.case-meetings").get_by_text("Chaired by the IRO")
-               ).to_be_visible(timeout=SLOW)
+        meetings = page.get_by_role("table", name="Meetings about the case", exact=True)
+        expect(meetings.get_by_text("Chaired by the IRO")).to_be_visible(timeout=SLOW)
+        # A click on its row puts it in the form, to change or remove.
+        meetings.locator("tbody tr", has_text="Chaired by the IRO").click()
+        expect(page.get_by_role("button", name="Remove")).to_be_enabled(timeout=SLOW)
         # The caseload computes what is due when it opens: reload, and it is listed.
         page.reload()
         page.get_by_role("tab", name="Also due").click()

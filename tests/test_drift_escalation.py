@@ -85,12 +85,18 @@ def test_the_task_list_widget(world):
     from supervision_kit.widgets.drift_escalation import DriftEscalations
     worsening(world)
     view = DriftEscalations(world.as_user("sam"), as_of=D + dt.timedelta(days=14))
-    assert "CR-2025-000001" in view.list.value and "Getting worse" in view.list.value
-    view.choice.value = next(v for label, v in view.choice.options if "CR-2025-000001" in label)
+    [mine] = [r for r in view.list.all_text() if r[0] == "CR-2025-000001"]
+    assert "Getting worse" in mine[1] and mine[4] == "pending"
+    assert view.answer() is None and view.status == "Choose an escalation first: click its row"
+    key = next(e["id"] for e in view.items if e["reference"] == "CR-2025-000001")
+    view.select(key)   # a click on its row
+    assert "CR-2025-000001" in view.chosen.value and not view.answer_button.disabled
     view.answer_button.click()
     assert "Not recorded" in view.status  # no reason given
     view.outcome.value = "more information requested"
     view.reason.value = "What did the core group say?"
     view.answer_button.click()
     assert view.status == "Outcome recorded: more information requested"
-    assert "What did the core group say?" in view.list.value
+    # The list follows at once; the row stays chosen, now answered.
+    assert view.list.row(key)["state"] == "more information requested: What did the core group say?"
+    assert view.answer_button.disabled

@@ -26,6 +26,10 @@ def test_qa_lead_audits_one_sampled_record(page, voila, tmp_path):
     seed.press("Tab")
     page.get_by_role("button", name="Draw sample").click()
     expect(page.get_by_text("drawn with seed 11")).to_be_visible(timeout=60_000)
+    # The sample is a table whose first record is open to judge.
+    sample = page.get_by_role("table", name="Sampled records")
+    expect(sample.locator("tbody tr.sk-selected")).to_have_count(1, timeout=60_000)
+    expect(page.get_by_text("Judging:")).to_be_visible()
     page.get_by_role("button", name="yes", exact=True).first.click()
     comment = page.get_by_placeholder("Comments")
     comment.fill("Decision clear; <i>no</i> dates on actions")
@@ -38,4 +42,7 @@ def test_qa_lead_audits_one_sampled_record(page, voila, tmp_path):
                                    "WHERE judged_at IS NOT NULL")).all()
     assert len(judged) == 1 and '"reflection": "yes"' in judged[0][0].replace("'", '"')
     assert judged[0][1] == "Decision clear; <i>no</i> dates on actions"
-    expect(page.locator(".qa-audit")).to_contain_text("reflection")
+    results = page.get_by_role("table", name="Results by team, month and criterion")
+    expect(results).to_contain_text("reflection")
+    # The judged record says so in the sample, which followed the judgement.
+    expect(sample.locator("tbody tr.sk-selected td").last).to_have_text("yes")

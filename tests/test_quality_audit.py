@@ -8,6 +8,7 @@ import pytest
 
 from supervision_kit.apps.qa_app import QualityAssuranceApp
 from supervision_kit.domain.quality_audit import draw, stratum
+from supervision_kit.widgets.table import table_texts
 from supervision_kit.domain.records import CaseDiscussion
 from supervision_kit.errors import AccessDenied, ValidationError
 from tests.test_maintenance import signed_session
@@ -74,11 +75,24 @@ def test_qa_app_audit_tab(world):
     tab.per_stratum.value = 1
     tab.draw_button.click()
     assert len(tab.items) == 3 and "seed 7" in tab.status.value
-    tab.item.value = tab.item.options[0][1]
+    assert tab.sample.total == 3 and tab.sample.selected == tab.sample.row_keys[0]
+    first = tab.select(tab.sample.row_keys[0])   # a click on the first sampled record
+    assert first["reference"] in tab.chosen.value
     tab.answers["decision"].value = "yes"
     tab.answers["diversity"].value = "no"
     tab.comment.value = "No <b>diversity</b> discussion"
     tab.judge_button.click()
     assert tab.status.value == "Judgement saved"
-    assert "North" in tab.results.value and "diversity" in tab.results.value
-    assert "<b>diversity</b>" not in tab.results.value
+    # The sample says it is judged; the results table follows at once.
+    assert [r[3] for r in tab.sample.all_text()].count("yes") == 1
+    assert tab.sample.row(first["discussion_id"])["judged"] == "yes"
+    texts = table_texts(tab.widget)
+    assert any(t.startswith("North\t") and "\tdiversity\t" in t for t in texts)
+    # Another record opens blank; going back to the judged one shows what was saved.
+    tab.select(next(k for k in tab.sample.row_keys if k != first["discussion_id"]))
+    assert tab.answers["decision"].value == "" and tab.comment.value == ""
+    tab.select(first["discussion_id"])
+    assert tab.answers["decision"].value == "yes"
+    assert tab.comment.value == "No <b>diversity</b> discussion"   # as typed, shown as text
+    tab.results.select(tab.results.row_keys[0])   # a result row shown in full below it
+    assert "% yes" in tab.widget.children[-1].detail.value

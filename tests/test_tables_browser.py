@@ -2,7 +2,8 @@
 and Debian's Chromium on a copy of the demo database: a caseload row opens its case's
 timeline and another row replaces it; the session link keeps the signed-in person and
 chooses the supervisee; "Earlier records" lists the record just signed; the QA records
-table pages, sorts and filters; axe-core finds nothing serious in the tables."""
+table pages, sorts and filters; a reflection saved is listed at once and its row opens it
+again; axe-core finds nothing serious in the tables."""
 from __future__ import annotations
 
 import re
@@ -161,3 +162,30 @@ def test_the_qa_records_table_pages_sorts_and_filters(page, voila, demo):
     box.locator("tbody tr").first.click()
     expect(page.locator(".sk-row-detail").first).to_contain_text(word, timeout=SLOW)
     assert axe_serious(page) == []
+
+
+def test_a_reflection_saved_is_listed_at_once_and_its_row_opens_it_again(page, server, demo):
+    db, pick = demo
+    page.goto(server.url + "voila/render/reflection.ipynb", timeout=SLOW)
+    start = page.get_by_role("button", name="Start reflection")
+    expect(start).to_be_visible(timeout=SLOW)
+    start.click()
+    box = page.locator("textarea").first
+    expect(box).to_be_visible(timeout=SLOW)
+    words = "The home visit that went badly, written in the browser"
+    box.fill(words)
+    box.press("Tab")  # the box reports its value when left
+    expect(page.get_by_text("Reflection saved at")).to_be_visible(timeout=SLOW)
+    tk = Toolkit(db, pick.supervisor)
+    [mine] = [r for r in tk.reflections(author_id=tk.me.id) if words in r.responses.values()]
+    # Listed at once in "Your earlier reflections", its row the one on show.
+    earlier = page.get_by_role("table", name="Your earlier reflections", exact=True)
+    row = earlier.locator(f"tr[data-key='{mine.id}']")
+    expect(row).to_have_class(re.compile("sk-selected"), timeout=SLOW)
+    expect(row).to_contain_text("1 of")
+    start.click()  # a new one: an empty box, no row chosen
+    expect(page.locator("textarea").first).to_have_value("", timeout=SLOW)
+    expect(earlier.locator("tbody tr.sk-selected")).to_have_count(0)
+    row.get_by_role("button").click()  # the row's button: click or Enter opens it again
+    expect(page.locator("textarea").first).to_have_value(words, timeout=SLOW)
+    expect(row).to_have_class(re.compile("sk-selected"))

@@ -163,6 +163,12 @@ def test_dashboard_refresh_shows_the_agreement_statistics(tk):
     dash = TrainerDashboard(tess)
     code = dash.create(VIGNETTES, "Calibration")
     assert code and dash.figures["trainees"] == "0" and dash.figures["fleiss_kappa"] == "n/a"
+    # Listed at once among the trainer's earlier exercises, its row the one on show.
+    assert dash.previous.selected == dash.exercise_id
+    assert dash.previous.row(dash.exercise_id)[["code", "title"]].tolist() == [code, "Calibration"]
+    other = TrainerDashboard(tess)
+    other.previous.select(dash.exercise_id)   # a click on its row reopens it
+    assert other.code == code and other.exercise.title == "Calibration"
     assert dash.refresh() is False  # nothing changed
     rate_all(db, code)
     assert dash.refresh() is True

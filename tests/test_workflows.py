@@ -16,6 +16,7 @@ from supervision_kit.widgets.escalation import DisagreementsPanel
 from supervision_kit.widgets.observation import ObservationForm, ObservationList
 from supervision_kit.widgets.oversight import OversightAnswers, OversightTasks
 from supervision_kit.widgets.session import SessionRecorder
+from supervision_kit.widgets.table import table_texts
 from supervision_kit.widgets.training_record import TrainingRecordPanel, TrainingTakeUp
 from tests.worlds import small_world, supervisee_signs
 
@@ -187,8 +188,8 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     # Agreed in advance: the supervisee sees the plan, and who will observe.
     ahead = ObservationList(pat, "P2", as_of=dt.date(2025, 12, 1))
     assert [o.id for o in ahead.items] == [row.id]
-    assert "<td>2026-01-08</td><td>Pat Practitioner</td><td>Sam Supervisor</td>" in ahead.table.value
-    assert "<td>planned</td>" in ahead.table.value
+    assert ahead.table.all_text() == [["8 Jan 2026", "Pat Practitioner", "Sam Supervisor", "—",
+                                       "planned", "no"]]
     # After the visit: setting and permissions are required to record it.
     form = ObservationForm(sam, observation_id=row.id, today=dt.date(2026, 1, 20))
     form.save_button.click()
@@ -206,12 +207,15 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
     assert row.notes["setting"].endswith(EVIL)
     # The supervisee sees it; the manager marks a random sample for the QA audit.
     seen = ObservationList(pat, "P2")
-    assert [o.id for o in seen.items] == [row.id] and "discussed" in seen.table.value
+    assert [o.id for o in seen.items] == [row.id] and seen.table.all_text()[0][4] == "discussed"
+    # A click on the row shows the observation in full below, typed markup as text.
+    assert seen.select(row.id).id == row.id
+    assert "Summarise the plan at the end" in seen.detail.value and EVIL not in seen.detail.value
     no_markup(seen.widget)
     qa = ObservationList(mia)
     assert qa.sample_for_qa(0.5, seed=1) == [row.id] and rows(world, ObservationRow)[0].qa_sample
     # Both parties then see it is in the audit sample.
-    assert "<td>yes</td>" in ObservationList(pat, "P2").table.value
+    assert ObservationList(pat, "P2").table.all_text()[0][5] == "yes"
     assert "quality-assurance sample" in ObservationForm(
         sam, observation_id=row.id, today=dt.date(2026, 1, 20)).header.value
     theirs = ObservationForm(pat, observation_id=row.id, today=dt.date(2026, 1, 20))
@@ -222,6 +226,22 @@ def test_observation_planned_recorded_discussed_and_sampled(world):
         sam.sample_observations_for_qa(0.5)
     with pytest.raises(ValidationError):
         mia.sample_observations_for_qa(2)
+
+
+def test_a_click_on_someone_short_of_observations_plans_one_for_them(world):
+    from supervision_kit.apps.practice_sections import ObservationsSection
+    sec = ObservationsSection(world.as_user("sam"), as_of=dt.date(2027, 6, 1))
+    assert sec.list.short.row_keys == ["P9"]      # none recorded since the contract began
+    assert sec.list.short.all_text()[0][1].startswith("Overdue by 147 days: due 5 Jan 2027")
+    sec.list.short.select("P9")                   # a click on their row
+    assert sec.form.observation is None and sec.form.supervisee.value == "P9"
+    sec.form.date.value = dt.date(2027, 6, 20)    # planned, agreed in advance
+    sec.form.save_button.click()
+    (row,) = rows(world, ObservationRow)
+    assert row.supervisee_id == "P9" and sec.list.table.selected == row.id
+    assert sec.list.table.all_text() == [["20 Jun 2027", "Nia Newly", "Sam Supervisor", "—",
+                                          "planned", "no"]]
+    assert sec.list.short.row_keys == ["P9"]      # a plan is not yet an observation
 
 
 # -- 3. entitlement and escalation of requests ------------------------------------------------
@@ -338,7 +358,8 @@ def test_training_record_and_take_up(world):
     assert "unknown level" in panel.fields["level"].error.value
     # The practitioner sees what the manager recorded, and that it is out of date ...
     own = TrainingRecordPanel(pat, as_of=day)
-    assert "Safeguarding Children Level 3" in own.table.value and "Out of date" in own.summary.value
+    assert own.table.all_text() == [["Safeguarding Children Level 3", "3", "10 Jan 2022", "10 Jan 2025"]]
+    assert "Out of date" in own.summary.value
     views = [e for e in aud.audit_log(action="view") if e["entity"] == "training_records"]
     assert {e["user"] for e in views} >= {"mia", "pat"}  # every look at a record is logged
     # ... and records their own refresher; they are then up to date.
@@ -347,6 +368,13 @@ def test_training_record_and_take_up(world):
     own.attended.value = dt.date(2025, 11, 3)
     own.add_button.click()
     assert "Up to date" in own.summary.value and len(rows(world, TrainingRecordRow)) == 2
+    # The list follows at once, newest first, the new course chosen and shown in full below.
+    assert [r[0] for r in own.table.all_text()] == ["Working Together update " + EVIL,
+                                                    "Safeguarding Children Level 3"]
+    detail = own.detail.value
+    assert own.table.row()["course"].startswith("Working Together") and "3 Nov 2025" in detail
+    own.table.select(own.table.row_keys[1])   # a click on the older one shows it instead
+    assert "10 Jan 2022" in own.detail.value
     no_markup(own.widget)
     with pytest.raises(AccessDenied):
         pat.add_training_record("P9", "Level 1", 1, "2025-01-01")
@@ -553,7 +581,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
 
     # Observations: record one of Pat's practice; the list and the choices follow.
     obs = open_tab(app, "Observations")
-    assert obs.form.observation is None and [v for _, v in obs.choice.options] == [""]
+    assert obs.form.observation is None and obs.list.table.total == 0
     obs.form.supervisee.value = "P2"
     obs.form.date.value = dt.date.today() - dt.timedelta(days=3)
     obs.form.inputs["setting"].value = "Home visit " + EVIL
@@ -561,10 +589,14 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     obs.form.save_button.click()
     (row,) = rows(world, ObservationRow)
     assert (row.supervisee_id, row.observer_id) == ("P2", "P1")
-    assert obs.choice.value == row.id and [o.id for o in obs.list.items] == [row.id]
-    assert obs.open(row.id).inputs["permissions"].value == "Mother agreed the day before"
-    obs.choice.value = ""
-    assert obs.form.observation is None  # a fresh form for the next one
+    # The list follows at once, the saved one's row selected; the form (saying "Saved") stays.
+    assert obs.list.table.selected == row.id and [o.id for o in obs.list.items] == [row.id]
+    assert obs.form.status.startswith("Saved") and obs.form.observation.id == row.id
+    obs.new_button.click()
+    assert obs.form.observation is None and obs.list.table.selected == ""  # a fresh form
+    obs.list.table.select(row.id)   # a click on its row opens it
+    assert obs.form.observation.id == row.id
+    assert obs.form.inputs["permissions"].value == "Mother agreed the day before"
 
     # Training records: for a practitioner I supervise.
     panel = open_tab(app, "Training records")
@@ -578,7 +610,7 @@ def test_caseload_tabs_agree_a_contract_observe_practice_and_record_training(wor
     mine.tabs.selected_index = len(mine.tabs.children) - 1
     me = mine.my_supervision
     assert [o.id for o in me.observations.items] == [row.id]
-    assert "Safeguarding Children Level 3" in me.training.table.value
+    assert "Safeguarding Children Level 3\t3\t3 Nov 2025\t3 Nov 2028" in table_texts(me.training.widget)
     assert me.contract.contract.id == new.id
     header = me.contract.header.value
     assert "Sue Southern (supervisor)" in header and "Replaces the contract with Sam Supervisor" in header

@@ -103,9 +103,12 @@ def record_observation(page) -> None:
     leave(page.get_by_placeholder("for discussion at the next supervision"), "Summarise the plan")
     button(page, "Save observation").click()
     expect(page.get_by_text(re.compile(r"^Saved at"))).to_be_visible()
-    row = page.locator("table.observations tr", has_text="Pat Practitioner")
+    # Listed at once in the table, its row selected (the form above it is its detail).
+    row = page.get_by_role("table", name="Observations", exact=True).locator(
+        "tbody tr", has_text="Pat Practitioner")
     expect(row).to_contain_text("Sam Supervisor")
     expect(row).to_contain_text("recorded")
+    expect(row).to_have_class(re.compile("sk-selected"))
 
 
 def record_training(page) -> None:
@@ -116,7 +119,7 @@ def record_training(page) -> None:
     page.get_by_role("textbox", name="Attended", exact=True).fill("2025-11-03")
     button(page, "Add course").click()
     expect(page.get_by_text(re.compile(r"^Added at"))).to_be_visible()
-    expect(page.locator("table.training-records")).to_contain_text(COURSE)
+    expect(page.get_by_role("table", name="Courses attended", exact=True)).to_contain_text(COURSE)
     expect(page.get_by_text("Up to date", exact=True)).to_be_visible()
 
 
@@ -151,7 +154,7 @@ def test_supervisor_agrees_a_contract_observes_practice_and_records_training(tmp
     assert (obs.observer_id, obs.date, obs.planned) == ("P1", TODAY - dt.timedelta(days=3), True)
     assert obs.permissions == "Mother agreed on the phone the day before"
     seen = ObservationList(pat, "P2")
-    assert [o.id for o in seen.items] == [obs.id] and "Sam Supervisor" in seen.table.value
+    assert [o.id for o in seen.items] == [obs.id] and seen.table.all_text()[0][2] == "Sam Supervisor"
 
     (course,) = sam.training_records("P2")
     assert (course["course"], course["level"], course["attended"]) == (COURSE, 3, dt.date(2025, 11, 3))
@@ -191,8 +194,11 @@ def test_supervisee_signs_and_escalates_and_the_manager_resolves_it(voila, page,
                             "Practitioner (supervisee)")).to_be_visible()
     expect(page.get_by_text("Replaces the contract with Sam Supervisor")).to_be_visible()
     expect(page.get_by_text(HANDOVER)).to_be_visible()
-    expect(page.locator("table.observations")).to_contain_text("Sam Supervisor")
-    expect(page.locator("table.training-records")).to_contain_text(COURSE)
+    observations = page.get_by_role("table", name="Observations", exact=True)
+    expect(observations).to_contain_text("Sam Supervisor")
+    observations.locator("tbody tr").first.click()  # shown in full below the table
+    expect(page.locator(".observation-detail")).to_contain_text("Summarise the plan")
+    expect(page.get_by_role("table", name="Courses attended", exact=True)).to_contain_text(COURSE)
     expect(button(page, "Sign as supervisor")).to_be_hidden()  # the supervisor signs in theirs
     button(page, "Sign as supervisee").click()
     expect(page.get_by_text("Signed by both: read only.")).to_be_visible()

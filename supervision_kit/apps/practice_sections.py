@@ -126,55 +126,65 @@ class ContractsSection(Displayable):
 
 
 class ObservationsSection(Displayable):
-    """Caseload: observations of my supervisees' practice; plan, record or open one."""
+    """Caseload: observations of my supervisees' practice; plan or record a new one (for
+    someone short of them: click their row), or click a row of the table to open that one."""
 
-    def __init__(self, tk):
+    def __init__(self, tk, as_of=None):
         from ..widgets.observation import ObservationList
         self.tk = tk
         self.form = None
         self._quiet = False
-        self.list = ObservationList(tk)
-        self.choice = w.Dropdown(options=[("New observation", NEW)], value=NEW,
-                                 description="Plan, record or open", layout={"width": "30em"},
-                                 style={"description_width": "auto"})
-        self.choice.observe(lambda c: self._quiet or self.open(c["new"]), "value")
+        self.list = ObservationList(tk, as_of=as_of, detail=False)  # the form below is the detail
+        self.list.table.observe(lambda c: self._quiet or self._row(c["new"]), "selected")
+        # a click on someone short of observations plans one for them
+        self.list.short.observe(lambda c: c["new"] and self.plan_for(c["new"]), "selected")
+        self.new_button = w.Button(description="New observation", icon="plus")
+        self.new_button.on_click(lambda _: self.open(NEW))
         self.form_box = w.VBox([])
-        self.widget = w.VBox([self.list.widget, self.choice, self.form_box])
-        self._choices()
+        self.widget = w.VBox([self.list.widget, self.new_button, self.form_box])
         self.open(NEW)
 
-    def _choices(self) -> None:
-        names = {p.id: p.name for p in self.tk.practitioners()}
-        keep = self.choice.value
-        opts = [("New observation", NEW)] + [
-            (f"{o.date} · {names.get(o.supervisee_id, o.supervisee_id)}", o.id)
-            for o in self.list.items]
-        self._quiet = True  # re-listing is not a choice: the form on show stays
-        try:
-            self.choice.options = opts
-            self.choice.value = keep if keep in {v for _, v in opts} else NEW
-        finally:
-            self._quiet = False
+    def _row(self, observation_id: str) -> None:
+        if observation_id:
+            self.open(observation_id)
+
+    def plan_for(self, supervisee_id: str):
+        """A new observation's form for ``supervisee_id`` (a click on their row in "Short of
+        the policy's observations")."""
+        form = self.open(NEW)
+        if supervisee_id in {v for _, v in form.supervisee.options}:
+            form.supervisee.value = supervisee_id
+        return form
 
     def open(self, observation_id: str = NEW):
-        """A new observation's form (``NEW``) or a stored one's."""
+        """A new observation's form (``NEW``, no row selected) or a stored one's."""
         from ..widgets.observation import ObservationForm
         form = ObservationForm(self.tk, observation_id=observation_id or None)
         form.observe(self._saved, "observation")
         self.form = form
         self.form_box.children = [form.widget]
+        self._select(observation_id)
         return form
 
+    def _select(self, observation_id: str) -> None:
+        # Marking the row on show is not a choice: the form on show stays.
+        self._quiet = True
+        try:
+            self.list.table.select(observation_id)
+        except ValueError:
+            pass  # not a row of the list (yet)
+        finally:
+            self._quiet = False
+
     def _saved(self, change) -> None:
-        # A save shows in the list and among the choices; the form stays as it is.
-        self.list.refresh()
-        self._choices()
+        # A save shows in the list at once, its row selected; the form stays as it is.
+        self._quiet = True
+        try:
+            self.list.refresh()
+        finally:
+            self._quiet = False
         if change["new"] is not None and change["new"].id:
-            self._quiet = True
-            try:
-                self.choice.value = change["new"].id
-            finally:
-                self._quiet = False
+            self._select(change["new"].id)
 
 
 def practice_tabs(tk) -> dict:

@@ -9,16 +9,20 @@ import ipywidgets as w
 
 from ..errors import SupervisionError, ValidationError
 from ..widgets.common import Displayable, esc, message
+from ..widgets.table import DataTable
 from .common import launch, message_box
 
 TITLE = "Reflection"
 ROLES = ("practitioner", "supervisor", "manager", "admin")
 NO_CASE = ""
 TABS = ("Reflect", "My actions", "Evaluation")
+EARLIER = (("started", "Started"), ("framework", "Framework"), ("case", "Case"),
+           ("answered", "Stages answered"))
 
 
 class ReflectionApp(Displayable):
-    """Choose a framework (and a case), walk it stage by stage; resume an earlier one."""
+    """Choose a framework (and a case), walk it stage by stage; resume an earlier one by
+    clicking its row in the table of earlier reflections."""
 
     def __init__(self, tk):
         self.tk = tk
@@ -46,11 +50,14 @@ class ReflectionApp(Displayable):
         self.start_button = w.Button(description="Start reflection", icon="play",
                                      button_style="primary", disabled=not fw_opts)
         self.start_button.on_click(lambda _: self.start())
-        self.earlier = w.Dropdown(options=[], description="Earlier", layout={"width": "26em"},
-                                  style={"description_width": "auto"})
-        self.resume_button = w.Button(description="Continue it", icon="pencil")
-        self.resume_button.on_click(lambda _: self.earlier.value and self.resume(self.earlier.value))
-        self.earlier_row = w.HBox([self.earlier, self.resume_button])
+        self.case_refs = {c.id: c.reference for c in cases}
+        # click a row (or Enter on it) to continue that reflection below
+        self.earlier = DataTable(EARLIER, caption="Your earlier reflections", sort_by="started",
+                                 ascending=False,
+                                 empty_text="No earlier reflections yet: start one above.")
+        self._quiet = False
+        self.earlier.observe(lambda c: self._quiet or not c["new"] or self.resume(c["new"]),
+                             "selected")
         self.status = w.HTML(value="")
         self.area = w.VBox([])
         self._earlier()
@@ -59,7 +66,7 @@ class ReflectionApp(Displayable):
                              "supervisor see them.</small>")
         reflect = w.VBox([intro, message_box(problem, "error")] if problem else [intro])
         reflect.children += (w.HBox([self.framework]), w.HBox([self.case, self.start_button]),
-                             self.earlier_row, self.status, self.area)
+                             self.earlier, self.status, self.area)
         self.tabs = w.Tab(children=[reflect, w.VBox([]), w.VBox([])], titles=list(TABS))
         self.tabs.observe(lambda c: self._tab(c["new"]), "selected_index")
         self.widget = w.VBox([self.tabs], layout={"width": "100%"})
@@ -99,17 +106,41 @@ class ReflectionApp(Displayable):
 
     # -- reflecting -----------------------------------------------------------------------
     def _earlier(self) -> None:
+        """Read my earlier reflections again and list them."""
         try:
             mine = [r for r in self.tk.reflections(author_id=self.tk.me.id)
                     if not r.session_id and not r.exercise_id and r.framework in self.frameworks]
         except SupervisionError:
             mine = []
         self._mine = {r.id: r for r in mine}
-        self.earlier.options = [("Choose an earlier reflection…", ""), *[
-            (f"{r.created:%Y-%m-%d %H:%M} · {self.frameworks[r.framework].name}"
-             if r.created else self.frameworks[r.framework].name, r.id) for r in mine]]
-        self.earlier.value = ""
-        self.earlier_row.layout.display = None if mine else "none"
+        self._list_earlier()
+
+    def _list_earlier(self) -> None:
+        rows = []
+        for r in self._mine.values():
+            fw = self.frameworks[r.framework]
+            done = sum(1 for s in fw.stages if (r.responses.get(s.key) or "").strip())
+            rows.append({"id": r.id, "started": r.created, "framework": fw.name,
+                         "case": self.case_refs.get(r.case_id, "—") if r.case_id else "—",
+                         "answered": f"{done} of {len(fw.stages)}"})
+        self.earlier.set_records(rows)
+
+    def _saved(self, change) -> None:
+        # A save (as you type) shows in the list at once, its row selected; read from the
+        # guide, not the store, so typing costs no query.
+        r = change["new"]
+        if r is None or not r.id or r.session_id or r.exercise_id:
+            return
+        self._mine[r.id] = r
+        self._list_earlier()
+        self._mark(r.id)
+
+    def _mark(self, reflection_id: str) -> None:
+        self._quiet = True  # marking the row on show is not a click: the guide stays
+        try:
+            self.earlier.select(reflection_id if reflection_id in self._mine else "")
+        finally:
+            self._quiet = False
 
     def start(self, framework: str | None = None, case_id: str | None = None):
         """Start a new reflection with a framework (default: the one chosen)."""
@@ -120,7 +151,7 @@ class ReflectionApp(Displayable):
                                                   frameworks=self.frameworks))
 
     def resume(self, reflection_id: str):
-        """Continue an earlier reflection of mine."""
+        """Continue an earlier reflection of mine (clicking its row)."""
         from ..widgets.reflection import ReflectionGuide
         r = self._mine.get(reflection_id)
         if r is None:
@@ -136,6 +167,8 @@ class ReflectionApp(Displayable):
             return None
         self._say("")
         self.guide = guide
+        guide.observe(self._saved, "reflection")
+        self._mark(guide.reflection.id or "")  # the row of what is on show (none for a new one)
         self.area.children = [guide.widget]
         return guide
 

@@ -1,8 +1,10 @@
 """``BookingPanel``: book a supervisee's next sessions, cancel one (why, by whom, the
 return from sickness), rearrange one to the earliest date, and add one to a calendar.
 
-[Havering 5; Surrey.] Every button is also a method (``book``, ``cancel``,
-``rearrange``, ``calendar_link``), so tests drive it by setting values and clicking.
+[Havering 5; Surrey.] The booked sessions are a ``DataTable``: clicking a row chooses the
+session that Cancel and Rearrange act on. Every button is also a method (``book``,
+``select``, ``cancel``, ``rearrange``, ``calendar_link``), so tests drive it by setting
+values and clicking.
 """
 from __future__ import annotations
 
@@ -16,8 +18,23 @@ from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
 from ..domain.streams import stream_label
 from ..errors import SupervisionError
 from .common import Displayable, Field, attempt, esc, message, show_refusal, status_html
+from .table import DataTable, cell_text
 
-NONE = ("— choose a booked session —", "")
+COLUMNS = (("date", "Date"), ("time", "Time"), ("minutes", "Minutes"), ("place", "Place"),
+           ("stream", "Stream"), ("state", "State"))
+CHOOSE = "<small>Click a booked session in the table to cancel or rearrange it.</small>"
+
+
+def booking_state(b: Booking) -> str:
+    """What became of a booking, in words: booked, or why and by whom it was cancelled,
+    or why it was rearranged."""
+    what = b.status
+    if b.status == "cancelled":
+        what += (f": {CANCEL_REASONS.get(b.cancelled_reason, b.cancelled_reason)}, by "
+                 f"{b.cancelled_by}" + (f", back {cell_text(b.return_date)}" if b.return_date else ""))
+    elif b.status == "rearranged" and b.note:
+        what += f": {b.note}"
+    return what
 
 
 class BookingPanel(HasTraits, Displayable):
@@ -31,7 +48,9 @@ class BookingPanel(HasTraits, Displayable):
         self.tk, self.supervisee_id = tk, supervisee_id
         self.today = today or dt.date.today()
         auto = {"description_width": "auto"}
-        self.table = w.HTML(value="")
+        # click a row (or Enter on it) to choose the session Cancel and Rearrange act on
+        self.table = DataTable(COLUMNS, caption="Booked sessions", sort_by="date",
+                               empty_text="Nothing booked yet.")
         try:
             streams = tk.streams(supervisee_id, as_of=self.today)
         except SupervisionError:
@@ -52,9 +71,8 @@ class BookingPanel(HasTraits, Displayable):
         self.fields = {"date": Field(None, self.date), "start_time": Field(None, self.time),
                        "duration_minutes": Field(None, self.minutes),
                        "place": Field(None, self.place), "stream": Field(None, self.stream)}
-        # Cancel or rearrange a booked one
-        self.which = w.Dropdown(options=[NONE], value="", description="Booked session",
-                                style=auto, layout={"width": "30em"})
+        # Cancel or rearrange the booked one chosen in the table
+        self.chosen = w.HTML(value=CHOOSE)
         self.reason = w.Dropdown(options=[(v, k) for k, v in CANCEL_REASONS.items()],
                                  value="sickness", description="Why", style=auto)
         self.by = w.Dropdown(options=[(v, k) for k, v in CANCELLED_BY.items()],
@@ -78,20 +96,21 @@ class BookingPanel(HasTraits, Displayable):
         self.book_button.on_click(lambda _: self.book())
         self.cancel_button.on_click(lambda _: self.cancel())
         self.rearrange_button.on_click(lambda _: self.rearrange())
-        self.which.observe(lambda _: self._chosen(), "value")
+        self.table.observe(lambda _: self._chosen(), "selected")
         self.widget = w.VBox([
-            w.HTML(value="<b>Booked sessions</b> <small>arranged in advance by agreement; a "
-                         "change is rebooked for the earliest date [Havering 5]</small>"),
+            w.HTML(value="<small>Sessions are arranged in advance by agreement; a change is "
+                         "rebooked for the earliest date [Havering 5].</small>"),
             self.table,
             w.HBox([self.fields[k].box for k in ("date", "start_time", "duration_minutes")]),
             w.HBox([self.fields["place"].box, self.fields["stream"].box, self.book_button]),
-            self.which, self.calendar,
+            self.chosen, self.calendar,
             w.HBox([self.fields["cancelled_reason"].box, self.fields["cancelled_by"].box,
                     self.fields["return_date"].box]),
             w.HBox([self.note, self.cancel_button]),
             w.HBox([self.fields["new_date"].box, self.fields["new_time"].box]),
             w.HBox([self.fields["note"].box, self.rearrange_button]), self._status])
         self.refresh()
+        self._chosen()
 
     # -- state -------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -103,42 +122,49 @@ class BookingPanel(HasTraits, Displayable):
 
     @observe("bookings")
     def _bookings_changed(self, change) -> None:
-        rows = []
-        for b in change["new"]:
-            what = b.status
-            if b.status == "cancelled":
-                what += f": {CANCEL_REASONS.get(b.cancelled_reason, b.cancelled_reason)}, by " \
-                        f"{b.cancelled_by}" + (f", back {b.return_date:%d %b %Y}"
-                                               if b.return_date else "")
-            elif b.status == "rearranged" and b.note:
-                what += f": {b.note}"
-            rows.append("<tr>" + "".join(f"<td style='padding-right:1em'>{esc(v)}</td>" for v in (
-                f"{b.date:%d %b %Y}", b.start_time or "-", b.duration_minutes or "-",
-                b.place or "-", stream_label(b.stream), what)) + "</tr>")
-        head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
-                       ("Date", "Time", "Minutes", "Place", "Stream", "State"))
-        self.table.value = (f"<table class='bookings'><tr>{head}</tr>{''.join(rows)}</table>"
-                            if rows else "<i>Nothing booked yet.</i>")
-        opts = [NONE] + [(f"{b.date:%d %b %Y} {b.start_time} {stream_label(b.stream)}".strip(),
-                          b.id) for b in change["new"] if b.status == "booked"]
-        keep = self.which.value if self.which.value in {v for _, v in opts} else ""
-        self.which.options, self.which.value = opts, keep
-        self._chosen()
+        # The selection stays on its row if that booking is still there (a cancelled one is).
+        self.table.set_records({"id": b.id, "date": b.date, "time": b.start_time or "—",
+                                "minutes": b.duration_minutes or "—", "place": b.place or "—",
+                                "stream": stream_label(b.stream), "state": booking_state(b)}
+                               for b in change["new"])
+
+    @property
+    def chosen_booking(self) -> Booking | None:
+        """The booking whose row is selected (None when none is)."""
+        return self.table.chosen_in(self.bookings)
+
+    def select(self, booking_id: str) -> Booking | None:
+        """Choose a booking (clicking its row); Cancel and Rearrange act on it."""
+        self.table.select(booking_id)
+        return self.chosen_booking
 
     @observe("status")
     def _status_changed(self, change) -> None:
         self._status.value = status_html(change["new"])
 
     def _chosen(self) -> None:
-        bid = self.which.value
-        for b in (self.cancel_button, self.rearrange_button):
-            b.disabled = not bid
-        self.calendar.value = self.calendar_link(bid) if bid else ""
-        if bid and self.new_date.value is None:
+        b, booked = self.chosen_booking, self._booked_chosen()
+        for button in (self.cancel_button, self.rearrange_button):
+            button.disabled = not booked
+        if b is None:
+            self.chosen.value, self.calendar.value = CHOOSE, ""
+            return
+        when = cell_text(b.date) + (f" at {b.start_time}" if b.start_time else "")
+        self.chosen.value = (f"<b>Chosen:</b> {esc(when)}, {esc(stream_label(b.stream))} "
+                             f"({esc(booking_state(b))})")
+        # A cancelled booking's file cancels the invitation in the parties' calendars.
+        self.calendar.value = (self.calendar_link(b.id) if booked else
+                               self.calendar_link(b.id, "Cancel in calendar")
+                               if b.status == "cancelled" else "")
+        if booked and self.new_date.value is None:
             try:
                 self.new_date.value = self.tk.earliest_date(self.supervisee_id, self.today)
             except SupervisionError:
                 pass
+
+    def _booked_chosen(self) -> bool:
+        b = self.chosen_booking
+        return b is not None and b.status == "booked"
 
     def _clear_errors(self) -> None:
         for f in self.fields.values():
@@ -166,41 +192,40 @@ class BookingPanel(HasTraits, Displayable):
             return None
         self.status = f"Booked for {b.date:%d %b %Y}" + (f" at {b.start_time}" if b.start_time else "")
         self.refresh()
-        self.which.value = b.id
+        self.select(b.id)
         return b
 
     def cancel(self) -> Booking | None:
         """Cancel the chosen booking with the reason, who cancelled and any return date."""
         self._clear_errors()
-        if not self.which.value:
+        if not self._booked_chosen():
             self.status = "Not cancelled: choose a booked session"
             return None
         out = attempt(self, self.fields["cancelled_reason"], "Not cancelled", lambda: self.tk.cancel_booking(
-            self.which.value, self.reason.value, self.by.value,
+            self.table.selected, self.reason.value, self.by.value,
             self.return_date.value if self.reason.value == "sickness" else None, self.note.value))
         if out is not None:
             back = f"; back {out.return_date:%d %b %Y}" if out.return_date else ""
             self.status = f"Cancelled the session of {out.date:%d %b %Y} ({out.cancelled_reason}{back})"
-            self.refresh()
-            # The parties' calendars still hold the invitation: offer its cancellation.
-            self.calendar.value = self.calendar_link(out.id, "Cancel in calendar")
+            self.refresh()  # the row stays chosen: its calendar file is now the cancellation
+            self._chosen()
         return out
 
     def rearrange(self) -> Booking | None:
         """Move the chosen booking to the new date and time, keeping the reason."""
         self._clear_errors()
-        if not self.which.value:
+        if not self._booked_chosen():
             self.status = "Not rearranged: choose a booked session"
             return None
         try:
-            new = self.tk.rearrange_booking(self.which.value, self.new_date.value,
+            new = self.tk.rearrange_booking(self.table.selected, self.new_date.value,
                                             self.new_time.value, self.why.value)
         except SupervisionError as e:
             self._refused(e, "Not rearranged")
             return None
         self.status = f"Rearranged to {new.date:%d %b %Y}"
         self.refresh()
-        self.which.value = new.id
+        self.select(new.id)
         return new
 
     def calendar_link(self, booking_id: str, label: str = "Add to calendar") -> str:

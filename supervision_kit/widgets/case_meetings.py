@@ -2,8 +2,9 @@
 group, initial and review child protection conference, looked-after review), to add,
 change or remove, so supervision can discuss the case before each [HSCB aim 4].
 
-Every button is also a method (``choose_case``, ``choose_meeting``, ``add``, ``save``,
-``remove``), so tests drive it by setting values and clicking. Access is the facade's:
+The meetings are a ``DataTable``: a row click puts that meeting in the form to change or
+remove. Every button is also a method (``choose_case``, ``choose_meeting``, ``add``,
+``save``, ``remove``), so tests drive it by setting values and clicking. Access is the facade's:
 the case's worker, their supervisor or manager, and any role that may write about it.
 """
 from __future__ import annotations
@@ -17,13 +18,15 @@ from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
 from .common import Displayable, Field, attempt, esc, message, status_html
+from .table import DataTable
 
 NO_CASE = ("— choose a case —", "")
-NEW = ("New meeting", "")
+COLUMNS = (("date", "Date"), ("kind", "Meeting"), ("note", "Note"), ("when", "Past or to come"))
 
 
 class CaseMeetingsPanel(HasTraits, Displayable):
-    """One case's meetings: a table, a choice of one, and a form to add or change it."""
+    """One case's meetings: a table (click a row to change or remove that meeting) and a
+    form to add one or change the chosen one."""
 
     meetings = List(help="The chosen case's meetings, soonest first")
     status = Unicode("")
@@ -39,10 +42,13 @@ class CaseMeetingsPanel(HasTraits, Displayable):
                                value="", description="Case", layout={"width": "24em"},
                                style={"description_width": "auto"})
         self.case.observe(lambda c: self.choose_case(c["new"]), "value")
-        self.table = w.HTML(value="")
-        self.which = w.Dropdown(options=[NEW], value="", description="Meeting",
-                                layout={"width": "30em"}, style={"description_width": "auto"})
-        self.which.observe(lambda c: self.choose_meeting(c["new"]), "value")
+        # click a row (or Enter on it) to change or remove that meeting in the form below
+        self.table = DataTable(COLUMNS, caption="Meetings about the case", sort_by="date",
+                               empty_text="No meetings entered for this case.")
+        self.table.observe(lambda c: self.choose_meeting(c["new"]), "selected")
+        self.new_button = w.Button(description="New meeting", icon="plus")
+        self.new_button.on_click(lambda _: self.choose_meeting(""))
+        self.chosen = w.HTML(value="")
         auto = {"description_width": "auto"}
         self.kind = w.Dropdown(options=[(v, k) for k, v in MEETING_KINDS.items()],
                                value="core group", description="Kind of meeting", style=auto,
@@ -59,13 +65,14 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.save_button.on_click(lambda _: self.save())
         self.remove_button.on_click(lambda _: self.remove())
         self._status = w.HTML(value="")
-        self.form = w.VBox([self.which, *(f.box for f in self.fields.values()),
+        self.form = w.VBox([self.table, w.HBox([self.new_button, self.chosen]),
+                            *(f.box for f in self.fields.values()),
                             w.HBox([self.add_button, self.save_button, self.remove_button])])
         self.form.layout.display = "none"
         intro = w.HTML(value="<small>Meetings about the case that supervision should come "
                              "before; a case not discussed in the days before one is flagged "
                              "under <b>Also due</b>.</small>")
-        self.widget = w.VBox([intro, self.case, self.table, self.form, self._status])
+        self.widget = w.VBox([intro, self.case, self.form, self._status])
         if case_id:
             self.choose_case(case_id)
 
@@ -79,16 +86,26 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.refresh()
 
     def choose_meeting(self, meeting_id: str) -> None:
-        """Put a meeting in the form to change or remove it (``""``: a new one)."""
-        if self.which.value != meeting_id:
-            self.which.value = meeting_id
+        """Put a meeting in the form to change or remove it, as a click on its row does
+        (``""``: a new one, no row chosen)."""
+        if self.table.selected != meeting_id:
+            self.table.select(meeting_id)  # observed: comes back here
             return
-        chosen = next((m for m in self.meetings if m.id == meeting_id), None)
+        chosen = self.chosen_meeting
         self.save_button.disabled = self.remove_button.disabled = chosen is None
         self.add_button.disabled = chosen is not None
         if chosen is not None:
             self.kind.value, self.date.value, self.note.value = chosen.kind, chosen.date, chosen.note
+        self.chosen.value = (f"<b>Changing:</b> {esc(MEETING_KINDS.get(chosen.kind, chosen.kind))} "
+                             f"on {esc(day_text(chosen.date))}" if chosen is not None else
+                             "<small>A new meeting, or click one in the table to change it."
+                             "</small>")
         self._clear_errors()
+
+    @property
+    def chosen_meeting(self) -> CaseMeeting | None:
+        """The meeting whose row is selected (None when none is)."""
+        return self.table.chosen_in(self.meetings)
 
     def add(self) -> CaseMeeting | None:
         """Enter the meeting in the form for the chosen case."""
@@ -103,12 +120,12 @@ class CaseMeetingsPanel(HasTraits, Displayable):
     def save(self) -> CaseMeeting | None:
         """Save the form over the chosen meeting."""
         self._clear_errors()
-        if not self.which.value:
+        if self.chosen_meeting is None:
             self.status = "Not saved: choose a meeting"
             return None
         out = attempt(self, self.fields, "Not saved", lambda: self.tk.update_case_meeting(
             CaseMeeting(self.case.value, self.kind.value, self.date.value, self.note.value,
-                        self.which.value)))
+                        self.table.selected)))
         if out is not None:
             self.status = f"Saved: {MEETING_KINDS[out.kind]} on {day_text(out.date)}"
             self._done()
@@ -116,7 +133,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
 
     def remove(self) -> bool:
         """Remove the chosen meeting."""
-        chosen = next((m for m in self.meetings if m.id == self.which.value), None)
+        chosen = self.chosen_meeting
         if chosen is None:
             self.status = "Not removed: choose a meeting"
             return False
@@ -143,21 +160,12 @@ class CaseMeetingsPanel(HasTraits, Displayable):
     @observe("meetings")
     def _meetings_changed(self, change) -> None:
         today = dt.date.today()
-        rows = "".join(
-            "<tr>" + "".join(f"<td style='padding-right:1em'>{esc(v)}</td>" for v in (
-                f"{day_text(m.date)}", MEETING_KINDS.get(m.kind, m.kind), m.note or "-",
-                "past" if m.date < today else "to come")) + "</tr>"
-            for m in change["new"])
-        head = "".join(f"<th style='text-align:left'>{h}</th>"
-                       for h in ("Date", "Meeting", "Note", ""))
-        self.table.value = (f"<table class='case-meetings'><tr>{head}</tr>{rows}</table>" if rows
-                            else ("<i>No meetings entered for this case.</i>"
-                                  if self.case.value else ""))
-        opts = [NEW] + [(f"{day_text(m.date)} {MEETING_KINDS.get(m.kind, m.kind)}", m.id)
-                        for m in change["new"]]
-        keep = self.which.value if self.which.value in {v for _, v in opts} else ""
-        self.which.options, self.which.value = opts, keep
-        self.choose_meeting(keep)
+        rows = [{"id": m.id, "date": m.date, "kind": MEETING_KINDS.get(m.kind, m.kind),
+                 "note": m.note or "—", "when": "past" if m.date < today else "to come"}
+                for m in change["new"]]
+        # The chosen row stays if its meeting is still there, else the choice clears.
+        self.table.set_records(rows)
+        self.choose_meeting(self.table.selected)
 
     @observe("status")
     def _status_changed(self, change) -> None:
@@ -169,5 +177,5 @@ class CaseMeetingsPanel(HasTraits, Displayable):
 
     def _done(self) -> None:
         self.note.value, self.date.value = "", None
-        self.which.value = ""
+        self.choose_meeting("")  # the form is for a new meeting again
         self.refresh()

@@ -380,8 +380,8 @@ class CaseloadOverview(HasTraits, Displayable):
             self.status = self.timeline.status
             return None
         self.opened_case = self.timeline.data.case.id
-        self.detail.children = [w.HTML(value=f"<h4>RAG timeline: {esc(self.timeline.data.case.reference)}"
-                                             f"</h4>"), self.timeline.widget]
+        self.detail.children = [w.HTML(value=f"<h2>RAG timeline: {esc(self.timeline.data.case.reference)}"
+                                             f"</h2>"), self.timeline.widget]
         if self.tk.role in ("supervisor", "manager", "admin"):
             from .case_extract import CaseExtractPanel
             self.extract = CaseExtractPanel(self.tk, self.opened_case)
@@ -408,7 +408,7 @@ class CaseloadOverview(HasTraits, Displayable):
             return None
         ids = df["case_id"] if self.scope == "all" else df.loc[df["worker_id"].isin(self.mine), "case_id"]
         self.strip = CaseloadStrip(self.tk, list(ids), self.as_of, drift=self.raw.get("drift"))
-        self.detail.children = [w.HTML(value="<h4>Recent ratings by case</h4>"), self.strip.widget]
+        self.detail.children = [w.HTML(value="<h2>Recent ratings by case</h2>"), self.strip.widget]
         return self.strip
 
     @observe("status")

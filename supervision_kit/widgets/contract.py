@@ -253,8 +253,8 @@ class ContractForm(HasTraits, Displayable):
         c = self.contract
         sup, sue = (self.names.get(self.supervisor_id, self.supervisor_id),
                     self.names.get(self.supervisee_id, self.supervisee_id))
-        lines = [f"<h3>Supervision contract: {esc(sup)} (supervisor) and {esc(sue)} "
-                 f"(supervisee)</h3>"]
+        lines = [f"<h2>Supervision contract: {esc(sup)} (supervisor) and {esc(sue)} "
+                 f"(supervisee)</h2>"]
         if c is None and self.replaces is not None:
             lines.append(f"<p>Saving this contract ends the current one (with "
                          f"{esc(self.names.get(self.replaces.supervisor_id, ''))}, from "

@@ -67,7 +67,7 @@ class EntitlementPanel(HasTraits, Displayable):
         self.list_box = w.VBox([])
         self._status = w.HTML(value="")
         self.widget = w.VBox([
-            w.HTML(value="<h3 style='margin:4px 0'>Your supervision entitlement</h3>"),
+            w.HTML(value="<h2 style='margin:4px 0'>Your supervision entitlement</h2>"),
             self.summary, self.three_way_box,
             w.VBox([self.urgent_field.box, w.HBox([self.case, self.urgent_button])]),
             w.HTML(value="<b>Your requests</b>"), self.list_box, self._status])
@@ -153,7 +153,7 @@ class RequestInbox(HasTraits, Displayable):
         self.boxes: dict[str, Field] = {}
         self.box = w.VBox([])
         self._status = w.HTML(value="")
-        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Requests for you</h3>"),
+        self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Requests for you</h2>"),
                               self.box, self._status])
         self.refresh()
 

@@ -85,7 +85,7 @@ class DisagreementsPanel(HasTraits, Displayable):
         self.buttons: dict[str, w.Button] = {}
         self.box = w.VBox([])
         self._status = w.HTML(value="")
-        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Disagreements</h3><small>"
+        self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Disagreements</h2><small>"
                                            "Unresolved ones go to the supervisor's line manager, "
                                            "with the knowledge of both of you [Havering 10].</small>"),
                               self.box, self._status])

@@ -50,7 +50,7 @@ class EvaluationForm(HasTraits, Displayable):
         rows = [w.HBox([w.HTML(value=f"<b>{i + 1}.</b> {esc(s)}", layout={"width": "60%"}), t])
                 for i, (s, t) in enumerate(zip(EVALUATION_STATEMENTS, self.toggles))]
         self.widget = w.VBox([
-            w.HTML(value=f"<h3>Supervision evaluation</h3><p>About supervision with "
+            w.HTML(value=f"<h2>Supervision evaluation</h2><p>About supervision with "
                          f"{esc(who)}. Answer yes, no or maybe.</p>"),
             *rows, self.fields["more_of"].box, self.fields["less_of"].box,
             self.submit_button, self._status])

@@ -3,9 +3,10 @@
 ``ObservationForm`` plans an observation (a future date, agreed in advance) or records
 one: date, observer, setting, permissions sought from service users or professionals,
 what went well, development points and the supervision session where it was discussed.
-``ObservationList`` shows a supervisee's (or everyone visible's) observations, how many
-the policy still needs this year, and lets a manager mark a random sample for the
-quality-assurance audit. Every button is also a method; typed text is shown as text.
+``ObservationList`` shows a supervisee's (or everyone visible's) observations as a
+``DataTable`` (a row click shows that observation in full below), who is short of the
+policy's observations this year (another table), and lets a manager mark a random sample for
+the quality-assurance audit. Every button is also a method; typed text is shown as text.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, Field, esc, now_text, show_refusal, status_html, textarea
+from .table import DataTable, cell_text
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("permissions", "Permissions sought", "from the service users or professionals present"),
@@ -26,6 +28,9 @@ NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("development_points", "Development points", "for discussion at the next supervision"))
 NOT_YET = ("— not yet discussed —", "")
 PRE = "white-space:pre-wrap"
+SHORT = (("name", "Supervisee"), ("reason", "Why"))
+COLUMNS = (("date", "Date"), ("supervisee", "Supervisee"), ("observer", "Observer"),
+           ("setting", "Setting"), ("state", "State"), ("qa_sample", "QA sample"))
 
 
 def observation_state(o: Observation, today: dt.date) -> str:
@@ -186,15 +191,26 @@ class ObservationForm(HasTraits, Displayable):
 
 
 class ObservationList(HasTraits, Displayable):
-    """Observations this user may see, with what the policy still needs and the QA sample."""
+    """Observations this user may see, with what the policy still needs and the QA sample.
+
+    A row click selects that observation, shown in full below the table (unless
+    ``detail=False``: the caseload opens its form instead)."""
 
     items = List(help="Observations (as ``tk.observations``)")
     status = Unicode("")
 
-    def __init__(self, tk, supervisee_id: str | None = None, as_of=None):
+    def __init__(self, tk, supervisee_id: str | None = None, as_of=None, detail: bool = True):
         super().__init__()
         self.tk, self.supervisee_id, self.as_of = tk, supervisee_id, as_of
-        self.table, self.due = w.HTML(value=""), w.HTML(value="")
+        self.show_detail = detail
+        # who is short of the policy's observations this year, and why
+        self.short = DataTable(SHORT, caption="Short of the policy's observations", sort_by="name",
+                               empty_text="Everyone has the observations the policy asks for.")
+        # click a row (or Enter on it) to open that observation
+        self.table = DataTable(COLUMNS, caption="Observations", sort_by="date", ascending=False,
+                               empty_text="No observations yet.")
+        self.detail = w.HTML(value="")
+        self.table.observe(lambda _: self._selected(), "selected")
         self.fraction = w.BoundedFloatText(value=0.2, min=0.01, max=1.0, step=0.05,
                                            description="Fraction")
         self.sample_button = w.Button(description="Mark a random sample for QA audit",
@@ -202,8 +218,8 @@ class ObservationList(HasTraits, Displayable):
         self.sample_button.on_click(lambda _: self.sample_for_qa(self.fraction.value))
         qa = [w.HBox([self.fraction, self.sample_button])] if tk.me.role in ("manager", "admin") else []
         self._status = w.HTML(value="")
-        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Observations of practice</h3>"),
-                              self.due, self.table, *qa, self._status])
+        self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Observations of practice</h2>"),
+                              self.short, self.table, self.detail, *qa, self._status])
         self.refresh()
 
     def refresh(self) -> None:
@@ -216,27 +232,43 @@ class ObservationList(HasTraits, Displayable):
             return
         if self.supervisee_id:
             df = df[df["supervisee_id"] == self.supervisee_id]
-        lines = [f"<li>{esc(r['name'])}: {esc(r['reason'])}</li>" for _, r in df.iterrows()
-                 if r["days_overdue"] > 0]
-        self.due.value = (f"<b>Short of the policy's observations</b><ul>{''.join(lines)}</ul>"
-                          if lines else "<small>Everyone has the observations the policy asks for.</small>")
+        self.short.set_rows(df[df["days_overdue"] > 0], key="supervisee_id")
 
     @observe("items")
     def _items_changed(self, change) -> None:
         # The observer may be someone this user cannot look up (a supervisee's supervisor).
-        names = {p.id: p.name for p in self.tk.practitioners()} | self.tk.observation_names(
+        self.names = {p.id: p.name for p in self.tk.practitioners()} | self.tk.observation_names(
             self.supervisee_id)
         today = parse_date(self.as_of, "as_of") or dt.date.today()
-        rows = "".join(
-            f"<tr><td>{esc(o.date)}</td><td>{esc(names.get(o.supervisee_id, o.supervisee_id))}</td>"
-            f"<td>{esc(names.get(o.observer_id, o.observer_id))}</td>"
-            f"<td style='{PRE}'>{esc(o.setting)}</td>"
-            f"<td>{observation_state(o, today)}</td>"
-            f"<td>{'yes' if o.qa_sample else ''}</td></tr>" for o in change["new"])
-        head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
-                       ("Date", "Supervisee", "Observer", "Setting", "State", "QA sample"))
-        self.table.value = (f"<table class='observations'><tr>{head}</tr>{rows}</table>" if rows
-                            else "<i>No observations yet.</i>")
+        rows = [{"id": o.id, "date": o.date,
+                 "supervisee": self.names.get(o.supervisee_id, o.supervisee_id),
+                 "observer": self.names.get(o.observer_id, o.observer_id), "setting": o.setting or "—",
+                 "state": observation_state(o, today), "qa_sample": "yes" if o.qa_sample else "no"}
+                for o in change["new"]]
+        self.table.set_records(rows)
+        self._selected()  # the detail follows the row, now as saved (or clears)
+
+    @property
+    def chosen(self) -> Observation | None:
+        """The observation whose row is selected (None when none is)."""
+        return self.table.chosen_in(self.items)
+
+    def select(self, observation_id: str) -> Observation | None:
+        """Choose an observation (clicking its row)."""
+        self.table.select(observation_id)
+        return self.chosen
+
+    def _selected(self) -> None:
+        o = self.chosen
+        if o is None or not self.show_detail:
+            self.detail.value = ""
+            return
+        name = self.names.get
+        items = [("Date", cell_text(o.date)), ("Supervisee", name(o.supervisee_id, o.supervisee_id)),
+                 ("Observer", name(o.observer_id, o.observer_id)),
+                 *((t, getattr(o, k) or "—") for k, t, _ in NOTES)]
+        rows = "".join(f"<dt>{esc(k)}</dt><dd style='{PRE}'>{esc(v)}</dd>" for k, v in items)
+        self.detail.value = f"<dl class='sk-row-detail observation-detail'>{rows}</dl>"
 
     @observe("status")
     def _status_changed(self, change) -> None:

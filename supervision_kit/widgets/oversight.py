@@ -101,11 +101,11 @@ class OversightTasks(HasTraits, Displayable):
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
         self.widget = w.VBox([
-            w.HTML(value="<h3 style='margin:4px 0'>Decisions awaiting your oversight</h3>"
+            w.HTML(value="<h2 style='margin:4px 0'>Decisions awaiting your oversight</h2>"
                          "<small>Agree, disagree with a reason, or ask for more information "
                          "before signing off [Havering 9.2].</small>"),
             self.tasks_box,
-            w.HTML(value="<h3 style='margin:4px 0'>Disagreements escalated to you</h3>"),
+            w.HTML(value="<h2 style='margin:4px 0'>Disagreements escalated to you</h2>"),
             self.escalations_box, w.HBox([self.refresh_button]), self._status])
         self.refresh()
 

@@ -59,7 +59,7 @@ class DifferencesPanel(HasTraits, Displayable):
         self._status = w.Label(value="")
         self.observe(lambda c: setattr(self._status, "value", c["new"]), "status")
         self.rows: dict[str, DifferenceRow] = {}
-        self.widget = w.VBox([w.HTML(value="<h4>Professional differences with other agencies</h4>"),
+        self.widget = w.VBox([w.HTML(value="<h3>Professional differences with other agencies</h3>"),
                               self.listing, *[f.box for f in self.fields.values()],
                               self.record_button, self._status])
         self.refresh()

@@ -76,7 +76,7 @@ class ResearchDashboard(Displayable):
         ])
 
     def _build(self, chart: Chart) -> w.Widget:
-        title = w.HTML(value=f"<h3>{esc(chart.title)}</h3>")
+        title = w.HTML(value=f"<h2>{esc(chart.title)}</h2>")
         try:
             df, reading = chart.compute(self.export)
             png = chart.plot(df)

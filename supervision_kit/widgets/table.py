@@ -235,6 +235,15 @@ class DataTable(anywidget.AnyWidget):
             self.selected = ""
         self._recompute()
 
+    def set_records(self, records, key: str = "id") -> None:
+        """Show one row per dict of ``records`` (the value under ``key`` identifies it)."""
+        cols = [key, *(c["key"] for c in self.columns if c["key"] != key)]
+        self.set_rows(pd.DataFrame(list(records), columns=cols), key=key)
+
+    def chosen_in(self, items, key=lambda x: x.id):
+        """The item of ``items`` whose ``key`` is the selected row's (None when none is)."""
+        return next((x for x in items if self.selected and str(key(x)) == self.selected), None)
+
     @property
     def row_keys(self) -> list[str]:
         """The keys of every row after filtering and sorting, in order."""

@@ -19,7 +19,9 @@ from ..training import results as res
 from ..training.exercises import Exercise
 from . import training_charts as charts
 from .common import Displayable, esc, message, now_text, show_refusal
+from .table import DataTable
 
+EARLIER = (("code", "Join code"), ("title", "Title"), ("created", "Created"))
 CODE_STYLE = ("font-size:56px;font-weight:bold;letter-spacing:0.25em;font-family:monospace;"
               "padding:8px 16px;border:3px solid #1565c0;display:inline-block")
 
@@ -70,15 +72,18 @@ class TrainerDashboard(HasTraits, Displayable):
         self.create_button = w.Button(description="Create exercise", button_style="primary",
                                       icon="play")
         self.create_button.on_click(lambda _: self.create())
-        self.previous = w.Dropdown(options=self._previous_options(), description="Reopen",
-                                   layout={"width": "60%"})
-        self.open_button = w.Button(description="Open")
-        self.open_button.on_click(lambda _: self.open(self.previous.value) if self.previous.value else None)
+        # click a row (or Enter on it) to reopen that exercise
+        self.previous = DataTable(EARLIER, caption="Your earlier exercises", sort_by="created",
+                                  ascending=False, page_size=10, empty_text="No exercises yet.")
+        self._quiet = False
+        self.previous.observe(lambda c: self._quiet or not c["new"] or self.open(c["new"]),
+                              "selected")
+        self._list_previous()
         self._status = text_html()
         setup = w.VBox([w.HTML("<h3>New exercise</h3><p>Choose the vignettes (Ctrl or Shift "
                                "to choose several), then create the exercise.</p>"),
                         self.title_input, self.picker, self._chosen, self.create_button,
-                        w.HBox([self.previous, self.open_button])])
+                        self.previous])
         self._code = w.HTML(value="")
         self._figures = w.HTML(value="")
         self.distribution_image = w.Image(format="png", layout={"max_width": "760px"})
@@ -117,13 +122,13 @@ class TrainerDashboard(HasTraits, Displayable):
                               self._status, self.results_box])
         self._setup = self.widget.children[1]
 
-    def _previous_options(self) -> list[tuple[str, str]]:
+    def _list_previous(self) -> None:
         try:
             found = self.tk.exercises()
         except SupervisionError:
-            return []
-        return [("", "")] + [(f"{x.code} — {x.title} ({x.created:%d %b %Y %H:%M})"
-                              if x.created else f"{x.code} — {x.title}", x.id) for x in found]
+            found = []
+        self.previous.set_records({"id": x.id, "code": x.code, "title": x.title,
+                                   "created": x.created} for x in found)
 
     def _show_chosen(self) -> None:
         library = self.tk.vignette_library()
@@ -167,8 +172,8 @@ class TrainerDashboard(HasTraits, Displayable):
         except SupervisionError as e:
             show_refusal(self, e)
             return None
+        self._list_previous()  # the new one is listed at once, its row chosen by open
         self.open(xid)
-        self.previous.options = self._previous_options()
         return self.code
 
     def open(self, code_or_id: str) -> Exercise | None:
@@ -179,6 +184,13 @@ class TrainerDashboard(HasTraits, Displayable):
             show_refusal(self, e)
             return None
         self.exercise_id, self.code = self.exercise.id, self.exercise.code
+        self._quiet = True  # marking its row is not another click
+        try:
+            self.previous.select(self.exercise.id)
+        except ValueError:
+            self.previous.select("")  # not a row of the list
+        finally:
+            self._quiet = False
         self._code.value = (
             f"<h3>{esc(self.exercise.title)}</h3><div>Join code</div>"
             f"<div class='join-code' style='{CODE_STYLE}'>{esc(self.code)}</div>"

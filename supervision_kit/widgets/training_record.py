@@ -1,14 +1,14 @@
 """Safeguarding training records [Surrey 6; Temple Appendix 2 "CP/Safeguarding Training"].
 
 ``TrainingRecordPanel(tk)`` records a course attended (course, level, date, renewal) for
-oneself or someone one supervises or manages, and shows their record and whether they
-hold the level their role needs. ``TrainingTakeUp(tk)`` is the quality-assurance view:
+oneself or someone one supervises or manages, and shows their record (a ``DataTable``:
+a row click shows that course in full below it) and whether they hold the level their
+role needs. ``TrainingTakeUp(tk)`` is the quality-assurance view:
 take-up by team and who is out of date. The levels and renewal period are data
 (``templates/training/levels.yaml``).
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import ipywidgets as w
 import pandas as pd
@@ -16,31 +16,11 @@ from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
 from .common import Displayable, Field, esc, now_text, show_refusal
+from .table import DataTable, with_detail
 
 
-def _d(x) -> str:
-    return "" if x is None or (not isinstance(x, str) and pd.isna(x)) else f"{pd.Timestamp(x):%d %b %Y}"
-
-
-def frame_html(df: pd.DataFrame, columns: list[tuple[str, str]], empty: str, css: str = "") -> str:
-    """A small escaped table of ``df`` with (column, heading) pairs."""
-    if df is None or df.empty:
-        return f"<i>{esc(empty)}</i>"
-    head = "".join(f"<th style='text-align:left;padding-right:1em'>{esc(h)}</th>" for _, h in columns)
-    body = ""
-    for _, r in df.iterrows():
-        cells = []
-        for c, _ in columns:
-            v = r[c]
-            if isinstance(v, (pd.Timestamp, dt.date)):
-                v = _d(v)
-            elif isinstance(v, bool):
-                v = "yes" if v else ""
-            elif v is None or (not isinstance(v, str) and pd.isna(v)):
-                v = ""
-            cells.append(f"<td style='padding-right:1em'>{esc(v)}</td>")
-        body += "<tr>" + "".join(cells) + "</tr>"
-    return f"<table class='{css}'><tr>{head}</tr>{body}</table>"
+COURSES = (("course", "Course"), ("level", "Level"), ("attended", "Attended"),
+           ("renewal_due", "Renew by"))
 
 
 class TrainingRecordPanel(HasTraits, Displayable):
@@ -70,12 +50,17 @@ class TrainingRecordPanel(HasTraits, Displayable):
                                             f"blank: {conf['renewal_months']} months after")}
         self.add_button = w.Button(description="Add course", icon="plus", button_style="primary")
         self.add_button.on_click(lambda _: self.add())
-        self.summary, self.table = w.HTML(value=""), w.HTML(value="")
+        self.summary = w.HTML(value="")
+        # click a row (or Enter on it) to read that course in full below the table
+        self.table = DataTable(COURSES, caption="Courses attended", sort_by="attended",
+                               ascending=False, empty_text="No training recorded.")
+        listing = with_detail(self.table)
+        self.detail = listing.detail
         self._status = w.HTML(value="")
         self.person.observe(lambda _: self.refresh(), "value")
         self.widget = w.VBox([
-            w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training</h3>"),
-            self.person, self.summary, self.table, self.fields["course"].box,
+            w.HTML(value="<h2 style='margin:4px 0'>Safeguarding training</h2>"),
+            self.person, self.summary, listing, self.fields["course"].box,
             w.HBox([self.fields[k].box for k in ("level", "attended", "renewal_due")]),
             self.add_button, self._status])
         self.refresh()
@@ -102,10 +87,8 @@ class TrainingRecordPanel(HasTraits, Displayable):
 
     @observe("records")
     def _records_changed(self, change) -> None:
-        df = pd.DataFrame(change["new"], columns=["course", "level", "attended", "renewal_due"])
-        self.table.value = frame_html(df, [("course", "Course"), ("level", "Level"),
-                                           ("attended", "Attended"), ("renewal_due", "Renew by")],
-                                      "No training recorded.", "training-records")
+        # Another practitioner's courses, or the same ones again: a chosen row stays if still there.
+        self.table.set_records(change["new"])
 
     @observe("status")
     def _status_changed(self, change) -> None:
@@ -133,6 +116,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
         self.attended.value = self.renewal.value = None
         self.status = f"Added at {now_text()}"
         self.refresh()
+        self.table.select(r["id"])  # the new course, chosen in the list that now holds it
         return r
 
 
@@ -153,13 +137,12 @@ class TrainingTakeUp(HasTraits, Displayable):
         self.tk, self.as_of, self.team = tk, as_of, team
         self.take_up = pd.DataFrame()
         self.out_of_date = pd.DataFrame()
-        from .table import DataTable, with_detail
         self.summary = DataTable(TAKE_UP, caption="Take-up by team", sort_by="team",
                                  empty_text="No staff need safeguarding training.")
         self.people = DataTable(OUT_OF_DATE, caption="Out of date", sort_by="name",
                                 empty_text="Everyone is up to date.")
         self.problem = w.HTML(value="")
-        self.widget = w.VBox([w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training take-up</h3>"),
+        self.widget = w.VBox([w.HTML(value="<h2 style='margin:4px 0'>Safeguarding training take-up</h2>"),
                               self.problem, self.summary, with_detail(self.people)])
         self.refresh()
 

@@ -134,7 +134,7 @@ class DiscussionForm:
         self._show_confirm_all()
 
     def _head_html(self) -> str:
-        head = f"<h4 style='margin:4px 0'>{esc(self.rec.case_label(self.d.case_id))}</h4>"
+        head = f"<h3 style='margin:4px 0'>{esc(self.rec.case_label(self.d.case_id))}</h3>"
         if self.d.chosen_by:  # brought by the supervisee on their agenda [Temple Appendix 2]
             head += (f"<div><b>Brought by {esc(self.rec.name_of(self.d.chosen_by))}</b>"
                      f"{' (' + esc(self.d.choice_reason) + ')' if self.d.choice_reason else ''}"

@@ -213,7 +213,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                 ("State", r.state)]
         cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(k)}</th>"
                         f"<td>{esc(v)}</td></tr>" for k, v in rows)
-        return w.HTML(value=f"<h3 style='margin:2px 0'>Supervision record</h3><table>{cells}</table>")
+        return w.HTML(value=f"<h2 style='margin:2px 0'>Supervision record</h2><table>{cells}</table>")
 
     def _read_only(self) -> None:
         sign = self.sections["sign"]
