@@ -47,3 +47,28 @@ def test_a_drifting_case_is_flagged_when_its_discussion_is_added(demo):
     assert form.fields["proposed_amendment"].box.layout.display is None
     # the recorder asked about this supervisee's cases, not the agency's
     assert set(rec._drift) <= {c.id for c in tk.cases(worker_id=row["worker_id"], log=False)}
+
+
+def test_an_app_built_ahead_in_a_preheated_kernel_is_renewed_when_its_page_opens(demo):
+    import datetime as dt
+
+    from supervision_kit.widgets.session_picker import SessionApp
+    system = Toolkit.system(demo)
+    sup = next(p for p in system.practitioners(include_left=False) if p.role == "supervisor"
+               and len(system.as_user(p.username).supervisees()) >= 2)
+    app = SessionApp(system.as_user(sup.username))
+    # as if built yesterday, before the newest supervisee's contract
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    app.built_on, app.date.value = yesterday, yesterday
+    newest = app.people[-1]
+    app.people = app.people[:-1]
+    app.person.options = app.person.options[:-1]
+    app.renew()
+    assert app.date.value == dt.date.today()
+    assert newest.id in [v for _, v in app.person.options]
+    assert app.preselect(newest.id) and not app.open_button.disabled
+    # a date the person chose themselves is theirs
+    chosen = dt.date.today() - dt.timedelta(days=3)
+    app.date.value, app.built_on = chosen, yesterday
+    app.renew()
+    assert app.date.value == chosen

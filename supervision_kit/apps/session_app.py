@@ -59,6 +59,8 @@ def _await_query(box, url: str) -> None:
                 info = json.loads(ws.recv())
         except Exception:  # no Voilà to ask, or it did not say: no preselection
             return
+        if isinstance(box.app, SessionApp):
+            box.app.renew()  # built when the pool was filled, maybe yesterday
         wanted = requested_supervisee({"QUERY_STRING": str(info.get("QUERY_STRING", ""))})
         if wanted and isinstance(box.app, SessionApp):
             box.app.preselect(wanted)
