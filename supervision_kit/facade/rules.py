@@ -34,6 +34,17 @@ class RulesService:
         from ..store.frames import shared_reads
         return shared_reads()
 
+    def warm_rules(self) -> None:
+        """Run the drift and due-date rules once for nobody (no rows, nothing shown or
+        logged), so that in a preheated kernel the first flag or suggestion its page asks
+        for does not also pay the imports and pandas' first-use costs [issue 15]."""
+        from ..rules.cases import drift
+        from ..rules.supervision import supervision_due
+        day, fr, book = self._rules_context(None, only=("cases", "supervision"))
+        fr.cases = fr.cases.iloc[:0]
+        drift(fr, book, day)
+        supervision_due(fr, book, day, only=set())
+
     def _rules_context(self, as_of, only=None):
         from ..rules.policy import PolicyBook
         from ..store.frames import load_frames
