@@ -1,5 +1,7 @@
-"""The session recorder asks the rules about its own supervisees only, and still flags
-what the agency-wide rules flag [issue 15: gestures answered at once]."""
+"""Less work per gesture of the session app [issue 15: gestures answered at once]: the
+recorder asks the rules about its own supervisees only (and still flags what the
+agency-wide rules flag), a discussion form draws no widgets it has nothing to show in,
+and an app built ahead in a preheated kernel is brought up to date when its page opens."""
 import pytest
 
 from supervision_kit.facade import Toolkit
@@ -72,3 +74,37 @@ def test_an_app_built_ahead_in_a_preheated_kernel_is_renewed_when_its_page_opens
     app.date.value, app.built_on = chosen, yesterday
     app.renew()
     assert app.date.value == chosen
+
+
+def models_of(widget) -> set[int]:
+    """Every widget model the browser creates to draw ``widget`` (layouts and styles too)."""
+    from supervision_kit.widgets.common import walk
+    seen = set()
+    for x in walk(widget):
+        for m in (x, getattr(x, "layout", None), getattr(x, "style", None)):
+            if m is not None:
+                seen.add(id(m))
+    return seen
+
+
+def test_a_new_cases_discussion_draws_no_provenance_widgets(tmp_path):
+    from tests.worlds import SECOND, small_world
+    tk = small_world(tmp_path / "t.sqlite")
+    rec = SessionRecorder(tk, "pw", date=SECOND)
+    new = next(c for c in rec._cases if not tk.follow_up_basis(c, before=SECOND).previous)
+    form = rec.add_discussion(new)
+    # nothing carried, nothing to confirm: no note, reference or button was made
+    assert all(n._parts is None and n.widget.layout.display == "none"
+               for n in form.notes.values())
+    # the text boxes and titles share their look; three answers drew 71 models before
+    answers = [form.fields[k].box for k in ("summary", "worries", "plan")]
+    assert len(models_of(w_box(answers))) <= 30
+    assert form.inputs["summary"].layout is form.inputs["plan"].layout
+    # typing still shows what a person needs: a note appears once there is one to show
+    form.inputs["plan"].value = "A plan"
+    assert form.notes["plan"].note.value == ""  # nothing carried: no provenance line
+
+
+def w_box(children):
+    import ipywidgets as w
+    return w.VBox(children)
