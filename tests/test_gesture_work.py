@@ -108,3 +108,17 @@ def test_a_new_cases_discussion_draws_no_provenance_widgets(tmp_path):
 def w_box(children):
     import ipywidgets as w
     return w.VBox(children)
+
+
+def test_warming_the_rules_in_a_preheated_kernel_shows_and_logs_nothing(demo):
+    from sqlalchemy import func, select
+
+    from supervision_kit.store import tables
+    tk = Toolkit(demo, "admin")
+
+    def entries():
+        with tk.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(tables.audit_log)).scalar()
+    before = entries()
+    tk.warm_rules()  # nobody's rows: no view to log
+    assert entries() == before
