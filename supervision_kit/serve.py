@@ -31,9 +31,16 @@ What the command built by :func:`build_voila_command` does, and why:
   prepended to ``JUPYTER_PATH``, with ``--template=supervision``. Third-party widget
   libraries would be fetched from a CDN only if their JS were missing locally; we
   only use ipywidgets' own.
-* **Preheat** (``preheat=True``): ``--preheat_kernel=True --pool_size=1`` keeps one
-  kernel per notebook started and the notebook executed before anyone asks; its
-  environment is copied from the Voilà process at start, hence the env variables.
+* **Preheat** (``preheat=True``): ``--preheat_kernel=True`` keeps kernels started and
+  their notebook executed before anyone asks; their environment is copied from the Voilà
+  process at start, hence the env variables. How many per notebook is ``POOLS`` (passed
+  as ``VoilaKernelManager.kernel_pools_config``): one per notebook, two for the session
+  app, which is opened most and twice in a row (the caseload's links, a record's PDF),
+  so the second open does not wait for the first one's kernel to be replaced (a refill
+  is a kernel start plus the notebook: 4 s on a quiet machine, 20 s on a loaded one).
+  ``pools`` overrides it (``{"default": 0, ...}`` preheats only the notebooks named).
+  A pooled kernel acts as the server's one user (``SUPERVISION_KIT_USER``, or the hub
+  user whose server it is); the page that takes it records that requester as its owner.
 * ``--VoilaConfiguration.allow_template_override=NO``: otherwise ``?template=lab`` in
   the URL brings the CDN links back.
 * **Kernels belong to their page** (``supervision_kit.serving``, Voilà subclassed): a
@@ -48,6 +55,7 @@ What the command built by :func:`build_voila_command` does, and why:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import socket
@@ -57,6 +65,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 LOOPBACK = "127.0.0.1"
+# Preheated kernels kept ready per notebook ("default": every other notebook).
+POOLS = {"default": 1, "session.ipynb": 2}
 TEMPLATE = "supervision"
 DB_ENV = "SUPERVISION_KIT_DB"
 USER_ENV = "SUPERVISION_KIT_USER"
@@ -85,6 +95,7 @@ def build_voila_command(
     db_url: str | None = None,
     user: str | None = None,
     preheat: bool = False,
+    pools: dict[str, int] | None = None,
 ) -> list[str]:
     """Return the argv (``env NAME=value ... python -m voila ...``) serving ``notebook_dir``.
 
@@ -118,7 +129,10 @@ def build_voila_command(
     if token:
         cmd.append("--token")  # Voila.auto_token: the identity provider reads JUPYTER_TOKEN
     if preheat:
-        cmd += ["--preheat_kernel=True", "--pool_size=1"]
+        sizes = {"default": 1, **(POOLS if pools is None else pools)}
+        config = {nb: {"pool_size": max(0, int(n))} for nb, n in sizes.items()}
+        cmd += ["--preheat_kernel=True", f"--pool_size={sizes['default']}",
+                f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}"]
     from .serving.voila_app import kernel_args
     return cmd + kernel_args()
 

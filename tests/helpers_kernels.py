@@ -76,11 +76,13 @@ def request(url: str, method: str = "GET", headers: dict | None = None, body: st
         conn.close()
 
 
-def websocket_handshake(url: str, cookie: str = "") -> int:
-    """The status a websocket upgrade of ``url`` (http form) gets: 101 when accepted."""
+def websocket_handshake(url: str, cookie: str = "", origin: bool = True) -> int:
+    """The status a websocket upgrade of ``url`` (http form) gets: 101 when accepted.
+    ``origin``: send the ``Origin`` header a browser sends (a kernel's client sends none)."""
     headers = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
-               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
-               "Origin": f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"}
+               "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode()}
+    if origin:
+        headers["Origin"] = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
     if cookie:
         headers["Cookie"] = cookie
     parts = urlsplit(url)

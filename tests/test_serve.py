@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -118,6 +119,24 @@ def test_command_carries_environment_and_options(tmp_path):
                  "--preheat_kernel=True", "--pool_size=1"):
         assert flag in voila_args
     assert "--preheat_kernel=True" not in build_voila_command(tmp_path, 9999)
+
+
+def pools_of(cmd: list[str]) -> dict:
+    """Voilà's kernel_pools_config in a command (empty when not preheated)."""
+    prefix = "--VoilaKernelManager.kernel_pools_config="
+    found = [json.loads(a[len(prefix):]) for a in cmd if a.startswith(prefix)]
+    return found[0] if found else {}
+
+
+def test_preheat_keeps_two_session_kernels_ready_and_one_of_every_other_app(tmp_path):
+    # the session app is opened twice in a row (a caseload link, then a record's PDF):
+    # the second open must not wait for the first one's kernel to be replaced [issue 15]
+    pools = pools_of(build_voila_command(tmp_path, 9999, preheat=True))
+    assert pools == {"default": {"pool_size": 1}, "session.ipynb": {"pool_size": 2}}
+    only = pools_of(build_voila_command(tmp_path, 9999, preheat=True,
+                                        pools={"default": 0, "session.ipynb": 1}))
+    assert only == {"default": {"pool_size": 0}, "session.ipynb": {"pool_size": 1}}
+    assert pools_of(build_voila_command(tmp_path, 9999)) == {}
 
 
 @pytest.mark.browser

@@ -59,6 +59,8 @@ def _await_query(box, url: str) -> None:
                 info = json.loads(ws.recv())
         except Exception:  # no Voilà to ask, or it did not say: no preselection
             return
+        if isinstance(box.app, SessionApp):
+            box.app.renew()  # built when the pool was filled, maybe yesterday
         wanted = requested_supervisee({"QUERY_STRING": str(info.get("QUERY_STRING", ""))})
         if wanted and isinstance(box.app, SessionApp):
             box.app.preselect(wanted)
@@ -97,11 +99,26 @@ def add_my_records(app: SessionApp) -> SessionApp:
     return app
 
 
+def warm(box) -> None:
+    """In a preheated kernel, before anyone asks for its page: import the recorder and run
+    the rules once for nobody, so opening a session, its first save and its first
+    discussion pay no imports or first-use costs while a person waits [issue 15]."""
+    from ..widgets.session import SessionRecorder  # noqa: F401 (imported for later)
+    tk = getattr(box, "tk", None)
+    if tk is None or not isinstance(box.app, SessionApp):
+        return
+    try:
+        tk.warm_rules()
+    except Exception:  # a warm-up failing changes nothing: the gesture pays, as before
+        pass
+
+
 def build(settings=None, **kw):
     """The session app for the configured database and user."""
     box = launch(TITLE, lambda tk: make(tk, requested_supervisee()), roles=ROLES,
                  settings=settings, **kw)
     url = request_info_url()
     if url:
+        warm(box)
         _await_query(box, url)
     return box

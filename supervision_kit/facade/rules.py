@@ -34,6 +34,17 @@ class RulesService:
         from ..store.frames import shared_reads
         return shared_reads()
 
+    def warm_rules(self) -> None:
+        """Run the drift and due-date rules once for nobody (no rows, nothing shown or
+        logged), so that in a preheated kernel the first flag or suggestion its page asks
+        for does not also pay the imports and pandas' first-use costs [issue 15]."""
+        from ..rules.cases import drift
+        from ..rules.supervision import supervision_due
+        day, fr, book = self._rules_context(None, only=("cases", "supervision"))
+        fr.cases = fr.cases.iloc[:0]
+        drift(fr, book, day)
+        supervision_due(fr, book, day, only=set())
+
     def _rules_context(self, as_of, only=None):
         from ..rules.policy import PolicyBook
         from ..store.frames import load_frames
@@ -94,11 +105,15 @@ class RulesService:
         return self._rules_out(case_windows(fr, book, day), "case_windows", day, team,
                                who=("worker_id",))
 
-    def drift(self, as_of=None, team: str | None = None) -> pd.DataFrame:
+    def drift(self, as_of=None, team: str | None = None, worker_ids=None) -> pd.DataFrame:
         """Drifting cases: case_id, reference, worker_id, worker, status, reason, since,
-        rags (then team, flags)."""
+        rags (then team, flags). ``worker_ids``: only the cases of these workers."""
         from ..rules.cases import drift
         day, fr, book = self._rules_context(as_of, only=("cases",))
+        if worker_ids is not None:
+            # A case drifts on its own discussions and its worker's policy: the session
+            # recorder asks about its supervisees' cases, not the agency's [issue 15].
+            fr.cases = fr.cases[fr.cases["worker_id"].isin(set(worker_ids))].reset_index(drop=True)
         return self._rules_out(drift(fr, book, day), "drift", day, team, who=("worker_id",))
 
     # -- records, functions, actions -------------------------------------------------

@@ -114,7 +114,7 @@ DOORS: dict[str, tuple[str, ...]] = {
     "training_records": ("training_levels", "add_training_record", "training_records",
                          "training_status", "training_take_up", "observation_names",
                          "sample_observations_for_qa"),
-    "rules": ("same_reads", "due", "suggest_next_session", "case_windows", "drift",
+    "rules": ("same_reads", "warm_rules", "due", "suggest_next_session", "case_windows", "drift",
               "overdue_actions", "function_balance", "timeliness", "contract_reviews", "observations_due"),
     "documents": ("session_document", "pdf_name", "session_pdf", "warm_pdf", "export_pdfs",
                   "signed_sessions", "verify_pdf"),

@@ -8,12 +8,16 @@ then answer only requests carrying that same identity, so knowing a kernel id is
 enough to attach to it (issue 19 item 6). The render handler also sets the ``_xsrf``
 cookie, which Voilà's front end sends with the shutdown beacon it posts when the page
 closes (without the cookie the beacon was refused with 403 and the kernel stayed).
+Voilà's ``/voila/query/<kernel id>`` websocket, where a preheated kernel hears which
+request it was given, answers only the kernels on this machine, never a browser.
 """
 from __future__ import annotations
 
 import tornado.web
+from tornado.log import app_log
 from jupyter_server.services.kernels.handlers import KernelHandler
 from nbclient.util import ensure_async
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
@@ -108,7 +112,26 @@ class OwnedShutdownHandler(VoilaShutdownKernelHandler):
         return await super().post(kernel_id)
 
 
+LOOPBACK = {"127.0.0.1", "::1"}
+# Set by browsers (Origin) or by a proxy in front (the hub's), never by a kernel's client.
+NOT_A_KERNEL = ("Origin", "X-Forwarded-For", "Forwarded", "X-Real-Ip")
+
+
+class KernelOnlyRequestInfoHandler(RequestInfoSocketHandler):
+    """Where a preheated kernel is told its page's request (query string included): for
+    a client on this machine that is no browser and came through no proxy (a kernel's
+    own websocket client), so nobody else can read or intercept what a page asked for."""
+
+    async def get(self, *args, **kwargs):
+        headers = self.request.headers
+        if self.request.remote_ip not in LOOPBACK or any(h in headers for h in NOT_A_KERNEL):
+            app_log.warning("Refused the request-info websocket to %s", self.request.remote_ip)
+            raise tornado.web.HTTPError(403, "For the server's own kernels only.")
+        return await super().get(*args, **kwargs)
+
+
 REPLACEMENTS = {
+    RequestInfoSocketHandler: KernelOnlyRequestInfoHandler,
     TornadoVoilaHandler: RenderHandler,
     VoilaKernelWebsocketHandler: OwnedKernelWebsocketHandler,
     KernelHandler: OwnedKernelHandler,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections.abc import Iterator
 
@@ -43,10 +44,29 @@ def now_text() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
 
+@functools.cache
+def shared_look(name: str):
+    """One layout or style model ("plain", "wide", "html", "text", "button") shared by
+    every widget whose look never changes: each widget otherwise brings two models of its
+    own for the browser to create, and a session record is hundreds of widgets [issue 15].
+    Never change a shared one (``x.layout.display = ...``): it would change them all."""
+    from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
+    makers = {"plain": w.Layout, "wide": lambda: w.Layout(**WIDE), "html": HTMLStyle,
+              "text": TextStyle, "button": w.ButtonStyle}
+    return makers[name]()
+
+
+def html_text(value: str) -> w.HTML:
+    """An HTML line that is only ever given new text (its look is shared)."""
+    return w.HTML(value=value, layout=shared_look("plain"), style=shared_look("html"))
+
+
 def textarea(label: str, value: str = "", rows: int = 3, placeholder: str = "") -> w.Textarea:
-    """A full-width text box that reports its value when the user leaves it (cheap saves)."""
+    """A full-width text box that reports its value when the user leaves it (cheap saves);
+    its layout and style are shared (see ``shared_look``)."""
     return w.Textarea(value=value or "", description="", placeholder=placeholder or label,
-                      rows=rows, continuous_update=False, layout=WIDE)
+                      rows=rows, continuous_update=False, layout=shared_look("wide"),
+                      style=shared_look("text"))
 
 
 def error_label() -> w.Label:
@@ -153,8 +173,8 @@ class Field:
 
     def __init__(self, title: str | None, input_widget: w.Widget, help_text: str = ""):
         self.input = input_widget
-        kids = [] if title is None else [w.HTML(
-            value=f"<b>{esc(title)}</b>" + (f" <small>{esc(help_text)}</small>" if help_text else ""))]
+        kids = [] if title is None else [html_text(
+            f"<b>{esc(title)}</b>" + (f" <small>{esc(help_text)}</small>" if help_text else ""))]
         self.box = w.VBox([*kids, input_widget])
         self.error: w.Label | None = None
 

@@ -24,6 +24,11 @@ KINDS = [("Formal one-to-one", SessionType.ONE_TO_ONE.value), ("Ad hoc", Session
          ("Clinical", SessionType.CLINICAL.value)]
 
 
+def person_options(people) -> list[tuple[str, str]]:
+    """(label, id) of supervisees as the pickers show them: "Name (Team)"."""
+    return [(p.name + (f" ({p.team})" if p.team else ""), p.id) for p in people]
+
+
 class SessionApp(Displayable):
     """Choose who, open the record, sign, export."""
 
@@ -33,7 +38,7 @@ class SessionApp(Displayable):
         self.pdf: bytes | None = None
         self.people = tk.supervisees()
         self.names = {p.id: p.name for p in self.people}
-        opts = [(p.name + (f" ({p.team})" if p.team else ""), p.id) for p in self.people]
+        opts = person_options(self.people)
         self.mode = w.ToggleButtons(options=[("One-to-one", ONE), ("Group", GROUP)], value=ONE)
         auto = {"description_width": "auto"}
         self.person = w.Dropdown(options=[("Choose a supervisee…", ""), *opts], value="",
@@ -42,7 +47,8 @@ class SessionApp(Displayable):
                                       layout={"width": "24em", "display": "none"}, style=auto)
         self.kind = w.Dropdown(options=KINDS, value=SessionType.ONE_TO_ONE.value,
                                description="Type", layout={"width": "15em"}, style=auto)
-        self.date = w.DatePicker(value=date or dt.date.today(), description="Date", style=auto,
+        self.built_on = dt.date.today()
+        self.date = w.DatePicker(value=date or self.built_on, description="Date", style=auto,
                                  layout={"width": "12em"})
         self.open_button = w.Button(description="Open session", icon="folder-open",
                                     button_style="primary", disabled=True)
@@ -77,6 +83,25 @@ class SessionApp(Displayable):
                              layout={"width": "100%"})
         if supervisee:
             self.preselect(supervisee)
+
+    def renew(self) -> None:
+        """Bring an app built ahead of its page (a preheated kernel) up to the moment the
+        page is opened: today's date if the day has turned, and the current supervisees."""
+        today = dt.date.today()
+        if self.date.value == self.built_on and today != self.built_on:
+            self.date.value = today
+        self.built_on = today
+        try:
+            people = self.tk.supervisees()
+        except SupervisionError:
+            return
+        if [p.id for p in people] != [p.id for p in self.people]:
+            self.people, self.names = people, {p.id: p.name for p in people}
+            opts = person_options(people)
+            chosen = self.person.value if self.person.value in self.names else ""
+            self.person.options = [("Choose a supervisee…", ""), *opts]
+            self.person.value = chosen
+            self.group.options = opts
 
     # -- choosing -------------------------------------------------------------------------
     @property

@@ -69,7 +69,8 @@ class ContextMixin:
         if self._drift is None:
             self._drift = {}
             try:
-                df = self.tk.drift(as_of=self.record.date)
+                # only the supervisees' cases: the agency's drift took seconds [issue 15]
+                df = self.tk.drift(as_of=self.record.date, worker_ids=self.supervisee_ids)
                 for cid, why in zip(df["case_id"], df["reason"]):
                     self._drift.setdefault(str(cid), str(why))
             except Exception:  # a rules failure must not stop the recording: no flag, then
