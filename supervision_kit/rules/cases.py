@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..domain.periods import every_label, period_of
 from ..store.frames import Frames, lookup
-from .calendar import NAT, add_months, add_period
+from .calendar import NAT, add_months, add_period, date_strings
 from .calendar import day as to_day
 from .calendar import days, to_series
 from .keys import params, policy_keys
@@ -49,7 +49,7 @@ def _cases(fr: Frames, book) -> pd.DataFrame:
 
 
 def _fmt(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%Y-%m-%d")
+    return date_strings(s)
 
 
 def case_windows(fr: Frames, book, day: dt.date, *, internal: bool = False) -> pd.DataFrame:

@@ -18,7 +18,8 @@ from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, v
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, show_refusal
-from .table import Section, cell_text, section_table, show_rows
+from .cells import cell_text, sort_key
+from .table import Section, section_table, show_rows
 from .timeline import CaseloadStrip, RAGTimeline
 
 __all__ = ["BY_KEY", "SECTIONS", "CaseloadOverview", "Section", "cell"]
@@ -230,9 +231,8 @@ class CaseloadOverview(HasTraits, Displayable):
     def _sorted(df: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
         if by not in df.columns or df.empty:
             return df.reset_index(drop=True)
-        from .table import _sort_key
         return df.sort_values(by, ascending=ascending, kind="stable", na_position="last",
-                              key=_sort_key).reset_index(drop=True)
+                              key=sort_key).reset_index(drop=True)
 
     # -- display ---------------------------------------------------------------------------
     def _render(self, key: str) -> None:
