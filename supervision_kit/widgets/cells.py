@@ -43,6 +43,12 @@ def cell_text(value) -> str:
 def column_texts(s: pd.Series) -> list[str]:
     """``cell_text`` of every value of ``s`` in order (as iterating ``s`` gives them), each
     distinct value's text worked out once."""
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind == "f":
+        # Floats by their bits: 0.0 and -0.0 are equal but read "0" and "-0".
+        values = s.to_numpy()
+        codes, bits = pd.factorize(values.view(f"i{values.itemsize}"))
+        words = [cell_text(v) for v in bits.view(values.dtype).tolist()]
+        return [words[c] for c in codes.tolist()]
     if s.dtype != object:
         # One type per column (dates, numbers, booleans, strings): distinct values by code.
         codes, uniques = pd.factorize(s)
@@ -54,16 +60,30 @@ def column_texts(s: pd.Series) -> list[str]:
     memo: dict = {}
     out = []
     for v in s:
-        # keyed by type too: True, 1 and 1.0 are equal keys but read "yes", "1" and "1"
-        try:
-            key = (type(v), tuple(v) if isinstance(v, list) else v)
-            text = memo.get(key)
-            if text is None:
-                text = memo[key] = cell_text(v)
-        except TypeError:  # unhashable (a dict, a list of lists): worked out each time
-            text = cell_text(v)
+        key = _memo_key(v)
+        if key is None:
+            out.append(cell_text(v))
+            continue
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = cell_text(v)
         out.append(text)
     return out
+
+
+def _memo_key(v):
+    """A key under which ``v``'s text may be remembered, or None to work it out each time:
+    keyed by type, as True and 1 are equal keys but read "yes" and "1"; not floats, as
+    0.0 and -0.0 are one key but read "0" and "-0"; lists of text by their items."""
+    if isinstance(v, list):
+        return (list, tuple(v)) if all(type(x) is str for x in v) else None
+    if isinstance(v, (float, tuple, frozenset)):  # (tuples may hold floats)
+        return None
+    try:
+        hash(v)
+    except TypeError:  # a dict, a set
+        return None
+    return (type(v), v)
 
 
 def row_keys(df: pd.DataFrame, columns) -> list[str]:
