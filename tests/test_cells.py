@@ -39,6 +39,7 @@ def varied_frame() -> pd.DataFrame:
         "flag": [True, False, True, True, False, False, True, True, True],
         "name": pd.Series(["Ann", None, "Bo <b>", "Ann", "", "Cy", "Ann", "Ann", "Ann"],
                           dtype="str"),
+        "code": pd.Series(["x", None, "y", "x", "", "z", "x", "x", "x"], dtype="string"),
         "ids": pd.Series([["p1", "p2"], [], ["p3"], ["p1", "p2"], ["p1"], ["p2", "p1"],
                           ["p1", "p2"], ["p1", "p2"], ["p1", "p2"]], dtype=object),
         "mixed": pd.Series([True, 1, 1.0, "1", None, dt.date(2026, 1, 5), float("nan"),

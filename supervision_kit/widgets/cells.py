@@ -49,6 +49,14 @@ def column_texts(s: pd.Series) -> list[str]:
         codes, bits = pd.factorize(values.view(f"i{values.itemsize}"))
         words = [cell_text(v) for v in bits.view(values.dtype).tolist()]
         return [words[c] for c in codes.tolist()]
+    if isinstance(s.dtype, pd.StringDtype):
+        # Text is its own cell text (a reason column's every row differs: no codes); only
+        # a missing value (NaN or NA, by the dtype) is written as its cell text.
+        values = s.to_numpy(dtype=object, na_value=None)
+        absent = np.flatnonzero(s.isna().to_numpy())
+        if len(absent):
+            values[absent] = cell_text(s.iloc[absent[0]])
+        return values.tolist()
     if s.dtype != object:
         # One type per column (dates, numbers, booleans, strings): distinct values by code.
         codes, uniques = pd.factorize(s)
