@@ -135,7 +135,9 @@ class CaseloadOverview(HasTraits, Displayable):
         """My current supervisees and the people I line-manage (not me)."""
         try:
             ids = {p.id for p in self.tk.supervisees()}
-            ids |= {p.id for p in self.tk.practitioners() if p.line_manager_id == self.tk.me.id}
+            people = self.tk.practitioners()
+            ids |= {p.id for p in people if p.line_manager_id == self.tk.me.id}
+            self._name_cache = {p.id: p.name for p in people}  # read once for both
         except SupervisionError:
             return set()
         ids.discard(self.tk.me.id)
