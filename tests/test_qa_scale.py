@@ -85,3 +85,35 @@ def test_qa_tabs_are_worked_out_when_first_shown(tmp_path):
     assert bytes(qa.topics["balance"].image.value).startswith(b"\x89PNG")
     qa.tabs.selected_index = list(qa.tabs.titles).index("By supervisor")
     assert "Sam Supervisor" in supervisors.frame["supervisor"].tolist()
+
+
+def test_the_team_filter_works_out_only_the_topic_on_screen_and_the_summary(tmp_path):
+    """Choosing a team and pressing Refresh works out the topic on screen and the summary
+    for that team; another topic is worked out (and its views logged) when it is shown."""
+    import datetime as dt
+    import html
+
+    from supervision_kit.apps.qa_app import LATER, QualityAssuranceApp
+    from tests.worlds import small_world
+    tk = small_world(tmp_path / "t.sqlite")
+    log = tk.as_user("system")
+
+    def rules_viewed_by(action):
+        before = len(log.audit_log(limit=10_000, action="view"))
+        action()
+        views = log.audit_log(limit=10_000, action="view")  # newest first
+        return {e["entity_id"] for e in views[:len(views) - before] if e["entity"] == "rules"}
+
+    qa = QualityAssuranceApp(tk.as_user("morgan"), as_of=dt.date(2024, 4, 2))
+    assert qa.summary.value.count(LATER) == len(qa.topics) - 1  # only Frequency so far
+    qa.show_topic("drift")
+    team = qa.team.options[1][1]
+    qa.team.value = team
+    assert rules_viewed_by(qa.refresh_button.click) == {"drift", "case_windows"}
+    assert f"team {team}" in qa.summary.value
+    assert qa.summary.value.count(LATER) == len(qa.topics) - 1
+    assert html.escape(qa.topics.get("drift").text) in qa.summary.value
+    assert rules_viewed_by(lambda: qa.show_topic("records")) == {"timeliness"}
+    assert qa.summary.value.count(LATER) == len(qa.topics) - 2
+    assert html.escape(qa.topics.get("records").text) in qa.summary.value
+    assert qa.readings()["balance"] and LATER not in qa.summary.value  # read by key: worked out

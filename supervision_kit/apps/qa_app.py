@@ -18,10 +18,12 @@ from ..widgets.common import Displayable, esc, message
 from ..widgets.table import Section, section_table, with_detail
 from . import qa_charts as charts
 from .common import launch, message_box
+from .lazy_tabs import OnDemand
 
 TITLE = "Quality assurance"
 ROLES = ("auditor", "manager", "admin")
 ALL = ""
+LATER = "worked out when its tab is opened"
 
 TABLES = {
     "frequency": Section("frequency", "Supervision overdue",
@@ -130,20 +132,30 @@ class Topic:
 
 
 class QualityAssuranceApp(Displayable):
-    """The audit, as of a date, for every team the user may see or one of them."""
+    """The audit, as of a date, for every team the user may see or one of them.
+
+    Only the topic on screen is worked out when the page opens or the date or team
+    changes; another topic is worked out when its tab is shown (or code reads it by key),
+    and the summary lists each reading once it is known [issue 15]."""
 
     def __init__(self, tk, as_of=None):
         self.tk = tk
         try:
-            teams = tk.teams()
+            people = tk.practitioners()
         except SupervisionError:
-            teams = []
+            people = []
+        # one read of the people for the team list, the names and the teams
+        self._name_cache = {p.id: p.name for p in people}
+        self._teams = {p.id: p.team for p in people}
+        teams = sorted({p.team for p in people if p.team})
         self.as_of = w.DatePicker(value=as_of or dt.date.today(), description="As of")
         self.team = w.Dropdown(options=[("All teams I can see", ALL), *[(t, t) for t in teams]],
                                value=ALL, description="Team")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(lambda _: self.refresh())
-        self.topics = {k: Topic(k, t) for k, t in TOPICS}
+        self._stale: set[str] = set()
+        self._scope = (self.as_of.value, None)
+        self.topics = OnDemand({k: Topic(k, t) for k, t in TOPICS}, self._ensure)
         self.tabs = w.Tab(children=[t.widget for t in self.topics.values()],
                           titles=[t for _, t in TOPICS])
         self.tabs.observe(lambda c: self._tab_shown(c["new"]), "selected_index")
@@ -158,90 +170,105 @@ class QualityAssuranceApp(Displayable):
         add_qa_tabs(self)
 
     def _tab_shown(self, index) -> None:
-        for i, topic in enumerate(self.topics.values()):
+        for i, (key, topic) in enumerate(self.topics.items()):
             if i == index:
+                self._ensure(key)
                 topic.reveal()
             else:
                 topic.visible = False
 
     def show_topic(self, key: str) -> None:
-        """Switch to a topic's tab (its chart is drawn when first shown)."""
+        """Switch to a topic's tab (worked out and drawn when first shown)."""
         self.tabs.selected_index = list(self.topics).index(key)
 
     def _names(self) -> dict[str, str]:
-        if not hasattr(self, "_name_cache"):
-            self._name_cache = {p.id: p.name for p in self.tk.practitioners()}
         return self._name_cache
 
     def refresh(self) -> None:
-        """Recompute every topic from the rules engine as of the date, for the team."""
-        day, team = self.as_of.value or dt.date.today(), self.team.value or None
-        tk, names = self.tk, self._names()
+        """Work out the topic on screen again as of the date, for the team; the others
+        when next shown."""
+        self._scope = (self.as_of.value or dt.date.today(), self.team.value or None)
+        self._stale = set(self.topics)
+        index, keys = self.tabs.selected_index, list(self.topics)
+        if index is not None and index < len(keys):
+            self._ensure(keys[index])
+        self._summarise()
 
-        def frequency():
-            due = tk.due(as_of=day, team=team)
-            png, text, _ = charts.compliance(due, draw=False)
-            by_reason, by_whom, said = cancellation_counts(tk, day, team)
-            also = tk.arrangements_due(as_of=day, team=team)
-            return png, f"{text} {said}".strip(), {"frequency": due[due["days_overdue"] > 0],
-                                                   "arranged": also[also["flag"]],
-                                                   "cancel_reason": by_reason,
-                                                   "cancel_by": by_whom}
+    def _ensure(self, key: str) -> None:
+        """Work out one topic if it is not up to date with the date and team."""
+        if key not in self._stale:
+            return
+        self._stale.discard(key)
+        day, team = self._scope
+        with self.tk.same_reads():  # the topic's rules read each table once
+            try:
+                self.topics.get(key).show(*getattr(self, f"_{key}")(day, team))
+            except SupervisionError as e:
+                self.topics.get(key).fail(message(e))
+        self._summarise()
 
-        def records():
-            t = tk.timeliness(as_of=day, team=team)
-            t = t.assign(supervisees=t["supervisee_ids"].map(
-                lambda ids: [names.get(i, i) for i in ids]))
-            png, text, _ = charts.records(t, draw=False)
-            drafts = tk.stale_drafts(as_of=day, team=team, timely=t)
-            if len(drafts):
-                who = drafts["supervisor"].nunique()
-                text += (f" {len(drafts)} draft{'s' if len(drafts) != 1 else ''} past the "
-                         f"recording limit, by {who} supervisor{'s' if who != 1 else ''}.")
-            return png, text, {"records": t, "drafts": drafts}
-
-        def drifting():
-            d, win = tk.drift(as_of=day, team=team), tk.case_windows(as_of=day, team=team)
-            png, text, _ = charts.drift(d, win, draw=False)
-            return png, text, {"drift": d, "windows": win[win["days_overdue"] > 0]}
-
-        def balance():
-            fb = tk.function_balance(as_of=day, team=team)
-            png, text, _ = charts.balance(fb, draw=False)
-            return png, text, {"balance": fb}
-
-        def evaluation():
-            evs = tk.evaluations()
-            if team:
-                evs = [e for e in evs if self._team_of(e.supervisee_id) == team]
-            png, text, df = charts.evaluation(evs, draw=False)
-            return png, text, {"evaluation": df}
-
-        work = {"frequency": frequency, "records": records, "drift": drifting,
-                "balance": balance, "evaluation": evaluation}
-        with tk.same_reads():  # the agency is read once for every topic, not per topic
-            for key, run in work.items():
-                try:
-                    self.topics[key].show(*run())
-                except SupervisionError as e:
-                    self.topics[key].fail(message(e))
-        lines = "".join(f"<li><b>{esc(t.title)}</b>: {esc(t.text)}</li>" for t in self.topics.values())
+    def _summarise(self) -> None:
+        day, team = self._scope
+        lines = "".join(
+            f"<li><b>{esc(t.title)}</b>: "
+            + (f"<i>{esc(LATER)}</i>" if k in self._stale else esc(t.text)) + "</li>"
+            for k, t in self.topics.items())
         scope = f"team {team}" if team else "every team you may see"
         self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."
                               f"</small><ul>{lines}</ul></div>")
 
+    # -- the topics: (chart, reading, frames) as of the day, for the team ------------------
+    def _frequency(self, day, team):
+        tk = self.tk
+        due = tk.due(as_of=day, team=team)
+        png, text, _ = charts.compliance(due, draw=False)
+        by_reason, by_whom, said = cancellation_counts(tk, day, team)
+        also = tk.arrangements_due(as_of=day, team=team)
+        return png, f"{text} {said}".strip(), {"frequency": due[due["days_overdue"] > 0],
+                                               "arranged": also[also["flag"]],
+                                               "cancel_reason": by_reason,
+                                               "cancel_by": by_whom}
+
+    def _records(self, day, team):
+        tk, names = self.tk, self._names()
+        t = tk.timeliness(as_of=day, team=team)
+        t = t.assign(supervisees=t["supervisee_ids"].map(
+            lambda ids: [names.get(i, i) for i in ids]))
+        png, text, _ = charts.records(t, draw=False)
+        drafts = tk.stale_drafts(as_of=day, team=team, timely=t)
+        if len(drafts):
+            who = drafts["supervisor"].nunique()
+            text += (f" {len(drafts)} draft{'s' if len(drafts) != 1 else ''} past the "
+                     f"recording limit, by {who} supervisor{'s' if who != 1 else ''}.")
+        return png, text, {"records": t, "drafts": drafts}
+
+    def _drift(self, day, team):
+        d, win = self.tk.drift(as_of=day, team=team), self.tk.case_windows(as_of=day, team=team)
+        png, text, _ = charts.drift(d, win, draw=False)
+        return png, text, {"drift": d, "windows": win[win["days_overdue"] > 0]}
+
+    def _balance(self, day, team):
+        fb = self.tk.function_balance(as_of=day, team=team)
+        png, text, _ = charts.balance(fb, draw=False)
+        return png, text, {"balance": fb}
+
+    def _evaluation(self, day, team):
+        evs = self.tk.evaluations()
+        if team:
+            evs = [e for e in evs if self._team_of(e.supervisee_id) == team]
+        png, text, df = charts.evaluation(evs, draw=False)
+        return png, text, {"evaluation": df}
+
     def _team_of(self, pid: str) -> str | None:
-        if not hasattr(self, "_teams"):
-            self._teams = {p.id: p.team for p in self.tk.practitioners()}
         return self._teams.get(pid)
 
     def readings(self) -> dict[str, str]:
-        """Each topic's one-line reading."""
-        return {k: t.text for k, t in self.topics.items()}
+        """Each topic's one-line reading (every topic worked out)."""
+        return {k: self.topics[k].text for k in self.topics}
 
     def pngs(self) -> dict[str, bytes]:
-        """Each topic's chart as PNG bytes."""
-        return {k: t.png for k, t in self.topics.items()}
+        """Each topic's chart as PNG bytes (every topic worked out and drawn)."""
+        return {k: self.topics[k].png for k in self.topics}
 
 
 def build(settings=None, **kw):

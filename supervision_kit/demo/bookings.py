@@ -22,12 +22,13 @@ def booking_for(g: Gen, plan, session_id: str) -> None:
         g.add("bookings", {**base, "id": g.id("B"), "date": iso(plan.next_day), "status": "booked"})
 
 
-def case_meetings(g: Gen) -> None:
-    """A coming meeting for open child-in-need and child-protection cases [HSCB aim 4]."""
+def case_meetings(g: Gen, first: int = 0) -> None:
+    """A coming meeting for open child-in-need and child-protection cases [HSCB aim 4], for
+    the cases from position ``first`` on (each unit's own: earlier units have theirs)."""
     import datetime as dt
     kinds = {"child protection plan": ("core group", "review cp conference"),
              "child in need": ("cin review",), "looked after": ("lac review",)}
-    for c in g.data["cases"]:
+    for c in g.data["cases"][first:]:
         if c["closed"] or c["status"] not in kinds or g.rng.random() < 0.4:
             continue
         g.add("case_meetings", {"id": g.id("M"), "case_id": c["id"],

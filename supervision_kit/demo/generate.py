@@ -38,6 +38,7 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY, templates=No
     g = Gen(scale, seed, today)
     seq = itertools.count()
     for unit in range(scale):
+        first_case = len(g.data["cases"])
         specials, teams = build_unit(g, unit)
         contracts(g, teams)
         staff = list(specials.values()) + [s for t in teams for s in
@@ -57,7 +58,7 @@ def generate(scale: int = 1, seed: int = 0, today: dt.date = TODAY, templates=No
             extras.observations(g, builder, t)
             extras.own_reflections(g, t, builder.held)
         extras.requests(g, teams)
-        case_meetings(g)
+        case_meetings(g, first_case)  # this unit's cases only, else meetings grow as scale²
         extras.exercise(g, specials["trainer"], unit, templates or SHIPPED_TEMPLATES)
     return g.data
 

@@ -97,12 +97,26 @@ class RulesService:
         return found
 
     # -- cases -----------------------------------------------------------------------
+    def _windows(self, day: dt.date, loaded=None) -> pd.DataFrame:
+        """Every open case's window with its policy key, worked out once per
+        ``same_reads`` block (the windows, drift and "Also due" of a page share it);
+        ``loaded``: the (frames, book) of the cases if the caller has them."""
+        from ..rules.cases import case_windows
+        from ..store.frames import shared_value
+
+        def work():
+            fr, book = loaded or self._rules_context(day, only=("cases",))[1:]
+            return case_windows(fr, book, day, internal=True)
+        s = self.ctx.settings
+        return shared_value(("rules", "case_windows", day, str(s.templates), s.default_preset),
+                            work)
+
     def case_windows(self, as_of=None, team: str | None = None) -> pd.DataFrame:
         """Per open case: case_id, reference, worker_id, worker, status, last_discussed,
         due_by, days_overdue, quarterly_review_due (then team, window)."""
-        from ..rules.cases import case_windows
-        day, fr, book = self._rules_context(as_of, only=("cases",))
-        return self._rules_out(case_windows(fr, book, day), "case_windows", day, team,
+        from ..rules.cases import shown_windows
+        day = parse_date(as_of, "as_of") or dt.date.today()
+        return self._rules_out(shown_windows(self._windows(day)), "case_windows", day, team,
                                who=("worker_id",))
 
     def drift(self, as_of=None, team: str | None = None, worker_ids=None) -> pd.DataFrame:
@@ -110,11 +124,15 @@ class RulesService:
         rags (then team, flags). ``worker_ids``: only the cases of these workers."""
         from ..rules.cases import drift
         day, fr, book = self._rules_context(as_of, only=("cases",))
+        windows = None  # their windows alone: never the page's shared value
         if worker_ids is not None:
             # A case drifts on its own discussions and its worker's policy: the session
             # recorder asks about its supervisees' cases, not the agency's [issue 15].
             fr.cases = fr.cases[fr.cases["worker_id"].isin(set(worker_ids))].reset_index(drop=True)
-        return self._rules_out(drift(fr, book, day), "drift", day, team, who=("worker_id",))
+        else:
+            windows = self._windows(day, (fr, book))
+        found = drift(fr, book, day, windows)
+        return self._rules_out(found, "drift", day, team, who=("worker_id",))
 
     # -- records, functions, actions -------------------------------------------------
     def overdue_actions(self, as_of=None, team: str | None = None, *,

@@ -94,3 +94,18 @@ def _pick(ends: np.ndarray, idx: np.ndarray, d: np.ndarray) -> np.ndarray:
     ok = (idx < len(ends)) & ~np.isnat(d)
     out[ok] = ends[idx[ok]]
     return out
+
+
+# -- dates in sentences ---------------------------------------------------------------
+BRITISH = "british"  # ``2 Dec 2026``, as people read dates everywhere
+
+
+def date_strings(s: pd.Series, fmt: str = "%Y-%m-%d") -> pd.Series:
+    """``s.dt.strftime(fmt)`` (missing where ``s`` is; ``fmt`` may be ``BRITISH``), each
+    distinct date formatted once: an agency's column of thousands holds a few hundred dates."""
+    codes, uniques = pd.factorize(s)
+    uniques = pd.DatetimeIndex(uniques)
+    words = ([f"{d.day} {d:%b %Y}" for d in uniques] if fmt == BRITISH
+             else list(uniques.strftime(fmt)))
+    text = pd.Series([*words, None], dtype="str")  # code -1 (missing) takes the last
+    return text.take(codes).set_axis(s.index).rename(s.name)

@@ -24,10 +24,10 @@ import pandas as pd
 
 from ..domain.periods import every_label, period_of
 from ..store.frames import Frames, lookup
-from .calendar import NAT, add_months, add_period
+from .calendar import NAT, add_months, add_period, date_strings
 from .calendar import day as to_day
 from .calendar import days, to_series
-from .keys import params, policy_keys
+from .keys import known_keys, params, policy_keys
 
 WINDOW_COLUMNS = ["case_id", "reference", "worker_id", "worker", "status", "last_discussed",
                   "due_by", "days_overdue", "quarterly_review_due", "team", "window"]
@@ -49,7 +49,7 @@ def _cases(fr: Frames, book) -> pd.DataFrame:
 
 
 def _fmt(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%Y-%m-%d")
+    return date_strings(s)
 
 
 def case_windows(fr: Frames, book, day: dt.date, *, internal: bool = False) -> pd.DataFrame:
@@ -80,17 +80,28 @@ def case_windows(fr: Frames, book, day: dt.date, *, internal: bool = False) -> p
     c = c.rename(columns={"id": "case_id"})
     if internal:
         return c[WINDOW_COLUMNS + ["key", "opened"]]
-    return c[WINDOW_COLUMNS].sort_values(["days_overdue", "due_by", "reference"],
-                         ascending=[False, True, True]).reset_index(drop=True)
+    return shown_windows(c)
+
+
+def shown_windows(win: pd.DataFrame) -> pd.DataFrame:
+    """The windows as listed (``WINDOW_COLUMNS``), most overdue first, from the internal
+    ones (``case_windows(..., internal=True)``)."""
+    return win[WINDOW_COLUMNS].sort_values(["days_overdue", "due_by", "reference"],
+                                           ascending=[False, True, True]).reset_index(drop=True)
 
 
 def _word(letter: pd.Series) -> pd.Series:
     return letter.map(WORDS)
 
 
-def drift(fr: Frames, book, day: dt.date) -> pd.DataFrame:
-    """One row per drifting open case: see ``DRIFT_COLUMNS`` and the module docstring."""
-    win = case_windows(fr, book, day, internal=True)
+def drift(fr: Frames, book, day: dt.date, windows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per drifting open case: see ``DRIFT_COLUMNS`` and the module docstring
+    (``windows``: ``case_windows(fr, book, day, internal=True)`` if already worked out)."""
+    if windows is None:
+        win = case_windows(fr, book, day, internal=True)
+    else:
+        win = windows
+        known_keys(book, win["key"])
     prm = params(book, win["key"], lambda pol: {
         "k": pol.get("drift.consecutive_amber_red") or np.inf,
         "worsening": bool(pol.get("drift.worsening")),

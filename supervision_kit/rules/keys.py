@@ -41,3 +41,12 @@ def params(book, keys, fn) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=list(fn(book.default_policy())))
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def known_keys(book, keys) -> None:
+    """Resolve policy keys (``preset|overrides``) into ``book.by_key`` that are not there
+    yet: a rule given another rule's rows may hold a fresh book."""
+    for key in pd.unique(pd.Series(keys, dtype=object)):
+        if key not in book.by_key:
+            preset, _, overrides = key.partition("|")
+            book.by_key[key] = book.resolve(preset, overrides)[0]

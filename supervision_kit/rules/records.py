@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..domain.enums import Function
 from ..store.frames import Frames, lookup
-from .calendar import NAT, add_months, add_period, add_working_days
+from .calendar import BRITISH, NAT, add_months, add_period, add_working_days, date_strings
 from .calendar import day as to_day
 from .calendar import days, to_series, working_days_between
 from .keys import params, policy_keys
@@ -40,7 +40,7 @@ def _late(day_, due) -> np.ndarray:
 
 def _fmt(s: pd.Series) -> pd.Series:
     """Dates in sentences the British way, as everywhere people read them: ``2 Dec 2026``."""
-    return s.dt.day.astype("Int64").astype(str) + s.dt.strftime(" %b %Y")
+    return date_strings(s, BRITISH)
 
 
 def overdue_actions(fr: Frames, day: dt.date, *, all_open: bool = False) -> pd.DataFrame:

@@ -167,6 +167,18 @@ def shared_reads():
             _SHARED.reset(token)
 
 
+def shared_value(key: tuple, compute):
+    """Inside ``shared_reads``, ``compute()`` once per ``key`` and its result shared (one
+    rule's table on one day serves every section of a page that shows it); outside,
+    worked out each time. Callers treat the result as read-only."""
+    shared = _SHARED.get()
+    if shared is None:
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
+
+
 def read(conn, name: str, as_of: dt.date, recent: int = 12) -> pd.DataFrame:
     """One query of ``SQL`` as a frame: text as object columns, dates as datetime64."""
     shared = _SHARED.get()

@@ -18,7 +18,8 @@ from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, v
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, show_refusal
-from .table import Section, cell_text, section_table, show_rows
+from .cells import cell_text, sort_key
+from .table import Section, section_table, show_rows
 from .timeline import CaseloadStrip, RAGTimeline
 
 __all__ = ["BY_KEY", "SECTIONS", "CaseloadOverview", "Section", "cell"]
@@ -134,7 +135,9 @@ class CaseloadOverview(HasTraits, Displayable):
         """My current supervisees and the people I line-manage (not me)."""
         try:
             ids = {p.id for p in self.tk.supervisees()}
-            ids |= {p.id for p in self.tk.practitioners() if p.line_manager_id == self.tk.me.id}
+            people = self.tk.practitioners()
+            ids |= {p.id for p in people if p.line_manager_id == self.tk.me.id}
+            self._name_cache = {p.id: p.name for p in people}  # read once for both
         except SupervisionError:
             return set()
         ids.discard(self.tk.me.id)
@@ -230,9 +233,8 @@ class CaseloadOverview(HasTraits, Displayable):
     def _sorted(df: pd.DataFrame, by: str, ascending: bool) -> pd.DataFrame:
         if by not in df.columns or df.empty:
             return df.reset_index(drop=True)
-        from .table import _sort_key
         return df.sort_values(by, ascending=ascending, kind="stable", na_position="last",
-                              key=_sort_key).reset_index(drop=True)
+                              key=sort_key).reset_index(drop=True)
 
     # -- display ---------------------------------------------------------------------------
     def _render(self, key: str) -> None:

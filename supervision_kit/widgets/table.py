@@ -12,7 +12,6 @@ gesture is also a method: ``sort``, ``filter``, ``go_to``/``next_page``/``previo
 from __future__ import annotations
 
 import dataclasses as dc
-import datetime as dt
 import math
 
 import anywidget
@@ -20,6 +19,8 @@ import ipywidgets as w
 import pandas as pd
 from traitlets import Bool, Dict, Int, List, Unicode, observe
 
+from .cells import cell_text, date_text, row_keys  # noqa: F401 - the tables' cell text
+from .cells import sort_key as _sort_key
 from .common import esc
 
 PAGE_SIZE = 25
@@ -155,38 +156,6 @@ class Section:
     columns: tuple[tuple[str, str], ...]
     sort: tuple[str, bool]
     late: str | None = None
-
-
-def date_text(value) -> str:
-    """A date as British text: ``2 Dec 2026``."""
-    return f"{value.day} {value:%b %Y}"
-
-
-def cell_text(value) -> str:
-    """A value as the text of a cell: dates as ``2 Dec 2026``, lists joined, missing as —."""
-    if isinstance(value, (list, tuple, set)):
-        return ", ".join(cell_text(v) for v in value)
-    if value is None or value is pd.NaT:
-        return "—"
-    if isinstance(value, float) and math.isnan(value):
-        return "—"
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return date_text(value) + (f" {value:%H:%M}" if (value.hour, value.minute) != (0, 0) else "")
-    if isinstance(value, dt.date):
-        return date_text(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.0f}" if value.is_integer() else f"{value:.2f}".rstrip("0")
-    return str(value)
-
-
-def _sort_key(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_datetime64_any_dtype(s):
-        return s
-    if s.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)) or v is None or v is pd.NaT).all():
-        return pd.to_datetime(s, errors="coerce")
-    return s.map(lambda v: cell_text(v).lower() if v is not None else "")
 
 
 class DataTable(anywidget.AnyWidget):
@@ -360,17 +329,6 @@ class DataTable(anywidget.AnyWidget):
     def page_text(self) -> list[list[str]]:
         """The cells of the page shown, as the browser shows them (tests, notebooks)."""
         return [r["c"] for r in self.data]
-
-
-def row_keys(df: pd.DataFrame, columns) -> list[str]:
-    """A key per row made of its shown text (stable across a refresh); repeats numbered."""
-    seen: dict[str, int] = {}
-    out = []
-    for r in df[[c for c in columns if c in df]].itertuples(index=False):
-        k = "|".join(cell_text(v) for v in r)
-        seen[k] = seen.get(k, 0) + 1
-        out.append(k if seen[k] == 1 else f"{k}#{seen[k]}")
-    return out
 
 
 def section_table(sec: Section, df: pd.DataFrame | None = None, **kw) -> DataTable:
