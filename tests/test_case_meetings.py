@@ -39,8 +39,8 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     # Ten days before, with no discussion since 3 Nov: flagged in the caseload's "Also due".
     ov = CaseloadOverview(sam, as_of=D("2025-12-10"))
     shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
-    assert ("Initial child protection conference on 2025-12-20: not discussed in the 14 days "
-            "before it; last discussed 2025-11-03.") in shown
+    assert ("Initial child protection conference on 20 Dec 2025: not discussed in the 14 days "
+            "before it; last discussed 3 Nov 2025.") in shown
     # Moved to 5 Jan: chosen, changed, saved; no longer in its window on 10 Dec.
     [m] = p.meetings
     p.which.value = m.id

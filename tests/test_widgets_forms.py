@@ -78,7 +78,7 @@ def test_contract_save_sign_and_replace_land_in_the_store(world, sam):
     form = ContractForm(sam, "P2", contract_id=c.id)  # Sam's screen, reopened
     signed = sam.contract(c.id)
     assert signed.supervisee_signed_at is not None and form.read_only
-    assert "Signed by the supervisee on " + signed.supervisee_signed_at.strftime("%Y-%m-%d") \
+    assert "Signed by the supervisee on " + f"{signed.supervisee_signed_at.day} {signed.supervisee_signed_at:%b %Y}" \
         in form.signatures.value
     # Signed by both: read only.
     assert form.save_button.disabled and all(form.inputs[k].disabled for k in TERM_KEYS)

@@ -371,7 +371,7 @@ def test_next_session_date_is_prefilled_from_the_policy(tk):
     expected = tk.suggest_next_session("pw", after=SECOND)      # this draft now counts as held
     assert expected > SECOND
     assert r.inputs["next_session_date"].value == expected
-    assert expected.isoformat() in r.sections["next"].hint.value
+    assert f"policy: {expected.day} {expected:%b %Y}" in r.sections["next"].hint.value
     assert tk.session(r.record.id).next_session_date == expected
     r.inputs["next_session_date"].value = THIRD                 # the supervisor's choice wins
     assert tk.session(r.record.id).next_session_date == THIRD

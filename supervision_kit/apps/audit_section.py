@@ -11,6 +11,7 @@ from ..analytics.audit_trend import audit_trend, audit_trend_chart
 from ..analytics.governance import results_table
 from ..errors import SupervisionError
 from ..widgets.common import esc, message, textarea
+from ..widgets.dates import DateInput
 
 
 def _frame_html(df: pd.DataFrame) -> str:
@@ -29,8 +30,8 @@ class AuditTab:
         self.tk = tk
         day = as_of or dt.date.today()
         self.audit_id, self.items = "", []
-        self.start = w.DatePicker(value=day - dt.timedelta(days=365), description="From")
-        self.end = w.DatePicker(value=day, description="To")
+        self.start = DateInput(value=day - dt.timedelta(days=365), description="From")
+        self.end = DateInput(value=day, description="To")
         self.per_stratum = w.BoundedIntText(value=3, min=1, max=50, description="Per stratum")
         self.seed = w.Text(value="", description="Seed", placeholder="blank: a new random seed")
         self.draw_button = w.Button(description="Draw sample", icon="random")

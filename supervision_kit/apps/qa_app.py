@@ -15,9 +15,10 @@ import pandas as pd
 from ..analytics.qa_charts import cancellation_counts
 from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
-from ..widgets.table import Section, section_table, with_detail
+from ..widgets.table import Section, date_text, section_table, with_detail
 from . import qa_charts as charts
 from .common import launch, message_box
+from ..widgets.dates import DateInput
 
 TITLE = "Quality assurance"
 ROLES = ("auditor", "manager", "admin")
@@ -138,7 +139,7 @@ class QualityAssuranceApp(Displayable):
             teams = tk.teams()
         except SupervisionError:
             teams = []
-        self.as_of = w.DatePicker(value=as_of or dt.date.today(), description="As of")
+        self.as_of = DateInput(value=as_of or dt.date.today(), description="As of")
         self.team = w.Dropdown(options=[("All teams I can see", ALL), *[(t, t) for t in teams]],
                                value=ALL, description="Team")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
@@ -227,7 +228,7 @@ class QualityAssuranceApp(Displayable):
                     self.topics[key].fail(message(e))
         lines = "".join(f"<li><b>{esc(t.title)}</b>: {esc(t.text)}</li>" for t in self.topics.values())
         scope = f"team {team}" if team else "every team you may see"
-        self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."
+        self.summary.value = (f"<div class='qa-summary'><small>As of {esc(date_text(day))}, {esc(scope)}."
                               f"</small><ul>{lines}</ul></div>")
 
     def _team_of(self, pid: str) -> str | None:

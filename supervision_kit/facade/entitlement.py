@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import Role, SessionState
+from ..domain.lifecycle import day_text
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import tables
@@ -184,7 +185,7 @@ class EntitlementService:
         ):
             raise self.ctx.deny(f"resolve request {request_id}")
         if not r["open"]:
-            raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
+            raise ValidationError("request", f"already resolved on {day_text(r['resolved_at'])}")
         with self.ctx.tx() as conn:
             conn.execute(
                 update(tables.requests)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain.meetings import MEETING_KINDS
-from .calendar import day as to_day, days, to_series
+from .calendar import british as fmt, day as to_day, days, to_series
 from .cases import _cases
 from ..store.frames import Frames, lookup
 from .keys import params
@@ -47,7 +47,6 @@ def meetings_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
                         "meeting_date": m["date"], "discuss_from": to_series(start),
                         "last_discussed": to_series(L), "flag": flag, "meeting_id": m["id"]})
     label = m["kind"].map(lambda k: MEETING_KINDS.get(k, k))
-    fmt = lambda s: s.dt.strftime("%Y-%m-%d")  # noqa: E731
     held = ("last discussed " + fmt(out["last_discussed"])).fillna("never discussed")
     out["reason"] = np.where(
         discussed, label + " on " + fmt(out["meeting_date"]) + ": discussed on "

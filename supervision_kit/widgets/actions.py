@@ -15,6 +15,7 @@ from ..domain.smart import smart_warnings
 from ..errors import SupervisionError, ValidationError
 from .common import WIDE, Displayable, Field, esc, now_text, show_refusal
 from .table import DataTable
+from .dates import DateInput
 
 COLUMNS = (("description", "Action"), ("owner", "Owner"), ("case", "Case"), ("due", "Due"),
            ("status", "Status"), ("smart", "SMART"))
@@ -42,7 +43,7 @@ class ActionForm(Displayable):
                                   "and how will we know it is done?", layout=WIDE)
         self.owner = w.Dropdown(options=[(NO_OWNER, NONE), *owners], description="Owner",
                                 value=default_owner if default_owner in ids else NONE)
-        self.due = w.DatePicker(value=None, description="Due")
+        self.due = DateInput(value=None, description="Due")
         self.case = w.Dropdown(options=[(NO_CASE, NONE), *cases], description="Case", value=NONE)
         self.fields = {"description": Field("New action", self.description),
                        "owner_id": Field(None, self.owner), "due_date": Field(None, self.due),

@@ -16,6 +16,7 @@ from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
 from ..domain.streams import stream_label
 from ..errors import SupervisionError
 from .common import Displayable, Field, attempt, esc, message, show_refusal, status_html
+from .dates import DateInput
 
 NONE = ("— choose a booked session —", "")
 
@@ -38,7 +39,7 @@ class BookingPanel(HasTraits, Displayable):
             streams = []
         sopts = [(s["label"], s["stream"]) for s in streams] or [("Supervision", "")]
         # Book
-        self.date = w.DatePicker(value=self.today, description="Book for", style=auto)
+        self.date = DateInput(value=self.today, description="Book for")
         self.time = w.Text(value="10:00", description="Time", placeholder="HH:MM", style=auto,
                            layout={"width": "10em"})
         self.minutes = w.BoundedIntText(value=90, min=0, max=600, description="Minutes",
@@ -59,11 +60,11 @@ class BookingPanel(HasTraits, Displayable):
                                  value="sickness", description="Why", style=auto)
         self.by = w.Dropdown(options=[(v, k) for k, v in CANCELLED_BY.items()],
                              value="supervisee", description="Cancelled by", style=auto)
-        self.return_date = w.DatePicker(value=None, description="Back at work on", style=auto)
+        self.return_date = DateInput(value=None, description="Back at work on")
         self.note = w.Text(value="", description="Note", style=auto, layout={"width": "30em"})
         self.cancel_button = w.Button(description="Cancel session", icon="ban",
                                       button_style="warning")
-        self.new_date = w.DatePicker(value=None, description="New date", style=auto)
+        self.new_date = DateInput(value=None, description="New date")
         self.new_time = w.Text(value="", description="New time", placeholder="HH:MM", style=auto,
                                layout={"width": "12em"})
         self.why = w.Text(value="", description="Reason", placeholder="why it moves",

@@ -17,6 +17,7 @@ from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
 from .common import Displayable, Field, attempt, esc, message, status_html
+from .dates import DateInput
 
 NO_CASE = ("— choose a case —", "")
 NEW = ("New meeting", "")
@@ -47,7 +48,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.kind = w.Dropdown(options=[(v, k) for k, v in MEETING_KINDS.items()],
                                value="core group", description="Kind of meeting", style=auto,
                                layout={"width": "30em"})
-        self.date = w.DatePicker(value=None, description="Meeting on", style=auto)
+        self.date = DateInput(value=None, description="Meeting on")
         self.note = w.Text(value="", description="Note", placeholder="optional; no child's "
                            "name needed", style=auto, layout={"width": "30em"})
         self.fields = {"kind": Field(None, self.kind), "date": Field(None, self.date),

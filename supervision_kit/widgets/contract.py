@@ -21,6 +21,7 @@ from ..domain.values import add_years
 from ..domain.streams import STREAMS
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, Field, esc, now_text, show_refusal, textarea
+from .dates import DateInput
 
 # The label and hint of each of the contract's terms (``CONTRACT_TERMS``), in its order.
 TERM_TEXT = {
@@ -137,8 +138,8 @@ class ContractForm(HasTraits, Displayable):
                                  placeholder="blank: the preset's", description="Stream")
         self.frequency_days = w.Text(value="", placeholder="blank: as the preset says",
                                      description="Every (days)")
-        self.start = w.DatePicker(description="Start")
-        self.review = w.DatePicker(description="Review by")
+        self.start = DateInput(description="Start")
+        self.review = DateInput(description="Review by")
         self.inputs: dict[str, w.Widget] = {k: textarea(t, placeholder=h or t)
                                             for k, t, h in TERMS}
         self.fields: dict[str, Field] = {
@@ -274,7 +275,7 @@ class ContractForm(HasTraits, Displayable):
         if c is not None:
             for who, at in (("supervisor", c.supervisor_signed_at),
                             ("supervisee", c.supervisee_signed_at)):
-                signed.append(f"Signed by the {who} on {esc(at.strftime('%Y-%m-%d %H:%M'))}"
+                signed.append(f"Signed by the {who} on {esc(f'{at.day} {at:%b %Y %H:%M}')}"
                               if at else f"Not yet signed by the {who}")
         note = ("<br><i>Signed by both: read only. A change needs a new contract.</i>"
                 if self.read_only else "")

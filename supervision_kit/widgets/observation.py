@@ -19,6 +19,7 @@ from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, Field, esc, now_text, show_refusal, status_html, textarea
+from .dates import DateInput
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
          ("permissions", "Permissions sought", "from the service users or professionals present"),
@@ -54,7 +55,7 @@ class ObservationForm(HasTraits, Displayable):
         observers = [(tk.me.name, tk.me.id)] + [(p.name, p.id) for p in people
                                                  if p.role in ("supervisor", "manager")]
         self.observer = w.Dropdown(options=observers, value=tk.me.id, description="Observer")
-        self.date = w.DatePicker(value=self.today, description="Date")
+        self.date = DateInput(value=self.today, description="Date")
         self.planned = w.Checkbox(value=True, indent=False,
                                   description="Planned and agreed in advance with the supervisee")
         self.inputs = {k: textarea(t, rows=2, placeholder=h or t) for k, t, h in NOTES}

@@ -16,6 +16,7 @@ from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
 from .common import Displayable, Field, esc, now_text, show_refusal
+from .dates import DateInput
 
 
 def _d(x) -> str:
@@ -62,8 +63,8 @@ class TrainingRecordPanel(HasTraits, Displayable):
                              layout={"width": "30em"})
         self.level = w.Dropdown(options=[(f"{k}: {v}", k) for k, v in conf["levels"].items()],
                                 value=max(conf["levels"]), description="Level")
-        self.attended = w.DatePicker(value=None, description="Attended")
-        self.renewal = w.DatePicker(value=None, description="Renew by")
+        self.attended = DateInput(value=None, description="Attended")
+        self.renewal = DateInput(value=None, description="Renew by")
         self.fields = {"course": Field("Course", self.course), "level": Field(None, self.level),
                        "attended": Field(None, self.attended),
                        "renewal_due": Field(None, self.renewal,
