@@ -10,6 +10,7 @@ from supervision_kit.apps.qa_app import cancellation_counts
 from supervision_kit.errors import ValidationError
 from supervision_kit.widgets.booking import BookingPanel
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
+from tests.helpers_widgets import beside
 from tests.rules_store import D, contract, day, hold, person, row, store
 
 
@@ -28,6 +29,7 @@ def test_sickness_cancelled_in_the_widget_moves_due_five_working_days_past_chris
     p.date.value, p.time.value, p.minutes.value, p.place.value = D("2025-12-22"), "14:00", 90, "Room 2"
     p.book_button.click()
     assert p.status == "Booked for 22 Dec 2025 at 14:00"
+    assert "Booked for 22 Dec 2025 at 14:00" in beside(p.widget, p.book_button)  # by its button
     assert "Room 2" in p.table.value and "booked" in p.table.value
     due = row(tk.due(as_of="2025-12-18"), "supervisee_id", "W")
     assert day(due["next_booked"]) == D("2025-12-22")
@@ -35,6 +37,8 @@ def test_sickness_cancelled_in_the_widget_moves_due_five_working_days_past_chris
     p.reason.value, p.by.value, p.return_date.value = "sickness", "supervisee", D("2025-12-24")
     p.cancel_button.click()
     assert p.status == "Cancelled the session of 22 Dec 2025 (sickness; back 24 Dec 2025)"
+    assert "Cancelled the session" in beside(p.widget, p.cancel_button)
+    assert beside(p.widget, p.book_button) == ""          # one answer on screen, by its cause
     # Back Wednesday 24 Dec; 25 and 26 Dec and 1 Jan are bank holidays: Mon 29 (1), Tue 30
     # (2), Wed 31 (3), Fri 2 Jan (4), Mon 5 Jan (5).
     r = row(tk.due(as_of="2025-12-29"), "supervisee_id", "W")

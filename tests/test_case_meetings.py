@@ -8,6 +8,7 @@ import json
 from supervision_kit.apps.workflow_sections import caseload_tabs
 from supervision_kit.cli.main import main
 from supervision_kit.widgets.case_meetings import CaseMeetingsPanel
+from tests.helpers_widgets import beside
 from supervision_kit.widgets.caseload import CaseloadOverview
 from supervision_kit.widgets.common import html_values
 from supervision_kit.widgets.table import table_texts
@@ -35,6 +36,7 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     p.kind.value, p.date.value, p.note.value = "initial cp conference", D("2025-12-20"), "<b>IRO</b>"
     p.add_button.click()
     assert p.status == "Added: Initial child protection conference on 20 Dec 2025"
+    assert "Added: Initial child protection" in beside(p.widget, p.add_button)
     assert "20 Dec 2025" in p.table.value and "&lt;b&gt;IRO&lt;/b&gt;" in p.table.value
     # Ten days before, with no discussion since 3 Nov: flagged in the caseload's "Also due".
     ov = CaseloadOverview(sam, as_of=D("2025-12-10"))

@@ -15,7 +15,7 @@ from traitlets import HasTraits, List, Unicode, observe
 from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
 from ..domain.streams import stream_label
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, show_refusal, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, show_refusal, status_html
 from .dates import DateInput
 
 NONE = ("— choose a booked session —", "")
@@ -80,18 +80,19 @@ class BookingPanel(HasTraits, Displayable):
         self.cancel_button.on_click(lambda _: self.cancel())
         self.rearrange_button.on_click(lambda _: self.rearrange())
         self.which.observe(lambda _: self._chosen(), "value")
+        beside = Beside(self._status)   # "Booked"/"Cancelled"/a refusal shows by its button
         self.widget = w.VBox([
             w.HTML(value="<b>Booked sessions</b> <small>arranged in advance by agreement; a "
                          "change is rebooked for the earliest date [Havering 5]</small>"),
             self.table,
             w.HBox([self.fields[k].box for k in ("date", "start_time", "duration_minutes")]),
-            w.HBox([self.fields["place"].box, self.fields["stream"].box, self.book_button]),
+            beside.row(self.fields["place"].box, self.fields["stream"].box, self.book_button),
             self.which, self.calendar,
             w.HBox([self.fields["cancelled_reason"].box, self.fields["cancelled_by"].box,
                     self.fields["return_date"].box]),
-            w.HBox([self.note, self.cancel_button]),
+            beside.row(self.note, self.cancel_button),
             w.HBox([self.fields["new_date"].box, self.fields["new_time"].box]),
-            w.HBox([self.fields["note"].box, self.rearrange_button]), self._status])
+            beside.row(self.fields["note"].box, self.rearrange_button)])
         self.refresh()
 
     # -- state -------------------------------------------------------------------------

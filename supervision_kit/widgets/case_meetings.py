@@ -16,7 +16,7 @@ from traitlets import HasTraits, List, Unicode, observe
 from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, status_html
 from .dates import DateInput
 
 NO_CASE = ("— choose a case —", "")
@@ -61,12 +61,13 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.remove_button.on_click(lambda _: self.remove())
         self._status = w.HTML(value="")
         self.form = w.VBox([self.which, *(f.box for f in self.fields.values()),
-                            w.HBox([self.add_button, self.save_button, self.remove_button])])
+                            Beside(self._status).row(self.add_button, self.save_button,
+                                                     self.remove_button)])
         self.form.layout.display = "none"
         intro = w.HTML(value="<small>Meetings about the case that supervision should come "
                              "before; a case not discussed in the days before one is flagged "
                              "under <b>Also due</b>.</small>")
-        self.widget = w.VBox([intro, self.case, self.table, self.form, self._status])
+        self.widget = w.VBox([intro, self.case, self.table, self.form])
         if case_id:
             self.choose_case(case_id)
 

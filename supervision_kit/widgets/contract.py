@@ -20,7 +20,7 @@ from ..domain.records import CONTRACT_TERMS, Contract
 from ..domain.values import add_years
 from ..domain.streams import STREAMS
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, now_text, show_refusal, textarea
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal, textarea
 from .dates import DateInput
 
 # The label and hint of each of the contract's terms (``CONTRACT_TERMS``), in its order.
@@ -173,15 +173,17 @@ class ContractForm(HasTraits, Displayable):
         self.preset.observe(self._preset_changed, "value")
         self.frequency_days.observe(lambda _: self._show_frequency(), "value")
         self.start.observe(self._start_changed, "value")
+        beside = Beside(self._status)   # "Saved"/"Signed"/a refusal shows by its button
+        buttons = beside.row(self.save_button, self.sign_supervisor_button,
+                             self.sign_supervisee_button)
         self.change_box = w.Accordion(children=[w.VBox([
             self.fields["new_supervisor"].box, self.fields["handover_note"].box,
-            self.replace_button])], titles=["Change of supervisor"], selected_index=None)
+            beside.row(self.replace_button)])], titles=["Change of supervisor"], selected_index=None)
         self.widget = w.VBox([
             self.header, self.fields["preset"].box, self.fields["stream"].box, self.frequency_words,
             w.HBox([self.fields[k].box for k in ("frequency_days", "start_date", "review_date")]),
             *[self.fields[k].box for k in TERM_KEYS], self.signatures,
-            w.HBox([self.save_button, self.sign_supervisor_button, self.sign_supervisee_button]),
-            self._status, self.change_box])
+            buttons, self.change_box])
 
     # -- state ----------------------------------------------------------------------------
     def _new(self, start: dt.date) -> None:

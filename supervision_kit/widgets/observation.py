@@ -18,7 +18,7 @@ from traitlets import HasTraits, Instance, List, Unicode, observe
 from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, now_text, show_refusal, status_html, textarea
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal, status_html, textarea
 from .dates import DateInput
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
@@ -74,7 +74,7 @@ class ObservationForm(HasTraits, Displayable):
             self.header,
             w.HBox([self.fields[k].box for k in ("supervisee_id", "observer_id", "date")]),
             self.planned, *[self.fields[k].box for k, _, _ in NOTES],
-            self.fields["discussed_session_id"].box, self.save_button, self._status])
+            self.fields["discussed_session_id"].box, Beside(self._status).row(self.save_button)])
         try:
             if observation_id:
                 found = [o for o in tk.observations() if o.id == observation_id]

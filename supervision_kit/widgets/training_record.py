@@ -15,7 +15,7 @@ import pandas as pd
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, esc, now_text, show_refusal
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal
 from .dates import DateInput
 
 
@@ -78,7 +78,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
             w.HTML(value="<h3 style='margin:4px 0'>Safeguarding training</h3>"),
             self.person, self.summary, self.table, self.fields["course"].box,
             w.HBox([self.fields[k].box for k in ("level", "attended", "renewal_due")]),
-            self.add_button, self._status])
+            Beside(self._status).row(self.add_button)])
         self.refresh()
 
     def refresh(self) -> None:

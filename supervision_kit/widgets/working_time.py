@@ -9,7 +9,7 @@ from traitlets import HasTraits, Unicode, observe
 
 from ..domain.lifecycle import day_text
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, status_html
 from .dates import DateInput
 
 
@@ -45,7 +45,7 @@ class WorkingTimeForm(HasTraits, Displayable):
         self._status = w.HTML(value="")
         self.widget = w.VBox([w.HTML(value="<b>Working time</b>"), self.summary,
                               w.HBox([f.box for f in self.fields.values()]),
-                              self.save_button, self._status],
+                              Beside(self._status).row(self.save_button)],
                              layout={"border": "1px solid #ddd", "padding": "4px",
                                      "margin": "0 0 8px 0"})
         self.refresh()
