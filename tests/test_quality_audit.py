@@ -10,6 +10,7 @@ from supervision_kit.apps.qa_app import QualityAssuranceApp
 from supervision_kit.domain.quality_audit import draw, stratum
 from supervision_kit.domain.records import CaseDiscussion
 from supervision_kit.errors import AccessDenied, ValidationError
+from tests.helpers_widgets import beside
 from tests.test_maintenance import signed_session
 
 D = dt.date(2026, 1, 5)
@@ -74,11 +75,14 @@ def test_qa_app_audit_tab(world):
     tab.per_stratum.value = 1
     tab.draw_button.click()
     assert len(tab.items) == 3 and "seed 7" in tab.status.value
+    assert "seed 7" in beside(tab.widget, tab.draw_button)       # beside the button clicked
     tab.item.value = tab.item.options[0][1]
     tab.answers["decision"].value = "yes"
     tab.answers["diversity"].value = "no"
     tab.comment.value = "No <b>diversity</b> discussion"
     tab.judge_button.click()
     assert tab.status.value == "Judgement saved"
+    assert beside(tab.widget, tab.judge_button) == "Judgement saved"
+    assert beside(tab.widget, tab.draw_button) == ""
     assert "North" in tab.results.value and "diversity" in tab.results.value
     assert "<b>diversity</b>" not in tab.results.value

@@ -10,7 +10,7 @@ import pandas as pd
 from ..analytics.audit_trend import audit_trend, audit_trend_chart
 from ..analytics.governance import results_table
 from ..errors import SupervisionError
-from ..widgets.common import esc, message, textarea
+from ..widgets.common import Beside, esc, message, textarea
 from ..widgets.dates import DateInput
 
 
@@ -56,9 +56,10 @@ class AuditTab:
         form = [w.VBox([w.HTML(value=f"<b>{esc(c['question'])}</b> <small>({esc(c['source'])})"
                                      f"</small>"), self.answers[c["key"]]])
                 for c in self.criteria]
-        self.widget = w.VBox([w.HBox([self.start, self.end]), w.HBox([self.per_stratum, self.seed,
-                                                                      self.draw_button]),
-                              self.item, *form, self.comment, self.judge_button, self.status,
+        beside = Beside(self.status)   # "Sample drawn"/"Judgement saved" by its button
+        self.widget = w.VBox([w.HBox([self.start, self.end]),
+                              beside.row(self.per_stratum, self.seed, self.draw_button),
+                              self.item, *form, self.comment, beside.row(self.judge_button),
                               w.HTML(value="<h4>Results over time: % yes by team and month"
                                            "</h4>"), self.trend_chart, self.trend_reading,
                               w.HTML(value="<h4>Results: % yes by team, month and criterion</h4>"),
