@@ -25,7 +25,7 @@ from supervision_kit.widgets.session import SessionRecorder
 from supervision_kit.widgets.training_record import TrainingRecordPanel
 from tests.conftest import ARTIFACTS
 from tests.fixtures_db import build_world
-from tests.helpers_browser import ROOT
+from tests.helpers_browser import ROOT, fill_date
 from tests.test_workflows import JAN, record, rows
 
 pytestmark = pytest.mark.browser
@@ -113,7 +113,7 @@ def record_training(page) -> None:
     page.get_by_role("combobox", name="Practitioner").select_option(label="Pat Practitioner")
     expect(page.get_by_text("no safeguarding training recorded")).to_be_visible()
     page.get_by_placeholder("e.g. Safeguarding Children Level 3").fill(COURSE)
-    page.get_by_role("textbox", name="Attended", exact=True).fill("2025-11-03")
+    fill_date(page, "Attended", dt.date(2025, 11, 3))
     button(page, "Add course").click()
     expect(page.get_by_text(re.compile(r"^Added at"))).to_be_visible()
     expect(page.locator("table.training-records")).to_contain_text(COURSE)
