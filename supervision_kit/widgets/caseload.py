@@ -395,7 +395,8 @@ class CaseloadOverview(HasTraits, Displayable):
     def open_session(self, supervisee_id: str) -> str:
         """Ask the app to open this supervisee's session (sets ``requested_session``)."""
         name = self._names().get(supervisee_id, supervisee_id)
-        href = f"{self.session_url}?supervisee={quote(supervisee_id)}"
+        joint = "&" if "?" in self.session_url else "?"
+        href = f"{self.session_url}{joint}supervisee={quote(supervisee_id)}"
         self.link.value = (f"<a href='{esc(href)}' target='_blank'>Open the session app for "
                            f"{esc(name)}</a>")
         self.requested_session = ""  # so asking twice for the same person notifies twice
