@@ -16,13 +16,9 @@ import datetime as dt
 import anywidget
 from traitlets import Bool, Instance, Unicode, observe, validate
 
-_ESM = r"""
-function el(tag, attrs, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;   // text, never markup
-  return e;
-}
+from .table import EL_JS
+
+_ESM = EL_JS + r"""
 function render({ model, el: root }) {
   root.classList.add("sk-date");
   const uid = "skd" + Math.random().toString(36).slice(2, 9);
