@@ -96,7 +96,7 @@ def agree_and_hand_over_contract(page, tk) -> None:
 def record_observation(page) -> None:
     tab(page, "Observations")
     page.get_by_role("combobox", name="Supervisee").select_option(label="Pat Practitioner")
-    page.get_by_role("textbox", name="Date", exact=True).fill(str(TODAY - dt.timedelta(days=3)))
+    fill_date(page, "Date", TODAY - dt.timedelta(days=3))
     leave(page.get_by_placeholder("where, with whom, what kind of work"), "Home visit with Jamie's mother")
     leave(page.get_by_placeholder("from the service users or professionals present"),
           "Mother agreed on the phone the day before")
