@@ -30,6 +30,17 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 HARMLESS_SCHEMES = {"data", "blob", "about"}
 
 
+def fill_date(scope, legend: str, day, exact: bool = True) -> None:
+    """Type ``day`` by keyboard into the date field (``widgets.dates.DateInput``) whose
+    legend is ``legend``, as day, month and year, then leave it (Tab), which sends it."""
+    group = scope.get_by_role("group", name=legend, exact=exact)
+    group.get_by_role("textbox", name="Day").fill(str(day.day))
+    group.get_by_role("textbox", name="Month").fill(str(day.month))
+    year = group.get_by_role("textbox", name="Year")
+    year.fill(str(day.year))
+    year.press("Tab")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

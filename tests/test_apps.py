@@ -11,6 +11,7 @@ import pytest
 from supervision_kit.apps import (caseload_app, common, qa_app, qa_charts, reflection_app,
                                   session_app)
 from supervision_kit.config import Settings
+from supervision_kit.domain.signing import DEMO_PICKER
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.common import html_values
 from tests.apps_demo import demo_copy, pick_session
@@ -165,6 +166,32 @@ def test_without_a_user_a_message_and_on_the_demo_database_a_sign_in_picker(demo
     box.picker.value = pick.supervisor
     box.sign_in()
     assert isinstance(box.app, session_app.SessionApp) and box.tk.me.username == pick.supervisor
+
+
+def test_a_demo_link_opens_as_the_demo_pickers_choice_and_never_elsewhere(demo, monkeypatch):
+    db, pick = demo
+    # Signed in through the demo picker: the caseload's session link names that person...
+    box = caseload_app.build(settings(db, ""), demo=True)
+    box.sign_in_as(pick.supervisor)
+    link = box.app.overview.open_session(pick.supervisee_id)
+    assert link == f"session.ipynb?as={pick.supervisor}&supervisee={pick.supervisee_id}"
+    # ... and the session app opened by it acts as them at once, with the supervisee chosen.
+    monkeypatch.setenv("QUERY_STRING", f"as={pick.supervisor}&supervisee={pick.supervisee_id}")
+    box = session_app.build(settings(db, ""), demo=True)
+    assert isinstance(box.app, session_app.SessionApp) and box.tk.me.username == pick.supervisor
+    assert box.tk.sign_in_method == DEMO_PICKER and box.app.person.value == pick.supervisee_id
+    # A link cannot reach past the picker: "system" is not offered, so the picker stays.
+    monkeypatch.setenv("QUERY_STRING", "as=system")
+    box = session_app.build(settings(db, ""), demo=True)
+    assert box.app is None and box.notice == "sign in"
+    # Outside the demo picker the server's sign-in acts; the link's "as" is not read.
+    monkeypatch.setenv("QUERY_STRING", f"as={pick.supervisor}")
+    box = session_app.build(settings(db, "admin"))
+    assert box.tk.me.username == "admin" and box.tk.sign_in_method != DEMO_PICKER
+    served = caseload_app.build(settings(db, pick.supervisor))
+    assert "as=" not in served.app.overview.open_session(pick.supervisee_id)
+    monkeypatch.setenv("QUERY_STRING", f"as={pick.supervisor}")
+    assert session_app.build(settings(db, "")).notice.startswith("No user configured")
 
 
 def test_unknown_user_and_missing_database_are_friendly_messages(demo, tmp_path):

@@ -2,6 +2,7 @@
 of the demo database; every assertion about what was recorded reads the store back."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
 from tests.conftest import ARTIFACTS
-from tests.helpers_browser import ROOT, apps_signed_in_as
+from tests.helpers_browser import ROOT, apps_signed_in_as, fill_date
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = ROOT / "notebooks"
@@ -101,7 +102,7 @@ def test_session_recorded_end_to_end_and_typed_markup_shows_literally(page, serv
     section(page, "Agreed actions")
     leave(page.get_by_placeholder(re.compile("^What exactly will be done")),
           "Book the review meeting with the school")
-    page.get_by_role("textbox", name="Due", exact=True).fill("2030-01-31")
+    fill_date(page, "Due", dt.date(2030, 1, 31))
     page.get_by_role("button", name="Add action").click()
     expect(page.get_by_role("button", name=re.compile(r"^\W*Remove$"))).to_be_visible()  # its row
 

@@ -10,6 +10,7 @@ from supervision_kit.apps.qa_app import cancellation_counts
 from supervision_kit.errors import ValidationError
 from supervision_kit.widgets.booking import BookingPanel
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
+from tests.helpers_widgets import beside
 from tests.rules_store import D, contract, day, hold, person, row, store
 
 
@@ -31,9 +32,10 @@ def test_sickness_cancelled_in_the_widget_moves_due_five_working_days_past_chris
     # The booked session is a row of the table, chosen: the buttons act on it.
     assert p.table.all_text() == [["22 Dec 2025", "14:00", "90", "Room 2", "Management (line) supervision", "booked"]]
     assert p.chosen_booking.date == D("2025-12-22") and "22 Dec 2025 at 14:00" in p.chosen.value
+    assert "Booked for 22 Dec 2025 at 14:00" in beside(p.widget, p.book_button)  # by its button
     due = row(tk.due(as_of="2025-12-18"), "supervisee_id", "W")
     assert day(due["next_booked"]) == D("2025-12-22")
-    assert due["reason"].endswith("booked for 2025-12-22, after it is due.")
+    assert due["reason"].endswith("booked for 22 Dec 2025, after it is due.")
     p.reason.value, p.by.value, p.return_date.value = "sickness", "supervisee", D("2025-12-24")
     p.cancel_button.click()
     assert p.status == "Cancelled the session of 22 Dec 2025 (sickness; back 24 Dec 2025)"
@@ -41,11 +43,13 @@ def test_sickness_cancelled_in_the_widget_moves_due_five_working_days_past_chris
     assert p.table.all_text()[0][5] == ("cancelled: The supervisee's sickness, by supervisee, "
                                         "back 24 Dec 2025")
     assert p.cancel_button.disabled and p.rearrange_button.disabled
+    assert "Cancelled the session" in beside(p.widget, p.cancel_button)
+    assert beside(p.widget, p.book_button) == ""          # one answer on screen, by its cause
     # Back Wednesday 24 Dec; 25 and 26 Dec and 1 Jan are bank holidays: Mon 29 (1), Tue 30
     # (2), Wed 31 (3), Fri 2 Jan (4), Mon 5 Jan (5).
     r = row(tk.due(as_of="2025-12-29"), "supervisee_id", "W")
     assert day(r["next_due"]) == D("2026-01-05")
-    assert "within 5 working days of return from sickness on 2025-12-24" in r["reason"]
+    assert "within 5 working days of return from sickness on 24 Dec 2025" in r["reason"]
     # The cancelled booking never counts as held.
     assert day(r["last_held"]) == D("2025-11-20")
 

@@ -3,12 +3,14 @@ supervisee's sickness with a return date, book it again; the store and the due d
 agree [Havering 5]."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import apps_signed_in_as
+from tests.helpers_browser import apps_signed_in_as, fill_date
 
 pytestmark = pytest.mark.browser
 SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core machine
@@ -23,10 +25,10 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
         expect(picker).to_be_visible(timeout=SLOW)
         picker.select_option(label=pick.supervisee_label)
         page.get_by_text("Bookings", exact=True).click()
-        book_for = page.get_by_role("textbox", name="Book for")
+        book_for = page.get_by_role("group", name="Book for")
         expect(book_for).to_be_visible(timeout=SLOW)
 
-        book_for.fill("2030-01-14")
+        fill_date(page, "Book for", dt.date(2030, 1, 14))
         page.get_by_role("textbox", name="Time", exact=True).fill("14:00")
         page.get_by_role("textbox", name="Place", exact=True).fill("Room 2")
         page.get_by_role("button", name="Book session").click()
@@ -40,7 +42,7 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
 
         page.get_by_role("combobox", name="Why", exact=True).select_option(label="The supervisee's sickness")
         page.get_by_role("combobox", name="Cancelled by").select_option(label="The supervisee")
-        page.get_by_role("textbox", name="Back at work on").fill("2030-01-16")
+        fill_date(page, "Back at work on", dt.date(2030, 1, 16))
         page.get_by_role("button", name="Cancel session").click()
         expect(page.get_by_text("Cancelled the session of 14 Jan 2030 (sickness; back 16 Jan "
                                 "2030)")).to_be_visible(timeout=SLOW)
@@ -49,9 +51,20 @@ def test_book_cancel_for_sickness_and_rebook(page, tmp_path):
         expect(chosen).to_contain_text("cancelled: The supervisee's sickness")
         expect(page.get_by_role("button", name="Cancel session")).to_be_disabled()
 
-        book_for.fill("2030-01-20")
+        fill_date(page, "Book for", dt.date(2030, 1, 20))
         page.get_by_role("button", name="Book session").click()
         expect(page.get_by_text("Booked for 20 Jan 2030 at 14:00")).to_be_visible(timeout=SLOW)
+        # Day, month, year whatever the browser's locale; a date that does not exist is said
+        # beside the boxes and what was typed stays.
+        expect(book_for.get_by_role("textbox", name="Day")).to_have_value("20")
+        expect(book_for.get_by_role("textbox", name="Month")).to_have_value("1")
+        book_for.get_by_role("textbox", name="Day").fill("31")
+        book_for.get_by_role("textbox", name="Month").fill("2")
+        book_for.get_by_role("textbox", name="Month").press("Tab")
+        book_for.get_by_role("textbox", name="Year").press("Tab")
+        expect(book_for.get_by_text("The date must be a real date: 31/2/2030 does not exist")
+               ).to_be_visible(timeout=SLOW)
+        expect(book_for.get_by_role("textbox", name="Day")).to_have_value("31")
         expect(chosen).to_contain_text("20 Jan 2030")
         # A click on the cancelled row chooses it again: its calendar file cancels.
         booked.get_by_role("button", name="14 Jan 2030", exact=True).click()

@@ -8,6 +8,7 @@ import json
 from supervision_kit.apps.workflow_sections import caseload_tabs
 from supervision_kit.cli.main import main
 from supervision_kit.widgets.case_meetings import CaseMeetingsPanel
+from tests.helpers_widgets import beside
 from supervision_kit.widgets.caseload import CaseloadOverview
 from supervision_kit.widgets.common import html_values
 from supervision_kit.widgets.table import table_texts
@@ -39,11 +40,12 @@ def test_a_supervisor_enters_a_conference_that_flags_the_case_then_moves_and_rem
     assert [r[:3] for r in p.table.all_text()] == [
         ["20 Dec 2025", "Initial child protection conference", "<b>IRO</b>"]]
     assert p.table.selected == "" and not p.add_button.disabled
+    assert "Added: Initial child protection" in beside(p.widget, p.add_button)
     # Ten days before, with no discussion since 3 Nov: flagged in the caseload's "Also due".
     ov = CaseloadOverview(sam, as_of=D("2025-12-10"))
     shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
-    assert ("Initial child protection conference on 2025-12-20: not discussed in the 14 days "
-            "before it; last discussed 2025-11-03.") in shown
+    assert ("Initial child protection conference on 20 Dec 2025: not discussed in the 14 days "
+            "before it; last discussed 3 Nov 2025.") in shown
     # Moved to 5 Jan: chosen, changed, saved; no longer in its window on 10 Dec.
     [m] = p.meetings
     p.table.select(m.id)   # a click on its row puts it in the form

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from supervision_kit.facade import Toolkit
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import apps_signed_in_as
+from tests.helpers_browser import apps_signed_in_as, fill_date
 
 pytestmark = pytest.mark.browser
 SLOW = 180_000  # ms: a kernel start plus the notebook, on a loaded two-core machine
@@ -33,7 +33,7 @@ def test_a_conference_entered_on_the_case_meetings_tab(page, tmp_path):
         chooser.select_option(label=case.reference)
         page.get_by_role("combobox", name="Kind of meeting").select_option(
             label="Review child protection conference")
-        page.get_by_role("textbox", name="Meeting on").fill(when.isoformat())
+        fill_date(page, "Meeting on", when)
         page.get_by_role("textbox", name="Note", exact=True).fill("Chaired by the IRO")
         page.get_by_role("button", name="Add meeting").click()
         expect(page.get_by_text(f"Added: Review child protection conference on {said}")

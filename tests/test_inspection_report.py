@@ -44,5 +44,5 @@ def test_qa_app_button(world):
     signed_session(world, ["P2"], D)
     qa = QualityAssuranceApp(world.as_user("aud"), as_of=dt.date(2026, 2, 10))
     qa.report_button.click()
-    assert "Download the inspection report as of 2026-02-10" in qa.report_link.value
+    assert "Download the inspection report as of 10 Feb 2026" in qa.report_link.value
     assert "data:application/pdf;base64,JVBER" in qa.report_link.value  # %PDF

@@ -32,10 +32,10 @@ def test_a_cp_conference_in_ten_days_with_no_discussion_since_is_flagged(db_url,
     cp = row(m, "case_id", "CP")
     # 14 days before 20 Dec is 6 Dec; CP was last discussed on 3 Nov: flagged.
     assert cp["flag"] and day(cp["discuss_from"]) == D("2025-12-06")
-    assert cp["reason"] == ("Review child protection conference on 2025-12-20: not discussed in "
-                            "the 14 days before it; last discussed 2025-11-03.")
+    assert cp["reason"] == ("Review child protection conference on 20 Dec 2025: not discussed in "
+                            "the 14 days before it; last discussed 3 Nov 2025.")
     cin = row(m, "case_id", "CIN")   # discussed on 1 Dec, within 14 days of 12 Dec
-    assert not cin["flag"] and cin["reason"].endswith("discussed on 2025-12-01.")
+    assert not cin["flag"] and cin["reason"].endswith("discussed on 1 Dec 2025.")
     # Not yet in its window on 1 Dec: listed, not flagged.
     assert not row(tk.meetings_due(as_of="2025-12-01"), "case_id", "CP")["flag"]
     # A discussion in the window clears it.
@@ -50,9 +50,9 @@ def test_contract_review_due_in_the_caseload_qa_and_due_json(tmp_path, capsys):
     also = ov.frames["arranged"]
     review = also[also["kind"] == "contract review"].iloc[0]
     assert review["person"] == "Worker A" and review["days_overdue"] == 8
-    assert review["reason"] == "Overdue by 8 days: contract review due 2025-12-02."
+    assert review["reason"] == "Overdue by 8 days: contract review due 2 Dec 2025."
     shown = " ".join(html_values(ov.widget) + table_texts(ov.widget))  # what the app shows
-    assert "Overdue by 8 days: contract review due 2025-12-02." in shown
+    assert "Overdue by 8 days: contract review due 2 Dec 2025." in shown
     qa = QualityAssuranceApp(tk.as_user("system"), as_of=D("2025-12-10"))
     kinds = set(qa.topics["frequency"].frames["arranged"]["kind"])
     assert {"contract review", "case meeting"} <= kinds

@@ -11,6 +11,7 @@ from supervision_kit.domain.quality_audit import draw, stratum
 from supervision_kit.widgets.table import table_texts
 from supervision_kit.domain.records import CaseDiscussion
 from supervision_kit.errors import AccessDenied, ValidationError
+from tests.helpers_widgets import beside
 from tests.test_maintenance import signed_session
 
 D = dt.date(2026, 1, 5)
@@ -75,6 +76,7 @@ def test_qa_app_audit_tab(world):
     tab.per_stratum.value = 1
     tab.draw_button.click()
     assert len(tab.items) == 3 and "seed 7" in tab.status.value
+    assert "seed 7" in beside(tab.widget, tab.draw_button)       # beside the button clicked
     assert tab.sample.total == 3 and tab.sample.selected == tab.sample.row_keys[0]
     first = tab.select(tab.sample.row_keys[0])   # a click on the first sampled record
     assert first["reference"] in tab.chosen.value
@@ -96,3 +98,5 @@ def test_qa_app_audit_tab(world):
     assert tab.comment.value == "No <b>diversity</b> discussion"   # as typed, shown as text
     tab.results.select(tab.results.row_keys[0])   # a result row shown in full below it
     assert "% yes" in tab.widget.children[-1].detail.value
+    assert beside(tab.widget, tab.judge_button) == "Judgement saved"
+    assert beside(tab.widget, tab.draw_button) == ""

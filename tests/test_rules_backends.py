@@ -34,10 +34,10 @@ def test_all_rules_on_both_backends(db_url, tmp_path):
     assert day(row(w, "case_id", "CP")["due_by"]) == D("2026-02-01")
     assert day(row(w, "case_id", "CP")["quarterly_review_due"]) == D("2025-09-02")
     r = row(tk.drift(as_of=as_of), "case_id", "CP")
-    assert r["reason"] == "Getting worse (Green → Amber → Red) since 2025-10-06."
+    assert r["reason"] == "Getting worse (Green → Amber → Red) since 6 Oct 2025."
     assert r["rags"] == "GAR"
     assert row(tk.drift(as_of=as_of), "case_id", "EH")["reason"] == \
-        "Amber for 3 consecutive discussions since 2025-10-06."
+        "Amber for 3 consecutive discussions since 6 Oct 2025."
     acts = tk.overdue_actions(as_of=as_of)
     assert sorted(acts["days_overdue"]) == [2, 30, 58]
     fb = tk.function_balance(as_of=as_of)

@@ -95,13 +95,13 @@ def test_amber_for_four_consecutive_discussions(tmp_path):
     rated(tk, "A", "C", [("2026-02-02", "G"), ("2026-03-02", "A"), ("2026-04-02", "A"),
                          ("2026-05-04", "A"), ("2026-06-01", "A")])
     r = drift_of(tk, "C", "2026-06-10")
-    assert r["reason"] == "Amber for 4 consecutive discussions since 2026-03-02."
+    assert r["reason"] == "Amber for 4 consecutive discussions since 2 Mar 2026."
     assert day(r["since"]) == D("2026-03-02") and r["rags"] == "GAAAA"
     assert list(tk.drift(as_of="2026-06-10").columns[:8]) == DRIFT_COLUMNS
     # As of April only two ambers: not drift yet (K = 3).
     assert drift_of(tk, "C", "2026-04-05") is None
     assert drift_of(tk, "C", "2026-05-04")["reason"] == \
-        "Amber for 3 consecutive discussions since 2026-03-02."
+        "Amber for 3 consecutive discussions since 2 Mar 2026."
 
 
 def test_a_green_breaks_the_run_and_unrated_discussions_are_skipped(tmp_path):
@@ -113,7 +113,7 @@ def test_a_green_breaks_the_run_and_unrated_discussions_are_skipped(tmp_path):
     rated(tk, "A", "D", [("2026-01-06", "R"), ("2026-02-03", None), ("2026-03-03", "R"),
                          ("2026-03-31", "R")])
     r = drift_of(tk, "D", "2026-04-01")
-    assert r["reason"] == "Red for 3 consecutive discussions since 2026-01-06." and r["rags"] == "RRR"
+    assert r["reason"] == "Red for 3 consecutive discussions since 6 Jan 2026." and r["rags"] == "RRR"
 
 
 def test_worsening_runs(tmp_path):
@@ -126,11 +126,11 @@ def test_worsening_runs(tmp_path):
     rated(tk, "A", "GA", [("2026-02-09", "G"), ("2026-03-09", "A")])
     as_of = "2026-03-10"
     r = drift_of(tk, "GAR", as_of)
-    assert r["reason"] == "Getting worse (Green → Amber → Red) since 2026-01-05."
+    assert r["reason"] == "Getting worse (Green → Amber → Red) since 5 Jan 2026."
     assert r["flags"] == "worsening"
     r = drift_of(tk, "AR", as_of)
-    assert r["reason"] == ("Amber or red for 3 consecutive discussions since 2026-02-03. "
-                           "Getting worse (Amber → Red) since 2026-02-17.")
+    assert r["reason"] == ("Amber or red for 3 consecutive discussions since 3 Feb 2026. "
+                           "Getting worse (Amber → Red) since 17 Feb 2026.")
     assert day(r["since"]) == D("2026-02-03") and r["flags"] == "consecutive,worsening"
     assert drift_of(tk, "RR", as_of) is None                   # red twice: same, not worse
     assert drift_of(tk, "GA", as_of) is None                   # not (yet) red
@@ -144,7 +144,7 @@ def test_k_comes_from_the_preset_and_a_contract_override(tmp_path):
     rated(tk, "A", "C", [("2026-01-05", "A"), ("2026-02-02", "A")])
     rated(tk, "B", "D", [("2026-01-05", "A"), ("2026-02-02", "A")])
     assert drift_of(tk, "C", "2026-02-03")["reason"] == \
-        "Amber for 2 consecutive discussions since 2026-01-05."
+        "Amber for 2 consecutive discussions since 5 Jan 2026."
     assert drift_of(tk, "D", "2026-02-03") is None
 
 
@@ -153,7 +153,7 @@ def test_no_improvement_over_three_months(tmp_path):
     rated(tk, "A", "C", [("2025-12-15", "G"), ("2026-01-05", "A"), ("2026-03-02", "A")])
     assert drift_of(tk, "C", "2026-04-04") is None
     r = drift_of(tk, "C", "2026-04-06")
-    assert r["reason"] == "No improvement: no green rating in 2 discussions since 2026-01-05."
+    assert r["reason"] == "No improvement: no green rating in 2 discussions since 5 Jan 2026."
 
 
 def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
@@ -163,13 +163,13 @@ def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
     hold(tk, "A", "2025-12-31", discussions=[("CP", "G"), ("EH", "G")])
     assert drift_of(tk, "CP", "2026-02-28") is None
     r = drift_of(tk, "CP", "2026-03-01")
-    assert r["reason"] == ("Not discussed since 2025-12-31 (child protection plan: at least "
-                           "every 2 months; due by 2026-02-28).")
+    assert r["reason"] == ("Not discussed since 31 Dec 2025 (child protection plan: at least "
+                           "every 2 months; due by 28 Feb 2026).")
     assert r["flags"] == "undiscussed" and r["rags"] == "G"
     assert drift_of(tk, "EH", "2026-03-01") is None            # other statuses: window only
     r = drift_of(tk, "CIN", "2026-03-01")
-    assert r["reason"] == ("Never discussed since the case opened on 2025-11-03 (child in need: "
-                           "at least monthly; due by 2025-12-03).")   # Havering 9.2
+    assert r["reason"] == ("Never discussed since the case opened on 3 Nov 2025 (child in need: "
+                           "at least monthly; due by 3 Dec 2025).")   # Havering 9.2
     assert r["rags"] == ""
 
 
@@ -212,7 +212,7 @@ def test_green_straight_to_red_worsening_off_and_closed(tmp_path):
         rated(tk, pid, cid, [("2026-01-08", "G"), ("2026-03-06", "R")])
     tk.set_case_status("SHUT", "closed", "2026-03-09")
     assert drift_of(tk, "GR", "2026-03-10")["reason"] == \
-        "Getting worse (Green → Red) since 2026-01-08."
+        "Getting worse (Green → Red) since 8 Jan 2026."
     assert drift_of(tk, "OFF", "2026-03-10") is None       # the contract turns the rule off
     assert set(tk.drift(as_of="2026-03-10")["case_id"]) == {"GR"}   # SHUT closed on 9 March
 
@@ -226,9 +226,9 @@ def test_no_improvement_counted_in_days_and_not_repeated_once_the_run_is_k_long(
     rated(tk, "B", "DAYS", [("2026-01-05", "A"), ("2026-02-02", "A")])
     assert drift_of(tk, "DAYS", "2026-02-18") is None       # 5 January + 45 days = 19 February
     assert drift_of(tk, "DAYS", "2026-02-19")["reason"] == \
-        "No improvement: no green rating in 2 discussions since 2026-01-05."
+        "No improvement: no green rating in 2 discussions since 5 Jan 2026."
     # Three ambers (K = 3) over more than three months: the consecutive flag says it all.
     rated(tk, "A", "K", [("2026-01-05", "A"), ("2026-02-02", "A"), ("2026-03-02", "A")])
     r = drift_of(tk, "K", "2026-04-06")
     assert (r["reason"], r["flags"]) == \
-        ("Amber for 3 consecutive discussions since 2026-01-05.", "consecutive")
+        ("Amber for 3 consecutive discussions since 5 Jan 2026.", "consecutive")

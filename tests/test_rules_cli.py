@@ -47,7 +47,7 @@ def test_drift_and_overdue_actions(db, capsys):
                        "--format", "json")
     assert code == 0
     [r] = json.loads(out)
-    assert r["reason"] == "Amber for 3 consecutive discussions since 2025-12-01."
+    assert r["reason"] == "Amber for 3 consecutive discussions since 1 Dec 2025."
     assert r["since"] == "2025-12-01"
     code, out, _ = run(capsys, "actions", "--overdue", "--db", db, "--as-user", "sam",
                        "--as-of", "2026-01-12", "--format", "csv")
@@ -68,8 +68,8 @@ def test_a_bad_date_is_one_line_not_a_traceback(db, capsys):
 def test_a_long_drift_reason_is_printed_whole_in_the_table(db, capsys):
     # 2026-03-10: amber three times in a row AND past the two-month CP window.
     code, out, _ = run(capsys, "drift", "--db", db, "--as-user", "sam", "--as-of", "2026-03-10")
-    reason = ("Amber for 3 consecutive discussions since 2025-12-01. Not discussed since "
-              "2026-01-05 (child protection plan: at least every 2 months; due by 2026-03-05).")
+    reason = ("Amber for 3 consecutive discussions since 1 Dec 2025. Not discussed since "
+              "5 Jan 2026 (child protection plan: at least every 2 months; due by 5 Mar 2026).")
     assert code == 0 and len(reason) > 100
     assert reason in out and "..." not in out
 

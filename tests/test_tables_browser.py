@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from supervision_kit.facade import Toolkit
 from supervision_kit.widgets.caseload import CaseloadOverview
 from tests.apps_demo import demo_copy, pick_session
-from tests.helpers_browser import ROOT, apps_signed_in_as
+from tests.helpers_browser import ROOT, apps_signed_in_as, voila_process
 
 pytestmark = pytest.mark.browser
 NOTEBOOKS = ROOT / "notebooks"
@@ -38,6 +38,19 @@ def server(demo):
 def table_box(page, caption: str):
     """The table widget (filter, table, pager) whose table is named by ``caption``."""
     return page.locator(".sk-table", has=page.get_by_role("table", name=caption, exact=True))
+
+
+def open_as(page, link, name: str):
+    """Follow the session link to its new tab: signed in as ``name`` without being asked
+    again; returns the tab's supervisee picker."""
+    with page.context.expect_page() as opened:
+        link.click()
+    session = opened.value
+    picker = session.get_by_role("combobox", name="Supervisee")
+    expect(picker).to_be_visible(timeout=SLOW)
+    expect(session.get_by_text(f"Signed in as {name}")).to_be_visible()
+    expect(session.get_by_text("Sign in as")).to_have_count(0)
+    return picker
 
 
 def axe_serious(page, selector: str = ".sk-table") -> list[tuple[str, str, int]]:
@@ -86,13 +99,7 @@ def test_a_caseload_row_opens_its_timeline_another_replaces_it_and_the_session_l
     # link), with the worker chosen
     table.locator("tr", has_text=str(second["reference"])).click()
     expect(link).to_be_visible(timeout=SLOW)
-    with page.context.expect_page() as opened:
-        link.click()
-    session = opened.value
-    picker = session.get_by_role("combobox", name="Supervisee")
-    expect(picker).to_be_visible(timeout=SLOW)
-    expect(session.get_by_text(f"Signed in as {pick.supervisor_name}")).to_be_visible()
-    expect(session.get_by_text("Sign in as")).to_have_count(0)
+    picker = open_as(page, link, pick.supervisor_name)
     expect(picker.locator("option:checked")).to_have_text(
         worker.name + (f" ({worker.team})" if worker.team else ""))
 
@@ -189,3 +196,28 @@ def test_a_reflection_saved_is_listed_at_once_and_its_row_opens_it_again(page, s
     row.get_by_role("button").click()  # the row's button: click or Enter opens it again
     expect(page.locator("textarea").first).to_have_value(words, timeout=SLOW)
     expect(row).to_have_class(re.compile("sk-selected"))
+def test_under_the_demo_picker_the_session_link_opens_as_the_same_person(page, demo):
+    """``make app``: the demo database, no server-side sign-in, preheated kernels. The
+    caseload's session link carries whom the demo picker signed in; the session tab opens
+    as them without asking again, the supervisee chosen."""
+    db, pick = demo
+    tk = Toolkit(db, pick.supervisor)
+    me = tk.me
+    env = {"SUPERVISION_KIT_DB": str(db), "SUPERVISION_KIT_DEMO_DB": str(db),
+           "SUPERVISION_KIT_USER": "", "JUPYTERHUB_USER": ""}
+    with voila_process(NOTEBOOKS, env=env, preheat=True, timeout=120) as server:
+        page.goto(server.url + "voila/render/caseload.ipynb", timeout=SLOW)
+        picker = page.get_by_role("combobox", name="Sign in as")
+        expect(picker).to_be_visible(timeout=SLOW)
+        picker.select_option(label=f"{me.name} — {me.role}" + (f", {me.team}" if me.team else ""))
+        page.get_by_role("button", name="Sign in").click()
+        tab = page.get_by_role("tab", name=re.compile(r"^Drift \(\d+\)"))
+        expect(tab).to_be_visible(timeout=SLOW)
+        tab.click()
+        table = page.get_by_role("table", name="Drift", exact=True)
+        table.locator("tr", has_text=pick.drift_reference).click()
+        link = page.get_by_role("link", name=re.compile("^Open the session app for "))
+        expect(link).to_be_visible(timeout=SLOW)
+        assert f"as={pick.supervisor}" in link.get_attribute("href")
+        chooser = open_as(page, link, me.name)
+        expect(chooser.locator("option:checked")).not_to_have_text("Choose a supervisee…")

@@ -22,6 +22,7 @@ from supervision_kit.training.exercises import CODE_ALPHABET
 from supervision_kit.training.results import fmt
 from supervision_kit.widgets.common import html_values
 from tests.fixtures_db import build_world
+from tests.helpers_widgets import beside
 
 VIGNETTES = ["cin_disguised_compliance", "hv_fear_of_mother_partner"]
 # (alias, {item: rating}); Quokka skips the second update of the first vignette.
@@ -278,7 +279,8 @@ def test_trainee_view_saves_as_it_goes_and_resumes(tk):
     view.rating.value = "R"  # a click on a toggle saves at once
     assert tess.exercise_ratings(xid)["rating"].tolist() == ["A", "R"]
     view.rationale.value = "He is wetting & drawing <shouting>"
-    view.next()
+    view.next_button.click()
+    assert view.status and view.status in beside(view.widget, view.next_button)   # by its button
     assert view.current == ("cin_disguised_compliance", 2)
     shown = " ".join(html_values(view.widget))
     assert "&lt;b&gt;$x$&lt;/b&gt; Ann" in shown and "<b>$x$</b>" not in shown

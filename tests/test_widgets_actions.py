@@ -8,6 +8,7 @@ from supervision_kit.domain.smart import smart_warnings
 from supervision_kit.widgets.actions import ActionTracker
 from supervision_kit.widgets.table import table_texts
 from supervision_kit.widgets.common import html_values
+from tests.helpers_widgets import beside
 from tests.worlds import FIRST_ACTIONS, SECOND, small_world
 
 AS_OF = dt.date(2024, 3, 18)   # the first action (due 15 March) overdue, the others not
@@ -69,6 +70,7 @@ def test_tracker_lists_overdue_and_completes_and_drops_with_buttons(tk):
     assert t.actions == [] and t.table.total == 0 and t.table.empty_text == "No actions."
     t.complete_button.click()                        # nothing chosen: said, not ignored
     assert t.status == "Choose an action first: click its row"
+    assert t.status in beside(t.widget, t.complete_button)
     t.show_all = True
     assert [a.status for a in t.actions] == ["done", "dropped"] and t._show.value
     assert t.select(second.id).id == second.id
@@ -100,7 +102,7 @@ def test_add_to_a_draft_session_with_field_errors(tk):
     t.form.description.value = "Visit the family and see the children alone"
     t.form.due.value = dt.date(2024, 3, 1)                       # before the session
     t.form.add_button.click()
-    msg = "due date 2024-03-01 is before the session date 2024-04-02"
+    msg = "due date 1 Mar 2024 is before the session date 2 Apr 2024"
     assert t.form.fields["due_date"].error.value == msg
     assert t.form.description.value == "Visit the family and see the children alone"
     assert tk.session(draft.id).actions == []

@@ -184,7 +184,7 @@ def test_refresh_as_of_and_scope(demo_path):
     before = ov.summary.value
     ov.date_picker.value = TODAY - dt.timedelta(days=200)
     assert ov.as_of == TODAY - dt.timedelta(days=200)
-    assert f"As of {ov.as_of}" in ov.summary.value and ov.summary.value != before
+    assert f"As of {ov.as_of.day} {ov.as_of:%b %Y}," in ov.summary.value and ov.summary.value != before
     ov.refresh_button.click()
     assert not ov.loading and ov.progress.value == ov.progress.max
     n_mine = len(ov.frames["due"])

@@ -12,6 +12,7 @@ from supervision_kit.analytics.evaluation import evaluation_chart_png, evaluatio
 from supervision_kit.domain.enums import EVALUATION_STATEMENTS
 from supervision_kit.domain.records import Evaluation
 from supervision_kit.widgets.common import html_values
+from tests.helpers_widgets import beside
 from supervision_kit.widgets.contract import TERM_KEYS, ContractForm, preset_frequency
 from supervision_kit.widgets.evaluation import EvaluationForm
 
@@ -64,6 +65,7 @@ def test_contract_save_sign_and_replace_land_in_the_store(world, sam):
     form.save_button.click()
     c = form.contract
     assert c is not None and form.status.startswith("Saved")
+    assert "Saved" in beside(form.widget, form.save_button)     # beside the button clicked
     stored = sam.contract(c.id)
     assert {k: getattr(stored, k) for k in TERM_KEYS} == typed
     assert stored.overrides == {"supervision": {"interval_days": 21}}
@@ -72,13 +74,14 @@ def test_contract_save_sign_and_replace_land_in_the_store(world, sam):
 
     form.sign_supervisor_button.click()
     assert sam.contract(c.id).supervisor_signed_at is not None and not form.read_only
+    assert form.status and form.status in beside(form.widget, form.sign_supervisor_button)
     assert "Signed by the supervisor on" in form.signatures.value
     assert form.sign_supervisee_button.layout.display == "none"  # nobody signs for Pat
     ContractForm(world.as_user("pat"), "P2", contract_id=c.id).sign_supervisee_button.click()
     form = ContractForm(sam, "P2", contract_id=c.id)  # Sam's screen, reopened
     signed = sam.contract(c.id)
     assert signed.supervisee_signed_at is not None and form.read_only
-    assert "Signed by the supervisee on " + signed.supervisee_signed_at.strftime("%Y-%m-%d") \
+    assert "Signed by the supervisee on " + f"{signed.supervisee_signed_at.day} {signed.supervisee_signed_at:%b %Y}" \
         in form.signatures.value
     # Signed by both: read only.
     assert form.save_button.disabled and all(form.inputs[k].disabled for k in TERM_KEYS)

@@ -25,7 +25,7 @@ from supervision_kit.widgets.session import SessionRecorder
 from supervision_kit.widgets.training_record import TrainingRecordPanel
 from tests.conftest import ARTIFACTS
 from tests.fixtures_db import build_world
-from tests.helpers_browser import ROOT
+from tests.helpers_browser import ROOT, fill_date
 from tests.test_workflows import JAN, record, rows
 
 pytestmark = pytest.mark.browser
@@ -96,7 +96,7 @@ def agree_and_hand_over_contract(page, tk) -> None:
 def record_observation(page) -> None:
     tab(page, "Observations")
     page.get_by_role("combobox", name="Supervisee").select_option(label="Pat Practitioner")
-    page.get_by_role("textbox", name="Date", exact=True).fill(str(TODAY - dt.timedelta(days=3)))
+    fill_date(page, "Date", TODAY - dt.timedelta(days=3))
     leave(page.get_by_placeholder("where, with whom, what kind of work"), "Home visit with Jamie's mother")
     leave(page.get_by_placeholder("from the service users or professionals present"),
           "Mother agreed on the phone the day before")
@@ -116,7 +116,7 @@ def record_training(page) -> None:
     page.get_by_role("combobox", name="Practitioner").select_option(label="Pat Practitioner")
     expect(page.get_by_text("no safeguarding training recorded")).to_be_visible()
     page.get_by_placeholder("e.g. Safeguarding Children Level 3").fill(COURSE)
-    page.get_by_role("textbox", name="Attended", exact=True).fill("2025-11-03")
+    fill_date(page, "Attended", dt.date(2025, 11, 3))
     button(page, "Add course").click()
     expect(page.get_by_text(re.compile(r"^Added at"))).to_be_visible()
     expect(page.get_by_role("table", name="Courses attended", exact=True)).to_contain_text(COURSE)

@@ -7,6 +7,7 @@ import pytest
 from supervision_kit.apps.practice_sections import ContractsSection
 from supervision_kit.errors import AccessDenied, NotFound
 from supervision_kit.widgets.common import html_values
+from tests.helpers_widgets import beside
 from tests.rules_store import D, contract, day, hold, person, row, store
 
 
@@ -26,6 +27,7 @@ def test_half_time_entered_in_the_contracts_tab_stretches_the_havering_month(tmp
     form.save_button.click()
     assert form.status.startswith("Not saved") and "between 5 and 100" in form.fields[
         "working_percent"].error.value
+    assert "Not saved" in beside(form.widget, form.save_button)
     assert tk.practitioner("H").working_percent is None
     form.percent.value, form.started.value = "50", D("2025-06-02")
     form.save_button.click()

@@ -12,7 +12,8 @@ import ipywidgets as w
 from ..analytics.audit_trend import audit_trend, audit_trend_chart
 from ..analytics.governance import results_table
 from ..errors import SupervisionError
-from ..widgets.common import esc, message, textarea
+from ..widgets.common import Beside, esc, message, textarea
+from ..widgets.dates import DateInput
 from ..widgets.table import DataTable, Section, cell_text, section_table, show_rows, with_detail
 
 
@@ -29,8 +30,8 @@ class AuditTab:
         self.tk = tk
         day = as_of or dt.date.today()
         self.audit_id, self.items = "", []
-        self.start = w.DatePicker(value=day - dt.timedelta(days=365), description="From")
-        self.end = w.DatePicker(value=day, description="To")
+        self.start = DateInput(value=day - dt.timedelta(days=365), description="From")
+        self.end = DateInput(value=day, description="To")
         self.per_stratum = w.BoundedIntText(value=3, min=1, max=50, description="Per stratum")
         self.seed = w.Text(value="", description="Seed", placeholder="blank: a new random seed")
         self.draw_button = w.Button(description="Draw sample", icon="random")
@@ -58,10 +59,11 @@ class AuditTab:
         form = [w.VBox([w.HTML(value=f"<b>{esc(c['question'])}</b> <small>({esc(c['source'])})"
                                      f"</small>"), self.answers[c["key"]]])
                 for c in self.criteria]
-        self.widget = w.VBox([w.HBox([self.start, self.end]), w.HBox([self.per_stratum, self.seed,
-                                                                      self.draw_button]),
-                              self.sample, self.chosen, *form, self.comment, self.judge_button,
-                              self.status,
+        beside = Beside(self.status)   # "Sample drawn"/"Judgement saved" by its button
+        self.widget = w.VBox([w.HBox([self.start, self.end]),
+                              beside.row(self.per_stratum, self.seed, self.draw_button),
+                              self.sample, self.chosen, *form, self.comment,
+                              beside.row(self.judge_button),
                               w.HTML(value="<h2>Results over time: % yes by team and month"
                                            "</h2>"), self.trend_chart, self.trend_reading,
                               w.HTML(value="<h2>Results: % yes by team, month and criterion</h2>"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..widgets.common import Displayable
-from .common import launch
+from .common import demo_link, launch
 
 TITLE = "Caseload"
 ROLES = ("supervisor", "manager", "admin", "auditor")
@@ -30,7 +30,7 @@ class CaseloadApp(Displayable):
     def __init__(self, tk, as_of=None):
         from ..widgets.caseload import CaseloadOverview
         self.tk = tk
-        self.overview = CaseloadOverview(tk, as_of, session_url="session.ipynb")
+        self.overview = CaseloadOverview(tk, as_of, session_url=demo_link(tk, "session.ipynb"))
         # A manager's "Management oversight" tab, the requests addressed to this user, and
         # (built when first opened) contracts, observations and training records.
         from .workflow_sections import caseload_tabs, with_tabs

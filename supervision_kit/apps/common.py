@@ -126,8 +126,28 @@ def demo_people(settings: Settings, roles=None) -> list[tuple[str, str]]:
             for p in people]
 
 
-def sign_in(box: AppBox, settings: Settings, make: Callable, roles=None) -> AppBox:
-    """The demo database's "Sign in as" picker; signing in builds the app in ``box``."""
+def query_value(name: str, environ=None) -> str:
+    """``name`` in the page's query string (Voilà puts it in ``QUERY_STRING``), or ""."""
+    from urllib.parse import parse_qs
+    qs = (os.environ if environ is None else environ).get("QUERY_STRING", "")
+    return (parse_qs(str(qs).lstrip("?")).get(name) or [""])[0]
+
+
+def demo_link(tk, page: str) -> str:
+    """``page`` as a link that opens as the same person when ``tk`` was signed in through
+    the demo picker (``?as=username``); any other page is linked as it is: there the
+    server's sign-in decides who acts, never the link."""
+    if tk.sign_in_method != DEMO_PICKER:
+        return page
+    from urllib.parse import quote
+    return f"{page}?as={quote(tk.me.username)}"
+
+
+def sign_in(box: AppBox, settings: Settings, make: Callable, roles=None,
+            wanted: str = "") -> AppBox:
+    """The demo database's "Sign in as" picker; signing in builds the app in ``box``.
+    ``wanted`` (a demo link's ``as``) signs in at once as that person, as choosing them
+    would: the picker, and so the link, exists only on the demo database."""
     people = demo_people(settings, roles)
     picker = w.Dropdown(options=people, description="Sign in as", layout={"width": "32em"},
                         style={"description_width": "auto"})
@@ -139,11 +159,21 @@ def sign_in(box: AppBox, settings: Settings, make: Callable, roles=None) -> AppB
     def chosen(_=None):
         # Nobody proved who they are here: their signatures say so.
         open_app(box, settings, picker.value, make, roles, method=DEMO_PICKER)
+    def as_person(username: str) -> bool:
+        # Only someone the picker offers: a link cannot reach past it (e.g. "system").
+        if username not in {u for _, u in people}:
+            return False
+        picker.value = username
+        chosen()
+        return True
     go.on_click(chosen)
     box.sign_in = chosen  # the gesture as a method, for tests and notebooks
+    box.sign_in_as = as_person
     box.picker = picker
     box.notice = "sign in"
     box.children = [note, w.HBox([picker, go])]
+    if wanted:
+        as_person(wanted)
     return box
 
 
@@ -161,31 +191,65 @@ def _fill(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBo
         return open_app(box, settings, settings.user, make, roles)
     if is_demo_db(settings.db_url, settings.demo_db) if demo is None else demo:
         try:
-            return sign_in(box, settings, make, roles)
+            return sign_in(box, settings, make, roles, wanted=query_value("as"))
         except SupervisionError as e:
             return show_message(box, message(e), "error")
     return show_message(box, "No user configured: set SUPERVISION_KIT_USER to your username "
                              "(or start the server with `supervision-kit serve --as-user NAME`).")
 
 
+def _kernel_loop():
+    """The running kernel's event loop (it handles the browser's widget messages), or None
+    outside a kernel."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return getattr(getattr(get_ipython(), "kernel", None), "io_loop", None)
+
+
+def on_kernel_loop(fn: Callable) -> None:
+    """Run ``fn`` (which makes or changes widgets) on the kernel's loop, between the
+    messages it answers, never beside them from another thread (see
+    ``_fill_in_background``); outside a kernel, now."""
+    loop = _kernel_loop()
+    if loop is None:
+        fn()
+    else:
+        loop.add_callback(fn)
+
+
 def _fill_in_background(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBox:
-    """Show "Opening…" at once and build the app in a thread.
+    """Show "Opening…" at once, load the toolkit in a thread, then build the app.
 
     In a cold Voilà kernel the notebook's output reaches the browser only when the cell
     ends; the browser then loads Voilà's scripts and connects to the kernel. Importing
-    the toolkit (pandas, SQLAlchemy) and opening the database meanwhile, instead of
-    before, overlaps the two; the app's widgets replace the message when ready.
+    the toolkit (pandas, SQLAlchemy) meanwhile, instead of before, overlaps the two. The
+    widgets themselves are made on the kernel's own loop, between the messages it answers:
+    made in the thread, they raced the browser's request for every widget's state, which
+    could then name a widget the browser had not been sent ("Error displaying widget: model
+    not found", seen on the research app's first load).
     """
     box.children = [message_box(f"Opening the {box.app_title.lower()} app…", "info")]
     box.loading = threading.Event()
+    loop = _kernel_loop()
 
-    def run():
+    def build():
         try:
             _fill(box, settings, make, roles, demo)
         except Exception as e:  # never leave the page saying "Opening…" for ever
             show_message(box, message(e), "error")
         finally:
             box.loading.set()
+
+    def run():
+        if loop is None:   # not in a kernel (tests): build here
+            return build()
+        try:
+            from .. import facade  # noqa: F401 - the slow imports, off the kernel's loop
+            import pandas  # noqa: F401
+        finally:
+            loop.add_callback(build)
     threading.Thread(target=run, name=f"open-{box.app_title}", daemon=True).start()
     return box
 
@@ -196,8 +260,8 @@ def launch(title: str, make: Callable, *, roles=None, settings: Settings | None 
 
     No user configured: on the demo database a "Sign in as" picker, elsewhere a message
     saying how to configure one. ``demo`` overrides the demo-database check (tests).
-    ``background`` (default: in a cold Voilà kernel) builds the app in a thread while
-    the page loads; ``box.loading`` is then an Event set once it is built.
+    ``background`` (default: in a cold Voilà kernel) loads the toolkit in a thread while
+    the page loads, then builds the app; ``box.loading`` is then an Event set once built.
     """
     settings = settings or Settings()
     box = AppBox(title)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..analytics.governance import diversity_chart
 from ..errors import SupervisionError
-from ..widgets.table import Section, section_table, with_detail
+from ..widgets.table import Section, date_text, section_table, with_detail
 from ..widgets.common import esc, message
 
 DIVERSITY_GROUPS = Section("diversity", "Diversity considered, by month, team and supervisor",
@@ -121,7 +121,7 @@ def make_report(app, months: int = 12) -> bytes:
         return b""
     app.report_link.value = (f"<a download='inspection-report-{day.isoformat()}.pdf' "
                              f"href='data:application/pdf;base64,{base64.b64encode(data).decode()}'>"
-                             f"Download the inspection report as of {esc(day)}</a> <small>(the "
+                             f"Download the inspection report as of {esc(date_text(day))}</a> <small>(the "
                              f"rows behind each figure: <code>supervision-kit report</code> also "
                              f"writes them as CSV)</small>")
     return data

@@ -15,10 +15,11 @@ import pandas as pd
 from ..analytics.qa_charts import cancellation_counts
 from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
-from ..widgets.table import Section, section_table, with_detail
+from ..widgets.table import Section, date_text, section_table, with_detail
 from . import qa_charts as charts
 from .common import launch, message_box
 from .lazy_tabs import OnDemand
+from ..widgets.dates import DateInput
 
 TITLE = "Quality assurance"
 ROLES = ("auditor", "manager", "admin")
@@ -148,7 +149,7 @@ class QualityAssuranceApp(Displayable):
         self._name_cache = {p.id: p.name for p in people}
         self._teams = {p.id: p.team for p in people}
         teams = sorted({p.team for p in people if p.team})
-        self.as_of = w.DatePicker(value=as_of or dt.date.today(), description="As of")
+        self.as_of = DateInput(value=as_of or dt.date.today(), description="As of")
         self.team = w.Dropdown(options=[("All teams I can see", ALL), *[(t, t) for t in teams]],
                                value=ALL, description="Team")
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
@@ -214,7 +215,7 @@ class QualityAssuranceApp(Displayable):
             + (f"<i>{esc(LATER)}</i>" if k in self._stale else esc(t.text)) + "</li>"
             for k, t in self.topics.items())
         scope = f"team {team}" if team else "every team you may see"
-        self.summary.value = (f"<div class='qa-summary'><small>As of {esc(day)}, {esc(scope)}."
+        self.summary.value = (f"<div class='qa-summary'><small>As of {esc(date_text(day))}, {esc(scope)}."
                               f"</small><ul>{lines}</ul></div>")
 
     # -- the topics: (chart, reading, frames) as of the day, for the team ------------------

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 from ..domain.enums import Role
 from ..errors import SupervisionError
 from ..widgets.session_picker import SessionApp
-from .common import STAFF_ROLES, launch
+from .common import STAFF_ROLES, launch, on_kernel_loop, query_value
 
 __all__ = ["SessionApp", "build", "make", "requested_supervisee"]
 
@@ -30,8 +29,7 @@ ROLES = (Role.PRACTITIONER.value, *STAFF_ROLES)
 
 def requested_supervisee(environ=None) -> str:
     """The ``supervisee`` of the page's query string (Voilà puts it in ``QUERY_STRING``)."""
-    qs = (os.environ if environ is None else environ).get("QUERY_STRING", "")
-    return (parse_qs(qs.lstrip("?")).get("supervisee") or [""])[0]
+    return query_value("supervisee", environ)
 
 
 def request_info_url(environ=None) -> str:
@@ -59,12 +57,22 @@ def _await_query(box, url: str) -> None:
                 info = json.loads(ws.recv())
         except Exception:  # no Voilà to ask, or it did not say: no preselection
             return
-        if isinstance(box.app, SessionApp):
-            box.app.renew()  # built when the pool was filled, maybe yesterday
-        wanted = requested_supervisee({"QUERY_STRING": str(info.get("QUERY_STRING", ""))})
-        if wanted and isinstance(box.app, SessionApp):
-            box.app.preselect(wanted)
+        query = {"QUERY_STRING": str(info.get("QUERY_STRING", ""))}
+        on_kernel_loop(lambda: _answer_query(box, query))
     threading.Thread(target=run, name="await-voila-request", daemon=True).start()
+
+
+def _answer_query(box, query: dict) -> None:
+    # a demo link names whom the demo picker had signed in (see common.demo_link); the
+    # picker, and so sign_in_as, exists only on the demo database with no user configured
+    demo_user = query_value("as", query)
+    if demo_user and box.notice == "sign in" and hasattr(box, "sign_in_as"):
+        box.sign_in_as(demo_user)
+    elif isinstance(box.app, SessionApp):
+        box.app.renew()  # built when the pool was filled, maybe yesterday
+    wanted = requested_supervisee(query)
+    if wanted and isinstance(box.app, SessionApp):
+        box.app.preselect(wanted)
 
 
 def make(tk, supervisee: str = ""):

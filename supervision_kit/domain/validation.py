@@ -9,7 +9,7 @@ from .records import (ActionItem, Case, Contract, Evaluation, Observation, Pract
                       Reflection, SessionRecord)
 from .identifiers import check_id, check_name
 from .agenda import check_reason
-from .lifecycle import check_provenance
+from .lifecycle import check_provenance, day_text
 from .values import clean_id, clean_text, parse_choice, parse_date
 
 SESSION_TEXT = ("agenda", "wellbeing", "workload", "sickness_absence", "training_since",
@@ -47,7 +47,8 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
     rec.next_session_date = parse_date(rec.next_session_date, "next_session_date")
     if rec.next_session_date and rec.next_session_date <= rec.date:
         raise ValidationError("next_session_date",
-                              f"{rec.next_session_date} is not after the session date {rec.date}")
+                              f"{day_text(rec.next_session_date)} is not after the session date "
+                              f"{day_text(rec.date)}")
     rec.return_date = parse_date(rec.return_date, "return_date")
     rec.recorded_date = parse_date(rec.recorded_date, "recorded_date")
     funcs = []
@@ -80,7 +81,8 @@ def validate_session(rec: SessionRecord) -> SessionRecord:
         validate_action(a, f"{field}.")
         if a.due_date and a.due_date < rec.date:
             raise ValidationError(f"{field}.due_date",
-                                  f"due date {a.due_date} is before the session date {rec.date}")
+                                  f"due date {day_text(a.due_date)} is before the session date "
+                                  f"{day_text(rec.date)}")
     for i, r in enumerate(rec.reviews):
         if not r.action_id:
             raise ValidationError(f"reviews[{i}].action_id", "which action was reviewed?")
@@ -142,8 +144,8 @@ def validate_practitioner(p: Practitioner) -> Practitioner:
     for name in ("qualified_date", "asye_start", "leaving_date", "started_in_post"):
         setattr(p, name, parse_date(getattr(p, name), name))
     if p.leaving_date and p.asye_start and p.leaving_date < p.asye_start:
-        raise ValidationError("leaving_date", f"left {p.leaving_date} before starting the ASYE "
-                                              f"{p.asye_start}")
+        raise ValidationError("leaving_date", f"left {day_text(p.leaving_date)} before starting the ASYE "
+                                              f"{day_text(p.asye_start)}")
     if p.working_percent in ("", None):
         p.working_percent = None
     else:
@@ -202,7 +204,8 @@ def validate_contract(c: Contract) -> Contract:
     if c.review_date and c.review_date <= c.start_date:
         raise ValidationError("review_date", "the review must come after the start")
     if c.end_date and c.end_date < c.start_date:
-        raise ValidationError("end_date", f"ends {c.end_date} before it starts {c.start_date}")
+        raise ValidationError("end_date", f"ends {day_text(c.end_date)} before it starts "
+                              f"{day_text(c.start_date)}")
     return c
 
 

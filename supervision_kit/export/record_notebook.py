@@ -87,9 +87,9 @@ def _text(value) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, _dt.datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
+        return f"{value.day} {value:%b %Y %H:%M}"   # British, as people read dates
     if isinstance(value, _dt.date):
-        return value.isoformat()
+        return f"{value.day} {value:%b %Y}"
     return str(value)
 
 

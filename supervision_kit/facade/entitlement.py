@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import Role
+from ..domain.lifecycle import day_text
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
 from ..store import access
@@ -161,7 +162,7 @@ class EntitlementService:
         ):
             raise self.ctx.deny(f"resolve request {request_id}")
         if not r["open"]:
-            raise ValidationError("request", f"already resolved on {r['resolved_at']:%Y-%m-%d}")
+            raise ValidationError("request", f"already resolved on {day_text(r['resolved_at'])}")
         with self.ctx.tx() as conn:
             store.resolve_request(conn, request_id, outcome, now())
             self.ctx.log(conn, "resolve", "request", request_id)

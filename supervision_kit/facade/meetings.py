@@ -15,6 +15,7 @@ from ..errors import NotFound, ValidationError
 from ..store import meetings as store
 from ..store.access import case_workers
 from ..domain.values import new_id
+from ..rules.calendar import british
 from .context import Context
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class MeetingsService:
                  "next_due", d["reason"])
         if "contract review" in kinds:
             k = self.rules.contract_reviews(as_of=as_of, team=team)
-            fmt = k["review_due"].dt.strftime("%Y-%m-%d")
+            fmt = british(k["review_due"])
             part("contract review", k, "supervisee_id", "supervisee",
                  k["stream"].map(stream_label) + " contract with " + k["supervisor"].fillna(""),
                  "review_due", pd.Series(
@@ -143,7 +144,7 @@ class MeetingsService:
                                  .dt.days.clip(lower=0) if len(w) else 0)
             part("quarterly case review", w, "worker_id", "worker", w["reference"],
                  "quarterly_review_due", "Quarterly case review of " + w["reference"] + " due "
-                 + w["quarterly_review_due"].dt.strftime("%Y-%m-%d") + ".")
+                 + british(w["quarterly_review_due"]) + ".")
         if "observation" in kinds:
             o = self.rules.observations_due(as_of=as_of, team=team)
             part("observation", o, "supervisee_id", "name",

@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy.engine import Connection
 
 from ..domain.enums import OversightStatus, Role
+from ..domain.lifecycle import day_text
 from ..domain.records import Addendum
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
@@ -100,7 +101,7 @@ class OversightService:
                 raise self.ctx.deny("give oversight on a decision made in their own supervision")
             if item["status"] in FINAL:
                 raise ValidationError("status", f"already {item['status']} by {item['manager']} on "
-                                      f"{item['answered_at']:%Y-%m-%d}: add an addendum instead")
+                                      f"{day_text(item['answered_at'])}: add an addendum instead")
             at = now()
             store.set_oversight(conn, discussion_id, oversight_status=status,
                                 oversight_manager_id=self.ctx.me.id, oversight_reason=reason,

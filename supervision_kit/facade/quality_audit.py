@@ -7,6 +7,7 @@ import datetime as dt
 import secrets
 
 from ..domain.enums import Role
+from ..domain.lifecycle import day_text
 from ..domain.quality_audit import check_judgements, draw, stratum
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import NotFound, ValidationError
@@ -37,7 +38,7 @@ class QualityAuditService:
         start = parse_date(start, "start", required=True)
         end = parse_date(end, "end", required=True)
         if end < start:
-            raise ValidationError("end", f"{end} is before the start {start}")
+            raise ValidationError("end", f"{day_text(end)} is before the start {day_text(start)}")
         seed = int(seed) if seed is not None else secrets.randbelow(2 ** 31)
         aid = new_id("audit")
         with ctx.tx() as conn:

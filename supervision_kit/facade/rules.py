@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from ..domain.lifecycle import day_text
 from ..domain.values import parse_date
 from ..errors import NotFound
 from .context import Context
@@ -91,7 +92,7 @@ class RulesService:
         day, fr, book = self._rules_context(after, only=("supervision",))
         found = suggest_next(fr, book, day, supervisee_id)
         if found is None:
-            raise NotFound(f"no current supervisee {supervisee_id!r} on {day.isoformat()}")
+            raise NotFound(f"no current supervisee {supervisee_id!r} on {day_text(day)}")
         self.ctx.log_view("rules", "suggest_next_session",
                        f"{supervisee_id} after {day.isoformat()}: {found.isoformat()}")
         return found

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog.training_levels import load_training_levels
 from ..domain.enums import Role
+from ..domain.lifecycle import day_text
 from ..domain.values import clean_text, new_id, parse_date
 from ..errors import ValidationError
 from ..store import training_records as store
@@ -117,10 +118,10 @@ class TrainingRecordsService:
             elif valid:
                 out, why = (
                     False,
-                    f"level {cover.level} valid until {cover.renewal_due or 'no end date'}",
+                    f"level {cover.level} valid until {day_text(cover.renewal_due) or 'no end date'}",
                 )
             elif at_level:
-                out, why = True, f"level {need} renewal was due {cover.renewal_due}"
+                out, why = True, f"level {need} renewal was due {day_text(cover.renewal_due)}"
             elif last is not None:
                 out, why = True, f"level {last.level} held; level {need} required"
             else:

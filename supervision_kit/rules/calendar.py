@@ -12,6 +12,12 @@ import pandas as pd
 NAT = np.datetime64("NaT", "D")
 
 
+def british(s: pd.Series) -> pd.Series:
+    """Dates in sentences the British way, as everywhere people read them: ``2 Dec 2026``
+    (missing dates stay missing)."""
+    return date_strings(s, BRITISH)
+
+
 def day(value) -> np.datetime64:
     """One date as ``datetime64[D]``."""
     return np.datetime64(pd.Timestamp(value).date(), "D") if value is not None else NAT

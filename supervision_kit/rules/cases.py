@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..domain.periods import every_label, period_of
 from ..store.frames import Frames, lookup
-from .calendar import NAT, add_months, add_period, date_strings
+from .calendar import NAT, add_months, add_period, british
 from .calendar import day as to_day
 from .calendar import days, to_series
 from .keys import known_keys, params, policy_keys
@@ -46,10 +46,6 @@ def _cases(fr: Frames, book) -> pd.DataFrame:
     keys = policy_keys(fr, book, workers).set_index("pid")["key"]
     c["key"] = lookup(c["worker_id"], keys).to_numpy(dtype=object)
     return c
-
-
-def _fmt(s: pd.Series) -> pd.Series:
-    return date_strings(s)
 
 
 def case_windows(fr: Frames, book, day: dt.date, *, internal: bool = False) -> pd.DataFrame:
@@ -117,7 +113,7 @@ def drift(fr: Frames, book, day: dt.date, windows: pd.DataFrame | None = None) -
                     np.where(bad["bad_a"] == 0, "Red", "Amber or red"))
     flags.append(pd.DataFrame({"kind": "consecutive", "since": bad["bad_since"], "text":
                                word + " for " + bad["bad_len"].astype(str)
-                               + " consecutive discussions since " + _fmt(bad["bad_since"])}))
+                               + " consecutive discussions since " + british(bad["bad_since"])}))
 
     # A run that gets worse step by step and ends in red is at most G -> A -> R.
     r1, r2, r3 = per["r1"], per["r2"], per["r3"]
@@ -128,7 +124,7 @@ def drift(fr: Frames, book, day: dt.date, windows: pd.DataFrame | None = None) -
     steps = np.where(three[two], "Green → Amber → Red", _word(r2[two]) + " → Red")
     flags.append(pd.DataFrame({"kind": "worsening", "since": since, "text":
                                "Getting worse (" + pd.Series(steps, index=worse.index)
-                               + ") since " + _fmt(since)}))
+                               + ") since " + british(since)}))
 
     ni = per[per["ni_months"].notna() & (per["bad_len"] >= 2) & (per["bad_len"] < per["k"])]
     if len(ni):
@@ -137,18 +133,18 @@ def drift(fr: Frames, book, day: dt.date, windows: pd.DataFrame | None = None) -
         ni = ni[ends <= to_day(day)]
     flags.append(pd.DataFrame({"kind": "no_improvement", "since": ni["bad_since"], "text":
                                "No improvement: no green rating in " + ni["bad_len"].astype(str)
-                               + " discussions since " + _fmt(ni["bad_since"])}))
+                               + " discussions since " + british(ni["bad_since"])}))
 
     watched = {f"{k}\x1f{s}" for k in pd.unique(win["key"])
                for s in book.by_key[k].get("drift.undiscussed_statuses")}
     late = win[(win["key"] + "\x1f" + win["status"]).isin(watched) & (win["days_overdue"] > 0)]
     late = late.set_index("case_id")
-    seen = "Not discussed since " + _fmt(late["last_discussed"])
-    never = "Never discussed since the case opened on " + _fmt(late["opened"])
+    seen = "Not discussed since " + british(late["last_discussed"])
+    never = "Never discussed since the case opened on " + british(late["opened"])
     flags.append(pd.DataFrame({"kind": "undiscussed",
                                "since": late["last_discussed"].fillna(late["opened"]),
                                "text": seen.fillna(never) + " (" + late["status"] + ": "
-                               + late["window"] + "; due by " + _fmt(late["due_by"]) + ")"}))
+                               + late["window"] + "; due by " + british(late["due_by"]) + ")"}))
 
     # One row per case: the flags' sentences in a fixed order, the earliest "since".
     # Positional numpy arrays: assigning into a Series by label costs more than the rule.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..domain.meetings import MEETING_KINDS
-from .calendar import date_strings, day as to_day, days, to_series
+from .calendar import british, day as to_day, days, to_series
 from .cases import _cases
 from ..store.frames import Frames, lookup
 from .keys import params
@@ -48,13 +48,13 @@ def meetings_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
                         "last_discussed": to_series(L), "flag": flag, "meeting_id": m["id"]})
     # kinds by dict, not a Python call per meeting (an agency has tens of thousands coming)
     label = m["kind"].map(MEETING_KINDS).fillna(m["kind"])
-    on = label + " on " + date_strings(out["meeting_date"])
-    last_text = date_strings(out["last_discussed"])
+    on = label + " on " + british(out["meeting_date"])
+    last_text = british(out["last_discussed"])
     held = ("last discussed " + last_text).fillna("never discussed")
     out["reason"] = np.where(
         discussed, on + ": discussed on " + last_text.fillna("") + ".",
         np.where(flag, on + ": not discussed in the " + pd.Series(n_days).astype(str)
                  + " days before it; " + held + ".",
-                 on + ": discuss it from " + date_strings(out["discuss_from"]) + "."))
+                 on + ": discuss it from " + british(out["discuss_from"]) + "."))
     return out[MEETING_COLUMNS].sort_values(["flag", "meeting_date"], ascending=[False, True]
                                             ).reset_index(drop=True)

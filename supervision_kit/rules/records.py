@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..domain.enums import Function
 from ..store.frames import Frames, lookup
-from .calendar import BRITISH, NAT, add_months, add_period, add_working_days, date_strings
+from .calendar import NAT, add_months, add_period, add_working_days, british
 from .calendar import day as to_day
 from .calendar import days, to_series, working_days_between
 from .keys import params, policy_keys
@@ -36,11 +36,6 @@ OBS_COLUMNS = ["supervisee_id", "name", "team", "last_observed", "in_last_year",
 def _late(day_, due) -> np.ndarray:
     lag = (day_ - np.asarray(due, dtype="datetime64[D]")).astype(np.int64)
     return np.where(np.isnat(due), 0, np.clip(lag, 0, None))
-
-
-def _fmt(s: pd.Series) -> pd.Series:
-    """Dates in sentences the British way, as everywhere people read them: ``2 Dec 2026``."""
-    return date_strings(s, BRITISH)
 
 
 def overdue_actions(fr: Frames, day: dt.date, *, all_open: bool = False) -> pd.DataFrame:
@@ -134,16 +129,16 @@ def timeliness(fr: Frames, book, day: dt.date, unsigned_default: int) -> pd.Data
         # "Days late" counts calendar days past the deadline; the sentence says both
         # figures so that they agree (3 working days after, limit 2: 1 day past 26 Aug).
         s[late].assign(issue="recorded late", days=(rec - deadline).astype(np.int64)[late],
-                       detail=("Recorded on " + _fmt(to_series(rec)) + ", " + n(wd)
+                       detail=("Recorded on " + british(to_series(rec)) + ", " + n(wd)
                                + " working days after the session (limit " + n(limit)
                                + "): " + n((rec - deadline).astype(np.int64))
                                + pd.Series(np.where((rec - deadline).astype(np.int64) == 1,
                                                     " day", " days"))
-                               + " after the deadline of " + _fmt(to_series(deadline))
+                               + " after the deadline of " + british(to_series(deadline))
                                )[late].to_numpy()),
         s[missing].assign(issue="not recorded", days=(day_ - deadline).astype(np.int64)[missing],
                           detail=("Not recorded; due within " + n(limit) + " working days, by "
-                                  + _fmt(to_series(deadline)))[missing].to_numpy()),
+                                  + british(to_series(deadline)))[missing].to_numpy()),
         s[unsigned].assign(issue="unsigned", days=(age - unsigned_after)[unsigned],
                            detail=("Signed by " + n(n_signed) + " of " + n(n_parties) + " after "
                                    + n(age) + " days (limit " + n(unsigned_after)
@@ -221,10 +216,10 @@ def observations_due(fr: Frames, book, day: dt.date) -> pd.DataFrame:
                         "required": per_year, "next_due": to_series(due), "days_overdue": late})
     word = np.where(per_year == 2, "twice a year", pd.Series(per_year).astype(str) + " times a year")
     head = np.where(late > 0, "Overdue by " + pd.Series(late).astype(str) + " days: due ", "Next due ")
-    seen = ("last observed " + _fmt(out["last_observed"])).fillna("none recorded yet")
+    seen = ("last observed " + british(out["last_observed"])).fillna("none recorded yet")
     n_missed = lookup(sv["id"], missed).fillna(0).astype(int)
     note = np.where(n_missed > 0, "; " + n_missed.astype(str) + " planned but not recorded", "")
-    out["reason"] = (head + _fmt(out["next_due"]) + " (" + word + ", " + out["in_last_year"].astype(str)
+    out["reason"] = (head + british(out["next_due"]) + " (" + word + ", " + out["in_last_year"].astype(str)
                      + " in the last 12 months); " + seen + note + ".")
     return out[OBS_COLUMNS].sort_values(["days_overdue", "next_due"], ascending=[False, True]
                                         ).reset_index(drop=True)

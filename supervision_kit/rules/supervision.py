@@ -24,7 +24,7 @@ import pandas as pd
 from ..domain.periods import period_label
 from ..domain.streams import stream_label
 from ..store.frames import Frames
-from .calendar import NAT, add_period, add_working_days, date_strings
+from .calendar import NAT, add_period, add_working_days, british
 from .calendar import day as to_day
 from .calendar import days, half_term_end_after, half_term_end_from, next_working_day, to_series
 from .keys import params
@@ -191,8 +191,8 @@ def supervision_due(fr: Frames, book, day: dt.date, only=None) -> pd.DataFrame:
             pol = book.by_key[key]
             nwd = pol.get("supervision.sickness.within_working_days")
             due[where] = add_working_days(ret, nwd, book.holidays(pol))
-            since = date_strings(s["cancelled"].iloc[idx]).to_numpy(dtype=object)
-            back = date_strings(s["return_date"].iloc[idx]).to_numpy(dtype=object)
+            since = british(s["cancelled"].iloc[idx]).to_numpy(dtype=object)
+            back = british(s["return_date"].iloc[idx]).to_numpy(dtype=object)
             rule[where] = np.where(pd.isna(back), "off sick since " + since + f": due within "
                                    f"{nwd} working days of return",
                                    f"within {nwd} working days of return from sickness on "
@@ -206,15 +206,15 @@ def supervision_due(fr: Frames, book, day: dt.date, only=None) -> pd.DataFrame:
                         "days_overdue": overdue, "rule": rule,
                         "supervisor_id": pk["contract_supervisor"], "stream": pk["stream"],
                         "contract_id": pk["contract_id"], "next_booked": to_series(booked)})
-    dues = date_strings(out["next_due"]).fillna("not yet known")
-    held = ("last held " + date_strings(out["last_held"])).fillna("none held yet")
+    dues = british(out["next_due"]).fillna("not yet known")
+    held = ("last held " + british(out["last_held"])).fillna("none held yet")
     head = np.where(overdue > 0, "Overdue by " + pd.Series(overdue).astype(str) + " days: due ",
                     "Next due ")
     # Someone with two streams is told which one each row is about.
     several = out["supervisee_id"].duplicated(keep=False).to_numpy()
     label = np.where(several, out["stream"].map(stream_label).astype(str) + ": ", "")
     note = pk["note"].fillna("") + label
-    when = date_strings(out["next_booked"])
+    when = british(out["next_booked"])
     late = ~np.isnat(booked) & ~np.isnat(due) & (booked > due)
     booking = np.where(when.isna(), "", np.where(late, "; booked for " + when.fillna("")
                                                  + ", after it is due", "; booked for "

@@ -13,8 +13,9 @@ from traitlets import Bool, HasTraits, List, Unicode, observe
 from ..domain.records import ActionItem
 from ..domain.smart import smart_warnings
 from ..errors import SupervisionError, ValidationError
-from .common import WIDE, Displayable, Field, esc, now_text, show_refusal
+from .common import WIDE, Beside, Displayable, Field, esc, now_text, show_refusal
 from .table import DataTable
+from .dates import DateInput
 
 COLUMNS = (("description", "Action"), ("owner", "Owner"), ("case", "Case"), ("due", "Due"),
            ("status", "Status"), ("smart", "SMART"))
@@ -42,7 +43,7 @@ class ActionForm(Displayable):
                                   "and how will we know it is done?", layout=WIDE)
         self.owner = w.Dropdown(options=[(NO_OWNER, NONE), *owners], description="Owner",
                                 value=default_owner if default_owner in ids else NONE)
-        self.due = w.DatePicker(value=None, description="Due")
+        self.due = DateInput(value=None, description="Due")
         self.case = w.Dropdown(options=[(NO_CASE, NONE), *cases], description="Case", value=NONE)
         self.fields = {"description": Field("New action", self.description),
                        "owner_id": Field(None, self.owner), "due_date": Field(None, self.due),
@@ -53,9 +54,9 @@ class ActionForm(Displayable):
         self.add_button.on_click(lambda _: self.submit())
         for x in (self.description, self.owner, self.due):
             x.observe(self._preview, names="value")
-        self.widget = w.VBox([self.fields["description"].box,
-                              w.HBox([self.fields[k].box for k in ("owner_id", "due_date", "case_id")]
-                                     + [self.add_button]), self.smart])
+        self.button_row = w.HBox([self.fields[k].box for k in ("owner_id", "due_date", "case_id")]
+                                 + [self.add_button])
+        self.widget = w.VBox([self.fields["description"].box, self.button_row, self.smart])
 
     def values(self) -> dict:
         """What is typed, as keyword arguments of ``add_action``."""
@@ -128,9 +129,11 @@ class ActionTracker(HasTraits, Displayable):
             self.form.case.value = case_id if case_id in self.case_refs else NONE
         self.can_add = True
         self.form.widget.layout.display = None if self.can_add else "none"
+        beside = Beside(self._status)   # "Done"/"Added"/a refusal shows by its button
         self.widget = w.VBox([self._show, self.table,
-                              w.HBox([self.complete_button, self.drop_button,
-                                      self.reopen_button]), self.form.widget, self._status])
+                              beside.row(self.complete_button, self.drop_button,
+                                         self.reopen_button), self.form.widget])
+        beside.adopt(self.form.button_row)
         self.refresh()
 
     # -- state -------------------------------------------------------------------------

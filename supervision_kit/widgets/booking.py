@@ -17,7 +17,8 @@ from traitlets import HasTraits, List, Unicode, observe
 from ..domain.bookings import CANCEL_REASONS, CANCELLED_BY, Booking
 from ..domain.streams import stream_label
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, show_refusal, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, show_refusal, status_html
+from .dates import DateInput
 from .table import DataTable, cell_text
 
 COLUMNS = (("date", "Date"), ("time", "Time"), ("minutes", "Minutes"), ("place", "Place"),
@@ -57,7 +58,7 @@ class BookingPanel(HasTraits, Displayable):
             streams = []
         sopts = [(s["label"], s["stream"]) for s in streams] or [("Supervision", "")]
         # Book
-        self.date = w.DatePicker(value=self.today, description="Book for", style=auto)
+        self.date = DateInput(value=self.today, description="Book for")
         self.time = w.Text(value="10:00", description="Time", placeholder="HH:MM", style=auto,
                            layout={"width": "10em"})
         self.minutes = w.BoundedIntText(value=90, min=0, max=600, description="Minutes",
@@ -77,11 +78,11 @@ class BookingPanel(HasTraits, Displayable):
                                  value="sickness", description="Why", style=auto)
         self.by = w.Dropdown(options=[(v, k) for k, v in CANCELLED_BY.items()],
                              value="supervisee", description="Cancelled by", style=auto)
-        self.return_date = w.DatePicker(value=None, description="Back at work on", style=auto)
+        self.return_date = DateInput(value=None, description="Back at work on")
         self.note = w.Text(value="", description="Note", style=auto, layout={"width": "30em"})
         self.cancel_button = w.Button(description="Cancel session", icon="ban",
                                       button_style="warning")
-        self.new_date = w.DatePicker(value=None, description="New date", style=auto)
+        self.new_date = DateInput(value=None, description="New date")
         self.new_time = w.Text(value="", description="New time", placeholder="HH:MM", style=auto,
                                layout={"width": "12em"})
         self.why = w.Text(value="", description="Reason", placeholder="why it moves",
@@ -97,18 +98,19 @@ class BookingPanel(HasTraits, Displayable):
         self.cancel_button.on_click(lambda _: self.cancel())
         self.rearrange_button.on_click(lambda _: self.rearrange())
         self.table.observe(lambda _: self._chosen(), "selected")
+        beside = Beside(self._status)   # "Booked"/"Cancelled"/a refusal shows by its button
         self.widget = w.VBox([
             w.HTML(value="<small>Sessions are arranged in advance by agreement; a change is "
                          "rebooked for the earliest date [Havering 5].</small>"),
             self.table,
             w.HBox([self.fields[k].box for k in ("date", "start_time", "duration_minutes")]),
-            w.HBox([self.fields["place"].box, self.fields["stream"].box, self.book_button]),
+            beside.row(self.fields["place"].box, self.fields["stream"].box, self.book_button),
             self.chosen, self.calendar,
             w.HBox([self.fields["cancelled_reason"].box, self.fields["cancelled_by"].box,
                     self.fields["return_date"].box]),
-            w.HBox([self.note, self.cancel_button]),
+            beside.row(self.note, self.cancel_button),
             w.HBox([self.fields["new_date"].box, self.fields["new_time"].box]),
-            w.HBox([self.fields["note"].box, self.rearrange_button]), self._status])
+            beside.row(self.fields["note"].box, self.rearrange_button)])
         self.refresh()
         self._chosen()
 

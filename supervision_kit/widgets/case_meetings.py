@@ -17,7 +17,8 @@ from traitlets import HasTraits, List, Unicode, observe
 from ..domain.lifecycle import day_text
 from ..domain.meetings import MEETING_KINDS, CaseMeeting
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, status_html
+from .dates import DateInput
 from .table import DataTable
 
 NO_CASE = ("— choose a case —", "")
@@ -53,7 +54,7 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self.kind = w.Dropdown(options=[(v, k) for k, v in MEETING_KINDS.items()],
                                value="core group", description="Kind of meeting", style=auto,
                                layout={"width": "30em"})
-        self.date = w.DatePicker(value=None, description="Meeting on", style=auto)
+        self.date = DateInput(value=None, description="Meeting on")
         self.note = w.Text(value="", description="Note", placeholder="optional; no child's "
                            "name needed", style=auto, layout={"width": "30em"})
         self.fields = {"kind": Field(None, self.kind), "date": Field(None, self.date),
@@ -67,12 +68,13 @@ class CaseMeetingsPanel(HasTraits, Displayable):
         self._status = w.HTML(value="")
         self.form = w.VBox([self.table, w.HBox([self.new_button, self.chosen]),
                             *(f.box for f in self.fields.values()),
-                            w.HBox([self.add_button, self.save_button, self.remove_button])])
+                            Beside(self._status).row(self.add_button, self.save_button,
+                                                     self.remove_button)])
         self.form.layout.display = "none"
         intro = w.HTML(value="<small>Meetings about the case that supervision should come "
                              "before; a case not discussed in the days before one is flagged "
                              "under <b>Also due</b>.</small>")
-        self.widget = w.VBox([intro, self.case, self.form, self._status])
+        self.widget = w.VBox([intro, self.case, self.form])
         if case_id:
             self.choose_case(case_id)
 

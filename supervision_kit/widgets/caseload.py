@@ -18,9 +18,10 @@ from traitlets import Bool, HasTraits, Instance, TraitError, Unicode, observe, v
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, show_refusal
-from .cells import cell_text, sort_key
+from .cells import cell_text, date_text, sort_key
 from .table import Section, section_table, show_rows
 from .timeline import CaseloadStrip, RAGTimeline
+from .dates import DateInput
 
 __all__ = ["BY_KEY", "SECTIONS", "CaseloadOverview", "Section", "cell"]
 
@@ -105,7 +106,7 @@ class CaseloadOverview(HasTraits, Displayable):
         self.summary = w.HTML(value="")
         self.progress = w.IntProgress(value=0, min=0, max=len(SECTIONS), description="Loading…",
                                       layout={"display": "none"})
-        self.date_picker = w.DatePicker(description="As of", value=None)
+        self.date_picker = DateInput(description="As of", value=None)
         self.scope_buttons = w.ToggleButtons(options=[("My supervisees", "mine"),
                                                       ("Everyone I can see", "all")])
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
@@ -258,7 +259,7 @@ class CaseloadOverview(HasTraits, Displayable):
                  (n.get("drafts", 0), "drafts past the recording limit")]
         items = " · ".join(f"<b>{k}</b> {esc(t)}" for k, t in parts)
         who = "my supervisees" if self.scope == "mine" else "everyone I can see"
-        return (f"<div class='caseload-summary'>{items}<br><small>As of {esc(self.as_of)}, "
+        return (f"<div class='caseload-summary'>{items}<br><small>As of {esc(date_text(self.as_of))}, "
                 f"{esc(who)}.</small></div>")
 
     # -- sorting ---------------------------------------------------------------------------
@@ -396,7 +397,8 @@ class CaseloadOverview(HasTraits, Displayable):
     def open_session(self, supervisee_id: str) -> str:
         """Ask the app to open this supervisee's session (sets ``requested_session``)."""
         name = self._names().get(supervisee_id, supervisee_id)
-        href = f"{self.session_url}?supervisee={quote(supervisee_id)}"
+        joint = "&" if "?" in self.session_url else "?"
+        href = f"{self.session_url}{joint}supervisee={quote(supervisee_id)}"
         self.link.value = (f"<a href='{esc(href)}' target='_blank'>Open the session app for "
                            f"{esc(name)}</a>")
         self.requested_session = ""  # so asking twice for the same person notifies twice

@@ -144,6 +144,58 @@ def status_html(text: str) -> str:
     return f"<div style='color:{colour}'>{esc(text)}</div>" if text else ""
 
 
+class Beside:
+    """One status line that shows beside the button last clicked (issue 14: the answer to a
+    gesture appears next to the control that caused it, not at the foot of the panel).
+
+    ``row(*controls)`` lays the controls out in a row; a click on a Button among them moves
+    ``line`` to the end of that row. The line starts in ``home`` (a box placed by the
+    caller), or else in the first row made; ``go_home()`` puts it back."""
+
+    def __init__(self, line: w.Widget, home: w.Box | None = None):
+        self.line, self.home = line, home
+        self.rows: list[w.Box] = []
+        self.keyed: dict[str, w.Box] = {}
+        if home is not None:
+            home.children = (line,)
+
+    def row(self, *controls: w.Widget, key: str = "") -> w.HBox:
+        """The controls in a row whose buttons' answers show at its end (``key``: see
+        ``adopt``)."""
+        return self.adopt(w.HBox(list(controls),
+                                 layout={"flex_flow": "row wrap", "align_items": "center"}), key)
+
+    def adopt(self, box: w.Box, key: str = "") -> w.Box:
+        """``box`` (a row made elsewhere): its buttons' answers show at its end. A row
+        redrawn under the same ``key`` takes over the answer shown by the one it replaces."""
+        old = self.keyed.get(key) if key else None
+        if (not self.rows and self.home is None) or (
+                old is not None and any(x is self.line for x in old.children)):
+            self.move_to(box)
+        if key:
+            self.keyed[key] = box
+        self.rows.append(box)
+        for c in box.children:
+            if isinstance(c, w.Button):
+                # the click may redraw the row (signing does): its answer goes to the new one
+                c.on_click(lambda _b, box=box: self.move_to(self.keyed.get(key, box) if key
+                                                            else box))
+        return box
+
+    def go_home(self) -> None:
+        """Show the line in its home again (an answer to typing, not to a button)."""
+        if self.home is not None:
+            self.move_to(self.home)
+
+    def move_to(self, box: w.Box) -> None:
+        """Show the line at the end of ``box`` (and nowhere else)."""
+        for r in (self.home, *self.rows) if self.home is not None else self.rows:
+            if r is not box and any(x is self.line for x in r.children):
+                r.children = tuple(x for x in r.children if x is not self.line)
+        if not any(x is self.line for x in box.children):
+            box.children = (*box.children, self.line)
+
+
 def nav_buttons(owner, save: str = "Save") -> tuple[w.Button, w.Button, w.Button]:
     """Back, Save and Next buttons wired to ``owner.back``, ``save`` and ``next``."""
     back = w.Button(description="Back", icon="arrow-left")

@@ -20,7 +20,8 @@ from ..domain.records import CONTRACT_TERMS, Contract
 from ..domain.values import add_years
 from ..domain.streams import STREAMS
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, now_text, show_refusal, textarea
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal, textarea
+from .dates import DateInput
 
 # The label and hint of each of the contract's terms (``CONTRACT_TERMS``), in its order.
 TERM_TEXT = {
@@ -137,8 +138,8 @@ class ContractForm(HasTraits, Displayable):
                                  placeholder="blank: the preset's", description="Stream")
         self.frequency_days = w.Text(value="", placeholder="blank: as the preset says",
                                      description="Every (days)")
-        self.start = w.DatePicker(description="Start")
-        self.review = w.DatePicker(description="Review by")
+        self.start = DateInput(description="Start")
+        self.review = DateInput(description="Review by")
         self.inputs: dict[str, w.Widget] = {k: textarea(t, placeholder=h or t)
                                             for k, t, h in TERMS}
         self.fields: dict[str, Field] = {
@@ -172,15 +173,17 @@ class ContractForm(HasTraits, Displayable):
         self.preset.observe(self._preset_changed, "value")
         self.frequency_days.observe(lambda _: self._show_frequency(), "value")
         self.start.observe(self._start_changed, "value")
+        beside = Beside(self._status)   # "Saved"/"Signed"/a refusal shows by its button
+        buttons = beside.row(self.save_button, self.sign_supervisor_button,
+                             self.sign_supervisee_button)
         self.change_box = w.Accordion(children=[w.VBox([
             self.fields["new_supervisor"].box, self.fields["handover_note"].box,
-            self.replace_button])], titles=["Change of supervisor"], selected_index=None)
+            beside.row(self.replace_button)])], titles=["Change of supervisor"], selected_index=None)
         self.widget = w.VBox([
             self.header, self.fields["preset"].box, self.fields["stream"].box, self.frequency_words,
             w.HBox([self.fields[k].box for k in ("frequency_days", "start_date", "review_date")]),
             *[self.fields[k].box for k in TERM_KEYS], self.signatures,
-            w.HBox([self.save_button, self.sign_supervisor_button, self.sign_supervisee_button]),
-            self._status, self.change_box])
+            buttons, self.change_box])
 
     # -- state ----------------------------------------------------------------------------
     def _new(self, start: dt.date) -> None:
@@ -274,7 +277,7 @@ class ContractForm(HasTraits, Displayable):
         if c is not None:
             for who, at in (("supervisor", c.supervisor_signed_at),
                             ("supervisee", c.supervisee_signed_at)):
-                signed.append(f"Signed by the {who} on {esc(at.strftime('%Y-%m-%d %H:%M'))}"
+                signed.append(f"Signed by the {who} on {esc(f'{at.day} {at:%b %Y %H:%M}')}"
                               if at else f"Not yet signed by the {who}")
         note = ("<br><i>Signed by both: read only. A change needs a new contract.</i>"
                 if self.read_only else "")

@@ -12,7 +12,7 @@ import ipywidgets as w
 from traitlets import Bool, Dict, HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, now_text, reply_in, show_refusal, textarea
+from .common import Beside, Displayable, Field, attempt, esc, now_text, reply_in, show_refusal, textarea
 
 PRE = "white-space:pre-wrap"
 NO_CASE = ("— not about one case —", "")
@@ -50,8 +50,6 @@ class EntitlementPanel(HasTraits, Displayable):
         self.three_way_button = w.Button(description="Request a three-way meeting", icon="users",
                                          button_style="warning", layout={"width": "auto"})
         self.three_way_button.on_click(lambda _: self.request_three_way())
-        self.three_way_box = w.VBox([self.three_way_field.box, self.three_way_button],
-                                    layout={"display": "none"})
         try:
             cases = [(f"{c.reference} ({c.status})", c.id) for c in tk.cases(worker_id=tk.me.id)]
         except SupervisionError:
@@ -66,11 +64,16 @@ class EntitlementPanel(HasTraits, Displayable):
         self.urgent_button.on_click(lambda _: self.request_urgent(self.case.value or None))
         self.list_box = w.VBox([])
         self._status = w.HTML(value="")
+        # the answer shows by the button that asked; it starts by the one always on screen
+        beside = Beside(self._status)
+        urgent_row = beside.row(self.case, self.urgent_button)
+        self.three_way_box = w.VBox([self.three_way_field.box, beside.row(self.three_way_button)],
+                                    layout={"display": "none"})
         self.widget = w.VBox([
             w.HTML(value="<h2 style='margin:4px 0'>Your supervision entitlement</h2>"),
             self.summary, self.three_way_box,
-            w.VBox([self.urgent_field.box, w.HBox([self.case, self.urgent_button])]),
-            w.HTML(value="<b>Your requests</b>"), self.list_box, self._status])
+            w.VBox([self.urgent_field.box, urgent_row]),
+            w.HTML(value="<b>Your requests</b>"), self.list_box])
         self.refresh()
 
     def refresh(self) -> None:

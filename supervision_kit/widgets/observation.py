@@ -19,7 +19,8 @@ from traitlets import HasTraits, Instance, List, Unicode, observe
 from ..domain.records import Observation
 from ..domain.values import parse_date
 from ..errors import SupervisionError, ValidationError
-from .common import Displayable, Field, esc, now_text, show_refusal, status_html, textarea
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal, status_html, textarea
+from .dates import DateInput
 from .table import DataTable, cell_text
 
 NOTES = (("setting", "Setting", "where, with whom, what kind of work"),
@@ -59,7 +60,7 @@ class ObservationForm(HasTraits, Displayable):
         observers = [(tk.me.name, tk.me.id)] + [(p.name, p.id) for p in people
                                                  if p.role in ("supervisor", "manager")]
         self.observer = w.Dropdown(options=observers, value=tk.me.id, description="Observer")
-        self.date = w.DatePicker(value=self.today, description="Date")
+        self.date = DateInput(value=self.today, description="Date")
         self.planned = w.Checkbox(value=True, indent=False,
                                   description="Planned and agreed in advance with the supervisee")
         self.inputs = {k: textarea(t, rows=2, placeholder=h or t) for k, t, h in NOTES}
@@ -78,7 +79,7 @@ class ObservationForm(HasTraits, Displayable):
             self.header,
             w.HBox([self.fields[k].box for k in ("supervisee_id", "observer_id", "date")]),
             self.planned, *[self.fields[k].box for k, _, _ in NOTES],
-            self.fields["discussed_session_id"].box, self.save_button, self._status])
+            self.fields["discussed_session_id"].box, Beside(self._status).row(self.save_button)])
         try:
             if observation_id:
                 found = [o for o in tk.observations() if o.id == observation_id]

@@ -16,6 +16,7 @@ from traitlets import Bool, HasTraits, Instance, Int, TraitError, Unicode, obser
 from ..domain.records import ActionItem, Reflection
 from ..errors import SupervisionError, ValidationError
 from .common import Displayable, esc, nav_buttons, now_text, show_refusal, textarea
+from .dates import DateInput
 
 _BULLET = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -160,7 +161,7 @@ class ReflectionGuide(HasTraits, Displayable):
         self.back_button, self._save_btn, self.next_button = nav_buttons(self)
         self._make_btn = w.Button(description="Make these lines actions", icon="check")
         self._make_btn.on_click(lambda _: self.review_actions())
-        self.review: list[tuple[ActionItem, w.Dropdown, w.DatePicker]] = []
+        self.review: list[tuple[ActionItem, w.Dropdown, DateInput]] = []
         self._review_box = w.VBox([])
         self._made = w.HTML(value="")
         self._status = w.Label(value=self.status)
@@ -239,8 +240,7 @@ class ReflectionGuide(HasTraits, Displayable):
         for a in items:
             owner = w.Dropdown(options=owners, value=a.owner_id if a.owner_id in self.owners
                                else None, description="Owner", style={"description_width": "initial"})
-            due = w.DatePicker(value=a.due_date, description="Due by",
-                               style={"description_width": "initial"})
+            due = DateInput(value=a.due_date, description="Due by")
             self.review.append((a, owner, due))
         if not items:
             self._review_box.children = []

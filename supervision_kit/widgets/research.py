@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses as dc
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ import ipywidgets as w
 from ..analytics import research as ra
 from ..analytics import research_plots as rp
 from .common import Displayable, esc, message
+from .table import date_text
 
 
 @dc.dataclass(frozen=True)
@@ -48,6 +50,15 @@ CHARTS = (
 )
 
 
+def _day(iso) -> str:
+    """The export's ISO date as people read it (2 Dec 2026); "?" when missing."""
+    try:
+        d = dt.date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return "?" if not iso else str(iso)
+    return date_text(d)
+
+
 class ResearchDashboard(Displayable):
     """Every chart of one export; ``save_png(key)`` is the "Save PNG" button's action."""
 
@@ -71,7 +82,7 @@ class ResearchDashboard(Displayable):
         s = rep.get("settings", {})
         return w.VBox([
             w.Label(value=f"Export {self.export_dir.name}: {rows}."),
-            w.Label(value=f"Dates: {s.get('date_mode', 'shift')}; exported {s.get('export_date', '?')}; "
+            w.Label(value=f"Dates: {s.get('date_mode', 'shift')}; exported {_day(s.get('export_date'))}; "
                           f"key fingerprint {s.get('key_fingerprint', '?')}."),
         ])
 

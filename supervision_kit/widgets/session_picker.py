@@ -16,6 +16,7 @@ from ..domain.enums import SessionState, SessionType
 from ..errors import SupervisionError
 from .common import Displayable, esc, message, message_box
 from .table import DataTable
+from .dates import DateInput
 
 EARLIER_COLUMNS = (("date", "Date"), ("type", "Type"), ("state", "State"))
 
@@ -48,8 +49,7 @@ class SessionApp(Displayable):
         self.kind = w.Dropdown(options=KINDS, value=SessionType.ONE_TO_ONE.value,
                                description="Type", layout={"width": "15em"}, style=auto)
         self.built_on = dt.date.today()
-        self.date = w.DatePicker(value=date or self.built_on, description="Date", style=auto,
-                                 layout={"width": "12em"})
+        self.date = DateInput(value=date or self.built_on, description="Date")
         self.open_button = w.Button(description="Open session", icon="folder-open",
                                     button_style="primary", disabled=True)
         # The chosen supervisee's records: click one (or press Enter on it) to open it.

@@ -67,7 +67,8 @@ class SignatureForm:
         self.button.on_click(lambda _: self.sign())
         self.field = Field("Comment or disagreement [Havering 10]", self.comment,
                            "stored with your signature and printed on the record")
-        self.widget = w.VBox([self.field.box, self.disagree, self.button])
+        self.button_row = w.HBox([self.button])   # the signer's answer can show beside it
+        self.widget = w.VBox([self.field.box, self.disagree, self.button_row])
 
     def sign(self) -> bool:
         """Sign with what is typed; a disagreement without words is refused beside the box."""

@@ -25,13 +25,18 @@ from .common import esc
 
 PAGE_SIZE = 25
 
-_ESM = r"""
+# el(tag, attrs, text): an element whose text is text, never markup (shared by the inline
+# anywidgets: this table and ``dates.DateInput``)
+EL_JS = r"""
 function el(tag, attrs, text) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;   // text, never markup
   return e;
 }
+"""
+
+_ESM = EL_JS + r"""
 function render({ model, el: root }) {
   root.classList.add("sk-table");
   const uid = "skt" + Math.random().toString(36).slice(2, 9);

@@ -18,7 +18,7 @@ from ..errors import SupervisionError
 from ..training import results as res
 from ..training.exercises import Exercise
 from . import training_charts as charts
-from .common import Displayable, esc, message, now_text, show_refusal
+from .common import Beside, Displayable, esc, message, now_text, show_refusal
 from .table import DataTable
 
 EARLIER = (("code", "Join code"), ("title", "Title"), ("created", "Created"))
@@ -109,17 +109,21 @@ class TrainerDashboard(HasTraits, Displayable):
                                       layout={"width": "auto"})
         self.export_button.on_click(lambda _: self.export_csv())
         self._download = w.HTML(value="")
+        # the live count and answers show by the button clicked; create/open answer below setup
+        beside = Beside(self._status, home=w.VBox())
+        for b in (self.create_button, self.open_button):
+            b.on_click(lambda _: beside.go_home())
         self.results_box = w.VBox([
-            self._code, w.HBox([self.refresh_button, self._names]),
+            self._code, beside.row(self.refresh_button, self._names),
             w.HTML("<h3>Agreement among trainees</h3>"), self._figures,
             w.HTML("<h3>Ratings for each update</h3>"), self.distribution_image, self._distribution,
             w.HBox([self.reveal_button, self._expert_note]), self.expert_box,
             w.HTML("<h3>Most disagreement first</h3>"), self._disagreement,
-            w.HBox([self.export_button, self._download])], layout={"display": "none"})
+            beside.row(self.export_button, self._download)], layout={"display": "none"})
         self.widget = w.VBox([w.HTML("<h2>Rating calibration: trainer</h2>"),
                               w.Accordion(children=[setup], titles=("Set up an exercise",),
                                           selected_index=0),
-                              self._status, self.results_box])
+                              beside.home, self.results_box])
         self._setup = self.widget.children[1]
 
     def _list_previous(self) -> None:

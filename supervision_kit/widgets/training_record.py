@@ -15,7 +15,8 @@ import pandas as pd
 from traitlets import HasTraits, List, Unicode, observe
 
 from ..errors import SupervisionError
-from .common import Displayable, Field, esc, now_text, show_refusal
+from .common import Beside, Displayable, Field, esc, now_text, show_refusal
+from .dates import DateInput
 from .table import DataTable, with_detail
 
 
@@ -42,8 +43,8 @@ class TrainingRecordPanel(HasTraits, Displayable):
                              layout={"width": "30em"})
         self.level = w.Dropdown(options=[(f"{k}: {v}", k) for k, v in conf["levels"].items()],
                                 value=max(conf["levels"]), description="Level")
-        self.attended = w.DatePicker(value=None, description="Attended")
-        self.renewal = w.DatePicker(value=None, description="Renew by")
+        self.attended = DateInput(value=None, description="Attended")
+        self.renewal = DateInput(value=None, description="Renew by")
         self.fields = {"course": Field("Course", self.course), "level": Field(None, self.level),
                        "attended": Field(None, self.attended),
                        "renewal_due": Field(None, self.renewal,
@@ -62,7 +63,7 @@ class TrainingRecordPanel(HasTraits, Displayable):
             w.HTML(value="<h2 style='margin:4px 0'>Safeguarding training</h2>"),
             self.person, self.summary, listing, self.fields["course"].box,
             w.HBox([self.fields[k].box for k in ("level", "attended", "renewal_due")]),
-            self.add_button, self._status])
+            Beside(self._status).row(self.add_button)])
         self.refresh()
 
     def refresh(self) -> None:

@@ -10,7 +10,7 @@ import ipywidgets as w
 from traitlets import Bool, HasTraits, Int, TraitError, Unicode, observe, validate
 
 from ..errors import SupervisionError
-from .common import Displayable, esc, nav_buttons, now_text, show_refusal
+from .common import Beside, Displayable, esc, nav_buttons, now_text, show_refusal
 from .training_charts import COLOURS
 
 RATING_OPTIONS = [("G — improving", "G"), ("A — the same", "A"), ("R — worse", "R")]
@@ -61,15 +61,18 @@ class TraineeView(HasTraits, Displayable):
         self._guide_box = w.VBox([])
         self._reflect = w.VBox([w.HTML("<h4>Optional: a guided reflection</h4>"), self._questions,
                                 w.HBox([self.framework, self.reflect_button]), self._guide_box])
+        self._status = w.HTML(value="")
+        # "Saved"/"last update" shows by Back/Save/Next; joining answers below the page
+        beside = Beside(self._status, home=w.VBox())
+        self.join_button.on_click(lambda _: beside.go_home())
         self._rate_box = w.VBox([
             self._header, self._story,
             w.HTML("<b>Are the child's circumstances improving (G), the same (A) or worse (R)?</b>"),
             self.rating, w.HTML("<b>Your rationale</b>"), self.rationale,
-            w.HBox([self.back_button, self.save_button, self.next_button]),
+            beside.row(self.back_button, self.save_button, self.next_button),
             self._reflect], layout={"display": "none"})
-        self._status = w.HTML(value="")
         self.widget = w.VBox([w.HTML("<h2>Rating calibration: trainee</h2>"), self._join_box,
-                              self._rate_box, self._status])
+                              self._rate_box, beside.home])
 
     @observe("status")
     def _status_changed(self, change):

@@ -9,7 +9,8 @@ from traitlets import HasTraits, Unicode, observe
 
 from ..domain.lifecycle import day_text
 from ..errors import SupervisionError
-from .common import Displayable, Field, attempt, esc, message, status_html
+from .common import Beside, Displayable, Field, attempt, esc, message, status_html
+from .dates import DateInput
 
 
 def describe(p) -> str:
@@ -32,19 +33,19 @@ class WorkingTimeForm(HasTraits, Displayable):
         self.tk, self.practitioner_id = tk, practitioner_id
         self.summary = w.HTML(value="")
         self.percent = w.Text(value="", placeholder="100", layout={"width": "8em"})
-        self.started = w.DatePicker(value=None)
+        self.started = DateInput(value=None, description="Started in post",
+                                 hint="newly appointed phases count from this date")
         self.fields = {"working_percent": Field(
             "Share of full time (%)", self.percent,
             "e.g. 50 for half time; blank for full time. A pro-rata preset stretches the "
             "supervision interval by it."),
-            "started_in_post": Field("Started in post", self.started,
-                                     "newly appointed phases count from this date")}
+            "started_in_post": Field(None, self.started)}
         self.save_button = w.Button(description="Save working time", icon="save")
         self.save_button.on_click(lambda _: self.save())
         self._status = w.HTML(value="")
         self.widget = w.VBox([w.HTML(value="<b>Working time</b>"), self.summary,
                               w.HBox([f.box for f in self.fields.values()]),
-                              self.save_button, self._status],
+                              Beside(self._status).row(self.save_button)],
                              layout={"border": "1px solid #ddd", "padding": "4px",
                                      "margin": "0 0 8px 0"})
         self.refresh()

@@ -51,7 +51,7 @@ class DraftsMixin:
     def _ask_about(self, draft: SessionRecord) -> None:
         self.pending_draft = draft
         self.prompt = DraftPrompt(self, draft)
-        self.widget.children = [self.prompt.widget, self._status]
+        self.widget.children = [self.prompt.widget, self.answers.home]
 
     def continue_draft(self, use_today: bool = False) -> bool:
         """Continue the open draft: under its own date, or (if chosen) as today's session."""

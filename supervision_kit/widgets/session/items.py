@@ -9,6 +9,7 @@ from ...errors import ValidationError
 from ..actions import NO_CASE, NO_OWNER, NONE, ActionForm, warnings_html
 from ..common import Field, textarea
 from .sections import Section
+from ..dates import DateInput
 
 
 class ActionRow:
@@ -27,7 +28,7 @@ class ActionRow:
                                   layout={"width": "34em"}),
             "owner_id": w.Dropdown(options=[(NO_OWNER, NONE), *owners], value=a.owner_id or NONE,
                                    layout={"width": "14em"}),
-            "due_date": w.DatePicker(value=a.due_date),
+            "due_date": DateInput(value=a.due_date, description="Due by"),
             "case_id": w.Dropdown(options=[(NO_CASE, NONE), *cases], value=a.case_id or NONE,
                                   layout={"width": "12em"}),
         }

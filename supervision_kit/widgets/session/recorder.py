@@ -15,7 +15,7 @@ from ...domain.enums import SessionState, SessionType
 from ...domain.lifecycle import day_text
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
-from ..common import Displayable, Field, esc, now_text, show_refusal, walk
+from ..common import Beside, Displayable, Field, esc, now_text, show_refusal, walk
 from .arrangement import ArrangementSection
 from .context import ContextMixin
 from .discussions import DiscussionsSection
@@ -50,7 +50,8 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         self.tk, self.autosave = tk, autosave
         self.supervisee_ids = [supervisee_ids] if isinstance(supervisee_ids, str) else list(supervisee_ids)
         self._status = w.HTML(value="")
-        self.widget = w.VBox([self._status])
+        self.answers = Beside(self._status, home=w.VBox())   # by the button clicked, else on top
+        self.widget = w.VBox([self.answers.home])
         self.inputs: dict[str, w.Widget] = {}
         self.function_boxes: dict[str, w.Checkbox] = {}
         self.review_buttons: dict[str, w.ToggleButtons] = {}
@@ -175,7 +176,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                                          titles=[f"{i + 1}. {s.title}" for i, (_, s) in enumerate(specs)],
                                          selected_index=len(specs) - 1 if self.locked else 0)
             self.accordion.observe(self._opened, names="selected_index")
-            self.widget.children = [self._header(), self._status, self.accordion]
+            self.widget.children = [self._header(), self.answers.home, self.accordion]
             if self.locked:
                 self._read_only()
             self.errors = {}
@@ -359,7 +360,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             children = list(self.accordion.children)
             children[i] = sign.widget
             self.accordion.children = children
-            self.widget.children = [self._header(), self._status, self.accordion]
+            self.widget.children = [self._header(), self.answers.home, self.accordion]
             if self.locked:
                 self._read_only()
                 self.accordion.selected_index = i

@@ -7,6 +7,7 @@ from ...domain.enums import ReviewOutcome
 from ...domain.records import ActionItem, ActionReview
 from ...errors import ValidationError
 from ..common import Field, esc
+from ..table import date_text
 from .sections import Section
 
 OUTCOMES = [("Done", ReviewOutcome.DONE.value), ("Carried forward", ReviewOutcome.CARRIED.value),
@@ -57,7 +58,7 @@ class ReviewSection(Section):
     def _describe(self, a: ActionItem) -> str:
         owner = self.rec.name_of(a.owner_id) if a.owner_id else "no owner"
         late = a.due_date is not None and a.due_date < self.rec.record.date
-        due = esc(a.due_date or "no due date")
+        due = esc(date_text(a.due_date) if a.due_date else "no due date")
         if late:
             due = f"<span style='color:#b00020'>{due} (overdue)</span>"
         case = self.rec.case_label(a.case_id) if a.case_id else ""

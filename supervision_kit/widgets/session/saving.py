@@ -58,6 +58,7 @@ class SavingMixin:
         if self._loading or self.record is None:
             return
         self.dirty = True
+        self.answers.go_home()   # "Saved" answers typing: it shows at the top, not by a button
         if self.autosave and not self.locked:
             self.save()
 

@@ -7,6 +7,8 @@ import ipywidgets as w
 
 from ...domain.enums import Function
 from ..common import Field, esc, textarea
+from ..dates import DateInput
+from ..table import date_text
 
 FUNCTION_HELP = {
     Function.MANAGEMENT: "competent, accountable performance and practice",
@@ -89,16 +91,17 @@ class NextSessionSection(Section):
 
     def __init__(self, rec):
         super().__init__(rec)
-        self.picker = w.DatePicker(value=rec.record.next_session_date, description="")
+        self.picker = DateInput(value=rec.record.next_session_date,
+                                description="Date of next session")
         rec.bind(self.picker, rec.record, "next_session_date")
         rec.inputs["next_session_date"] = self.picker
         self.hint = w.HTML(value="")
-        self.field = Field("Date of next session", self.picker)
+        self.field = Field(None, self.picker)
         self.widget.children = [self.field.box, self.hint]
 
     def show_suggestion(self, suggestion: dt.date | None, note: str) -> None:
         """Say where the pre-filled date came from (or why there is none)."""
-        text = (f"Suggested from the supervision policy: {suggestion.isoformat()}"
+        text = (f"Suggested from the supervision policy: {date_text(suggestion)}"
                 if suggestion else note)
         self.hint.value = f"<small>{esc(text)}</small>" if text else ""
 

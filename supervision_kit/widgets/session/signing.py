@@ -45,8 +45,11 @@ class SignSection(Section):
         self.signatures = w.HTML(value=signers_html(parties, self.signed) + (
             "" if self.signed else "<br><i>Once anyone signs, the record is locked and "
                                    "changes are addenda.</i>"))
+        # "Signed" or why not shows beside the button that signs [issue 14]
+        if self.form is not None:
+            rec.answers.adopt(self.form.button_row, key="sign")
         self.sign_field = Field(None, self.form.widget if self.form else
-                                w.HBox(list(self.buttons.values())))
+                                rec.answers.row(*self.buttons.values(), key="sign"))
         self.addendum_text = textarea("Addendum", rows=3, placeholder="A later note on this "
                                       "record (the record itself is never altered)")
         self.addendum_button = w.Button(description="Add addendum", icon="plus")
@@ -59,7 +62,7 @@ class SignSection(Section):
         self.escalations = [EscalationControl(rec, d, on_done=self.show_addenda)
                             for d in r.disagreements]
         self.addendum_box = w.VBox([self.addenda, *(e.widget for e in self.escalations),
-                                    self.addendum_field.box, self.addendum_button])
+                                    self.addendum_field.box, rec.answers.row(self.addendum_button, key="addendum")])
         self.addendum_box.layout.display = None if rec.locked else "none"
         if rec.locked:
             self.show_addenda()
