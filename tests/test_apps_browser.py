@@ -2,6 +2,7 @@
 of the demo database; every assertion about what was recorded reads the store back."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
