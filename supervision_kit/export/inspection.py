@@ -123,7 +123,7 @@ def report_notebook(sections: list[dict], day: dt.date, months: int, made_by: st
         cells.append(cell(outs))
     for n, c in enumerate(cells):
         c["id"] = f"rep-{n}"
-    meta = NotebookNode(title=f"Inspection report {day.isoformat()}",
+    meta = NotebookNode(title=f"Inspection report {_d(day)}",
                         supervision_kit=NotebookNode(record_id=f"report-{day.isoformat()}",
                                                      state="signed", content_hash="inspection report"))
     return NotebookNode(nbformat=4, nbformat_minor=5, metadata=meta, cells=cells)
