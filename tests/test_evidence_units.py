@@ -201,6 +201,21 @@ def test_a_signature_relabelled_by_migration_0010_still_matches_its_own_login_en
         f"says {BEFORE_METHODS!r} but was given 'in person'"
 
 
+def test_a_disagreement_turned_into_agreement_is_named():
+    """A signer who disagreed, their signature row rewritten to agree: named as such."""
+    from supervision_kit.store.signing import _mismatch, parse_sign_detail, sign_detail
+    h, at = "b" * 64, dt.datetime(2026, 3, 2, 9)
+    entry = parse_sign_detail(sign_detail("P2", "own login", at, h, disagrees=True,
+                                          comment="The second action's date is wrong"))
+
+    class Row:
+        method, content_hash, signed_at = "own login", h, at
+        disagrees, comment = False, "The second action's date is wrong"
+    assert _mismatch(entry, Row) == "says the signer agreed but the signing said otherwise"
+    Row.disagrees = True
+    assert _mismatch(entry, Row) == ""
+
+
 def test_a_signature_the_log_never_saw_is_named(world):
     sid = _signed(world, who=("P1",))
     with world.engine.begin() as conn:
