@@ -644,3 +644,22 @@ def test_a_record_destroyed_by_the_retention_schedule_is_not_named_but_one_delet
             conn.execute(text(f"DELETE FROM {table} WHERE {col} = :s"), {"s": ids["P2"]})
     assert world.verify() == [f"session {ids['P2']} (signed {dt.date.today()}): deleted "
                               f"outside the application"]
+
+
+def test_a_signer_who_disagrees_is_logged_with_a_hash_of_their_comment_and_verifies(world):
+    """Signing in disagreement, with a comment [Havering 10]: the signing's audit entry says
+    so and carries the comment's hash (not its text), and verify finds nothing wrong."""
+    import hashlib
+    sam = world.as_user("sam")
+    rec = sam.save_session(sam.open_session(["P2"], date="2026-03-02"))
+    why = "The second action's date is wrong"
+    world.as_user("pat").sign(rec.id, disagrees=True, comment=why)
+    sam.sign(rec.id, comment="Noted")
+    assert world.verify() == []
+    details = [e["detail"] for e in world.as_user("aud").audit_log(limit=50)
+               if e["action"] == "sign" and e["entity_id"] == rec.id]
+    pat = next(d for d in details if d.startswith("P2 "))
+    assert "; disagrees with the record; comment sha256 " + \
+        hashlib.sha256(why.encode("utf-8")).hexdigest() in pat and why not in pat
+    sam_d = next(d for d in details if d.startswith("P1 "))
+    assert "disagrees" not in sam_d and "; comment sha256 " in sam_d
