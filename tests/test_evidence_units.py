@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from supervision_kit.domain.canonical import chain_hash, content_hash
-from supervision_kit.errors import AccessDenied, NotFound
+from supervision_kit.errors import AccessDenied, NotFound, ValidationError
 from supervision_kit.store import audit
 from tests.test_tamper import golden_record
 
@@ -653,9 +653,16 @@ def test_a_signer_who_disagrees_is_logged_with_a_hash_of_their_comment_and_verif
     sam = world.as_user("sam")
     rec = sam.save_session(sam.open_session(["P2"], date="2026-03-02"))
     why = "The second action's date is wrong"
+    with pytest.raises(ValidationError) as refused:  # a disagreement says why
+        world.as_user("pat").sign(rec.id, disagrees=True)
+    assert refused.value.field == "comment"
     world.as_user("pat").sign(rec.id, disagrees=True, comment=why)
     sam.sign(rec.id, comment="Noted")
     assert world.verify() == []
+    assert {s.practitioner_id: (s.disagrees, s.comment) for s in sam.signatures(rec.id)} == \
+        {"P2": (True, why), "P1": (False, "Noted")}
+    other = _signed(world)  # signed with no comment: none is stored
+    assert [s.comment for s in sam.signatures(other)] == ["", ""]
     details = [e["detail"] for e in world.as_user("aud").audit_log(limit=50)
                if e["action"] == "sign" and e["entity_id"] == rec.id]
     pat = next(d for d in details if d.startswith("P2 "))
