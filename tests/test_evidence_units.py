@@ -656,6 +656,12 @@ def test_a_signer_who_disagrees_is_logged_with_a_hash_of_their_comment_and_verif
     with pytest.raises(ValidationError) as refused:  # a disagreement says why
         world.as_user("pat").sign(rec.id, disagrees=True)
     assert refused.value.field == "comment"
+    from supervision_kit.domain.signing import MAX_COMMENT
+    with pytest.raises(ValidationError) as refused:
+        world.as_user("pat").sign(rec.id, comment="x" * (MAX_COMMENT + 1))
+    assert refused.value.field == "comment"
+    with pytest.raises(AccessDenied, match=f"sign session {rec.id}"):  # not a party
+        world.as_user("quinn").sign(rec.id)
     world.as_user("pat").sign(rec.id, disagrees=True, comment=why)
     sam.sign(rec.id, comment="Noted")
     assert world.verify() == []
