@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from supervision_kit.domain.canonical import chain_hash, content_hash
-from supervision_kit.errors import AccessDenied, NotFound
+from supervision_kit.errors import AccessDenied, NotFound, ValidationError
 from supervision_kit.store import audit
 from tests.test_tamper import golden_record
 
@@ -199,6 +199,21 @@ def test_a_signature_relabelled_by_migration_0010_still_matches_its_own_login_en
     assert _mismatch(parse_sign_detail(sign_detail("P1", "own login", at, h)), Row) == ""
     assert _mismatch(parse_sign_detail(sign_detail("P1", "in person", at, h)), Row) == \
         f"says {BEFORE_METHODS!r} but was given 'in person'"
+
+
+def test_a_disagreement_turned_into_agreement_is_named():
+    """A signer who disagreed, their signature row rewritten to agree: named as such."""
+    from supervision_kit.store.signing import _mismatch, parse_sign_detail, sign_detail
+    h, at = "b" * 64, dt.datetime(2026, 3, 2, 9)
+    entry = parse_sign_detail(sign_detail("P2", "own login", at, h, disagrees=True,
+                                          comment="The second action's date is wrong"))
+
+    class Row:
+        method, content_hash, signed_at = "own login", h, at
+        disagrees, comment = False, "The second action's date is wrong"
+    assert _mismatch(entry, Row) == "says the signer agreed but the signing said otherwise"
+    Row.disagrees = True
+    assert _mismatch(entry, Row) == ""
 
 
 def test_a_signature_the_log_never_saw_is_named(world):
@@ -629,3 +644,35 @@ def test_a_record_destroyed_by_the_retention_schedule_is_not_named_but_one_delet
             conn.execute(text(f"DELETE FROM {table} WHERE {col} = :s"), {"s": ids["P2"]})
     assert world.verify() == [f"session {ids['P2']} (signed {dt.date.today()}): deleted "
                               f"outside the application"]
+
+
+def test_a_signer_who_disagrees_is_logged_with_a_hash_of_their_comment_and_verifies(world):
+    """Signing in disagreement, with a comment [Havering 10]: the signing's audit entry says
+    so and carries the comment's hash (not its text), and verify finds nothing wrong."""
+    import hashlib
+    sam = world.as_user("sam")
+    rec = sam.save_session(sam.open_session(["P2"], date="2026-03-02"))
+    why = "The second action's date is wrong"
+    with pytest.raises(ValidationError) as refused:  # a disagreement says why
+        world.as_user("pat").sign(rec.id, disagrees=True)
+    assert refused.value.field == "comment"
+    from supervision_kit.domain.signing import MAX_COMMENT
+    with pytest.raises(ValidationError) as refused:
+        world.as_user("pat").sign(rec.id, comment="x" * (MAX_COMMENT + 1))
+    assert refused.value.field == "comment"
+    with pytest.raises(AccessDenied, match=f"sign session {rec.id}"):  # not a party
+        world.as_user("quinn").sign(rec.id)
+    world.as_user("pat").sign(rec.id, disagrees=True, comment=why)
+    sam.sign(rec.id, comment="Noted")
+    assert world.verify() == []
+    assert {s.practitioner_id: (s.disagrees, s.comment) for s in sam.signatures(rec.id)} == \
+        {"P2": (True, why), "P1": (False, "Noted")}
+    other = _signed(world)  # signed with no comment: none is stored
+    assert [s.comment for s in sam.signatures(other)] == ["", ""]
+    details = [e["detail"] for e in world.as_user("aud").audit_log(limit=50)
+               if e["action"] == "sign" and e["entity_id"] == rec.id]
+    pat = next(d for d in details if d.startswith("P2 "))
+    assert "; disagrees with the record; comment sha256 " + \
+        hashlib.sha256(why.encode("utf-8")).hexdigest() in pat and why not in pat
+    sam_d = next(d for d in details if d.startswith("P1 "))
+    assert "disagrees" not in sam_d and "; comment sha256 " in sam_d

@@ -373,3 +373,14 @@ def test_a_name_half_glued_in_an_odd_spelling_still_goes():
     name: it goes as [PERSON] rather than staying in the text."""
     r = Redactor({CASE: [JAMIE, DONNA, MARCUS]}, [PRIYA])
     assert r.redact("MarcusO'Neill-Baptiste rang", CASE) == "[PERSON] rang"
+
+
+def test_two_letter_names_of_other_cases_go_as_person_and_later_misspellings_still_go():
+    """A two-letter part recorded for another case's person goes as [PERSON]; a word near
+    only another case's name does not stop the misspelt names after it from going."""
+    r = Redactor({"c1": [Person("Jane", "Quinlan", "child")],
+                  "c2": [Person("Rebecca", "Ng", "child"), Person("Keira", "Osei", "child")]},
+                 [Person("Olga", "Brandt", "worker")])
+    assert r.redact("Ng rang", "c1") == "[PERSON] rang"
+    out = r.redact("Keiro met Jayne", "c1")
+    assert out.endswith("met [CHILD_1]") and "Jayne" not in out
