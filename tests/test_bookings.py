@@ -188,3 +188,16 @@ def test_cancelled_in_the_panel_the_calendar_file_cancels_the_same_event(tmp_pat
                                                               "urn:supervision-kit:S"]
     assert "calendar cancellation" in [e["detail"] for e in tk.audit_log(action="export")
                                        if e["entity"] == "booking"]
+
+
+def test_book_pressed_after_a_date_that_does_not_exist_books_nothing(tmp_path):
+    """A person types 31/2 over a good date and presses Book: refused for want of a real
+    date, not booked on the date they typed over; what they typed stays in the boxes."""
+    tk = world(tmp_path)
+    p = BookingPanel(tk.as_user("sam"), "W", today=D("2025-12-18"))
+    p.date.value, p.time.value, p.place.value = D("2025-12-22"), "14:00", "Room 2"
+    p.date.enter("31", "2", "2026")
+    p.book_button.click()
+    assert tk.bookings("W") == []
+    assert p.status and not p.status.startswith("Booked")
+    assert (p.date.day, p.date.month) == ("31", "2") and "does not exist" in p.date.error

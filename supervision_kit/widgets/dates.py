@@ -7,7 +7,8 @@ Three boxes rather than one with a hint because the order can never be misread (
 from a free format. An inline anywidget (its script works offline under Voilà, like
 ``table.DataTable``). What was typed reaches Python when the focus leaves the three boxes (or
 on Enter); a date that does not exist shows a message beside the boxes, keeps what was typed,
-and ``value`` stays the last good date (or None).
+and ``value`` becomes None until a real date is typed: a Book or Save pressed meanwhile is
+refused for want of a date, never done on an earlier date the person has typed over.
 """
 from __future__ import annotations
 
@@ -153,11 +154,13 @@ class DateInput(anywidget.AnyWidget):
 
     def enter(self, day: str, month: str, year: str) -> None:
         """What a person typed: a real date becomes ``value``; otherwise the message shows
-        beside the boxes, what was typed stays and ``value`` keeps the last good date."""
+        beside the boxes, what was typed stays and ``value`` is None (nothing acts on a date
+        the person has typed over)."""
         try:
             d = parse_day_month_year(day, month, year)
         except ValueError as e:
             with self.hold_sync():
+                self.value = None  # clears the boxes: what was typed is put back below
                 self.day, self.month, self.year = day, month, year
                 self.error = str(e)
             return
