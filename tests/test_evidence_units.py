@@ -676,3 +676,30 @@ def test_a_signer_who_disagrees_is_logged_with_a_hash_of_their_comment_and_verif
         hashlib.sha256(why.encode("utf-8")).hexdigest() in pat and why not in pat
     sam_d = next(d for d in details if d.startswith("P1 "))
     assert "disagrees" not in sam_d and "; comment sha256 " in sam_d
+
+
+def test_the_first_signature_refuses_a_decision_already_sent_to_oversight(world):
+    """One decision, one oversight item: a record asking oversight of the very decision the
+    case's last signed record sent is refused at its first signature, by field and why."""
+    from supervision_kit.domain.records import CaseDiscussion
+    sam, pat = world.as_user("sam"), world.as_user("pat")
+    ids = []
+    for day in ("2026-03-02", "2026-03-30"):
+        rec = sam.open_session(["P2"], date=day)
+        rec.discussions = [CaseDiscussion(case_id="C1", rag="A", needs_oversight=True,
+                                          decision="Step down to child in need")]
+        ids.append(sam.save_session(rec).id)
+        if len(ids) == 1:
+            sam.sign(ids[0]), pat.sign(ids[0])
+    with pytest.raises(ValidationError) as refused:
+        sam.sign(ids[1])
+    assert refused.value.field == "discussions[0].needs_oversight"
+    assert refused.value.message.startswith("this decision went to management oversight on "
+                                            "2 Mar 2026")
+
+
+def test_a_signature_given_in_person_is_stored_as_in_person(world):
+    sam, rec = _draft(world)
+    sam.sign_in_method = "in person"
+    sam.sign(rec.id)
+    assert [s.method for s in sam.signatures(rec.id)] == ["in person"]
