@@ -703,3 +703,13 @@ def test_a_signature_given_in_person_is_stored_as_in_person(world):
     sam.sign_in_method = "in person"
     sam.sign(rec.id)
     assert [s.method for s in sam.signatures(rec.id)] == ["in person"]
+
+
+def test_a_signed_records_stored_hash_rewritten_is_named(world):
+    """The hash stored on the record is checked too, not only the signatures' hashes."""
+    sid = _signed(world)
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET content_hash = :h WHERE id = :s"),
+                     {"h": "c" * 64, "s": sid})
+    assert world.verify() == [f"session {sid} (2026-03-02): content does not match its signed "
+                              f"hash — altered outside the application"]
