@@ -713,3 +713,19 @@ def test_a_signed_records_stored_hash_rewritten_is_named(world):
                      {"h": "c" * 64, "s": sid})
     assert world.verify() == [f"session {sid} (2026-03-02): content does not match its signed "
                               f"hash — altered outside the application"]
+
+
+def test_the_first_signature_keeps_the_presets_rule_on_cases(world):
+    """Under Temple's school preset (two current cases each session) a record of one case
+    is refused at its first signature, by field and why."""
+    from supervision_kit.domain.records import CaseDiscussion, Contract
+    world.save_contract(Contract(supervisor_id="P1", supervisee_id="P2",
+                                 preset="temple_school_dsl", start_date=dt.date(2026, 1, 5)))
+    sam = world.as_user("sam")
+    rec = sam.open_session(["P2"], date="2026-03-02")
+    rec.discussions = [CaseDiscussion(case_id="C1", rag="A")]
+    rec = sam.save_session(rec)
+    with pytest.raises(ValidationError) as refused:
+        sam.sign(rec.id)
+    assert refused.value.field == "discussions"
+    assert refused.value.message.startswith("this preset asks for at least 2 cases")
