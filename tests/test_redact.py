@@ -384,3 +384,15 @@ def test_two_letter_names_of_other_cases_go_as_person_and_later_misspellings_sti
     assert r.redact("Ng rang", "c1") == "[PERSON] rang"
     out = r.redact("Keiro met Jayne", "c1")
     assert out.endswith("met [CHILD_1]") and "Jayne" not in out
+
+
+def test_empty_or_non_text_and_names_broken_across_lines():
+    """Nothing in, nothing out (None gives ''); a number is refused by field; a name broken
+    across a line ending of any kind is joined and goes."""
+    r = Redactor({CASE: [JAMIE, DONNA]}, [])
+    assert r.redact("", CASE) == "" and r.redact(None, CASE) == ""
+    with pytest.raises(ValidationError) as refused:
+        r.redact(42, CASE)
+    assert (refused.value.field, refused.value.message) == ("text", "must be a string")
+    for brk in ("-\n", "-\r\n", "- \n"):
+        assert r.redact(f"Saw Fletch{brk}er today", CASE) == "Saw [FAMILY_1] today"
