@@ -8,6 +8,7 @@ clicks on a PNG, so a Dropdown beside the figure chooses a discussion.
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
 import ipywidgets as w
 import pandas as pd
@@ -21,10 +22,25 @@ from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, show_refusal, status_label
 
-# On screen the figure fills about two thirds of the page (some 700-800 px wide), so 80 dpi
-# (720 px) loses nothing the person sees and rasterises a third fewer pixels than 100; the
-# PDF and reports (``figure_png``) keep 100 [issue 15].
-SCREEN_DPI = 80
+# Pictures already drawn in this kernel, by everything they show: a case opened again (or
+# a discussion chosen again) is not redrawn, which is most of its time [issue 15].
+_DRAWN: OrderedDict = OrderedDict()
+DRAWN_KEEP = 48
+
+
+def _drawn_png(data: TimelineData, selected: int | None) -> bytes:
+    """``render_png(data, selected)``, reused while nothing it shows has changed."""
+    case = data.case
+    key = (case.id, case.reference, case.status, repr(case.status_history), data.as_of,
+           repr(data.points.to_records(index=False).tolist()), repr(data.drift),
+           repr(data.window), selected)
+    png = _DRAWN.pop(key, None) or render_png(data, selected)
+    _DRAWN[key] = png  # newest last; the oldest go first
+    while len(_DRAWN) > DRAWN_KEEP:
+        _DRAWN.popitem(last=False)
+    return png
+
+
 DETAIL_FIELDS = (("summary", "Summary of events since last time"),
                  ("worries", "What are we worried about, and why"),
                  ("plan", "The plan"), ("decision", "Decision"), ("rationale", "Rationale"))
@@ -87,7 +103,6 @@ class RAGTimeline(HasTraits, Displayable):
         self.tk, self.case_id, self.as_of = tk, case_id, as_of
         self._given = (drift, window)
         self.data: TimelineData | None = None
-        self._drawn: dict = {}  # chosen discussion → PNG, while the data stays the same
         self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
         self.picker = w.Dropdown(options=[], description="Discussion", layout={"width": "98%"})
         self.picker.observe(self._picked, names="value")
@@ -114,7 +129,6 @@ class RAGTimeline(HasTraits, Displayable):
         try:
             self.data = timeline_data(self.tk, self.case_id, self.as_of, drift=self._given[0],
                                       window=self._given[1])
-            self._drawn = {}
         except SupervisionError as e:
             show_refusal(self, e)
             self.data = None
@@ -149,9 +163,7 @@ class RAGTimeline(HasTraits, Displayable):
         if self.data is None:
             return
         i = self.selected
-        if i not in self._drawn:  # going back to a discussion already seen is not redrawn
-            self._drawn[i] = render_png(self.data, i, dpi=SCREEN_DPI)
-        self.image.value = self._drawn[i]
+        self.image.value = _drawn_png(self.data, i)
         if self.picker.value != i and i is not None:
             self.picker.value = i
         if i is None:
