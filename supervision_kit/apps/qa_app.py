@@ -136,9 +136,10 @@ class Topic:
 class QualityAssuranceApp(Displayable):
     """The audit, as of a date, for every team the user may see or one of them.
 
-    Only the topic on screen is worked out when the page opens or the date or team
-    changes; another topic is worked out when its tab is shown (or code reads it by key),
-    and the summary lists each reading once it is known [issue 15]."""
+    The topic on screen is worked out first when the page opens or the date or team
+    changes; then the others in a background thread (``background=False``: when their tab
+    is shown or code reads them by key), and the summary lists each reading once it is
+    known [issue 15]."""
 
     def __init__(self, tk, as_of=None, *, background: bool = True):
         self.tk = tk
@@ -194,7 +195,7 @@ class QualityAssuranceApp(Displayable):
 
     def refresh(self) -> None:
         """Work out the topic on screen again as of the date, for the team; the others
-        when next shown."""
+        in the background (or when next shown)."""
         with self._lock:  # results still coming for the old date or team are ignored
             self._gen += 1
             self._claimed, self._results = {}, {}
