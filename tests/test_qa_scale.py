@@ -104,7 +104,8 @@ def test_the_team_filter_works_out_only_the_topic_on_screen_and_the_summary(tmp_
         views = log.audit_log(limit=10_000, action="view")  # newest first
         return {e["entity_id"] for e in views[:len(views) - before] if e["entity"] == "rules"}
 
-    qa = QualityAssuranceApp(tk.as_user("morgan"), as_of=dt.date(2024, 4, 2))
+    # on demand only: the background's own views are counted in the test below
+    qa = QualityAssuranceApp(tk.as_user("morgan"), as_of=dt.date(2024, 4, 2), background=False)
     assert qa.summary.value.count(LATER) == len(qa.topics) - 1  # only Frequency so far
     qa.show_topic("drift")
     team = qa.team.options[1][1]
@@ -117,3 +118,53 @@ def test_the_team_filter_works_out_only_the_topic_on_screen_and_the_summary(tmp_
     assert qa.summary.value.count(LATER) == len(qa.topics) - 2
     assert html.escape(qa.topics.get("records").text) in qa.summary.value
     assert qa.readings()["balance"] and LATER not in qa.summary.value  # read by key: worked out
+
+
+def test_the_other_topics_are_ready_before_their_tabs_are_clicked(tmp_path):
+    """After the page opens (and after a refresh) every topic is worked out in the
+    background with its chart drawn; a tab click then shows it without working it out
+    again, and the views logged are those the topics log when shown one by one."""
+    import datetime as dt
+
+    from supervision_kit.apps.qa_app import LATER, TOPICS, QualityAssuranceApp
+    from tests.worlds import small_world
+    tk = small_world(tmp_path / "t.sqlite")
+    log = tk.as_user("system")
+
+    def rules_viewed_by(action):
+        before = len(log.audit_log(limit=10_000, action="view"))
+        action()
+        views = log.audit_log(limit=10_000, action="view")  # newest first
+        return sorted(e["entity_id"] for e in views[:len(views) - before]
+                      if e["entity"] == "rules")
+
+    day = dt.date(2024, 4, 2)
+    made = []
+
+    def one_topic_at_a_time():
+        made.append(QualityAssuranceApp(tk.as_user("morgan"), as_of=day, background=False))
+        for key, _ in TOPICS:
+            made[0].show_topic(key)
+    expected = rules_viewed_by(one_topic_at_a_time)
+    one_by_one = made.pop()
+
+    def build():
+        made.append(QualityAssuranceApp(tk.as_user("morgan"), as_of=day))
+        made[0].wait_background()
+        assert not dict.get(made[0].topics, "evaluation").image.value  # not yet shown
+    assert rules_viewed_by(build) == expected  # each topic's views, once
+    qa = made[0]
+    assert LATER not in qa.summary.value  # every reading is known without a click
+    for key, topic in dict.items(qa.topics):
+        assert key not in qa._stale and topic.text
+    assert rules_viewed_by(lambda: qa.show_topic("balance")) == []  # shown, not worked out
+    assert bytes(dict.get(qa.topics, "balance").image.value).startswith(b"\x89PNG")
+    assert one_by_one.readings() == qa.readings()
+
+    team = qa.team.options[1][1]
+    qa.team.value = team
+    assert "drift" in rules_viewed_by(lambda: (qa.refresh_button.click(), qa.wait_background()))
+    assert LATER not in qa.summary.value and f"team {team}" in qa.summary.value
+    one_by_one.team.value = team
+    one_by_one.refresh_button.click()
+    assert one_by_one.readings() == qa.readings()  # the background used the new team

@@ -133,3 +133,24 @@ def test_timeline_on_demo_store_shows_rule_drift(demo_path):
     assert tl.marks["drift"]["reason"] == row["reason"]
     assert len(tl.points) == len(admin.case_discussions(row["case_id"]))
     assert is_png(tl.png())
+
+
+def test_a_case_opened_again_shows_its_picture_at_once_and_a_change_redraws_it(tk):
+    """The picture drawn for a case is reused when the case is opened again; once a new
+    discussion is recorded the case is drawn afresh with the new point."""
+    from supervision_kit.widgets import timeline as tl_module
+    drawn = []
+    real = tl_module.render_png
+    tl_module.render_png = lambda *a, **k: drawn.append(a[1]) or real(*a, **k)
+    try:
+        first = RAGTimeline(tk, "C2", as_of=AS_OF)
+        again = RAGTimeline(tk, "C2", as_of=AS_OF)
+        assert len(drawn) == 1 and bytes(again.png()) == bytes(first.png())
+        tk.save_session(SessionRecord(date=dt.date(2025, 6, 2), supervisor_id="P1",
+                                      supervisee_ids=["P2"], discussions=[
+                                          CaseDiscussion(case_id="C2", summary="Moved", rag="R")]))
+        later = RAGTimeline(tk, "C2", as_of=AS_OF)
+        assert len(drawn) == 2 and list(later.points["rag"]) == ["G", "R"]
+        assert is_png(later.png()) and bytes(later.png()) != bytes(first.png())
+    finally:
+        tl_module.render_png = real

@@ -8,6 +8,7 @@ behind it. A manager sees their own team (the facade decides); auditors see all.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import ipywidgets as w
 import pandas as pd
@@ -17,7 +18,7 @@ from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
 from ..widgets.table import Section, date_text, section_table, with_detail
 from . import qa_charts as charts
-from .common import launch, message_box
+from .common import launch, message_box, on_kernel_loop
 from .lazy_tabs import OnDemand
 from ..widgets.dates import DateInput
 
@@ -135,12 +136,19 @@ class Topic:
 class QualityAssuranceApp(Displayable):
     """The audit, as of a date, for every team the user may see or one of them.
 
-    Only the topic on screen is worked out when the page opens or the date or team
-    changes; another topic is worked out when its tab is shown (or code reads it by key),
-    and the summary lists each reading once it is known [issue 15]."""
+    The topic on screen is worked out first when the page opens or the date or team
+    changes; then the others in a background thread (``background=False``: when their tab
+    is shown or code reads them by key), and the summary lists each reading once it is
+    known [issue 15]."""
 
-    def __init__(self, tk, as_of=None):
+    def __init__(self, tk, as_of=None, *, background: bool = True):
         self.tk = tk
+        # the other topics are worked out in a thread once the one on screen is shown
+        self.background = background
+        self._gen, self._lock = 0, threading.Lock()
+        self._claimed: dict[str, threading.Event] = {}  # topic → done, this generation
+        self._results: dict[str, tuple] = {}  # topic → ("show", args) | ("fail", text)
+        self._worker: threading.Thread | None = None
         try:
             people = tk.practitioners()
         except SupervisionError:
@@ -187,32 +195,114 @@ class QualityAssuranceApp(Displayable):
 
     def refresh(self) -> None:
         """Work out the topic on screen again as of the date, for the team; the others
-        when next shown."""
-        self._scope = (self.as_of.value or dt.date.today(), self.team.value or None)
-        self._stale = set(self.topics)
+        in the background (or when next shown)."""
+        with self._lock:  # results still coming for the old date or team are ignored
+            self._gen += 1
+            self._claimed, self._results = {}, {}
+            self._scope = (self.as_of.value or dt.date.today(), self.team.value or None)
+            self._stale = set(self.topics)
         index, keys = self.tabs.selected_index, list(self.topics)
         if index is not None and index < len(keys):
             self._ensure(keys[index])
         self._summarise()
+        if self.background:  # in a kernel: after the topic on screen has been sent
+            on_kernel_loop(lambda gen=self._gen: self._start_background(gen))
 
-    def _ensure(self, key: str) -> None:
-        """Work out one topic if it is not up to date with the date and team."""
-        if key not in self._stale:
-            return
-        self._stale.discard(key)
-        day, team = self._scope
+    def _work_out(self, key: str, scope, png: bool = False) -> tuple:
+        """One topic's (how, what) for ``scope``: ("show", (chart, reading, frames)) or
+        ("fail", text). No widgets are touched, so it may run in a thread."""
         with self.tk.same_reads():  # the topic's rules read each table once
             try:
-                self.topics.get(key).show(*getattr(self, f"_{key}")(day, team))
+                chart, text, frames = getattr(self, f"_{key}")(*scope)
             except SupervisionError as e:
-                self.topics.get(key).fail(message(e))
+                return "fail", message(e)
+        return "show", (charts.png_of(chart) if png else chart, text, frames)
+
+    def _put(self, key: str, result: tuple) -> None:
+        how, what = result
+        topic = dict.get(self.topics, key)
+        topic.show(*what) if how == "show" else topic.fail(what)
         self._summarise()
 
+    def _ensure(self, key: str) -> None:
+        """Work out one topic if it is not up to date with the date and team (or take what
+        the background worked out, waiting for it if it is under way)."""
+        with self._lock:
+            if key not in self._stale:
+                return
+            gen, scope = self._gen, self._scope
+            done = self._claimed.get(key)
+            if done is None:
+                self._claimed[key] = done = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if mine:
+            result = self._work_out(key, scope)
+            with self._lock:
+                self._results.setdefault(key, result)
+            done.set()
+        else:
+            done.wait()
+        with self._lock:
+            if gen != self._gen or key not in self._stale:
+                return
+            result = self._results.get(key)
+            if result is not None:
+                self._stale.discard(key)
+        if result is None:  # the background gave up on it: work it out here
+            return self._ensure(key)
+        self._put(key, result)
+
+    def _start_background(self, gen: int) -> None:
+        if gen == self._gen:
+            self._worker = threading.Thread(target=self._work_ahead, args=(gen,), daemon=True,
+                                            name="qa-topics")
+            self._worker.start()
+
+    def _work_ahead(self, gen: int) -> None:
+        """In a thread: the rules and charts of every topic not yet claimed, one by one,
+        until a refresh starts a new generation; each is put on screen on the kernel loop."""
+        for key in list(dict.keys(self.topics)):
+            with self._lock:
+                if gen != self._gen:
+                    return
+                if key not in self._stale or key in self._claimed:
+                    continue
+                self._claimed[key] = done = threading.Event()
+                scope = self._scope
+            try:
+                result = self._work_out(key, scope, png=True)
+            except Exception:  # worked out on the kernel loop when shown instead
+                with self._lock:
+                    if self._claimed.get(key) is done:
+                        del self._claimed[key]
+                done.set()
+                continue
+            with self._lock:
+                if gen == self._gen:
+                    self._results.setdefault(key, result)
+            done.set()
+            on_kernel_loop(lambda k=key: self._arrived(k, gen))
+
+    def _arrived(self, key: str, gen: int) -> None:
+        with self._lock:
+            ready = gen == self._gen and key in self._results
+        if ready:
+            self._ensure(key)
+
+    def wait_background(self, timeout: float | None = 60) -> None:
+        """Wait for the background work of the latest refresh (for tests and scripts)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
     def _summarise(self) -> None:
-        day, team = self._scope
+        with self._lock:
+            (day, team), stale = self._scope, set(self._stale)
         lines = "".join(
             f"<li><b>{esc(t.title)}</b>: "
-            + (f"<i>{esc(LATER)}</i>" if k in self._stale else esc(t.text)) + "</li>"
+            + (f"<i>{esc(LATER)}</i>" if k in stale else esc(t.text)) + "</li>"
             for k, t in self.topics.items())
         scope = f"team {team}" if team else "every team you may see"
         self.summary.value = (f"<div class='qa-summary'><small>As of {esc(date_text(day))}, {esc(scope)}."
