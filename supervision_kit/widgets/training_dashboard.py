@@ -111,8 +111,8 @@ class TrainerDashboard(HasTraits, Displayable):
         self._download = w.HTML(value="")
         # the live count and answers show by the button clicked; create/open answer below setup
         beside = Beside(self._status, home=w.VBox())
-        for b in (self.create_button, self.open_button):
-            b.on_click(lambda _: beside.go_home())
+        self.create_button.on_click(lambda _: beside.go_home())
+        self.previous.observe(lambda _: beside.go_home(), "selected")  # a row reopens one
         self.results_box = w.VBox([
             self._code, beside.row(self.refresh_button, self._names),
             w.HTML("<h3>Agreement among trainees</h3>"), self._figures,
