@@ -15,11 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 IDENTITY = "supervision_kit.serving.hub_identity.OwnerOnlyHubIdentityProvider"
-# Preheated by default: the session app only, one kernel. Opening it is what people wait
-# for most (a cold kernel start plus imports: 4 s quiet, 20 s loaded); the landing page is
-# opened as the server starts, before a pool could be ready, and every pooled kernel
-# holds memory for as long as its user is signed in, so the other apps start cold.
-# SUPERVISION_KIT_PREHEAT=0 turns it off, =1 preheats every app (serve's POOLS).
+# Not preheated unless SUPERVISION_KIT_PREHEAT=1 (then the session app only, one kernel):
+# a pooled session-app kernel behind the hub's proxy left the page at "Loading widget…"
+# (tests/test_hub.py, 2 Dec 2026), so users' servers start each page's kernel cold until
+# that is understood. Each pooled kernel would also hold its memory while its user is in.
 HUB_POOLS = {"default": 0, "session.ipynb": 1}
 
 
@@ -35,8 +34,8 @@ def voila_argv(environ=None) -> list[str]:
     prefix = env.get("JUPYTERHUB_SERVICE_PREFIX") or "/"
     notebooks = Path(env.get("SUPERVISION_KIT_NOTEBOOKS") or REPO_ROOT / "notebooks")
     choice = env.get("SUPERVISION_KIT_PREHEAT", "").strip()
-    cmd = build_voila_command(notebooks, url.port or 8888, preheat=choice != "0",
-                              pools=None if choice == "1" else HUB_POOLS)
+    cmd = build_voila_command(notebooks, url.port or 8888, preheat=choice == "1",
+                              pools=HUB_POOLS)
     ip = url.hostname or "127.0.0.1"
     cmd = [f"--Voila.ip={ip}" if a.startswith("--Voila.ip=") else a for a in cmd]
     landing = (env.get("JUPYTERHUB_DEFAULT_URL") or "/voila/render/index.ipynb").lstrip("/")
