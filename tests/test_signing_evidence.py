@@ -182,3 +182,34 @@ def test_the_first_signature_keeps_the_presets_rule_on_cases(world):
         sam.sign(rec.id)
     assert refused.value.field == "discussions"
     assert refused.value.message.startswith("this preset asks for at least 2 cases")
+
+
+def test_a_signed_record_relabelled_draft_with_its_signatures_deleted_is_named(world):
+    """Raw SQL deletes both signatures of a signed record and marks it a draft again:
+    verify still names it (its hash and its signing entries say it was signed)."""
+    sid = _signed(world)
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text("DELETE FROM signatures WHERE session_id = :s"), {"s": sid})
+        conn.execute(text("UPDATE sessions SET state = 'draft' WHERE id = :s"), {"s": sid})
+    assert any(p.startswith(f"session {sid} ") for p in world.verify())
+
+
+def test_a_signed_record_whose_two_signatures_are_deleted_names_both_signers(world):
+    """Both signature rows deleted by raw SQL, the record still marked signed: verify names
+    each missing signer, one after the other."""
+    sid = _signed(world)
+    with world.engine.begin() as conn:
+        conn.execute(text("DELETE FROM signatures WHERE session_id = :s"), {"s": sid})
+    assert any(f"marked signed but P1, P2 never signed" in p for p in world.verify())
+
+
+def test_a_signed_record_whose_stored_hash_is_emptied_is_named(world):
+    """Raw SQL empties ``sessions.content_hash`` of a signed record, content untouched:
+    the session's stored hash no longer agrees with its signatures', so verify names it."""
+    sid = _signed(world)
+    with world.engine.begin() as conn:
+        conn.execute(text("UPDATE sessions SET content_hash = NULL WHERE id = :s"), {"s": sid})
+    assert [p for p in world.verify() if p.startswith(f"session {sid} ")] == [
+        f"session {sid} (2026-03-02): content does not match its signed hash — altered "
+        "outside the application"]
