@@ -243,8 +243,9 @@ def test_group_session_records_confidentiality_and_every_attendee_signs(tmp_path
     button(page, "Open session").click()
     page.get_by_text(re.compile(r"^\d+\. Sign$")).click()
     button(page, "Sign as supervisor").click()
+    # said by the Sign button, and beside the confidentiality box (in its closed section)
     expect(page.get_by_text("Record the group's confidentiality agreement before signing")
-           .first).to_be_visible()
+           .filter(visible=True).first).to_be_visible()
     page.get_by_text(re.compile(r"^\d+\. Group: attendees and confidentiality")).click()
     leave(page.get_by_placeholder(re.compile("^What the group agreed about confidentiality")),
           "What we share stays here unless a child is at risk")
