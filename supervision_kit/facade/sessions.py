@@ -349,8 +349,7 @@ def _record_problems(rec: SessionRecord, signed: dict[str, str]) -> list[str]:
     """What is wrong with one record that has been signed (empty when nothing)."""
     where = f"session {rec.id} ({rec.date})"
     actual = content_hash(rec)
-    # the session's stored hash counts even when emptied: every signed record has one
-    hashes = set(signed.values()) | {rec.content_hash}
+    hashes = set(signed.values()) | ({rec.content_hash} if rec.content_hash else set())
     if hashes and hashes != {actual}:
         return [
             f"{where}: content does not match its signed hash — altered outside the application"
