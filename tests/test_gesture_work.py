@@ -94,8 +94,8 @@ def test_a_new_cases_discussion_draws_no_provenance_widgets(tmp_path):
     new = next(c for c in rec._cases if not tk.follow_up_basis(c, before=SECOND).previous)
     form = rec.add_discussion(new)
     # nothing carried, nothing to confirm: no note, reference or button was made
-    assert all(n._parts is None and n.widget.layout.display == "none"
-               for n in form.notes.values())
+    assert all(n._parts is None and not n.offered for n in form.notes.values())
+    assert all(form.fields[k].box.children[-1] is form.inputs[k] for k in form.notes)  # nothing under
     # the text boxes and titles share their look; three answers drew 71 models before
     answers = [form.fields[k].box for k in ("summary", "worries", "plan")]
     assert len(models_of(w_box(answers))) <= 30

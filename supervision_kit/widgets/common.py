@@ -44,14 +44,31 @@ def now_text() -> str:
     return dt.datetime.now().strftime("%H:%M:%S")
 
 
+class SharedLayout(w.Layout):
+    """A layout many widgets share, which refuses to be changed: changing it
+    (``x.layout.display = "none"``) would change every widget sharing it, so a widget
+    that is shown and hidden needs a layout of its own."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._sealed = True
+
+    def __setattr__(self, name, value):
+        if getattr(self, "_sealed", False) and name in self.keys and not name.startswith("_"):
+            raise AttributeError(f"a shared layout cannot be changed ({name}): give the widget "
+                                 f"a layout of its own")
+        super().__setattr__(name, value)
+
+
 @functools.cache
 def shared_look(name: str):
-    """One layout or style model ("plain", "wide", "html", "text", "button") shared by
-    every widget whose look never changes: each widget otherwise brings two models of its
-    own for the browser to create, and a session record is hundreds of widgets [issue 15].
-    Never change a shared one (``x.layout.display = ...``): it would change them all."""
+    """One layout or style model ("plain", "wide", "auto", "html", "text", "button")
+    shared by every widget whose look never changes: each widget otherwise brings two
+    models of its own for the browser to create, and a session record is hundreds of
+    widgets [issue 15]. The layouts refuse to be changed (see ``SharedLayout``)."""
     from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
-    makers = {"plain": w.Layout, "wide": lambda: w.Layout(**WIDE), "html": HTMLStyle,
+    makers = {"plain": SharedLayout, "wide": lambda: SharedLayout(**WIDE),
+              "auto": lambda: SharedLayout(width="auto"), "html": HTMLStyle,
               "text": TextStyle, "button": w.ButtonStyle}
     return makers[name]()
 
@@ -221,13 +238,16 @@ class Displayable:
 
 
 class Field:
-    """An input with an optional heading and an error line created only when needed."""
+    """An input with an optional heading and an error line created only when needed.
+    Its box shares one layout, unless ``hideable`` (a box that is shown and hidden)."""
 
-    def __init__(self, title: str | None, input_widget: w.Widget, help_text: str = ""):
+    def __init__(self, title: str | None, input_widget: w.Widget, help_text: str = "",
+                 hideable: bool = False):
         self.input = input_widget
         kids = [] if title is None else [html_text(
             f"<b>{esc(title)}</b>" + (f" <small>{esc(help_text)}</small>" if help_text else ""))]
-        self.box = w.VBox([*kids, input_widget])
+        self.box = w.VBox([*kids, input_widget],
+                          **({} if hideable else {"layout": shared_look("plain")}))
         self.error: w.Label | None = None
 
     def set_error(self, text: str) -> None:

@@ -13,48 +13,63 @@ CARRIED_STYLE = "color:#8a5a00;font-size:90%"
 
 
 class AnswerNote:
-    """One answer's provenance line and its Confirm button; their widgets are made only
-    once there is something to show (a new case's answers never have any: a discussion
-    form drew over a hundred widgets for nothing) [issue 15]."""
+    """One answer's provenance line and its Confirm button, shown under the answer's box
+    in its ``Field``. They are made only once there is something to show (a new case's
+    answers never have any) and placed straight in the field: no box of their own, as a
+    discussion form was over two hundred models for the browser to make [issue 15]."""
 
-    def __init__(self, form, key: str):
-        self.form, self.key = form, key
+    def __init__(self, form, key: str, field):
+        self.form, self.key, self.field = form, key, field
         prev = form.previous
         self.old = (getattr(prev, key, "") or "") if prev is not None else ""
-        self._parts: tuple[w.HTML, w.HTML, w.Button] | None = None
+        self._parts: tuple[w.HTML, w.Button] | None = None
         note, reference, label, show = self._state()
-        shown = bool(note or reference or show)
-        # made as they will first be shown: no update follows their creation
-        self.widget = w.VBox(self._make(note, reference, label, show) if shown else [],
-                             layout={"display": None if shown else "none"})
+        if note or reference or show:
+            self._made(note, reference, label)
+            self._place(show)
 
-    def _make(self, note: str, reference: str, label: str, show: bool) -> list:
-        note_w, reference_w = html_text(note), html_text(reference)
-        button = w.Button(description=label, style=shared_look("button"),
-                          layout={"width": "auto", "display": None if show else "none"})
-        button.on_click(lambda _: self.form.confirm(self.key))
-        self._parts = (note_w, reference_w, button)
-        return [reference_w, w.HBox([note_w, button])]
-
-    def _built(self) -> tuple[w.HTML, w.HTML, w.Button]:
+    def _made(self, note: str, reference: str, label: str) -> tuple[w.HTML, w.Button]:
         if self._parts is None:
-            self.widget.children = self._make("", "", "", False)
+            text = html_text(reference + note)  # last time's answer, then where today's came from
+            button = w.Button(description=label or "Confirm unchanged",
+                              style=shared_look("button"), layout=shared_look("auto"))
+            button.on_click(lambda _: self.form.confirm(self.key))
+            self._parts = (text, button)
         return self._parts
+
+    def _place(self, offered: bool) -> None:
+        """Show the line (if it has text) and the button (if offered) under the answer."""
+        text, button = self._parts
+        box = self.field.box
+        kids = [x for x in box.children if x is not text and x is not button]
+        i = next(j for j, x in enumerate(kids) if x is self.field.input) + 1
+        mine = ([text] if text.value else []) + ([button] if offered else [])
+        new = (*kids[:i], *mine, *kids[i:])
+        if new != tuple(box.children):
+            box.children = new
+
+    def _built(self) -> tuple[w.HTML, w.Button]:
+        return self._made("", "", "")
 
     @property
     def note(self) -> w.HTML:
-        """Where the answer's text came from."""
+        """The line saying where the answer's text came from (after last time's answer)."""
         return self._built()[0]
 
     @property
     def reference(self) -> w.HTML:
-        """Last time's answer, for reference."""
-        return self._built()[1]
+        """The line showing last time's answer, for reference (the note's line)."""
+        return self._built()[0]
 
     @property
     def button(self) -> w.Button:
         """Confirm the carried answer (or take last time's)."""
-        return self._built()[2]
+        return self._built()[1]
+
+    @property
+    def offered(self) -> bool:
+        """Whether the Confirm button is on screen."""
+        return self._parts is not None and any(x is self._parts[1] for x in self.field.box.children)
 
     def _state(self) -> tuple[str, str, str, bool]:
         """(note, reference, button label, button shown) for the answer as it is now."""
@@ -86,9 +101,8 @@ class AnswerNote:
         note, reference, label, show = self._state()
         if self._parts is None and not (note or reference or show):
             return  # nothing to show, nothing made
-        note_w, reference_w, button = self._built()
-        note_w.value, reference_w.value = note, reference
+        text, button = self._made(note, reference, label)
+        text.value = reference + note
         if label:
             button.description = label
-        button.layout.display = None if show else "none"
-        self.widget.layout.display = None if (note or reference or show) else "none"
+        self._place(show)

@@ -98,7 +98,7 @@ class ContextMixin:
         if self._suggested is not None or self.record is None or not self.record.version:
             return False
         self._suggested = self._suggestion()
-        sec = self.sections.get("next")
+        sec = self.sections.built("next")  # if not built yet, it shows this when it is
         if sec is not None:
             sec.show_suggestion(*self._suggested)
         d = self._suggested[0]

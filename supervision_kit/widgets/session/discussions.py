@@ -161,9 +161,9 @@ class DiscussionForm:
         box = textarea(title, getattr(self.d, key), rows=2)
         self.rec.bind(box, self.d, key, after=lambda k=key: self._edited(k))
         self.inputs[key] = box
-        self.notes[key] = AnswerNote(self, key)
-        self.fields[key] = Field(title, w.VBox([box, self.notes[key].widget]), help_text)
-        self.fields[key].input = box
+        # the amendment is asked for only when needed, so its box is shown and hidden
+        self.fields[key] = Field(title, box, help_text, hideable=key == "proposed_amendment")
+        self.notes[key] = AnswerNote(self, key, self.fields[key])
 
     def _edited(self, key: str) -> None:
         if self._setting:

@@ -15,11 +15,12 @@ from ...domain.enums import SessionState, SessionType
 from ...domain.lifecycle import day_text
 from ...domain.records import ActionItem, SessionRecord
 from ...errors import SupervisionError, ValidationError
-from ..common import Beside, Displayable, Field, esc, now_text, show_refusal, walk
+from ..common import Beside, Displayable, Field, esc, now_text, shared_look, show_refusal, walk
 from .arrangement import ArrangementSection
 from .context import ContextMixin
 from .discussions import DiscussionsSection
 from .drafts import DraftsMixin
+from .lazy import LazyInputs, LazySections
 from .items import AgreedActionsSection, DisagreementsSection
 from .reflect import ReflectionSection
 from .reviews import ReviewSection
@@ -53,9 +54,8 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         self.answers = Beside(self._status, home=w.VBox())   # by the button clicked, else on top
         self.widget = w.VBox([self.answers.home])
         self.inputs: dict[str, w.Widget] = {}
-        self.function_boxes: dict[str, w.Checkbox] = {}
-        self.review_buttons: dict[str, w.ToggleButtons] = {}
-        self.sections: dict = {}
+        self.sections = LazySections({}, lambda key, section: None)
+        self.accordion: w.Accordion | None = None
         self._by_field: dict = {}
         self._shown: list[Field] = []
         self._loading, self.dirty = False, False
@@ -126,7 +126,8 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         if not m:
             return None
         name, idx, attr = m.group(1), m.group(2), m.group(3)
-        sec = self._by_field.get(name)
+        key = self._by_field.get(name)
+        sec = self.sections[key] if key else None  # a closed section is built to show it
         return sec.error_field(name, None if idx is None else int(idx), attr) if sec else None
 
     def error_for(self, field: str) -> str:
@@ -140,41 +141,30 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         self._loading = True
         try:
             self.locked = rec.state in LOCKED
-            self.inputs, self._shown = {}, []
+            self._shown = []
             group = rec.type == SessionType.GROUP.value or len(rec.supervisee_ids) > 1
             try:  # logged once per opening, not per redraw
                 carried = self.tk.carried_actions(rec, log=rec.id not in self._logged)
             except SupervisionError:
                 carried = []
             self._logged.add(rec.id)
-            specs = [("group", GroupSection(self))] if group else []
-            arrangement = ArrangementSection(self)
-            # Opened first when the writer must choose between streams, else near the end.
-            specs += [("arrangement", arrangement)] if arrangement.must_choose else []
-            specs += [
-                ("agenda", TextSection(self, "Agree the agenda", [
-                    ("agenda", "Agenda", "issues for discussion, from both of you")], rows=4)),
-                ("reviews", ReviewSection(self, carried)),
-                ("discussions", DiscussionsSection(self)),
-                ("wellbeing", TextSection(self, "Wellbeing, workload, sickness absence and training",
-                                          WELLBEING)),
-                ("diversity", DiversitySection(self)),
-                ("functions", FunctionsSection(self)),
-                ("learning", TextSection(self, "Learning and development", [
-                    ("learning_development", "Learning and development",
-                     "areas of learning, professional development opportunities")])),
-                ("disagreements", DisagreementsSection(self)),
-                ("reflection", ReflectionSection(self, self._frameworks or {})),
-                ("actions", AgreedActionsSection(self)),
-                *([] if arrangement.must_choose else [("arrangement", arrangement)]),
-                ("next", NextSessionSection(self)),
-                ("sign", SignSection(self)),
-            ]
-            self.sections = dict(specs)
-            self._by_field = {f: s for s in self.sections.values() for f in s.fields_handled}
-            self.accordion = w.Accordion(children=[s.widget for _, s in specs],
-                                         titles=[f"{i + 1}. {s.title}" for i, (_, s) in enumerate(specs)],
-                                         selected_index=len(specs) - 1 if self.locked else 0)
+            self.accordion = None
+            self.inputs = LazyInputs(lambda: self.sections.build_all())
+            specs = self._section_specs(group, carried)
+            self.sections = LazySections({k: make for k, _, _, make in specs}, self._built)
+            self._by_field = {f: k for k, _, fields, _ in specs for f in fields}
+            self.sections["arrangement"]  # built already: it says where it goes
+            first = len(specs) - 1 if self.locked else 0
+            # Each section has a slot, empty until the section is built (see lazy.py). The
+            # accordion's children never change: ipywidgets 8 moves the open section when
+            # they do (its view re-selects a child made anew).
+            self._slots = [w.VBox([], layout=shared_look("plain")) for _ in specs]
+            self.accordion = w.Accordion(children=self._slots,
+                                         titles=[f"{i + 1}. {t}" for i, (_, t, _, _) in enumerate(specs)],
+                                         selected_index=first)
+            for k, section in self.sections.built_items():
+                self._place(k, section)
+            self.sections[specs[first][0]]  # the section open on arrival
             self.accordion.observe(self._opened, names="selected_index")
             self.widget.children = [self._header(), self.answers.home, self.accordion]
             if self.locked:
@@ -183,11 +173,80 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
         finally:
             self._loading = False
 
+    def _section_specs(self, group: bool, carried: list) -> list[tuple]:
+        """(key, title, fields it shows, maker) per section, in the record's order."""
+        arrangement = ArrangementSection(self)
+        try:
+            diversity = self.tk.diversity_form()
+        except SupervisionError:  # the section says why when opened
+            diversity = None
+        div_title = diversity.title if diversity else "Diversity and anti-discriminatory practice"
+
+        def text(key, title, fields, rows=3):
+            return (key, title, tuple(f[0] for f in fields),
+                    lambda: TextSection(self, title, fields, rows=rows))
+
+        def made(key, cls, *args):
+            return (key, cls.title, cls.fields_handled, lambda: cls(self, *args))
+
+        specs = [made("group", GroupSection)] if group else []
+        # Opened first when the writer must choose between streams, else near the end.
+        where = ("arrangement", ArrangementSection.title, ArrangementSection.fields_handled,
+                 lambda: arrangement)
+        specs += [where] if arrangement.must_choose else []
+        specs += [
+            text("agenda", "Agree the agenda",
+                 [("agenda", "Agenda", "issues for discussion, from both of you")], rows=4),
+            made("reviews", ReviewSection, carried),
+            made("discussions", DiscussionsSection),
+            text("wellbeing", "Wellbeing, workload, sickness absence and training", WELLBEING),
+            ("diversity", div_title, DiversitySection.fields_handled,
+             lambda: DiversitySection(self, diversity)),
+            made("functions", FunctionsSection),
+            text("learning", "Learning and development", [
+                ("learning_development", "Learning and development",
+                 "areas of learning, professional development opportunities")]),
+            made("disagreements", DisagreementsSection),
+            made("reflection", ReflectionSection, self._frameworks or {}),
+            made("actions", AgreedActionsSection),
+            *([] if arrangement.must_choose else [where]),
+            made("next", NextSessionSection),
+            made("sign", SignSection),
+        ]
+        return specs
+
+    def _built(self, key: str, section) -> None:
+        """A section just built: shown in its place, read only if the record is locked."""
+        if self.accordion is not None:
+            self._place(key, section)
+        if self.locked and key != "sign":
+            self._lock_section(key, section)
+        if key == "next" and self._suggested:
+            section.show_suggestion(*self._suggested)
+
+    def _place(self, key: str, section) -> None:
+        slot = self._slots[list(self.sections).index(key)]
+        if tuple(slot.children) != (section.widget,):
+            slot.children = (section.widget,)
+
     def _opened(self, change) -> None:
         keys = list(self.sections)
         i = change["new"]
-        if i is not None and keys[i] == "next":
+        if i is None:
+            return
+        self.sections[keys[i]]  # built (and shown) when first opened
+        if keys[i] == "next":
             self.suggest_next_session()
+
+    @property
+    def function_boxes(self) -> dict[str, w.Checkbox]:
+        """The four functions' check boxes (the section is built if need be)."""
+        return self.sections["functions"].boxes if "functions" in self.sections else {}
+
+    @property
+    def review_buttons(self) -> dict[str, w.ToggleButtons]:
+        """Outcome buttons of the carried actions, by action id."""
+        return self.sections["reviews"].buttons if "reviews" in self.sections else {}
 
     def _last_session(self):
         r = self.record
@@ -216,14 +275,20 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
                         f"<td>{esc(v)}</td></tr>" for k, v in rows)
         return w.HTML(value=f"<h2 style='margin:2px 0'>Supervision record</h2><table>{cells}</table>")
 
-    def _read_only(self) -> None:
-        sign = self.sections["sign"]
-        keep = {id(x) for x in walk(sign.widget)}
-        for g in self.sections["reflection"].guides.values():
-            keep |= {id(g.back_button), id(g.next_button)}
-        for x in walk(self.accordion):
+    def _lock_section(self, key: str, section) -> None:
+        keep = set()
+        if key == "reflection":  # paging through a reflection stays possible
+            for g in section.guides.values():
+                keep |= {id(g.back_button), id(g.next_button)}
+        for x in walk(section.widget):
             if id(x) not in keep and "disabled" in x.trait_names():
                 x.disabled = True
+
+    def _read_only(self) -> None:
+        for key, section in self.sections.built_items():
+            if key != "sign":
+                self._lock_section(key, section)
+        sign = self.sections["sign"]
         for pid, b in sign.buttons.items():
             b.disabled = pid in sign.signed or self.record.state != SessionState.AWAITING.value
 
@@ -356,10 +421,7 @@ class SessionRecorder(ContextMixin, SavingMixin, DraftsMixin, HasTraits, Display
             i = keys.index("sign")
             sign = SignSection(self)
             self.sections["sign"] = sign
-            self._by_field.update({f: sign for f in sign.fields_handled})
-            children = list(self.accordion.children)
-            children[i] = sign.widget
-            self.accordion.children = children
+            self._place("sign", sign)
             self.widget.children = [self._header(), self.answers.home, self.accordion]
             if self.locked:
                 self._read_only()

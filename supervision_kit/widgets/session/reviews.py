@@ -45,7 +45,6 @@ class ReviewSection(Section):
             rows.append(self.fields[a.id].box)
         if not rows:
             rows = [w.HTML(value="<i>No open actions from earlier sessions.</i>")]
-        rec.review_buttons = self.buttons
         # Management oversight of earlier decisions, answered since the last session [Havering 9.2].
         from ..oversight import OversightAnswers
         r = rec.record

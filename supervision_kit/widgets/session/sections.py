@@ -67,7 +67,6 @@ class FunctionsSection(Section):
                             indent=False, layout={"width": "auto"})
             cb.observe(self._toggled, names="value")
             self.boxes[f.value] = cb
-        rec.function_boxes = self.boxes
         help_html = w.HTML(value="<small>" + "; ".join(
             f"<b>{esc(f.value)}</b>: {esc(h)}" for f, h in FUNCTION_HELP.items()) + "</small>")
         self.field = Field("Which functions did this session cover?",
