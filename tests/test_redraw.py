@@ -70,3 +70,55 @@ def test_a_new_draft_logs_the_carried_actions_once(tk):
     views = views_since(tk, mark)
     assert [v[1] for v in views].count("carried_actions") == 1
     assert views[-1] == ("sam", "session", r.record.id)
+
+
+def _models(widget) -> int:
+    """Widget models a browser would be sent for ``widget`` (itself, children, layouts, styles)."""
+    import ipywidgets as w
+    seen, todo = set(), [widget]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen or not isinstance(x, w.Widget):
+            continue
+        seen.add(id(x))
+        todo += [getattr(x, k, None) for k in ("layout", "style")]
+        todo += list(getattr(x, "children", ()))
+    return len(seen)
+
+
+def test_a_record_opens_with_only_its_open_section_built(tk):
+    r = SessionRecorder(tk, "pw", date=SECOND)
+    keys = list(r.sections)
+    built = [k for k, _ in r.sections.built_items()]
+    assert built == ["agenda", "arrangement"] or built == ["arrangement", "agenda"]
+    # Every title is there to click; the closed sections' slots are empty.
+    assert len(r.accordion.children) == len(keys) and len(r.accordion.titles) == len(keys)
+    slot = r.accordion.children[keys.index("sign")]
+    assert slot.children == ()
+    assert _models(r.widget) < 60  # all thirteen sections built was about 300
+
+    # Opening a section, as a click on its title does, builds it and shows it in its slot.
+    r.accordion.selected_index = keys.index("sign")
+    assert slot.children == (r.sections.built("sign").widget,)
+    assert any(b.description == "Sign as supervisor" for b in r.sections["sign"].buttons.values())
+
+
+def test_a_section_first_opened_on_a_signed_record_is_read_only(tk):
+    draft = SessionRecorder(tk, "pw", date=SECOND)
+    draft.inputs["agenda"].value = "Caseload"
+    assert draft.sign_supervisor(), draft.status
+    r = SessionRecorder(tk, "pw", session_id=draft.record.id)
+    assert r.locked and r.sections.built("wellbeing") is None
+    r.accordion.selected_index = list(r.sections).index("wellbeing")
+    boxes = [r.inputs[k] for k in ("wellbeing", "workload")]
+    assert all(b.disabled for b in boxes)  # typed into, nothing would be saved: not offered
+    r.inputs["wellbeing"].value = "changed"  # even if it were: the record is not
+    assert tk.session(draft.record.id).wellbeing != "changed"
+
+
+def test_a_problem_in_a_closed_section_is_shown_beside_its_field(tk):
+    r = SessionRecorder(tk, "pw", date=SECOND)
+    assert r.sections.built("next") is None
+    r.errors = {"next_session_date": "Give a date after the session"}
+    assert r.sections.built("next") is not None
+    assert r.error_for("next_session_date") == "Give a date after the session"
