@@ -1,5 +1,7 @@
 """Redraw only what changed: a gesture updates its part of the record, and the audit log
 holds one "view" per record a person opened, not one per redraw [issue 15]."""
+from html import escape
+
 import pytest
 from sqlalchemy import func, select
 
@@ -122,3 +124,20 @@ def test_a_problem_in_a_closed_section_is_shown_beside_its_field(tk):
     r.errors = {"next_session_date": "Give a date after the session"}
     assert r.sections.built("next") is not None
     assert r.error_for("next_session_date") == "Give a date after the session"
+
+
+def test_drift_worked_out_in_the_background_is_what_the_form_shows(tk):
+    import datetime as dt
+    late = dt.date(2024, 9, 1)  # c1 and c2 not discussed since March: drifting
+    r = SessionRecorder(tk, "pw", date=late)
+    thread = r.prefetch_drift(delay=0)
+    thread.join(60)
+    assert not thread.is_alive() and r._drift is not None
+    inline = SessionRecorder(tk, "pw", date=late)._drift_by_case()
+    assert r._drift == inline and set(inline) == {"c1", "c2"}  # as worked out when needed
+    assert r.prefetch_drift() is None  # worked out once
+    for case_id in r._cases:
+        form = r.add_discussion(case_id)
+        why = inline.get(case_id)
+        assert (f"Drift flagged: {escape(why)}" in form.head.input.value) if why else \
+            ("Drift flagged" not in form.head.input.value)

@@ -205,6 +205,8 @@ class SessionApp(Displayable):
             self._say(rec.status, bad=True)
             return None
         self.recorder = rec
+        if not rec.locked:
+            rec.prefetch_drift()  # ready before the first discussion is added
         if not getattr(self, "_warming", False):
             # Chromium starts in the background once a record is open (not while the page
             # opens), so "Prepare PDF" costs what a record in a batch costs.

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 from ...domain.records import SessionRecord
 from ...errors import SupervisionError, ValidationError
@@ -66,16 +68,35 @@ class ContextMixin:
 
     def drift_reason(self, case_id: str) -> str | None:
         """Why the rules flag this case as drifting (computed once, when first needed)."""
-        if self._drift is None:
-            self._drift = {}
-            try:
-                # only the supervisees' cases: the agency's drift took seconds [issue 15]
-                df = self.tk.drift(as_of=self.record.date, worker_ids=self.supervisee_ids)
-                for cid, why in zip(df["case_id"], df["reason"]):
-                    self._drift.setdefault(str(cid), str(why))
-            except Exception:  # a rules failure must not stop the recording: no flag, then
-                self._drift = {}
-        return self._drift.get(case_id)
+        return self._drift_by_case().get(case_id)
+
+    def _drift_by_case(self) -> dict[str, str]:
+        with self._drift_lock:  # a prefetch under way is waited for, not repeated
+            if self._drift is None:
+                drift = {}
+                try:
+                    # only the supervisees' cases: the agency's drift took seconds [issue 15]
+                    df = self.tk.drift(as_of=self.record.date, worker_ids=self.supervisee_ids)
+                    for cid, why in zip(df["case_id"], df["reason"]):
+                        drift.setdefault(str(cid), str(why))
+                except Exception:  # a rules failure must not stop the recording: no flag, then
+                    drift = {}
+                self._drift = drift
+            return self._drift
+
+    def prefetch_drift(self, delay: float = 0.3) -> threading.Thread | None:
+        """Work out the supervisees' drift in the background, after ``delay`` seconds (the
+        page draws first), so adding the first discussion does not wait for the rules
+        [issue 15]; the thread is returned for tests to join."""
+        if self._drift is not None or self.record is None:
+            return None
+
+        def run():
+            time.sleep(delay)
+            self._drift_by_case()
+        t = threading.Thread(target=run, name="recorder-drift", daemon=True)
+        t.start()
+        return t
 
     def _suggestion(self) -> tuple[dt.date | None, str]:
         r = self.record
