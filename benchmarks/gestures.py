@@ -84,6 +84,20 @@ def section(page, title: str):
     page.get_by_text(re.compile(rf"^\d+\. {re.escape(title)}")).click()
 
 
+def bare_page(page, server, pages: list) -> None:
+    """A bare Voilà page opened (the floor notebook's, from its ready kernel): what any
+    Voilà app's first screen costs, the reference for "sign in"."""
+    try:  # its ready kernel is made again after each use (the click floor used the first)
+        server.wait_for_log("Kernel pool of floor.ipynb is filled", timeout=30, count=2 + len(pages))
+    except RuntimeError:
+        pass  # not said: measured as it is
+    page.goto("about:blank")
+    t0 = time.perf_counter()
+    page.goto(server.url + "voila/render/floor.ipynb", wait_until="commit", timeout=SLOW)
+    page.get_by_role("button", name="Go").wait_for(state="visible", timeout=SLOW)
+    pages.append(time.perf_counter() - t0)
+
+
 def session_round(page, server, pick, times: dict, i: int) -> None:
     """One pass through the session app: every session gesture once."""
     url = server.url + "voila/render/session.ipynb"
@@ -256,7 +270,9 @@ def main() -> None:
             page = context.new_page()
             base = floor(page, sup, args.repeats * 2)
             say(f"floor {statistics.median(base):.3f} s")
-            rounds = [("session", lambda i: session_round(page, sup, pick, times, i)),
+            pages: list[float] = []
+            rounds = [("bare page", lambda i: bare_page(page, sup, pages)),
+                      ("session", lambda i: session_round(page, sup, pick, times, i)),
                       ("caseload", lambda i: caseload_round(page, sup, times, i)),
                       ("qa", lambda i: qa_round(page, aud, times, i)),
                       ("pdf", lambda i: pdf_round(page, sup, pick, signed_label, times))]
@@ -292,6 +308,11 @@ def main() -> None:
             ok = a / fl <= TARGET_P50 and b / fl <= TARGET_P95
             verdict = f"<= {TARGET_P50:.0f}x / {TARGET_P95:.0f}x " + ("met" if ok else "NOT met")
         print(f"{name:34} {len(values):3} {a:7.3f} {b:7.3f} {a / fl:9.1f}x {b / fl:9.1f}x  {verdict}")
+    if pages:
+        signin = statistics.median(times["sign in (open the session app)"] or [float("nan")])
+        print(f"reference: a bare Voilà page opened (the floor notebook, preheated): p50 "
+              f"{statistics.median(pages):.3f} s ({statistics.median(pages) / fl:.1f}x the floor); "
+              f"sign in is {signin / statistics.median(pages):.2f}x it")
     for name, why in failed.items():
         print(f"round {name} failed (its gestures have fewer samples): {why}")
 
