@@ -232,3 +232,30 @@ def test_no_improvement_counted_in_days_and_not_repeated_once_the_run_is_k_long(
     r = drift_of(tk, "K", "2026-04-06")
     assert (r["reason"], r["flags"]) == \
         ("Amber for 3 consecutive discussions since 5 Jan 2026.", "consecutive")
+
+
+# Found by the mutation run (group rules, 2 Dec 2026): drift worked out for some workers
+# only (the session recorder's supervisees) and with a page's shared windows.
+def test_drift_for_some_workers_or_beside_the_pages_windows_flags_as_the_agencys(tmp_path):
+    """``worker_ids`` (the recorder asks about its supervisees' cases) and a page that has
+    already worked out the case windows (``same_reads``) give the same drifting cases and
+    reasons as the agency-wide list, also for a worker whose contract changes the policy."""
+    tk = store(tmp_path, [person("A"), person("B")],
+               [case("CA", "A", "early help", opened="2025-12-01"),
+                case("CB", "B", "early help", opened="2025-12-01")])
+    contract(tk, "B", "havering_social_work", start="2025-12-01",
+             overrides={"drift": {"worsening": False}})
+    rated(tk, "A", "CA", [("2026-01-08", "G"), ("2026-03-06", "R")])
+    rated(tk, "B", "CB", [("2026-01-08", "R"), ("2026-02-05", "R"), ("2026-03-06", "R")])
+    whole = tk.drift(as_of="2026-03-10")
+    assert dict(zip(whole["case_id"], whole["reason"])) == {
+        "CA": "Getting worse (Green → Red) since 8 Jan 2026.",
+        "CB": "Red for 3 consecutive discussions since 8 Jan 2026."}
+    for ids in (["B"], ["A"]):
+        mine = tk.drift(as_of="2026-03-10", worker_ids=ids)
+        assert mine.to_dict("records") == \
+            whole[whole["worker_id"].isin(ids)].to_dict("records")
+    with tk.same_reads():  # the windows worked out once, for another section of the page
+        assert set(tk.case_windows(as_of="2026-03-10")["case_id"]) == {"CA", "CB"}
+        paged = tk.drift(as_of="2026-03-10")
+    assert paged.to_dict("records") == whole.to_dict("records")
