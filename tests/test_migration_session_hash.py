@@ -3,24 +3,12 @@ signed) have no session hash, as the demo and sealed datasets left them, opens, 
 and each such session takes the hash its signatures recorded when they agree; never a
 hash of the content as it stands, so a record altered since signing is still named.
 On SQLite and PostgreSQL."""
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from supervision_kit.domain.canonical import content_hash
 from supervision_kit.facade import Toolkit
-from supervision_kit.store import engine as store_engine
-from tests.fixtures_db import build_world
+from tests.fixtures_db import build_world, downgrade_to
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
-
-
-def _to_0011(tk) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(store_engine.MIGRATIONS))
-    with tk.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0011_gov")  # the release before this one
-    store_engine._migrated.discard(str(tk.engine.url))
 
 
 def _signed(tk, supervisee, date, signers):
@@ -47,7 +35,7 @@ def test_sessions_without_a_hash_take_their_signatures_hash_when_they_agree(db_u
     signed_hash = {i: h for i, h in zip((awaiting, signed, altered, untouched),
                                        _hashes(tk, awaiting, signed, altered, untouched))}
     assert tk.verify() == []
-    _to_0011(tk)
+    downgrade_to(tk, "0011_gov")  # the release before this one
     with tk.engine.begin() as conn:  # as the old seal (and old raw edits) left them
         for sid in (awaiting, signed, disagreeing, altered):
             conn.execute(text("UPDATE sessions SET content_hash = NULL WHERE id = :s"), {"s": sid})
