@@ -154,6 +154,7 @@ def test_no_improvement_over_three_months(tmp_path):
     assert drift_of(tk, "C", "2026-04-04") is None
     r = drift_of(tk, "C", "2026-04-06")
     assert r["reason"] == "No improvement: no green rating in 2 discussions since 5 Jan 2026."
+    assert r["flags"] == "no_improvement" and day(r["since"]) == D("2026-01-05")
 
 
 def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
@@ -170,7 +171,7 @@ def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
     r = drift_of(tk, "CIN", "2026-03-01")
     assert r["reason"] == ("Never discussed since the case opened on 3 Nov 2025 (child in need: "
                            "at least monthly; due by 3 Dec 2025).")   # Havering 9.2
-    assert r["rags"] == ""
+    assert r["rags"] == "" and day(r["since"]) == D("2025-11-03")   # since it opened
 
 
 def test_a_closed_case_does_not_drift(tmp_path):
