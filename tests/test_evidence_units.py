@@ -434,6 +434,25 @@ def test_saving_refusals_name_the_field_and_the_reason(world):
     assert str(locked.value) == "this record has been signed; add an addendum instead"
 
 
+def test_a_save_another_writer_overtook_is_refused_and_the_text_comes_back(world):
+    """Between the version check and the write another writer's save can land (two
+    PostgreSQL sessions at once); the write then changes no row. Here a trigger makes the
+    store skip the write, as that race would: the save is refused as stale, with the
+    user's text handed back, and the stored record is left as it was."""
+    from supervision_kit.errors import StaleRecord
+    sam, rec = _draft(world)
+    with world.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER overtaken BEFORE UPDATE OF version ON sessions "
+                          "BEGIN SELECT RAISE(IGNORE); END"))
+    rec.agenda = "my words"
+    with pytest.raises(StaleRecord) as stale:
+        sam.save_session(rec)
+    assert str(stale.value) == "someone else saved this record just now"
+    assert stale.value.unsaved.agenda == "my words"
+    kept = sam.session(rec.id, log=False)
+    assert (kept.agenda, kept.version) == ("", 1)
+
+
 def test_an_admin_may_save_anyones_record_and_a_save_is_logged(world):
     sam, rec = _draft(world)
     rec.agenda = "corrected by the admin"
