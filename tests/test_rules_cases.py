@@ -243,15 +243,16 @@ def test_drift_for_some_workers_or_beside_the_pages_windows_flags_as_the_agencys
     reasons as the agency-wide list, also for a worker whose contract changes the policy."""
     tk = store(tmp_path, [person("A"), person("B")],
                [case("CA", "A", "early help", opened="2025-12-01"),
-                case("CB", "B", "early help", opened="2025-12-01")])
+                case("CB", "B", "child protection plan", opened="2025-12-01")])
     contract(tk, "B", "havering_social_work", start="2025-12-01",
              overrides={"drift": {"worsening": False}})
     rated(tk, "A", "CA", [("2026-01-08", "G"), ("2026-03-06", "R")])
-    rated(tk, "B", "CB", [("2026-01-08", "R"), ("2026-02-05", "R"), ("2026-03-06", "R")])
+    rated(tk, "B", "CB", [("2025-12-08", "R"), ("2025-12-22", "R"), ("2026-01-05", "R")])
     whole = tk.drift(as_of="2026-03-10")
     assert dict(zip(whole["case_id"], whole["reason"])) == {
         "CA": "Getting worse (Green → Red) since 8 Jan 2026.",
-        "CB": "Red for 3 consecutive discussions since 8 Jan 2026."}
+        "CB": "Red for 3 consecutive discussions since 8 Dec 2025. Not discussed since 5 Jan "
+              "2026 (child protection plan: at least every 2 months; due by 5 Mar 2026)."}
     for ids in (["B"], ["A"]):
         mine = tk.drift(as_of="2026-03-10", worker_ids=ids)
         assert mine.to_dict("records") == \
