@@ -462,6 +462,15 @@ def test_a_save_another_writer_overtook_is_refused_and_the_text_comes_back(world
     event.remove(world.engine, "before_cursor_execute", other_writer_first)
 
 
+@pytest.mark.parametrize("item_id", ["", None])
+def test_an_id_left_empty_where_one_is_required_is_refused_by_field(world, item_id):
+    """Taking an agenda item off with no item chosen is refused by the field, before any
+    query, not answered with 'no agenda item'."""
+    with pytest.raises(ValidationError) as e:
+        world.as_user("pat").remove_agenda_item(item_id)
+    assert (e.value.field, e.value.message) == ("item_id", "required; choose one")
+
+
 @pytest.mark.parametrize("change, field, words", [
     (lambda r: setattr(r, "supervisor_id", "P404"), "supervisor_id", "unknown person 'P404'"),
     (lambda r: setattr(r, "supervisee_ids", ["P404"]), "supervisee_ids[0]",
