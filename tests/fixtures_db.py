@@ -86,3 +86,17 @@ def world(world_template, tmp_path) -> Toolkit:
     path = tmp_path / "world.sqlite"
     shutil.copyfile(world_template, path)
     return Toolkit.system(path)
+
+
+def downgrade_to(tk: Toolkit, revision: str) -> None:
+    """Take the toolkit's store back to an earlier migration (a store made by an earlier
+    release); the next toolkit opened on it migrates it to head again."""
+    from alembic import command
+    from alembic.config import Config
+    from supervision_kit.store import engine as store_engine
+    cfg = Config()
+    cfg.set_main_option("script_location", str(store_engine.MIGRATIONS))
+    with tk.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+    store_engine._migrated.discard(str(tk.engine.url))

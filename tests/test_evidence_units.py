@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from supervision_kit.domain.canonical import chain_hash, content_hash
-from supervision_kit.errors import AccessDenied, NotFound
+from supervision_kit.domain.records import ActionItem, ActionReview, CaseDiscussion
+from supervision_kit.errors import AccessDenied, NotFound, ValidationError
 from supervision_kit.store import audit
 from tests.test_tamper import golden_record
 
@@ -432,6 +433,71 @@ def test_saving_refusals_name_the_field_and_the_reason(world):
     with pytest.raises(Exception) as locked:
         sam.save_session(sam.session(saved.id, log=False))
     assert str(locked.value) == "this record has been signed; add an addendum instead"
+
+
+def test_a_save_another_writer_overtook_is_refused_and_the_text_comes_back(world):
+    """Two writers hold version 1 and both pass the version check; the other's save lands
+    first (on PostgreSQL a concurrent transaction can commit in between). Here it is
+    written on the same connection just before our update, as that commit would be seen:
+    our save is refused as stale with the user's text handed back, never written over
+    the other's (test_concurrency races two processes on PostgreSQL)."""
+    from sqlalchemy import event
+
+    from supervision_kit.errors import StaleRecord
+    sam, rec = _draft(world)
+    overtaken = []
+
+    @event.listens_for(world.engine, "before_cursor_execute")
+    def other_writer_first(conn, cursor, statement, parameters, *_):
+        if not overtaken and statement.startswith("UPDATE sessions SET") \
+                and "sessions.version =" in statement:
+            overtaken.append(statement)
+            cursor.execute("UPDATE sessions SET version = 2 WHERE id = ?", (rec.id,))
+    rec.agenda = "my words"
+    with pytest.raises(StaleRecord) as stale:
+        sam.save_session(rec)
+    assert overtaken
+    assert str(stale.value) == "someone else saved this record just now"
+    assert stale.value.unsaved.agenda == "my words"
+    event.remove(world.engine, "before_cursor_execute", other_writer_first)
+
+
+@pytest.mark.parametrize("item_id", ["", None])
+def test_an_id_left_empty_where_one_is_required_is_refused_by_field(world, item_id):
+    """Taking an agenda item off with no item chosen is refused by the field, before any
+    query, not answered with 'no agenda item'."""
+    with pytest.raises(ValidationError) as e:
+        world.as_user("pat").remove_agenda_item(item_id)
+    assert (e.value.field, e.value.message) == ("item_id", "required; choose one")
+
+
+@pytest.mark.parametrize("change, field, words", [
+    (lambda r: setattr(r, "supervisor_id", "P404"), "supervisor_id", "unknown person 'P404'"),
+    (lambda r: setattr(r, "supervisee_ids", ["P404"]), "supervisee_ids[0]",
+     "unknown person 'P404'"),
+    (lambda r: setattr(r, "discussions", [CaseDiscussion("C404")]), "discussions[0].case_id",
+     "unknown case 'C404'"),
+    (lambda r: setattr(r, "actions", [ActionItem("Visit", owner_id="P404")]),
+     "actions[0].owner_id", "unknown person 'P404'"),
+    (lambda r: setattr(r, "actions", [ActionItem("Visit", owner_id="P2", case_id="C404")]),
+     "actions[0].case_id", "unknown case 'C404'"),
+    # an unknown case before a sound action: every item is checked, not only the last kind
+    (lambda r: (setattr(r, "discussions", [CaseDiscussion("C404")]),
+                setattr(r, "actions", [ActionItem("Visit", owner_id="P2")])),
+     "discussions[0].case_id", "unknown case 'C404'"),
+    (lambda r: setattr(r, "reviews", [ActionReview("act-404", "done")]), "reviews[0].action_id",
+     "unknown action 'act-404'"),
+])
+def test_unknown_people_cases_and_actions_are_refused_by_field(world, change, field, words):
+    """An id nobody recorded is named by its field and value (the admin may save a record
+    naming another supervisor), before any row is written."""
+    ada = world.as_user("ada")
+    _sam, rec = _draft(world)
+    change(rec)
+    with pytest.raises(ValidationError) as e:
+        ada.save_session(rec)
+    assert (e.value.field, e.value.message) == (field, words)
+    assert ada.session(rec.id, log=False).version == 1
 
 
 def test_an_admin_may_save_anyones_record_and_a_save_is_logged(world):

@@ -1,23 +1,15 @@
 """The 0009 migration: a store at the previous schema (0008_lifecycle) opens, migrates, keeps every
 row, and ``verify`` still passes on every signed record; on SQLite and PostgreSQL."""
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import inspect
 
 from supervision_kit.facade import Toolkit
-from supervision_kit.store import engine as store_engine
-from tests.fixtures_db import build_world
+from tests.fixtures_db import build_world, downgrade_to
 from tests.fixtures_pg import db_url, pg_server  # noqa: F401
 from tests.rules_store import D, hold
 
 
 def _to_previous_release(tk) -> None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(store_engine.MIGRATIONS))
-    with tk.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0008_lifecycle")  # the release before this one
-    store_engine._migrated.discard(str(tk.engine.url))
+    downgrade_to(tk, "0008_lifecycle")  # the release before this one
 
 
 def test_a_previous_store_migrates_and_verifies(db_url, tmp_path):

@@ -396,3 +396,21 @@ def test_empty_or_non_text_and_names_broken_across_lines():
     assert (refused.value.field, refused.value.message) == ("text", "must be a string")
     for brk in ("-\n", "-\r\n", "- \n"):
         assert r.redact(f"Saw Fletch{brk}er today", CASE) == "Saw [FAMILY_1] today"
+
+
+def test_a_word_one_letter_from_a_short_name_or_a_nickname_is_not_taken_for_that_person():
+    """Misspellings are caught only for recorded names of 4+ letters: a word one letter from
+    a child's three-letter name ("Dana" for Dan), a worker's ("Anna" for Ann) or a child's
+    nickname ("Danni" for Daniel's "Danny") is not given that person's placeholder (here it
+    is another case's person's near-miss, and would merge two people in the research
+    data), while the names themselves and a misspelt 4+-letter name still go."""
+    r = Redactor({"c1": [Person("Dan", "Quinlan", "child")],
+                  "c2": [Person("Dina", "Osei", "child")]}, [])
+    assert r.redact("Dana rang Dan; Quinlen", "c1") == "Dana rang [CHILD_1]; [CHILD_1]"
+    r = Redactor({"c1": [Person("Jane", "Quinlan", "child")],
+                  "c2": [Person("Anne", "Osei", "parent")]}, [Person("Ann", "Brandt", "worker")])
+    assert r.redact("Anna rang Ann; Jayne", "c1") == "Anna rang [WORKER]; [CHILD_1]"
+    r = Redactor({"c1": [Person("Daniel", "Quinlan", "child")],
+                  "c2": [Person("Dani", "Osei", "child")]}, [])
+    assert r.redact("Danni rang; Danny came, Daneil left", "c1") == \
+        "Danni rang; [CHILD_1] came, [CHILD_1] left"

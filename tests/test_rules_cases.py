@@ -154,6 +154,7 @@ def test_no_improvement_over_three_months(tmp_path):
     assert drift_of(tk, "C", "2026-04-04") is None
     r = drift_of(tk, "C", "2026-04-06")
     assert r["reason"] == "No improvement: no green rating in 2 discussions since 5 Jan 2026."
+    assert r["flags"] == "no_improvement" and day(r["since"]) == D("2026-01-05")
 
 
 def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
@@ -170,7 +171,7 @@ def test_cp_and_cin_not_discussed_inside_the_window(tmp_path):
     r = drift_of(tk, "CIN", "2026-03-01")
     assert r["reason"] == ("Never discussed since the case opened on 3 Nov 2025 (child in need: "
                            "at least monthly; due by 3 Dec 2025).")   # Havering 9.2
-    assert r["rags"] == ""
+    assert r["rags"] == "" and day(r["since"]) == D("2025-11-03")   # since it opened
 
 
 def test_a_closed_case_does_not_drift(tmp_path):
@@ -232,3 +233,31 @@ def test_no_improvement_counted_in_days_and_not_repeated_once_the_run_is_k_long(
     r = drift_of(tk, "K", "2026-04-06")
     assert (r["reason"], r["flags"]) == \
         ("Amber for 3 consecutive discussions since 5 Jan 2026.", "consecutive")
+
+
+# Found by the mutation run (group rules, 2 Dec 2026): drift worked out for some workers
+# only (the session recorder's supervisees) and with a page's shared windows.
+def test_drift_for_some_workers_or_beside_the_pages_windows_flags_as_the_agencys(tmp_path):
+    """``worker_ids`` (the recorder asks about its supervisees' cases) and a page that has
+    already worked out the case windows (``same_reads``) give the same drifting cases and
+    reasons as the agency-wide list, also for a worker whose contract changes the policy."""
+    tk = store(tmp_path, [person("A"), person("B")],
+               [case("CA", "A", "early help", opened="2025-12-01"),
+                case("CB", "B", "child protection plan", opened="2025-12-01")])
+    contract(tk, "B", "havering_social_work", start="2025-12-01",
+             overrides={"drift": {"worsening": False}})
+    rated(tk, "A", "CA", [("2026-01-08", "G"), ("2026-03-06", "R")])
+    rated(tk, "B", "CB", [("2025-12-08", "R"), ("2025-12-22", "R"), ("2026-01-05", "R")])
+    whole = tk.drift(as_of="2026-03-10")
+    assert dict(zip(whole["case_id"], whole["reason"])) == {
+        "CA": "Getting worse (Green → Red) since 8 Jan 2026.",
+        "CB": "Red for 3 consecutive discussions since 8 Dec 2025. Not discussed since 5 Jan "
+              "2026 (child protection plan: at least every 2 months; due by 5 Mar 2026)."}
+    for ids in (["B"], ["A"]):
+        mine = tk.drift(as_of="2026-03-10", worker_ids=ids)
+        assert mine.to_dict("records") == \
+            whole[whole["worker_id"].isin(ids)].to_dict("records")
+    with tk.same_reads():  # the windows worked out once, for another section of the page
+        assert set(tk.case_windows(as_of="2026-03-10")["case_id"]) == {"CA", "CB"}
+        paged = tk.drift(as_of="2026-03-10")
+    assert paged.to_dict("records") == whole.to_dict("records")

@@ -203,3 +203,24 @@ def test_a_signed_record_whose_two_signatures_are_deleted_names_both_signers(wor
         conn.execute(text("DELETE FROM signatures WHERE session_id = :s"), {"s": sid})
     assert any(f"marked signed but P1, P2 never signed" in p for p in world.verify())
 
+
+
+@pytest.mark.parametrize("emptied", ["NULL", "''"])
+@pytest.mark.parametrize("signers", [("P1", "P2"), ("P1",)], ids=["signed", "awaiting"])
+def test_a_record_whose_stored_session_hash_is_emptied_is_named(world, signers, emptied):
+    """``sign`` stores the first signer's hash on the session, also while the record awaits
+    the second signature; raw SQL empties it, content untouched: verify names the record
+    (an empty hash was once passed over as if the record had never been signed)."""
+    sid = _signed(world, signers)
+    with world.engine.connect() as conn:
+        stored = conn.execute(text("SELECT state, content_hash FROM sessions WHERE id = :s"),
+                              {"s": sid}).one()
+    assert stored.state == ("signed" if len(signers) == 2 else "awaiting signatures")
+    assert stored.content_hash == content_hash(world.session(sid))
+    assert world.verify() == []
+    with world.engine.begin() as conn:
+        conn.execute(text(f"UPDATE sessions SET content_hash = {emptied} WHERE id = :s"),
+                     {"s": sid})
+    assert [p for p in world.verify() if p.startswith(f"session {sid} ")] == [
+        f"session {sid} (2026-03-02): signed but its stored content hash is empty — altered "
+        "outside the application"]

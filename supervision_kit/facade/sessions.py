@@ -354,6 +354,10 @@ def _record_problems(rec: SessionRecord, signed: dict[str, str]) -> list[str]:
         return [
             f"{where}: content does not match its signed hash — altered outside the application"
         ]
+    # sign() stores the first signer's hash on the session; seal and migration 0012 fill it
+    if signed and not rec.content_hash:
+        return [f"{where}: signed but its stored content hash is empty — altered outside the "
+                f"application"]
     parties = {rec.supervisor_id, *rec.supervisee_ids}
     if rec.state == SessionState.SIGNED and not parties <= signed.keys():
         missing = ", ".join(sorted(parties - signed.keys()))

@@ -313,7 +313,8 @@ def _assign_serial_ids(conn: Connection, t: _Table) -> None:
 # ---------------------------------------------------------------- sealing
 
 def seal(conn: Connection, chunk: int = 500) -> int:
-    """Fill in missing content hashes: signed sessions, and signatures whose hash is empty.
+    """Fill in missing content hashes: signed sessions, and signatures whose hash is empty
+    (and the session hash of a record awaiting a signature, as ``sign`` stores it live).
 
     Each hash is ``content_hash`` of the record exactly as ``load_sessions`` rebuilds it,
     so it verifies later. Returns the number of sessions hashed.
@@ -346,9 +347,10 @@ def _seal(conn: Connection, ids: list[str], chunk: int) -> None:
     from ..store.sessions import load_sessions
     tables = _tables()
     s, sig = tables["sessions"], tables["signatures"]
-    upd_s = s.update().where(s.c.id == bindparam("sid"), s.c.state == "signed",
-                             s.c.content_hash.is_(None)).values(
-        content_hash=bindparam("h"))
+    # An awaiting record's signers signed this content too: verify wants it on the session.
+    upd_s = s.update().where(s.c.id == bindparam("sid"), s.c.content_hash.is_(None),
+                             (s.c.state == "signed") | (s.c.state == "awaiting signatures")
+                             ).values(content_hash=bindparam("h"))
     upd_sig = sig.update().where(sig.c.session_id == bindparam("sid"), sig.c.content_hash == "").values(
         content_hash=bindparam("h"))
     for k in range(0, len(ids), chunk):
