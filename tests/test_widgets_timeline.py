@@ -138,7 +138,7 @@ def test_timeline_on_demo_store_shows_rule_drift(demo_path):
 def test_a_case_opened_again_shows_its_picture_at_once_and_a_change_redraws_it(tk):
     """The picture drawn for a case is reused when the case is opened again; once a new
     discussion is recorded the case is drawn afresh with the new point."""
-    from supervision_kit.widgets import timeline as tl_module
+    from supervision_kit.analytics import timeline as tl_module  # where the drawn pictures are kept
     drawn = []
     real = tl_module.render_png
     tl_module.render_png = lambda *a, **k: drawn.append(a[1]) or real(*a, **k)

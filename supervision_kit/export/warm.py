@@ -30,6 +30,14 @@ def warm_exporter(chromium_path: str | None = None):
         return exporter
 
 
+def warm_templates(record: dict, chromium_path: str | None = None) -> None:
+    """Build (and throw away) ``record``'s printed page with the warm exporter, so its
+    templates are compiled and the page's imports loaded before a person asks."""
+    from .record_notebook import build_record_notebook
+    with _LOCK:
+        warm_exporter(chromium_path).build_html(build_record_notebook(record))
+
+
 def render_warm(record: dict, chromium_path: str | None = None) -> bytes:
     """One record's PDF through the warm exporter; if its browser has died, one fresh try."""
     from .pdf import render_pdf

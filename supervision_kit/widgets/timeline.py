@@ -8,38 +8,18 @@ clicks on a PNG, so a Dropdown beside the figure chooses a discussion.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 
 import ipywidgets as w
 import pandas as pd
 from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 
-from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, overlays, render_png,
-                                  render_strip_png, strip_row, timeline_from)
+from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, drawn_png, overlays,
+                                  render_png, render_strip_png, strip_row, timeline_from)
 from ..domain.enums import RAG
 from ..domain.records import CaseDiscussion
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, show_refusal, status_label
-
-# Pictures already drawn in this kernel, by everything they show: a case opened again (or
-# a discussion chosen again) is not redrawn, which is most of its time [issue 15].
-_DRAWN: OrderedDict = OrderedDict()
-DRAWN_KEEP = 48
-
-
-def _drawn_png(data: TimelineData, selected: int | None) -> bytes:
-    """``render_png(data, selected)``, reused while nothing it shows has changed."""
-    case = data.case
-    key = (case.id, case.reference, case.status, repr(case.status_history), data.as_of,
-           repr(data.points.to_records(index=False).tolist()), repr(data.drift),
-           repr(data.window), selected)
-    png = _DRAWN.pop(key, None) or render_png(data, selected)
-    _DRAWN[key] = png  # newest last; the oldest go first
-    while len(_DRAWN) > DRAWN_KEEP:
-        _DRAWN.popitem(last=False)
-    return png
-
 
 DETAIL_FIELDS = (("summary", "Summary of events since last time"),
                  ("worries", "What are we worried about, and why"),
@@ -163,7 +143,7 @@ class RAGTimeline(HasTraits, Displayable):
         if self.data is None:
             return
         i = self.selected
-        self.image.value = _drawn_png(self.data, i)
+        self.image.value = drawn_png(self.data, i)
         if self.picker.value != i and i is not None:
             self.picker.value = i
         if i is None:
