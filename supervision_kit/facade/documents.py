@@ -92,7 +92,7 @@ class DocumentsService:
         import threading
 
         def run():
-            from ..export.warm import warm_exporter, warm_templates
+            from ..export.warm import print_ahead, warm_exporter
             path = self.ctx.settings.chromium_path
             warm_exporter(path)
             if session_id is None:
@@ -100,7 +100,7 @@ class DocumentsService:
             try:
                 with self.ctx.views_unlogged():  # the request logs its own reads
                     doc = self.session_document(session_id)
-                warm_templates(doc, path)
+                print_ahead(doc, path)
             except Exception:  # the click will say what is wrong, and pay as before
                 pass
         threading.Thread(target=run, name="supervision-pdf-warm", daemon=True).start()
