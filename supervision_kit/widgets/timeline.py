@@ -104,6 +104,14 @@ class RAGTimeline(HasTraits, Displayable):
         """What the figure draws over the ratings (see ``overlays``)."""
         return overlays(self.data) if self.data else {}
 
+    def show(self, case_id: str, as_of=None, *, drift: pd.DataFrame | None = None,
+             window: pd.DataFrame | None = None) -> None:
+        """Show another case (or date) in the same widgets: only changed values go to the
+        page, not a new set of widgets [issue 15]."""
+        self.case_id, self.as_of, self._given = case_id, as_of, (drift, window)
+        self.status = ""
+        self.refresh()
+
     def refresh(self) -> None:
         """Reload the case, its discussions and the rules from the store; redraw."""
         try:
