@@ -83,6 +83,7 @@ class RAGTimeline(HasTraits, Displayable):
         self.tk, self.case_id, self.as_of = tk, case_id, as_of
         self._given = (drift, window)
         self.data: TimelineData | None = None
+        self._loading = False
         self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
         self.picker = w.Dropdown(options=[], description="Discussion", layout={"width": "98%"})
         self.picker.observe(self._picked, names="value")
@@ -123,8 +124,14 @@ class RAGTimeline(HasTraits, Displayable):
             self.image.value, self.picker.options, self.detail.value = b"", [], ""
             return
         pts = self.points
-        self.picker.options = [(f"{d.date()} — {r or '–'} ({m})", i) for i, (d, r, m) in
-                               enumerate(zip(pts["date"], pts["rag"], pts["meaning"]))]
+        # New options move the Dropdown's value: not a choice, so not a figure to draw
+        # (a case shown in reused widgets was drawn twice).
+        self._loading = True
+        try:
+            self.picker.options = [(f"{d.date()} — {r or '–'} ({m})", i) for i, (d, r, m) in
+                                   enumerate(zip(pts["date"], pts["rag"], pts["meaning"]))]
+        finally:
+            self._loading = False
         last = len(pts) - 1 if len(pts) else None
         if self.selected == last:
             self._draw()
@@ -144,7 +151,7 @@ class RAGTimeline(HasTraits, Displayable):
         self._draw()
 
     def _picked(self, change):
-        if change["new"] is not None and change["new"] != self.selected:
+        if not self._loading and change["new"] is not None and change["new"] != self.selected:
             self.selected = change["new"]
 
     def _draw(self) -> None:
