@@ -358,11 +358,8 @@ class CaseloadOverview(HasTraits, Displayable):
         self.link.value = ""
         # The next case is shown in the same widgets: emptied first, the page would
         # build their views all over again.
-        import time as _t  # TEMP-TIMING
-        _t0 = _t.time()  # TEMP-TIMING
         if not case or self.open_case(case) is None:
             self.detail.children = []
-        open("/tmp/speedq/kernel_tl.log", "a").write(f"start {_t0*1000:.0f} end {_t.time()*1000:.0f}\n")  # TEMP-TIMING
         if person:
             self.open_session(person)
 
