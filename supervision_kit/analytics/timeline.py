@@ -184,6 +184,31 @@ def drawn_png(data: TimelineData, selected: int | None = None) -> bytes:
     return png
 
 
+_warming = None
+
+
+def warm_timeline() -> None:
+    """Draw one throwaway timeline in a background thread (once per process), so the first
+    case a person opens does not also pay matplotlib's first drawing of dates, text and
+    legend (fonts, tickers: about as much again as the drawing itself)."""
+    global _warming
+    if _warming is not None:
+        return
+
+    def run():
+        day = dt.date(2000, 3, 1)
+        case = Case(id="", reference="", worker_id="", status="open", opened=dt.date(2000, 1, 1))
+        points = pd.DataFrame([(pd.Timestamp(day), "", "A", "same", 1.0, "")],
+                              columns=POINT_COLUMNS)
+        try:
+            render_png(TimelineData(case, points, [], {"reason": "-", "since": day},
+                                    None, dt.date(2000, 6, 1)), 0)
+        except Exception:  # pragma: no cover - a warm-up failing changes nothing
+            pass
+    _warming = threading.Thread(target=run, name="warm-timeline", daemon=True)
+    _warming.start()
+
+
 STRIP_COLUMNS = ["case_id", "reference", "status", "rags", "drift", "reason"]
 
 

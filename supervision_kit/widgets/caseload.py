@@ -99,8 +99,9 @@ class CaseloadOverview(HasTraits, Displayable):
         self._ready = True
         self.date_picker.value, self.scope_buttons.value = self.as_of, self.scope
         self.refresh()
-        from ..analytics.figures import warm_charts
-        warm_charts()  # a row's timeline is a chart: matplotlib loads while the page is read
+        from ..analytics.timeline import warm_timeline
+        warm_timeline()  # a row's timeline is a chart: matplotlib warms while the page is read
+        from . import case_detail  # noqa: F401 (the first row's detail needs it)
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
