@@ -1,8 +1,8 @@
 """``CaseDetail``: the case opened below the caseload's tables: a heading, its RAG timeline,
 and, when asked for, its extract for the child's record and its professional differences.
 
-Made once and reused for every case opened: a row click sends the page the new values of
-the same widgets, not a new set of them; the extract and differences panels are made
+Made with the caseload and reused for every case opened: a row click sends the page the
+new values of the same widgets, not a new set of them; the extract and differences panels are made
 only when their section is opened [issue 15].
 """
 from __future__ import annotations
@@ -28,7 +28,9 @@ class CaseDetail(HasTraits):
         super().__init__()
         self.tk = tk
         self.case_id = ""
-        self.timeline: RAGTimeline | None = None
+        # made now (ahead of the first row clicked, in a preheated kernel before the page
+        # is asked for): every case opened then only changes their values
+        self.timeline = RAGTimeline(tk, "")
         self.extract = None      # CaseExtractPanel, once its section is opened
         self.differences = None  # DifferencesPanel, once its section is opened
         self.heading = w.HTML(value="")
@@ -40,7 +42,7 @@ class CaseDetail(HasTraits):
     @property
     def parts(self) -> tuple:
         """The widgets the page shows for the case, in order (empty before one is shown)."""
-        if self.timeline is None or self.timeline.data is None:
+        if self.timeline.data is None:
             return ()
         return (self.heading, self.timeline.widget, self.more)
 
@@ -49,10 +51,7 @@ class CaseDetail(HasTraits):
         cannot be shown."""
         self.status = ""
         try:
-            if self.timeline is None:
-                self.timeline = RAGTimeline(self.tk, case_id, as_of, drift=drift, window=window)
-            else:
-                self.timeline.show(case_id, as_of, drift=drift, window=window)
+            self.timeline.show(case_id, as_of, drift=drift, window=window)
         except SupervisionError as e:
             show_refusal(self, e)
             return None

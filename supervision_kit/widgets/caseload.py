@@ -90,7 +90,6 @@ class CaseloadOverview(HasTraits, Displayable):
         self.raw: dict[str, pd.DataFrame | None] = {}
         self.sorts = {s.key: s.sort for s in SECTIONS}
         self.timeline: RAGTimeline | None = None
-        self.case_view = None  # widgets.case_detail.CaseDetail, made on the first case opened
         self.strip: CaseloadStrip | None = None
         self._build()
         self.mine = self._my_people()
@@ -101,7 +100,8 @@ class CaseloadOverview(HasTraits, Displayable):
         self.refresh()
         from ..analytics.timeline import warm_timeline
         warm_timeline()  # a row's timeline is a chart: matplotlib warms while the page is read
-        from . import case_detail  # noqa: F401 (the first row's detail needs it)
+        from .case_detail import CaseDetail
+        self.case_view = CaseDetail(tk)  # the case below, shown when a row is clicked
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -378,9 +378,6 @@ class CaseloadOverview(HasTraits, Displayable):
     def open_case(self, case_id: str) -> RAGTimeline | None:
         """Show the case's RAG timeline below the tables (its extract and professional
         differences in sections opened on request)."""
-        if self.case_view is None:
-            from .case_detail import CaseDetail
-            self.case_view = CaseDetail(self.tk)
         timeline = self.case_view.show(case_id, self.as_of, drift=self.raw.get("drift"),
                                        window=self.raw.get("windows"))
         if timeline is None:

@@ -93,7 +93,8 @@ class RAGTimeline(HasTraits, Displayable):
             w.HBox([w.Box([self.image], layout={"width": "64%"}),
                     w.VBox([self.picker, self.detail], layout={"width": "36%"})]),
             self._status])
-        self.refresh()
+        if case_id:  # "": widgets made ahead, a case shown later (``show``)
+            self.refresh()
 
     @property
     def points(self) -> pd.DataFrame:
