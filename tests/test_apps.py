@@ -140,10 +140,18 @@ def test_quality_assurance_app_draws_each_chart_with_a_reading(demo):
     assert all(r and r.endswith(".") for r in readings.values()), readings
     assert re.match(r"\d+ of \d+ supervisees \(\d+%\) are within", readings["frequency"])
     assert re.match(r"\d+ of \d+ open cases \(\d+%\) are flagged for drift", readings["drift"])
+    app.show_topic("drift")
+    drift_table = app.topics["drift"].data_tables["drift"]
+    everyone = {row[2] for row in drift_table.all_text()}  # its Team column
+    assert len(everyone) > 1
     team = app.team.options[1][1]
     app.team.value = team
     app.refresh()
     assert f"team {team}" in app.summary.value
+    # the same table on screen now lists that team's drifting cases only
+    assert app.topics["drift"].data_tables["drift"] is drift_table
+    shown = {row[2] for row in drift_table.all_text()}
+    assert shown <= {team} and shown != everyone
 
 
 def test_quality_assurance_is_for_auditors_managers_and_admins(demo):

@@ -75,5 +75,7 @@ def test_cli_and_button(world, tmp_path, capsys):
     from supervision_kit.widgets.caseload import CaseloadOverview
     view = CaseloadOverview(world.as_user("sam"), as_of=DAY)
     view.open_case("C1")
-    assert view.extract.make_text().startswith("Case extract: CR-2025-000001")
-    assert "&lt;b&gt;disclosure&lt;/b&gt;" in view.extract.output.value
+    from supervision_kit.widgets.case_detail import EXTRACT
+    extract = view.case_view.open_section(EXTRACT)  # made when its section is opened
+    assert extract.make_text().startswith("Case extract: CR-2025-000001")
+    assert "&lt;b&gt;disclosure&lt;/b&gt;" in extract.output.value

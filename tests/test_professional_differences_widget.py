@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from supervision_kit.domain.records import CaseDiscussion
+from supervision_kit.widgets.case_detail import DIFFERENCES
 from supervision_kit.widgets.caseload import CaseloadOverview
 from tests.test_maintenance import signed_session
 
@@ -16,8 +17,12 @@ def test_record_move_on_and_resolve_a_difference_from_the_case(world):
     signed_session(world, ["P2"], DAY, discussions=[CaseDiscussion(case_id="C1", rag="A")])
     view = CaseloadOverview(world.as_user("sam"), as_of=DAY + dt.timedelta(days=10))
     view.open_case("C1")
-    panel = view.differences
-    assert panel.widget in view.detail.children
+    more = view.case_view.more
+    assert more in view.detail.children and more.selected_index is None  # closed until asked
+    assert view.case_view.differences is None
+    panel = view.case_view.open_section(DIFFERENCES)  # a click on its section's title
+    assert panel is view.case_view.differences and panel.widget in more.children[
+        more.selected_index].children
     assert "None recorded" in panel.listing.children[0].value
     # Refused beside the field, nothing stored.
     assert panel.record(agency="  ") is None
@@ -43,3 +48,20 @@ def test_record_move_on_and_resolve_a_difference_from_the_case(world):
     assert d["resolved_on"] == dt.date.today() and panel.status.endswith("(resolved)")
     log = [(e["action"], e["entity"]) for e in world.audit_log(limit=20)]
     assert ("record", "professional_difference") in log and ("update", "professional_difference") in log
+
+
+def test_an_open_differences_section_follows_the_next_case_opened(world):
+    signed_session(world, ["P2"], DAY, discussions=[CaseDiscussion(case_id="C1", rag="A"),
+                                                     CaseDiscussion(case_id="C2", rag="G")])
+    world.as_user("sam").record_professional_difference("C1", "Northshire Police",
+                                                        "practitioner to practitioner", "")
+    view = CaseloadOverview(world.as_user("sam"), as_of=DAY + dt.timedelta(days=10))
+    view.open_case("C1")
+    first = view.case_view.open_section(DIFFERENCES)
+    assert "Northshire Police" in first.rows[next(iter(first.rows))].widget.children[0].value
+    view.open_case("C2")  # the section stays open, now about C2
+    panel = view.case_view.differences
+    assert panel is not first and panel.case_id == "C2"
+    assert "None recorded" in panel.listing.children[0].value
+    shown = view.case_view.more.children[view.case_view.more.selected_index].children
+    assert shown == (panel.widget,)

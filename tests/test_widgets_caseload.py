@@ -4,6 +4,7 @@ import datetime as dt
 import html
 import shutil
 
+import ipywidgets as w
 import pytest
 
 from supervision_kit.demo.generate import TODAY
@@ -241,10 +242,15 @@ def test_the_detail_follows_the_clicked_row_and_clears_when_it_goes(north):
     assert set(refs) == {"C1", "C2"}
     ov.select_row(refs.index("C1"))
     assert ov.opened_case == "C1" and "session.ipynb?supervisee=P2" in ov.link.value
-    first = ov.timeline
+    first_png = ov.timeline.png()
     ov.select_row(refs.index("C2"))  # another row replaces the timeline, not adds to it
-    assert ov.opened_case == "C2" and ov.timeline is not first
-    assert sum(1 for c in ov.detail.children if c is first.widget) == 0
+    assert ov.opened_case == "C2" and ov.timeline.data.case.id == "C2"
+    c2 = north.as_user("sam").case("C2")
+    assert ov.timeline.png() != first_png and len(ov.timeline.points) == len(
+        north.as_user("sam").case_discussions("C2"))
+    headings = [c.value for c in ov.detail.children if isinstance(c, w.HTML)]
+    assert headings == [f"<h2>RAG timeline: {c2.reference}</h2>"]
+    assert sum(1 for c in ov.detail.children if c is ov.timeline.widget) == 1
     worker = ov.frames["drift"].set_index("case_id").loc["C2", "worker_id"]
     assert f"supervisee={worker}" in ov.link.value
     ov.tables["drift"].select("")  # nothing chosen: nothing stale below

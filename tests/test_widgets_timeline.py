@@ -138,7 +138,7 @@ def test_timeline_on_demo_store_shows_rule_drift(demo_path):
 def test_a_case_opened_again_shows_its_picture_at_once_and_a_change_redraws_it(tk):
     """The picture drawn for a case is reused when the case is opened again; once a new
     discussion is recorded the case is drawn afresh with the new point."""
-    from supervision_kit.widgets import timeline as tl_module
+    from supervision_kit.analytics import timeline as tl_module  # where the drawn pictures are kept
     drawn = []
     real = tl_module.render_png
     tl_module.render_png = lambda *a, **k: drawn.append(a[1]) or real(*a, **k)
@@ -154,3 +154,22 @@ def test_a_case_opened_again_shows_its_picture_at_once_and_a_change_redraws_it(t
         assert is_png(later.png()) and bytes(later.png()) != bytes(first.png())
     finally:
         tl_module.render_png = real
+
+
+def test_another_case_shown_in_the_same_widgets_is_drawn_once_with_its_latest_chosen(tk):
+    """``show`` puts another case in the same widgets (the caseload's next row): its
+    picture is drawn once, with its latest discussion ringed, and its picker lists it."""
+    from supervision_kit.analytics import timeline as tl_module
+    tl = RAGTimeline(tk, "C1", as_of=AS_OF)
+    image, picker = tl.image, tl.picker
+    drawn = []
+    real = tl_module.render_png
+    tl_module.render_png = lambda *a, **k: drawn.append((a[0].case.id, a[1])) or real(*a, **k)
+    try:
+        tl.show("C2", AS_OF)
+    finally:
+        tl_module.render_png = real
+    n = len(tl.points)
+    assert drawn == [("C2", n - 1)] and tl.selected == n - 1 == picker.value
+    assert (tl.image, tl.picker) == (image, picker) and len(picker.options) == n
+    assert is_png(tl.png()) and tl.data.case.id == "C2"

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 import textwrap
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 
@@ -157,6 +159,54 @@ def render_png(data: TimelineData, selected: int | None = None, *,
         top -= 0.05
     fig.subplots_adjust(left=0.11, right=0.98, bottom=0.1, top=top)
     return to_png(fig)
+
+
+# Pictures already drawn in this process, by everything they show: a case opened again, a
+# discussion chosen again, or a record's figure drawn ahead of its PDF is not redrawn, which
+# is most of its time [issue 15]. One lock: a figure asked for while it is being drawn
+# (in the background) waits for that drawing instead of drawing it twice.
+_DRAWN: OrderedDict = OrderedDict()
+_DRAWING = threading.Lock()
+DRAWN_KEEP = 48
+
+
+def drawn_png(data: TimelineData, selected: int | None = None) -> bytes:
+    """``render_png(data, selected)``, reused while nothing it shows has changed."""
+    case = data.case
+    key = (case.id, case.reference, case.status, repr(case.status_history), data.as_of,
+           repr(data.points.to_records(index=False).tolist()), repr(data.drift),
+           repr(data.window), selected)
+    with _DRAWING:
+        png = _DRAWN.pop(key, None) or render_png(data, selected)
+        _DRAWN[key] = png  # newest last; the oldest go first
+        while len(_DRAWN) > DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    return png
+
+
+_warming = None
+
+
+def warm_timeline() -> None:
+    """Draw one throwaway timeline in a background thread (once per process), so the first
+    case a person opens does not also pay matplotlib's first drawing of dates, text and
+    legend (fonts, tickers: about as much again as the drawing itself)."""
+    global _warming
+    if _warming is not None:
+        return
+
+    def run():
+        day = dt.date(2000, 3, 1)
+        case = Case(id="", reference="", worker_id="", status="open", opened=dt.date(2000, 1, 1))
+        points = pd.DataFrame([(pd.Timestamp(day), "", "A", "same", 1.0, "")],
+                              columns=POINT_COLUMNS)
+        try:
+            render_png(TimelineData(case, points, [], {"reason": "-", "since": day},
+                                    None, dt.date(2000, 6, 1)), 0)
+        except Exception:  # pragma: no cover - a warm-up failing changes nothing
+            pass
+    _warming = threading.Thread(target=run, name="warm-timeline", daemon=True)
+    _warming.start()
 
 
 STRIP_COLUMNS = ["case_id", "reference", "status", "rags", "drift", "reason"]

@@ -16,7 +16,7 @@ import pandas as pd
 from ..analytics.qa_charts import cancellation_counts
 from ..errors import SupervisionError
 from ..widgets.common import Displayable, esc, message
-from ..widgets.table import Section, date_text, section_table, with_detail
+from ..widgets.table import Section, date_text, section_table, show_rows, with_detail
 from . import qa_charts as charts
 from .common import launch, message_box, on_kernel_loop
 from .lazy_tabs import OnDemand
@@ -120,6 +120,11 @@ class Topic:
             self.reveal()
         else:  # drawn when its tab is next shown
             self.image.value = b""
+        if list(frames) == list(self.data_tables):
+            # the same tables (another date or team): their new rows, not new widgets
+            for k, df in frames.items():
+                show_rows(self.data_tables[k], TABLES[k], _sorted(TABLES[k], df))
+            return
         # one sortable, filterable, paged table per frame; a clicked row is shown in full
         self.data_tables = {k: section_table(TABLES[k], _sorted(TABLES[k], df))
                             for k, df in frames.items()}
@@ -127,7 +132,7 @@ class Topic:
 
     def fail(self, text: str) -> None:
         """Say why this topic could not be shown."""
-        self._chart, self.text, self.frames = b"", text, {}
+        self._chart, self.text, self.frames, self.data_tables = b"", text, {}, {}
         self.reading.value = ""
         self.image.value = b""
         self.tables.children = [message_box(text, "error")]
@@ -208,7 +213,7 @@ class QualityAssuranceApp(Displayable):
         if self.background:  # in a kernel: after the topic on screen has been sent
             on_kernel_loop(lambda gen=self._gen: self._start_background(gen))
 
-    def _work_out(self, key: str, scope, png: bool = False) -> tuple:
+    def _work_out(self, key: str, scope) -> tuple:
         """One topic's (how, what) for ``scope``: ("show", (chart, reading, frames)) or
         ("fail", text). No widgets are touched, so it may run in a thread."""
         with self.tk.same_reads():  # the topic's rules read each table once
@@ -216,7 +221,7 @@ class QualityAssuranceApp(Displayable):
                 chart, text, frames = getattr(self, f"_{key}")(*scope)
             except SupervisionError as e:
                 return "fail", message(e)
-        return "show", (charts.png_of(chart) if png else chart, text, frames)
+        return "show", (chart, text, frames)
 
     def _put(self, key: str, result: tuple) -> None:
         how, what = result
@@ -272,7 +277,12 @@ class QualityAssuranceApp(Displayable):
                 self._claimed[key] = done = threading.Event()
                 scope = self._scope
             try:
-                result = self._work_out(key, scope, png=True)
+                result = self._work_out(key, scope)
+                with self._lock:
+                    current = gen == self._gen
+                if current and result[0] == "show":  # a chart for an old date or team is
+                    chart, text, frames = result[1]  # not drawn: a refresh waits meanwhile
+                    result = "show", (charts.png_of(chart), text, frames)
             except Exception:  # worked out on the kernel loop when shown instead
                 with self._lock:
                     if self._claimed.get(key) is done:

@@ -306,10 +306,10 @@ class SupervisionPDFExporter(WebPDFExporter):
             self.log.warning("Refused non-local request(s) while printing: %s", self.blocked_requests)
         return [pdf for pdf, _ in results]
 
-    def run_playwright(self, html):
-        """Print already-built HTML (kept for nbconvert callers); no record metadata."""
+    def run_playwright(self, html, options: dict | None = None):
+        """Print already-built HTML with ``options`` (default: no record metadata)."""
         with self.batch():
-            return self._collect([self._submit(html, self.pdf_options())])[0]
+            return self._collect([self._submit(html, options or self.pdf_options())])[0]
 
     def _create_environment(self):
         environment = super()._create_environment()

@@ -3,6 +3,7 @@ access checks, the audit log and the transaction helper."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from functools import cached_property
 
 from sqlalchemy.engine import Connection, Engine
@@ -43,7 +44,30 @@ class Context:
         self.engine = engine
         self.me = me
         self.settings = settings
-        self._depth = 0
+        # Per thread: a figure drawn in the background (``DocumentsService.warm_pdf``)
+        # must not count as nesting in, or silence the views of, the kernel's own thread.
+        self._local = threading.local()
+
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
+
+    @contextlib.contextmanager
+    def views_unlogged(self):
+        """Reads inside the block (on this thread) are not logged as views: for work done
+        ahead of a request while nothing is shown (a record's figures drawn while its
+        reader reads); the request, when it comes, reads and logs again. Writes and
+        refusals are logged as ever."""
+        before = getattr(self._local, "quiet", False)
+        self._local.quiet = True
+        try:
+            yield
+        finally:
+            self._local.quiet = before
 
     @classmethod
     def open(cls, db=None, user=None, *, settings: Settings | None = None,
@@ -88,10 +112,14 @@ class Context:
     def log(self, conn: Connection, action: str, entity: str, entity_id: str = "",
             detail: str = "") -> None:
         """Append one entry to the audit log inside ``conn``'s transaction."""
+        if action == "view" and getattr(self._local, "quiet", False):
+            return  # inside ``views_unlogged``
         audit.append(conn, self.me.username, action, entity, entity_id, detail)
 
     def log_view(self, entity: str, entity_id: str = "", detail: str = "") -> None:
         """Log a read on its own (SPEC "Data protection": every view is logged)."""
+        if getattr(self._local, "quiet", False):
+            return
         with self.tx() as conn:
             self.log(conn, "view", entity, entity_id, detail)
 

@@ -52,17 +52,20 @@ class DocumentsService:
 
     def _timeline_png(self, case_id: str, date, figures: dict) -> bytes:
         """One case's RAG timeline as of ``date``; the rules behind it (which cover every
-        case) were recomputed per case before, most of a record's export time."""
-        from ..analytics.timeline import render_png, timeline_from
+        case) were recomputed per case before, most of a record's export time. A figure
+        already drawn in this process (ahead, by ``warm_pdf``) with the same content is
+        not drawn again."""
+        from ..analytics.timeline import drawn_png, timeline_from
         if (case_id, date) not in figures:
             if ("rules", date) not in figures:
-                figures["rules", date] = tuple(
-                    self._rule_frame(m, date) for m in ("drift", "case_windows")
-                )
+                with self.rules.same_reads():  # both rules read the cases (and windows) once
+                    figures["rules", date] = tuple(
+                        self._rule_frame(m, date) for m in ("drift", "case_windows")
+                    )
             drift, window = figures["rules", date]
             case = self.people.case(case_id)
             found = [f for f in self.sessions.case_discussions(case.id) if f[0] <= date]
-            figures[case_id, date] = render_png(timeline_from(case, found, date, drift, window))
+            figures[case_id, date] = drawn_png(timeline_from(case, found, date, drift, window))
         return figures[case_id, date]
 
     def _rule_frame(self, method: str, date):
@@ -81,14 +84,26 @@ class DocumentsService:
         from ..io.paths import safe_name
         return safe_name("supervision", session_id, suffix=".pdf")
 
-    def warm_pdf(self) -> None:
-        """Start this process's warm PDF exporter in the background (returns at once), so
-        the first "Prepare PDF" does not wait for Chromium to start."""
+    def warm_pdf(self, session_id: str | None = None) -> None:
+        """Make the next "Prepare PDF" cost what a record in a batch costs, in the
+        background (returns at once): start this process's warm exporter (Chromium, its
+        templates compiled) and, given the record on screen, draw its timelines ahead.
+        Nothing is exported, shown or logged until the PDF is asked for."""
         import threading
 
-        from ..export.warm import warm_exporter
-        threading.Thread(target=warm_exporter, args=(self.ctx.settings.chromium_path,),
-                         name="supervision-pdf-warm", daemon=True).start()
+        def run():
+            from ..export.warm import print_ahead, warm_exporter
+            path = self.ctx.settings.chromium_path
+            warm_exporter(path)
+            if session_id is None:
+                return
+            try:
+                with self.ctx.views_unlogged():  # the request logs its own reads
+                    doc = self.session_document(session_id)
+                print_ahead(doc, path)
+            except Exception:  # the click will say what is wrong, and pay as before
+                pass
+        threading.Thread(target=run, name="supervision-pdf-warm", daemon=True).start()
 
     def session_pdf(self, session_id: str, *, exporter=None) -> bytes:
         """The PDF of one record (drafts watermarked DRAFT), through the process's warm

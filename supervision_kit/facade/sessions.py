@@ -16,7 +16,7 @@ from ..store import session_writes as writes
 from ..store import lifecycle as lifecycle_queries
 from ..store.people import names_of
 from ..store.records import action_from_row
-from ..store.sessions import history_of, load_sessions, write_session
+from ..store.sessions import discussions_of_case, history_of, load_sessions, write_session
 from ..store.signing import sign_detail, signature_problems
 from .agenda import sign_problems as agenda_sign_problems
 from .agenda import take_agenda
@@ -226,10 +226,7 @@ class SessionsService:
             if case is None:
                 raise NotFound(f"no case {case_id!r}")
             self.ctx.check_see([case.worker_id], f"see the discussions of case {case.reference}")
-            found = session_queries.sessions_discussing(conn, case.id)
-            recs = {r.id: r for r in load_sessions(conn, [f.id for f in found])}
-            out = [(f.date, f.id, next(d for d in recs[f.id].discussions if d.case_id == case.id))
-                   for f in found]
+            out = discussions_of_case(conn, case.id)
             self.ctx.log(conn, "view", "case_discussions", case.id, f"{len(out)} discussions")
         return out
 

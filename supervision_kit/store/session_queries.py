@@ -65,15 +65,6 @@ def session_with_hash(conn: Connection, digest: str):
     ).first()
 
 
-def sessions_discussing(conn: Connection, case_id: str) -> list:
-    """(id, date) of the sessions, not cancelled, that discussed a case, oldest first."""
-    d = tables.discussions
-    return list(conn.execute(
-        select(sessions.c.id, sessions.c.date).join(d, d.c.session_id == sessions.c.id)
-        .where(d.c.case_id == case_id, sessions.c.state != SessionState.CANCELLED.value)
-        .order_by(sessions.c.date, sessions.c.id)))
-
-
 def people_of_session(conn: Connection, session_id: str) -> set[str]:
     """Ids of a session's supervisor, attendees and signers."""
     ids = {conn.execute(select(sessions.c.supervisor_id)

@@ -8,6 +8,7 @@ from typing import Iterable
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 
+from ..domain.enums import SessionState
 from ..domain.records import (ActionReview, CaseDiscussion, Disagreement, Oversight,
                               SessionRecord)
 from ..domain.values import new_id
@@ -126,6 +127,17 @@ def load_sessions(conn: Connection, ids: list[str], *,
         for chunk in _chunks(list(dict.fromkeys(ids))):
             _load(conn, {"ids": chunk}, False, out)
     return [out[i] for i in ids if i in out]
+
+
+def discussions_of_case(conn: Connection, case_id: str) -> list[tuple]:
+    """(date, session id, discussion) of every discussion of a case in a session not
+    cancelled, oldest first: the discussion rows alone, not their whole records (a case's
+    timeline opened from the caseload waited for every table of every record)."""
+    d, s = tables.discussions, tables.sessions
+    rows = conn.execute(select(s.c.date, *d.c).join(s, s.c.id == d.c.session_id)
+                        .where(d.c.case_id == case_id, s.c.state != SessionState.CANCELLED.value)
+                        .order_by(s.c.date, s.c.id))
+    return [(r.date, r.session_id, _discussion_from_row(r)) for r in rows]
 
 
 @functools.cache

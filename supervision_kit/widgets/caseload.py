@@ -98,8 +98,10 @@ class CaseloadOverview(HasTraits, Displayable):
         self._ready = True
         self.date_picker.value, self.scope_buttons.value = self.as_of, self.scope
         self.refresh()
-        from ..analytics.figures import warm_charts
-        warm_charts()  # a row's timeline is a chart: matplotlib loads while the page is read
+        from ..analytics.timeline import warm_timeline
+        warm_timeline()  # a row's timeline is a chart: matplotlib warms while the page is read
+        from .case_detail import CaseDetail
+        self.case_view = CaseDetail(tk)  # the case below, shown when a row is clicked
 
     # -- layout --------------------------------------------------------------------------
     def _build(self) -> None:
@@ -353,10 +355,12 @@ class CaseloadOverview(HasTraits, Displayable):
         r = self.tables[key].row(row_key) if row_key else None
         case = r["_case"] if r is not None and isinstance(r["_case"], str) else None
         person = r["_person"] if r is not None and isinstance(r["_person"], str) else None
-        self.timeline, self.opened_case, self.detail.children = None, "", []
+        self.timeline, self.opened_case = None, ""
         self.link.value = ""
-        if case:
-            self.open_case(case)
+        # The next case is shown in the same widgets: emptied first, the page would
+        # build their views all over again.
+        if not case or self.open_case(case) is None:
+            self.detail.children = []
         if person:
             self.open_session(person)
 
@@ -372,27 +376,16 @@ class CaseloadOverview(HasTraits, Displayable):
         return self.open_session(r["_person"]) if isinstance(r["_person"], str) else None
 
     def open_case(self, case_id: str) -> RAGTimeline | None:
-        """Show the case's RAG timeline below the tables."""
-        try:
-            self.timeline = RAGTimeline(self.tk, case_id, self.as_of, drift=self.raw.get("drift"),
-                                        window=self.raw.get("windows"))
-        except SupervisionError as e:
-            show_refusal(self, e)
+        """Show the case's RAG timeline below the tables (its extract and professional
+        differences in sections opened on request)."""
+        timeline = self.case_view.show(case_id, self.as_of, drift=self.raw.get("drift"),
+                                       window=self.raw.get("windows"))
+        if timeline is None:
+            self.status = self.case_view.status
             return None
-        if self.timeline.data is None:
-            self.status = self.timeline.status
-            return None
-        self.opened_case = self.timeline.data.case.id
-        self.detail.children = [w.HTML(value=f"<h2>RAG timeline: {esc(self.timeline.data.case.reference)}"
-                                             f"</h2>"), self.timeline.widget]
-        if self.tk.role in ("supervisor", "manager", "admin"):
-            from .case_extract import CaseExtractPanel
-            self.extract = CaseExtractPanel(self.tk, self.opened_case)
-            self.detail.children = (*self.detail.children, self.extract.widget)
-        from .professional_differences import DifferencesPanel  # HSCB professional differences
-        self.differences = DifferencesPanel(self.tk, self.opened_case)
-        self.detail.children = (*self.detail.children, self.differences.widget)
-        return self.timeline
+        self.timeline, self.opened_case = timeline, timeline.data.case.id
+        self.detail.children = self.case_view.parts
+        return timeline
 
     def open_session(self, supervisee_id: str) -> str:
         """Ask the app to open this supervisee's session (sets ``requested_session``)."""

@@ -37,6 +37,7 @@ class SessionApp(Displayable):
         self.tk = tk
         self.recorder = None
         self.pdf: bytes | None = None
+        self._warmed: set = set()  # records whose PDF is made ready ahead (None: Chromium)
         self.people = tk.supervisees()
         self.names = {p.id: p.name for p in self.people}
         opts = person_options(self.people)
@@ -207,11 +208,6 @@ class SessionApp(Displayable):
         self.recorder = rec
         if not rec.locked:
             rec.prefetch_drift()  # ready before the first discussion is added
-        if not getattr(self, "_warming", False):
-            # Chromium starts in the background once a record is open (not while the page
-            # opens), so "Prepare PDF" costs what a record in a batch costs.
-            self._warming = True
-            self.tk.warm_pdf()
         rec.observe(lambda _: self._signed_state(), names="record")
         # A later unsigned discussion of a case, opened from its link in a discussion.
         rec.observe(lambda c: c["new"] and self.open_record(c["new"]), names="requested_record")
@@ -224,6 +220,13 @@ class SessionApp(Displayable):
         r = self.recorder.record if self.recorder else None
         signed = r is not None and r.state == SessionState.SIGNED.value
         self.pdf_box.layout.display = None if signed else "none"
+        # Chromium starts in the background once a record is open (not while the page
+        # opens), and a signed record's figures are drawn while it is read, so "Prepare
+        # PDF" costs what a record in a batch costs.
+        ahead = r.id if signed else None
+        if r is not None and ahead not in self._warmed:
+            self._warmed.add(ahead)
+            self.tk.warm_pdf(ahead)
         # the list below the picker follows what was just saved or signed
         if r is not None and len(self.chosen) == 1:
             self.list_earlier(keep=True)

@@ -8,38 +8,18 @@ clicks on a PNG, so a Dropdown beside the figure chooses a discussion.
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 
 import ipywidgets as w
 import pandas as pd
 from traitlets import HasTraits, Int, TraitError, Unicode, observe, validate
 
-from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, overlays, render_png,
-                                  render_strip_png, strip_row, timeline_from)
+from ..analytics.timeline import (POINT_COLUMNS, STRIP_COLUMNS, TimelineData, drawn_png, overlays,
+                                  render_png, render_strip_png, strip_row, timeline_from)
 from ..domain.enums import RAG
 from ..domain.records import CaseDiscussion
 from ..domain.values import parse_date
 from ..errors import SupervisionError
 from .common import Displayable, esc, show_refusal, status_label
-
-# Pictures already drawn in this kernel, by everything they show: a case opened again (or
-# a discussion chosen again) is not redrawn, which is most of its time [issue 15].
-_DRAWN: OrderedDict = OrderedDict()
-DRAWN_KEEP = 48
-
-
-def _drawn_png(data: TimelineData, selected: int | None) -> bytes:
-    """``render_png(data, selected)``, reused while nothing it shows has changed."""
-    case = data.case
-    key = (case.id, case.reference, case.status, repr(case.status_history), data.as_of,
-           repr(data.points.to_records(index=False).tolist()), repr(data.drift),
-           repr(data.window), selected)
-    png = _DRAWN.pop(key, None) or render_png(data, selected)
-    _DRAWN[key] = png  # newest last; the oldest go first
-    while len(_DRAWN) > DRAWN_KEEP:
-        _DRAWN.popitem(last=False)
-    return png
-
 
 DETAIL_FIELDS = (("summary", "Summary of events since last time"),
                  ("worries", "What are we worried about, and why"),
@@ -103,6 +83,7 @@ class RAGTimeline(HasTraits, Displayable):
         self.tk, self.case_id, self.as_of = tk, case_id, as_of
         self._given = (drift, window)
         self.data: TimelineData | None = None
+        self._loading = False
         self.image = w.Image(value=b"", format="png", layout={"width": "100%"})
         self.picker = w.Dropdown(options=[], description="Discussion", layout={"width": "98%"})
         self.picker.observe(self._picked, names="value")
@@ -112,7 +93,8 @@ class RAGTimeline(HasTraits, Displayable):
             w.HBox([w.Box([self.image], layout={"width": "64%"}),
                     w.VBox([self.picker, self.detail], layout={"width": "36%"})]),
             self._status])
-        self.refresh()
+        if case_id:  # "": widgets made ahead, a case shown later (``show``)
+            self.refresh()
 
     @property
     def points(self) -> pd.DataFrame:
@@ -123,6 +105,14 @@ class RAGTimeline(HasTraits, Displayable):
     def marks(self) -> dict:
         """What the figure draws over the ratings (see ``overlays``)."""
         return overlays(self.data) if self.data else {}
+
+    def show(self, case_id: str, as_of=None, *, drift: pd.DataFrame | None = None,
+             window: pd.DataFrame | None = None) -> None:
+        """Show another case (or date) in the same widgets: only changed values go to the
+        page, not a new set of widgets [issue 15]."""
+        self.case_id, self.as_of, self._given = case_id, as_of, (drift, window)
+        self.status = ""
+        self.refresh()
 
     def refresh(self) -> None:
         """Reload the case, its discussions and the rules from the store; redraw."""
@@ -135,8 +125,14 @@ class RAGTimeline(HasTraits, Displayable):
             self.image.value, self.picker.options, self.detail.value = b"", [], ""
             return
         pts = self.points
-        self.picker.options = [(f"{d.date()} — {r or '–'} ({m})", i) for i, (d, r, m) in
-                               enumerate(zip(pts["date"], pts["rag"], pts["meaning"]))]
+        # New options move the Dropdown's value: not a choice, so not a figure to draw
+        # (a case shown in reused widgets was drawn twice).
+        self._loading = True
+        try:
+            self.picker.options = [(f"{d.date()} — {r or '–'} ({m})", i) for i, (d, r, m) in
+                                   enumerate(zip(pts["date"], pts["rag"], pts["meaning"]))]
+        finally:
+            self._loading = False
         last = len(pts) - 1 if len(pts) else None
         if self.selected == last:
             self._draw()
@@ -156,14 +152,14 @@ class RAGTimeline(HasTraits, Displayable):
         self._draw()
 
     def _picked(self, change):
-        if change["new"] is not None and change["new"] != self.selected:
+        if not self._loading and change["new"] is not None and change["new"] != self.selected:
             self.selected = change["new"]
 
     def _draw(self) -> None:
         if self.data is None:
             return
         i = self.selected
-        self.image.value = _drawn_png(self.data, i)
+        self.image.value = drawn_png(self.data, i)
         if self.picker.value != i and i is not None:
             self.picker.value = i
         if i is None:
