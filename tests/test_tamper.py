@@ -20,7 +20,7 @@ from supervision_kit.errors import RecordLocked, StaleRecord
 from supervision_kit.facade import Toolkit
 from supervision_kit.store.schema import (ActionReviewRow, ActionRow, AttendeeRow, DiscussionRow,
                                           DisagreementRow, ReflectionRow, SessionRow, SignatureRow)
-from supervision_kit.store.sessions import ANSWERS, EXTRA_ANSWERS, SESSION_TEXT
+from supervision_kit.store.sessions import ANSWERS, DIVERSITY_PREFIX, EXTRA_ANSWERS, SESSION_TEXT
 from tests.fixtures_db import build_world
 from tests.fixtures_pg import fresh_pg_database, pg_server  # noqa: F401
 
@@ -40,6 +40,7 @@ def full_record(reviewed_action: str = "act-earlier") -> SessionRecord:
         duration_minutes=90, return_date=dt.date(2026, 3, 9), cancelled_reason="",
         stream="management",
         **{k: next(text) for k in SESSION_TEXT},
+        diversity={"identity": "text diversity 1", "power": "text diversity 2"},
         discussions=[CaseDiscussion(case_id=c, rag=rag, quarterly_review=q, needs_oversight=False,
                                     provenance={"plan": {"how": "confirmed", "from": "2026-02-02"}},
                                     # the supervisee's agenda and Temple Appendix 3 (fixed
@@ -170,6 +171,8 @@ def target(path, sid: str, rec: SessionRecord):
         return S, S.c.id == sid, S.c.functions, path[1]
     if top in SESSION_TEXT:
         return S, S.c.id == sid, S.c.content, top
+    if top == "diversity":  # its answers are stored in content as "diversity.<prompt>"
+        return S, S.c.id == sid, S.c.content, DIVERSITY_PREFIX + path[1]
     if top in S.c:
         return S, S.c.id == sid, S.c[top], None
     table, i, name = CHILDREN[top], path[1], path[2]
@@ -192,7 +195,7 @@ def tamper(raw, path, sid: str, rec: SessionRecord):
             new = changed(old, column)
         else:
             new = copy.deepcopy(old)  # a JSON dict or list, copied
-            inner, rest = new, list(path[path.index(key) + 1:])
+            inner, rest = new, list(path[path.index(key) + 1:]) if key in path else []
             while isinstance(inner[key], dict) and rest:  # nested JSON (a discussion's provenance)
                 inner, key = inner[key], rest.pop(0)
             inner[key] = changed(inner[key])
@@ -226,7 +229,7 @@ def test_every_hashed_field_has_a_tamper_test():
     # Every table below the record is covered, and every list has a field in it.
     tops = {p[0] for p in HASHED}
     assert {"discussions", "actions", "reviews", "disagreements", "reflections",
-            "supervisee_ids", "functions"} <= tops
+            "supervisee_ids", "functions", "diversity"} <= tops
     assert ("actions", 0, "due_date") in HASHED and ("supervisee_ids", 1) in HASHED
 
 
@@ -422,6 +425,7 @@ def golden_record() -> SessionRecord:
     rec = full_record("act-earlier")
     rec.id = "sess-golden"
     rec.stream = None  # a record with no stream hashes as records did before streams existed
+    rec.diversity = {}  # nor diversity answers: records signed before the section keep their hash
     for d in rec.discussions:  # nor provenance: records signed before it existed keep their hash
         d.provenance = {}
         # nor who chose the case, nor Temple Appendix 3's answers (the same, for the agenda)
