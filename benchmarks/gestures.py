@@ -57,8 +57,17 @@ def timed(act, until) -> float:
     return time.perf_counter() - t
 
 
-def visible(locator, timeout=SLOW):
-    return lambda: locator.wait_for(state="visible", timeout=timeout)
+# Whether an element matching a CSS selector (and whose text matches a pattern) is on
+# screen. Checked at every animation frame: a Playwright locator's wait polls at 0, 20,
+# 50, 100, 100 and then every 500 ms, so a result shown at 0.4 s was timed at 0.9 s.
+SHOWN = """([sel, pattern]) => [...document.querySelectorAll(sel)].some(e =>
+    e.getClientRects().length && (!pattern || new RegExp(pattern).test(e.textContent)))"""
+
+
+def shown(page, selector: str, pattern: str | None = None, timeout=SLOW):
+    """Waits (frame by frame) until ``selector`` with text matching ``pattern`` is shown."""
+    return lambda: page.wait_for_function(SHOWN, arg=[selector, pattern], polling="raf",
+                                          timeout=timeout)
 
 
 def open_page(page, url: str, ready) -> float:
@@ -75,8 +84,7 @@ def floor(page, server, n: int) -> list[float]:
     button.wait_for(state="visible", timeout=SLOW)
     out = []
     for i in range(n + 1):
-        label = page.locator(".widget-label", has_text=re.compile(rf"^{i + 1}$"))
-        out.append(timed(button.click, visible(label)))
+        out.append(timed(button.click, shown(page, ".widget-label", rf"^{i + 1}$")))
     return out[1:]  # the first click warms the kernel's handlers
 
 
@@ -94,7 +102,7 @@ def bare_page(page, server, pages: list) -> None:
     page.goto("about:blank")
     t0 = time.perf_counter()
     page.goto(server.url + "voila/render/floor.ipynb", wait_until="commit", timeout=SLOW)
-    page.get_by_role("button", name="Go").wait_for(state="visible", timeout=SLOW)
+    shown(page, ".widget-button", "Go")()
     pages.append(time.perf_counter() - t0)
 
 
@@ -105,18 +113,19 @@ def session_round(page, server, pick, times: dict, i: int) -> None:
     page.goto("about:blank")
     t0 = time.perf_counter()
     page.goto(url, wait_until="commit", timeout=SLOW)
-    picker.wait_for(state="visible", timeout=SLOW)
-    page.wait_for_function("s => !document.querySelector(s).disabled",
-                           arg=".widget-dropdown select", timeout=SLOW)
+    page.wait_for_function("s => [...document.querySelectorAll(s)].some(e => "
+                           "e.getClientRects().length && !e.disabled)",
+                           arg=".widget-dropdown select", polling="raf", timeout=SLOW)
+    picker.wait_for(state="visible", timeout=SLOW)  # the Supervisee list is the one shown
     times["sign in (open the session app)"].append(time.perf_counter() - t0)
     picker.select_option(label=pick.supervisee_label)
     times["open a session"].append(timed(
         lambda: page.get_by_role("button", name="Open session").click(),
-        visible(page.get_by_text("Supervision record"))))
+        shown(page, "h2", "Supervision record")))
     agenda = page.get_by_placeholder("Agenda")
     agenda.fill(f"Agenda, pass {i}")
     status = page.get_by_text(re.compile("Draft saved at"))
-    times["save"].append(timed(lambda: agenda.press("Tab"), visible(status)))
+    times["save"].append(timed(lambda: agenda.press("Tab"), shown(page, ".widget-html", "Draft saved at")))
     before = status.inner_text()
     time.sleep(1.05)  # the next save says a later second
     agenda.fill(f"Agenda, pass {i}, again")
@@ -125,23 +134,24 @@ def session_round(page, server, pick, times: dict, i: int) -> None:
         lambda: page.wait_for_function(
             "old => [...document.querySelectorAll('.widget-html')].some(e => "
             "/Draft saved at/.test(e.innerText) && !e.innerText.includes(old))",
-            arg=before, timeout=SLOW)))
+            arg=before, polling="raf", timeout=SLOW)))
     section(page, "Case discussions")
     page.get_by_role("combobox", name="Case", exact=True).select_option(label=pick.case_label)
     summary = page.get_by_placeholder("Summary of events since the last supervision")
     times["add a discussion"].append(timed(
-        lambda: page.get_by_role("button", name="Add discussion").click(), visible(summary)))
+        lambda: page.get_by_role("button", name="Add discussion").click(),
+        shown(page, 'textarea[placeholder="Summary of events since the last supervision"]')))
     rag = page.get_by_role("button", name="R worse")
     times["set a RAG rating"].append(timed(rag.click, lambda: page.wait_for_function(
         "() => [...document.querySelectorAll('button')].some(b => b.innerText.trim() == "
-        "'R worse' && b.classList.contains('mod-active'))", timeout=SLOW)))
+        "'R worse' && b.classList.contains('mod-active'))", polling="raf", timeout=SLOW)))
     # signing with a half-written discussion is refused: take it out again (not timed)
     page.get_by_role("button", name="Remove this discussion").click()
     summary.wait_for(state="detached", timeout=SLOW)
     section(page, "Sign")
     times["sign"].append(timed(
         lambda: page.get_by_role("button", name="Sign as supervisor").click(),
-        visible(page.get_by_text(re.compile("awaiting the other signature")))))
+        shown(page, ".widget-html, .widget-label", "awaiting the other signature")))
 
 
 def pdf_round(page, server, pick, signed_label: str, times: dict) -> None:
@@ -166,7 +176,8 @@ def pdf_round(page, server, pick, signed_label: str, times: dict) -> None:
         link = page.locator("a.pdf-download", has_text=re.compile(r"^Download supervision-"))
         if link.count():
             page.evaluate("() => document.querySelectorAll('a.pdf-download').forEach(a => a.remove())")
-        times["prepare a PDF"].append(timed(button.click, visible(link)))
+        times["prepare a PDF"].append(timed(button.click,
+                                            shown(page, "a.pdf-download", "^Download supervision-")))
 
 
 def caseload_round(page, server, times: dict, i: int) -> None:
@@ -174,7 +185,7 @@ def caseload_round(page, server, times: dict, i: int) -> None:
     page.goto(server.url + "voila/render/caseload.ipynb", timeout=SLOW)
     tab_drift.wait_for(state="visible", timeout=SLOW)
     table = page.get_by_role("table", name="Drift", exact=True)
-    times["switch a caseload tab"].append(timed(tab_drift.click, visible(table)))
+    times["switch a caseload tab"].append(timed(tab_drift.click, shown(page, "table caption", "^Drift$")))
     # rows are DataTable buttons: a click selects the row and opens its case's timeline
     rows = table.locator("tbody tr")
     rows.first.wait_for(state="visible", timeout=SLOW)
@@ -182,7 +193,7 @@ def caseload_round(page, server, times: dict, i: int) -> None:
         ref = rows.nth(j).locator("th, td").first.inner_text().strip()
         times["open a case timeline"].append(timed(
             lambda: rows.nth(j).click(),
-            visible(page.get_by_text(f"RAG timeline: {ref}"))))
+            shown(page, "h2", f"RAG timeline: {re.escape(ref)}")))
 
 
 def qa_round(page, server, times: dict, i: int) -> None:
@@ -195,14 +206,16 @@ def qa_round(page, server, times: dict, i: int) -> None:
             lambda: page.wait_for_function(
                 "() => [...document.querySelectorAll('.widget-tab-contents img, "
                 ".jp-TabPanel-tabContents img, img')].some(im => im.getClientRects().length && "
-                "im.naturalHeight > 0 && im.src.startsWith('blob:'))", timeout=SLOW)))
+                "im.naturalHeight > 0 && im.src.startsWith('blob:'))", polling="raf",
+                timeout=SLOW)))
     team = page.get_by_role("combobox", name="Team")
     names = [o for o in team.locator("option").all_inner_texts() if not o.startswith("All")]
     pick = names[i % len(names)]
     team.select_option(label=pick)
     times["change the QA team filter"].append(timed(
         lambda: page.get_by_role("button", name="Refresh").first.click(),
-        visible(page.locator(".qa-summary", has_text=f"team {pick}"))))
+        # the option's text may hold no-break spaces where the summary has plain ones
+        shown(page, ".qa-summary", r"team\s" + r"\s".join(map(re.escape, pick.split())))))
 
 
 def pdf_batch_per_record(n: int) -> float:
