@@ -62,13 +62,14 @@ class SharedLayout(w.Layout):
 
 @functools.cache
 def shared_look(name: str):
-    """One layout or style model ("plain", "wide", "auto", "html", "text", "button")
+    """One layout or style model ("plain", "wide", "auto" (its own width, even in a
+    column), "html", "text", "button")
     shared by every widget whose look never changes: each widget otherwise brings two
     models of its own for the browser to create, and a session record is hundreds of
     widgets [issue 15]. The layouts refuse to be changed (see ``SharedLayout``)."""
     from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
     makers = {"plain": SharedLayout, "wide": lambda: SharedLayout(**WIDE),
-              "auto": lambda: SharedLayout(width="auto"), "html": HTMLStyle,
+              "auto": lambda: SharedLayout(width="auto", align_self="flex-start"), "html": HTMLStyle,
               "text": TextStyle, "button": w.ButtonStyle}
     return makers[name]()
 
