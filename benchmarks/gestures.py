@@ -12,7 +12,11 @@ measured here in the same run (``pdf.py``'s record, ``--batch`` records through 
 browser). Demo scale 1 (``tests/apps_demo``: today's demo agency), a fresh copy per run.
 Voilà serves the apps as ``make app`` does (``serve --preheat``: kernels kept ready with
 the app built, two of the session app), so "sign in" is what people get: a pooled
-kernel's page; timing starts once every pool is filled, as on a server already running.
+kernel's page; timing starts once every pool is filled, as on a server already running,
+and each round (one app's gestures, or the bare page) starts on servers at rest: their
+processes idle, the kernels earlier rounds took replaced. Within a round gestures follow
+each other at once, so they still share the machine with the work their own page started
+(its kernel's replacement, its background topics, its PDF printed ahead).
 Run: ``.venv/bin/python benchmarks/gestures.py [--repeats N] [--batch N]``.
 """
 from __future__ import annotations
@@ -92,13 +96,44 @@ def section(page, title: str):
     page.get_by_text(re.compile(rf"^\d+\. {re.escape(title)}")).click()
 
 
+def at_rest(servers, quiet: float = 0.05, span: int = 3, timeout: float = 90.0) -> float:
+    """Wait until the servers are at rest: their processes (Voilà, its kernels, a kernel's
+    Chromium), listed afresh every half second, use under ``quiet`` of one core in
+    ``span`` half-seconds running. Returns the seconds waited (``timeout`` at most: then
+    measured as it is). Without it a round is timed while the kernels the round before
+    took are replaced (a kernel start plus a notebook: seconds of both cores)."""
+    import psutil
+
+    def cpu_seconds() -> tuple[float, set]:
+        total, pids = 0.0, set()
+        for server in servers:
+            try:
+                root = psutil.Process(server.proc.pid)
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+            for p in procs:
+                try:
+                    t = p.cpu_times()
+                except psutil.Error:
+                    continue
+                total, pids = total + t.user + t.system, pids | {p.pid}
+        return total, pids
+
+    t0, calm = time.monotonic(), 0
+    used, pids = cpu_seconds()
+    while calm < span and time.monotonic() - t0 < timeout:
+        time.sleep(0.5)
+        now, now_pids = cpu_seconds()
+        # a process that started meanwhile (a refill's kernel) counts as busy
+        calm = calm + 1 if (now - used) / 0.5 < quiet and now_pids <= pids else 0
+        used, pids = now, now_pids
+    return time.monotonic() - t0
+
+
 def bare_page(page, server, pages: list) -> None:
     """A bare Voilà page opened (the floor notebook's, from its ready kernel): what any
     Voilà app's first screen costs, the reference for "sign in"."""
-    try:  # its ready kernel is made again after each use (the click floor used the first)
-        server.wait_for_log("Kernel pool of floor.ipynb is filled", timeout=30, count=2 + len(pages))
-    except RuntimeError:
-        pass  # not said: measured as it is
     page.goto("about:blank")
     t0 = time.perf_counter()
     page.goto(server.url + "voila/render/floor.ipynb", wait_until="commit", timeout=SLOW)
@@ -289,9 +324,12 @@ def main() -> None:
                       ("caseload", lambda i: caseload_round(page, sup, times, i)),
                       ("qa", lambda i: qa_round(page, aud, times, i)),
                       ("pdf", lambda i: pdf_round(page, sup, pick, signed_label, times))]
+            waited: list[float] = []
             for i in range(args.repeats):
                 for name, run in rounds:
-                    say(f"round {i + 1}: {name}")
+                    page.goto("about:blank")  # the last page's kernel is let go first
+                    waited.append(at_rest((sup, aud)))
+                    say(f"round {i + 1}: {name} (servers at rest after {waited[-1]:.1f} s)")
                     try:
                         run(i)
                     except Exception as e:  # one broken gesture must not hide the others
@@ -303,7 +341,9 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     fl = statistics.median(base)
     load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.repeats} rounds")
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; {args.repeats} rounds, each "
+          f"started on servers at rest (waited p50 {statistics.median(waited):.1f} s, "
+          f"max {max(waited):.1f} s)")
     print(f"floor (Button -> Label round trip): p50 {fl * 1000:.0f} ms, p95 {p95(base) * 1000:.0f} ms "
           f"({len(base)} clicks)")
     print(f"PDF batch per record (benchmarks/pdf.py's record, {args.batch} through one browser): "

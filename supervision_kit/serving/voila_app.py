@@ -15,7 +15,10 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from .assets import HashedAssetHandler
 from .guarded import REPLACEMENTS
+
+LABEXTENSIONS = "/voila/labextensions/(.*)"
 
 
 def kernel_args(settings=None) -> list[str]:
@@ -43,7 +46,8 @@ class SupervisionVoila(Voila):
         """Voilà's handlers with the guarded ones swapped in, the identity provider's own
         pages (login, OAuth callback) under the base URL like every other page, and the
         root redirected to ``landing_url`` when set (then the notebook listing and its
-        contents API are not served at all: the landing page is the way in)."""
+        contents API are not served at all: the landing page is the way in), and the lab
+        extensions' hashed files cached by the browser (:mod:`.assets`)."""
         own = {path for path, *_ in self.identity_provider.get_handlers()}
         handlers = []
         if self.landing_url:
@@ -55,6 +59,8 @@ class SupervisionVoila(Voila):
                 continue
             if path in own and self.base_url != "/":
                 path = url_path_join(self.base_url, path)
+            if path.endswith(LABEXTENSIONS):
+                cls = HashedAssetHandler
             handlers.append((path, REPLACEMENTS.get(cls, cls), *rest))
         return handlers
 
