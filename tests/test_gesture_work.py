@@ -2,6 +2,8 @@
 recorder asks the rules about its own supervisees only (and still flags what the
 agency-wide rules flag), a discussion form draws no widgets it has nothing to show in,
 and an app built ahead in a preheated kernel is brought up to date when its page opens."""
+import os
+
 import pytest
 
 from supervision_kit.facade import Toolkit
@@ -122,3 +124,47 @@ def test_warming_the_rules_in_a_preheated_kernel_shows_and_logs_nothing(demo):
     before = entries()
     tk.warm_rules()  # nobody's rows: no view to log
     assert entries() == before
+
+
+APP_IMPORTS = """
+import sys
+from supervision_kit.apps import {app} as app
+app.build()
+heavy = sorted(m for m in ("nbformat", "nbconvert", "jsonschema") if m in sys.modules)
+print("HEAVY", ",".join(heavy))
+"""
+
+
+@pytest.mark.parametrize("app", ["session_app", "caseload_app", "qa_app", "index_app"])
+def test_an_apps_page_imports_no_notebook_or_schema_library(demo, app, tmp_path):
+    # A page's kernel starts cold when no preheated one is ready (and always under the hub
+    # by default): importing nbformat there, through jsonschema's IRI grammars, added 1.4 s
+    # to the session app's page. They are imported when a PDF is asked for, or while a
+    # preheated kernel waits (test below).
+    import subprocess
+    import sys
+    who = Toolkit(demo, "admin").practitioners()
+    user = next(p.username for p in who if p.role == "supervisor")
+    out = subprocess.run([sys.executable, "-c", APP_IMPORTS.format(app=app)], cwd=tmp_path,
+                         env={**os.environ, "SUPERVISION_KIT_DB": str(demo),
+                              "SUPERVISION_KIT_USER": user},
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "HEAVY \n" in out.stdout, out.stdout
+
+
+def test_a_preheated_session_kernel_has_the_pdf_exporter_imported_before_its_page(demo):
+    # ... so the PDF warm-up a record's opening starts imports nothing while the person types
+    import subprocess
+    import sys
+    who = Toolkit(demo, "admin").practitioners()
+    user = next(p.username for p in who if p.role == "supervisor")
+    code = ("import sys\nfrom supervision_kit.apps import session_app as s\nbox = s.build()\n"
+            "print('BEFORE', 'nbconvert' in sys.modules)\ns.warm(box)\n"
+            "print('AFTER', 'nbconvert' in sys.modules, 'nbformat' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code],
+                         env={**os.environ, "SUPERVISION_KIT_DB": str(demo),
+                              "SUPERVISION_KIT_USER": user},
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "BEFORE False" in out.stdout and "AFTER True True" in out.stdout, out.stdout

@@ -108,10 +108,15 @@ def add_my_records(app: SessionApp) -> SessionApp:
 
 
 def warm(box) -> None:
-    """In a preheated kernel, before anyone asks for its page: import the recorder and run
-    the rules once for nobody, so opening a session, its first save and its first
-    discussion pay no imports or first-use costs while a person waits [issue 15]."""
+    """In a preheated kernel, before anyone asks for its page: import the recorder and the
+    PDF exporter, and run the rules once for nobody, so opening a session, its first save
+    and its first discussion pay no imports or first-use costs while a person waits
+    [issue 15]."""
     from ..widgets.session import SessionRecorder  # noqa: F401 (imported for later)
+    # nbconvert and nbformat (1.5 s, most of it jsonschema's IRI grammars) were imported by
+    # the PDF warm-up a record's opening starts: in a thread, but holding the interpreter
+    # while the person typed and added discussions
+    from ..export import pdf, record_notebook  # noqa: F401
     tk = getattr(box, "tk", None)
     if tk is None or not isinstance(box.app, SessionApp):
         return

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
-from nbformat import NotebookNode
+if TYPE_CHECKING:  # nbformat is imported when a notebook is made: importing it (through
+    # jsonschema's IRI checker) took 1.4 s of every page's kernel start [issue 15]
+    from nbformat import NotebookNode
 
 RAG_WORDS = {"R": "Red (worse)", "A": "Amber (the same)", "G": "Green (improving)"}
 INTRO = ("Case decisions from safeguarding supervision, for the child's record. Personal "
@@ -54,6 +57,7 @@ def extract_text(case: dict, items: list[dict], made_by: str, made_on: dt.date) 
 
 
 def _cell(html: str, plain: str) -> NotebookNode:
+    from nbformat import NotebookNode
     out = NotebookNode(output_type="display_data", metadata=NotebookNode(),
                        data=NotebookNode({"text/html": html, "text/plain": plain}))
     return NotebookNode(cell_type="code", execution_count=None, metadata=NotebookNode(),
@@ -67,6 +71,7 @@ def _row(label: str, value: str) -> str:
 def extract_notebook(case: dict, items: list[dict], made_by: str, made_on: dt.date,
                      digest: str) -> NotebookNode:
     """The extract as a notebook of static HTML for ``SupervisionPDFExporter``."""
+    from nbformat import NotebookNode
     head = (f"<h1>Case extract: {escape(case['reference'])}</h1>"
             f'<p class="sk-meta">{escape(case["status"])} &middot; made by {escape(made_by)} on '
             f"{_d(made_on)}</p><p>{escape(INTRO)}</p>")
