@@ -305,3 +305,24 @@ def test_reflection_app_my_supervision_shows_my_contract_observations_and_traini
         assert "(supervisor)" in mine.contract.header.value and mine.contract.status == ""
     else:
         assert mine.contract is None
+
+
+def test_a_cold_kernel_builds_its_app_once_the_browser_has_asked_for_the_widgets(monkeypatch):
+    # the thread that imported the toolkit waits for the page's widget manager (its control
+    # comm) before the app is built, and does not wait for ever when no page comes
+    import threading
+    import time
+
+    from ipywidgets import Widget
+    monkeypatch.setattr(Widget, "_control_comm", None)
+    t = time.monotonic()
+    common._after_the_browser_has_loaded(timeout=0.4, settle=0.1)
+    assert 0.35 <= time.monotonic() - t < 2.0  # no page: the timeout, then build anyway
+    done = threading.Event()
+    waiter = threading.Thread(target=lambda: (common._after_the_browser_has_loaded(10, 0.1),
+                                              done.set()))
+    waiter.start()
+    assert not done.wait(0.5)  # no browser yet: still waiting
+    monkeypatch.setattr(Widget, "_control_comm", object())  # the page asked for the state
+    assert done.wait(5)
+    waiter.join()

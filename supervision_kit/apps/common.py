@@ -219,6 +219,21 @@ def on_kernel_loop(fn: Callable) -> None:
         loop.add_callback(fn)
 
 
+def _after_the_browser_has_loaded(timeout: float = 10.0, settle: float = 0.5) -> None:
+    """Wait (in a thread) until the page's widget manager has asked for the widgets'
+    state (ipywidgets' control comm is open), then ``settle`` seconds more, or ``timeout``
+    in all. An app built while the browser was still making the models of its first
+    snapshot left the caseload page at "widget model not found" (1 cold page in 4, once
+    the toolkit's imports took 1 s instead of 2.4 s) [issue 15]."""
+    import time
+
+    from ipywidgets import Widget
+    deadline = time.monotonic() + timeout
+    while Widget._control_comm is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # bounded by the deadline: no browser (a script) builds at once after
+    time.sleep(min(settle, max(0.0, deadline - time.monotonic())))
+
+
 def _fill_in_background(box: AppBox, settings: Settings, make: Callable, roles, demo) -> AppBox:
     """Show "Opening…" at once, load the toolkit in a thread, then build the app.
 
@@ -228,7 +243,10 @@ def _fill_in_background(box: AppBox, settings: Settings, make: Callable, roles, 
     widgets themselves are made on the kernel's own loop, between the messages it answers:
     made in the thread, they raced the browser's request for every widget's state, which
     could then name a widget the browser had not been sent ("Error displaying widget: model
-    not found", seen on the research app's first load).
+    not found", seen on the research app's first load). Made on the loop but while the
+    browser was still making the models of its first snapshot, they did the same (the
+    caseload page, 1 cold open in 4): the build waits for the browser to ask first
+    (``_after_the_browser_has_loaded``).
     """
     box.children = [message_box(f"Opening the {box.app_title.lower()} app…", "info")]
     box.loading = threading.Event()
@@ -248,6 +266,7 @@ def _fill_in_background(box: AppBox, settings: Settings, make: Callable, roles, 
         try:
             from .. import facade  # noqa: F401 - the slow imports, off the kernel's loop
             import pandas  # noqa: F401
+            _after_the_browser_has_loaded()
         finally:
             loop.add_callback(build)
     threading.Thread(target=run, name=f"open-{box.app_title}", daemon=True).start()
