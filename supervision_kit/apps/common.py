@@ -219,7 +219,7 @@ def on_kernel_loop(fn: Callable) -> None:
         loop.add_callback(fn)
 
 
-def _after_the_browser_has_loaded(timeout: float = 10.0, settle: float = 0.5) -> None:
+def _after_the_browser_has_loaded(timeout: float = 10.0, settle: float = 0.2) -> None:
     """Wait (in a thread) until the page's widget manager has asked for the widgets'
     state (ipywidgets' control comm is open), then ``settle`` seconds more, or ``timeout``
     in all. An app built while the browser was still making the models of its first
