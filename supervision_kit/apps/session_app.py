@@ -113,14 +113,11 @@ def warm(box) -> None:
     and its first discussion pay no imports or first-use costs while a person waits
     [issue 15]."""
     from ..widgets.session import SessionRecorder  # noqa: F401 (imported for later)
-    # nbconvert and nbformat (1.5 s, most of it jsonschema's IRI grammars) were imported by
-    # the PDF warm-up a record's opening starts: in a thread, but holding the interpreter
-    # while the person typed and added discussions
-    from ..export import pdf, record_notebook  # noqa: F401
     tk = getattr(box, "tk", None)
     if tk is None or not isinstance(box.app, SessionApp):
         return
     try:
+        tk.import_exporter()
         tk.warm_rules()
     except Exception:  # a warm-up failing changes nothing: the gesture pays, as before
         pass

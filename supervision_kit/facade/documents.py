@@ -84,6 +84,13 @@ class DocumentsService:
         from ..io.paths import safe_name
         return safe_name("supervision", session_id, suffix=".pdf")
 
+    def import_exporter(self) -> None:
+        """Import the PDF exporter (nbconvert and nbformat: 1.5 s, most of it jsonschema's
+        IRI grammars) in the calling thread, now: a preheated kernel does it while it waits,
+        so the ``warm_pdf`` thread a record's opening starts does not hold the interpreter
+        for it while the person types [issue 15]."""
+        from ..export import pdf, record_notebook  # noqa: F401
+
     def warm_pdf(self, session_id: str | None = None) -> None:
         """Make the next "Prepare PDF" cost what a record in a batch costs, in the
         background (returns at once): start this process's warm exporter (Chromium, its
