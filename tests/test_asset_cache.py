@@ -6,7 +6,6 @@ instead of waiting for a 304 each; files not named by a hash are still revalidat
 """
 from __future__ import annotations
 
-import http.client
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 
 from supervision_kit.serving.assets import IMMUTABLE, is_hashed
 from tests.helpers_browser import write_notebook
+from tests.helpers_kernels import request
 from tests.test_serve import BUTTON
 
 RESOURCES = """() => performance.getEntriesByType('resource')
@@ -22,15 +22,9 @@ RESOURCES = """() => performance.getEntriesByType('resource')
 
 
 def _headers(url: str, path: str) -> tuple[int, dict]:
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        conn.request("GET", path)
-        resp = conn.getresponse()
-        resp.read()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}
-    finally:
-        conn.close()
+    """Status and (lower-cased) headers of a GET of ``path`` on the server at ``url``."""
+    status, headers, _ = request(url.rstrip("/") + path)
+    return status, headers
 
 
 def test_only_files_named_by_their_hash_count_as_hashed():

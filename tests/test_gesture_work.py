@@ -135,36 +135,34 @@ print("HEAVY", ",".join(heavy))
 """
 
 
+def _as_supervisor(demo, code: str, cwd) -> str:
+    """What ``code`` prints in a fresh Python signed in as a supervisor of ``demo``."""
+    import subprocess
+    import sys
+    who = Toolkit(demo, "admin").practitioners()
+    user = next(p.username for p in who if p.role == "supervisor")
+    out = subprocess.run([sys.executable, "-c", code], cwd=cwd,
+                         env={**os.environ, "SUPERVISION_KIT_DB": str(demo),
+                              "SUPERVISION_KIT_USER": user},
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
 @pytest.mark.parametrize("app", ["session_app", "caseload_app", "qa_app", "index_app"])
 def test_an_apps_page_imports_no_notebook_or_schema_library(demo, app, tmp_path):
     # A page's kernel starts cold when no preheated one is ready (and always under the hub
     # by default): importing nbformat there, through jsonschema's IRI grammars, added 1.4 s
     # to the session app's page. They are imported when a PDF is asked for, or while a
     # preheated kernel waits (test below).
-    import subprocess
-    import sys
-    who = Toolkit(demo, "admin").practitioners()
-    user = next(p.username for p in who if p.role == "supervisor")
-    out = subprocess.run([sys.executable, "-c", APP_IMPORTS.format(app=app)], cwd=tmp_path,
-                         env={**os.environ, "SUPERVISION_KIT_DB": str(demo),
-                              "SUPERVISION_KIT_USER": user},
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert "HEAVY \n" in out.stdout, out.stdout
+    out = _as_supervisor(demo, APP_IMPORTS.format(app=app), tmp_path)
+    assert "HEAVY \n" in out, out
 
 
-def test_a_preheated_session_kernel_has_the_pdf_exporter_imported_before_its_page(demo):
+def test_a_preheated_session_kernel_has_the_pdf_exporter_imported_before_its_page(demo, tmp_path):
     # ... so the PDF warm-up a record's opening starts imports nothing while the person types
-    import subprocess
-    import sys
-    who = Toolkit(demo, "admin").practitioners()
-    user = next(p.username for p in who if p.role == "supervisor")
     code = ("import sys\nfrom supervision_kit.apps import session_app as s\nbox = s.build()\n"
             "print('BEFORE', 'nbconvert' in sys.modules)\ns.warm(box)\n"
             "print('AFTER', 'nbconvert' in sys.modules, 'nbformat' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code],
-                         env={**os.environ, "SUPERVISION_KIT_DB": str(demo),
-                              "SUPERVISION_KIT_USER": user},
-                         capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    assert "BEFORE False" in out.stdout and "AFTER True True" in out.stdout, out.stdout
+    out = _as_supervisor(demo, code, tmp_path)
+    assert "BEFORE False" in out and "AFTER True True" in out, out
